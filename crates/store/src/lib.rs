@@ -1,1 +1,91 @@
-//! placeholder
+//! Corridor's store: statements with their provenance, registered sources with
+//! their grading history, import batches, derived facts and the audit log.
+//!
+//! [`Store`] is the narrow interface the rest of Corridor uses; [`SqliteStore`] is
+//! the embedded single-file implementation (bundled SQLite, WAL). A PostgreSQL
+//! implementation can follow behind the same trait: the SQL is kept portable and
+//! nothing above this crate sees SQL.
+//!
+//! Invariants:
+//! - a batch is one transaction: after a crash the store has all of it or none;
+//! - statements are never updated or deleted by ingest: a changed source row adds
+//!   a new version and the old statements stay as history;
+//! - every write, every read of personal data and every export appends to the
+//!   hash-chained audit log inside the same transaction as the act itself.
+
+mod audit;
+mod batch;
+mod error;
+mod migrations;
+mod read;
+mod sqlite;
+
+pub use audit::{AuditEntry, AuditProblem, AuditRecord, AuditReport, GENESIS};
+pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome, RowWrite, StatementWrite};
+pub use error::{Error, Result};
+pub use read::{ConsistencyReport, DerivedFact, PersonReview, Stats};
+pub use sqlite::{SqliteBatch, SqliteStore};
+
+use corridor_model::{Entity, RetentionPolicy, SourceReliability};
+
+/// A registered source, as ingest names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSpec {
+    pub agency: String,
+    pub country: String,
+    pub agency_name: String,
+    pub unit: String,
+    pub informant_code: String,
+}
+
+/// The operations Corridor needs from a store, whatever holds it.
+pub trait Store {
+    /// Registers (or finds) a source and returns its id.
+    fn register_source(&mut self, source: &SourceSpec) -> Result<i64>;
+
+    /// Records a new reliability grade for a source; old statements show it from now on.
+    fn grade_source(&mut self, source_id: i64, grade: SourceReliability, reason: &str, actor: &str) -> Result<()>;
+
+    /// Starts a batch: one import of one file, written atomically.
+    fn begin_batch(&mut self, spec: &BatchSpec) -> Result<Box<dyn Batch + '_>>;
+
+    /// Reads an entity with every statement, current and historical, and logs the read.
+    fn entity(&mut self, id: &str, actor: &str, purpose: &str) -> Result<Option<Entity>>;
+
+    /// Records a fact derived from stored statements.
+    fn record_derived(&mut self, kind: &str, description: &str, basis: &[i64], actor: &str) -> Result<i64>;
+
+    /// Reads a derived fact with the restrictions computed from its basis now.
+    fn derived(&self, id: i64) -> Result<Option<DerivedFact>>;
+
+    /// Counts for `corridor stats`.
+    fn stats(&self) -> Result<Stats>;
+
+    /// The retention policy in force.
+    fn retention_policy(&self) -> Result<RetentionPolicy>;
+
+    /// Persons with their category and review date.
+    fn person_reviews(&self) -> Result<Vec<PersonReview>>;
+
+    /// Appends to the audit log on its own (for acts outside a batch, such as exports).
+    fn audit(&mut self, entry: &AuditEntry) -> Result<AuditRecord>;
+
+    /// Walks the audit chain.
+    fn verify_audit(&self) -> Result<AuditReport>;
+
+    /// Checks that every batch is whole and nothing points at a missing batch.
+    fn check_consistency(&self) -> Result<ConsistencyReport>;
+}
+
+/// One open batch. Dropping it without [`Batch::commit`] leaves the store unchanged.
+pub trait Batch {
+    /// The id under which this provenance will be stored, interning repeats.
+    fn provenance(&mut self, spec: &ProvenanceSpec) -> Result<i64>;
+
+    /// Writes one source row, unless an identical version is already stored.
+    fn write_row(&mut self, row: &RowWrite<'_>) -> Result<RowOutcome>;
+
+    /// Commits the batch with its summary; when nothing changed the batch is rolled
+    /// back instead, so a re-import leaves the store exactly as it was.
+    fn commit(self: Box<Self>, rows_read: u64, rejected: u64) -> Result<BatchSummary>;
+}

@@ -1,0 +1,201 @@
+//! The append-only, hash-chained audit log (Directive 2016/680 Art. 25): every write,
+//! every read of personal data and every export, with who, when, what and why.
+//!
+//! Each entry's hash covers its own fields, its sequence number and the previous
+//! entry's hash, so editing, deleting or reordering entries breaks the chain at a
+//! place [`verify`] can name. The newest entry's hash is also kept in `meta` under
+//! `audit_head`, updated in the same transaction, so cutting entries off the end is
+//! detected too. Triggers refuse UPDATE and DELETE through SQL; the chain is what
+//! catches someone who edits the file directly. Anyone able to rewrite the whole
+//! file can rebuild a consistent chain, so `corridor audit head` prints the head for
+//! writing down elsewhere (an external anchor).
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::Result;
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One thing to log.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AuditEntry {
+    /// The user or service account that acted.
+    pub actor: String,
+    /// What was done: `ingest`, `read`, `export`, `source.grade`, `init` …
+    pub action: String,
+    /// What it was done to: an entity id, a batch, a file.
+    pub target: String,
+    /// The case or purpose given for it, empty when none was given.
+    pub purpose: String,
+    /// Anything else worth keeping, usually a small JSON object.
+    pub detail: String,
+}
+
+/// An entry as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub at: String,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Something `verify` found wrong, with the entry it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AuditProblem {
+    /// The entry's content no longer matches its hash.
+    Altered { seq: i64 },
+    /// Entries are missing between two sequence numbers.
+    Removed { after: i64, before: i64 },
+    /// The entry is intact but sits at a different place in the chain.
+    Reordered { seq: i64, original_seq: i64 },
+    /// The entry does not follow the one before it and nothing more precise could be said.
+    ChainBroken { seq: i64 },
+    /// Entries after the last one are missing (the recorded head is further on).
+    Truncated { last_seq: i64, head_seq: i64 },
+}
+
+impl std::fmt::Display for AuditProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuditProblem::Altered { seq } => write!(f, "entry {seq} was altered: its content does not match its hash"),
+            AuditProblem::Removed { after, before } => {
+                write!(f, "entries {}..={} were removed (between entries {after} and {before})", after + 1, before - 1)
+            }
+            AuditProblem::Reordered { seq, original_seq } => {
+                write!(f, "entry {seq} is entry {original_seq} moved: the log was reordered")
+            }
+            AuditProblem::ChainBroken { seq } => {
+                write!(f, "entry {seq} does not follow the entry before it: an entry was removed or replaced")
+            }
+            AuditProblem::Truncated { last_seq, head_seq } => {
+                write!(f, "entries {}..={head_seq} were cut off the end of the log", last_seq + 1)
+            }
+        }
+    }
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditReport {
+    pub entries: i64,
+    pub head: String,
+    pub problems: Vec<AuditProblem>,
+}
+
+impl AuditReport {
+    pub fn is_intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+fn entry_hash(seq: i64, at: &str, e: &AuditEntry, prev: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [&seq.to_string(), at, &e.actor, &e.action, &e.target, &e.purpose, &e.detail, prev] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Appends an entry; the caller decides the transaction it belongs to.
+pub(crate) fn append(conn: &Connection, at: &str, e: &AuditEntry) -> Result<AuditRecord> {
+    let last: Option<(i64, String)> = conn
+        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (seq, prev) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_string()),
+    };
+    let hash = entry_hash(seq, at, e, &prev);
+    conn.execute(
+        "INSERT INTO audit (seq, at, actor, action, target, purpose, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![seq, at, e.actor, e.action, e.target, e.purpose, e.detail, prev, hash],
+    )?;
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('audit_head', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [format!("{seq}:{hash}")],
+    )?;
+    Ok(AuditRecord { seq, at: at.to_string(), entry: e.clone(), prev_hash: prev, hash })
+}
+
+/// Reads every entry in sequence order.
+pub(crate) fn entries(conn: &Connection) -> Result<Vec<AuditRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, action, target, purpose, detail, prev_hash, hash FROM audit ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(AuditRecord {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            entry: AuditEntry {
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                target: r.get(4)?,
+                purpose: r.get(5)?,
+                detail: r.get(6)?,
+            },
+            prev_hash: r.get(7)?,
+            hash: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Walks the chain and names every entry that is not where and what it should be.
+pub(crate) fn verify(conn: &Connection) -> Result<AuditReport> {
+    let all = entries(conn)?;
+    let head: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0)).optional()?;
+    let mut problems = Vec::new();
+    let mut moved_hashes: Vec<&str> = Vec::new();
+    let mut prev_seq = 0i64;
+    let mut prev_hash = GENESIS.to_string();
+    for rec in &all {
+        let intact = entry_hash(rec.seq, &rec.at, &rec.entry, &rec.prev_hash) == rec.hash;
+        if !intact {
+            // An intact entry moved to another place still hashes with its original
+            // sequence number; look for it near where the entry now sits.
+            match original_seq(rec) {
+                Some(original_seq) => {
+                    moved_hashes.push(&rec.hash);
+                    problems.push(AuditProblem::Reordered { seq: rec.seq, original_seq });
+                }
+                None => problems.push(AuditProblem::Altered { seq: rec.seq }),
+            }
+        } else if rec.seq != prev_seq + 1 {
+            problems.push(AuditProblem::Removed { after: prev_seq, before: rec.seq });
+        } else if rec.prev_hash != prev_hash && !moved_hashes.contains(&rec.prev_hash.as_str()) {
+            problems.push(AuditProblem::ChainBroken { seq: rec.seq });
+        }
+        prev_seq = rec.seq;
+        prev_hash = rec.hash.clone();
+    }
+    let last_seq = all.last().map_or(0, |r| r.seq);
+    if let Some(head) = &head {
+        let head_seq = head.split(':').next().and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+        if head_seq > last_seq {
+            problems.push(AuditProblem::Truncated { last_seq, head_seq });
+        } else if head_seq == last_seq && head.split(':').nth(1) != Some(prev_hash.as_str()) && problems.is_empty() {
+            problems.push(AuditProblem::Altered { seq: last_seq });
+        }
+    } else if !all.is_empty() {
+        problems.push(AuditProblem::Truncated { last_seq, head_seq: last_seq });
+    }
+    Ok(AuditReport { entries: all.len() as i64, head: format!("{last_seq}:{prev_hash}"), problems })
+}
+
+/// How far from its current place a moved entry is looked for.
+const MOVE_WINDOW: i64 = 10_000;
+
+fn original_seq(rec: &AuditRecord) -> Option<i64> {
+    (rec.seq.saturating_sub(MOVE_WINDOW).max(1)..=rec.seq.saturating_add(MOVE_WINDOW))
+        .filter(|&s| s != rec.seq)
+        .find(|&s| entry_hash(s, &rec.at, &rec.entry, &rec.prev_hash) == rec.hash)
+}

@@ -1,0 +1,157 @@
+//! Versioned schema migrations. Each migration runs once, in order, inside one
+//! transaction with the bump of `PRAGMA user_version`, so a store is always at
+//! exactly one known version.
+//!
+//! The SQL keeps to what PostgreSQL also accepts (integer keys, `TEXT`, `BLOB`
+//! becomes `BYTEA`) apart from the triggers, so a PostgreSQL store can follow.
+//!
+//! Speed notes (ingest writes millions of statements): every hot table has an
+//! integer primary key that grows in order, and its secondary index is on a column
+//! that also grows in order within a batch (`statement.entity_id`,
+//! `entity.record_id`, `record_version.record_id`). The only index on a text key is
+//! `record(dataset_id, key)`: one probe per source row, not per value, which is what
+//! makes re-import idempotent.
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+/// The migrations, in order; index + 1 is the version they bring the store to.
+const MIGRATIONS: &[(&str, &str)] = &[("initial schema", INITIAL)];
+
+/// The newest schema version this code knows.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+const INITIAL: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE agency (
+    id      INTEGER PRIMARY KEY,
+    node    TEXT NOT NULL UNIQUE,
+    country TEXT NOT NULL,
+    name    TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE source (
+    id             INTEGER PRIMARY KEY,
+    agency_id      INTEGER NOT NULL REFERENCES agency(id),
+    unit           TEXT NOT NULL DEFAULT '',
+    informant_code TEXT NOT NULL DEFAULT '',
+    UNIQUE (agency_id, unit, informant_code)
+);
+CREATE TABLE source_reliability (
+    id          INTEGER PRIMARY KEY,
+    source_id   INTEGER NOT NULL REFERENCES source(id),
+    reliability TEXT NOT NULL,
+    valid_from  TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
+);
+CREATE INDEX source_reliability_source ON source_reliability(source_id);
+CREATE TABLE dataset (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL UNIQUE,
+    source_id INTEGER NOT NULL REFERENCES source(id)
+);
+CREATE TABLE batch (
+    id           INTEGER PRIMARY KEY,
+    dataset_id   INTEGER NOT NULL REFERENCES dataset(id),
+    file_name    TEXT NOT NULL,
+    file_sha256  TEXT NOT NULL,
+    mapping_sha256 TEXT NOT NULL,
+    actor        TEXT NOT NULL,
+    purpose      TEXT,
+    received_at  TEXT NOT NULL,
+    committed_at TEXT,
+    rows_read    INTEGER NOT NULL DEFAULT 0,
+    new_records  INTEGER NOT NULL DEFAULT 0,
+    new_versions INTEGER NOT NULL DEFAULT 0,
+    unchanged    INTEGER NOT NULL DEFAULT 0,
+    rejected     INTEGER NOT NULL DEFAULT 0,
+    statements   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE provenance (
+    id          INTEGER PRIMARY KEY,
+    source_id   INTEGER NOT NULL REFERENCES source(id),
+    grading     TEXT NOT NULL,
+    handling    TEXT NOT NULL,
+    restriction TEXT NOT NULL DEFAULT '',
+    tlp         TEXT NOT NULL DEFAULT '',
+    assessment  TEXT NOT NULL,
+    UNIQUE (source_id, grading, handling, restriction, tlp, assessment)
+);
+CREATE TABLE record (
+    id              INTEGER PRIMARY KEY,
+    dataset_id      INTEGER NOT NULL,
+    key             TEXT NOT NULL,
+    current_version INTEGER NOT NULL,
+    current_hash    BLOB NOT NULL,
+    UNIQUE (dataset_id, key)
+);
+CREATE TABLE record_version (
+    id           INTEGER PRIMARY KEY,
+    record_id    INTEGER NOT NULL,
+    batch_id     INTEGER NOT NULL,
+    row_number   INTEGER NOT NULL,
+    content_hash BLOB NOT NULL
+);
+CREATE INDEX record_version_record ON record_version(record_id);
+CREATE INDEX record_version_batch ON record_version(batch_id);
+CREATE TABLE entity (
+    id        INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL,
+    name      TEXT NOT NULL,
+    schema    TEXT NOT NULL,
+    UNIQUE (record_id, name)
+);
+CREATE TABLE statement (
+    id            INTEGER PRIMARY KEY,
+    entity_id     INTEGER NOT NULL,
+    version_id    INTEGER NOT NULL,
+    prop          TEXT NOT NULL,
+    value         TEXT NOT NULL,
+    raw           TEXT,
+    provenance_id INTEGER NOT NULL
+);
+CREATE INDEX statement_entity ON statement(entity_id);
+CREATE TABLE derived_fact (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    description TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL
+);
+CREATE TABLE derived_basis (
+    derived_id   INTEGER NOT NULL REFERENCES derived_fact(id),
+    statement_id INTEGER NOT NULL,
+    PRIMARY KEY (derived_id, statement_id)
+);
+CREATE TABLE audit (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    target    TEXT NOT NULL,
+    purpose   TEXT NOT NULL DEFAULT '',
+    detail    TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#;
+
+/// Brings the store to [`LATEST`], returning the version it was at before.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<i64> {
+    let before: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(before.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    Ok(before)
+}

@@ -1,0 +1,287 @@
+//! Reading back: entities with full provenance, derived facts with their computed
+//! restrictions, counts, review dates, and the consistency check.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use corridor_model::{
+    Assessment, DataSubjectCategory, Entity, Grading, Handling, Provenance, Restrictions, RetentionPolicy,
+    SourceRef, Statement, entity_key,
+};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// A fact derived from statements, with what applies to it computed now from its basis.
+#[derive(Debug, Clone, Serialize)]
+pub struct DerivedFact {
+    pub id: i64,
+    pub kind: String,
+    pub description: String,
+    pub basis: Vec<Statement>,
+    /// `None` only if every basis statement has gone, which ingest never does.
+    pub restrictions: Option<Restrictions>,
+}
+
+/// Counts for `corridor stats`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    pub datasets: i64,
+    pub batches: i64,
+    pub records: i64,
+    pub record_versions: i64,
+    pub entities: i64,
+    pub statements: i64,
+    pub entities_by_schema: BTreeMap<String, i64>,
+    pub persons_by_category: BTreeMap<String, i64>,
+    pub audit_entries: i64,
+}
+
+/// A person's category and the date their data is due for review.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonReview {
+    pub entity: String,
+    pub category: DataSubjectCategory,
+    pub received: NaiveDate,
+    pub review_date: NaiveDate,
+}
+
+/// What `check_consistency` found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ConsistencyReport {
+    pub batches: i64,
+    pub statements: i64,
+    pub problems: Vec<String>,
+}
+
+fn corrupt<T: std::fmt::Display>(what: &'static str) -> impl Fn(T) -> Error {
+    move |e| Error::Corrupt { what, value: e.to_string() }
+}
+
+/// Splits `dataset:record:name`; record keys may themselves contain colons.
+fn split_entity_id(id: &str) -> Result<(&str, &str, &str)> {
+    let bad = || Error::BadEntityId { id: id.to_string() };
+    let (dataset, rest) = id.split_once(':').ok_or_else(bad)?;
+    let (record, name) = rest.rsplit_once(':').ok_or_else(bad)?;
+    if dataset.is_empty() || record.is_empty() || name.is_empty() {
+        return Err(bad());
+    }
+    Ok((dataset, record, name))
+}
+
+const STATEMENT_COLUMNS: &str = "SELECT s.id, d.name, r.key, e.name, e.schema, s.prop, s.value, s.raw, \
+    s.version_id = r.current_version, v.batch_id, b.received_at, p.grading, p.handling, p.restriction, p.tlp, \
+    p.assessment, p.source_id \
+    FROM statement s JOIN entity e ON e.id = s.entity_id JOIN record r ON r.id = e.record_id \
+    JOIN dataset d ON d.id = r.dataset_id JOIN record_version v ON v.id = s.version_id \
+    JOIN batch b ON b.id = v.batch_id JOIN provenance p ON p.id = s.provenance_id";
+
+/// Reads statements selected by `filter` (a WHERE clause on `s`) with full provenance.
+fn statements(conn: &Connection, filter: &str, param: i64) -> Result<Vec<Statement>> {
+    let mut sources: HashMap<i64, SourceRef> = HashMap::new();
+    let mut stmt = conn.prepare(&format!("{STATEMENT_COLUMNS} WHERE {filter} ORDER BY s.id"))?;
+    let mut rows = stmt.query([param])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let source_id: i64 = r.get(16)?;
+        let source = match sources.get(&source_id) {
+            Some(s) => s.clone(),
+            None => {
+                let s = source(conn, source_id)?;
+                sources.insert(source_id, s.clone());
+                s
+            }
+        };
+        let dataset: String = r.get(1)?;
+        let record: String = r.get(2)?;
+        let name: String = r.get(3)?;
+        let grading: String = r.get(11)?;
+        let code: String = r.get(12)?;
+        let restriction: String = r.get(13)?;
+        let tlp: String = r.get(14)?;
+        let assessment: String = r.get(15)?;
+        let handling = Handling::new(
+            code.parse().map_err(corrupt("handling code"))?,
+            Some(restriction).filter(|t| !t.is_empty()),
+            if tlp.is_empty() { None } else { Some(tlp.parse().map_err(corrupt("TLP marking"))?) },
+        )
+        .map_err(corrupt("handling"))?;
+        out.push(Statement {
+            id: r.get(0)?,
+            entity: entity_key(&dataset, &record, &name),
+            schema: r.get(4)?,
+            prop: r.get(5)?,
+            value: r.get(6)?,
+            raw: r.get(7)?,
+            current: r.get(8)?,
+            provenance: Provenance {
+                source,
+                dataset,
+                record_id: record,
+                batch: r.get(9)?,
+                received_at: r.get(10)?,
+                grading: grading.parse::<Grading>().map_err(corrupt("grading"))?,
+                handling,
+                assessment: assessment.parse::<Assessment>().map_err(corrupt("assessment"))?,
+            },
+        });
+    }
+    Ok(out)
+}
+
+fn source(conn: &Connection, id: i64) -> Result<SourceRef> {
+    let (agency, country, unit, informant_code) = conn.query_row(
+        "SELECT a.node, a.country, s.unit, s.informant_code FROM source s JOIN agency a ON a.id = s.agency_id WHERE s.id = ?1",
+        [id],
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)),
+    )?;
+    let current: Option<String> = conn
+        .query_row(
+            "SELECT reliability FROM source_reliability WHERE source_id = ?1 ORDER BY id DESC LIMIT 1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let current_reliability = current.map(|c| c.parse().map_err(corrupt("source reliability"))).transpose()?;
+    Ok(SourceRef { agency, country, unit, informant_code, current_reliability })
+}
+
+pub(crate) fn entity(conn: &Connection, id: &str) -> Result<Option<Entity>> {
+    let (dataset, record, name) = split_entity_id(id)?;
+    let found: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT e.id, e.schema FROM entity e JOIN record r ON r.id = e.record_id JOIN dataset d ON d.id = r.dataset_id \
+             WHERE d.name = ?1 AND r.key = ?2 AND e.name = ?3",
+            params![dataset, record, name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((entity_id, schema)) = found else { return Ok(None) };
+    let statements = statements(conn, "s.entity_id = ?1", entity_id)?;
+    Ok(Some(Entity { id: id.to_string(), schema, statements }))
+}
+
+pub(crate) fn derived(conn: &Connection, id: i64) -> Result<Option<DerivedFact>> {
+    let found: Option<(String, String)> = conn
+        .query_row("SELECT kind, description FROM derived_fact WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((kind, description)) = found else { return Ok(None) };
+    let basis = statements(conn, "s.id IN (SELECT statement_id FROM derived_basis WHERE derived_id = ?1)", id)?;
+    let restrictions = Restrictions::of(basis.iter().map(|s| &s.provenance));
+    Ok(Some(DerivedFact { id, kind, description, basis, restrictions }))
+}
+
+pub(crate) fn retention_policy(conn: &Connection) -> Result<RetentionPolicy> {
+    let json: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'retention_policy'", [], |r| r.get(0)).optional()?;
+    match json {
+        Some(j) => serde_json::from_str(&j).map_err(corrupt("retention policy")),
+        None => Ok(RetentionPolicy::default()),
+    }
+}
+
+fn count(conn: &Connection, sql: &str) -> Result<i64> {
+    Ok(conn.query_row(sql, [], |r| r.get(0))?)
+}
+
+pub(crate) fn stats(conn: &Connection) -> Result<Stats> {
+    let mut s = Stats {
+        datasets: count(conn, "SELECT COUNT(*) FROM dataset")?,
+        batches: count(conn, "SELECT COUNT(*) FROM batch")?,
+        records: count(conn, "SELECT COUNT(*) FROM record")?,
+        record_versions: count(conn, "SELECT COUNT(*) FROM record_version")?,
+        entities: count(conn, "SELECT COUNT(*) FROM entity")?,
+        statements: count(conn, "SELECT MAX(id) FROM statement").or_else(|_| Ok::<i64, Error>(0))?,
+        audit_entries: count(conn, "SELECT COUNT(*) FROM audit")?,
+        ..Stats::default()
+    };
+    let mut stmt = conn.prepare("SELECT schema, COUNT(*) FROM entity GROUP BY schema ORDER BY schema")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (schema, n) = row?;
+        s.entities_by_schema.insert(schema, n);
+    }
+    let mut stmt = conn.prepare(
+        "SELECT s.value, COUNT(*) FROM statement s JOIN entity e ON e.id = s.entity_id JOIN record r ON r.id = e.record_id \
+         WHERE e.schema = 'Person' AND s.prop = 'category' AND s.version_id = r.current_version GROUP BY s.value ORDER BY s.value",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (category, n) = row?;
+        s.persons_by_category.insert(category, n);
+    }
+    Ok(s)
+}
+
+pub(crate) fn person_reviews(conn: &Connection) -> Result<Vec<PersonReview>> {
+    let policy = retention_policy(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT d.name, r.key, e.name, s.value, \
+           (SELECT MIN(b.received_at) FROM record_version v JOIN batch b ON b.id = v.batch_id WHERE v.record_id = r.id) \
+         FROM entity e JOIN record r ON r.id = e.record_id JOIN dataset d ON d.id = r.dataset_id \
+         JOIN statement s ON s.entity_id = e.id AND s.version_id = r.current_version AND s.prop = 'category' \
+         WHERE e.schema = 'Person' ORDER BY e.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let category: String = r.get(3)?;
+        let received: String = r.get(4)?;
+        let category: DataSubjectCategory = category.parse().map_err(corrupt("category"))?;
+        let received = received
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .ok_or_else(|| Error::Corrupt { what: "received date", value: received.clone() })?;
+        out.push(PersonReview {
+            entity: entity_key(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?),
+            category,
+            received,
+            review_date: policy.review_date(category, received),
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) fn consistency(conn: &Connection) -> Result<ConsistencyReport> {
+    let mut report = ConsistencyReport {
+        batches: count(conn, "SELECT COUNT(*) FROM batch")?,
+        statements: count(conn, "SELECT COUNT(*) FROM statement")?,
+        problems: Vec::new(),
+    };
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if integrity != "ok" {
+        report.problems.push(format!("SQLite integrity check: {integrity}"));
+    }
+    let mut stmt = conn.prepare(
+        "SELECT b.id, b.committed_at IS NOT NULL, b.new_records + b.new_versions, b.statements, \
+           (SELECT COUNT(*) FROM record_version v WHERE v.batch_id = b.id), \
+           (SELECT COUNT(*) FROM statement s JOIN record_version v ON v.id = s.version_id WHERE v.batch_id = b.id) \
+         FROM batch b ORDER BY b.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?, r.get::<_, i64>(5)?))
+    })?;
+    for row in rows {
+        let (id, committed, versions, statements, found_versions, found_statements) = row?;
+        if !committed {
+            report.problems.push(format!("batch {id} is recorded but was never committed"));
+        }
+        if versions != found_versions || statements != found_statements {
+            report.problems.push(format!(
+                "batch {id} is partial: {found_versions} of {versions} record versions and {found_statements} of {statements} statements"
+            ));
+        }
+    }
+    let orphans = [
+        ("record versions without their batch", "SELECT COUNT(*) FROM record_version v LEFT JOIN batch b ON b.id = v.batch_id WHERE b.id IS NULL"),
+        ("statements without their record version", "SELECT COUNT(*) FROM statement s LEFT JOIN record_version v ON v.id = s.version_id WHERE v.id IS NULL"),
+        ("statements without their entity", "SELECT COUNT(*) FROM statement s LEFT JOIN entity e ON e.id = s.entity_id WHERE e.id IS NULL"),
+        ("records whose current version is missing", "SELECT COUNT(*) FROM record r LEFT JOIN record_version v ON v.id = r.current_version WHERE v.id IS NULL"),
+    ];
+    for (what, sql) in orphans {
+        let n = count(conn, sql)?;
+        if n > 0 {
+            report.problems.push(format!("{n} {what}"));
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,463 @@
+//! The embedded SQLite store: opening, pragmas, migrations, and the batch writer.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use corridor_model::{Entity, RetentionPolicy, SourceReliability};
+use rusqlite::{CachedStatement, Connection, OpenFlags, OptionalExtension, params};
+
+use crate::audit::{self, AuditEntry, AuditRecord, AuditReport};
+use crate::batch::{BatchSpec, BatchSummary, ProvenanceSpec, RowOutcome, RowWrite};
+use crate::error::{Error, Result};
+use crate::migrations;
+use crate::read::{self, ConsistencyReport, DerivedFact, PersonReview, Stats};
+use crate::{Batch, SourceSpec, Store};
+
+/// A Corridor store in one SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("path", &self.conn.path()).finish()
+    }
+}
+
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+impl SqliteStore {
+    /// Creates the store file if needed and brings it to the current schema.
+    /// Returns the store and whether it was newly created.
+    pub fn create(path: &Path, actor: &str) -> Result<(SqliteStore, bool)> {
+        let conn = Connection::open(path)?;
+        let mut store = SqliteStore::configure(conn, path)?;
+        let before = migrations::migrate(&mut store.conn)?;
+        let created = before == 0;
+        if created {
+            let policy = serde_json::to_string(&RetentionPolicy::default())?;
+            store.conn.execute("INSERT INTO meta (key, value) VALUES ('retention_policy', ?1)", [policy])?;
+            store.audit(&AuditEntry {
+                actor: actor.to_string(),
+                action: "init".into(),
+                target: path.display().to_string(),
+                ..AuditEntry::default()
+            })?;
+        }
+        Ok((store, created))
+    }
+
+    /// Opens an existing store, migrating it forward if it is older than this code.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        if !path.exists() {
+            return Err(Error::NotFound { path: path.display().to_string() });
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let mut store = SqliteStore::configure(conn, path)?;
+        migrations::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    fn configure(conn: Connection, path: &Path) -> Result<SqliteStore> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > migrations::LATEST {
+            return Err(Error::TooNew {
+                path: path.display().to_string(),
+                found: version,
+                supported: migrations::LATEST,
+            });
+        }
+        // WAL: readers never block the writer and a killed writer leaves the last
+        // committed state. NORMAL sync is durable against process crashes, which is
+        // what batches are tested against; a power cut may lose the last commit but
+        // never corrupts the file.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(SqliteStore { conn })
+    }
+
+    /// Replaces the retention policy (months per category).
+    pub fn set_retention_policy(&mut self, policy: &RetentionPolicy, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let json = serde_json::to_string(policy)?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('retention_policy', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [&json],
+        )?;
+        audit::append(
+            &tx,
+            &now(),
+            &AuditEntry {
+                actor: actor.into(),
+                action: "retention.set".into(),
+                target: "retention_policy".into(),
+                detail: json,
+                ..AuditEntry::default()
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every audit entry, oldest first.
+    pub fn audit_entries(&self) -> Result<Vec<AuditRecord>> {
+        audit::entries(&self.conn)
+    }
+}
+
+impl Store for SqliteStore {
+    fn register_source(&mut self, s: &SourceSpec) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO agency (node, country, name) VALUES (?1, ?2, ?3) ON CONFLICT (node) DO NOTHING",
+            params![s.agency, s.country, s.agency_name],
+        )?;
+        let agency_id: i64 = tx.query_row("SELECT id FROM agency WHERE node = ?1", [&s.agency], |r| r.get(0))?;
+        tx.execute(
+            "INSERT INTO source (agency_id, unit, informant_code) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            params![agency_id, s.unit, s.informant_code],
+        )?;
+        let id = tx.query_row(
+            "SELECT id FROM source WHERE agency_id = ?1 AND unit = ?2 AND informant_code = ?3",
+            params![agency_id, s.unit, s.informant_code],
+            |r| r.get(0),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn grade_source(&mut self, source_id: i64, grade: SourceReliability, reason: &str, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let exists: Option<i64> =
+            tx.query_row("SELECT id FROM source WHERE id = ?1", [source_id], |r| r.get(0)).optional()?;
+        if exists.is_none() {
+            return Err(Error::Unknown { what: "source", name: source_id.to_string() });
+        }
+        let at = now();
+        tx.execute(
+            "INSERT INTO source_reliability (source_id, reliability, valid_from, reason, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![source_id, grade.to_string(), at, reason, actor],
+        )?;
+        audit::append(
+            &tx,
+            &at,
+            &AuditEntry {
+                actor: actor.into(),
+                action: "source.grade".into(),
+                target: format!("source:{source_id}"),
+                detail: serde_json::json!({"reliability": grade.to_string(), "reason": reason}).to_string(),
+                ..AuditEntry::default()
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn begin_batch(&mut self, spec: &BatchSpec) -> Result<Box<dyn Batch + '_>> {
+        Ok(Box::new(SqliteBatch::begin(&self.conn, spec)?))
+    }
+
+    fn entity(&mut self, id: &str, actor: &str, purpose: &str) -> Result<Option<Entity>> {
+        let tx = self.conn.transaction()?;
+        let entity = read::entity(&tx, id)?;
+        if let Some(e) = &entity {
+            audit::append(
+                &tx,
+                &now(),
+                &AuditEntry {
+                    actor: actor.into(),
+                    action: "read".into(),
+                    target: e.id.clone(),
+                    purpose: purpose.into(),
+                    detail: serde_json::json!({"schema": e.schema, "statements": e.statements.len()}).to_string(),
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(entity)
+    }
+
+    fn record_derived(&mut self, kind: &str, description: &str, basis: &[i64], actor: &str) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        let at = now();
+        tx.execute(
+            "INSERT INTO derived_fact (kind, description, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
+            params![kind, description, at, actor],
+        )?;
+        let id = tx.last_insert_rowid();
+        for s in basis {
+            let found: Option<i64> =
+                tx.query_row("SELECT id FROM statement WHERE id = ?1", [s], |r| r.get(0)).optional()?;
+            if found.is_none() {
+                return Err(Error::Unknown { what: "statement", name: s.to_string() });
+            }
+            tx.execute(
+                "INSERT INTO derived_basis (derived_id, statement_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                params![id, s],
+            )?;
+        }
+        audit::append(
+            &tx,
+            &at,
+            &AuditEntry {
+                actor: actor.into(),
+                action: "derive".into(),
+                target: format!("derived:{id}"),
+                detail: serde_json::json!({"kind": kind, "basis": basis}).to_string(),
+                ..AuditEntry::default()
+            },
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn derived(&self, id: i64) -> Result<Option<DerivedFact>> {
+        read::derived(&self.conn, id)
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        read::stats(&self.conn)
+    }
+
+    fn retention_policy(&self) -> Result<RetentionPolicy> {
+        read::retention_policy(&self.conn)
+    }
+
+    fn person_reviews(&self) -> Result<Vec<PersonReview>> {
+        read::person_reviews(&self.conn)
+    }
+
+    fn audit(&mut self, entry: &AuditEntry) -> Result<AuditRecord> {
+        let tx = self.conn.transaction()?;
+        let rec = audit::append(&tx, &now(), entry)?;
+        tx.commit()?;
+        Ok(rec)
+    }
+
+    fn verify_audit(&self) -> Result<AuditReport> {
+        audit::verify(&self.conn)
+    }
+
+    fn check_consistency(&self) -> Result<ConsistencyReport> {
+        read::consistency(&self.conn)
+    }
+}
+
+/// A batch in progress: an open `BEGIN IMMEDIATE` transaction on the store.
+///
+/// Version and entity ids are allocated here rather than by SQLite, so a new record
+/// is written with its current version in one INSERT instead of an INSERT and an
+/// UPDATE; the write lock taken by `BEGIN IMMEDIATE` makes that safe.
+pub struct SqliteBatch<'c> {
+    conn: &'c Connection,
+    batch_id: i64,
+    dataset_id: i64,
+    first_version: i64,
+    next_version: i64,
+    next_entity: i64,
+    provenances: HashMap<ProvenanceSpec, i64>,
+    summary: BatchSummary,
+    finished: bool,
+    insert_record: CachedStatement<'c>,
+    insert_version: CachedStatement<'c>,
+    insert_entity: CachedStatement<'c>,
+    insert_statement: CachedStatement<'c>,
+}
+
+impl std::fmt::Debug for SqliteBatch<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteBatch").field("batch_id", &self.batch_id).field("summary", &self.summary).finish()
+    }
+}
+
+impl<'c> SqliteBatch<'c> {
+    fn begin(conn: &'c Connection, spec: &BatchSpec) -> Result<SqliteBatch<'c>> {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        match SqliteBatch::start(conn, spec) {
+            Ok(b) => Ok(b),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn start(conn: &'c Connection, spec: &BatchSpec) -> Result<SqliteBatch<'c>> {
+        conn.execute(
+            "INSERT INTO dataset (name, source_id) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            params![spec.dataset, spec.source_id],
+        )?;
+        let dataset_id: i64 = conn.query_row("SELECT id FROM dataset WHERE name = ?1", [&spec.dataset], |r| r.get(0))?;
+        conn.execute(
+            "INSERT INTO batch (dataset_id, file_name, file_sha256, mapping_sha256, actor, purpose, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![dataset_id, spec.file_name, spec.file_sha256, spec.mapping_sha256, spec.actor, spec.purpose, spec.received_at],
+        )?;
+        let batch_id = conn.last_insert_rowid();
+        let next_version: i64 =
+            conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM record_version", [], |r| r.get(0))?;
+        let next_entity: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM entity", [], |r| r.get(0))?;
+        Ok(SqliteBatch {
+            conn,
+            batch_id,
+            dataset_id,
+            first_version: next_version,
+            next_version,
+            next_entity,
+            provenances: HashMap::new(),
+            summary: BatchSummary { batch_id: Some(batch_id), ..BatchSummary::default() },
+            finished: false,
+            insert_record: conn.prepare_cached(
+                "INSERT INTO record (dataset_id, key, current_version, current_hash) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (dataset_id, key) DO NOTHING",
+            )?,
+            insert_version: conn.prepare_cached(
+                "INSERT INTO record_version (id, record_id, batch_id, row_number, content_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?,
+            insert_entity: conn
+                .prepare_cached("INSERT INTO entity (id, record_id, name, schema) VALUES (?1, ?2, ?3, ?4)")?,
+            insert_statement: conn.prepare_cached(
+                "INSERT INTO statement (entity_id, version_id, prop, value, raw, provenance_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?,
+        })
+    }
+
+    fn write_statements(&mut self, row: &RowWrite<'_>, record_id: i64, version: i64, known: &[(String, i64)]) -> Result<()> {
+        for e in row.entities {
+            let entity_id = match known.iter().find(|(name, _)| *name == e.name) {
+                Some((_, id)) => {
+                    self.conn.execute("UPDATE entity SET schema = ?1 WHERE id = ?2 AND schema <> ?1", params![e.schema, id])?;
+                    *id
+                }
+                None => {
+                    let id = self.next_entity;
+                    self.next_entity += 1;
+                    self.insert_entity.execute(params![id, record_id, e.name, e.schema])?;
+                    id
+                }
+            };
+            for s in &e.statements {
+                self.insert_statement.execute(params![entity_id, version, s.prop, s.value, s.raw, s.provenance_id])?;
+                self.summary.statements += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Batch for SqliteBatch<'_> {
+    fn provenance(&mut self, spec: &ProvenanceSpec) -> Result<i64> {
+        if let Some(id) = self.provenances.get(spec) {
+            return Ok(*id);
+        }
+        let handling = spec.handling.code.to_string();
+        let restriction = spec.handling.restriction.clone().unwrap_or_default();
+        let tlp = spec.handling.tlp.map(|t| t.to_string()).unwrap_or_default();
+        let grading = spec.grading.to_string();
+        let assessment = spec.assessment.as_str();
+        self.conn.execute(
+            "INSERT INTO provenance (source_id, grading, handling, restriction, tlp, assessment) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![spec.source_id, grading, handling, restriction, tlp, assessment],
+        )?;
+        let id: i64 = self.conn.query_row(
+            "SELECT id FROM provenance WHERE source_id = ?1 AND grading = ?2 AND handling = ?3 AND restriction = ?4 AND tlp = ?5 AND assessment = ?6",
+            params![spec.source_id, grading, handling, restriction, tlp, assessment],
+            |r| r.get(0),
+        )?;
+        self.provenances.insert(spec.clone(), id);
+        Ok(id)
+    }
+
+    fn write_row(&mut self, row: &RowWrite<'_>) -> Result<RowOutcome> {
+        let version = self.next_version;
+        let inserted =
+            self.insert_record.execute(params![self.dataset_id, row.record_key, version, &row.content_hash[..]])?;
+        if inserted == 1 {
+            let record_id = self.conn.last_insert_rowid();
+            self.next_version += 1;
+            self.insert_version.execute(params![version, record_id, self.batch_id, row.row_number, &row.content_hash[..]])?;
+            self.write_statements(row, record_id, version, &[])?;
+            self.summary.new_records += 1;
+            return Ok(RowOutcome::New);
+        }
+        let (record_id, current, hash): (i64, i64, Vec<u8>) = self.conn.prepare_cached(
+            "SELECT id, current_version, current_hash FROM record WHERE dataset_id = ?1 AND key = ?2",
+        )?
+        .query_row(params![self.dataset_id, row.record_key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        if hash == row.content_hash {
+            self.summary.unchanged += 1;
+            return Ok(RowOutcome::Unchanged);
+        }
+        if current >= self.first_version {
+            let first_row: i64 =
+                self.conn.query_row("SELECT row_number FROM record_version WHERE id = ?1", [current], |r| r.get(0))?;
+            return Ok(RowOutcome::Duplicate { first_row: first_row as u64 });
+        }
+        self.next_version += 1;
+        self.insert_version.execute(params![version, record_id, self.batch_id, row.row_number, &row.content_hash[..]])?;
+        self.conn.execute(
+            "UPDATE record SET current_version = ?1, current_hash = ?2 WHERE id = ?3",
+            params![version, &row.content_hash[..], record_id],
+        )?;
+        let known: Vec<(String, i64)> = self
+            .conn
+            .prepare_cached("SELECT name, id FROM entity WHERE record_id = ?1")?
+            .query_map([record_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        self.write_statements(row, record_id, version, &known)?;
+        self.summary.new_versions += 1;
+        Ok(RowOutcome::NewVersion)
+    }
+
+    fn commit(mut self: Box<Self>, rows_read: u64, rejected: u64) -> Result<BatchSummary> {
+        self.summary.rows_read = rows_read;
+        self.summary.rejected = rejected;
+        let s = self.summary.clone();
+        if s.new_records + s.new_versions == 0 {
+            self.conn.execute_batch("ROLLBACK")?;
+            self.finished = true;
+            return Ok(BatchSummary { batch_id: None, ..s });
+        }
+        let at = now();
+        self.conn.execute(
+            "UPDATE batch SET committed_at = ?1, rows_read = ?2, new_records = ?3, new_versions = ?4, unchanged = ?5, rejected = ?6, statements = ?7 WHERE id = ?8",
+            params![at, s.rows_read as i64, s.new_records as i64, s.new_versions as i64, s.unchanged as i64, s.rejected as i64, s.statements as i64, self.batch_id],
+        )?;
+        let (actor, purpose, file, dataset): (String, String, String, String) = self.conn.query_row(
+            "SELECT b.actor, COALESCE(b.purpose, ''), b.file_name, d.name FROM batch b JOIN dataset d ON d.id = b.dataset_id WHERE b.id = ?1",
+            [self.batch_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        audit::append(
+            self.conn,
+            &at,
+            &AuditEntry {
+                actor,
+                action: "ingest".into(),
+                target: format!("batch:{}", self.batch_id),
+                purpose,
+                detail: serde_json::json!({
+                    "dataset": dataset, "file": file, "rows_read": s.rows_read, "new_records": s.new_records,
+                    "new_versions": s.new_versions, "unchanged": s.unchanged, "rejected": s.rejected, "statements": s.statements,
+                })
+                .to_string(),
+            },
+        )?;
+        self.conn.execute_batch("COMMIT")?;
+        self.finished = true;
+        Ok(s)
+    }
+}
+
+impl Drop for SqliteBatch<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
