@@ -1,0 +1,331 @@
+//! Reading agency files row by row in constant memory: CSV with a header line, or
+//! JSON Lines. Each row is either values for the mapper or a reason to reject it.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::apply::{Cell, RowValues};
+use crate::error::{Error, Result};
+use crate::mapping::{ColumnId, Format, Mapping};
+
+/// The longest JSON line accepted; longer lines are rejected, not buffered.
+const MAX_LINE: u64 = 16 * 1024 * 1024;
+
+/// A row as read, before mapping.
+pub enum RawRow {
+    Csv(csv::StringRecord),
+    Json(serde_json::Map<String, serde_json::Value>),
+}
+
+impl RawRow {
+    /// The row as JSON, for the rejects file.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            RawRow::Csv(r) => serde_json::Value::Array(r.iter().map(|f| serde_json::Value::String(f.to_string())).collect()),
+            RawRow::Json(o) => serde_json::Value::Object(o.clone()),
+        }
+    }
+}
+
+/// What the reader yields for each row of the file.
+pub enum ReadItem {
+    Row { row_number: u64, row: RawRow },
+    Reject { row_number: u64, reason: String, original: serde_json::Value },
+}
+
+/// A file opened under a mapping, its header checked.
+pub struct InputReader {
+    path: PathBuf,
+    kind: Kind,
+    /// For CSV: the header position of each mapping column.
+    positions: Vec<usize>,
+    header_len: usize,
+    /// For JSON Lines: top-level keys a row may have.
+    known_keys: HashSet<String>,
+    /// The mapping's columns (JSON key paths).
+    columns: Vec<String>,
+    /// Header columns the mapping neither reads nor ignores.
+    pub unmapped: Vec<String>,
+    bytes: u64,
+}
+
+enum Kind {
+    Csv(csv::Reader<File>),
+    Json { reader: BufReader<File>, line: u64 },
+}
+
+impl InputReader {
+    /// Opens `path` and checks its header against the mapping before any row is read.
+    pub fn open(path: &Path, mapping: &Mapping) -> Result<InputReader> {
+        let io = |source| Error::Io { path: path.to_path_buf(), source };
+        let file = File::open(path).map_err(io)?;
+        match mapping.format {
+            Format::Csv { delimiter } => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(file);
+                let mut header = csv::ByteRecord::new();
+                let got = reader.read_byte_record(&mut header).map_err(|e| Error::Input {
+                    path: path.to_path_buf(),
+                    message: format!("cannot read the header line: {e}"),
+                })?;
+                if !got {
+                    return Err(Error::Input { path: path.to_path_buf(), message: "the file is empty: a header line is expected".into() });
+                }
+                let names: Vec<String> = header
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let s = String::from_utf8_lossy(f);
+                        let s = if i == 0 { s.trim_start_matches('\u{feff}') } else { &s };
+                        s.trim().to_string()
+                    })
+                    .collect();
+                let mut positions = Vec::with_capacity(mapping.columns.len());
+                let mut missing = Vec::new();
+                for (i, col) in mapping.columns.iter().enumerate() {
+                    match names.iter().position(|n| n == col) {
+                        Some(p) => positions.push(p),
+                        None => missing.push(format!("'{col}' (mapping line {})", mapping.column_lines[i])),
+                    }
+                }
+                if !missing.is_empty() {
+                    return Err(Error::Input {
+                        path: path.to_path_buf(),
+                        message: format!(
+                            "the header lacks column(s) the mapping reads: {}; the header has: {}",
+                            missing.join(", "),
+                            names.join(", ")
+                        ),
+                    });
+                }
+                let unmapped = names
+                    .iter()
+                    .filter(|n| !mapping.columns.contains(n) && !mapping.ignore.contains(n))
+                    .cloned()
+                    .collect();
+                Ok(InputReader {
+                    path: path.to_path_buf(),
+                    header_len: names.len(),
+                    kind: Kind::Csv(reader),
+                    positions,
+                    known_keys: HashSet::new(),
+                    columns: mapping.columns.clone(),
+                    unmapped,
+                    bytes: 0,
+                })
+            }
+            Format::JsonLines => {
+                let mut known_keys: HashSet<String> =
+                    mapping.columns.iter().map(|c| c.split('.').next().unwrap_or(c).to_string()).collect();
+                known_keys.extend(mapping.ignore.iter().cloned());
+                Ok(InputReader {
+                    path: path.to_path_buf(),
+                    header_len: 0,
+                    kind: Kind::Json { reader: BufReader::with_capacity(1 << 16, file), line: 0 },
+                    positions: Vec::new(),
+                    known_keys,
+                    columns: mapping.columns.clone(),
+                    unmapped: Vec::new(),
+                    bytes: 0,
+                })
+            }
+        }
+    }
+
+    /// Bytes consumed so far, for progress.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The next row, `Ok(None)` at the end of the file.
+    pub fn next_item(&mut self) -> Result<Option<ReadItem>> {
+        match &mut self.kind {
+            Kind::Csv(reader) => {
+                let mut rec = csv::ByteRecord::new();
+                let more = reader.read_byte_record(&mut rec).map_err(|e| Error::Input {
+                    path: self.path.clone(),
+                    message: format!("unreadable CSV: {e}"),
+                })?;
+                if !more {
+                    return Ok(None);
+                }
+                let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
+                self.bytes = pos.byte();
+                let row_number = pos.line();
+                let original = || {
+                    serde_json::Value::Array(
+                        rec.iter().map(|f| serde_json::Value::String(String::from_utf8_lossy(f).into_owned())).collect(),
+                    )
+                };
+                if rec.len() != self.header_len {
+                    return Ok(Some(ReadItem::Reject {
+                        row_number,
+                        reason: format!("wrong column count: the header has {}, this row has {}", self.header_len, rec.len()),
+                        original: original(),
+                    }));
+                }
+                match csv::StringRecord::from_byte_record(rec.clone()) {
+                    Ok(r) => Ok(Some(ReadItem::Row { row_number, row: RawRow::Csv(r) })),
+                    Err(e) => {
+                        let field = e.utf8_error().field();
+                        let offset = e.utf8_error().valid_up_to();
+                        Ok(Some(ReadItem::Reject {
+                            row_number,
+                            reason: format!("invalid UTF-8 in field {} at byte {offset}: convert the file to UTF-8", field + 1),
+                            original: original(),
+                        }))
+                    }
+                }
+            }
+            Kind::Json { reader, line } => loop {
+                let mut buf = Vec::new();
+                let n = reader
+                    .by_ref()
+                    .take(MAX_LINE + 1)
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|source| Error::Io { path: self.path.clone(), source })?;
+                if n == 0 {
+                    return Ok(None);
+                }
+                *line += 1;
+                self.bytes += n as u64;
+                let row_number = *line;
+                if n as u64 > MAX_LINE && !buf.ends_with(b"\n") {
+                    // Skip the rest of the over-long line.
+                    let mut rest = Vec::new();
+                    loop {
+                        rest.clear();
+                        let m = reader
+                            .by_ref()
+                            .take(1 << 20)
+                            .read_until(b'\n', &mut rest)
+                            .map_err(|source| Error::Io { path: self.path.clone(), source })?;
+                        self.bytes += m as u64;
+                        if m == 0 || rest.ends_with(b"\n") {
+                            break;
+                        }
+                    }
+                    return Ok(Some(ReadItem::Reject {
+                        row_number,
+                        reason: format!("line longer than {MAX_LINE} bytes"),
+                        original: serde_json::Value::Null,
+                    }));
+                }
+                let text = match std::str::from_utf8(&buf) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        return Ok(Some(ReadItem::Reject {
+                            row_number,
+                            reason: format!("invalid UTF-8 at byte {}: convert the file to UTF-8", e.valid_up_to()),
+                            original: serde_json::Value::String(String::from_utf8_lossy(&buf).into_owned()),
+                        }));
+                    }
+                };
+                if text.trim().is_empty() {
+                    continue;
+                }
+                let original = || serde_json::Value::String(text.trim_end().to_string());
+                let obj = match serde_json::from_str::<serde_json::Value>(text) {
+                    Ok(serde_json::Value::Object(o)) => o,
+                    Ok(_) => {
+                        return Ok(Some(ReadItem::Reject {
+                            row_number,
+                            reason: "the line is JSON but not an object".into(),
+                            original: original(),
+                        }));
+                    }
+                    Err(e) => {
+                        return Ok(Some(ReadItem::Reject { row_number, reason: format!("invalid JSON: {e}"), original: original() }));
+                    }
+                };
+                if let Some(unknown) = obj.keys().find(|k| !self.known_keys.contains(*k)) {
+                    return Ok(Some(ReadItem::Reject {
+                        row_number,
+                        reason: format!("unknown property '{unknown}': it is not in the mapping; map it, or list it under ignore"),
+                        original: original(),
+                    }));
+                }
+                if let Some(reason) = self.columns.iter().find_map(|c| nested_value(&obj, c)) {
+                    return Ok(Some(ReadItem::Reject { row_number, reason, original: original() }));
+                }
+                return Ok(Some(ReadItem::Row { row_number, row: RawRow::Json(obj) }));
+            },
+        }
+    }
+}
+
+/// A raw row seen through the mapping's column numbering.
+pub struct View<'a> {
+    pub row: &'a RawRow,
+    pub positions: &'a [usize],
+    pub columns: &'a [String],
+}
+
+impl InputReader {
+    pub fn positions(&self) -> &[usize] {
+        &self.positions
+    }
+}
+
+impl RowValues for View<'_> {
+    fn cell(&self, column: ColumnId) -> Cell<'_> {
+        match self.row {
+            RawRow::Csv(rec) => match self.positions.get(column).and_then(|&p| rec.get(p)) {
+                Some(v) if !v.trim().is_empty() => Cell::One(v),
+                _ => Cell::Empty,
+            },
+            RawRow::Json(obj) => {
+                let mut parts = self.columns[column].split('.');
+                let mut cur = parts.next().and_then(|k| obj.get(k));
+                for k in parts {
+                    cur = cur.and_then(|v| v.get(k));
+                }
+                json_cell(cur)
+            }
+        }
+    }
+}
+
+/// A reason to reject the row when a mapped path holds an object or nested arrays,
+/// which have no single value to store.
+fn nested_value(obj: &serde_json::Map<String, serde_json::Value>, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let mut parts = path.split('.');
+    let mut cur = parts.next().and_then(|k| obj.get(k));
+    for k in parts {
+        cur = cur.and_then(|v| v.get(k));
+    }
+    let bad = match cur? {
+        Value::Object(_) => true,
+        Value::Array(items) => items.iter().any(|i| matches!(i, Value::Object(_) | Value::Array(_))),
+        _ => false,
+    };
+    bad.then(|| format!("'{path}' holds an object or nested list, not a value: map its fields with dotted names such as {path}.field"))
+}
+
+fn json_cell(v: Option<&serde_json::Value>) -> Cell<'_> {
+    use serde_json::Value;
+    match v {
+        None | Some(Value::Null) => Cell::Empty,
+        Some(Value::String(s)) => Cell::One(s),
+        Some(Value::Number(n)) => Cell::Many(vec![n.to_string()]),
+        Some(Value::Bool(b)) => Cell::Many(vec![b.to_string()]),
+        Some(Value::Array(items)) => Cell::Many(
+            items
+                .iter()
+                .filter_map(|i| match i {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    Value::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        Some(Value::Object(_)) => Cell::Many(vec![]),
+    }
+}

@@ -1,0 +1,239 @@
+//! The ingest pipeline: a reader thread parses and maps rows while the calling
+//! thread writes them into one store batch, with a bounded channel between them so
+//! memory stays flat whatever the file size.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use corridor_store::{BatchSpec, BatchSummary, RowOutcome, RowWrite, SourceSpec, Store};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::apply::{MappedRow, Mapper};
+use crate::error::{Error, Result};
+use crate::input::{InputReader, ReadItem, View};
+use crate::mapping::Mapping;
+
+/// Rows per message between the threads, and messages in flight.
+const CHUNK: usize = 512;
+const IN_FLIGHT: usize = 8;
+
+/// Who ingests, why, and where rejected rows go.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    pub actor: String,
+    pub purpose: String,
+    /// Where rejected rows are written (created only if a row is rejected).
+    pub rejects_path: PathBuf,
+    /// RFC 3339 time the batch is received; the caller reads the clock.
+    pub received_at: String,
+}
+
+/// Told about progress; the CLI draws a bar with it, libraries stay silent.
+pub trait Progress: Sync {
+    fn advance(&self, bytes_read: u64, rows: u64);
+}
+
+/// Progress that reports nowhere.
+#[derive(Debug)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn advance(&self, _: u64, _: u64) {}
+}
+
+/// The outcome of one ingest.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestReport {
+    pub dataset: String,
+    pub file: String,
+    #[serde(flatten)]
+    pub summary: BatchSummary,
+    /// The rejects file, when a row was rejected.
+    pub rejects_file: Option<PathBuf>,
+    /// Header columns neither mapped nor listed under `ignore`.
+    pub unmapped_columns: Vec<String>,
+    pub seconds: f64,
+}
+
+enum Item {
+    Row(MappedRow),
+    Reject { row_number: u64, reason: String, original: serde_json::Value },
+}
+
+enum Message {
+    Items(Vec<Item>, u64, u64),
+    Failed(Error),
+}
+
+/// Ingests one file into `store` under `mapping`, as one atomic batch.
+pub fn ingest(
+    store: &mut dyn Store,
+    mapping: &Mapping,
+    mapping_text: &str,
+    input: &Path,
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<IngestReport> {
+    let started = Instant::now();
+    let mut reader = InputReader::open(input, mapping)?;
+    let unmapped_columns = reader.unmapped.clone();
+    let file_sha256 = sha256_file(input)?;
+    let source_id = store.register_source(&SourceSpec {
+        agency: mapping.source.agency.clone(),
+        country: mapping.source.country.clone(),
+        agency_name: mapping.source.agency_name.clone(),
+        unit: mapping.source.unit.clone(),
+        informant_code: mapping.source.informant_code.clone(),
+    })?;
+    let spec = BatchSpec {
+        dataset: mapping.dataset.clone(),
+        source_id,
+        file_name: input.display().to_string(),
+        file_sha256,
+        mapping_sha256: hex::encode(Sha256::digest(mapping_text.as_bytes())),
+        actor: opts.actor.clone(),
+        purpose: opts.purpose.clone(),
+        received_at: opts.received_at.clone(),
+    };
+    let mut batch = store.begin_batch(&spec)?;
+    let mut rejects = Rejects::new(&opts.rejects_path);
+    let mut local_to_db: Vec<i64> = Vec::new();
+    let mut rows_read = 0u64;
+
+    let outcome: Result<()> = std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Message>(IN_FLIGHT);
+        scope.spawn(move || read_and_map(&mut reader, mapping, source_id, &tx));
+        for msg in rx {
+            let (items, bytes, rows) = match msg {
+                Message::Items(items, bytes, rows) => (items, bytes, rows),
+                Message::Failed(e) => return Err(e),
+            };
+            for item in items {
+                rows_read += 1;
+                match item {
+                    Item::Reject { row_number, reason, original } => rejects.write(row_number, &reason, original)?,
+                    Item::Row(mut row) => {
+                        for (local, spec) in &row.new_provenances {
+                            let id = batch.provenance(spec)?;
+                            if local_to_db.len() <= *local {
+                                local_to_db.resize(*local + 1, 0);
+                            }
+                            local_to_db[*local] = id;
+                        }
+                        for e in &mut row.entities {
+                            for s in &mut e.statements {
+                                s.provenance_id = local_to_db[s.provenance_id as usize];
+                            }
+                        }
+                        let outcome = batch.write_row(&RowWrite {
+                            record_key: &row.record_key,
+                            row_number: row.row_number,
+                            content_hash: row.content_hash,
+                            entities: &row.entities,
+                        })?;
+                        if let RowOutcome::Duplicate { first_row } = outcome {
+                            let reason = format!(
+                                "duplicate record id '{}': row {first_row} of this file has the same id with other content",
+                                row.record_key
+                            );
+                            rejects.write(row.row_number, &reason, serde_json::Value::Null)?;
+                        }
+                    }
+                }
+            }
+            progress.advance(bytes, rows);
+        }
+        Ok(())
+    });
+    outcome?;
+    let rejected = rejects.count;
+    rejects.finish()?;
+    let summary = batch.commit(rows_read, rejected)?;
+    Ok(IngestReport {
+        dataset: mapping.dataset.clone(),
+        file: input.display().to_string(),
+        summary,
+        rejects_file: (rejected > 0).then(|| opts.rejects_path.clone()),
+        unmapped_columns,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn read_and_map(reader: &mut InputReader, mapping: &Mapping, source_id: i64, tx: &mpsc::SyncSender<Message>) {
+    let mut mapper = Mapper::new(mapping, source_id);
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut rows = 0u64;
+    loop {
+        let item = match reader.next_item() {
+            Ok(Some(i)) => i,
+            Ok(None) => break,
+            Err(e) => {
+                let _ = tx.send(Message::Failed(e));
+                return;
+            }
+        };
+        rows += 1;
+        chunk.push(match item {
+            ReadItem::Reject { row_number, reason, original } => Item::Reject { row_number, reason, original },
+            ReadItem::Row { row_number, row } => {
+                let view = View { row: &row, positions: reader.positions(), columns: &mapping.columns };
+                match mapper.map_row(&view, row_number) {
+                    Ok(mapped) => Item::Row(mapped),
+                    Err(reason) => Item::Reject { row_number, reason, original: row.to_json() },
+                }
+            }
+        });
+        if chunk.len() == CHUNK {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+            if tx.send(Message::Items(full, reader.bytes_read(), rows)).is_err() {
+                return;
+            }
+        }
+    }
+    let _ = tx.send(Message::Items(chunk, reader.bytes_read(), rows));
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    Ok(hex::encode(h.finalize()))
+}
+
+/// The rejects file: one JSON object per rejected row, `{"row", "reason", "original"}`,
+/// created on the first reject.
+struct Rejects<'p> {
+    path: &'p Path,
+    out: Option<BufWriter<File>>,
+    count: u64,
+}
+
+impl<'p> Rejects<'p> {
+    fn new(path: &'p Path) -> Self {
+        Rejects { path, out: None, count: 0 }
+    }
+
+    fn write(&mut self, row: u64, reason: &str, original: serde_json::Value) -> Result<()> {
+        let io = |source| Error::Io { path: self.path.to_path_buf(), source };
+        if self.out.is_none() {
+            self.out = Some(BufWriter::new(File::create(self.path).map_err(io)?));
+        }
+        self.count += 1;
+        let line = serde_json::json!({"row": row, "reason": reason, "original": original});
+        if let Some(out) = &mut self.out {
+            writeln!(out, "{line}").map_err(io)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        if let Some(mut out) = self.out {
+            out.flush().map_err(|source| Error::Io { path: self.path.to_path_buf(), source })?;
+        }
+        Ok(())
+    }
+}
