@@ -90,9 +90,12 @@ impl InputReader {
                 for (i, col) in mapping.columns.iter().enumerate() {
                     match names.iter().position(|n| n == col) {
                         Some(p) => positions.push(p),
-                        None => missing.push(format!("'{col}' (mapping line {})", mapping.column_lines[i])),
+                        None => missing.push((mapping.column_lines[i], col)),
                     }
                 }
+                missing.sort();
+                let missing: Vec<String> =
+                    missing.iter().map(|(line, col)| format!("'{col}' (mapping line {line})")).collect();
                 if !missing.is_empty() {
                     return Err(Error::Input {
                         path: path.to_path_buf(),

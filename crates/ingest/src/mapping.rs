@@ -325,6 +325,11 @@ impl Mapping {
         if names.is_empty() {
             return Err(ctx.err(raw.entities.span(), "the mapping defines no entities"));
         }
+        // Schema names first, so a misspelt schema is reported at its own line
+        // rather than where another entity refers to it.
+        for ent in raw.entities.get_ref().values() {
+            lookup_schema(&ctx, &ent.get_ref().schema)?;
+        }
         let mut entities = Vec::new();
         for (name, ent) in raw.entities.get_ref() {
             entities.push(compile_entity(&mut ctx, name, ent, &names, raw.entities.get_ref(), &defaults, &date_formats)?);
@@ -343,6 +348,17 @@ impl Mapping {
     }
 }
 
+fn lookup_schema(ctx: &Ctx<'_>, name: &Spanned<String>) -> Result<&'static Schema, MappingError> {
+    let sname = name.get_ref();
+    schema(sname).ok_or_else(|| {
+        let known: Vec<&str> = SCHEMATA.iter().map(|s| s.name).collect();
+        ctx.err(
+            name.span(),
+            format!("unknown schema '{sname}'{}; known: {}", suggest(sname, known.iter().copied()), known.join(", ")),
+        )
+    })
+}
+
 fn compile_entity(
     ctx: &mut Ctx<'_>,
     name: &Spanned<String>,
@@ -357,14 +373,7 @@ fn compile_entity(
         return Err(ctx.err(name.span(), format!("entity name '{n}' may hold only letters, digits and '_'")));
     }
     let raw = ent.get_ref();
-    let sname = raw.schema.get_ref();
-    let schema = schema(sname).ok_or_else(|| {
-        let known: Vec<&str> = SCHEMATA.iter().map(|s| s.name).collect();
-        ctx.err(
-            raw.schema.span(),
-            format!("unknown schema '{sname}'{}; known: {}", suggest(sname, known.iter().copied()), known.join(", ")),
-        )
-    })?;
+    let schema = lookup_schema(ctx, &raw.schema)?;
     let provenance = compile_provenance(ctx, &raw.provenance, Some(defaults))?;
     let mut properties = Vec::new();
     for (pname, value) in &raw.properties {

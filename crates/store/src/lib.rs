@@ -23,7 +23,7 @@ mod sqlite;
 pub use audit::{AuditEntry, AuditProblem, AuditRecord, AuditReport, GENESIS};
 pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome, RowWrite, StatementWrite};
 pub use error::{Error, Result};
-pub use read::{ConsistencyReport, DerivedFact, PersonReview, Stats};
+pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
 pub use sqlite::{SqliteBatch, SqliteStore};
 
 use corridor_model::{Entity, RetentionPolicy, SourceReliability};
@@ -42,6 +42,9 @@ pub struct SourceSpec {
 pub trait Store {
     /// Registers (or finds) a source and returns its id.
     fn register_source(&mut self, source: &SourceSpec) -> Result<i64>;
+
+    /// Every registered source with its reliability history.
+    fn sources(&self) -> Result<Vec<SourceInfo>>;
 
     /// Records a new reliability grade for a source; old statements show it from now on.
     fn grade_source(&mut self, source_id: i64, grade: SourceReliability, reason: &str, actor: &str) -> Result<()>;

@@ -47,6 +47,42 @@ pub struct PersonReview {
     pub review_date: NaiveDate,
 }
 
+/// A registered source and how its reliability grade changed over time.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceInfo {
+    pub id: i64,
+    #[serde(flatten)]
+    pub source: SourceRef,
+    pub datasets: Vec<String>,
+    pub history: Vec<GradeChange>,
+}
+
+/// One change of a source's reliability grade.
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeChange {
+    pub reliability: String,
+    pub valid_from: String,
+    pub reason: String,
+    pub recorded_by: String,
+}
+
+pub(crate) fn sources(conn: &Connection) -> Result<Vec<SourceInfo>> {
+    let ids: Vec<i64> = conn.prepare("SELECT id FROM source ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let datasets = conn
+            .prepare("SELECT name FROM dataset WHERE source_id = ?1 ORDER BY name")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let history = conn
+            .prepare("SELECT reliability, valid_from, reason, recorded_by FROM source_reliability WHERE source_id = ?1 ORDER BY id")?
+            .query_map([id], |r| Ok(GradeChange { reliability: r.get(0)?, valid_from: r.get(1)?, reason: r.get(2)?, recorded_by: r.get(3)? }))?
+            .collect::<Result<_, _>>()?;
+        out.push(SourceInfo { id, source: source(conn, id)?, datasets, history });
+    }
+    Ok(out)
+}
+
 /// What `check_consistency` found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ConsistencyReport {

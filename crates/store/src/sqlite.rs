@@ -10,7 +10,7 @@ use crate::audit::{self, AuditEntry, AuditRecord, AuditReport};
 use crate::batch::{BatchSpec, BatchSummary, ProvenanceSpec, RowOutcome, RowWrite};
 use crate::error::{Error, Result};
 use crate::migrations;
-use crate::read::{self, ConsistencyReport, DerivedFact, PersonReview, Stats};
+use crate::read::{self, ConsistencyReport, DerivedFact, PersonReview, SourceInfo, Stats};
 use crate::{Batch, SourceSpec, Store};
 
 /// A Corridor store in one SQLite file.
@@ -130,6 +130,10 @@ impl Store for SqliteStore {
         )?;
         tx.commit()?;
         Ok(id)
+    }
+
+    fn sources(&self) -> Result<Vec<SourceInfo>> {
+        read::sources(&self.conn)
     }
 
     fn grade_source(&mut self, source_id: i64, grade: SourceReliability, reason: &str, actor: &str) -> Result<()> {
