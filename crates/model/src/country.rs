@@ -3,6 +3,9 @@
 //! ICAO Doc 9303 Part 3 codes that appear in travel documents where they name a state
 //! (`D` for Germany, `RKS` for Kosovo). Stored form: alpha-3, upper case.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// Pairs `alpha-2 alpha-3`, separated by commas. Source: ISO 3166-1 (officially assigned codes).
 const CODES: &str = "AD AND,AE ARE,AF AFG,AG ATG,AI AIA,AL ALB,AM ARM,AO AGO,AQ ATA,AR ARG,AS ASM,AT AUT,AU AUS,AW ABW,\
 AX ALA,AZ AZE,BA BIH,BB BRB,BD BGD,BE BEL,BF BFA,BG BGR,BH BHR,BI BDI,BJ BEN,BL BLM,BM BMU,BN BRN,BO BOL,BQ BES,\
@@ -21,19 +24,37 @@ SR SUR,SS SSD,ST STP,SV SLV,SX SXM,SY SYR,SZ SWZ,TC TCA,TD TCD,TF ATF,TG TGO,TH 
 TN TUN,TO TON,TR TUR,TT TTO,TV TUV,TW TWN,TZ TZA,UA UKR,UG UGA,UM UMI,US USA,UY URY,UZ UZB,VA VAT,VC VCT,VE VEN,\
 VG VGB,VI VIR,VN VNM,VU VUT,WF WLF,WS WSM,YE YEM,YT MYT,ZA ZAF,ZM ZMB,ZW ZWE,XK XKX";
 
+/// Both codes of every country, upper case, to its alpha-3; built once. Ingest looks
+/// countries up for every row, so this is a hash map rather than a scan of `CODES`.
+fn by_code() -> &'static HashMap<&'static str, &'static str> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut m = HashMap::with_capacity(520);
+        for pair in CODES.split(',') {
+            if let Some((a2, a3)) = pair.split_once(' ') {
+                m.insert(a2, a3);
+                m.insert(a3, a3);
+            }
+        }
+        for (alias, a3) in [("D", "DEU"), ("RKS", "XKX"), ("KOS", "XKX"), ("UK", "GBR")] {
+            m.insert(alias, a3);
+        }
+        m
+    })
+}
+
 /// Returns the alpha-3 code for an alpha-2 or alpha-3 code in any case, or `None`.
 pub fn to_alpha3(code: &str) -> Option<&'static str> {
-    let upper = code.trim().to_ascii_uppercase();
-    match upper.as_str() {
-        "D" => return Some("DEU"),
-        "RKS" | "KOS" => return Some("XKX"),
-        "UK" => return Some("GBR"),
-        _ => {}
+    let t = code.trim();
+    if t.is_empty() || t.len() > 3 {
+        return None;
     }
-    CODES.split(',').find_map(|pair| {
-        let (a2, a3) = pair.split_once(' ')?;
-        (a2 == upper || a3 == upper).then_some(a3)
-    })
+    let mut buf = [0u8; 3];
+    for (i, b) in t.bytes().enumerate() {
+        buf[i] = b.to_ascii_uppercase();
+    }
+    let upper = std::str::from_utf8(&buf[..t.len()]).ok()?;
+    by_code().get(upper).copied()
 }
 
 /// Returns the alpha-2 code for an alpha-3 code, for formats (FtM) that use alpha-2.

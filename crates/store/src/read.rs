@@ -114,10 +114,10 @@ const STATEMENT_COLUMNS: &str = "SELECT s.id, d.name, r.key, e.name, e.schema, s
     JOIN batch b ON b.id = v.batch_id JOIN provenance p ON p.id = s.provenance_id";
 
 /// Reads statements selected by `filter` (a WHERE clause on `s`) with full provenance.
-fn statements(conn: &Connection, filter: &str, param: i64) -> Result<Vec<Statement>> {
+fn statements(conn: &Connection, filter: &str, params: &[i64]) -> Result<Vec<Statement>> {
     let mut sources: HashMap<i64, SourceRef> = HashMap::new();
     let mut stmt = conn.prepare(&format!("{STATEMENT_COLUMNS} WHERE {filter} ORDER BY s.id"))?;
-    let mut rows = stmt.query([param])?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let source_id: i64 = r.get(16)?;
@@ -185,17 +185,32 @@ fn source(conn: &Connection, id: i64) -> Result<SourceRef> {
 
 pub(crate) fn entity(conn: &Connection, id: &str) -> Result<Option<Entity>> {
     let (dataset, record, name) = split_entity_id(id)?;
+    let record_id: Option<i64> = conn
+        .query_row(
+            "SELECT r.id FROM record r JOIN dataset d ON d.id = r.dataset_id WHERE d.name = ?1 AND r.key = ?2",
+            params![dataset, record],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(record_id) = record_id else { return Ok(None) };
     let found: Option<(i64, String)> = conn
         .query_row(
-            "SELECT e.id, e.schema FROM entity e JOIN record r ON r.id = e.record_id JOIN dataset d ON d.id = r.dataset_id \
-             WHERE d.name = ?1 AND r.key = ?2 AND e.name = ?3",
-            params![dataset, record, name],
+            "SELECT e.id, e.schema FROM record_version v JOIN entity e ON e.id BETWEEN v.first_entity AND v.last_entity \
+             WHERE v.record_id = ?1 AND e.name = ?2",
+            params![record_id, name],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
     let Some((entity_id, schema)) = found else { return Ok(None) };
-    let statements = statements(conn, "s.entity_id = ?1", entity_id)?;
-    Ok(Some(Entity { id: id.to_string(), schema, statements }))
+    let ranges: Vec<(i64, i64)> = conn
+        .prepare("SELECT first_statement, last_statement FROM record_version WHERE record_id = ?1 ORDER BY id")?
+        .query_map([record_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut all = Vec::new();
+    for (lo, hi) in ranges {
+        all.extend(statements(conn, "s.id BETWEEN ?1 AND ?2 AND s.entity_id = ?3", &[lo, hi, entity_id])?);
+    }
+    Ok(Some(Entity { id: id.to_string(), schema, statements: all }))
 }
 
 pub(crate) fn derived(conn: &Connection, id: i64) -> Result<Option<DerivedFact>> {
@@ -203,7 +218,7 @@ pub(crate) fn derived(conn: &Connection, id: i64) -> Result<Option<DerivedFact>>
         .query_row("SELECT kind, description FROM derived_fact WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((kind, description)) = found else { return Ok(None) };
-    let basis = statements(conn, "s.id IN (SELECT statement_id FROM derived_basis WHERE derived_id = ?1)", id)?;
+    let basis = statements(conn, "s.id IN (SELECT statement_id FROM derived_basis WHERE derived_id = ?1)", &[id])?;
     let restrictions = Restrictions::of(basis.iter().map(|s| &s.provenance));
     Ok(Some(DerivedFact { id, kind, description, basis, restrictions }))
 }
@@ -238,8 +253,8 @@ pub(crate) fn stats(conn: &Connection) -> Result<Stats> {
         s.entities_by_schema.insert(schema, n);
     }
     let mut stmt = conn.prepare(
-        "SELECT s.value, COUNT(*) FROM statement s JOIN entity e ON e.id = s.entity_id JOIN record r ON r.id = e.record_id \
-         WHERE e.schema = 'Person' AND s.prop = 'category' AND s.version_id = r.current_version GROUP BY s.value ORDER BY s.value",
+        "SELECT s.value, COUNT(*) FROM statement s CROSS JOIN entity e ON e.id = s.entity_id CROSS JOIN record r ON r.id = e.record_id \
+         WHERE s.prop = 'category' AND e.schema = 'Person' AND s.version_id = r.current_version GROUP BY s.value ORDER BY s.value",
     )?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (category, n) = row?;
@@ -253,9 +268,9 @@ pub(crate) fn person_reviews(conn: &Connection) -> Result<Vec<PersonReview>> {
     let mut stmt = conn.prepare(
         "SELECT d.name, r.key, e.name, s.value, \
            (SELECT MIN(b.received_at) FROM record_version v JOIN batch b ON b.id = v.batch_id WHERE v.record_id = r.id) \
-         FROM entity e JOIN record r ON r.id = e.record_id JOIN dataset d ON d.id = r.dataset_id \
-         JOIN statement s ON s.entity_id = e.id AND s.version_id = r.current_version AND s.prop = 'category' \
-         WHERE e.schema = 'Person' ORDER BY e.id",
+         FROM statement s CROSS JOIN entity e ON e.id = s.entity_id CROSS JOIN record r ON r.id = e.record_id \
+         JOIN dataset d ON d.id = r.dataset_id \
+         WHERE s.prop = 'category' AND e.schema = 'Person' AND s.version_id = r.current_version ORDER BY s.id",
     )?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
@@ -289,19 +304,29 @@ pub(crate) fn consistency(conn: &Connection) -> Result<ConsistencyReport> {
     }
     let mut stmt = conn.prepare(
         "SELECT b.id, b.committed_at IS NOT NULL, b.new_records + b.new_versions, b.statements, \
-           (SELECT COUNT(*) FROM record_version v WHERE v.batch_id = b.id), \
-           (SELECT COUNT(*) FROM statement s JOIN record_version v ON v.id = s.version_id WHERE v.batch_id = b.id) \
+           (SELECT COUNT(*) FROM record_version v WHERE v.id BETWEEN b.first_version AND b.last_version AND v.batch_id = b.id), \
+           (SELECT COUNT(*) FROM statement s WHERE s.id BETWEEN b.first_statement AND b.last_statement), \
+           (SELECT COALESCE(SUM(v.last_statement - v.first_statement + 1), 0) FROM record_version v \
+              WHERE v.id BETWEEN b.first_version AND b.last_version) \
          FROM batch b ORDER BY b.id",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?, r.get::<_, i64>(5)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, bool>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, i64>(6)?,
+        ))
     })?;
     for row in rows {
-        let (id, committed, versions, statements, found_versions, found_statements) = row?;
+        let (id, committed, versions, statements, found_versions, found_statements, claimed) = row?;
         if !committed {
             report.problems.push(format!("batch {id} is recorded but was never committed"));
         }
-        if versions != found_versions || statements != found_statements {
+        if versions != found_versions || statements != found_statements || statements != claimed {
             report.problems.push(format!(
                 "batch {id} is partial: {found_versions} of {versions} record versions and {found_statements} of {statements} statements"
             ));
@@ -309,6 +334,7 @@ pub(crate) fn consistency(conn: &Connection) -> Result<ConsistencyReport> {
     }
     let orphans = [
         ("record versions without their batch", "SELECT COUNT(*) FROM record_version v LEFT JOIN batch b ON b.id = v.batch_id WHERE b.id IS NULL"),
+        ("statements outside every batch", "SELECT COUNT(*) FROM statement s WHERE NOT EXISTS (SELECT 1 FROM batch b WHERE s.id BETWEEN b.first_statement AND b.last_statement)"),
         ("statements without their record version", "SELECT COUNT(*) FROM statement s LEFT JOIN record_version v ON v.id = s.version_id WHERE v.id IS NULL"),
         ("statements without their entity", "SELECT COUNT(*) FROM statement s LEFT JOIN entity e ON e.id = s.entity_id WHERE e.id IS NULL"),
         ("records whose current version is missing", "SELECT COUNT(*) FROM record r LEFT JOIN record_version v ON v.id = r.current_version WHERE v.id IS NULL"),

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use corridor_model::{Entity, RetentionPolicy, SourceReliability};
-use rusqlite::{CachedStatement, Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Statement, params};
 
 use crate::audit::{self, AuditEntry, AuditRecord, AuditReport};
-use crate::batch::{BatchSpec, BatchSummary, ProvenanceSpec, RowOutcome, RowWrite};
+use crate::batch::{BatchSpec, BatchSummary, ProvenanceSpec, RowOutcome, RowWrite, StatementWrite};
 use crate::error::{Error, Result};
 use crate::migrations;
 use crate::read::{self, ConsistencyReport, DerivedFact, PersonReview, SourceInfo, Stats};
@@ -255,9 +255,11 @@ impl Store for SqliteStore {
 
 /// A batch in progress: an open `BEGIN IMMEDIATE` transaction on the store.
 ///
-/// Version and entity ids are allocated here rather than by SQLite, so a new record
-/// is written with its current version in one INSERT instead of an INSERT and an
-/// UPDATE; the write lock taken by `BEGIN IMMEDIATE` makes that safe.
+/// Record-version, entity and statement ids are allocated here rather than by
+/// SQLite: under the write lock taken by `BEGIN IMMEDIATE` they stay contiguous per
+/// version and per batch, which is what lets the store keep id ranges instead of
+/// secondary indexes (see `migrations.rs`). Entities and statements of a row go in
+/// with one multi-row INSERT each, which saves SQLite's per-statement overhead.
 pub struct SqliteBatch<'c> {
     conn: &'c Connection,
     batch_id: i64,
@@ -265,20 +267,35 @@ pub struct SqliteBatch<'c> {
     first_version: i64,
     next_version: i64,
     next_entity: i64,
+    first_statement: i64,
+    next_statement: i64,
     provenances: HashMap<ProvenanceSpec, i64>,
     summary: BatchSummary,
     finished: bool,
-    insert_record: CachedStatement<'c>,
-    insert_version: CachedStatement<'c>,
-    insert_entity: CachedStatement<'c>,
-    insert_statement: CachedStatement<'c>,
+    insert_record: Statement<'c>,
+    insert_version: Statement<'c>,
+    /// `insert_entities[n]` inserts n entities at once.
+    insert_entities: Vec<Option<Statement<'c>>>,
+    insert_statements: Vec<Option<Statement<'c>>>,
 }
+
+/// Rows per multi-row INSERT; longer lists are written in chunks.
+const MULTI: usize = 64;
 
 impl std::fmt::Debug for SqliteBatch<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SqliteBatch").field("batch_id", &self.batch_id).field("summary", &self.summary).finish()
     }
 }
+
+fn multi_insert<'c>(conn: &'c Connection, head: &str, columns: usize, rows: usize) -> Result<Statement<'c>> {
+    let one = format!("({})", vec!["?"; columns].join(","));
+    let sql = format!("{head} VALUES {}", vec![one; rows].join(","));
+    Ok(conn.prepare(&sql)?)
+}
+
+const ENTITY_HEAD: &str = "INSERT INTO entity (id, record_id, name, schema)";
+const STATEMENT_HEAD: &str = "INSERT INTO statement (id, entity_id, version_id, prop, value, raw, provenance_id)";
 
 impl<'c> SqliteBatch<'c> {
     fn begin(conn: &'c Connection, spec: &BatchSpec) -> Result<SqliteBatch<'c>> {
@@ -303,9 +320,12 @@ impl<'c> SqliteBatch<'c> {
             params![dataset_id, spec.file_name, spec.file_sha256, spec.mapping_sha256, spec.actor, spec.purpose, spec.received_at],
         )?;
         let batch_id = conn.last_insert_rowid();
-        let next_version: i64 =
-            conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM record_version", [], |r| r.get(0))?;
-        let next_entity: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM entity", [], |r| r.get(0))?;
+        let next = |table: &str| -> Result<i64> {
+            Ok(conn.query_row(&format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"), [], |r| r.get(0))?)
+        };
+        let next_version = next("record_version")?;
+        let next_entity = next("entity")?;
+        let next_statement = next("statement")?;
         Ok(SqliteBatch {
             conn,
             batch_id,
@@ -313,45 +333,104 @@ impl<'c> SqliteBatch<'c> {
             first_version: next_version,
             next_version,
             next_entity,
+            first_statement: next_statement,
+            next_statement,
             provenances: HashMap::new(),
             summary: BatchSummary { batch_id: Some(batch_id), ..BatchSummary::default() },
             finished: false,
-            insert_record: conn.prepare_cached(
+            insert_record: conn.prepare(
                 "INSERT INTO record (dataset_id, key, current_version, current_hash) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (dataset_id, key) DO NOTHING",
             )?,
-            insert_version: conn.prepare_cached(
-                "INSERT INTO record_version (id, record_id, batch_id, row_number, content_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            insert_version: conn.prepare(
+                "INSERT INTO record_version (id, record_id, batch_id, row_number, content_hash, first_statement, last_statement, first_entity, last_entity) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?,
-            insert_entity: conn
-                .prepare_cached("INSERT INTO entity (id, record_id, name, schema) VALUES (?1, ?2, ?3, ?4)")?,
-            insert_statement: conn.prepare_cached(
-                "INSERT INTO statement (entity_id, version_id, prop, value, raw, provenance_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?,
+            insert_entities: (0..=MULTI).map(|_| None).collect(),
+            insert_statements: (0..=MULTI).map(|_| None).collect(),
         })
     }
 
-    fn write_statements(&mut self, row: &RowWrite<'_>, record_id: i64, version: i64, known: &[(String, i64)]) -> Result<()> {
-        for e in row.entities {
-            let entity_id = match known.iter().find(|(name, _)| *name == e.name) {
+    /// Writes the version row, the entities it creates and its statements.
+    fn write_version(&mut self, row: &RowWrite<'_>, record_id: i64, version: i64, known: &[(String, i64)]) -> Result<()> {
+        let mut ids: Vec<i64> = Vec::with_capacity(row.entities.len());
+        let mut created: Vec<usize> = Vec::new();
+        let first_entity = self.next_entity;
+        for (i, e) in row.entities.iter().enumerate() {
+            match known.iter().find(|(name, _)| *name == e.name) {
                 Some((_, id)) => {
                     self.conn.execute("UPDATE entity SET schema = ?1 WHERE id = ?2 AND schema <> ?1", params![e.schema, id])?;
-                    *id
+                    ids.push(*id);
                 }
                 None => {
-                    let id = self.next_entity;
+                    ids.push(self.next_entity);
                     self.next_entity += 1;
-                    self.insert_entity.execute(params![id, record_id, e.name, e.schema])?;
-                    id
+                    created.push(i);
                 }
-            };
-            for s in &e.statements {
-                self.insert_statement.execute(params![entity_id, version, s.prop, s.value, s.raw, s.provenance_id])?;
-                self.summary.statements += 1;
             }
         }
+        let count: usize = row.entities.iter().map(|e| e.statements.len()).sum();
+        let first_statement = self.next_statement;
+        self.insert_version.execute(params![
+            version,
+            record_id,
+            self.batch_id,
+            row.row_number as i64,
+            &row.content_hash[..],
+            first_statement,
+            first_statement + count as i64 - 1,
+            first_entity,
+            self.next_entity - 1
+        ])?;
+        for chunk in created.chunks(MULTI) {
+            let stmt = cached(&mut self.insert_entities, self.conn, ENTITY_HEAD, 4, chunk.len())?;
+            let mut p = 1;
+            for &i in chunk {
+                let e = &row.entities[i];
+                stmt.raw_bind_parameter(p, ids[i])?;
+                stmt.raw_bind_parameter(p + 1, record_id)?;
+                stmt.raw_bind_parameter(p + 2, e.name.as_str())?;
+                stmt.raw_bind_parameter(p + 3, e.schema)?;
+                p += 4;
+            }
+            stmt.raw_execute()?;
+        }
+        let flat: Vec<(i64, &StatementWrite)> =
+            row.entities.iter().zip(&ids).flat_map(|(e, id)| e.statements.iter().map(move |s| (*id, s))).collect();
+        for chunk in flat.chunks(MULTI) {
+            let stmt = cached(&mut self.insert_statements, self.conn, STATEMENT_HEAD, 7, chunk.len())?;
+            let mut p = 1;
+            for (entity_id, s) in chunk {
+                stmt.raw_bind_parameter(p, self.next_statement)?;
+                stmt.raw_bind_parameter(p + 1, *entity_id)?;
+                stmt.raw_bind_parameter(p + 2, version)?;
+                stmt.raw_bind_parameter(p + 3, s.prop)?;
+                stmt.raw_bind_parameter(p + 4, s.value.as_str())?;
+                stmt.raw_bind_parameter(p + 5, s.raw.as_deref())?;
+                stmt.raw_bind_parameter(p + 6, s.provenance_id)?;
+                self.next_statement += 1;
+                p += 7;
+            }
+            stmt.raw_execute()?;
+        }
+        self.summary.statements += count as u64;
         Ok(())
     }
+}
+
+/// The prepared multi-row INSERT for `rows` rows, prepared on first use.
+fn cached<'s, 'c>(
+    slots: &'s mut [Option<Statement<'c>>],
+    conn: &'c Connection,
+    head: &str,
+    columns: usize,
+    rows: usize,
+) -> Result<&'s mut Statement<'c>> {
+    let slot = &mut slots[rows];
+    if slot.is_none() {
+        *slot = Some(multi_insert(conn, head, columns, rows)?);
+    }
+    slot.as_mut().ok_or_else(|| Error::Corrupt { what: "prepared statement", value: head.to_string() })
 }
 
 impl Batch for SqliteBatch<'_> {
@@ -384,8 +463,7 @@ impl Batch for SqliteBatch<'_> {
         if inserted == 1 {
             let record_id = self.conn.last_insert_rowid();
             self.next_version += 1;
-            self.insert_version.execute(params![version, record_id, self.batch_id, row.row_number, &row.content_hash[..]])?;
-            self.write_statements(row, record_id, version, &[])?;
+            self.write_version(row, record_id, version, &[])?;
             self.summary.new_records += 1;
             return Ok(RowOutcome::New);
         }
@@ -403,17 +481,19 @@ impl Batch for SqliteBatch<'_> {
             return Ok(RowOutcome::Duplicate { first_row: first_row as u64 });
         }
         self.next_version += 1;
-        self.insert_version.execute(params![version, record_id, self.batch_id, row.row_number, &row.content_hash[..]])?;
         self.conn.execute(
             "UPDATE record SET current_version = ?1, current_hash = ?2 WHERE id = ?3",
             params![version, &row.content_hash[..], record_id],
         )?;
         let known: Vec<(String, i64)> = self
             .conn
-            .prepare_cached("SELECT name, id FROM entity WHERE record_id = ?1")?
+            .prepare_cached(
+                "SELECT e.name, e.id FROM record_version v JOIN entity e ON e.id BETWEEN v.first_entity AND v.last_entity \
+                 WHERE v.record_id = ?1",
+            )?
             .query_map([record_id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
-        self.write_statements(row, record_id, version, &known)?;
+        self.write_version(row, record_id, version, &known)?;
         self.summary.new_versions += 1;
         Ok(RowOutcome::NewVersion)
     }
@@ -429,8 +509,22 @@ impl Batch for SqliteBatch<'_> {
         }
         let at = now();
         self.conn.execute(
-            "UPDATE batch SET committed_at = ?1, rows_read = ?2, new_records = ?3, new_versions = ?4, unchanged = ?5, rejected = ?6, statements = ?7 WHERE id = ?8",
-            params![at, s.rows_read as i64, s.new_records as i64, s.new_versions as i64, s.unchanged as i64, s.rejected as i64, s.statements as i64, self.batch_id],
+            "UPDATE batch SET committed_at = ?1, rows_read = ?2, new_records = ?3, new_versions = ?4, unchanged = ?5, rejected = ?6, statements = ?7, \
+             first_version = ?8, last_version = ?9, first_statement = ?10, last_statement = ?11 WHERE id = ?12",
+            params![
+                at,
+                s.rows_read as i64,
+                s.new_records as i64,
+                s.new_versions as i64,
+                s.unchanged as i64,
+                s.rejected as i64,
+                s.statements as i64,
+                self.first_version,
+                self.next_version - 1,
+                self.first_statement,
+                self.next_statement - 1,
+                self.batch_id
+            ],
         )?;
         let (actor, purpose, file, dataset): (String, String, String, String) = self.conn.query_row(
             "SELECT b.actor, COALESCE(b.purpose, ''), b.file_name, d.name FROM batch b JOIN dataset d ON d.id = b.dataset_id WHERE b.id = ?1",
