@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use corridor_model::{Assessment, Handling, PropType, SchemaKind, clean, entity_key};
 use corridor_store::{EntityWrite, ProvenanceSpec, StatementWrite};
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::dates::parse_date;
 use crate::mapping::{ColumnId, EntityMap, Field, Mapping, PropertyMap, ProvenanceMap, Source};
@@ -62,11 +62,26 @@ pub struct Mapper<'m> {
     interned: HashMap<ProvenanceSpec, usize>,
     /// Stable text of each interned provenance, for the content hash.
     texts: Vec<String>,
+    /// Each interned provenance, by local number.
+    specs: Vec<ProvenanceSpec>,
+    /// Per entity: its interned provenance when the mapping fixes every field of it,
+    /// so rows need not rebuild and hash it.
+    fixed: Vec<Option<(usize, ProvenanceSpec)>>,
+    /// Reused buffer for the content hash.
+    hash_buf: Vec<u8>,
 }
 
 impl<'m> Mapper<'m> {
     pub fn new(mapping: &'m Mapping, source_id: i64) -> Self {
-        Mapper { mapping, source_id, interned: HashMap::new(), texts: Vec::new() }
+        Mapper {
+            mapping,
+            source_id,
+            interned: HashMap::new(),
+            texts: Vec::new(),
+            specs: Vec::new(),
+            fixed: vec![None; mapping.entities.len()],
+            hash_buf: Vec::with_capacity(1024),
+        }
     }
 
     fn intern(&mut self, spec: ProvenanceSpec, new: &mut Vec<(usize, ProvenanceSpec)>) -> usize {
@@ -83,8 +98,13 @@ impl<'m> Mapper<'m> {
             spec.assessment
         ));
         self.interned.insert(spec.clone(), i);
+        self.specs.push(spec.clone());
         new.push((i, spec));
         i
+    }
+
+    fn spec(&self, id: usize) -> &ProvenanceSpec {
+        &self.specs[id]
     }
 
     /// Maps one row. The error is the reason to put in the rejects file.
@@ -94,7 +114,10 @@ impl<'m> Mapper<'m> {
         for &c in &m.record_id {
             let v = row.cell(c).first().map(str::trim).unwrap_or("").to_string();
             if v.is_empty() {
-                return Err(format!("missing required field: the record id column '{}' is empty", m.columns[c]));
+                return Err(format!(
+                    "missing required field: the record id column '{}' is empty",
+                    m.columns[c]
+                ));
             }
             key_parts.push(v);
         }
@@ -103,15 +126,30 @@ impl<'m> Mapper<'m> {
         let mut present: Vec<Option<String>> = vec![None; m.entities.len()];
         let mut entities = Vec::with_capacity(m.entities.len());
         for (i, em) in m.entities.iter().enumerate() {
-            let base = provenance(&em.provenance, row, self.source_id).map_err(|e| format!("{}: {e}", em.name))?;
-            let base_id = self.intern(base.clone(), &mut new_provenances);
-            let mut statements = Vec::new();
+            let (base_id, base_assessment) = match &self.fixed[i] {
+                Some((id, spec)) => (*id, spec.assessment),
+                None => {
+                    let base =
+                        provenance(&em.provenance, row, self.source_id).map_err(|e| format!("{}: {e}", em.name))?;
+                    let assessment = base.assessment;
+                    let id = self.intern(base.clone(), &mut new_provenances);
+                    if em.provenance.is_fixed() {
+                        self.fixed[i] = Some((id, base));
+                    }
+                    (id, assessment)
+                }
+            };
+            let mut statements = Vec::with_capacity(em.properties.len());
             let mut has_data = false;
             let mut missing_ref = false;
             for pm in &em.properties {
                 let prov = match pm.assessment {
-                    Some(a) if a != base.assessment => {
-                        self.intern(ProvenanceSpec { assessment: a, ..base.clone() }, &mut new_provenances)
+                    Some(a) if a != base_assessment => {
+                        let spec = ProvenanceSpec {
+                            assessment: a,
+                            ..self.spec(base_id).clone()
+                        };
+                        self.intern(spec, &mut new_provenances)
                     }
                     _ => base_id,
                 };
@@ -145,20 +183,31 @@ impl<'m> Mapper<'m> {
             }
             check_required(m, em, &statements)?;
             present[i] = Some(entity_key(&m.dataset, &record_key, &em.name));
-            entities.push(EntityWrite { name: em.name.clone(), schema: em.schema.name, statements });
+            entities.push(EntityWrite {
+                name: em.name.clone(),
+                schema: em.schema.name,
+                statements,
+            });
         }
         if entities.is_empty() {
             return Err("the row has no value in any mapped column".into());
         }
         let content_hash = self.hash(&entities);
-        Ok(MappedRow { record_key, row_number, content_hash, entities, new_provenances })
+        Ok(MappedRow {
+            record_key,
+            row_number,
+            content_hash,
+            entities,
+            new_provenances,
+        })
     }
 
-    fn hash(&self, entities: &[EntityWrite]) -> [u8; 16] {
-        let mut h = Xxh3::new();
+    fn hash(&mut self, entities: &[EntityWrite]) -> [u8; 16] {
+        let buf = &mut self.hash_buf;
+        buf.clear();
         let mut field = |s: &str| {
-            h.update(&(s.len() as u64).to_le_bytes());
-            h.update(s.as_bytes());
+            buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            buf.extend_from_slice(s.as_bytes());
         };
         for e in entities {
             field(&e.name);
@@ -170,7 +219,7 @@ impl<'m> Mapper<'m> {
                 field(&self.texts[s.provenance_id as usize]);
             }
         }
-        h.digest128().to_le_bytes()
+        xxh3_128(buf).to_le_bytes()
     }
 }
 
@@ -189,7 +238,11 @@ fn column_values(row: &dyn RowValues, columns: &[ColumnId], join: &str) -> Vec<S
             }
         });
     }
-    if parts.is_empty() { Vec::new() } else { vec![parts.join(join)] }
+    if parts.is_empty() {
+        Vec::new()
+    } else {
+        vec![parts.join(join)]
+    }
 }
 
 fn describe_source(m: &Mapping, pm: &PropertyMap) -> String {
@@ -217,7 +270,11 @@ fn push_values(
             None => vec![raw_cell.as_str()],
         };
         for raw in pieces {
-            let mapped = if pm.map.is_empty() { None } else { pm.map.get(&raw.trim().to_lowercase()) };
+            let mapped = if pm.map.is_empty() {
+                None
+            } else {
+                pm.map.get(&raw.trim().to_lowercase())
+            };
             let input = mapped.map_or(raw, String::as_str);
             let cleaned = match pm.ty {
                 PropType::Date | PropType::DateTime => {
@@ -225,17 +282,33 @@ fn push_values(
                         None
                     } else {
                         let d = parse_date(input, &pm.formats).map_err(|e| {
-                            format!("bad date in {} for {}.{}: {e}", describe_source(m, pm), em.name, pm.prop)
+                            format!(
+                                "bad date in {} for {}.{}: {e}",
+                                describe_source(m, pm),
+                                em.name,
+                                pm.prop
+                            )
                         })?;
                         Some(d.to_iso(pm.ty == PropType::DateTime))
                     }
                 }
-                ty => clean(ty, input)
-                    .map_err(|e| format!("bad value in {} for {}.{}: {e}", describe_source(m, pm), em.name, pm.prop))?,
+                ty => clean(ty, input).map_err(|e| {
+                    format!(
+                        "bad value in {} for {}.{}: {e}",
+                        describe_source(m, pm),
+                        em.name,
+                        pm.prop
+                    )
+                })?,
             };
             if let Some(value) = cleaned {
                 let raw = (value != raw).then(|| raw.to_string());
-                out.push(StatementWrite { prop: pm.prop, value, raw, provenance_id: prov as i64 });
+                out.push(StatementWrite {
+                    prop: pm.prop,
+                    value,
+                    raw,
+                    provenance_id: prov as i64,
+                });
             }
         }
     }
@@ -246,8 +319,16 @@ fn check_required(m: &Mapping, em: &EntityMap, statements: &[StatementWrite]) ->
     let has = |p: &str| statements.iter().any(|s| s.prop == p);
     for req in em.schema.required {
         if !has(req) {
-            let from = em.properties.iter().find(|p| p.prop == *req).map(|pm| describe_source(m, pm)).unwrap_or_default();
-            return Err(format!("missing required field: {}.{req} ({}) is empty in {from}", em.name, em.schema.name));
+            let from = em
+                .properties
+                .iter()
+                .find(|p| p.prop == *req)
+                .map(|pm| describe_source(m, pm))
+                .unwrap_or_default();
+            return Err(format!(
+                "missing required field: {}.{req} ({}) is empty in {from}",
+                em.name, em.schema.name
+            ));
         }
     }
     if !em.schema.required_any.is_empty() && !em.schema.required_any.iter().any(|p| has(p)) {
@@ -271,7 +352,9 @@ fn field<T: Clone>(
         Field::Fixed(v) => Ok(Some(v.clone())),
         Field::Column { column, map } => {
             let cell = row.cell(*column);
-            let Some(raw) = cell.first().map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+            let Some(raw) = cell.first().map(str::trim).filter(|s| !s.is_empty()) else {
+                return Ok(None);
+            };
             let input = map.get(&raw.to_lowercase()).map_or(raw, String::as_str);
             parse(input).map(Some).map_err(|e| format!("bad {what}: {e}"))
         }
@@ -281,23 +364,36 @@ fn field<T: Clone>(
 /// The provenance of an entity in this row. A per-row column that is empty falls
 /// back to the most cautious value (X4, H2), never to "no restriction".
 fn provenance(p: &ProvenanceMap, row: &dyn RowValues, source_id: i64) -> Result<ProvenanceSpec, String> {
-    let grading = field(&p.grading, row, "grading", |s| s.parse().map_err(|e: corridor_model::ParseError| e.to_string()))?
-        .unwrap_or(corridor_model::Grading {
-            source: corridor_model::SourceReliability::X,
-            information: corridor_model::InformationAccuracy::Four,
-        });
-    let code = field(&p.handling, row, "handling code", |s| s.parse().map_err(|e: corridor_model::ParseError| e.to_string()))?
-        .unwrap_or(corridor_model::HandlingCode::H2);
+    let grading = field(&p.grading, row, "grading", |s| {
+        s.parse().map_err(|e: corridor_model::ParseError| e.to_string())
+    })?
+    .unwrap_or(corridor_model::Grading {
+        source: corridor_model::SourceReliability::X,
+        information: corridor_model::InformationAccuracy::Four,
+    });
+    let code = field(&p.handling, row, "handling code", |s| {
+        s.parse().map_err(|e: corridor_model::ParseError| e.to_string())
+    })?
+    .unwrap_or(corridor_model::HandlingCode::H2);
     let restriction = match &p.restriction {
         Some(f) => field(f, row, "restriction", |s| Ok(s.to_string()))?,
         None => None,
     };
     let tlp = match &p.tlp {
-        Some(f) => field(f, row, "TLP marking", |s| s.parse().map_err(|e: corridor_model::ParseError| e.to_string()))?,
+        Some(f) => field(f, row, "TLP marking", |s| {
+            s.parse().map_err(|e: corridor_model::ParseError| e.to_string())
+        })?,
         None => None,
     };
-    let assessment = field(&p.assessment, row, "assessment", |s| s.parse().map_err(|e: corridor_model::ParseError| e.to_string()))?
-        .unwrap_or(Assessment::Fact);
+    let assessment = field(&p.assessment, row, "assessment", |s| {
+        s.parse().map_err(|e: corridor_model::ParseError| e.to_string())
+    })?
+    .unwrap_or(Assessment::Fact);
     let handling = Handling::new(code, restriction, tlp).map_err(|e| e.to_string())?;
-    Ok(ProvenanceSpec { source_id, grading, handling, assessment })
+    Ok(ProvenanceSpec {
+        source_id,
+        grading,
+        handling,
+        assessment,
+    })
 }

@@ -67,7 +67,11 @@ impl DateFormat {
                 Some('M') => Token::Minute,
                 Some('S') => Token::Second,
                 Some('%') => Token::Lit('%'),
-                Some(other) => return Err(format!("unknown date token %{other} in '{pattern}' (use %Y %y %m %d %H %M %S)")),
+                Some(other) => {
+                    return Err(format!(
+                        "unknown date token %{other} in '{pattern}' (use %Y %y %m %d %H %M %S)"
+                    ));
+                }
                 None => return Err(format!("date format '{pattern}' ends with a lone %")),
             });
         }
@@ -78,7 +82,10 @@ impl DateFormat {
         if has(Token::Day) && !has(Token::Month) {
             return Err(format!("date format '{pattern}' has a day but no month"));
         }
-        Ok(DateFormat { pattern: pattern.to_string(), tokens })
+        Ok(DateFormat {
+            pattern: pattern.to_string(),
+            tokens,
+        })
     }
 
     pub fn pattern(&self) -> &str {
@@ -111,7 +118,9 @@ impl DateFormat {
             if digits < min {
                 return Ok(None);
             }
-            let n: u32 = value[i..i + digits].parse().map_err(|_| format!("'{value}' is not a date"))?;
+            let n: u32 = value[i..i + digits]
+                .parse()
+                .map_err(|_| format!("'{value}' is not a date"))?;
             i += digits;
             match t {
                 Token::Year4 => year = Some(n as i32),
@@ -140,7 +149,11 @@ impl DateFormat {
                 Some((h, m, second))
             }
             (None, None) => None,
-            _ => return Err(format!("'{value}' has an hour without minutes or minutes without an hour")),
+            _ => {
+                return Err(format!(
+                    "'{value}' has an hour without minutes or minutes without an hour"
+                ));
+            }
         };
         Ok(Some(ParsedDate { date, time }))
     }
@@ -158,17 +171,28 @@ pub fn parse_date(value: &str, formats: &[DateFormat]) -> Result<ParsedDate, Str
     Err(if tried.is_empty() {
         format!("'{v}' is not an ISO date; give the mapping's date_formats")
     } else {
-        format!("'{v}' matches none of the date formats {} nor ISO 8601", tried.join(", "))
+        format!(
+            "'{v}' matches none of the date formats {} nor ISO 8601",
+            tried.join(", ")
+        )
     })
 }
 
 fn iso_formats() -> &'static [DateFormat] {
     static ISO: std::sync::OnceLock<Vec<DateFormat>> = std::sync::OnceLock::new();
     ISO.get_or_init(|| {
-        ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m", "%Y"]
-            .iter()
-            .filter_map(|p| DateFormat::new(p).ok())
-            .collect()
+        [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d",
+            "%Y-%m",
+            "%Y",
+        ]
+        .iter()
+        .filter_map(|p| DateFormat::new(p).ok())
+        .collect()
     })
 }
 
@@ -189,7 +213,11 @@ mod tests {
         assert_eq!(iso("03.07.1991 22:15", false), Ok("1991-07-03".into()));
         assert_eq!(iso("07/1991", false), Ok("1991-07".into()));
         assert_eq!(iso("1991.", false), Ok("1991".into()));
-        assert_eq!(iso("1991-07-03", false), Ok("1991-07-03".into()), "ISO is always accepted");
+        assert_eq!(
+            iso("1991-07-03", false),
+            Ok("1991-07-03".into()),
+            "ISO is always accepted"
+        );
         assert!(iso("31.02.2024", false).is_err_and(|e| e.contains("not a calendar date")));
         assert!(iso("03.07.1991 25:00", true).is_err());
         assert!(iso("July 3rd", false).is_err_and(|e| e.contains("%d.%m.%Y")));

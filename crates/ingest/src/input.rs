@@ -23,7 +23,9 @@ impl RawRow {
     /// The row as JSON, for the rejects file.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
-            RawRow::Csv(r) => serde_json::Value::Array(r.iter().map(|f| serde_json::Value::String(f.to_string())).collect()),
+            RawRow::Csv(r) => {
+                serde_json::Value::Array(r.iter().map(|f| serde_json::Value::String(f.to_string())).collect())
+            }
             RawRow::Json(o) => serde_json::Value::Object(o.clone()),
         }
     }
@@ -31,8 +33,15 @@ impl RawRow {
 
 /// What the reader yields for each row of the file.
 pub enum ReadItem {
-    Row { row_number: u64, row: RawRow },
-    Reject { row_number: u64, reason: String, original: serde_json::Value },
+    Row {
+        row_number: u64,
+        row: RawRow,
+    },
+    Reject {
+        row_number: u64,
+        reason: String,
+        original: serde_json::Value,
+    },
 }
 
 /// A file opened under a mapping, its header checked.
@@ -59,7 +68,10 @@ enum Kind {
 impl InputReader {
     /// Opens `path` and checks its header against the mapping before any row is read.
     pub fn open(path: &Path, mapping: &Mapping) -> Result<InputReader> {
-        let io = |source| Error::Io { path: path.to_path_buf(), source };
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
         let file = File::open(path).map_err(io)?;
         match mapping.format {
             Format::Csv { delimiter } => {
@@ -74,7 +86,10 @@ impl InputReader {
                     message: format!("cannot read the header line: {e}"),
                 })?;
                 if !got {
-                    return Err(Error::Input { path: path.to_path_buf(), message: "the file is empty: a header line is expected".into() });
+                    return Err(Error::Input {
+                        path: path.to_path_buf(),
+                        message: "the file is empty: a header line is expected".into(),
+                    });
                 }
                 let names: Vec<String> = header
                     .iter()
@@ -94,8 +109,10 @@ impl InputReader {
                     }
                 }
                 missing.sort();
-                let missing: Vec<String> =
-                    missing.iter().map(|(line, col)| format!("'{col}' (mapping line {line})")).collect();
+                let missing: Vec<String> = missing
+                    .iter()
+                    .map(|(line, col)| format!("'{col}' (mapping line {line})"))
+                    .collect();
                 if !missing.is_empty() {
                     return Err(Error::Input {
                         path: path.to_path_buf(),
@@ -123,13 +140,19 @@ impl InputReader {
                 })
             }
             Format::JsonLines => {
-                let mut known_keys: HashSet<String> =
-                    mapping.columns.iter().map(|c| c.split('.').next().unwrap_or(c).to_string()).collect();
+                let mut known_keys: HashSet<String> = mapping
+                    .columns
+                    .iter()
+                    .map(|c| c.split('.').next().unwrap_or(c).to_string())
+                    .collect();
                 known_keys.extend(mapping.ignore.iter().cloned());
                 Ok(InputReader {
                     path: path.to_path_buf(),
                     header_len: 0,
-                    kind: Kind::Json { reader: BufReader::with_capacity(1 << 16, file), line: 0 },
+                    kind: Kind::Json {
+                        reader: BufReader::with_capacity(1 << 16, file),
+                        line: 0,
+                    },
                     positions: Vec::new(),
                     known_keys,
                     columns: mapping.columns.clone(),
@@ -162,24 +185,36 @@ impl InputReader {
                 let row_number = pos.line();
                 let original = || {
                     serde_json::Value::Array(
-                        rec.iter().map(|f| serde_json::Value::String(String::from_utf8_lossy(f).into_owned())).collect(),
+                        rec.iter()
+                            .map(|f| serde_json::Value::String(String::from_utf8_lossy(f).into_owned()))
+                            .collect(),
                     )
                 };
                 if rec.len() != self.header_len {
                     return Ok(Some(ReadItem::Reject {
                         row_number,
-                        reason: format!("wrong column count: the header has {}, this row has {}", self.header_len, rec.len()),
+                        reason: format!(
+                            "wrong column count: the header has {}, this row has {}",
+                            self.header_len,
+                            rec.len()
+                        ),
                         original: original(),
                     }));
                 }
                 match csv::StringRecord::from_byte_record(rec.clone()) {
-                    Ok(r) => Ok(Some(ReadItem::Row { row_number, row: RawRow::Csv(r) })),
+                    Ok(r) => Ok(Some(ReadItem::Row {
+                        row_number,
+                        row: RawRow::Csv(r),
+                    })),
                     Err(e) => {
                         let field = e.utf8_error().field();
                         let offset = e.utf8_error().valid_up_to();
                         Ok(Some(ReadItem::Reject {
                             row_number,
-                            reason: format!("invalid UTF-8 in field {} at byte {offset}: convert the file to UTF-8", field + 1),
+                            reason: format!(
+                                "invalid UTF-8 in field {} at byte {offset}: convert the file to UTF-8",
+                                field + 1
+                            ),
                             original: original(),
                         }))
                     }
@@ -191,7 +226,10 @@ impl InputReader {
                     .by_ref()
                     .take(MAX_LINE + 1)
                     .read_until(b'\n', &mut buf)
-                    .map_err(|source| Error::Io { path: self.path.clone(), source })?;
+                    .map_err(|source| Error::Io {
+                        path: self.path.clone(),
+                        source,
+                    })?;
                 if n == 0 {
                     return Ok(None);
                 }
@@ -207,7 +245,10 @@ impl InputReader {
                             .by_ref()
                             .take(1 << 20)
                             .read_until(b'\n', &mut rest)
-                            .map_err(|source| Error::Io { path: self.path.clone(), source })?;
+                            .map_err(|source| Error::Io {
+                                path: self.path.clone(),
+                                source,
+                            })?;
                         self.bytes += m as u64;
                         if m == 0 || rest.ends_with(b"\n") {
                             break;
@@ -243,20 +284,33 @@ impl InputReader {
                         }));
                     }
                     Err(e) => {
-                        return Ok(Some(ReadItem::Reject { row_number, reason: format!("invalid JSON: {e}"), original: original() }));
+                        return Ok(Some(ReadItem::Reject {
+                            row_number,
+                            reason: format!("invalid JSON: {e}"),
+                            original: original(),
+                        }));
                     }
                 };
                 if let Some(unknown) = obj.keys().find(|k| !self.known_keys.contains(*k)) {
                     return Ok(Some(ReadItem::Reject {
                         row_number,
-                        reason: format!("unknown property '{unknown}': it is not in the mapping; map it, or list it under ignore"),
+                        reason: format!(
+                            "unknown property '{unknown}': it is not in the mapping; map it, or list it under ignore"
+                        ),
                         original: original(),
                     }));
                 }
                 if let Some(reason) = self.columns.iter().find_map(|c| nested_value(&obj, c)) {
-                    return Ok(Some(ReadItem::Reject { row_number, reason, original: original() }));
+                    return Ok(Some(ReadItem::Reject {
+                        row_number,
+                        reason,
+                        original: original(),
+                    }));
                 }
-                return Ok(Some(ReadItem::Row { row_number, row: RawRow::Json(obj) }));
+                return Ok(Some(ReadItem::Row {
+                    row_number,
+                    row: RawRow::Json(obj),
+                }));
             },
         }
     }

@@ -65,7 +65,10 @@ pub struct PropertyMap {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Field<T> {
     Fixed(T),
-    Column { column: ColumnId, map: BTreeMap<String, String> },
+    Column {
+        column: ColumnId,
+        map: BTreeMap<String, String>,
+    },
 }
 
 /// The provenance fields of an entity after defaults and overrides are combined.
@@ -76,6 +79,18 @@ pub struct ProvenanceMap {
     pub restriction: Option<Field<String>>,
     pub tlp: Option<Field<Tlp>>,
     pub assessment: Field<Assessment>,
+}
+
+impl ProvenanceMap {
+    /// True when no field is read per row.
+    pub fn is_fixed(&self) -> bool {
+        let fixed = |f: &Field<_>| matches!(f, Field::Fixed(_));
+        matches!(self.grading, Field::Fixed(_))
+            && matches!(self.handling, Field::Fixed(_))
+            && self.restriction.as_ref().is_none_or(fixed)
+            && self.tlp.as_ref().is_none_or(|f| matches!(f, Field::Fixed(_)))
+            && matches!(self.assessment, Field::Fixed(_))
+    }
 }
 
 /// One mapped entity.
@@ -217,7 +232,12 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn err(&self, span: Range<usize>, message: impl Into<String>) -> MappingError {
         let (line, column) = line_col(self.text, span.start);
-        MappingError { file: self.file.to_string(), line, column, message: message.into() }
+        MappingError {
+            file: self.file.to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
 
     fn line(&self, span: &Range<usize>) -> usize {
@@ -257,14 +277,27 @@ impl Mapping {
     pub fn parse(file: &str, text: &str) -> Result<Mapping, MappingError> {
         let raw: RawMapping = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            MappingError { file: file.to_string(), line, column, message: e.message().trim().to_string() }
+            MappingError {
+                file: file.to_string(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
         })?;
-        let mut ctx = Ctx { file, text, columns: Vec::new(), column_lines: Vec::new() };
+        let mut ctx = Ctx {
+            file,
+            text,
+            columns: Vec::new(),
+            column_lines: Vec::new(),
+        };
 
         let ds = raw.dataset.get_ref();
         let dataset = ds.name.get_ref().trim().to_string();
         if dataset.is_empty() || dataset.contains(':') || dataset.contains(char::is_whitespace) {
-            return Err(ctx.err(ds.name.span(), "dataset name must be non-empty, without spaces or ':' (it is part of every entity id)"));
+            return Err(ctx.err(
+                ds.name.span(),
+                "dataset name must be non-empty, without spaces or ':' (it is part of every entity id)",
+            ));
         }
         let format = match ds.format.get_ref().to_ascii_lowercase().as_str() {
             "csv" => {
@@ -284,7 +317,12 @@ impl Mapping {
                 }
                 Format::JsonLines
             }
-            other => return Err(ctx.err(ds.format.span(), format!("unknown format '{other}': use \"csv\" or \"jsonl\""))),
+            other => {
+                return Err(ctx.err(
+                    ds.format.span(),
+                    format!("unknown format '{other}': use \"csv\" or \"jsonl\""),
+                ));
+            }
         };
         let mut date_formats = Vec::new();
         for f in &ds.date_formats {
@@ -296,7 +334,10 @@ impl Mapping {
             OneOrMany::Many(cs) => cs.clone(),
         };
         if record_cols.is_empty() || record_cols.iter().any(|c| c.trim().is_empty()) {
-            return Err(ctx.err(ds.record_id.span(), "record_id must name the column(s) holding the agency's record id"));
+            return Err(ctx.err(
+                ds.record_id.span(),
+                "record_id must name the column(s) holding the agency's record id",
+            ));
         }
         let record_id = record_cols.iter().map(|c| ctx.column(c, record_line)).collect();
 
@@ -307,10 +348,21 @@ impl Mapping {
                 let up = src.country.get_ref().trim().to_ascii_uppercase();
                 (up == "EUE" || up == "UNO" || up == "XPO").then_some(up)
             })
-            .ok_or_else(|| ctx.err(src.country.span(), format!("'{}' is not an ISO 3166 country code (or EUE for EU bodies, XPO for Interpol)", src.country.get_ref())))?;
+            .ok_or_else(|| {
+                ctx.err(
+                    src.country.span(),
+                    format!(
+                        "'{}' is not an ISO 3166 country code (or EUE for EU bodies, XPO for Interpol)",
+                        src.country.get_ref()
+                    ),
+                )
+            })?;
         let agency = src.agency.get_ref().trim().to_string();
         if agency.is_empty() {
-            return Err(ctx.err(src.agency.span(), "source.agency (the agency's node id) must not be empty"));
+            return Err(ctx.err(
+                src.agency.span(),
+                "source.agency (the agency's node id) must not be empty",
+            ));
         }
         let source = SourceInfo {
             agency,
@@ -332,7 +384,15 @@ impl Mapping {
         }
         let mut entities = Vec::new();
         for (name, ent) in raw.entities.get_ref() {
-            entities.push(compile_entity(&mut ctx, name, ent, &names, raw.entities.get_ref(), &defaults, &date_formats)?);
+            entities.push(compile_entity(
+                &mut ctx,
+                name,
+                ent,
+                &names,
+                raw.entities.get_ref(),
+                &defaults,
+                &date_formats,
+            )?);
         }
         let entities = order_entities(&ctx, entities, raw.entities.span())?;
         Ok(Mapping {
@@ -354,7 +414,11 @@ fn lookup_schema(ctx: &Ctx<'_>, name: &Spanned<String>) -> Result<&'static Schem
         let known: Vec<&str> = SCHEMATA.iter().map(|s| s.name).collect();
         ctx.err(
             name.span(),
-            format!("unknown schema '{sname}'{}; known: {}", suggest(sname, known.iter().copied()), known.join(", ")),
+            format!(
+                "unknown schema '{sname}'{}; known: {}",
+                suggest(sname, known.iter().copied()),
+                known.join(", ")
+            ),
         )
     })
 }
@@ -370,7 +434,10 @@ fn compile_entity(
 ) -> Result<EntityMap, MappingError> {
     let n = name.get_ref();
     if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(ctx.err(name.span(), format!("entity name '{n}' may hold only letters, digits and '_'")));
+        return Err(ctx.err(
+            name.span(),
+            format!("entity name '{n}' may hold only letters, digits and '_'"),
+        ));
     }
     let raw = ent.get_ref();
     let schema = lookup_schema(ctx, &raw.schema)?;
@@ -389,24 +456,46 @@ fn compile_entity(
                 ),
             )
         })?;
-        properties.push(compile_property(ctx, schema, prop.name, prop.ty, value, names, all, date_formats)?);
+        properties.push(compile_property(
+            ctx,
+            schema,
+            prop.name,
+            prop.ty,
+            value,
+            names,
+            all,
+            date_formats,
+        )?);
     }
     let mapped = |p: &str| properties.iter().any(|m: &PropertyMap| m.prop == p);
     for req in schema.required {
         if !mapped(req) {
             return Err(ctx.err(
                 ent.span(),
-                format!("entity '{n}' ({}) does not map its required property '{req}'", schema.name),
+                format!(
+                    "entity '{n}' ({}) does not map its required property '{req}'",
+                    schema.name
+                ),
             ));
         }
     }
     if !schema.required_any.is_empty() && !schema.required_any.iter().any(|p| mapped(p)) {
         return Err(ctx.err(
             ent.span(),
-            format!("entity '{n}' ({}) must map at least one of: {}", schema.name, schema.required_any.join(", ")),
+            format!(
+                "entity '{n}' ({}) must map at least one of: {}",
+                schema.name,
+                schema.required_any.join(", ")
+            ),
         ));
     }
-    Ok(EntityMap { name: n.clone(), schema, properties, provenance, line: ctx.line(&ent.span()) })
+    Ok(EntityMap {
+        name: n.clone(),
+        schema,
+        properties,
+        provenance,
+        line: ctx.line(&ent.span()),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -423,17 +512,40 @@ fn compile_property(
     let span = value.span();
     let line = ctx.line(&span);
     let v = value.get_ref();
-    let given = [v.column.is_some(), v.columns.is_some(), v.literal.is_some(), v.entity.is_some()];
+    let given = [
+        v.column.is_some(),
+        v.columns.is_some(),
+        v.literal.is_some(),
+        v.entity.is_some(),
+    ];
     if given.iter().filter(|g| **g).count() != 1 {
-        return Err(ctx.err(span, format!("{}.{prop}: give exactly one of column, columns, literal or entity", schema.name)));
+        return Err(ctx.err(
+            span,
+            format!(
+                "{}.{prop}: give exactly one of column, columns, literal or entity",
+                schema.name
+            ),
+        ));
     }
     let is_entity = matches!(ty, PropType::Entity(_));
     let source = if let Some(target) = &v.entity {
         let PropType::Entity(range) = ty else {
-            return Err(ctx.err(span, format!("{}.{prop} is not an entity reference; use column or literal", schema.name)));
+            return Err(ctx.err(
+                span,
+                format!(
+                    "{}.{prop} is not an entity reference; use column or literal",
+                    schema.name
+                ),
+            ));
         };
         let idx = names.iter().position(|n| n == target).ok_or_else(|| {
-            ctx.err(span.clone(), format!("entity '{target}' is not defined in this mapping{}", suggest(target, names.iter().map(String::as_str))))
+            ctx.err(
+                span.clone(),
+                format!(
+                    "entity '{target}' is not defined in this mapping{}",
+                    suggest(target, names.iter().map(String::as_str))
+                ),
+            )
         })?;
         let target_schema = all
             .iter()
@@ -443,12 +555,19 @@ fn compile_property(
         if !range.contains(&target_schema) {
             return Err(ctx.err(
                 span,
-                format!("{}.{prop} must point at one of {}, but '{target}' is a {target_schema}", schema.name, range.join(", ")),
+                format!(
+                    "{}.{prop} must point at one of {}, but '{target}' is a {target_schema}",
+                    schema.name,
+                    range.join(", ")
+                ),
             ));
         }
         Source::Entity(idx)
     } else if is_entity {
-        return Err(ctx.err(span, format!("{}.{prop} points at another entity: use entity = \"name\"", schema.name)));
+        return Err(ctx.err(
+            span,
+            format!("{}.{prop} points at another entity: use entity = \"name\"", schema.name),
+        ));
     } else if let Some(lit) = &v.literal {
         let text = match lit {
             toml::Value::String(s) => s.clone(),
@@ -458,7 +577,8 @@ fn compile_property(
             _ => return Err(ctx.err(span, "a literal must be a string, number or boolean")),
         };
         if !matches!(ty, PropType::Date | PropType::DateTime) {
-            corridor_model::clean(ty, &text).map_err(|m| ctx.err(span.clone(), format!("literal for {}.{prop}: {m}", schema.name)))?;
+            corridor_model::clean(ty, &text)
+                .map_err(|m| ctx.err(span.clone(), format!("literal for {}.{prop}: {m}", schema.name)))?;
         }
         Source::Literal(text)
     } else {
@@ -468,36 +588,61 @@ fn compile_property(
             _ => return Err(ctx.err(span, "columns must list at least one column")),
         };
         let columns = cols.iter().map(|c| ctx.column(c, line)).collect();
-        Source::Columns { columns, join: v.join.clone().unwrap_or_else(|| " ".into()) }
+        Source::Columns {
+            columns,
+            join: v.join.clone().unwrap_or_else(|| " ".into()),
+        }
     };
     if v.join.is_some() && v.columns.is_none() {
         return Err(ctx.err(value.span(), "join applies to columns = [...] only"));
     }
     if schema.name == "Person" && prop == "category" {
         if let Source::Literal(l) = &source {
-            l.parse::<DataSubjectCategory>().map_err(|e| ctx.err(value.span(), e.to_string()))?;
+            l.parse::<DataSubjectCategory>()
+                .map_err(|e| ctx.err(value.span(), e.to_string()))?;
         }
     }
     let formats = match &v.format {
         None => date_formats.to_vec(),
         Some(f) => {
             if !matches!(ty, PropType::Date | PropType::DateTime) {
-                return Err(ctx.err(value.span(), format!("{}.{prop} is not a date: format does not apply", schema.name)));
+                return Err(ctx.err(
+                    value.span(),
+                    format!("{}.{prop} is not a date: format does not apply", schema.name),
+                ));
             }
             let list = match f {
                 OneOrMany::One(p) => vec![p.clone()],
                 OneOrMany::Many(ps) => ps.clone(),
             };
-            list.iter().map(|p| DateFormat::new(p).map_err(|m| ctx.err(value.span(), m))).collect::<Result<_, _>>()?
+            list.iter()
+                .map(|p| DateFormat::new(p).map_err(|m| ctx.err(value.span(), m)))
+                .collect::<Result<_, _>>()?
         }
     };
     let assessment = v
         .assessment
         .as_deref()
-        .map(|a| a.parse::<Assessment>().map_err(|e| ctx.err(value.span(), e.to_string())))
+        .map(|a| {
+            a.parse::<Assessment>()
+                .map_err(|e| ctx.err(value.span(), e.to_string()))
+        })
         .transpose()?;
-    let map = v.map.iter().map(|(k, val)| (k.trim().to_lowercase(), val.clone())).collect();
-    Ok(PropertyMap { prop, ty, source, map, split: v.split.clone().filter(|s| !s.is_empty()), formats, assessment, line })
+    let map = v
+        .map
+        .iter()
+        .map(|(k, val)| (k.trim().to_lowercase(), val.clone()))
+        .collect();
+    Ok(PropertyMap {
+        prop,
+        ty,
+        source,
+        map,
+        split: v.split.clone().filter(|s| !s.is_empty()),
+        formats,
+        assessment,
+        line,
+    })
 }
 
 fn compile_field<T>(
@@ -513,7 +658,14 @@ fn compile_field<T>(
                 parse(v).map_err(|m| ctx.err(raw.span(), format!("in map: {m}")))?;
             }
             let column = ctx.column(&c.column, line);
-            Ok(Field::Column { column, map: c.map.iter().map(|(k, v)| (k.trim().to_lowercase(), v.clone())).collect() })
+            Ok(Field::Column {
+                column,
+                map: c
+                    .map
+                    .iter()
+                    .map(|(k, v)| (k.trim().to_lowercase(), v.clone()))
+                    .collect(),
+            })
         }
     }
 }
@@ -527,7 +679,10 @@ fn compile_provenance(
         (Some(f), _) => compile_field(ctx, f, |s| s.parse::<Grading>().map_err(|e| e.to_string()))?,
         (None, Some(d)) => d.grading.clone(),
         // No grading given: cannot be assessed, cannot be corroborated.
-        (None, None) => Field::Fixed(Grading { source: SourceReliability::X, information: InformationAccuracy::Four }),
+        (None, None) => Field::Fixed(Grading {
+            source: SourceReliability::X,
+            information: InformationAccuracy::Four,
+        }),
     };
     let handling = match (&raw.handling, defaults) {
         (Some(f), _) => compile_field(ctx, f, |s| s.parse::<HandlingCode>().map_err(|e| e.to_string()))?,
@@ -554,15 +709,27 @@ fn compile_provenance(
     if let (Field::Fixed(code), Some(span)) = (&handling, here) {
         match (code, &restriction) {
             (HandlingCode::H3, None) => {
-                return Err(ctx.err(span, "H3 needs the provider's restriction text: add restriction = \"...\""));
+                return Err(ctx.err(
+                    span,
+                    "H3 needs the provider's restriction text: add restriction = \"...\"",
+                ));
             }
             (HandlingCode::H3, _) | (_, None) | (_, Some(Field::Column { .. })) => {}
             (other, Some(Field::Fixed(text))) => {
-                return Err(ctx.err(span, format!("restriction \"{text}\" is given with {other}: a restriction text goes with H3 only")));
+                return Err(ctx.err(
+                    span,
+                    format!("restriction \"{text}\" is given with {other}: a restriction text goes with H3 only"),
+                ));
             }
         }
     }
-    Ok(ProvenanceMap { grading, handling, restriction, tlp, assessment })
+    Ok(ProvenanceMap {
+        grading,
+        handling,
+        restriction,
+        tlp,
+        assessment,
+    })
 }
 
 /// Orders entities so that every referenced entity comes before the entities that
@@ -574,7 +741,13 @@ fn order_entities(ctx: &Ctx<'_>, entities: Vec<EntityMap>, span: Range<usize>) -
         .map(|e| {
             e.properties
                 .iter()
-                .filter_map(|p| if let Source::Entity(i) = p.source { Some(i) } else { None })
+                .filter_map(|p| {
+                    if let Source::Entity(i) = p.source {
+                        Some(i)
+                    } else {
+                        None
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -588,8 +761,14 @@ fn order_entities(ctx: &Ctx<'_>, entities: Vec<EntityMap>, span: Range<usize>) -
                 order.push(i);
             }
             None => {
-                let stuck: Vec<&str> = (0..n).filter(|&i| !placed[i]).map(|i| entities[i].name.as_str()).collect();
-                return Err(ctx.err(span, format!("entities refer to each other in a cycle: {}", stuck.join(", "))));
+                let stuck: Vec<&str> = (0..n)
+                    .filter(|&i| !placed[i])
+                    .map(|i| entities[i].name.as_str())
+                    .collect();
+                return Err(ctx.err(
+                    span,
+                    format!("entities refer to each other in a cycle: {}", stuck.join(", ")),
+                ));
             }
         }
     }

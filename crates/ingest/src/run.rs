@@ -61,7 +61,11 @@ pub struct IngestReport {
 
 enum Item {
     Row(MappedRow),
-    Reject { row_number: u64, reason: String, original: serde_json::Value },
+    Reject {
+        row_number: u64,
+        reason: String,
+        original: serde_json::Value,
+    },
 }
 
 enum Message {
@@ -115,7 +119,11 @@ pub fn ingest(
             for item in items {
                 rows_read += 1;
                 match item {
-                    Item::Reject { row_number, reason, original } => rejects.write(row_number, &reason, original)?,
+                    Item::Reject {
+                        row_number,
+                        reason,
+                        original,
+                    } => rejects.write(row_number, &reason, original)?,
                     Item::Row(mut row) => {
                         for (local, spec) in &row.new_provenances {
                             let id = batch.provenance(spec)?;
@@ -178,12 +186,28 @@ fn read_and_map(reader: &mut InputReader, mapping: &Mapping, source_id: i64, tx:
         };
         rows += 1;
         chunk.push(match item {
-            ReadItem::Reject { row_number, reason, original } => Item::Reject { row_number, reason, original },
+            ReadItem::Reject {
+                row_number,
+                reason,
+                original,
+            } => Item::Reject {
+                row_number,
+                reason,
+                original,
+            },
             ReadItem::Row { row_number, row } => {
-                let view = View { row: &row, positions: reader.positions(), columns: &mapping.columns };
+                let view = View {
+                    row: &row,
+                    positions: reader.positions(),
+                    columns: &mapping.columns,
+                };
                 match mapper.map_row(&view, row_number) {
                     Ok(mapped) => Item::Row(mapped),
-                    Err(reason) => Item::Reject { row_number, reason, original: row.to_json() },
+                    Err(reason) => Item::Reject {
+                        row_number,
+                        reason,
+                        original: row.to_json(),
+                    },
                 }
             }
         });
@@ -198,9 +222,15 @@ fn read_and_map(reader: &mut InputReader, mapping: &Mapping, source_id: i64, tx:
 }
 
 fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = File::open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let mut f = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(hex::encode(h.finalize()))
 }
 
@@ -214,11 +244,18 @@ struct Rejects<'p> {
 
 impl<'p> Rejects<'p> {
     fn new(path: &'p Path) -> Self {
-        Rejects { path, out: None, count: 0 }
+        Rejects {
+            path,
+            out: None,
+            count: 0,
+        }
     }
 
     fn write(&mut self, row: u64, reason: &str, original: serde_json::Value) -> Result<()> {
-        let io = |source| Error::Io { path: self.path.to_path_buf(), source };
+        let io = |source| Error::Io {
+            path: self.path.to_path_buf(),
+            source,
+        };
         if self.out.is_none() {
             self.out = Some(BufWriter::new(File::create(self.path).map_err(io)?));
         }
@@ -232,7 +269,10 @@ impl<'p> Rejects<'p> {
 
     fn finish(self) -> Result<()> {
         if let Some(mut out) = self.out {
-            out.flush().map_err(|source| Error::Io { path: self.path.to_path_buf(), source })?;
+            out.flush().map_err(|source| Error::Io {
+                path: self.path.to_path_buf(),
+                source,
+            })?;
         }
         Ok(())
     }

@@ -133,7 +133,9 @@ impl RetentionPolicy {
             .copied()
             .or_else(|| RetentionPolicy::default().review_after_months.get(&category).copied())
             .unwrap_or(6);
-        received.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+        received
+            .checked_add_months(Months::new(months))
+            .unwrap_or(NaiveDate::MAX)
     }
 }
 
@@ -146,7 +148,10 @@ mod tests {
         for c in DataSubjectCategory::ALL {
             assert_eq!(c.as_str().parse::<DataSubjectCategory>().ok(), Some(c));
         }
-        assert_eq!("Contact or associate".parse::<DataSubjectCategory>().ok(), Some(DataSubjectCategory::ContactOrAssociate));
+        assert_eq!(
+            "Contact or associate".parse::<DataSubjectCategory>().ok(),
+            Some(DataSubjectCategory::ContactOrAssociate)
+        );
         assert!("smuggler".parse::<DataSubjectCategory>().is_err());
     }
 
@@ -162,7 +167,9 @@ mod tests {
             policy.review_date(DataSubjectCategory::Victim, received),
             NaiveDate::from_ymd_opt(2025, 2, 28).expect("date")
         );
-        let mut custom = RetentionPolicy { review_after_months: BTreeMap::new() };
+        let mut custom = RetentionPolicy {
+            review_after_months: BTreeMap::new(),
+        };
         custom.review_after_months.insert(DataSubjectCategory::Victim, 3);
         assert_eq!(
             custom.review_date(DataSubjectCategory::Victim, received),

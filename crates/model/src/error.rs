@@ -14,6 +14,10 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(what: &'static str, value: &str, expected: impl Into<String>) -> Self {
-        ParseError { what, value: value.to_string(), expected: expected.into() }
+        ParseError {
+            what,
+            value: value.to_string(),
+            expected: expected.into(),
+        }
     }
 }

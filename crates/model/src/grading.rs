@@ -161,7 +161,10 @@ mod tests {
                 assert_eq!(g.to_string(), text);
             }
         }
-        assert_eq!("b/3".parse::<Grading>().map(|g| g.to_string()).ok().as_deref(), Some("B3"));
+        assert_eq!(
+            "b/3".parse::<Grading>().map(|g| g.to_string()).ok().as_deref(),
+            Some("B3")
+        );
         assert!("D1".parse::<Grading>().is_err());
         assert!("A5".parse::<Grading>().is_err());
         assert!("A".parse::<Grading>().is_err());

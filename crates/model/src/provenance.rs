@@ -84,7 +84,10 @@ impl Provenance {
     /// with what was known then.
     pub fn effective_grading(&self) -> Grading {
         match self.source.current_reliability {
-            Some(now) => Grading { source: self.grading.source.max(now), information: self.grading.information },
+            Some(now) => Grading {
+                source: self.grading.source.max(now),
+                information: self.grading.information,
+            },
             None => self.grading,
         }
     }
@@ -113,7 +116,12 @@ impl Restrictions {
         } else {
             Assessment::Fact
         };
-        Some(Restrictions { handling, grading, assessment, basis: basis.len() })
+        Some(Restrictions {
+            handling,
+            grading,
+            assessment,
+            basis: basis.len(),
+        })
     }
 }
 

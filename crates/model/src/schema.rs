@@ -94,15 +94,52 @@ const PARTIES: &[&str] = &["Person", "Organization"];
 const OBJECTS: &[&str] = &["Phone", "Email", "Vehicle", "Vessel", "BankAccount", "Address"];
 const EVENTS: &[&str] = &["BorderCrossing", "Interception", "Arrest", "Sighting", "Payment"];
 const ANY: &[&str] = &[
-    "Person", "Organization", "Phone", "Email", "Vehicle", "Vessel", "TravelDocument", "BankAccount", "Address",
-    "BiometricReference", "BorderCrossing", "Interception", "Arrest", "Sighting", "Payment",
+    "Person",
+    "Organization",
+    "Phone",
+    "Email",
+    "Vehicle",
+    "Vessel",
+    "TravelDocument",
+    "BankAccount",
+    "Address",
+    "BiometricReference",
+    "BorderCrossing",
+    "Interception",
+    "Arrest",
+    "Sighting",
+    "Payment",
 ];
-const DOC_TYPES: &[&str] = &["passport", "id_card", "visa", "residence_permit", "travel_document", "other"];
+const DOC_TYPES: &[&str] = &[
+    "passport",
+    "id_card",
+    "visa",
+    "residence_permit",
+    "travel_document",
+    "other",
+];
 const GENDERS: &[&str] = &["male", "female", "other", "unknown"];
 const MODALITIES: &[&str] = &["fingerprint", "face", "iris", "dna", "palm"];
-const PLATFORMS: &[&str] = &["drone", "aircraft", "helicopter", "camera", "patrol", "vessel", "satellite", "other"];
+const PLATFORMS: &[&str] = &[
+    "drone",
+    "aircraft",
+    "helicopter",
+    "camera",
+    "patrol",
+    "vessel",
+    "satellite",
+    "other",
+];
 const DIRECTIONS: &[&str] = &["entry", "exit", "attempted_entry", "attempted_exit"];
-const DOC_STATUS: &[&str] = &["genuine", "forged", "altered", "stolen_blank", "fraudulently_obtained", "impostor", "unknown"];
+const DOC_STATUS: &[&str] = &[
+    "genuine",
+    "forged",
+    "altered",
+    "stolen_blank",
+    "fraudulently_obtained",
+    "impostor",
+    "unknown",
+];
 
 const EVENT_PLACE: [Property; 6] = [
     p("date", DateTime),
@@ -124,10 +161,22 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Thing,
         ftm: "Person",
         properties: props![
-            p("name", Name), p("firstName", Name), p("middleName", Name), p("lastName", Name),
-            p("fatherName", Name), p("motherName", Name), p("alias", Name), p("birthDate", Date),
-            p("birthPlace", Text), p("birthCountry", Country), p("nationality", Country), p("gender", Enum(GENDERS)),
-            p("idNumber", Identifier), p("category", Category), p("role", Text), p("notes", Text),
+            p("name", Name),
+            p("firstName", Name),
+            p("middleName", Name),
+            p("lastName", Name),
+            p("fatherName", Name),
+            p("motherName", Name),
+            p("alias", Name),
+            p("birthDate", Date),
+            p("birthPlace", Text),
+            p("birthCountry", Country),
+            p("nationality", Country),
+            p("gender", Enum(GENDERS)),
+            p("idNumber", Identifier),
+            p("category", Category),
+            p("role", Text),
+            p("notes", Text),
         ],
         required: &["name", "category"],
         required_any: &[],
@@ -138,9 +187,16 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Thing,
         ftm: "Organization",
         properties: props![
-            p("name", Name), p("alias", Name), p("sector", Text), p("country", Country),
-            p("registrationNumber", Identifier), p("address", Text), p("phone", Phone), p("email", Email),
-            p("stateLinked", Bool), p("notes", Text),
+            p("name", Name),
+            p("alias", Name),
+            p("sector", Text),
+            p("country", Country),
+            p("registrationNumber", Identifier),
+            p("address", Text),
+            p("phone", Phone),
+            p("email", Email),
+            p("stateLinked", Bool),
+            p("notes", Text),
         ],
         required: &["name"],
         required_any: &[],
@@ -150,7 +206,13 @@ pub static SCHEMATA: &[Schema] = &[
         name: "Phone",
         kind: SchemaKind::Thing,
         ftm: "Thing",
-        properties: props![p("number", Phone), p("country", Country), p("imei", Identifier), p("imsi", Identifier), p("carrier", Text)],
+        properties: props![
+            p("number", Phone),
+            p("country", Country),
+            p("imei", Identifier),
+            p("imsi", Identifier),
+            p("carrier", Text)
+        ],
         required: &[],
         required_any: &["number", "imei", "imsi"],
         edge: None,
@@ -169,8 +231,12 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Thing,
         ftm: "Vehicle",
         properties: props![
-            p("registrationNumber", Identifier), p("country", Country), p("type", Text), p("model", Text),
-            p("color", Text), p("vin", Identifier),
+            p("registrationNumber", Identifier),
+            p("country", Country),
+            p("type", Text),
+            p("model", Text),
+            p("color", Text),
+            p("vin", Identifier),
         ],
         required: &[],
         required_any: &["registrationNumber", "vin"],
@@ -181,8 +247,15 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Thing,
         ftm: "Vessel",
         properties: props![
-            p("name", Name), p("imoNumber", Identifier), p("mmsi", Identifier), p("registrationNumber", Identifier),
-            p("flag", Country), p("type", Text), p("hullId", Identifier), p("engine", Text), p("length", Number),
+            p("name", Name),
+            p("imoNumber", Identifier),
+            p("mmsi", Identifier),
+            p("registrationNumber", Identifier),
+            p("flag", Country),
+            p("type", Text),
+            p("hullId", Identifier),
+            p("engine", Text),
+            p("length", Number),
         ],
         required: &[],
         required_any: &["name", "imoNumber", "mmsi", "registrationNumber", "hullId", "engine"],
@@ -193,9 +266,18 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Thing,
         ftm: "Passport",
         properties: props![
-            p("number", Identifier), p("type", Enum(DOC_TYPES)), p("country", Country), p("authority", Text),
-            p("surname", Name), p("givenNames", Name), p("birthDate", Date), p("nationality", Country),
-            p("gender", Enum(GENDERS)), p("startDate", Date), p("endDate", Date), p("mrz", Text),
+            p("number", Identifier),
+            p("type", Enum(DOC_TYPES)),
+            p("country", Country),
+            p("authority", Text),
+            p("surname", Name),
+            p("givenNames", Name),
+            p("birthDate", Date),
+            p("nationality", Country),
+            p("gender", Enum(GENDERS)),
+            p("startDate", Date),
+            p("endDate", Date),
+            p("mrz", Text),
             p("status", Enum(DOC_STATUS)),
         ],
         required: &["number"],
@@ -207,7 +289,10 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Thing,
         ftm: "BankAccount",
         properties: props![
-            p("iban", Identifier), p("accountNumber", Identifier), p("bankName", Text), p("swiftBic", Identifier),
+            p("iban", Identifier),
+            p("accountNumber", Identifier),
+            p("bankName", Text),
+            p("swiftBic", Identifier),
             p("country", Country),
         ],
         required: &[],
@@ -219,8 +304,14 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Thing,
         ftm: "Address",
         properties: props![
-            p("full", Text), p("street", Text), p("city", Text), p("postalCode", Identifier), p("country", Country),
-            p("latitude", Latitude), p("longitude", Longitude), p("use", Text),
+            p("full", Text),
+            p("street", Text),
+            p("city", Text),
+            p("postalCode", Identifier),
+            p("country", Country),
+            p("latitude", Latitude),
+            p("longitude", Longitude),
+            p("use", Text),
         ],
         required: &[],
         required_any: &["full", "street", "city", "latitude"],
@@ -231,8 +322,11 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Thing,
         ftm: "Thing",
         properties: props![
-            p("system", Text), p("referenceId", Identifier), p("modality", Enum(MODALITIES)),
-            p("subject", Entity(PERSONS)), p("date", DateTime),
+            p("system", Text),
+            p("referenceId", Identifier),
+            p("modality", Enum(MODALITIES)),
+            p("subject", Entity(PERSONS)),
+            p("date", DateTime),
         ],
         required: &["system", "referenceId", "modality"],
         required_any: &[],
@@ -243,9 +337,18 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Event,
         ftm: "Event",
         properties: props![
-            EVENT_PLACE[0], EVENT_PLACE[1], EVENT_PLACE[2], EVENT_PLACE[3], EVENT_PLACE[4], EVENT_PLACE[5],
-            p("direction", Enum(DIRECTIONS)), p("mode", Text), p("involved", Entity(PARTIES)),
-            p("document", Entity(&["TravelDocument"])), p("vehicle", Entity(&["Vehicle"])), p("vessel", Entity(&["Vessel"])),
+            EVENT_PLACE[0],
+            EVENT_PLACE[1],
+            EVENT_PLACE[2],
+            EVENT_PLACE[3],
+            EVENT_PLACE[4],
+            EVENT_PLACE[5],
+            p("direction", Enum(DIRECTIONS)),
+            p("mode", Text),
+            p("involved", Entity(PARTIES)),
+            p("document", Entity(&["TravelDocument"])),
+            p("vehicle", Entity(&["Vehicle"])),
+            p("vessel", Entity(&["Vessel"])),
         ],
         required: &["date"],
         required_any: &[],
@@ -256,9 +359,18 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Event,
         ftm: "Event",
         properties: props![
-            EVENT_PLACE[0], EVENT_PLACE[1], EVENT_PLACE[2], EVENT_PLACE[3], EVENT_PLACE[4], EVENT_PLACE[5],
-            p("unit", Text), p("personsCount", Number), p("outcome", Text), p("involved", Entity(PARTIES)),
-            p("vehicle", Entity(&["Vehicle"])), p("vessel", Entity(&["Vessel"])),
+            EVENT_PLACE[0],
+            EVENT_PLACE[1],
+            EVENT_PLACE[2],
+            EVENT_PLACE[3],
+            EVENT_PLACE[4],
+            EVENT_PLACE[5],
+            p("unit", Text),
+            p("personsCount", Number),
+            p("outcome", Text),
+            p("involved", Entity(PARTIES)),
+            p("vehicle", Entity(&["Vehicle"])),
+            p("vessel", Entity(&["Vessel"])),
         ],
         required: &["date"],
         required_any: &[],
@@ -269,8 +381,14 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Event,
         ftm: "Event",
         properties: props![
-            EVENT_PLACE[0], EVENT_PLACE[1], EVENT_PLACE[2], EVENT_PLACE[3], EVENT_PLACE[4], EVENT_PLACE[5],
-            p("charge", Text), p("involved", Entity(PERSONS)),
+            EVENT_PLACE[0],
+            EVENT_PLACE[1],
+            EVENT_PLACE[2],
+            EVENT_PLACE[3],
+            EVENT_PLACE[4],
+            EVENT_PLACE[5],
+            p("charge", Text),
+            p("involved", Entity(PERSONS)),
         ],
         required: &["date"],
         required_any: &[],
@@ -281,9 +399,17 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Event,
         ftm: "Event",
         properties: props![
-            EVENT_PLACE[0], EVENT_PLACE[1], EVENT_PLACE[2], EVENT_PLACE[3], EVENT_PLACE[4], EVENT_PLACE[5],
-            p("platform", Enum(PLATFORMS)), p("personsCount", Number), p("involved", Entity(PARTIES)),
-            p("vehicle", Entity(&["Vehicle"])), p("vessel", Entity(&["Vessel"])),
+            EVENT_PLACE[0],
+            EVENT_PLACE[1],
+            EVENT_PLACE[2],
+            EVENT_PLACE[3],
+            EVENT_PLACE[4],
+            EVENT_PLACE[5],
+            p("platform", Enum(PLATFORMS)),
+            p("personsCount", Number),
+            p("involved", Entity(PARTIES)),
+            p("vehicle", Entity(&["Vehicle"])),
+            p("vessel", Entity(&["Vessel"])),
         ],
         required: &["date", "latitude", "longitude"],
         required_any: &[],
@@ -294,10 +420,21 @@ pub static SCHEMATA: &[Schema] = &[
         kind: SchemaKind::Event,
         ftm: "Payment",
         properties: props![
-            EVENT_PLACE[0], EVENT_PLACE[1], EVENT_PLACE[2], EVENT_PLACE[3], EVENT_PLACE[4], EVENT_PLACE[5],
-            p("amount", Number), p("currency", Identifier), p("method", Text), p("purpose", Text),
-            p("payer", Entity(PARTIES)), p("beneficiary", Entity(PARTIES)), p("agent", Entity(&["Organization"])),
-            p("payerAccount", Entity(&["BankAccount"])), p("beneficiaryAccount", Entity(&["BankAccount"])),
+            EVENT_PLACE[0],
+            EVENT_PLACE[1],
+            EVENT_PLACE[2],
+            EVENT_PLACE[3],
+            EVENT_PLACE[4],
+            EVENT_PLACE[5],
+            p("amount", Number),
+            p("currency", Identifier),
+            p("method", Text),
+            p("purpose", Text),
+            p("payer", Entity(PARTIES)),
+            p("beneficiary", Entity(PARTIES)),
+            p("agent", Entity(&["Organization"])),
+            p("payerAccount", Entity(&["BankAccount"])),
+            p("beneficiaryAccount", Entity(&["BankAccount"])),
         ],
         required: &["payer", "beneficiary"],
         required_any: &[],
@@ -306,55 +443,119 @@ pub static SCHEMATA: &[Schema] = &[
     relation(
         "Associate",
         "Associate",
-        props![p("person", Entity(PERSONS)), p("associate", Entity(PERSONS)), p("relationship", Text), START, END, DESCRIPTION],
+        props![
+            p("person", Entity(PERSONS)),
+            p("associate", Entity(PERSONS)),
+            p("relationship", Text),
+            START,
+            END,
+            DESCRIPTION
+        ],
         &["person", "associate"],
     ),
     relation(
         "Family",
         "Family",
-        props![p("person", Entity(PERSONS)), p("relative", Entity(PERSONS)), p("relationship", Text), START, END, DESCRIPTION],
+        props![
+            p("person", Entity(PERSONS)),
+            p("relative", Entity(PERSONS)),
+            p("relationship", Text),
+            START,
+            END,
+            DESCRIPTION
+        ],
         &["person", "relative"],
     ),
     relation(
         "Membership",
         "Membership",
-        props![p("member", Entity(PARTIES)), p("organization", Entity(&["Organization"])), p("role", Text), START, END, DESCRIPTION],
+        props![
+            p("member", Entity(PARTIES)),
+            p("organization", Entity(&["Organization"])),
+            p("role", Text),
+            START,
+            END,
+            DESCRIPTION
+        ],
         &["member", "organization"],
     ),
     relation(
         "Uses",
         "UnknownLink",
-        props![p("user", Entity(PARTIES)), p("object", Entity(OBJECTS)), p("role", Text), START, END, DESCRIPTION],
+        props![
+            p("user", Entity(PARTIES)),
+            p("object", Entity(OBJECTS)),
+            p("role", Text),
+            START,
+            END,
+            DESCRIPTION
+        ],
         &["user", "object"],
     ),
     relation(
         "Holds",
         "UnknownLink",
-        props![p("holder", Entity(PERSONS)), p("document", Entity(&["TravelDocument"])), p("role", Text), START, END, DESCRIPTION],
+        props![
+            p("holder", Entity(PERSONS)),
+            p("document", Entity(&["TravelDocument"])),
+            p("role", Text),
+            START,
+            END,
+            DESCRIPTION
+        ],
         &["holder", "document"],
     ),
     relation(
         "TravelledWith",
         "Associate",
-        props![p("person", Entity(PERSONS)), p("companion", Entity(PERSONS)), p("role", Text), START, END, DESCRIPTION],
+        props![
+            p("person", Entity(PERSONS)),
+            p("companion", Entity(PERSONS)),
+            p("role", Text),
+            START,
+            END,
+            DESCRIPTION
+        ],
         &["person", "companion"],
     ),
     relation(
         "Organised",
         "UnknownLink",
-        props![p("organiser", Entity(PARTIES)), p("event", Entity(EVENTS)), p("role", Text), START, END, DESCRIPTION],
+        props![
+            p("organiser", Entity(PARTIES)),
+            p("event", Entity(EVENTS)),
+            p("role", Text),
+            START,
+            END,
+            DESCRIPTION
+        ],
         &["organiser", "event"],
     ),
     relation(
         "Paid",
         "Payment",
-        props![p("payer", Entity(PARTIES)), p("beneficiary", Entity(PARTIES)), p("amount", Number), p("currency", Identifier), START, END, DESCRIPTION],
+        props![
+            p("payer", Entity(PARTIES)),
+            p("beneficiary", Entity(PARTIES)),
+            p("amount", Number),
+            p("currency", Identifier),
+            START,
+            END,
+            DESCRIPTION
+        ],
         &["payer", "beneficiary"],
     ),
     relation(
         "UnknownLink",
         "UnknownLink",
-        props![p("subject", Entity(ANY)), p("object", Entity(ANY)), p("role", Text), START, END, DESCRIPTION],
+        props![
+            p("subject", Entity(ANY)),
+            p("object", Entity(ANY)),
+            p("role", Text),
+            START,
+            END,
+            DESCRIPTION
+        ],
         &["subject", "object"],
     ),
 ];
@@ -400,13 +601,22 @@ mod tests {
                 assert_eq!(s.kind, SchemaKind::Relation);
                 for end in [a, b] {
                     let prop = s.property(end).expect("edge property");
-                    assert!(matches!(prop.ty, PropType::Entity(_)), "{}.{end} must be an entity", s.name);
+                    assert!(
+                        matches!(prop.ty, PropType::Entity(_)),
+                        "{}.{end} must be an entity",
+                        s.name
+                    );
                 }
             }
             for prop in s.properties {
                 if let PropType::Entity(range) = prop.ty {
                     for target in range {
-                        assert!(schema(target).is_some(), "{}.{} points at unknown {target}", s.name, prop.name);
+                        assert!(
+                            schema(target).is_some(),
+                            "{}.{} points at unknown {target}",
+                            s.name,
+                            prop.name
+                        );
                     }
                 }
             }

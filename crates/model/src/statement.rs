@@ -34,7 +34,11 @@ pub struct Entity {
 impl Entity {
     /// The current values of a property, in the order they were stored.
     pub fn values(&self, prop: &str) -> Vec<&str> {
-        self.statements.iter().filter(|s| s.current && s.prop == prop).map(|s| s.value.as_str()).collect()
+        self.statements
+            .iter()
+            .filter(|s| s.current && s.prop == prop)
+            .map(|s| s.value.as_str())
+            .collect()
     }
 }
 

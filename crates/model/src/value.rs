@@ -150,7 +150,11 @@ fn parse_number(t: &str) -> Result<f64, String> {
 }
 
 fn format_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
 }
 
 /// Accepts `YYYY-MM-DDTHH:MM[:SS]` (or a space instead of `T`) and a bare date.
@@ -180,7 +184,10 @@ mod tests {
     #[test]
     fn partial_dates_keep_their_precision_and_refuse_impossible_days() {
         assert_eq!(PartialDate::parse_iso("1987").map(|d| d.to_string()), Ok("1987".into()));
-        assert_eq!(PartialDate::parse_iso("1987-04").map(|d| d.to_string()), Ok("1987-04".into()));
+        assert_eq!(
+            PartialDate::parse_iso("1987-04").map(|d| d.to_string()),
+            Ok("1987-04".into())
+        );
         assert!(PartialDate::parse_iso("2023-02-29").is_err());
         assert!(PartialDate::parse_iso("2024-02-29").is_ok());
         assert!(PartialDate::parse_iso("2024-13").is_err());
@@ -189,7 +196,10 @@ mod tests {
 
     #[test]
     fn values_are_cleaned_or_refused_with_a_reason() {
-        assert_eq!(clean(PropType::Name, "  Đorđević   Marko "), Ok(Some("Đorđević Marko".into())));
+        assert_eq!(
+            clean(PropType::Name, "  Đorđević   Marko "),
+            Ok(Some("Đorđević Marko".into()))
+        );
         assert_eq!(clean(PropType::Text, "   "), Ok(None));
         assert_eq!(clean(PropType::Country, "mk"), Ok(Some("MKD".into())));
         assert!(clean(PropType::Country, "Makedonija").is_err_and(|e| e.contains("map")));
@@ -198,11 +208,20 @@ mod tests {
         assert_eq!(clean(PropType::Number, "12"), Ok(Some("12".into())));
         assert_eq!(clean(PropType::Category, "Victim"), Ok(Some("victim".into())));
         assert!(clean(PropType::Category, "smuggler").is_err());
-        assert_eq!(clean(PropType::Email, "A.B@Example.ORG"), Ok(Some("A.B@example.org".into())));
+        assert_eq!(
+            clean(PropType::Email, "A.B@Example.ORG"),
+            Ok(Some("A.B@example.org".into()))
+        );
         assert!(clean(PropType::Email, "nobody").is_err());
-        assert_eq!(clean(PropType::DateTime, "2024-03-12 14:05"), Ok(Some("2024-03-12T14:05".into())));
+        assert_eq!(
+            clean(PropType::DateTime, "2024-03-12 14:05"),
+            Ok(Some("2024-03-12T14:05".into()))
+        );
         assert!(clean(PropType::DateTime, "2024-03-12T25:00").is_err());
-        assert_eq!(clean(PropType::Enum(&["id_card", "passport"]), "ID card"), Ok(Some("id_card".into())));
+        assert_eq!(
+            clean(PropType::Enum(&["id_card", "passport"]), "ID card"),
+            Ok(Some("id_card".into()))
+        );
         assert_eq!(clean(PropType::Bool, "Yes"), Ok(Some("true".into())));
     }
 }

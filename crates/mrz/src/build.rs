@@ -47,11 +47,21 @@ fn pad(s: &str, len: usize) -> String {
 }
 
 fn checked(field: &'static str, value: &str, max: usize) -> Result<String, Error> {
-    if !value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'<') {
-        return Err(Error::BadCharacters { field, value: value.to_string() });
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'<')
+    {
+        return Err(Error::BadCharacters {
+            field,
+            value: value.to_string(),
+        });
     }
     if value.len() > max {
-        return Err(Error::TooLong { field, value: value.to_string(), max });
+        return Err(Error::TooLong {
+            field,
+            value: value.to_string(),
+            max,
+        });
     }
     Ok(pad(value, max))
 }
@@ -60,7 +70,10 @@ fn date(field: &'static str, value: &str) -> Result<String, Error> {
     if value.len() == 6 && (value.bytes().all(|b| b.is_ascii_digit()) || value == "<<<<<<") {
         Ok(value.to_string())
     } else {
-        Err(Error::BadDate { field, value: value.to_string() })
+        Err(Error::BadDate {
+            field,
+            value: value.to_string(),
+        })
     }
 }
 
@@ -88,7 +101,12 @@ pub fn build_lines(d: &Document) -> Result<Vec<String>, Error> {
     let exp = date("expiry date", &d.expiry_date)?;
     let sex = match d.sex {
         'M' | 'F' | '<' => d.sex,
-        other => return Err(Error::BadCharacters { field: "sex", value: other.to_string() }),
+        other => {
+            return Err(Error::BadCharacters {
+                field: "sex",
+                value: other.to_string(),
+            });
+        }
     };
     checked("document number", &d.number, 30)?;
     match d.format {
@@ -124,7 +142,11 @@ pub fn build_lines(d: &Document) -> Result<Vec<String>, Error> {
             let (num_field, num_cd, opt1) = if d.number.len() > 9 {
                 let rest = &d.number[9..];
                 let opt = format!("{rest}{}<{}", cd(&d.number), d.optional);
-                (d.number[..9].to_string(), '<', checked("document number overflow and optional data", &opt, 15)?)
+                (
+                    d.number[..9].to_string(),
+                    '<',
+                    checked("document number overflow and optional data", &opt, 15)?,
+                )
             } else {
                 let n = checked("document number", &d.number, 9)?;
                 (n.clone(), cd(&n), checked("optional data", &d.optional, 15)?)
@@ -132,7 +154,13 @@ pub fn build_lines(d: &Document) -> Result<Vec<String>, Error> {
             let line1 = format!("{code}{state}{num_field}{num_cd}{opt1}");
             let opt2 = checked("optional data 2", &d.optional_2, 11)?;
             let line2_body = format!("{dob}{}{sex}{exp}{}{nat}{opt2}", cd(&dob), cd(&exp));
-            let composite = format!("{}{}{}{}", &line1[5..30], &line2_body[0..7], &line2_body[8..15], &line2_body[18..29]);
+            let composite = format!(
+                "{}{}{}{}",
+                &line1[5..30],
+                &line2_body[0..7],
+                &line2_body[8..15],
+                &line2_body[18..29]
+            );
             let line2 = format!("{line2_body}{}", cd(&composite));
             let line3 = name_field(d, 30)?;
             Ok(vec![line1, line2, line3])
@@ -181,7 +209,13 @@ pub fn field_checks(format: Format, lines: &[String]) -> Vec<(&'static str, bool
             } else {
                 ok(slice(0, 5, 14), at(0, 14))
             };
-            let comp = format!("{}{}{}{}", slice(0, 5, 30), slice(1, 0, 7), slice(1, 8, 15), slice(1, 18, 29));
+            let comp = format!(
+                "{}{}{}{}",
+                slice(0, 5, 30),
+                slice(1, 0, 7),
+                slice(1, 8, 15),
+                slice(1, 18, 29)
+            );
             vec![
                 ("document number", number_ok),
                 ("birth date", ok(slice(1, 0, 6), at(1, 6))),
@@ -246,9 +280,13 @@ mod tests {
 
     #[test]
     fn every_format_has_its_size_and_valid_checks() {
-        for (f, code, rows, width) in
-            [(Format::Td1, "ID", 3, 30), (Format::Td2, "I", 2, 36), (Format::Td3, "P", 2, 44), (Format::MrvA, "V", 2, 44), (Format::MrvB, "V", 2, 36)]
-        {
+        for (f, code, rows, width) in [
+            (Format::Td1, "ID", 3, 30),
+            (Format::Td2, "I", 2, 36),
+            (Format::Td3, "P", 2, 44),
+            (Format::MrvA, "V", 2, 44),
+            (Format::MrvB, "V", 2, 36),
+        ] {
             let lines = build_lines(&doc(f, code, "AB1234567")).expect("lines");
             assert_eq!(lines.len(), rows);
             assert!(lines.iter().all(|l| l.len() == width), "{f:?} {lines:?}");

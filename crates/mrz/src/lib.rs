@@ -22,7 +22,11 @@ pub enum Error {
     BadCharacters { field: &'static str, value: String },
     /// A field is longer than its place in the zone.
     #[error("{field} '{value}' is longer than {max} characters")]
-    TooLong { field: &'static str, value: String, max: usize },
+    TooLong {
+        field: &'static str,
+        value: String,
+        max: usize,
+    },
     /// A date that is not six digits YYMMDD (use `<<<<<<` for unknown).
     #[error("{field} '{value}' is not YYMMDD")]
     BadDate { field: &'static str, value: String },

@@ -66,16 +66,28 @@ impl std::fmt::Display for AuditProblem {
         match self {
             AuditProblem::Altered { seq } => write!(f, "entry {seq} was altered: its content does not match its hash"),
             AuditProblem::Removed { after, before } => {
-                write!(f, "entries {}..={} were removed (between entries {after} and {before})", after + 1, before - 1)
+                write!(
+                    f,
+                    "entries {}..={} were removed (between entries {after} and {before})",
+                    after + 1,
+                    before - 1
+                )
             }
             AuditProblem::Reordered { seq, original_seq } => {
                 write!(f, "entry {seq} is entry {original_seq} moved: the log was reordered")
             }
             AuditProblem::ChainBroken { seq } => {
-                write!(f, "entry {seq} does not follow the entry before it: an entry was removed or replaced")
+                write!(
+                    f,
+                    "entry {seq} does not follow the entry before it: an entry was removed or replaced"
+                )
             }
             AuditProblem::Truncated { last_seq, head_seq } => {
-                write!(f, "entries {}..={head_seq} were cut off the end of the log", last_seq + 1)
+                write!(
+                    f,
+                    "entries {}..={head_seq} were cut off the end of the log",
+                    last_seq + 1
+                )
             }
         }
     }
@@ -97,7 +109,16 @@ impl AuditReport {
 
 fn entry_hash(seq: i64, at: &str, e: &AuditEntry, prev: &str) -> String {
     let mut h = Sha256::new();
-    for part in [&seq.to_string(), at, &e.actor, &e.action, &e.target, &e.purpose, &e.detail, prev] {
+    for part in [
+        &seq.to_string(),
+        at,
+        &e.actor,
+        &e.action,
+        &e.target,
+        &e.purpose,
+        &e.detail,
+        prev,
+    ] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
@@ -107,7 +128,9 @@ fn entry_hash(seq: i64, at: &str, e: &AuditEntry, prev: &str) -> String {
 /// Appends an entry; the caller decides the transaction it belongs to.
 pub(crate) fn append(conn: &Connection, at: &str, e: &AuditEntry) -> Result<AuditRecord> {
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
@@ -122,14 +145,19 @@ pub(crate) fn append(conn: &Connection, at: &str, e: &AuditEntry) -> Result<Audi
         "INSERT INTO meta (key, value) VALUES ('audit_head', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [format!("{seq}:{hash}")],
     )?;
-    Ok(AuditRecord { seq, at: at.to_string(), entry: e.clone(), prev_hash: prev, hash })
+    Ok(AuditRecord {
+        seq,
+        at: at.to_string(),
+        entry: e.clone(),
+        prev_hash: prev,
+        hash,
+    })
 }
 
 /// Reads every entry in sequence order.
 pub(crate) fn entries(conn: &Connection) -> Result<Vec<AuditRecord>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, target, purpose, detail, prev_hash, hash FROM audit ORDER BY seq",
-    )?;
+    let mut stmt = conn
+        .prepare("SELECT seq, at, actor, action, target, purpose, detail, prev_hash, hash FROM audit ORDER BY seq")?;
     let rows = stmt.query_map([], |r| {
         Ok(AuditRecord {
             seq: r.get(0)?,
@@ -151,8 +179,9 @@ pub(crate) fn entries(conn: &Connection) -> Result<Vec<AuditRecord>> {
 /// Walks the chain and names every entry that is not where and what it should be.
 pub(crate) fn verify(conn: &Connection) -> Result<AuditReport> {
     let all = entries(conn)?;
-    let head: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0)).optional()?;
+    let head: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0))
+        .optional()?;
     let mut problems = Vec::new();
     let mut moved_hashes: Vec<&str> = Vec::new();
     let mut prev_seq = 0i64;
@@ -165,12 +194,18 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditReport> {
             match original_seq(rec) {
                 Some(original_seq) => {
                     moved_hashes.push(&rec.hash);
-                    problems.push(AuditProblem::Reordered { seq: rec.seq, original_seq });
+                    problems.push(AuditProblem::Reordered {
+                        seq: rec.seq,
+                        original_seq,
+                    });
                 }
                 None => problems.push(AuditProblem::Altered { seq: rec.seq }),
             }
         } else if rec.seq != prev_seq + 1 {
-            problems.push(AuditProblem::Removed { after: prev_seq, before: rec.seq });
+            problems.push(AuditProblem::Removed {
+                after: prev_seq,
+                before: rec.seq,
+            });
         } else if rec.prev_hash != prev_hash && !moved_hashes.contains(&rec.prev_hash.as_str()) {
             problems.push(AuditProblem::ChainBroken { seq: rec.seq });
         }
@@ -186,9 +221,16 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditReport> {
             problems.push(AuditProblem::Altered { seq: last_seq });
         }
     } else if !all.is_empty() {
-        problems.push(AuditProblem::Truncated { last_seq, head_seq: last_seq });
+        problems.push(AuditProblem::Truncated {
+            last_seq,
+            head_seq: last_seq,
+        });
     }
-    Ok(AuditReport { entries: all.len() as i64, head: format!("{last_seq}:{prev_hash}"), problems })
+    Ok(AuditReport {
+        entries: all.len() as i64,
+        head: format!("{last_seq}:{prev_hash}"),
+        problems,
+    })
 }
 
 /// How far from its current place a moved entry is looked for.

@@ -23,7 +23,9 @@ pub enum Error {
     #[error("no {what} '{name}' in this store")]
     Unknown { what: &'static str, name: String },
     /// A value in the store that no longer parses: the file was edited outside Corridor.
-    #[error("the store holds an invalid {what} '{value}': it was changed outside Corridor; run `corridor audit verify`")]
+    #[error(
+        "the store holds an invalid {what} '{value}': it was changed outside Corridor; run `corridor audit verify`"
+    )]
     Corrupt { what: &'static str, value: String },
     /// The SQLite layer failed.
     #[error("database error: {0}")]

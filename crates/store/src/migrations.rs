@@ -12,7 +12,9 @@
 //! are contiguous id ranges, and those ranges are stored instead
 //! (`record_version.first_statement..=last_statement`, `first_entity..=last_entity`;
 //! `batch.first_version..=last_version`, `first_statement..=last_statement`).
-//! Reading an entity goes record → its versions (index on `record_version.record_id`,
+//! An entity row is three integers: its name in the mapping and its schema are
+//! interned in `entity_kind` (a mapping has a handful), read through the view
+//! `entity_named`. Reading an entity goes record → its versions (index on `record_version.record_id`,
 //! which grows in order) → rowid ranges. The only index on a text key is
 //! `record(dataset_id, key)`: one probe per source row, which is what makes re-import
 //! idempotent.
@@ -110,12 +112,19 @@ CREATE TABLE record_version (
     last_entity     INTEGER NOT NULL
 );
 CREATE INDEX record_version_record ON record_version(record_id);
+CREATE TABLE entity_kind (
+    id     INTEGER PRIMARY KEY,
+    name   TEXT NOT NULL,
+    schema TEXT NOT NULL,
+    UNIQUE (name, schema)
+);
 CREATE TABLE entity (
     id        INTEGER PRIMARY KEY,
     record_id INTEGER NOT NULL,
-    name      TEXT NOT NULL,
-    schema    TEXT NOT NULL
+    kind_id   INTEGER NOT NULL
 );
+CREATE VIEW entity_named AS
+    SELECT e.id, e.record_id, k.name, k.schema FROM entity e JOIN entity_kind k ON k.id = e.kind_id;
 CREATE TABLE statement (
     id            INTEGER PRIMARY KEY,
     entity_id     INTEGER NOT NULL,

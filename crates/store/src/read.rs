@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use corridor_model::{
-    Assessment, DataSubjectCategory, Entity, Grading, Handling, Provenance, Restrictions, RetentionPolicy,
-    SourceRef, Statement, entity_key,
+    Assessment, DataSubjectCategory, Entity, Grading, Handling, Provenance, Restrictions, RetentionPolicy, SourceRef,
+    Statement, entity_key,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -67,7 +67,10 @@ pub struct GradeChange {
 }
 
 pub(crate) fn sources(conn: &Connection) -> Result<Vec<SourceInfo>> {
-    let ids: Vec<i64> = conn.prepare("SELECT id FROM source ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM source ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let datasets = conn
@@ -78,7 +81,12 @@ pub(crate) fn sources(conn: &Connection) -> Result<Vec<SourceInfo>> {
             .prepare("SELECT reliability, valid_from, reason, recorded_by FROM source_reliability WHERE source_id = ?1 ORDER BY id")?
             .query_map([id], |r| Ok(GradeChange { reliability: r.get(0)?, valid_from: r.get(1)?, reason: r.get(2)?, recorded_by: r.get(3)? }))?
             .collect::<Result<_, _>>()?;
-        out.push(SourceInfo { id, source: source(conn, id)?, datasets, history });
+        out.push(SourceInfo {
+            id,
+            source: source(conn, id)?,
+            datasets,
+            history,
+        });
     }
     Ok(out)
 }
@@ -92,7 +100,10 @@ pub struct ConsistencyReport {
 }
 
 fn corrupt<T: std::fmt::Display>(what: &'static str) -> impl Fn(T) -> Error {
-    move |e| Error::Corrupt { what, value: e.to_string() }
+    move |e| Error::Corrupt {
+        what,
+        value: e.to_string(),
+    }
 }
 
 /// Splits `dataset:record:name`; record keys may themselves contain colons.
@@ -109,7 +120,7 @@ fn split_entity_id(id: &str) -> Result<(&str, &str, &str)> {
 const STATEMENT_COLUMNS: &str = "SELECT s.id, d.name, r.key, e.name, e.schema, s.prop, s.value, s.raw, \
     s.version_id = r.current_version, v.batch_id, b.received_at, p.grading, p.handling, p.restriction, p.tlp, \
     p.assessment, p.source_id \
-    FROM statement s JOIN entity e ON e.id = s.entity_id JOIN record r ON r.id = e.record_id \
+    FROM statement s JOIN entity_named e ON e.id = s.entity_id JOIN record r ON r.id = e.record_id \
     JOIN dataset d ON d.id = r.dataset_id JOIN record_version v ON v.id = s.version_id \
     JOIN batch b ON b.id = v.batch_id JOIN provenance p ON p.id = s.provenance_id";
 
@@ -140,7 +151,11 @@ fn statements(conn: &Connection, filter: &str, params: &[i64]) -> Result<Vec<Sta
         let handling = Handling::new(
             code.parse().map_err(corrupt("handling code"))?,
             Some(restriction).filter(|t| !t.is_empty()),
-            if tlp.is_empty() { None } else { Some(tlp.parse().map_err(corrupt("TLP marking"))?) },
+            if tlp.is_empty() {
+                None
+            } else {
+                Some(tlp.parse().map_err(corrupt("TLP marking"))?)
+            },
         )
         .map_err(corrupt("handling"))?;
         out.push(Statement {
@@ -179,8 +194,16 @@ fn source(conn: &Connection, id: i64) -> Result<SourceRef> {
             |r| r.get(0),
         )
         .optional()?;
-    let current_reliability = current.map(|c| c.parse().map_err(corrupt("source reliability"))).transpose()?;
-    Ok(SourceRef { agency, country, unit, informant_code, current_reliability })
+    let current_reliability = current
+        .map(|c| c.parse().map_err(corrupt("source reliability")))
+        .transpose()?;
+    Ok(SourceRef {
+        agency,
+        country,
+        unit,
+        informant_code,
+        current_reliability,
+    })
 }
 
 pub(crate) fn entity(conn: &Connection, id: &str) -> Result<Option<Entity>> {
@@ -195,37 +218,64 @@ pub(crate) fn entity(conn: &Connection, id: &str) -> Result<Option<Entity>> {
     let Some(record_id) = record_id else { return Ok(None) };
     let found: Option<(i64, String)> = conn
         .query_row(
-            "SELECT e.id, e.schema FROM record_version v JOIN entity e ON e.id BETWEEN v.first_entity AND v.last_entity \
+            "SELECT e.id, e.schema FROM record_version v JOIN entity_named e ON e.id BETWEEN v.first_entity AND v.last_entity \
              WHERE v.record_id = ?1 AND e.name = ?2",
             params![record_id, name],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let Some((entity_id, schema)) = found else { return Ok(None) };
+    let Some((entity_id, schema)) = found else {
+        return Ok(None);
+    };
     let ranges: Vec<(i64, i64)> = conn
         .prepare("SELECT first_statement, last_statement FROM record_version WHERE record_id = ?1 ORDER BY id")?
         .query_map([record_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let mut all = Vec::new();
     for (lo, hi) in ranges {
-        all.extend(statements(conn, "s.id BETWEEN ?1 AND ?2 AND s.entity_id = ?3", &[lo, hi, entity_id])?);
+        all.extend(statements(
+            conn,
+            "s.id BETWEEN ?1 AND ?2 AND s.entity_id = ?3",
+            &[lo, hi, entity_id],
+        )?);
     }
-    Ok(Some(Entity { id: id.to_string(), schema, statements: all }))
+    Ok(Some(Entity {
+        id: id.to_string(),
+        schema,
+        statements: all,
+    }))
 }
 
 pub(crate) fn derived(conn: &Connection, id: i64) -> Result<Option<DerivedFact>> {
     let found: Option<(String, String)> = conn
-        .query_row("SELECT kind, description FROM derived_fact WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT kind, description FROM derived_fact WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
-    let Some((kind, description)) = found else { return Ok(None) };
-    let basis = statements(conn, "s.id IN (SELECT statement_id FROM derived_basis WHERE derived_id = ?1)", &[id])?;
+    let Some((kind, description)) = found else {
+        return Ok(None);
+    };
+    let basis = statements(
+        conn,
+        "s.id IN (SELECT statement_id FROM derived_basis WHERE derived_id = ?1)",
+        &[id],
+    )?;
     let restrictions = Restrictions::of(basis.iter().map(|s| &s.provenance));
-    Ok(Some(DerivedFact { id, kind, description, basis, restrictions }))
+    Ok(Some(DerivedFact {
+        id,
+        kind,
+        description,
+        basis,
+        restrictions,
+    }))
 }
 
 pub(crate) fn retention_policy(conn: &Connection) -> Result<RetentionPolicy> {
-    let json: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE key = 'retention_policy'", [], |r| r.get(0)).optional()?;
+    let json: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'retention_policy'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
     match json {
         Some(j) => serde_json::from_str(&j).map_err(corrupt("retention policy")),
         None => Ok(RetentionPolicy::default()),
@@ -247,13 +297,13 @@ pub(crate) fn stats(conn: &Connection) -> Result<Stats> {
         audit_entries: count(conn, "SELECT COUNT(*) FROM audit")?,
         ..Stats::default()
     };
-    let mut stmt = conn.prepare("SELECT schema, COUNT(*) FROM entity GROUP BY schema ORDER BY schema")?;
+    let mut stmt = conn.prepare("SELECT k.schema, COUNT(*) FROM entity e JOIN entity_kind k ON k.id = e.kind_id GROUP BY k.schema ORDER BY k.schema")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (schema, n) = row?;
         s.entities_by_schema.insert(schema, n);
     }
     let mut stmt = conn.prepare(
-        "SELECT s.value, COUNT(*) FROM statement s CROSS JOIN entity e ON e.id = s.entity_id CROSS JOIN record r ON r.id = e.record_id \
+        "SELECT s.value, COUNT(*) FROM statement s CROSS JOIN entity_named e ON e.id = s.entity_id CROSS JOIN record r ON r.id = e.record_id \
          WHERE s.prop = 'category' AND e.schema = 'Person' AND s.version_id = r.current_version GROUP BY s.value ORDER BY s.value",
     )?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
@@ -268,7 +318,7 @@ pub(crate) fn person_reviews(conn: &Connection) -> Result<Vec<PersonReview>> {
     let mut stmt = conn.prepare(
         "SELECT d.name, r.key, e.name, s.value, \
            (SELECT MIN(b.received_at) FROM record_version v JOIN batch b ON b.id = v.batch_id WHERE v.record_id = r.id) \
-         FROM statement s CROSS JOIN entity e ON e.id = s.entity_id CROSS JOIN record r ON r.id = e.record_id \
+         FROM statement s CROSS JOIN entity_named e ON e.id = s.entity_id CROSS JOIN record r ON r.id = e.record_id \
          JOIN dataset d ON d.id = r.dataset_id \
          WHERE s.prop = 'category' AND e.schema = 'Person' AND s.version_id = r.current_version ORDER BY s.id",
     )?;
@@ -281,9 +331,16 @@ pub(crate) fn person_reviews(conn: &Connection) -> Result<Vec<PersonReview>> {
         let received = received
             .get(..10)
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .ok_or_else(|| Error::Corrupt { what: "received date", value: received.clone() })?;
+            .ok_or_else(|| Error::Corrupt {
+                what: "received date",
+                value: received.clone(),
+            })?;
         out.push(PersonReview {
-            entity: entity_key(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?),
+            entity: entity_key(
+                &r.get::<_, String>(0)?,
+                &r.get::<_, String>(1)?,
+                &r.get::<_, String>(2)?,
+            ),
             category,
             received,
             review_date: policy.review_date(category, received),
@@ -324,7 +381,9 @@ pub(crate) fn consistency(conn: &Connection) -> Result<ConsistencyReport> {
     for row in rows {
         let (id, committed, versions, statements, found_versions, found_statements, claimed) = row?;
         if !committed {
-            report.problems.push(format!("batch {id} is recorded but was never committed"));
+            report
+                .problems
+                .push(format!("batch {id} is recorded but was never committed"));
         }
         if versions != found_versions || statements != found_statements || statements != claimed {
             report.problems.push(format!(
@@ -333,11 +392,26 @@ pub(crate) fn consistency(conn: &Connection) -> Result<ConsistencyReport> {
         }
     }
     let orphans = [
-        ("record versions without their batch", "SELECT COUNT(*) FROM record_version v LEFT JOIN batch b ON b.id = v.batch_id WHERE b.id IS NULL"),
-        ("statements outside every batch", "SELECT COUNT(*) FROM statement s WHERE NOT EXISTS (SELECT 1 FROM batch b WHERE s.id BETWEEN b.first_statement AND b.last_statement)"),
-        ("statements without their record version", "SELECT COUNT(*) FROM statement s LEFT JOIN record_version v ON v.id = s.version_id WHERE v.id IS NULL"),
-        ("statements without their entity", "SELECT COUNT(*) FROM statement s LEFT JOIN entity e ON e.id = s.entity_id WHERE e.id IS NULL"),
-        ("records whose current version is missing", "SELECT COUNT(*) FROM record r LEFT JOIN record_version v ON v.id = r.current_version WHERE v.id IS NULL"),
+        (
+            "record versions without their batch",
+            "SELECT COUNT(*) FROM record_version v LEFT JOIN batch b ON b.id = v.batch_id WHERE b.id IS NULL",
+        ),
+        (
+            "statements outside every batch",
+            "SELECT COUNT(*) FROM statement s WHERE NOT EXISTS (SELECT 1 FROM batch b WHERE s.id BETWEEN b.first_statement AND b.last_statement)",
+        ),
+        (
+            "statements without their record version",
+            "SELECT COUNT(*) FROM statement s LEFT JOIN record_version v ON v.id = s.version_id WHERE v.id IS NULL",
+        ),
+        (
+            "statements without their entity",
+            "SELECT COUNT(*) FROM statement s LEFT JOIN entity e ON e.id = s.entity_id WHERE e.id IS NULL",
+        ),
+        (
+            "records whose current version is missing",
+            "SELECT COUNT(*) FROM record r LEFT JOIN record_version v ON v.id = r.current_version WHERE v.id IS NULL",
+        ),
     ];
     for (what, sql) in orphans {
         let n = count(conn, sql)?;

@@ -38,7 +38,10 @@ impl SqliteStore {
         let created = before == 0;
         if created {
             let policy = serde_json::to_string(&RetentionPolicy::default())?;
-            store.conn.execute("INSERT INTO meta (key, value) VALUES ('retention_policy', ?1)", [policy])?;
+            store.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('retention_policy', ?1)",
+                [policy],
+            )?;
             store.audit(&AuditEntry {
                 actor: actor.to_string(),
                 action: "init".into(),
@@ -52,7 +55,9 @@ impl SqliteStore {
     /// Opens an existing store, migrating it forward if it is older than this code.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         if !path.exists() {
-            return Err(Error::NotFound { path: path.display().to_string() });
+            return Err(Error::NotFound {
+                path: path.display().to_string(),
+            });
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         let mut store = SqliteStore::configure(conn, path)?;
@@ -138,10 +143,14 @@ impl Store for SqliteStore {
 
     fn grade_source(&mut self, source_id: i64, grade: SourceReliability, reason: &str, actor: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let exists: Option<i64> =
-            tx.query_row("SELECT id FROM source WHERE id = ?1", [source_id], |r| r.get(0)).optional()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT id FROM source WHERE id = ?1", [source_id], |r| r.get(0))
+            .optional()?;
         if exists.is_none() {
-            return Err(Error::Unknown { what: "source", name: source_id.to_string() });
+            return Err(Error::Unknown {
+                what: "source",
+                name: source_id.to_string(),
+            });
         }
         let at = now();
         tx.execute(
@@ -196,10 +205,14 @@ impl Store for SqliteStore {
         )?;
         let id = tx.last_insert_rowid();
         for s in basis {
-            let found: Option<i64> =
-                tx.query_row("SELECT id FROM statement WHERE id = ?1", [s], |r| r.get(0)).optional()?;
+            let found: Option<i64> = tx
+                .query_row("SELECT id FROM statement WHERE id = ?1", [s], |r| r.get(0))
+                .optional()?;
             if found.is_none() {
-                return Err(Error::Unknown { what: "statement", name: s.to_string() });
+                return Err(Error::Unknown {
+                    what: "statement",
+                    name: s.to_string(),
+                });
             }
             tx.execute(
                 "INSERT INTO derived_basis (derived_id, statement_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -270,6 +283,8 @@ pub struct SqliteBatch<'c> {
     first_statement: i64,
     next_statement: i64,
     provenances: HashMap<ProvenanceSpec, i64>,
+    /// Interned entity kinds: schema → mapping name → id.
+    kinds: HashMap<&'static str, HashMap<String, i64>>,
     summary: BatchSummary,
     finished: bool,
     insert_record: Statement<'c>,
@@ -284,7 +299,10 @@ const MULTI: usize = 64;
 
 impl std::fmt::Debug for SqliteBatch<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteBatch").field("batch_id", &self.batch_id).field("summary", &self.summary).finish()
+        f.debug_struct("SqliteBatch")
+            .field("batch_id", &self.batch_id)
+            .field("summary", &self.summary)
+            .finish()
     }
 }
 
@@ -294,7 +312,7 @@ fn multi_insert<'c>(conn: &'c Connection, head: &str, columns: usize, rows: usiz
     Ok(conn.prepare(&sql)?)
 }
 
-const ENTITY_HEAD: &str = "INSERT INTO entity (id, record_id, name, schema)";
+const ENTITY_HEAD: &str = "INSERT INTO entity (id, record_id, kind_id)";
 const STATEMENT_HEAD: &str = "INSERT INTO statement (id, entity_id, version_id, prop, value, raw, provenance_id)";
 
 impl<'c> SqliteBatch<'c> {
@@ -314,14 +332,19 @@ impl<'c> SqliteBatch<'c> {
             "INSERT INTO dataset (name, source_id) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
             params![spec.dataset, spec.source_id],
         )?;
-        let dataset_id: i64 = conn.query_row("SELECT id FROM dataset WHERE name = ?1", [&spec.dataset], |r| r.get(0))?;
+        let dataset_id: i64 =
+            conn.query_row("SELECT id FROM dataset WHERE name = ?1", [&spec.dataset], |r| r.get(0))?;
         conn.execute(
             "INSERT INTO batch (dataset_id, file_name, file_sha256, mapping_sha256, actor, purpose, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![dataset_id, spec.file_name, spec.file_sha256, spec.mapping_sha256, spec.actor, spec.purpose, spec.received_at],
         )?;
         let batch_id = conn.last_insert_rowid();
         let next = |table: &str| -> Result<i64> {
-            Ok(conn.query_row(&format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"), [], |r| r.get(0))?)
+            Ok(
+                conn.query_row(&format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"), [], |r| {
+                    r.get(0)
+                })?,
+            )
         };
         let next_version = next("record_version")?;
         let next_entity = next("entity")?;
@@ -336,6 +359,7 @@ impl<'c> SqliteBatch<'c> {
             first_statement: next_statement,
             next_statement,
             provenances: HashMap::new(),
+            kinds: HashMap::new(),
             summary: BatchSummary { batch_id: Some(batch_id), ..BatchSummary::default() },
             finished: false,
             insert_record: conn.prepare(
@@ -351,15 +375,43 @@ impl<'c> SqliteBatch<'c> {
         })
     }
 
+    /// The interned id of an entity's (mapping name, schema).
+    fn kind(&mut self, name: &str, schema: &'static str) -> Result<i64> {
+        if let Some(id) = self.kinds.get(schema).and_then(|m| m.get(name)) {
+            return Ok(*id);
+        }
+        self.conn.execute(
+            "INSERT INTO entity_kind (name, schema) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            params![name, schema],
+        )?;
+        let id: i64 = self.conn.query_row(
+            "SELECT id FROM entity_kind WHERE name = ?1 AND schema = ?2",
+            params![name, schema],
+            |r| r.get(0),
+        )?;
+        self.kinds.entry(schema).or_default().insert(name.to_string(), id);
+        Ok(id)
+    }
+
     /// Writes the version row, the entities it creates and its statements.
-    fn write_version(&mut self, row: &RowWrite<'_>, record_id: i64, version: i64, known: &[(String, i64)]) -> Result<()> {
+    fn write_version(
+        &mut self,
+        row: &RowWrite<'_>,
+        record_id: i64,
+        version: i64,
+        known: &[(String, i64)],
+    ) -> Result<()> {
         let mut ids: Vec<i64> = Vec::with_capacity(row.entities.len());
         let mut created: Vec<usize> = Vec::new();
         let first_entity = self.next_entity;
         for (i, e) in row.entities.iter().enumerate() {
             match known.iter().find(|(name, _)| *name == e.name) {
                 Some((_, id)) => {
-                    self.conn.execute("UPDATE entity SET schema = ?1 WHERE id = ?2 AND schema <> ?1", params![e.schema, id])?;
+                    let kind = self.kind(&e.name, e.schema)?;
+                    self.conn.execute(
+                        "UPDATE entity SET kind_id = ?1 WHERE id = ?2 AND kind_id <> ?1",
+                        params![kind, id],
+                    )?;
                     ids.push(*id);
                 }
                 None => {
@@ -383,20 +435,26 @@ impl<'c> SqliteBatch<'c> {
             self.next_entity - 1
         ])?;
         for chunk in created.chunks(MULTI) {
-            let stmt = cached(&mut self.insert_entities, self.conn, ENTITY_HEAD, 4, chunk.len())?;
+            let kinds = chunk
+                .iter()
+                .map(|&i| self.kind(&row.entities[i].name, row.entities[i].schema))
+                .collect::<Result<Vec<i64>>>()?;
+            let stmt = cached(&mut self.insert_entities, self.conn, ENTITY_HEAD, 3, chunk.len())?;
             let mut p = 1;
-            for &i in chunk {
-                let e = &row.entities[i];
+            for (&i, kind) in chunk.iter().zip(kinds) {
                 stmt.raw_bind_parameter(p, ids[i])?;
                 stmt.raw_bind_parameter(p + 1, record_id)?;
-                stmt.raw_bind_parameter(p + 2, e.name.as_str())?;
-                stmt.raw_bind_parameter(p + 3, e.schema)?;
-                p += 4;
+                stmt.raw_bind_parameter(p + 2, kind)?;
+                p += 3;
             }
             stmt.raw_execute()?;
         }
-        let flat: Vec<(i64, &StatementWrite)> =
-            row.entities.iter().zip(&ids).flat_map(|(e, id)| e.statements.iter().map(move |s| (*id, s))).collect();
+        let flat: Vec<(i64, &StatementWrite)> = row
+            .entities
+            .iter()
+            .zip(&ids)
+            .flat_map(|(e, id)| e.statements.iter().map(move |s| (*id, s)))
+            .collect();
         for chunk in flat.chunks(MULTI) {
             let stmt = cached(&mut self.insert_statements, self.conn, STATEMENT_HEAD, 7, chunk.len())?;
             let mut p = 1;
@@ -430,7 +488,10 @@ fn cached<'s, 'c>(
     if slot.is_none() {
         *slot = Some(multi_insert(conn, head, columns, rows)?);
     }
-    slot.as_mut().ok_or_else(|| Error::Corrupt { what: "prepared statement", value: head.to_string() })
+    slot.as_mut().ok_or_else(|| Error::Corrupt {
+        what: "prepared statement",
+        value: head.to_string(),
+    })
 }
 
 impl Batch for SqliteBatch<'_> {
@@ -459,7 +520,8 @@ impl Batch for SqliteBatch<'_> {
     fn write_row(&mut self, row: &RowWrite<'_>) -> Result<RowOutcome> {
         let version = self.next_version;
         let inserted =
-            self.insert_record.execute(params![self.dataset_id, row.record_key, version, &row.content_hash[..]])?;
+            self.insert_record
+                .execute(params![self.dataset_id, row.record_key, version, &row.content_hash[..]])?;
         if inserted == 1 {
             let record_id = self.conn.last_insert_rowid();
             self.next_version += 1;
@@ -467,18 +529,25 @@ impl Batch for SqliteBatch<'_> {
             self.summary.new_records += 1;
             return Ok(RowOutcome::New);
         }
-        let (record_id, current, hash): (i64, i64, Vec<u8>) = self.conn.prepare_cached(
-            "SELECT id, current_version, current_hash FROM record WHERE dataset_id = ?1 AND key = ?2",
-        )?
-        .query_row(params![self.dataset_id, row.record_key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (record_id, current, hash): (i64, i64, Vec<u8>) = self
+            .conn
+            .prepare_cached("SELECT id, current_version, current_hash FROM record WHERE dataset_id = ?1 AND key = ?2")?
+            .query_row(params![self.dataset_id, row.record_key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         if hash == row.content_hash {
             self.summary.unchanged += 1;
             return Ok(RowOutcome::Unchanged);
         }
         if current >= self.first_version {
             let first_row: i64 =
-                self.conn.query_row("SELECT row_number FROM record_version WHERE id = ?1", [current], |r| r.get(0))?;
-            return Ok(RowOutcome::Duplicate { first_row: first_row as u64 });
+                self.conn
+                    .query_row("SELECT row_number FROM record_version WHERE id = ?1", [current], |r| {
+                        r.get(0)
+                    })?;
+            return Ok(RowOutcome::Duplicate {
+                first_row: first_row as u64,
+            });
         }
         self.next_version += 1;
         self.conn.execute(
@@ -488,7 +557,7 @@ impl Batch for SqliteBatch<'_> {
         let known: Vec<(String, i64)> = self
             .conn
             .prepare_cached(
-                "SELECT e.name, e.id FROM record_version v JOIN entity e ON e.id BETWEEN v.first_entity AND v.last_entity \
+                "SELECT e.name, e.id FROM record_version v JOIN entity_named e ON e.id BETWEEN v.first_entity AND v.last_entity \
                  WHERE v.record_id = ?1",
             )?
             .query_map([record_id], |r| Ok((r.get(0)?, r.get(1)?)))?

@@ -18,7 +18,9 @@ pub(crate) struct Fixture {
 impl Fixture {
     pub fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("tmp");
-        let store = SqliteStore::create(&dir.path().join("t.corridor"), "tester").expect("store").0;
+        let store = SqliteStore::create(&dir.path().join("t.corridor"), "tester")
+            .expect("store")
+            .0;
         Fixture { dir, store }
     }
 
@@ -45,11 +47,16 @@ impl Fixture {
 
     /// The rejects file as (row, reason) pairs.
     pub fn rejects(&self) -> Vec<(u64, String)> {
-        let Ok(text) = std::fs::read_to_string(self.rejects_path()) else { return Vec::new() };
+        let Ok(text) = std::fs::read_to_string(self.rejects_path()) else {
+            return Vec::new();
+        };
         text.lines()
             .map(|l| {
                 let v: serde_json::Value = serde_json::from_str(l).expect("json line");
-                (v["row"].as_u64().expect("row"), v["reason"].as_str().expect("reason").to_string())
+                (
+                    v["row"].as_u64().expect("row"),
+                    v["reason"].as_str().expect("reason").to_string(),
+                )
             })
             .collect()
     }
@@ -115,4 +122,5 @@ properties.user = { entity = "person" }
 properties.object = { entity = "vehicle" }
 "#;
 
-pub(crate) const HEADER: &str = "broj;ime;prezime;rodjen;drzavljanstvo;kategorija;telefon;tablice;vreme;mesto;lat;lon\n";
+pub(crate) const HEADER: &str =
+    "broj;ime;prezime;rodjen;drzavljanstvo;kategorija;telefon;tablice;vreme;mesto;lat;lon\n";

@@ -18,7 +18,10 @@ fn unknown_property_is_reported_at_its_line_with_a_suggestion() {
     let text = INTERCEPTIONS.replace("firstName = {", "firstNme = {");
     let (line, msg) = error_of(&text);
     assert_eq!(line, line_of(&text, "firstNme"));
-    assert!(msg.contains("unknown property 'firstNme' for schema Person (did you mean 'firstName'?)"), "{msg}");
+    assert!(
+        msg.contains("unknown property 'firstNme' for schema Person (did you mean 'firstName'?)"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -26,9 +29,15 @@ fn unknown_schema_bad_reference_and_missing_category_are_reported() {
     let text = INTERCEPTIONS.replace("schema = \"Vehicle\"", "schema = \"Vehicel\"");
     let (line, msg) = error_of(&text);
     assert_eq!(line, line_of(&text, "Vehicel"));
-    assert!(msg.contains("unknown schema 'Vehicel' (did you mean 'Vehicle'?)"), "{msg}");
+    assert!(
+        msg.contains("unknown schema 'Vehicel' (did you mean 'Vehicle'?)"),
+        "{msg}"
+    );
 
-    let text = INTERCEPTIONS.replace("properties.object = { entity = \"phone\" }", "properties.object = { entity = \"event\" }");
+    let text = INTERCEPTIONS.replace(
+        "properties.object = { entity = \"phone\" }",
+        "properties.object = { entity = \"event\" }",
+    );
     let (line, msg) = error_of(&text);
     assert_eq!(line, line_of(&text, "entity = \"event\""));
     assert!(msg.contains("must point at one of"), "{msg}");
@@ -69,9 +78,15 @@ fn a_header_missing_a_mapped_column_stops_before_any_row() {
         rejects_path: fx.rejects_path(),
         received_at: "2026-11-01T00:00:00Z".into(),
     };
-    let err = corridor_ingest::ingest(&mut fx.store, &m, INTERCEPTIONS, &file, &opts, &NoProgress).expect_err("refused");
+    let err =
+        corridor_ingest::ingest(&mut fx.store, &m, INTERCEPTIONS, &file, &opts, &NoProgress).expect_err("refused");
     assert!(matches!(err, Error::Input { .. }));
-    assert!(err.to_string().contains("the header lacks column(s) the mapping reads: 'prezime' (mapping line 24), 'rodjen' (mapping line 25)"), "{err}");
+    assert!(
+        err.to_string().contains(
+            "the header lacks column(s) the mapping reads: 'prezime' (mapping line 24), 'rodjen' (mapping line 25)"
+        ),
+        "{err}"
+    );
     assert_eq!(corridor_store::Store::stats(&fx.store).expect("stats").batches, 0);
     assert!(!fx.rejects_path().exists());
 }

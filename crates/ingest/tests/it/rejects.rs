@@ -26,27 +26,75 @@ fn each_kind_of_bad_csv_row_is_rejected_with_its_reason() {
     body.extend_from_slice(b"11;Ana;Jovanovic;03.07.1991;SRB;suspect;;;12.03.2024;Horgos;95.1;19\n"); // line 11: latitude
     body.extend_from_slice(b"1;Marko;Markovic;03.07.1991;SRB;suspect;;;12.03.2024;Horgos;;\n"); // line 12: duplicate id
     let r = run(&mut fx, &body);
-    assert_eq!((r.summary.rows_read, r.summary.new_records, r.summary.rejected), (11, 1, 10));
+    assert_eq!(
+        (r.summary.rows_read, r.summary.new_records, r.summary.rejected),
+        (11, 1, 10)
+    );
 
     let rejects = fx.rejects();
     let rows: Vec<u64> = rejects.iter().map(|(r, _)| *r).collect();
     assert_eq!(rows, vec![3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    let reason = |row: u64| rejects.iter().find(|(r, _)| *r == row).map(|(_, s)| s.clone()).unwrap_or_default();
+    let reason = |row: u64| {
+        rejects
+            .iter()
+            .find(|(r, _)| *r == row)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_default()
+    };
     assert!(reason(3).starts_with("invalid UTF-8 in field 3"), "{}", reason(3));
     assert_eq!(reason(4), "wrong column count: the header has 12, this row has 5");
-    assert!(reason(5).contains("bad date in column 'rodjen' for person.birthDate") && reason(5).contains("not a calendar date"), "{}", reason(5));
-    assert!(reason(6).contains("matches none of the date formats %d.%m.%Y, %d.%m.%Y %H:%M"), "{}", reason(6));
-    assert!(reason(7).starts_with("missing required field: person.name"), "{}", reason(7));
-    assert_eq!(reason(8), "missing required field: the record id column 'broj' is empty");
-    assert!(reason(9).contains("'Serbia' is not an ISO 3166 country code"), "{}", reason(9));
-    assert!(reason(10).contains("invalid data-subject category 'smuggler'"), "{}", reason(10));
-    assert!(reason(11).contains("latitude 95.1 is outside -90..90"), "{}", reason(11));
-    assert!(reason(12).starts_with("duplicate record id '1': row 2"), "{}", reason(12));
+    assert!(
+        reason(5).contains("bad date in column 'rodjen' for person.birthDate")
+            && reason(5).contains("not a calendar date"),
+        "{}",
+        reason(5)
+    );
+    assert!(
+        reason(6).contains("matches none of the date formats %d.%m.%Y, %d.%m.%Y %H:%M"),
+        "{}",
+        reason(6)
+    );
+    assert!(
+        reason(7).starts_with("missing required field: person.name"),
+        "{}",
+        reason(7)
+    );
+    assert_eq!(
+        reason(8),
+        "missing required field: the record id column 'broj' is empty"
+    );
+    assert!(
+        reason(9).contains("'Serbia' is not an ISO 3166 country code"),
+        "{}",
+        reason(9)
+    );
+    assert!(
+        reason(10).contains("invalid data-subject category 'smuggler'"),
+        "{}",
+        reason(10)
+    );
+    assert!(
+        reason(11).contains("latitude 95.1 is outside -90..90"),
+        "{}",
+        reason(11)
+    );
+    assert!(
+        reason(12).starts_with("duplicate record id '1': row 2"),
+        "{}",
+        reason(12)
+    );
     let original: serde_json::Value = serde_json::from_str(
-        std::fs::read_to_string(fx.rejects_path()).expect("rejects").lines().nth(1).expect("line"),
+        std::fs::read_to_string(fx.rejects_path())
+            .expect("rejects")
+            .lines()
+            .nth(1)
+            .expect("line"),
     )
     .expect("json");
-    assert_eq!(original["original"][0], "3", "the rejected row itself is kept for correction");
+    assert_eq!(
+        original["original"][0], "3",
+        "the rejected row itself is kept for correction"
+    );
 }
 
 #[test]
@@ -82,7 +130,11 @@ category = { literal = "suspect" }
     assert_eq!((r.summary.new_records, r.summary.rejected), (1, 4));
     let rejects = fx.rejects();
     assert_eq!(rejects.iter().map(|(r, _)| *r).collect::<Vec<_>>(), vec![2, 3, 4, 5]);
-    assert!(rejects[0].1.starts_with("unknown property 'shoe_size'"), "{}", rejects[0].1);
+    assert!(
+        rejects[0].1.starts_with("unknown property 'shoe_size'"),
+        "{}",
+        rejects[0].1
+    );
     assert!(rejects[1].1.starts_with("invalid JSON"), "{}", rejects[1].1);
     assert_eq!(rejects[2].1, "the line is JSON but not an object");
     assert!(rejects[3].1.contains("holds an object"), "{}", rejects[3].1);
@@ -91,7 +143,10 @@ category = { literal = "suspect" }
 #[test]
 fn a_clean_file_writes_no_rejects_file() {
     let mut fx = Fixture::new();
-    let r = run(&mut fx, b"1;Marko;Petrovic;03.07.1991;SRB;suspect;;;12.03.2024;Horgos;;\n");
+    let r = run(
+        &mut fx,
+        b"1;Marko;Petrovic;03.07.1991;SRB;suspect;;;12.03.2024;Horgos;;\n",
+    );
     assert_eq!((r.summary.rejected, r.rejects_file), (0, None));
     assert!(!fx.rejects_path().exists());
 }

@@ -15,23 +15,61 @@ fn an_interception_row_yields_person_phone_vehicle_event_and_relations() {
 
     let stats = fx.store.stats().expect("stats");
     let by_schema: Vec<(&str, i64)> = stats.entities_by_schema.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    assert_eq!(by_schema, vec![("Interception", 1), ("Person", 1), ("Phone", 1), ("Uses", 2), ("Vehicle", 1)]);
+    assert_eq!(
+        by_schema,
+        vec![
+            ("Interception", 1),
+            ("Person", 1),
+            ("Phone", 1),
+            ("Uses", 2),
+            ("Vehicle", 1)
+        ]
+    );
 
-    let person = fx.store.entity("rs-intercepts:1:person", "t", "").expect("read").expect("person");
+    let person = fx
+        .store
+        .entity("rs-intercepts:1:person", "t", "")
+        .expect("read")
+        .expect("person");
     assert_eq!(person.values("name"), vec!["Marko Đorđević"]);
     assert_eq!(person.values("birthDate"), vec!["1991-07-03"]);
     let birth = person.statements.iter().find(|s| s.prop == "birthDate").expect("birth");
-    assert_eq!(birth.raw.as_deref(), Some("03.07.1991"), "the value as received is kept");
+    assert_eq!(
+        birth.raw.as_deref(),
+        Some("03.07.1991"),
+        "the value as received is kept"
+    );
     let p = &birth.provenance;
-    assert_eq!((p.source.agency.as_str(), p.source.country.as_str(), p.source.unit.as_str()), ("rs-bp", "SRB", "Subotica"));
-    assert_eq!((p.grading.to_string(), p.handling.to_string()), ("B2".into(), "H1 TLP:AMBER".into()));
-    assert_eq!((p.record_id.as_str(), p.received_at.as_str()), ("1", "2026-11-01T00:00:00Z"));
+    assert_eq!(
+        (
+            p.source.agency.as_str(),
+            p.source.country.as_str(),
+            p.source.unit.as_str()
+        ),
+        ("rs-bp", "SRB", "Subotica")
+    );
+    assert_eq!(
+        (p.grading.to_string(), p.handling.to_string()),
+        ("B2".into(), "H1 TLP:AMBER".into())
+    );
+    assert_eq!(
+        (p.record_id.as_str(), p.received_at.as_str()),
+        ("1", "2026-11-01T00:00:00Z")
+    );
 
-    let event = fx.store.entity("rs-intercepts:1:event", "t", "").expect("read").expect("event");
+    let event = fx
+        .store
+        .entity("rs-intercepts:1:event", "t", "")
+        .expect("read")
+        .expect("event");
     assert_eq!(event.values("date"), vec!["2024-03-12T02:15"]);
     assert_eq!(event.values("involved"), vec!["rs-intercepts:1:person"]);
     assert_eq!(event.values("vehicle"), vec!["rs-intercepts:1:vehicle"]);
-    let uses = fx.store.entity("rs-intercepts:1:uses_phone", "t", "").expect("read").expect("uses");
+    let uses = fx
+        .store
+        .entity("rs-intercepts:1:uses_phone", "t", "")
+        .expect("read")
+        .expect("uses");
     assert_eq!(uses.values("object"), vec!["rs-intercepts:1:phone"]);
 }
 
@@ -43,9 +81,20 @@ fn empty_optional_entities_and_their_relations_are_left_out() {
     let r = fx.ingest(INTERCEPTIONS, &file);
     assert_eq!((r.summary.new_records, r.summary.rejected), (1, 0));
     let stats = fx.store.stats().expect("stats");
-    assert_eq!(stats.entities_by_schema.keys().cloned().collect::<Vec<_>>(), vec!["Interception", "Person"]);
-    let person = fx.store.entity("rs-intercepts:2:person", "t", "").expect("read").expect("person");
-    assert_eq!(person.values("birthDate"), vec!["1990"], "a year of birth keeps its precision");
+    assert_eq!(
+        stats.entities_by_schema.keys().cloned().collect::<Vec<_>>(),
+        vec!["Interception", "Person"]
+    );
+    let person = fx
+        .store
+        .entity("rs-intercepts:2:person", "t", "")
+        .expect("read")
+        .expect("person");
+    assert_eq!(
+        person.values("birthDate"),
+        vec!["1990"],
+        "a year of birth keeps its precision"
+    );
     assert_eq!(person.values("nationality"), vec!["SYR"], "value maps apply");
     assert_eq!(stats.persons_by_category.get("victim"), Some(&1));
 }
@@ -59,15 +108,29 @@ fn reimport_is_idempotent_and_a_changed_row_is_a_new_version() {
     let first = fx.ingest(INTERCEPTIONS, &file);
     assert_eq!(first.summary.new_records, 2);
     let again = fx.ingest(INTERCEPTIONS, &file);
-    assert_eq!((again.summary.unchanged, again.summary.statements, again.summary.batch_id), (2, 0, None));
+    assert_eq!(
+        (
+            again.summary.unchanged,
+            again.summary.statements,
+            again.summary.batch_id
+        ),
+        (2, 0, None)
+    );
 
     let changed = "1;Marko;Đorđević;03.07.1991;SRB;suspect;;;12.03.2024;Horgoš;;\n";
     let file = fx.write("in.csv", format!("{HEADER}{changed}{row2}").as_bytes());
     let third = fx.ingest(INTERCEPTIONS, &file);
     assert_eq!((third.summary.new_versions, third.summary.unchanged), (1, 1));
-    let p = fx.store.entity("rs-intercepts:1:person", "t", "").expect("read").expect("person");
+    let p = fx
+        .store
+        .entity("rs-intercepts:1:person", "t", "")
+        .expect("read")
+        .expect("person");
     assert_eq!(p.values("lastName"), vec!["Đorđević"]);
-    assert!(p.statements.iter().any(|s| !s.current && s.value == "Djordjevic"), "the old version stays as history");
+    assert!(
+        p.statements.iter().any(|s| !s.current && s.value == "Djordjevic"),
+        "the old version stays as history"
+    );
 }
 
 #[test]
@@ -104,15 +167,34 @@ role = { column = "role", assessment = "personal_assessment" }
     );
     let file = fx.write("d.jsonl", lines.as_bytes());
     let r = fx.ingest(mapping, &file);
-    assert_eq!((r.summary.new_records, r.summary.rejected), (2, 0), "{:?}", fx.rejects());
-    let p = fx.store.entity("frontex-debrief:D-1:person", "t", "").expect("read").expect("person");
+    assert_eq!(
+        (r.summary.new_records, r.summary.rejected),
+        (2, 0),
+        "{:?}",
+        fx.rejects()
+    );
+    let p = fx
+        .store
+        .entity("frontex-debrief:D-1:person", "t", "")
+        .expect("read")
+        .expect("person");
     assert_eq!(p.values("alias"), vec!["Jonas", "Yonas T."]);
     let name = p.statements.iter().find(|s| s.prop == "name").expect("name");
     assert_eq!(name.provenance.grading.to_string(), "A2");
-    assert_eq!(name.provenance.handling.restriction.as_deref(), Some("not to be shared with third countries"));
+    assert_eq!(
+        name.provenance.handling.restriction.as_deref(),
+        Some("not to be shared with third countries")
+    );
     let role = p.statements.iter().find(|s| s.prop == "role").expect("role");
-    assert_eq!(role.provenance.assessment, corridor_model::Assessment::PersonalAssessment);
+    assert_eq!(
+        role.provenance.assessment,
+        corridor_model::Assessment::PersonalAssessment
+    );
     assert_eq!(name.provenance.assessment, corridor_model::Assessment::Fact);
-    let p2 = fx.store.entity("frontex-debrief:D-2:person", "t", "").expect("read").expect("person");
+    let p2 = fx
+        .store
+        .entity("frontex-debrief:D-2:person", "t", "")
+        .expect("read")
+        .expect("person");
     assert_eq!(p2.statements[0].provenance.grading.to_string(), "C3");
 }

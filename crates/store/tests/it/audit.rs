@@ -26,7 +26,8 @@ fn store_with_entries(dir: &Path, n: usize) -> (SqliteStore, std::path::PathBuf)
 
 fn tamper(path: &Path, sql: &str) {
     let conn = Connection::open(path).expect("open");
-    conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;").expect("drop triggers");
+    conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+        .expect("drop triggers");
     conn.execute_batch(sql).expect("tamper");
 }
 
@@ -72,7 +73,13 @@ fn cutting_entries_off_the_end_is_found() {
     let (_s, path) = store_with_entries(dir.path(), 5);
     tamper(&path, "DELETE FROM audit WHERE seq >= 5");
     let report = SqliteStore::open(&path).expect("open").verify_audit().expect("verify");
-    assert_eq!(report.problems, vec![AuditProblem::Truncated { last_seq: 4, head_seq: 6 }]);
+    assert_eq!(
+        report.problems,
+        vec![AuditProblem::Truncated {
+            last_seq: 4,
+            head_seq: 6
+        }]
+    );
 }
 
 #[test]
@@ -80,11 +87,23 @@ fn reordered_entries_are_named() {
     let dir = tempfile::tempdir().expect("tmp");
     let (_s, path) = store_with_entries(dir.path(), 5);
     // Swap entries 3 and 4 by renumbering them.
-    tamper(&path, "UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -1;");
+    tamper(
+        &path,
+        "UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = -1;",
+    );
     let report = SqliteStore::open(&path).expect("open").verify_audit().expect("verify");
     assert_eq!(
         report.problems,
-        vec![AuditProblem::Reordered { seq: 3, original_seq: 4 }, AuditProblem::Reordered { seq: 4, original_seq: 3 }]
+        vec![
+            AuditProblem::Reordered {
+                seq: 3,
+                original_seq: 4
+            },
+            AuditProblem::Reordered {
+                seq: 4,
+                original_seq: 3
+            }
+        ]
     );
 }
 
@@ -95,6 +114,14 @@ fn a_rewritten_hash_is_still_caught_by_the_next_entry() {
     // Someone edits entry 2 and recomputes nothing but its own stored hash field.
     tamper(&path, "UPDATE audit SET hash = '00' || substr(hash, 3) WHERE seq = 2");
     let report = SqliteStore::open(&path).expect("open").verify_audit().expect("verify");
-    assert!(report.problems.contains(&AuditProblem::Altered { seq: 2 }), "{:?}", report.problems);
-    assert!(report.problems.contains(&AuditProblem::ChainBroken { seq: 3 }), "{:?}", report.problems);
+    assert!(
+        report.problems.contains(&AuditProblem::Altered { seq: 2 }),
+        "{:?}",
+        report.problems
+    );
+    assert!(
+        report.problems.contains(&AuditProblem::ChainBroken { seq: 3 }),
+        "{:?}",
+        report.problems
+    );
 }

@@ -15,7 +15,10 @@ fn reimporting_the_same_rows_changes_nothing_and_says_so() {
 
     let again = ingest(&mut store, src, &[("1", "Marko Đorđević"), ("2", "Ahmad Karimi")]);
     assert_eq!(again.batch_id, None, "an unchanged re-import keeps no batch");
-    assert_eq!((again.unchanged, again.new_records, again.new_versions, again.statements), (2, 0, 0, 0));
+    assert_eq!(
+        (again.unchanged, again.new_records, again.new_versions, again.statements),
+        (2, 0, 0, 0)
+    );
     let stats_after = store.stats().expect("stats");
     assert_eq!(stats_after.statements, stats_before.statements);
     assert_eq!(stats_after.batches, stats_before.batches);
@@ -28,12 +31,24 @@ fn a_changed_row_becomes_a_new_version_and_keeps_the_old_one() {
     let mut store = new_store(dir.path());
     let src = source(&mut store, "rs-bp");
     ingest(&mut store, src, &[("1", "Marko Djordjevic"), ("2", "Ahmad Karimi")]);
-    let second = ingest(&mut store, src, &[("1", "Marko Đorđević"), ("2", "Ahmad Karimi"), ("3", "Ali Rezai")]);
+    let second = ingest(
+        &mut store,
+        src,
+        &[("1", "Marko Đorđević"), ("2", "Ahmad Karimi"), ("3", "Ali Rezai")],
+    );
     assert_eq!((second.new_records, second.new_versions, second.unchanged), (1, 1, 1));
 
-    let e = store.entity("rs-intercepts:1:person", "tester", "case 7").expect("read").expect("entity");
+    let e = store
+        .entity("rs-intercepts:1:person", "tester", "case 7")
+        .expect("read")
+        .expect("entity");
     assert_eq!(e.values("name"), vec!["Marko Đorđević"]);
-    let history: Vec<_> = e.statements.iter().filter(|s| !s.current).map(|s| s.value.as_str()).collect();
+    let history: Vec<_> = e
+        .statements
+        .iter()
+        .filter(|s| !s.current)
+        .map(|s| s.value.as_str())
+        .collect();
     assert_eq!(history, vec!["Marko Djordjevic", "suspect"]);
     let batches: Vec<_> = e.statements.iter().map(|s| s.provenance.batch).collect();
     assert_eq!(batches.len(), 4);
@@ -47,18 +62,35 @@ fn the_same_record_twice_in_one_file_with_other_content_is_a_duplicate() {
     let mut store = new_store(dir.path());
     let src = source(&mut store, "rs-bp");
     let mut batch = store.begin_batch(&spec(src)).expect("batch");
-    let prov = batch.provenance(&provenance(src, "A1", HandlingCode::H0, None)).expect("prov");
+    let prov = batch
+        .provenance(&provenance(src, "A1", HandlingCode::H0, None))
+        .expect("prov");
     let ents = |name: &str| {
         vec![EntityWrite {
             name: "person".into(),
             schema: "Person",
-            statements: vec![StatementWrite { prop: "name", value: name.into(), raw: None, provenance_id: prov }],
+            statements: vec![StatementWrite {
+                prop: "name",
+                value: name.into(),
+                raw: None,
+                provenance_id: prov,
+            }],
         }]
     };
     let a = ents("A");
     let b = ents("B");
-    let first = batch.write_row(&RowWrite { record_key: "9", row_number: 2, content_hash: [1; 16], entities: &a });
-    let second = batch.write_row(&RowWrite { record_key: "9", row_number: 5, content_hash: [2; 16], entities: &b });
+    let first = batch.write_row(&RowWrite {
+        record_key: "9",
+        row_number: 2,
+        content_hash: [1; 16],
+        entities: &a,
+    });
+    let second = batch.write_row(&RowWrite {
+        record_key: "9",
+        row_number: 5,
+        content_hash: [2; 16],
+        entities: &b,
+    });
     assert_eq!(first.expect("row"), RowOutcome::New);
     assert_eq!(second.expect("row"), RowOutcome::Duplicate { first_row: 2 });
 }
@@ -70,13 +102,27 @@ fn a_dropped_batch_leaves_nothing_behind() {
     let src = source(&mut store, "rs-bp");
     {
         let mut batch = store.begin_batch(&spec(src)).expect("batch");
-        let prov = batch.provenance(&provenance(src, "A1", HandlingCode::H0, None)).expect("prov");
+        let prov = batch
+            .provenance(&provenance(src, "A1", HandlingCode::H0, None))
+            .expect("prov");
         let e = vec![EntityWrite {
             name: "person".into(),
             schema: "Person",
-            statements: vec![StatementWrite { prop: "name", value: "X".into(), raw: None, provenance_id: prov }],
+            statements: vec![StatementWrite {
+                prop: "name",
+                value: "X".into(),
+                raw: None,
+                provenance_id: prov,
+            }],
         }];
-        batch.write_row(&RowWrite { record_key: "1", row_number: 1, content_hash: [1; 16], entities: &e }).expect("row");
+        batch
+            .write_row(&RowWrite {
+                record_key: "1",
+                row_number: 1,
+                content_hash: [1; 16],
+                entities: &e,
+            })
+            .expect("row");
     }
     let stats = store.stats().expect("stats");
     assert_eq!((stats.batches, stats.records, stats.entities), (0, 0, 0));
@@ -88,10 +134,23 @@ fn a_source_downgraded_later_shows_on_its_old_statements() {
     let mut store = new_store(dir.path());
     let src = source(&mut store, "rs-bp");
     ingest(&mut store, src, &[("1", "Marko")]);
-    let before = store.entity("rs-intercepts:1:person", "t", "").expect("read").expect("entity");
+    let before = store
+        .entity("rs-intercepts:1:person", "t", "")
+        .expect("read")
+        .expect("entity");
     assert_eq!(before.statements[0].provenance.effective_grading().to_string(), "B2");
-    store.grade_source(src, corridor_model::SourceReliability::C, "two false reports", "supervisor").expect("grade");
-    let after = store.entity("rs-intercepts:1:person", "t", "").expect("read").expect("entity");
+    store
+        .grade_source(
+            src,
+            corridor_model::SourceReliability::C,
+            "two false reports",
+            "supervisor",
+        )
+        .expect("grade");
+    let after = store
+        .entity("rs-intercepts:1:person", "t", "")
+        .expect("read")
+        .expect("entity");
     for s in &after.statements {
         assert_eq!(s.provenance.grading.to_string(), "B2", "the grade as received is kept");
         assert_eq!(s.provenance.effective_grading().to_string(), "C2");
@@ -104,12 +163,24 @@ fn reads_of_personal_data_are_logged_with_their_purpose() {
     let mut store = new_store(dir.path());
     let src = source(&mut store, "rs-bp");
     ingest(&mut store, src, &[("1", "Marko")]);
-    store.entity("rs-intercepts:1:person", "analyst7", "case RS-2026-14").expect("read");
+    store
+        .entity("rs-intercepts:1:person", "analyst7", "case RS-2026-14")
+        .expect("read");
     let last = store.audit_entries().expect("audit").pop().expect("entry");
     assert_eq!(
-        (last.entry.actor.as_str(), last.entry.action.as_str(), last.entry.target.as_str(), last.entry.purpose.as_str()),
+        (
+            last.entry.actor.as_str(),
+            last.entry.action.as_str(),
+            last.entry.target.as_str(),
+            last.entry.purpose.as_str()
+        ),
         ("analyst7", "read", "rs-intercepts:1:person", "case RS-2026-14")
     );
     assert!(store.entity("nope", "a", "").is_err());
-    assert!(store.entity("rs-intercepts:404:person", "a", "").expect("read").is_none());
+    assert!(
+        store
+            .entity("rs-intercepts:404:person", "a", "")
+            .expect("read")
+            .is_none()
+    );
 }

@@ -7,10 +7,14 @@ mod derived;
 use std::path::Path;
 
 use corridor_model::{Assessment, Handling, HandlingCode};
-use corridor_store::{BatchSpec, EntityWrite, ProvenanceSpec, RowWrite, SourceSpec, SqliteStore, StatementWrite, Store};
+use corridor_store::{
+    BatchSpec, EntityWrite, ProvenanceSpec, RowWrite, SourceSpec, SqliteStore, StatementWrite, Store,
+};
 
 pub(crate) fn new_store(dir: &Path) -> SqliteStore {
-    SqliteStore::create(&dir.join("test.corridor"), "tester").expect("create store").0
+    SqliteStore::create(&dir.join("test.corridor"), "tester")
+        .expect("create store")
+        .0
 }
 
 pub(crate) fn source(store: &mut SqliteStore, agency: &str) -> i64 {
@@ -50,19 +54,36 @@ pub(crate) fn provenance(source_id: i64, grading: &str, code: HandlingCode, text
 /// Writes rows `(key, name)` as one Person each in one batch and commits.
 pub(crate) fn ingest(store: &mut SqliteStore, source_id: i64, rows: &[(&str, &str)]) -> corridor_store::BatchSummary {
     let mut batch = store.begin_batch(&spec(source_id)).expect("batch");
-    let prov = batch.provenance(&provenance(source_id, "B2", HandlingCode::H1, None)).expect("prov");
+    let prov = batch
+        .provenance(&provenance(source_id, "B2", HandlingCode::H1, None))
+        .expect("prov");
     for (i, (key, name)) in rows.iter().enumerate() {
         let entities = vec![EntityWrite {
             name: "person".into(),
             schema: "Person",
             statements: vec![
-                StatementWrite { prop: "name", value: name.to_string(), raw: None, provenance_id: prov },
-                StatementWrite { prop: "category", value: "suspect".into(), raw: None, provenance_id: prov },
+                StatementWrite {
+                    prop: "name",
+                    value: name.to_string(),
+                    raw: None,
+                    provenance_id: prov,
+                },
+                StatementWrite {
+                    prop: "category",
+                    value: "suspect".into(),
+                    raw: None,
+                    provenance_id: prov,
+                },
             ],
         }];
         let hash = xx(name);
         batch
-            .write_row(&RowWrite { record_key: key, row_number: i as u64 + 1, content_hash: hash, entities: &entities })
+            .write_row(&RowWrite {
+                record_key: key,
+                row_number: i as u64 + 1,
+                content_hash: hash,
+                entities: &entities,
+            })
             .expect("row");
     }
     batch.commit(rows.len() as u64, 0).expect("commit")
