@@ -8,6 +8,10 @@
 
 use std::time::Instant;
 
+/// The same allocator as the `corridor` binary, so the ceiling is measured alike.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(csv_path), Some(db_path)) = (args.get(1), args.get(2)) else {

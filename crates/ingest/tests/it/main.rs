@@ -1,6 +1,7 @@
 //! Integration tests of mapped ingest, one binary (see style.md).
 
 mod mapping_errors;
+mod props;
 mod rejects;
 mod rows;
 
