@@ -1,1 +1,82 @@
-//! placeholder
+//! The `corridor` command line: parses arguments, opens the store, runs one
+//! command and prints its result as text or JSON. The only crate that knows about
+//! terminals; the libraries below it report through return values.
+
+mod args;
+mod cmd;
+mod exit;
+mod progress;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use corridor_store::SqliteStore;
+
+use args::{Cli, Command};
+pub use exit::{Code, Failure};
+
+/// What every command needs: where the store is, who acts, why, and how to print.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx {
+    pub store: Option<PathBuf>,
+    pub json: bool,
+    pub actor: String,
+    pub purpose: String,
+}
+
+impl Ctx {
+    pub fn store_path(&self) -> PathBuf {
+        self.store.clone().unwrap_or_else(|| PathBuf::from("corridor.db"))
+    }
+
+    pub fn open(&self) -> exit::Result<SqliteStore> {
+        Ok(SqliteStore::open(&self.store_path())?)
+    }
+
+    pub fn open_at(&self, path: &Path) -> exit::Result<SqliteStore> {
+        Ok(SqliteStore::create(path, &self.actor)?.0)
+    }
+
+    /// Prints a value as pretty JSON.
+    pub fn print_json<T: serde::Serialize>(&self, value: &T) -> exit::Result<()> {
+        println!("{}", serde_json::to_string_pretty(value)?);
+        Ok(())
+    }
+}
+
+fn login_name() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "local".to_string())
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Ctx {
+        store: cli.global.store.clone(),
+        json: cli.global.json,
+        actor: cli.global.user.clone().unwrap_or_else(login_name),
+        purpose: cli.global.purpose.clone(),
+    };
+    let result = match cli.command {
+        Command::Init(a) => cmd::init::run(&ctx, &a),
+        Command::Synth(a) => cmd::synth::run(&ctx, &a),
+        Command::Ingest(a) => cmd::ingest::run(&ctx, &a),
+        Command::Stats => cmd::stats::run(&ctx),
+        Command::Show(a) => cmd::show::run(&ctx, &a),
+        Command::Review(a) => cmd::review::run(&ctx, &a),
+        Command::Source(c) => cmd::source::run(&ctx, &c),
+        Command::Audit(c) => cmd::audit::run(&ctx, &c),
+        Command::Check => cmd::check::run(&ctx),
+        Command::Demo(a) => cmd::demo::run(&ctx, &a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            failure.exit_code()
+        }
+    }
+}

@@ -596,11 +596,12 @@ fn compile_property(
     if v.join.is_some() && v.columns.is_none() {
         return Err(ctx.err(value.span(), "join applies to columns = [...] only"));
     }
-    if schema.name == "Person" && prop == "category" {
-        if let Source::Literal(l) = &source {
-            l.parse::<DataSubjectCategory>()
-                .map_err(|e| ctx.err(value.span(), e.to_string()))?;
-        }
+    if schema.name == "Person"
+        && prop == "category"
+        && let Source::Literal(l) = &source
+    {
+        l.parse::<DataSubjectCategory>()
+            .map_err(|e| ctx.err(value.span(), e.to_string()))?;
     }
     let formats = match &v.format {
         None => date_formats.to_vec(),

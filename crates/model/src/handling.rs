@@ -136,10 +136,10 @@ impl Handling {
         let mut out: Option<Handling> = None;
         let mut texts: Vec<String> = Vec::new();
         for h in items {
-            if let Some(t) = &h.restriction {
-                if !texts.contains(t) {
-                    texts.push(t.clone());
-                }
+            if let Some(t) = &h.restriction
+                && !texts.contains(t)
+            {
+                texts.push(t.clone());
             }
             out = Some(match out {
                 None => h.clone(),

@@ -1,0 +1,150 @@
+//! The command line, defined with clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::exit::EXIT_CODES_HELP;
+
+/// Corridor: a node for holding, linking and lawfully sharing intelligence on
+/// migrant-smuggling networks.
+#[derive(Debug, Parser)]
+#[command(name = "corridor", version, about, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The store file [default: corridor.db; for demo: DIR/corridor.db].
+    #[arg(long, global = true, env = "CORRIDOR_STORE")]
+    pub store: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Who is acting, for the audit log (default: the login name).
+    #[arg(long = "user", global = true, env = "CORRIDOR_USER")]
+    pub user: Option<String>,
+    /// The case or purpose of this action, for the audit log.
+    #[arg(long, global = true, default_value = "")]
+    pub purpose: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty store (or bring an existing one to the current schema).
+    Init(InitArgs),
+    /// Generate a synthetic multi-agency data set with ground truth.
+    Synth(SynthArgs),
+    /// Ingest one agency file through its mapping, as one atomic batch.
+    Ingest(IngestArgs),
+    /// Show counts of what the store holds.
+    Stats,
+    /// Show one entity with every statement and its provenance (logged as a read).
+    Show(ShowArgs),
+    /// List persons with their data-subject category and review date.
+    Review(ReviewArgs),
+    /// Registered sources and their reliability grades.
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Read and verify the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Check that every batch in the store is whole.
+    Check,
+    /// Run the whole chain on synthetic data: generate, ingest every agency's files, summarise.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// A JSON retention policy: {"review_after_months": {"suspect": 36, "victim": 12, ...}}.
+    #[arg(long)]
+    pub retention: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Seed: the same seed and size give the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// demo, small, medium, large, or a number of records such as 250000 or 10M.
+    #[arg(long, default_value = "demo")]
+    pub size: String,
+    /// Output directory (created; must be empty or hold an earlier synth output).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The mapping file (TOML); see docs/mapping.md.
+    #[arg(long, short)]
+    pub mapping: PathBuf,
+    /// The CSV or JSON Lines file to ingest.
+    pub file: PathBuf,
+    /// Where rejected rows go (default: FILE.rejects.jsonl).
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The entity id, dataset:record:name, as ingest and stats print them.
+    pub id: String,
+    /// Include the statements of older versions of the record.
+    #[arg(long)]
+    pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Only persons whose review date is on or before this date (YYYY-MM-DD); default: all.
+    #[arg(long)]
+    pub due: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// List registered sources with their current reliability.
+    List,
+    /// Record a new reliability grade for a source (shows on every statement it gave).
+    Grade {
+        /// The source id, as `source list` prints it.
+        id: i64,
+        /// A, B, C or X.
+        grade: String,
+        /// Why the grade changed.
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain and name any altered, removed or reordered entry.
+    Verify,
+    /// Print the newest entry's sequence number and hash, to write down elsewhere.
+    Head,
+    /// Print the log.
+    Log {
+        /// Only the last N entries.
+        #[arg(long)]
+        last: Option<usize>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Working directory for the data set and the store.
+    #[arg(long, default_value = "corridor-demo")]
+    pub dir: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// demo, small, medium, large or a number of records.
+    #[arg(long, default_value = "demo")]
+    pub size: String,
+}

@@ -1,0 +1,65 @@
+//! `corridor audit`: verify, anchor and read the audit log.
+
+use std::process::ExitCode;
+
+use corridor_store::Store;
+
+use crate::Ctx;
+use crate::args::AuditCommand;
+use crate::exit::{Code, Result};
+
+pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    match cmd {
+        AuditCommand::Verify => {
+            let report = store.verify_audit()?;
+            if ctx.json {
+                ctx.print_json(&report)?;
+            } else if report.is_intact() {
+                println!("audit log intact: {} entries, head {}", report.entries, report.head);
+            } else {
+                println!("audit log NOT intact ({} entries):", report.entries);
+                for p in &report.problems {
+                    println!("  {p}");
+                }
+            }
+            Ok(if report.is_intact() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(Code::Integrity as u8)
+            })
+        }
+        AuditCommand::Head => {
+            let report = store.verify_audit()?;
+            if ctx.json {
+                ctx.print_json(&serde_json::json!({"head": report.head, "entries": report.entries}))?;
+            } else {
+                println!("{}", report.head);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        AuditCommand::Log { last } => {
+            let mut entries = store.audit_entries()?;
+            if let Some(n) = last {
+                let skip = entries.len().saturating_sub(*n);
+                entries.drain(..skip);
+            }
+            if ctx.json {
+                ctx.print_json(&entries)?;
+            } else {
+                for e in &entries {
+                    let why = if e.entry.purpose.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" purpose={}", e.entry.purpose)
+                    };
+                    println!(
+                        "{:>6} {} {:<10} {:<14} {}{why}",
+                        e.seq, e.at, e.entry.actor, e.entry.action, e.entry.target
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

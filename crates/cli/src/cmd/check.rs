@@ -1,0 +1,30 @@
+//! `corridor check`: is every batch whole and the file intact?
+
+use std::process::ExitCode;
+
+use corridor_store::Store;
+
+use crate::Ctx;
+use crate::exit::{Code, Result};
+
+pub(crate) fn run(ctx: &Ctx) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let report = store.check_consistency()?;
+    if ctx.json {
+        ctx.print_json(&report)?;
+    } else if report.problems.is_empty() {
+        println!(
+            "store consistent: {} batches, {} statements, every batch whole",
+            report.batches, report.statements
+        );
+    } else {
+        for p in &report.problems {
+            println!("{p}");
+        }
+    }
+    Ok(if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(Code::Integrity as u8)
+    })
+}

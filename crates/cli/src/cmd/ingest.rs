@@ -1,0 +1,91 @@
+//! `corridor ingest`: one file through its mapping into the store.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use corridor_ingest::{IngestOptions, IngestReport, Mapping};
+use corridor_store::SqliteStore;
+
+use crate::Ctx;
+use crate::args::IngestArgs;
+use crate::exit::{Code, Failure, Result};
+use crate::progress::Bar;
+
+/// Reads and checks a mapping file; its errors carry the line.
+pub(crate) fn load_mapping(path: &Path) -> Result<(Mapping, String)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read mapping {}", path.display()))
+        .map_err(|e| Failure::new(Code::BadInput, e))?;
+    let mapping = Mapping::parse(&path.display().to_string(), &text).map_err(|e| Failure::new(Code::BadInput, e))?;
+    Ok((mapping, text))
+}
+
+/// Ingests one file; shared with `demo`.
+pub(crate) fn ingest_file(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    mapping_path: &Path,
+    file: &Path,
+    rejects: Option<PathBuf>,
+) -> Result<IngestReport> {
+    let (mapping, text) = load_mapping(mapping_path)?;
+    let rejects_path = rejects.unwrap_or_else(|| {
+        let mut p = file.as_os_str().to_owned();
+        p.push(".rejects.jsonl");
+        PathBuf::from(p)
+    });
+    let opts = IngestOptions {
+        actor: ctx.actor.clone(),
+        purpose: ctx.purpose.clone(),
+        rejects_path,
+        received_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    let total = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    let label = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bar = Bar::new(total, &label);
+    let report = corridor_ingest::ingest(store, &mapping, &text, file, &opts, &bar);
+    bar.finish();
+    Ok(report?)
+}
+
+pub(crate) fn print_report(r: &IngestReport) {
+    let s = &r.summary;
+    let verdict = match s.batch_id {
+        Some(id) => format!("batch {id}"),
+        None => "nothing changed, no batch kept".to_string(),
+    };
+    println!(
+        "{}: {} rows read: {} new, {} new versions, {} unchanged, {} rejected; {} statements ({verdict}, {:.1} s)",
+        r.file, s.rows_read, s.new_records, s.new_versions, s.unchanged, s.rejected, s.statements, r.seconds
+    );
+    if let Some(p) = &r.rejects_file {
+        println!("  rejected rows and reasons: {}", p.display());
+    }
+    if !r.unmapped_columns.is_empty() {
+        println!(
+            "  columns not mapped (add them to `ignore` to silence this): {}",
+            r.unmapped_columns.join(", ")
+        );
+    }
+}
+
+pub(crate) fn run(ctx: &Ctx, args: &IngestArgs) -> Result<ExitCode> {
+    // The mapping is checked before the store is touched or any row read.
+    load_mapping(&args.mapping)?;
+    let mut store = ctx.open()?;
+    let report = ingest_file(ctx, &mut store, &args.mapping, &args.file, args.rejects.clone())?;
+    if ctx.json {
+        ctx.print_json(&report)?;
+    } else {
+        print_report(&report);
+    }
+    Ok(if report.summary.rejected > 0 {
+        ExitCode::from(Code::Rejected as u8)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

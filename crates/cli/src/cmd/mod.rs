@@ -1,0 +1,12 @@
+//! One module per command.
+
+pub(crate) mod audit;
+pub(crate) mod check;
+pub(crate) mod demo;
+pub(crate) mod ingest;
+pub(crate) mod init;
+pub(crate) mod review;
+pub(crate) mod show;
+pub(crate) mod source;
+pub(crate) mod stats;
+pub(crate) mod synth;

@@ -1,0 +1,48 @@
+//! `corridor synth`: write a synthetic data set.
+
+use std::process::ExitCode;
+
+use corridor_synth::{Size, SynthConfig, SynthReport};
+
+use crate::Ctx;
+use crate::args::SynthArgs;
+use crate::exit::{Code, Failure, Result};
+
+pub(crate) fn parse_size(text: &str) -> Result<Size> {
+    text.parse::<Size>()
+        .map_err(|e| Failure::new(Code::BadInput, anyhow::anyhow!("--size {text}: {e}")))
+}
+
+pub(crate) fn generate(seed: u64, size: Size, out: &std::path::Path) -> Result<SynthReport> {
+    Ok(corridor_synth::generate(&SynthConfig { seed, size }, out)?)
+}
+
+pub(crate) fn run(ctx: &Ctx, args: &SynthArgs) -> Result<ExitCode> {
+    let size = parse_size(&args.size)?;
+    let report = generate(args.seed, size, &args.out)?;
+    if ctx.json {
+        ctx.print_json(&report)?;
+    } else {
+        println!(
+            "wrote {} records in {} files ({} persons, {} networks) to {}",
+            report.records,
+            report.files.len(),
+            report.persons,
+            report.networks,
+            args.out.display()
+        );
+        for f in &report.files {
+            println!(
+                "  {:<10} {:>9} rows  {}  (mapping {})",
+                f.agency,
+                f.rows,
+                f.data.display(),
+                f.mapping.display()
+            );
+        }
+        for t in &report.truth {
+            println!("  ground truth  {}", t.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,192 @@
+use crate::{code, corridor, fixture, stderr, stdout};
+
+#[test]
+fn init_ingest_show_stats_and_audit_through_the_binary() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    let (mapping, csv) = fixture(dir.path(), 20);
+    let m = mapping.to_str().expect("utf8");
+    let c = csv.to_str().expect("utf8");
+
+    let o = corridor(&store, &["init"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = corridor(
+        &store,
+        &["--json", "--purpose", "case MK-1", "ingest", "--mapping", m, c],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(report["new_records"], 20);
+    assert_eq!(report["statements"], 20 * 6);
+
+    let o = corridor(&store, &["--json", "ingest", "--mapping", m, c]);
+    let again: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        (again["unchanged"].as_u64(), again["batch_id"].is_null()),
+        (Some(20), true)
+    );
+
+    let o = corridor(
+        &store,
+        &[
+            "--json",
+            "--purpose",
+            "case MK-1",
+            "show",
+            "mk-crossings:MK-0000003:person",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(shown["schema"], "Person");
+    assert_eq!(shown["category"], "victim");
+    assert_eq!(shown["restrictions"]["handling"]["code"], "H2");
+    assert!(shown["review_date"].is_string());
+    let names: Vec<&str> = shown["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .filter(|s| s["prop"] == "name")
+        .filter_map(|s| s["value"].as_str())
+        .collect();
+    assert_eq!(names, vec!["Person Number 3"]);
+
+    let o = corridor(&store, &["show", "mk-crossings:nope:person"]);
+    assert_eq!(code(&o), 7);
+    assert!(stderr(&o).contains("no entity"), "{}", stderr(&o));
+
+    let o = corridor(&store, &["--json", "stats"]);
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(stats["entities_by_schema"]["Person"], 20);
+    assert_eq!(stats["persons_by_category"]["suspect"], 4);
+
+    let o = corridor(&store, &["audit", "log"]);
+    let log = stdout(&o);
+    assert!(
+        log.contains("ingest") && log.contains("read") && log.contains("purpose=case MK-1"),
+        "{log}"
+    );
+    let o = corridor(&store, &["audit", "verify"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("audit log intact"));
+}
+
+#[test]
+fn a_bad_mapping_exits_4_before_touching_the_store_or_the_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    corridor(&store, &["init"]);
+    let (mapping, _csv) = fixture(dir.path(), 1);
+    let text = std::fs::read_to_string(&mapping)
+        .expect("read")
+        .replace("birthDate", "birthdate");
+    std::fs::write(&mapping, text).expect("write");
+    let o = corridor(
+        &store,
+        &[
+            "ingest",
+            "--mapping",
+            mapping.to_str().expect("utf8"),
+            "/does/not/exist.csv",
+        ],
+    );
+    assert_eq!(code(&o), 4);
+    let err = stderr(&o);
+    assert!(
+        err.contains("mk.mapping.toml:21:1: unknown property 'birthdate'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rejected_rows_exit_3_and_land_in_the_rejects_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    corridor(&store, &["init"]);
+    let (mapping, csv) = fixture(dir.path(), 3);
+    let mut text = std::fs::read_to_string(&csv).expect("read");
+    text.push_str("MK-X,Bad Date,31/02/1990,suspect,\n");
+    std::fs::write(&csv, text).expect("write");
+    let o = corridor(
+        &store,
+        &[
+            "ingest",
+            "--mapping",
+            mapping.to_str().expect("utf8"),
+            csv.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let rejects = std::fs::read_to_string(dir.path().join("mk.csv.rejects.jsonl")).expect("rejects file");
+    let line: serde_json::Value = serde_json::from_str(rejects.trim()).expect("json");
+    assert_eq!(line["row"], 5);
+    assert!(
+        line["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("not a calendar date"))
+    );
+    assert!(
+        stdout(&o).contains("3 new") && stdout(&o).contains("1 rejected"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_tampered_audit_log_exits_6_and_names_the_entry() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    let (mapping, csv) = fixture(dir.path(), 2);
+    corridor(&store, &["init"]);
+    corridor(
+        &store,
+        &[
+            "ingest",
+            "--mapping",
+            mapping.to_str().expect("utf8"),
+            csv.to_str().expect("utf8"),
+        ],
+    );
+    corridor(&store, &["show", "mk-crossings:MK-0000001:person"]);
+    let conn = rusqlite::Connection::open(&store).expect("open");
+    conn.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit SET purpose = 'nothing to see' WHERE seq = 3;")
+        .expect("tamper");
+    drop(conn);
+    let o = corridor(&store, &["audit", "verify"]);
+    assert_eq!(code(&o), 6);
+    assert!(stdout(&o).contains("entry 3 was altered"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_missing_store_exits_5_and_says_how_to_create_one() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = corridor(&dir.path().join("none.db"), &["stats"]);
+    assert_eq!(code(&o), 5);
+    assert!(stderr(&o).contains("corridor init"), "{}", stderr(&o));
+}
+
+#[test]
+fn downgrading_a_source_shows_on_its_statements() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    let (mapping, csv) = fixture(dir.path(), 1);
+    corridor(&store, &["init"]);
+    corridor(
+        &store,
+        &[
+            "ingest",
+            "--mapping",
+            mapping.to_str().expect("utf8"),
+            csv.to_str().expect("utf8"),
+        ],
+    );
+    let o = corridor(&store, &["--json", "source", "list"]);
+    let sources: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let id = sources[0]["id"].as_i64().expect("id").to_string();
+    let o = corridor(&store, &["source", "grade", &id, "C", "--reason", "false reports"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = corridor(&store, &["show", "mk-crossings:MK-0000000:person"]);
+    assert!(stdout(&o).contains("B2 now C2 (source regraded)"), "{}", stdout(&o));
+    let o = corridor(&store, &["source", "grade", "999", "C", "--reason", "x"]);
+    assert_eq!(code(&o), 7);
+}
