@@ -137,11 +137,11 @@ pub fn ingest(
                                 s.provenance_id = local_to_db[s.provenance_id as usize];
                             }
                         }
-                        let outcome = batch.write_row(&RowWrite {
+                        let outcome = batch.write_row(RowWrite {
                             record_key: &row.record_key,
                             row_number: row.row_number,
                             content_hash: row.content_hash,
-                            entities: &row.entities,
+                            entities: std::mem::take(&mut row.entities),
                         })?;
                         if let RowOutcome::Duplicate { first_row } = outcome {
                             let reason = format!(

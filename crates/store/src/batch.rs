@@ -56,7 +56,7 @@ pub struct RowWrite<'a> {
     pub row_number: u64,
     /// A hash of everything the row produced; equal hashes mean an unchanged row.
     pub content_hash: [u8; 16],
-    pub entities: &'a [EntityWrite],
+    pub entities: Vec<EntityWrite>,
 }
 
 /// What happened to one row.

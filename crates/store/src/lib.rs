@@ -86,7 +86,7 @@ pub trait Batch {
     fn provenance(&mut self, spec: &ProvenanceSpec) -> Result<i64>;
 
     /// Writes one source row, unless an identical version is already stored.
-    fn write_row(&mut self, row: &RowWrite<'_>) -> Result<RowOutcome>;
+    fn write_row(&mut self, row: RowWrite<'_>) -> Result<RowOutcome>;
 
     /// Commits the batch with its summary; when nothing changed the batch is rolled
     /// back instead, so a re-import leaves the store exactly as it was.

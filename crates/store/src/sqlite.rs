@@ -288,7 +288,10 @@ pub struct SqliteBatch<'c> {
     summary: BatchSummary,
     finished: bool,
     insert_record: Statement<'c>,
-    insert_version: Statement<'c>,
+    insert_versions: Vec<Option<Statement<'c>>>,
+    pending_versions: Vec<PendingVersion>,
+    pending_entities: Vec<[i64; 3]>,
+    pending_statements: Vec<(i64, i64, i64, StatementWrite)>,
     /// `insert_entities[n]` inserts n entities at once.
     insert_entities: Vec<Option<Statement<'c>>>,
     insert_statements: Vec<Option<Statement<'c>>>,
@@ -296,6 +299,19 @@ pub struct SqliteBatch<'c> {
 
 /// Rows per multi-row INSERT; longer lists are written in chunks.
 const MULTI: usize = 64;
+
+/// Queued statements that trigger a flush.
+const FLUSH_AT: usize = 1024;
+
+/// A record version waiting to be written.
+struct PendingVersion {
+    id: i64,
+    record_id: i64,
+    row_number: i64,
+    hash: [u8; 16],
+    statements: (i64, i64),
+    entities: (i64, i64),
+}
 
 impl std::fmt::Debug for SqliteBatch<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -312,6 +328,8 @@ fn multi_insert<'c>(conn: &'c Connection, head: &str, columns: usize, rows: usiz
     Ok(conn.prepare(&sql)?)
 }
 
+const VERSION_HEAD: &str = "INSERT INTO record_version (id, record_id, batch_id, row_number, content_hash, \
+    first_statement, last_statement, first_entity, last_entity)";
 const ENTITY_HEAD: &str = "INSERT INTO entity (id, record_id, kind_id)";
 const STATEMENT_HEAD: &str = "INSERT INTO statement (id, entity_id, version_id, prop, value, raw, provenance_id)";
 
@@ -360,16 +378,19 @@ impl<'c> SqliteBatch<'c> {
             next_statement,
             provenances: HashMap::new(),
             kinds: HashMap::new(),
-            summary: BatchSummary { batch_id: Some(batch_id), ..BatchSummary::default() },
+            summary: BatchSummary {
+                batch_id: Some(batch_id),
+                ..BatchSummary::default()
+            },
             finished: false,
             insert_record: conn.prepare(
                 "INSERT INTO record (dataset_id, key, current_version, current_hash) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (dataset_id, key) DO NOTHING",
             )?,
-            insert_version: conn.prepare(
-                "INSERT INTO record_version (id, record_id, batch_id, row_number, content_hash, first_statement, last_statement, first_entity, last_entity) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?,
+            insert_versions: (0..=MULTI).map(|_| None).collect(),
+            pending_versions: Vec::new(),
+            pending_entities: Vec::new(),
+            pending_statements: Vec::new(),
             insert_entities: (0..=MULTI).map(|_| None).collect(),
             insert_statements: (0..=MULTI).map(|_| None).collect(),
         })
@@ -393,85 +414,109 @@ impl<'c> SqliteBatch<'c> {
         Ok(id)
     }
 
-    /// Writes the version row, the entities it creates and its statements.
+    /// Queues the version row, the entities it creates and its statements; they are
+    /// written in multi-row INSERTs by [`SqliteBatch::flush`].
     fn write_version(
         &mut self,
-        row: &RowWrite<'_>,
+        row: RowWrite<'_>,
         record_id: i64,
         version: i64,
         known: &[(String, i64)],
     ) -> Result<()> {
-        let mut ids: Vec<i64> = Vec::with_capacity(row.entities.len());
-        let mut created: Vec<usize> = Vec::new();
         let first_entity = self.next_entity;
-        for (i, e) in row.entities.iter().enumerate() {
-            match known.iter().find(|(name, _)| *name == e.name) {
+        let first_statement = self.next_statement;
+        let count: usize = row.entities.iter().map(|e| e.statements.len()).sum();
+        for e in row.entities {
+            let kind = self.kind(&e.name, e.schema)?;
+            let entity_id = match known.iter().find(|(name, _)| *name == e.name) {
                 Some((_, id)) => {
-                    let kind = self.kind(&e.name, e.schema)?;
                     self.conn.execute(
                         "UPDATE entity SET kind_id = ?1 WHERE id = ?2 AND kind_id <> ?1",
                         params![kind, id],
                     )?;
-                    ids.push(*id);
+                    *id
                 }
                 None => {
-                    ids.push(self.next_entity);
+                    let id = self.next_entity;
                     self.next_entity += 1;
-                    created.push(i);
+                    self.pending_entities.push([id, record_id, kind]);
+                    id
                 }
+            };
+            for st in e.statements {
+                self.pending_statements
+                    .push((self.next_statement, entity_id, version, st));
+                self.next_statement += 1;
             }
         }
-        let count: usize = row.entities.iter().map(|e| e.statements.len()).sum();
-        let first_statement = self.next_statement;
-        self.insert_version.execute(params![
-            version,
+        self.pending_versions.push(PendingVersion {
+            id: version,
             record_id,
-            self.batch_id,
-            row.row_number as i64,
-            &row.content_hash[..],
-            first_statement,
-            first_statement + count as i64 - 1,
-            first_entity,
-            self.next_entity - 1
-        ])?;
-        for chunk in created.chunks(MULTI) {
-            let kinds = chunk
-                .iter()
-                .map(|&i| self.kind(&row.entities[i].name, row.entities[i].schema))
-                .collect::<Result<Vec<i64>>>()?;
+            row_number: row.row_number as i64,
+            hash: row.content_hash,
+            statements: (first_statement, first_statement + count as i64 - 1),
+            entities: (first_entity, self.next_entity - 1),
+        });
+        self.summary.statements += count as u64;
+        if self.pending_statements.len() >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes everything queued.
+    fn flush(&mut self) -> Result<()> {
+        let versions = std::mem::take(&mut self.pending_versions);
+        for chunk in versions.chunks(MULTI) {
+            let stmt = cached(&mut self.insert_versions, self.conn, VERSION_HEAD, 9, chunk.len())?;
+            let mut p = 1;
+            for v in chunk {
+                stmt.raw_bind_parameter(p, v.id)?;
+                stmt.raw_bind_parameter(p + 1, v.record_id)?;
+                stmt.raw_bind_parameter(p + 2, self.batch_id)?;
+                stmt.raw_bind_parameter(p + 3, v.row_number)?;
+                stmt.raw_bind_parameter(p + 4, &v.hash[..])?;
+                stmt.raw_bind_parameter(p + 5, v.statements.0)?;
+                stmt.raw_bind_parameter(p + 6, v.statements.1)?;
+                stmt.raw_bind_parameter(p + 7, v.entities.0)?;
+                stmt.raw_bind_parameter(p + 8, v.entities.1)?;
+                p += 9;
+            }
+            stmt.raw_execute()?;
+        }
+        let entities = std::mem::take(&mut self.pending_entities);
+        for chunk in entities.chunks(MULTI) {
             let stmt = cached(&mut self.insert_entities, self.conn, ENTITY_HEAD, 3, chunk.len())?;
             let mut p = 1;
-            for (&i, kind) in chunk.iter().zip(kinds) {
-                stmt.raw_bind_parameter(p, ids[i])?;
-                stmt.raw_bind_parameter(p + 1, record_id)?;
-                stmt.raw_bind_parameter(p + 2, kind)?;
+            for e in chunk {
+                for (k, v) in e.iter().enumerate() {
+                    stmt.raw_bind_parameter(p + k, *v)?;
+                }
                 p += 3;
             }
             stmt.raw_execute()?;
         }
-        let flat: Vec<(i64, &StatementWrite)> = row
-            .entities
-            .iter()
-            .zip(&ids)
-            .flat_map(|(e, id)| e.statements.iter().map(move |s| (*id, s)))
-            .collect();
-        for chunk in flat.chunks(MULTI) {
+        let statements = std::mem::take(&mut self.pending_statements);
+        for chunk in statements.chunks(MULTI) {
             let stmt = cached(&mut self.insert_statements, self.conn, STATEMENT_HEAD, 7, chunk.len())?;
             let mut p = 1;
-            for (entity_id, s) in chunk {
-                stmt.raw_bind_parameter(p, self.next_statement)?;
+            for (id, entity_id, version, s) in chunk {
+                stmt.raw_bind_parameter(p, *id)?;
                 stmt.raw_bind_parameter(p + 1, *entity_id)?;
-                stmt.raw_bind_parameter(p + 2, version)?;
+                stmt.raw_bind_parameter(p + 2, *version)?;
                 stmt.raw_bind_parameter(p + 3, s.prop)?;
                 stmt.raw_bind_parameter(p + 4, s.value.as_str())?;
                 stmt.raw_bind_parameter(p + 5, s.raw.as_deref())?;
                 stmt.raw_bind_parameter(p + 6, s.provenance_id)?;
-                self.next_statement += 1;
                 p += 7;
             }
             stmt.raw_execute()?;
         }
-        self.summary.statements += count as u64;
+        // Hand the emptied buffers back so their capacity is reused.
+        self.pending_versions = versions;
+        self.pending_versions.clear();
+        self.pending_entities = entities;
+        self.pending_entities.clear();
         Ok(())
     }
 }
@@ -517,7 +562,7 @@ impl Batch for SqliteBatch<'_> {
         Ok(id)
     }
 
-    fn write_row(&mut self, row: &RowWrite<'_>) -> Result<RowOutcome> {
+    fn write_row(&mut self, row: RowWrite<'_>) -> Result<RowOutcome> {
         let version = self.next_version;
         let inserted =
             self.insert_record
@@ -540,6 +585,8 @@ impl Batch for SqliteBatch<'_> {
             return Ok(RowOutcome::Unchanged);
         }
         if current >= self.first_version {
+            // That version may still be queued.
+            self.flush()?;
             let first_row: i64 =
                 self.conn
                     .query_row("SELECT row_number FROM record_version WHERE id = ?1", [current], |r| {
@@ -570,6 +617,7 @@ impl Batch for SqliteBatch<'_> {
     fn commit(mut self: Box<Self>, rows_read: u64, rejected: u64) -> Result<BatchSummary> {
         self.summary.rows_read = rows_read;
         self.summary.rejected = rejected;
+        self.flush()?;
         let s = self.summary.clone();
         if s.new_records + s.new_versions == 0 {
             self.conn.execute_batch("ROLLBACK")?;

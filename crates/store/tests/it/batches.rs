@@ -79,17 +79,17 @@ fn the_same_record_twice_in_one_file_with_other_content_is_a_duplicate() {
     };
     let a = ents("A");
     let b = ents("B");
-    let first = batch.write_row(&RowWrite {
+    let first = batch.write_row(RowWrite {
         record_key: "9",
         row_number: 2,
         content_hash: [1; 16],
-        entities: &a,
+        entities: a.clone(),
     });
-    let second = batch.write_row(&RowWrite {
+    let second = batch.write_row(RowWrite {
         record_key: "9",
         row_number: 5,
         content_hash: [2; 16],
-        entities: &b,
+        entities: b.clone(),
     });
     assert_eq!(first.expect("row"), RowOutcome::New);
     assert_eq!(second.expect("row"), RowOutcome::Duplicate { first_row: 2 });
@@ -116,11 +116,11 @@ fn a_dropped_batch_leaves_nothing_behind() {
             }],
         }];
         batch
-            .write_row(&RowWrite {
+            .write_row(RowWrite {
                 record_key: "1",
                 row_number: 1,
                 content_hash: [1; 16],
-                entities: &e,
+                entities: e.clone(),
             })
             .expect("row");
     }

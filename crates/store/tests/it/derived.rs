@@ -55,11 +55,11 @@ fn a_derived_fact_carries_the_strictest_code_and_weakest_grading_of_its_basis() 
         },
     ];
     batch
-        .write_row(&RowWrite {
+        .write_row(RowWrite {
             record_key: "r1",
             row_number: 1,
             content_hash: [7; 16],
-            entities: &entities,
+            entities: entities.clone(),
         })
         .expect("row");
     batch.commit(1, 0).expect("commit");

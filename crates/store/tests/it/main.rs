@@ -78,11 +78,11 @@ pub(crate) fn ingest(store: &mut SqliteStore, source_id: i64, rows: &[(&str, &st
         }];
         let hash = xx(name);
         batch
-            .write_row(&RowWrite {
+            .write_row(RowWrite {
                 record_key: key,
                 row_number: i as u64 + 1,
                 content_hash: hash,
-                entities: &entities,
+                entities: entities.clone(),
             })
             .expect("row");
     }
