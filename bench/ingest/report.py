@@ -20,6 +20,8 @@ lines = [
     "",
     f"Measured {res['date']} on {res['machine']}, with `bench/ingest/run.sh {rows}`.",
     f"Same {rows:,} rows for every tool (one person, phone and passport per row, from `bench/ingest/make_rows.py`).",
+    "Corridor and the bare loop: median of three runs "
+    f"(Corridor {', '.join(f'{x:.1f}' for x in c.get('runs', []))} s; bare loop {', '.join(f'{x:.1f}' for x in b.get('runs', []))} s); `ftm map`: one run.",
     "",
     "| tool | seconds | rows/s | statements/s | peak memory |",
     "|---|---:|---:|---:|---:|",

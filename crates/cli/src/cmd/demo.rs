@@ -112,3 +112,12 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         ExitCode::SUCCESS
     })
 }
+
+/// An entity id from the ground truth, to show the user something real to look at.
+fn example_person(data: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(data.join("truth").join("identities.csv")).ok()?;
+    let line = text.lines().nth(1)?;
+    let mut parts = line.split(',');
+    let (dataset, record, entity) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(format!("{dataset}:{record}:{entity}"))
+}
