@@ -100,8 +100,9 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             audit.entries,
             audit.head
         );
+        let example = example_person(&demo.data).unwrap_or_else(|| "<dataset:record:name>".to_string());
         println!(
-            "done in {:.1} s. Try: corridor --store {} show <dataset:record:name>",
+            "done in {:.1} s. Try: corridor --store {} show {example}",
             demo.seconds,
             demo.store.display()
         );
