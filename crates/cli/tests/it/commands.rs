@@ -190,3 +190,68 @@ fn downgrading_a_source_shows_on_its_statements() {
     let o = corridor(&store, &["source", "grade", "999", "C", "--reason", "x"]);
     assert_eq!(code(&o), 7);
 }
+
+#[test]
+fn review_dates_follow_the_configured_retention_policy_and_the_listing_is_logged() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    let policy = dir.path().join("retention.json");
+    std::fs::write(&policy, r#"{"review_after_months": {"suspect": 24, "victim": 6}}"#).expect("policy");
+    let o = corridor(&store, &["init", "--retention", policy.to_str().expect("utf8")]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let (mapping, csv) = fixture(dir.path(), 10);
+    corridor(
+        &store,
+        &[
+            "ingest",
+            "--mapping",
+            mapping.to_str().expect("utf8"),
+            csv.to_str().expect("utf8"),
+        ],
+    );
+
+    let o = corridor(&store, &["--json", "--purpose", "annual review", "review"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let reviews: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let reviews = reviews.as_array().expect("list");
+    assert_eq!(reviews.len(), 10);
+    let today = chrono_today();
+    for r in reviews {
+        let received = r["received"].as_str().expect("received");
+        assert_eq!(received, today);
+        let months = if r["category"] == "suspect" { 24 } else { 6 };
+        let (y, m): (i32, u32) = (received[..4].parse().expect("y"), received[5..7].parse().expect("m"));
+        let total = y * 12 + m as i32 - 1 + months;
+        let expected_prefix = format!("{:04}-{:02}", total / 12, total % 12 + 1);
+        assert!(
+            r["review_date"]
+                .as_str()
+                .is_some_and(|d| d.starts_with(&expected_prefix)),
+            "{r}"
+        );
+    }
+    let o = corridor(&store, &["--json", "review", "--due", "1999-01-01"]);
+    let none: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(none.as_array().map(Vec::len), Some(0));
+    let o = corridor(&store, &["audit", "log", "--last", "2"]);
+    assert!(
+        stdout(&o).contains("review list") && stdout(&o).contains("purpose=annual review"),
+        "{}",
+        stdout(&o)
+    );
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"review_after_months": {"smuggler": 1}}"#).expect("bad");
+    let o = corridor(&store, &["init", "--retention", bad.to_str().expect("utf8")]);
+    assert_eq!(code(&o), 4);
+    assert!(stderr(&o).contains("is not a retention policy"), "{}", stderr(&o));
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock via `date`, independent of the code under test.
+fn chrono_today() -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .expect("date");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
