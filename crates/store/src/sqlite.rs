@@ -331,10 +331,10 @@ fn multi_insert<'c>(conn: &'c Connection, head: &str, columns: usize, rows: usiz
     Ok(conn.prepare(&sql)?)
 }
 
-const VERSION_HEAD: &str = "INSERT INTO record_version (id, record_id, batch_id, row_number, content_hash, \
+const VERSION_HEAD: &str = "INSERT INTO record_version (record_id, batch_id, row_number, content_hash, \
     first_statement, last_statement, first_entity, last_entity)";
-const ENTITY_HEAD: &str = "INSERT INTO entity (id, record_id, kind_id)";
-const STATEMENT_HEAD: &str = "INSERT INTO statement (id, entity_id, version_id, prop, value, raw, provenance_id)";
+const ENTITY_HEAD: &str = "INSERT INTO entity (record_id, kind_id)";
+const STATEMENT_HEAD: &str = "INSERT INTO statement (entity_id, version_id, prop, value, raw, provenance_id)";
 
 impl<'c> SqliteBatch<'c> {
     fn begin(conn: &'c Connection, spec: &BatchSpec) -> Result<SqliteBatch<'c>> {
@@ -467,53 +467,67 @@ impl<'c> SqliteBatch<'c> {
         Ok(())
     }
 
+    fn check_last_id(&self, what: &'static str, expected: Option<i64>) -> Result<()> {
+        let got = self.conn.last_insert_rowid();
+        match expected {
+            Some(id) if id != got => Err(Error::Corrupt {
+                what,
+                value: format!("id {got} where {id} was allocated; the batch is rolled back"),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Writes everything queued.
     fn flush(&mut self) -> Result<()> {
+        // The ids were allocated ahead; the rows go in without them so SQLite takes its
+        // append path (no b-tree descent per row), and each chunk checks that the id
+        // SQLite gave its last row is the one allocated.
         let versions = std::mem::take(&mut self.pending_versions);
         for chunk in versions.chunks(MULTI) {
-            let stmt = cached(&mut self.insert_versions, self.conn, VERSION_HEAD, 9, chunk.len())?;
+            let stmt = cached(&mut self.insert_versions, self.conn, VERSION_HEAD, 8, chunk.len())?;
             let mut p = 1;
             for v in chunk {
-                stmt.raw_bind_parameter(p, v.id)?;
-                stmt.raw_bind_parameter(p + 1, v.record_id)?;
-                stmt.raw_bind_parameter(p + 2, self.batch_id)?;
-                stmt.raw_bind_parameter(p + 3, v.row_number)?;
-                stmt.raw_bind_parameter(p + 4, &v.hash[..])?;
-                stmt.raw_bind_parameter(p + 5, v.statements.0)?;
-                stmt.raw_bind_parameter(p + 6, v.statements.1)?;
-                stmt.raw_bind_parameter(p + 7, v.entities.0)?;
-                stmt.raw_bind_parameter(p + 8, v.entities.1)?;
-                p += 9;
+                stmt.raw_bind_parameter(p, v.record_id)?;
+                stmt.raw_bind_parameter(p + 1, self.batch_id)?;
+                stmt.raw_bind_parameter(p + 2, v.row_number)?;
+                stmt.raw_bind_parameter(p + 3, &v.hash[..])?;
+                stmt.raw_bind_parameter(p + 4, v.statements.0)?;
+                stmt.raw_bind_parameter(p + 5, v.statements.1)?;
+                stmt.raw_bind_parameter(p + 6, v.entities.0)?;
+                stmt.raw_bind_parameter(p + 7, v.entities.1)?;
+                p += 8;
             }
             stmt.raw_execute()?;
+            self.check_last_id("record version", chunk.last().map(|v| v.id))?;
         }
         let entities = std::mem::take(&mut self.pending_entities);
         for chunk in entities.chunks(MULTI) {
-            let stmt = cached(&mut self.insert_entities, self.conn, ENTITY_HEAD, 3, chunk.len())?;
+            let stmt = cached(&mut self.insert_entities, self.conn, ENTITY_HEAD, 2, chunk.len())?;
             let mut p = 1;
             for e in chunk {
-                for (k, v) in e.iter().enumerate() {
-                    stmt.raw_bind_parameter(p + k, *v)?;
-                }
-                p += 3;
+                stmt.raw_bind_parameter(p, e[1])?;
+                stmt.raw_bind_parameter(p + 1, e[2])?;
+                p += 2;
             }
             stmt.raw_execute()?;
+            self.check_last_id("entity", chunk.last().map(|e| e[0]))?;
         }
         let statements = std::mem::take(&mut self.pending_statements);
         for chunk in statements.chunks(MULTI) {
-            let stmt = cached(&mut self.insert_statements, self.conn, STATEMENT_HEAD, 7, chunk.len())?;
+            let stmt = cached(&mut self.insert_statements, self.conn, STATEMENT_HEAD, 6, chunk.len())?;
             let mut p = 1;
-            for (id, entity_id, version, s) in chunk {
-                stmt.raw_bind_parameter(p, *id)?;
-                stmt.raw_bind_parameter(p + 1, *entity_id)?;
-                stmt.raw_bind_parameter(p + 2, *version)?;
-                stmt.raw_bind_parameter(p + 3, s.prop)?;
-                stmt.raw_bind_parameter(p + 4, s.value.as_str())?;
-                stmt.raw_bind_parameter(p + 5, s.raw.as_deref())?;
-                stmt.raw_bind_parameter(p + 6, s.provenance_id)?;
-                p += 7;
+            for (_, entity_id, version, s) in chunk {
+                stmt.raw_bind_parameter(p, *entity_id)?;
+                stmt.raw_bind_parameter(p + 1, *version)?;
+                stmt.raw_bind_parameter(p + 2, s.prop)?;
+                stmt.raw_bind_parameter(p + 3, s.value.as_str())?;
+                stmt.raw_bind_parameter(p + 4, s.raw.as_deref())?;
+                stmt.raw_bind_parameter(p + 5, s.provenance_id)?;
+                p += 6;
             }
             stmt.raw_execute()?;
+            self.check_last_id("statement", chunk.last().map(|s| s.0))?;
         }
         // Hand the emptied buffers back so their capacity is reused.
         self.pending_versions = versions;
