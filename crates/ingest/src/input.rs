@@ -4,6 +4,8 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
+
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 use crate::apply::{Cell, RowValues};
@@ -61,8 +63,23 @@ pub struct InputReader {
 }
 
 enum Kind {
-    Csv(csv::Reader<File>),
-    Json { reader: BufReader<File>, line: u64 },
+    Csv(csv::Reader<HashingFile>),
+    Json { reader: BufReader<HashingFile>, line: u64 },
+}
+
+/// The input file, hashed (SHA-256) as it is read, so the batch records the file's
+/// digest without a second pass over it.
+struct HashingFile {
+    file: File,
+    hasher: Sha256,
+}
+
+impl Read for HashingFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 impl InputReader {
@@ -72,7 +89,10 @@ impl InputReader {
             path: path.to_path_buf(),
             source,
         };
-        let file = File::open(path).map_err(io)?;
+        let file = HashingFile {
+            file: File::open(path).map_err(io)?,
+            hasher: Sha256::new(),
+        };
         match mapping.format {
             Format::Csv { delimiter } => {
                 let mut reader = csv::ReaderBuilder::new()
@@ -161,6 +181,15 @@ impl InputReader {
                 })
             }
         }
+    }
+
+    /// The SHA-256 of everything read, hex; complete once `next_item` returned `None`.
+    pub fn sha256(self) -> String {
+        let file = match self.kind {
+            Kind::Csv(r) => r.into_inner(),
+            Kind::Json { reader, .. } => reader.into_inner(),
+        };
+        hex::encode(file.hasher.finalize())
     }
 
     /// Bytes consumed so far, for progress.

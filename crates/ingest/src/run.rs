@@ -70,6 +70,8 @@ enum Item {
 
 enum Message {
     Items(Vec<Item>, u64, u64),
+    /// The end of the file, with its SHA-256.
+    Done(String),
     Failed(Error),
 }
 
@@ -83,9 +85,8 @@ pub fn ingest(
     progress: &dyn Progress,
 ) -> Result<IngestReport> {
     let started = Instant::now();
-    let mut reader = InputReader::open(input, mapping)?;
+    let reader = InputReader::open(input, mapping)?;
     let unmapped_columns = reader.unmapped.clone();
-    let file_sha256 = sha256_file(input)?;
     let source_id = store.register_source(&SourceSpec {
         agency: mapping.source.agency.clone(),
         country: mapping.source.country.clone(),
@@ -97,7 +98,8 @@ pub fn ingest(
         dataset: mapping.dataset.clone(),
         source_id,
         file_name: input.display().to_string(),
-        file_sha256,
+        // Filled in from the reader, which hashes the file as it reads it.
+        file_sha256: String::new(),
         mapping_sha256: hex::encode(Sha256::digest(mapping_text.as_bytes())),
         actor: opts.actor.clone(),
         purpose: opts.purpose.clone(),
@@ -110,10 +112,14 @@ pub fn ingest(
 
     let outcome: Result<()> = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Message>(IN_FLIGHT);
-        scope.spawn(move || read_and_map(&mut reader, mapping, source_id, &tx));
+        scope.spawn(move || read_and_map(reader, mapping, source_id, &tx));
         for msg in rx {
             let (items, bytes, rows) = match msg {
                 Message::Items(items, bytes, rows) => (items, bytes, rows),
+                Message::Done(sha256) => {
+                    batch.set_file_sha256(&sha256)?;
+                    continue;
+                }
                 Message::Failed(e) => return Err(e),
             };
             for item in items {
@@ -171,7 +177,7 @@ pub fn ingest(
     })
 }
 
-fn read_and_map(reader: &mut InputReader, mapping: &Mapping, source_id: i64, tx: &mpsc::SyncSender<Message>) {
+fn read_and_map(mut reader: InputReader, mapping: &Mapping, source_id: i64, tx: &mpsc::SyncSender<Message>) {
     let mut mapper = Mapper::new(mapping, source_id);
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut rows = 0u64;
@@ -218,20 +224,9 @@ fn read_and_map(reader: &mut InputReader, mapping: &Mapping, source_id: i64, tx:
             }
         }
     }
-    let _ = tx.send(Message::Items(chunk, reader.bytes_read(), rows));
-}
-
-fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(hex::encode(h.finalize()))
+    if tx.send(Message::Items(chunk, reader.bytes_read(), rows)).is_ok() {
+        let _ = tx.send(Message::Done(reader.sha256()));
+    }
 }
 
 /// The rejects file: one JSON object per rejected row, `{"row", "reason", "original"}`,

@@ -85,6 +85,9 @@ pub trait Batch {
     /// The id under which this provenance will be stored, interning repeats.
     fn provenance(&mut self, spec: &ProvenanceSpec) -> Result<i64>;
 
+    /// Records the SHA-256 of the file the batch came from, once it has been read.
+    fn set_file_sha256(&mut self, sha256: &str) -> Result<()>;
+
     /// Writes one source row, unless an identical version is already stored.
     fn write_row(&mut self, row: RowWrite<'_>) -> Result<RowOutcome>;
 

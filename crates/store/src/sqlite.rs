@@ -579,6 +579,14 @@ impl Batch for SqliteBatch<'_> {
         Ok(id)
     }
 
+    fn set_file_sha256(&mut self, sha256: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE batch SET file_sha256 = ?1 WHERE id = ?2",
+            params![sha256, self.batch_id],
+        )?;
+        Ok(())
+    }
+
     fn write_row(&mut self, row: RowWrite<'_>) -> Result<RowOutcome> {
         let version = self.next_version;
         let inserted =
@@ -660,10 +668,11 @@ impl Batch for SqliteBatch<'_> {
                 self.batch_id
             ],
         )?;
-        let (actor, purpose, file, dataset): (String, String, String, String) = self.conn.query_row(
-            "SELECT b.actor, COALESCE(b.purpose, ''), b.file_name, d.name FROM batch b JOIN dataset d ON d.id = b.dataset_id WHERE b.id = ?1",
+        let (actor, purpose, file, sha256, dataset): (String, String, String, String, String) = self.conn.query_row(
+            "SELECT b.actor, COALESCE(b.purpose, ''), b.file_name, b.file_sha256, d.name \
+             FROM batch b JOIN dataset d ON d.id = b.dataset_id WHERE b.id = ?1",
             [self.batch_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
         audit::append(
             self.conn,
@@ -674,7 +683,7 @@ impl Batch for SqliteBatch<'_> {
                 target: format!("batch:{}", self.batch_id),
                 purpose,
                 detail: serde_json::json!({
-                    "dataset": dataset, "file": file, "rows_read": s.rows_read, "new_records": s.new_records,
+                    "dataset": dataset, "file": file, "file_sha256": sha256, "rows_read": s.rows_read, "new_records": s.new_records,
                     "new_versions": s.new_versions, "unchanged": s.unchanged, "rejected": s.rejected, "statements": s.statements,
                 })
                 .to_string(),
