@@ -55,6 +55,9 @@ pub enum Command {
     Audit(AuditCommand),
     /// Check that every batch in the store is whole.
     Check,
+    /// Machine-readable zones of travel documents (ICAO Doc 9303).
+    #[command(subcommand)]
+    Mrz(MrzCommand),
     /// Run the whole chain on synthetic data: generate, ingest every agency's files, summarise.
     Demo(DemoArgs),
 }
@@ -147,4 +150,20 @@ pub struct DemoArgs {
     /// demo, small, medium, large or a number of records.
     #[arg(long, default_value = "demo")]
     pub size: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MrzCommand {
+    /// Validate MRZs read from standard input; one JSON object per document on standard output.
+    ///
+    /// Input: the lines of one document, documents separated by a blank line; or with
+    /// --jsonl one JSON object per line, {"id": ..., "lines": [...]}. Output:
+    /// {"valid", "format", "fields": {...}, "checks": [{"name", "ok"}], "errors": [...]}.
+    /// Policy for what Doc 9303 leaves open (centuries, unknown dates, visas) is in the
+    /// `corridor-mrz` crate's parse module.
+    Check {
+        /// Read one JSON object per line instead of bare MRZ lines.
+        #[arg(long)]
+        jsonl: bool,
+    },
 }

@@ -70,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Source(c) => cmd::source::run(&ctx, &c),
         Command::Audit(c) => cmd::audit::run(&ctx, &c),
         Command::Check => cmd::check::run(&ctx),
+        Command::Mrz(c) => cmd::mrz::run(&c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
     };
     match result {

@@ -8,9 +8,11 @@
 //! check digit. Reading and validating MRZs grows in this crate next.
 
 mod build;
+mod parse;
 mod translit;
 
 pub use build::{Document, Format, build_lines, field_checks};
+pub use parse::{Check, Fields, Parsed, Today, parse};
 pub use translit::{mrz_name_part, transliterate};
 
 /// Why a document cannot be written as an MRZ.

@@ -5,6 +5,7 @@ pub(crate) mod check;
 pub(crate) mod demo;
 pub(crate) mod ingest;
 pub(crate) mod init;
+pub(crate) mod mrz;
 pub(crate) mod review;
 pub(crate) mod show;
 pub(crate) mod source;

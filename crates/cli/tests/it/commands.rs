@@ -255,3 +255,57 @@ fn chrono_today() -> String {
         .expect("date");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+#[test]
+fn mrz_check_reads_documents_from_stdin_and_writes_one_json_object_each() {
+    use std::io::Write;
+    let run = |args: &[&str], input: &str| {
+        let mut child = std::process::Command::new(crate::BIN)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout)
+            .expect("utf8")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect::<Vec<serde_json::Value>>()
+    };
+    let docs = run(
+        &["mrz", "check"],
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\n\n\
+         I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<\n",
+    );
+    assert_eq!(docs.len(), 2);
+    assert_eq!(
+        (docs[0]["valid"].as_bool(), docs[0]["format"].as_str()),
+        (Some(true), Some("TD3"))
+    );
+    assert_eq!(docs[0]["fields"]["birth_date"], "1974-08-12");
+    assert_eq!(docs[1]["format"], "TD1");
+    let docs = run(
+        &["mrz", "check", "--jsonl"],
+        "{\"id\": \"a\", \"lines\": [\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\", \"L898902C37UTO7408122F1204159ZE184226B<<<<<10\"]}\n",
+    );
+    assert_eq!(
+        (docs[0]["id"].as_str(), docs[0]["valid"].as_bool()),
+        (Some("a"), Some(false))
+    );
+    let failed: Vec<&str> = docs[0]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(failed, vec!["document number", "composite"]);
+}

@@ -1,0 +1,488 @@
+//! Reading and validating an MRZ to the letter of Doc 9303 (8th edition): layout,
+//! character set, document code, state codes, calendar dates, sex, every check digit,
+//! the composite check digit, long TD1 document numbers and fillers.
+//!
+//! Policy where the standard leaves a choice (documented here and in `corridor mrz
+//! check --help`):
+//! - **Format** is decided by line count and length only (3×30 TD1, 2×36 TD2 or MRV-B,
+//!   2×44 TD3 or MRV-A); a first character `V` makes a 2-line zone a visa.
+//! - **Century**: a birth year later than today's two-digit year is 19xx, otherwise
+//!   20xx (nobody is born in the future). An expiry year is 20xx unless that would put
+//!   it more than 50 years ahead of today.
+//! - **Unknown dates**: `<<` in the day or month, or the whole field in fillers, are
+//!   unknown parts (Doc 9303 Part 3 §4.3); such a date is reported with the precision
+//!   it has, and its check digit is still verified over the characters as printed.
+//! - **Optional-data check digit** (TD3): `<` is accepted as the check digit of an
+//!   all-filler personal number, as Part 4 allows.
+//! - **Names**: the name field has no check digit, so names read from an MRZ are
+//!   marked unverified by the caller; a name truncated at the end of the line is kept
+//!   as printed.
+//! - **States**: ISO 3166-1 alpha-3 plus Doc 9303 Part 3's own codes (`D`, `EUE`,
+//!   `UNO`, `UNA`, `UNK`, `XXA`, `XXB`, `XXC`, `XXX`, `RKS`, the `GB?` codes …) and
+//!   the specimen state `UTO`.
+
+use serde::Serialize;
+
+use crate::{Format, char_value, check_digit};
+
+/// The fields of a parsed MRZ; names are converted from `<` fillers to spaces.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Fields {
+    pub document_code: String,
+    pub issuing_state: String,
+    pub surname: String,
+    pub given_names: String,
+    pub document_number: String,
+    pub nationality: String,
+    /// ISO date with the precision known (`1974-08-12`, `1974-08`, `1974`), or empty.
+    pub birth_date: String,
+    /// `M`, `F` or `X` (unspecified, written `<`).
+    pub sex: String,
+    pub expiry_date: String,
+    pub optional_data: String,
+    pub optional_data_2: String,
+}
+
+/// One check digit and whether it matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub ok: bool,
+}
+
+/// The result of reading one MRZ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parsed {
+    pub valid: bool,
+    /// `TD1`, `TD2`, `TD3`, `MRV-A`, `MRV-B`, or empty when the layout is unknown.
+    pub format: String,
+    pub fields: Fields,
+    pub checks: Vec<Check>,
+    pub errors: Vec<String>,
+}
+
+/// Doc 9303 Part 3 codes that are not ISO 3166-1 alpha-3 codes but are valid in an MRZ.
+const ICAO_CODES: &[&str] = &[
+    "D", "EUE", "GBD", "GBN", "GBO", "GBP", "GBS", "RKS", "UNA", "UNK", "UNO", "XBA", "XCC", "XCE", "XCO", "XDC",
+    "XEC", "XES", "XGG", "XIM", "XMP", "XOM", "XPO", "XSC", "XXA", "XXB", "XXC", "XXX", "UTO",
+];
+
+fn known_state(code: &str) -> bool {
+    ICAO_CODES.contains(&code) || corridor_model::country::to_alpha3(code).is_some_and(|a3| a3 == code)
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Td1 => "TD1",
+            Format::Td2 => "TD2",
+            Format::Td3 => "TD3",
+            Format::MrvA => "MRV-A",
+            Format::MrvB => "MRV-B",
+        }
+    }
+}
+
+/// Today's date as (year, month, day), for century inference; the caller reads the clock.
+pub type Today = (i32, u32, u32);
+
+struct Reader<'a> {
+    lines: &'a [String],
+    checks: Vec<Check>,
+    errors: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn field(&self, line: usize, from: usize, to: usize) -> &str {
+        self.lines.get(line).and_then(|l| l.get(from..to)).unwrap_or("")
+    }
+
+    fn check(&mut self, name: &'static str, data: &str, digit: &str) {
+        let ok = match digit.as_bytes().first() {
+            Some(d) => check_digit(data).is_some_and(|c| c == *d),
+            None => false,
+        };
+        if !ok {
+            self.errors.push(format!(
+                "{name} check digit is '{digit}', computed '{}'",
+                check_digit(data).map_or('?', char::from)
+            ));
+        }
+        self.checks.push(Check { name, ok });
+    }
+
+    fn state(&mut self, what: &str, code: &str) -> String {
+        let c = code.trim_end_matches('<');
+        if !known_state(c) {
+            self.errors.push(format!(
+                "{what} '{code}' is neither an ISO 3166-1 alpha-3 code nor a Doc 9303 code"
+            ));
+        }
+        c.to_string()
+    }
+
+    fn date(&mut self, what: &str, yymmdd: &str, today: Today, birth: bool) -> String {
+        if yymmdd == "<<<<<<" {
+            return String::new();
+        }
+        let part = |s: &str| {
+            if s == "<<" {
+                Ok(None)
+            } else {
+                s.parse::<u32>().map(Some).map_err(|_| ())
+            }
+        };
+        let (Ok(Some(yy)), Ok(mm), Ok(dd)) = (part(&yymmdd[0..2]), part(&yymmdd[2..4]), part(&yymmdd[4..6])) else {
+            self.errors.push(format!("{what} '{yymmdd}' is not YYMMDD"));
+            return String::new();
+        };
+        let now_yy = (today.0 % 100) as u32;
+        let century = today.0 - today.0 % 100;
+        let year = if birth {
+            if yy > now_yy {
+                century - 100 + yy as i32
+            } else {
+                century + yy as i32
+            }
+        } else {
+            let y = century + yy as i32;
+            if y > today.0 + 50 { y - 100 } else { y }
+        };
+        match corridor_model::PartialDate::new(year, mm, if mm.is_some() { dd } else { None }) {
+            Ok(d) if mm.is_none() && dd.is_some() => {
+                self.errors
+                    .push(format!("{what} '{yymmdd}' has a day but an unknown month"));
+                d.to_string()
+            }
+            Ok(d) => {
+                if birth && (d.year, d.month.unwrap_or(1), d.day.unwrap_or(1)) > today {
+                    self.errors.push(format!("{what} '{yymmdd}' is in the future"));
+                }
+                d.to_string()
+            }
+            Err(e) => {
+                self.errors.push(format!("{what} '{yymmdd}': {e}"));
+                String::new()
+            }
+        }
+    }
+
+    fn sex(&mut self, c: &str) -> String {
+        match c {
+            "M" | "F" => c.to_string(),
+            "<" | "X" => "X".to_string(),
+            other => {
+                self.errors.push(format!("sex '{other}' is not M, F or <"));
+                other.to_string()
+            }
+        }
+    }
+
+    fn names(&mut self, field: &str, fields: &mut Fields) {
+        let (primary, secondary) = field.split_once("<<").unwrap_or((field, ""));
+        let clean = |s: &str| s.split('<').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
+        fields.surname = clean(primary);
+        fields.given_names = clean(secondary);
+        if fields.surname.is_empty() {
+            self.errors.push("the primary identifier (surname) is empty".into());
+        }
+    }
+}
+
+fn filler_trim(s: &str) -> String {
+    s.trim_end_matches('<').to_string()
+}
+
+/// Reads one MRZ given as its lines.
+pub fn parse(lines: &[String], today: Today) -> Parsed {
+    let lines: Vec<String> = lines
+        .iter()
+        .map(|l| l.trim_end_matches(['\r', ' ']).to_string())
+        .collect();
+    let mut r = Reader {
+        lines: &lines,
+        checks: Vec::new(),
+        errors: Vec::new(),
+    };
+    let shape: Vec<usize> = lines.iter().map(|l| l.len()).collect();
+    let first = lines.first().and_then(|l| l.chars().next());
+    let format = match (shape.as_slice(), first) {
+        ([30, 30, 30], _) => Some(Format::Td1),
+        ([36, 36], Some('V')) => Some(Format::MrvB),
+        ([36, 36], _) => Some(Format::Td2),
+        ([44, 44], Some('V')) => Some(Format::MrvA),
+        ([44, 44], _) => Some(Format::Td3),
+        _ => None,
+    };
+    let Some(format) = format else {
+        let lens: Vec<String> = shape.iter().map(usize::to_string).collect();
+        return Parsed {
+            valid: false,
+            format: String::new(),
+            fields: Fields::default(),
+            checks: Vec::new(),
+            errors: vec![format!(
+                "{} line(s) of length {}: an MRZ is 3 lines of 30 (TD1), 2 of 36 (TD2, MRV-B) or 2 of 44 (TD3, MRV-A)",
+                lines.len(),
+                if lens.is_empty() {
+                    "0".to_string()
+                } else {
+                    lens.join(", ")
+                }
+            )],
+        };
+    };
+    for (i, l) in lines.iter().enumerate() {
+        if let Some((pos, c)) = l
+            .char_indices()
+            .find(|(_, c)| !c.is_ascii() || char_value(*c as u8).is_none())
+        {
+            r.errors.push(format!(
+                "line {} has '{c}' at position {}: only A-Z, 0-9 and < are allowed",
+                i + 1,
+                pos + 1
+            ));
+        }
+    }
+    if !r.errors.is_empty() {
+        return Parsed {
+            valid: false,
+            format: format.name().into(),
+            fields: Fields::default(),
+            checks: Vec::new(),
+            errors: r.errors,
+        };
+    }
+    let mut f = Fields::default();
+    let code = r.field(0, 0, 2).to_string();
+    f.document_code = filler_trim(&code);
+    let expected_first: &[char] = match format {
+        Format::Td3 => &['P'],
+        Format::MrvA | Format::MrvB => &['V'],
+        _ => &['I', 'A', 'C'],
+    };
+    if !code.starts_with(expected_first) {
+        r.errors.push(format!(
+            "document code '{code}' does not fit {}: expected it to start with {}",
+            format.name(),
+            expected_first
+                .iter()
+                .map(char::to_string)
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
+    let state = r.field(0, 2, 5).to_string();
+    f.issuing_state = r.state("issuing state", &state);
+    match format {
+        Format::Td1 => {
+            let number = r.field(0, 5, 14).to_string();
+            let cd = r.field(0, 14, 15).to_string();
+            let opt1 = r.field(0, 15, 30).to_string();
+            if cd == "<" && !number.ends_with('<') {
+                // Long number: it continues in the optional data, ended by its check digit.
+                let rest = opt1.split('<').next().unwrap_or("");
+                if rest.is_empty() {
+                    r.errors.push(
+                        "the document number check digit is '<' but the optional data holds no continuation".into(),
+                    );
+                    r.checks.push(Check {
+                        name: "document number",
+                        ok: false,
+                    });
+                    f.document_number = filler_trim(&number);
+                } else {
+                    let (cont, digit) = rest.split_at(rest.len() - 1);
+                    let full = format!("{number}{cont}");
+                    r.check("document number", &full, digit);
+                    f.document_number = full;
+                    f.optional_data = filler_trim(opt1.get(rest.len() + 1..).unwrap_or(""));
+                }
+            } else {
+                r.check("document number", &number, &cd);
+                f.document_number = filler_trim(&number);
+                f.optional_data = filler_trim(&opt1);
+            }
+            let dob = r.field(1, 0, 6).to_string();
+            let dob_cd = r.field(1, 6, 7).to_string();
+            r.check("birth date", &dob, &dob_cd);
+            f.birth_date = r.date("birth date", &dob, today, true);
+            let sex = r.field(1, 7, 8).to_string();
+            f.sex = r.sex(&sex);
+            let exp = r.field(1, 8, 14).to_string();
+            let exp_cd = r.field(1, 14, 15).to_string();
+            r.check("expiry date", &exp, &exp_cd);
+            f.expiry_date = r.date("expiry date", &exp, today, false);
+            let nat = r.field(1, 15, 18).to_string();
+            f.nationality = r.state("nationality", &nat);
+            f.optional_data_2 = filler_trim(r.field(1, 18, 29));
+            let composite = format!(
+                "{}{}{}{}",
+                r.field(0, 5, 30),
+                r.field(1, 0, 7),
+                r.field(1, 8, 15),
+                r.field(1, 18, 29)
+            );
+            let digit = r.field(1, 29, 30).to_string();
+            r.check("composite", &composite, &digit);
+            let name = r.field(2, 0, 30).to_string();
+            r.names(&name, &mut f);
+        }
+        _ => {
+            let width = lines[0].len();
+            let name = r.field(0, 5, width).to_string();
+            r.names(&name, &mut f);
+            let number = r.field(1, 0, 9).to_string();
+            let cd = r.field(1, 9, 10).to_string();
+            f.document_number = filler_trim(&number);
+            let long_td2 = format == Format::Td2 && cd == "<" && !number.ends_with('<');
+            let nat = r.field(1, 10, 13).to_string();
+            f.nationality = r.state("nationality", &nat);
+            let dob = r.field(1, 13, 19).to_string();
+            let dob_cd = r.field(1, 19, 20).to_string();
+            let sex = r.field(1, 20, 21).to_string();
+            let exp = r.field(1, 21, 27).to_string();
+            let exp_cd = r.field(1, 27, 28).to_string();
+            let opt_end = match format {
+                Format::Td3 => 42,
+                Format::Td2 => 35,
+                _ => width,
+            };
+            let opt = r.field(1, 28, opt_end).to_string();
+            if long_td2 {
+                let rest = opt.split('<').next().unwrap_or("");
+                if rest.is_empty() {
+                    r.errors.push(
+                        "the document number check digit is '<' but the optional data holds no continuation".into(),
+                    );
+                    r.checks.push(Check {
+                        name: "document number",
+                        ok: false,
+                    });
+                } else {
+                    let (cont, digit) = rest.split_at(rest.len() - 1);
+                    let full = format!("{number}{cont}");
+                    r.check("document number", &full, digit);
+                    f.document_number = full;
+                    f.optional_data = filler_trim(opt.get(rest.len() + 1..).unwrap_or(""));
+                }
+            } else {
+                r.check("document number", &number, &cd);
+                f.optional_data = filler_trim(&opt);
+            }
+            r.check("birth date", &dob, &dob_cd);
+            f.birth_date = r.date("birth date", &dob, today, true);
+            f.sex = r.sex(&sex);
+            r.check("expiry date", &exp, &exp_cd);
+            f.expiry_date = r.date("expiry date", &exp, today, false);
+            match format {
+                Format::Td3 => {
+                    let digit = r.field(1, 42, 43).to_string();
+                    if digit == "<" && opt.bytes().all(|b| b == b'<') {
+                        r.checks.push(Check {
+                            name: "personal number",
+                            ok: true,
+                        });
+                    } else {
+                        r.check("personal number", &opt, &digit);
+                    }
+                    let composite = format!("{}{}{}", r.field(1, 0, 10), r.field(1, 13, 20), r.field(1, 21, 43));
+                    let digit = r.field(1, 43, 44).to_string();
+                    r.check("composite", &composite, &digit);
+                }
+                Format::Td2 => {
+                    let composite = format!("{}{}{}", r.field(1, 0, 10), r.field(1, 13, 20), r.field(1, 21, 35));
+                    let digit = r.field(1, 35, 36).to_string();
+                    r.check("composite", &composite, &digit);
+                }
+                _ => {}
+            }
+        }
+    }
+    Parsed {
+        valid: r.errors.is_empty(),
+        format: format.name().into(),
+        fields: f,
+        checks: r.checks,
+        errors: r.errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TODAY: Today = (2026, 11, 25);
+
+    fn p(lines: &[&str]) -> Parsed {
+        parse(&lines.iter().map(|s| s.to_string()).collect::<Vec<_>>(), TODAY)
+    }
+
+    #[test]
+    fn doc_9303_td3_specimen() {
+        let r = p(&[
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ]);
+        assert!(r.valid, "{:?}", r.errors);
+        assert_eq!(r.format, "TD3");
+        assert_eq!(
+            (r.fields.surname.as_str(), r.fields.given_names.as_str()),
+            ("ERIKSSON", "ANNA MARIA")
+        );
+        assert_eq!(r.fields.document_number, "L898902C3");
+        assert_eq!(
+            (r.fields.birth_date.as_str(), r.fields.expiry_date.as_str()),
+            ("1974-08-12", "2012-04-15")
+        );
+        assert_eq!(r.fields.optional_data, "ZE184226B");
+        assert_eq!(r.checks.len(), 5);
+    }
+
+    #[test]
+    fn doc_9303_td1_specimen() {
+        let r = p(&[
+            "I<UTOD231458907<<<<<<<<<<<<<<<",
+            "7408122F1204159UTO<<<<<<<<<<<6",
+            "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+        ]);
+        assert!(r.valid, "{:?}", r.errors);
+        assert_eq!(
+            (r.format.as_str(), r.fields.document_number.as_str()),
+            ("TD1", "D23145890")
+        );
+    }
+
+    #[test]
+    fn each_failed_check_is_named() {
+        let r = p(&[
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C37UTO7408122F1204159ZE184226B<<<<<10",
+        ]);
+        assert!(!r.valid);
+        assert_eq!(
+            r.checks.iter().filter(|c| !c.ok).map(|c| c.name).collect::<Vec<_>>(),
+            vec!["document number", "composite"]
+        );
+        let r = p(&[
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7402302F1204159ZE184226B<<<<<10",
+        ]);
+        assert!(
+            r.errors.iter().any(|e| e.contains("not a calendar date")),
+            "{:?}",
+            r.errors
+        );
+        let r = p(&["P<UTOERIKSSON<<ANNA", "L898902C36"]);
+        assert!(r.errors[0].contains("an MRZ is 3 lines of 30"), "{:?}", r.errors);
+        let r = p(&[
+            "P<QQQERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ]);
+        assert!(
+            r.errors.iter().any(|e| e.contains("issuing state 'QQQ'")),
+            "{:?}",
+            r.errors
+        );
+    }
+}
