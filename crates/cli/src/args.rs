@@ -55,6 +55,9 @@ pub enum Command {
     Audit(AuditCommand),
     /// Check that every batch in the store is whole.
     Check,
+    /// Names across scripts: comparison keys and similarity.
+    #[command(subcommand)]
+    Names(NamesCommand),
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     #[command(subcommand)]
     Mrz(MrzCommand),
@@ -166,4 +169,15 @@ pub enum MrzCommand {
         #[arg(long)]
         jsonl: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NamesCommand {
+    /// Print a name's Latin spellings, consonant skeletons and comparison keys.
+    Keys {
+        /// The name, in Latin, Cyrillic, Greek or Arabic script.
+        name: String,
+    },
+    /// Compare two names: a score in [0, 1] and the keys that agreed.
+    Compare { a: String, b: String },
 }

@@ -309,3 +309,31 @@ fn mrz_check_reads_documents_from_stdin_and_writes_one_json_object_each() {
         .collect();
     assert_eq!(failed, vec!["document number", "composite"]);
 }
+
+#[test]
+fn names_compare_prints_score_and_agreeing_keys_as_json() {
+    let o = std::process::Command::new(crate::BIN)
+        .args(["--json", "names", "compare", "Ђорђевић", "Djordjevic"])
+        .output()
+        .expect("run");
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["score"], 1.0);
+    let keys: Vec<&str> = v["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|k| k.as_str())
+        .collect();
+    assert!(
+        keys.contains(&"latin:DJORDJEVIC") && keys.contains(&"skeleton:DRDVC"),
+        "{keys:?}"
+    );
+    let o = std::process::Command::new(crate::BIN)
+        .args(["--json", "names", "compare", "Petrovic", "محمد"])
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(v["score"].as_f64().is_some_and(|s| s < 0.7), "{v}");
+    assert_eq!(v["keys"].as_array().map(Vec::len), Some(0));
+}

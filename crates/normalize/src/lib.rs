@@ -1,0 +1,283 @@
+//! Names across scripts: comparison keys and a similarity score that resolution,
+//! search and hit/no-hit matching share.
+//!
+//! A name is split into tokens (particles such as al-, bin, van, de are set aside,
+//! hyphenated names split); each token gets every Latin spelling the transliteration
+//! tables give (`translit`), folded to `A-Z`, and a consonant skeleton in which the
+//! spellings that vary between romanisations fall together (DJ/Đ/D, KH/H, ZH/Z,
+//! KS/X, Q/K, doubled letters, vowels — Arabic script does not write short vowels).
+//! Keys are sets, not one canonical spelling: two names match when any spellings
+//! agree, whichever script each is written in, and the score is symmetric.
+//!
+//! Written here rather than taken from a crate: no maintained crate covers Serbian,
+//! Macedonian and Bulgarian Cyrillic, ELOT 743 Greek and Arabic-script names together;
+//! `unicode-normalization` does the diacritic folding and `strsim` the string distance.
+
+mod translit;
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+/// Tokens that are not names on their own: articles and patronymic markers.
+const PARTICLES: &[&str] = &[
+    "AL", "EL", "UL", "BIN", "IBN", "BINT", "BEN", "ABU", "ABOU", "VAN", "VON", "DE", "DER", "DEN", "DA", "DI", "DEL",
+    "LA", "LE", "DOS", "DAS",
+];
+
+/// One token of a name with its spellings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Token {
+    /// Latin spellings, folded to A-Z, first the ICAO/ELOT form.
+    pub latin: Vec<String>,
+    /// Consonant skeletons of those spellings (deduplicated).
+    pub skeleton: Vec<String>,
+}
+
+/// The comparison keys of a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameKeys {
+    pub tokens: Vec<Token>,
+    /// Particles found and set aside (AL, BIN, VAN …).
+    pub particles: Vec<String>,
+    /// Order-insensitive keys: `latin:…` (one per spelling combination, tokens sorted)
+    /// and `skeleton:…`; two names sharing a key are the same name spelt alike.
+    pub keys: Vec<String>,
+}
+
+/// Folds a Latin token to `A-Z`: diacritics removed, special letters spelt out.
+fn fold_latin(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'Đ' | 'đ' => out.push_str("DJ"),
+            'ß' => out.push_str("SS"),
+            'Æ' | 'æ' => out.push_str("AE"),
+            'Ø' | 'ø' => out.push('O'),
+            'Œ' | 'œ' => out.push_str("OE"),
+            'Ł' | 'ł' => out.push('L'),
+            'ı' => out.push('I'),
+            'Þ' | 'þ' => out.push_str("TH"),
+            c if c.is_ascii_alphabetic() => out.push(c.to_ascii_uppercase()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The consonant skeleton of a folded Latin token.
+fn skeleton(latin: &str) -> String {
+    let mut s = latin.to_string();
+    for (from, to) in [
+        ("SHCH", "S"),
+        ("SCH", "S"),
+        ("SHT", "S"),
+        ("DJ", "D"),
+        ("DZ", "Z"),
+        ("ZH", "Z"),
+        ("KH", "H"),
+        ("SH", "S"),
+        ("CH", "C"),
+        ("TS", "C"),
+        ("TH", "T"),
+        ("DH", "D"),
+        ("PH", "F"),
+        ("GH", "G"),
+        ("GJ", "G"),
+        ("KJ", "K"),
+        ("LJ", "L"),
+        ("NJ", "N"),
+        ("KS", "X"),
+        ("CK", "K"),
+    ] {
+        s = s.replace(from, to);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            'Q' => 'K',
+            'W' => 'V',
+            'A' | 'E' | 'I' | 'O' | 'U' | 'Y' => continue,
+            other => other,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Splits a name into raw tokens, setting particles aside.
+fn split(name: &str) -> (Vec<String>, Vec<String>) {
+    let mut tokens = Vec::new();
+    let mut particles = Vec::new();
+    for raw in name.split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '_') {
+        for part in raw.split(['-', '‐', '\'', '’', 'ʿ', 'ʾ']) {
+            if part.is_empty() {
+                continue;
+            }
+            let probe = fold_latin(part);
+            if PARTICLES.contains(&probe.as_str()) {
+                particles.push(probe);
+            } else {
+                tokens.push(part.to_string());
+            }
+        }
+    }
+    // Arabic article written attached: "ال" at the start of a token.
+    let tokens = tokens
+        .into_iter()
+        .map(|t| match t.strip_prefix("ال") {
+            Some(rest) if rest.chars().count() >= 2 => {
+                particles.push("AL".into());
+                rest.to_string()
+            }
+            _ => t,
+        })
+        .collect();
+    (tokens, particles)
+}
+
+/// The comparison keys of a name in any supported script.
+pub fn keys(name: &str) -> NameKeys {
+    let (raw, particles) = split(name);
+    let tokens: Vec<Token> = raw
+        .iter()
+        .map(|t| {
+            let mut latin: Vec<String> = translit::latin_variants(t).iter().map(|v| fold_latin(v)).collect();
+            latin.retain(|l| !l.is_empty());
+            dedup_keep_order(&mut latin);
+            let mut skel: Vec<String> = latin.iter().map(|l| skeleton(l)).collect();
+            dedup_keep_order(&mut skel);
+            Token { latin, skeleton: skel }
+        })
+        .filter(|t| !t.latin.is_empty())
+        .collect();
+    let mut keys = Vec::new();
+    keys.extend(combos(&tokens, |t| &t.latin).into_iter().map(|k| format!("latin:{k}")));
+    keys.extend(
+        combos(&tokens, |t| &t.skeleton)
+            .into_iter()
+            .map(|k| format!("skeleton:{k}")),
+    );
+    dedup_keep_order(&mut keys);
+    NameKeys {
+        tokens,
+        particles,
+        keys,
+    }
+}
+
+fn dedup_keep_order(v: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|x| seen.insert(x.clone()));
+}
+
+/// Order-insensitive keys over spelling combinations, capped so a long name with many
+/// spellings per token stays cheap.
+fn combos(tokens: &[Token], pick: fn(&Token) -> &Vec<String>) -> Vec<String> {
+    const CAP: usize = 16;
+    let mut acc: Vec<Vec<String>> = vec![Vec::new()];
+    for t in tokens {
+        let mut next = Vec::new();
+        for prefix in &acc {
+            for v in pick(t).iter().filter(|v| !v.is_empty()) {
+                if next.len() < CAP {
+                    let mut p = prefix.clone();
+                    p.push(v.clone());
+                    next.push(p);
+                }
+            }
+        }
+        if !next.is_empty() {
+            acc = next;
+        }
+    }
+    acc.into_iter()
+        .filter(|p| !p.is_empty())
+        .map(|mut p| {
+            p.sort();
+            p.join(" ")
+        })
+        .collect()
+}
+
+/// How two names compare: a score in [0, 1] and the keys they share.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub score: f64,
+    pub keys: Vec<String>,
+}
+
+fn token_score(a: &Token, b: &Token) -> f64 {
+    let mut best: f64 = 0.0;
+    for la in &a.latin {
+        for lb in &b.latin {
+            if la.len() == 1 || lb.len() == 1 {
+                // An initial matches a name with that first letter, never fully.
+                if la.chars().next() == lb.chars().next() {
+                    best = best.max(0.85);
+                }
+                continue;
+            }
+            best = best.max(strsim::jaro_winkler(la, lb));
+        }
+    }
+    for sa in &a.skeleton {
+        for sb in &b.skeleton {
+            if sa.len() >= 2 && sa == sb {
+                best = best.max(0.97);
+            } else if !sa.is_empty() && !sb.is_empty() {
+                best = best.max(0.9 * strsim::jaro_winkler(sa, sb));
+            }
+        }
+    }
+    best
+}
+
+/// Compares two names in any scripts, whatever their token order. Symmetric.
+pub fn compare(a: &str, b: &str) -> Comparison {
+    let ka = keys(a);
+    let kb = keys(b);
+    let shared: Vec<String> = ka.keys.iter().filter(|k| kb.keys.contains(k)).cloned().collect();
+    let score = score_tokens(&ka.tokens, &kb.tokens).max(score_tokens(&kb.tokens, &ka.tokens));
+    let score = if shared.iter().any(|k| k.starts_with("latin:")) {
+        1.0
+    } else {
+        score
+    };
+    Comparison {
+        score: (score * 1000.0).round() / 1000.0,
+        keys: shared,
+    }
+}
+
+/// Greedy best matching of the shorter name's tokens into the longer's; unmatched
+/// tokens of the longer name lower the score gently (a missing middle name is common).
+fn score_tokens(a: &[Token], b: &[Token]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut used = vec![false; long.len()];
+    let mut total = 0.0;
+    for t in short {
+        let best = long
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !used[*i])
+            .map(|(i, u)| (i, token_score(t, u)))
+            .max_by(|x, y| x.1.total_cmp(&y.1));
+        if let Some((i, s)) = best {
+            used[i] = true;
+            total += s;
+        }
+    }
+    let mean = total / short.len() as f64;
+    mean * (0.85 + 0.15 * short.len() as f64 / long.len() as f64)
+}
+
+#[cfg(test)]
+mod tests;

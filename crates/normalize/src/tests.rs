@@ -1,0 +1,67 @@
+use super::*;
+
+fn close(a: &str, b: &str) -> f64 {
+    let ab = compare(a, b).score;
+    let ba = compare(b, a).score;
+    assert_eq!(ab, ba, "not symmetric: {a} / {b}");
+    ab
+}
+
+#[test]
+fn the_domain_brief_examples_compare_as_close_in_both_directions() {
+    let groups: &[&[&str]] = &[
+        &["Ђорђевић", "Đorđević", "Djordjevic", "Dordevic"],
+        &["Мухаммад", "محمد", "Muhammad", "Mohammed", "Mohamed", "Muhamed"],
+        &["Αλεξανδρόπουλος", "Alexandropoulos", "Aleksandropoulos"],
+    ];
+    for g in groups {
+        for a in *g {
+            for b in *g {
+                let s = close(a, b);
+                assert!(s >= 0.9, "{a} ~ {b}: {s}");
+            }
+        }
+    }
+}
+
+#[test]
+fn different_names_score_low() {
+    for (a, b) in [
+        ("Djordjevic", "Petrovic"),
+        ("Muhammad", "Alexandropoulos"),
+        ("Ahmad Karimi", "Ali Rezai"),
+    ] {
+        let s = close(a, b);
+        assert!(s < 0.75, "{a} / {b}: {s}");
+    }
+}
+
+#[test]
+fn order_particles_and_initials() {
+    assert_eq!(close("Marko Đorđević", "DJORDJEVIC Marko"), 1.0);
+    assert!(close("Omar al-Hassan", "Omar Hassan") >= 0.99);
+    assert!(close("Abdullah bin Khalid", "Abdullah Khalid") >= 0.99);
+    let s = close("M. Djordjevic", "Marko Djordjevic");
+    assert!((0.85..1.0).contains(&s), "{s}");
+    let k = keys("Omar al-Hassan");
+    assert_eq!(k.particles, vec!["AL"]);
+}
+
+#[test]
+fn keys_show_the_spellings() {
+    let k = keys("Ђорђевић");
+    assert!(k.tokens[0].latin.contains(&"DORDEVIC".to_string()), "{k:?}");
+    assert!(k.tokens[0].latin.contains(&"DJORDJEVIC".to_string()), "{k:?}");
+    assert!(k.keys.contains(&"skeleton:DRDVC".to_string()), "{k:?}");
+    let shared = compare("Ђорђевић", "Djordjevic").keys;
+    assert!(shared.contains(&"latin:DJORDJEVIC".to_string()), "{shared:?}");
+}
+
+proptest::proptest! {
+    #[test]
+    fn never_panics_and_stays_in_range(a in "\\PC{0,40}", b in "\\PC{0,40}") {
+        let c = compare(&a, &b);
+        proptest::prop_assert!((0.0..=1.0).contains(&c.score));
+        proptest::prop_assert_eq!(c.score, compare(&b, &a).score);
+    }
+}

@@ -1,0 +1,288 @@
+//! Transliteration of Cyrillic, Greek and Arabic-script names into Latin, in the
+//! systems agencies actually use, so one name yields several Latin spellings.
+//!
+//! Tables (checked against the standards named; letters not listed fall back to the
+//! ICAO form):
+//! - Cyrillic, ICAO Doc 9303 Part 3 (the MRZ form): Ђ→D, Ж→ZH, Х→KH, Ц→TS, Щ→SHCH, Ю→IU, Я→IA.
+//! - Serbian and Macedonian official Latin: Ђ→Đ (written DJ), Ћ→Ć, Ч→Č, Џ→DŽ, Ж→Ž, Ш→Š,
+//!   Х→H, Ц→C, Љ→LJ, Њ→NJ, Ј→J; Macedonian Ѓ→GJ, Ќ→KJ, Ѕ→DZ. Diacritics are then folded.
+//! - Bulgarian streamlined system (2009 law): Ж→ZH, Х→H, Ц→TS, Ч→CH, Ш→SH, Щ→SHT, Ъ→A,
+//!   Ь→Y, Ю→YU, Я→YA, Й→Y.
+//! - Russian/Ukrainian, BGN/PCGN-like: Х→KH, Й→Y, Ю→YU, Я→YA, Ы→Y, Э→E, Ё→E, Ї→YI, Є→YE.
+//! - Greek, ELOT 743 (Ξ→X, Χ→CH, Η→I, Υ→Y, ΟΥ→OU, ΜΠ→MP) and the common alternative
+//!   (Ξ→KS, Χ→H, Υ→I, ΟΥ→U, initial ΜΠ→B).
+//! - Arabic script (Arabic, Persian, Pashto, Urdu letters): one consonant-oriented
+//!   reading; long vowels ا و ي as A U I. Short vowels are not written, which is why
+//!   name comparison also uses a consonant skeleton (see `keys`).
+
+/// Which Latin spellings a script gives.
+pub(crate) fn latin_variants(token: &str) -> Vec<String> {
+    let has = |f: fn(char) -> bool| token.chars().any(f);
+    if has(is_cyrillic) {
+        let mut v: Vec<String> = [
+            cyr_icao as fn(char) -> Option<&'static str>,
+            cyr_serbian,
+            cyr_bulgarian,
+            cyr_russian,
+        ]
+        .iter()
+        .map(|table| map_chars(token, *table))
+        .collect();
+        v.dedup();
+        v
+    } else if has(is_greek) {
+        vec![greek(token, false), greek(token, true)]
+    } else if has(is_arabic) {
+        vec![map_chars(token, arabic)]
+    } else {
+        vec![token.to_string()]
+    }
+}
+
+pub(crate) fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c)
+}
+
+pub(crate) fn is_greek(c: char) -> bool {
+    ('\u{0370}'..='\u{03FF}').contains(&c) || ('\u{1F00}'..='\u{1FFF}').contains(&c)
+}
+
+pub(crate) fn is_arabic(c: char) -> bool {
+    ('\u{0600}'..='\u{06FF}').contains(&c)
+        || ('\u{0750}'..='\u{077F}').contains(&c)
+        || ('\u{FB50}'..='\u{FEFF}').contains(&c)
+}
+
+fn map_chars(token: &str, table: fn(char) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(token.len() * 2);
+    for c in token.chars().flat_map(char::to_uppercase) {
+        match table(c) {
+            Some(s) => out.push_str(s),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+fn cyr_common(c: char) -> Option<&'static str> {
+    Some(match c {
+        'А' => "A",
+        'Б' => "B",
+        'В' => "V",
+        'Г' => "G",
+        'Д' => "D",
+        'Е' => "E",
+        'З' => "Z",
+        'И' => "I",
+        'І' => "I",
+        'К' => "K",
+        'Л' => "L",
+        'М' => "M",
+        'Н' => "N",
+        'О' => "O",
+        'П' => "P",
+        'Р' => "R",
+        'С' => "S",
+        'Т' => "T",
+        'У' => "U",
+        'Ф' => "F",
+        'Ч' => "CH",
+        'Ш' => "SH",
+        'Ь' => "",
+        'Ј' => "J",
+        'Љ' => "LJ",
+        'Њ' => "NJ",
+        'Ґ' => "G",
+        'Ў' => "U",
+        _ => return None,
+    })
+}
+
+fn cyr_icao(c: char) -> Option<&'static str> {
+    Some(match c {
+        'Ђ' => "D",
+        'Ж' => "ZH",
+        'Х' => "KH",
+        'Ц' => "TS",
+        'Щ' => "SHCH",
+        'Ю' => "IU",
+        'Я' => "IA",
+        'Й' => "I",
+        'Ъ' => "IE",
+        'Ы' => "Y",
+        'Э' => "E",
+        'Ё' => "E",
+        'Ћ' => "C",
+        'Џ' => "DZ",
+        'Ѓ' => "G",
+        'Ќ' => "K",
+        'Ѕ' => "DZ",
+        'Є' => "IE",
+        'Ї' => "I",
+        other => return cyr_common(other),
+    })
+}
+
+fn cyr_serbian(c: char) -> Option<&'static str> {
+    Some(match c {
+        'Ђ' => "DJ",
+        'Ћ' => "C",
+        'Ч' => "C",
+        'Џ' => "DZ",
+        'Ж' => "Z",
+        'Ш' => "S",
+        'Х' => "H",
+        'Ц' => "C",
+        'Ѓ' => "GJ",
+        'Ќ' => "KJ",
+        'Ѕ' => "DZ",
+        other => return cyr_icao(other),
+    })
+}
+
+fn cyr_bulgarian(c: char) -> Option<&'static str> {
+    Some(match c {
+        'Ж' => "ZH",
+        'Х' => "H",
+        'Ц' => "TS",
+        'Щ' => "SHT",
+        'Ъ' => "A",
+        'Ь' => "Y",
+        'Ю' => "YU",
+        'Я' => "YA",
+        'Й' => "Y",
+        other => return cyr_icao(other),
+    })
+}
+
+fn cyr_russian(c: char) -> Option<&'static str> {
+    Some(match c {
+        'Й' => "Y",
+        'Ю' => "YU",
+        'Я' => "YA",
+        'Ъ' => "",
+        'Ї' => "YI",
+        'Є' => "YE",
+        other => return cyr_icao(other),
+    })
+}
+
+/// Greek to Latin: ELOT 743 (`alt = false`) or the common alternative.
+fn greek(token: &str, alt: bool) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let plain: Vec<char> = token
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_uppercase)
+        .collect();
+    let mut out = String::with_capacity(plain.len() * 2);
+    let mut i = 0;
+    while i < plain.len() {
+        let c = plain[i];
+        let next = plain.get(i + 1).copied();
+        let pair = match (c, next) {
+            ('Ο', Some('Υ')) => Some(if alt { "U" } else { "OU" }),
+            ('Α', Some('Ι')) => Some("AI"),
+            ('Ε', Some('Ι')) => Some(if alt { "I" } else { "EI" }),
+            ('Μ', Some('Π')) if i == 0 => Some(if alt { "B" } else { "MP" }),
+            ('Ν', Some('Τ')) if i == 0 => Some(if alt { "D" } else { "NT" }),
+            ('Γ', Some('Γ')) => Some("NG"),
+            ('Γ', Some('Κ')) => Some(if i == 0 { "G" } else { "NK" }),
+            ('Α', Some('Υ')) => Some("AV"),
+            ('Ε', Some('Υ')) => Some("EV"),
+            _ => None,
+        };
+        if let Some(p) = pair {
+            out.push_str(p);
+            i += 2;
+            continue;
+        }
+        let mapped = match c {
+            'Α' => "A",
+            'Β' => "V",
+            'Γ' => "G",
+            'Δ' => "D",
+            'Ε' => "E",
+            'Ζ' => "Z",
+            'Η' => "I",
+            'Θ' => "TH",
+            'Ι' => "I",
+            'Κ' => "K",
+            'Λ' => "L",
+            'Μ' => "M",
+            'Ν' => "N",
+            'Ξ' => {
+                if alt {
+                    "KS"
+                } else {
+                    "X"
+                }
+            }
+            'Ο' => "O",
+            'Π' => "P",
+            'Ρ' => "R",
+            'Σ' | 'ς' => "S",
+            'Τ' => "T",
+            'Υ' => {
+                if alt {
+                    "I"
+                } else {
+                    "Y"
+                }
+            }
+            'Φ' => "F",
+            'Χ' => {
+                if alt {
+                    "H"
+                } else {
+                    "CH"
+                }
+            }
+            'Ψ' => "PS",
+            'Ω' => "O",
+            _ => "",
+        };
+        if mapped.is_empty() {
+            out.push(c);
+        } else {
+            out.push_str(mapped);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Arabic-script letters to Latin, consonant-oriented.
+fn arabic(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ا' | 'آ' | 'أ' | 'إ' | 'ى' => "A",
+        'ء' | 'ئ' | 'ؤ' => "",
+        'ب' => "B",
+        'پ' => "P",
+        'ت' | 'ط' | 'ٹ' => "T",
+        'ث' => "TH",
+        'ج' => "J",
+        'چ' => "CH",
+        'ح' | 'ه' | 'ھ' | 'ہ' | 'ة' => "H",
+        'خ' => "KH",
+        'د' | 'ڈ' => "D",
+        'ذ' => "DH",
+        'ر' | 'ڑ' => "R",
+        'ز' | 'ژ' | 'ظ' | 'ض' => "Z",
+        'س' | 'ص' => "S",
+        'ش' => "SH",
+        'ع' => "",
+        'غ' => "GH",
+        'ف' => "F",
+        'ق' => "Q",
+        'ك' | 'ک' => "K",
+        'گ' => "G",
+        'ل' => "L",
+        'م' => "M",
+        'ن' | 'ں' => "N",
+        'و' => "U",
+        'ي' | 'ی' | 'ے' => "I",
+        '\u{064B}'..='\u{0652}' | 'ـ' => "",
+        _ => return None,
+    })
+}
