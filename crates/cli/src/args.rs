@@ -175,8 +175,10 @@ pub enum MrzCommand {
 pub enum NamesCommand {
     /// Print a name's Latin spellings, consonant skeletons and comparison keys.
     Keys {
-        /// The name, in Latin, Cyrillic, Greek or Arabic script.
-        name: String,
+        /// The name, in Latin, Cyrillic, Greek or Arabic script. Without it, names are
+        /// read from standard input, one per line, and one JSON object per name is written
+        /// (in input order, computed on every core).
+        name: Option<String>,
     },
     /// Compare two names: a score in [0, 1] and the keys that agreed.
     Compare { a: String, b: String },
