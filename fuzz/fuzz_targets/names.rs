@@ -1,0 +1,14 @@
+//! Fuzzes the name normaliser: keys never panic, scores stay in [0, 1] and are symmetric.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let (a, b) = text.split_at(text.char_indices().nth(text.chars().count() / 2).map_or(0, |(i, _)| i));
+    let _ = corridor_normalize::keys(a);
+    let ab = corridor_normalize::compare(a, b);
+    let ba = corridor_normalize::compare(b, a);
+    assert!((0.0..=1.0).contains(&ab.score));
+    assert_eq!(ab.score, ba.score, "{a:?} / {b:?}");
+});
