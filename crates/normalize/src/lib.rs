@@ -13,7 +13,10 @@
 //! Macedonian and Bulgarian Cyrillic, ELOT 743 Greek and Arabic-script names together;
 //! `unicode-normalization` does the diacritic folding and `strsim` the string distance.
 
+mod phone;
 mod translit;
+
+pub use phone::{Phone, PhoneNormalizer, normalize_phone};
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
