@@ -13,9 +13,12 @@
 //! Macedonian and Bulgarian Cyrillic, ELOT 743 Greek and Arabic-script names together;
 //! `unicode-normalization` does the diacritic folding and `strsim` the string distance.
 
+mod dates;
+pub mod ident;
 mod phone;
 mod translit;
 
+pub use dates::{DateCheck, check_birth_date};
 pub use phone::{Phone, PhoneNormalizer, normalize_phone};
 
 use serde::Serialize;
