@@ -5,6 +5,7 @@
 mod args;
 mod cmd;
 mod exit;
+mod lines;
 mod progress;
 
 use std::path::{Path, PathBuf};

@@ -68,7 +68,7 @@ const ICAO_CODES: &[&str] = &[
 ];
 
 fn known_state(code: &str) -> bool {
-    ICAO_CODES.contains(&code) || corridor_model::country::to_alpha3(code).is_some_and(|a3| a3 == code)
+    corridor_model::country::to_alpha3(code).is_some_and(|a3| a3 == code) || ICAO_CODES.contains(&code)
 }
 
 impl Format {

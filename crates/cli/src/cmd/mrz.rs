@@ -30,34 +30,8 @@ pub(crate) fn run(cmd: &MrzCommand) -> Result<ExitCode> {
         Ok(())
     };
     if *jsonl {
-        for (n, line) in stdin.lock().lines().enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let value: serde_json::Value = match serde_json::from_str(&line) {
-                Ok(v) => v,
-                Err(e) => {
-                    let bad = serde_json::json!({"valid": false, "errors": [format!("input line {}: invalid JSON: {e}", n + 1)]});
-                    writeln!(out, "{bad}")?;
-                    continue;
-                }
-            };
-            let lines: Option<Vec<String>> = value["lines"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|l| l.as_str().map(str::to_string)).collect());
-            match lines {
-                Some(lines) => emit(&mut out, value.get("id"), &lines)?,
-                None => writeln!(
-                    out,
-                    "{}",
-                    serde_json::json!({
-                        "id": value.get("id"), "valid": false,
-                        "errors": [format!("input line {}: expected {{\"id\": ..., \"lines\": [...]}}", n + 1)]
-                    })
-                )?,
-            }
-        }
+        drop(out);
+        return crate::lines::map_stdin_lines(|line| check_json_line(line, today)).map(|()| ExitCode::SUCCESS);
     } else {
         let mut doc: Vec<String> = Vec::new();
         for line in stdin.lock().lines() {
@@ -77,4 +51,34 @@ pub(crate) fn run(cmd: &MrzCommand) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(serde::Deserialize)]
+struct In {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    lines: Vec<String>,
+}
+
+/// One `{"id", "lines"}` object in, one result object out; a line that is not such an
+/// object gets a result saying so, so every input line has exactly one output line.
+fn check_json_line(line: &str, today: corridor_mrz::Today) -> String {
+    if line.trim().is_empty() {
+        return serde_json::json!({"valid": false, "errors": ["empty input line"]}).to_string();
+    }
+    match serde_json::from_str::<In>(line) {
+        Ok(input) => {
+            let parsed = corridor_mrz::parse(&input.lines, today);
+            serde_json::to_string(&Out {
+                id: input.id.as_ref(),
+                parsed,
+            })
+            .unwrap_or_default()
+        }
+        Err(e) => serde_json::json!({
+            "valid": false,
+            "errors": [format!("expected {{\"id\": ..., \"lines\": [...]}}: {e}")]
+        })
+        .to_string(),
+    }
 }

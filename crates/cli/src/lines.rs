@@ -1,0 +1,56 @@
+//! Line-by-line filters over standard input that spread the work over every core
+//! while keeping the output in input order.
+
+use std::io::{BufRead, Write};
+
+use crate::exit::{Code, Failure, Result};
+
+/// Lines per worker per round; rounds keep memory flat whatever the input size.
+const CHUNK: usize = 20_000;
+
+/// Applies `f` to every line of standard input and writes its results, one per line,
+/// in input order.
+pub(crate) fn map_stdin_lines(f: impl Fn(&str) -> String + Sync) -> Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let f = &f;
+    loop {
+        let mut batch: Vec<String> = Vec::with_capacity(CHUNK * threads);
+        for line in lines.by_ref().take(CHUNK * threads) {
+            batch.push(line?);
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let rendered: Vec<std::thread::Result<String>> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .chunks(CHUNK)
+                .map(|chunk| {
+                    s.spawn(move || {
+                        let mut text = String::with_capacity(chunk.len() * 128);
+                        for line in chunk {
+                            text.push_str(&f(line));
+                            text.push('\n');
+                        }
+                        text
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect()
+        });
+        for r in rendered {
+            let text = r.map_err(|_| {
+                Failure::new(
+                    Code::Internal,
+                    anyhow::anyhow!("a worker thread failed; no output was lost silently: rerun"),
+                )
+            })?;
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
