@@ -61,6 +61,9 @@ pub enum Command {
     /// Machine-readable zones of travel documents (ICAO Doc 9303).
     #[command(subcommand)]
     Mrz(MrzCommand),
+    /// Travel-document fraud checks over the store.
+    #[command(subcommand)]
+    Docs(DocsCommand),
     /// Run the whole chain on synthetic data: generate, ingest every agency's files, summarise.
     Demo(DemoArgs),
 }
@@ -182,4 +185,16 @@ pub enum NamesCommand {
     },
     /// Compare two names: a score in [0, 1] and the keys that agreed.
     Compare { a: String, b: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocsCommand {
+    /// List findings on stored travel documents: invalid MRZ, MRZ against the visual
+    /// zone, date order, one number used with different identities, specimen numbers,
+    /// and watchlist hits. Reads every document: logged as a read.
+    Check {
+        /// A stolen/lost documents list, CSV with a header: number, country, status, list.
+        #[arg(long)]
+        watchlist: Vec<PathBuf>,
+    },
 }

@@ -72,6 +72,7 @@ pub fn main() -> ExitCode {
         Command::Audit(c) => cmd::audit::run(&ctx, &c),
         Command::Check => cmd::check::run(&ctx),
         Command::Mrz(c) => cmd::mrz::run(&c),
+        Command::Docs(c) => cmd::docs::run(&ctx, &c),
         Command::Names(c) => cmd::names::run(&ctx, &c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
     };

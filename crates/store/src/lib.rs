@@ -55,6 +55,10 @@ pub trait Store {
     /// Reads an entity with every statement, current and historical, and logs the read.
     fn entity(&mut self, id: &str, actor: &str, purpose: &str) -> Result<Option<Entity>>;
 
+    /// Every entity of `schema` with its current statements, logged as a read of
+    /// personal data (who, why, how many).
+    fn entities_of_schema(&mut self, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>>;
+
     /// Records a fact derived from stored statements.
     fn record_derived(&mut self, kind: &str, description: &str, basis: &[i64], actor: &str) -> Result<i64>;
 

@@ -125,7 +125,7 @@ const STATEMENT_COLUMNS: &str = "SELECT s.id, d.name, r.key, e.name, e.schema, s
     JOIN batch b ON b.id = v.batch_id JOIN provenance p ON p.id = s.provenance_id";
 
 /// Reads statements selected by `filter` (a WHERE clause on `s`) with full provenance.
-fn statements(conn: &Connection, filter: &str, params: &[i64]) -> Result<Vec<Statement>> {
+fn statements<P: rusqlite::ToSql>(conn: &Connection, filter: &str, params: &[P]) -> Result<Vec<Statement>> {
     let mut sources: HashMap<i64, SourceRef> = HashMap::new();
     let mut stmt = conn.prepare(&format!("{STATEMENT_COLUMNS} WHERE {filter} ORDER BY s.id"))?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
@@ -244,6 +244,27 @@ pub(crate) fn entity(conn: &Connection, id: &str) -> Result<Option<Entity>> {
         schema,
         statements: all,
     }))
+}
+
+/// Every entity of a schema with its current statements, in entity order.
+pub(crate) fn entities_of_schema(conn: &Connection, schema: &str) -> Result<Vec<Entity>> {
+    let all = statements(conn, "e.schema = ?1 AND s.version_id = r.current_version", &[schema])?;
+    let mut out: Vec<Entity> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for st in all {
+        match index.get(&st.entity) {
+            Some(&i) => out[i].statements.push(st),
+            None => {
+                index.insert(st.entity.clone(), out.len());
+                out.push(Entity {
+                    id: st.entity.clone(),
+                    schema: st.schema.clone(),
+                    statements: vec![st],
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn derived(conn: &Connection, id: i64) -> Result<Option<DerivedFact>> {

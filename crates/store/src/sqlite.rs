@@ -199,6 +199,24 @@ impl Store for SqliteStore {
         Ok(entity)
     }
 
+    fn entities_of_schema(&mut self, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>> {
+        let tx = self.conn.transaction()?;
+        let entities = read::entities_of_schema(&tx, schema)?;
+        audit::append(
+            &tx,
+            &now(),
+            &AuditEntry {
+                actor: actor.into(),
+                action: "read".into(),
+                target: format!("all {schema} entities"),
+                purpose: purpose.into(),
+                detail: serde_json::json!({"entities": entities.len()}).to_string(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(entities)
+    }
+
     fn record_derived(&mut self, kind: &str, description: &str, basis: &[i64], actor: &str) -> Result<i64> {
         let tx = self.conn.transaction()?;
         let at = now();

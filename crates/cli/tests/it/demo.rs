@@ -55,3 +55,51 @@ fn demo_generates_ingests_everything_cleanly_and_is_idempotent() {
             .all(|i| i["new_records"] == 0 && i["new_versions"] == 0 && i["batch_id"].is_null())
     );
 }
+
+#[test]
+fn docs_check_finds_the_forged_and_altered_documents_of_the_demo_and_logs_the_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let work = dir.path().join("demo");
+    let o = std::process::Command::new(BIN)
+        .args(["demo", "--dir"])
+        .arg(&work)
+        .output()
+        .expect("demo");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let store = work.join("corridor.db");
+    let o = std::process::Command::new(BIN)
+        .arg("--store")
+        .arg(&store)
+        .args(["--json", "--purpose", "document review", "docs", "check"])
+        .output()
+        .expect("docs check");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let findings: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let kinds: Vec<&str> = findings
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"mrz_invalid"),
+        "forged documents have failing check digits: {kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"mrz_mismatch"),
+        "altered documents disagree with their MRZ: {kinds:?}"
+    );
+    let truth = std::fs::read_to_string(work.join("data/truth/documents.csv")).expect("truth");
+    assert!(truth.contains("forged") || truth.contains("altered"));
+    let o = std::process::Command::new(BIN)
+        .arg("--store")
+        .arg(&store)
+        .args(["audit", "log", "--last", "1"])
+        .output()
+        .expect("log");
+    let log = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        log.contains("all TravelDocument entities") && log.contains("purpose=document review"),
+        "{log}"
+    );
+}

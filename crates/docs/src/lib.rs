@@ -1,0 +1,215 @@
+//! Document fraud checks over stored TravelDocument entities: each finding names its
+//! kind, the documents involved and a reason an analyst can act on.
+//!
+//! Checks: the MRZ fails Doc 9303 validation; the MRZ disagrees with the visual-zone
+//! fields recorded beside it (number, birth date, surname); issue date before birth or
+//! expiry before issue; one document number (same issuing state, O/0 and I/1 read
+//! alike) recorded with different birth dates or names; Doc 9303 specimen numbers; and
+//! hits on stolen/lost watchlists imported as CSV (national lists, Interpol SLTD
+//! extracts), reported with the list's own provenance.
+
+mod watchlist;
+
+use std::collections::BTreeMap;
+
+use corridor_model::{Entity, PartialDate};
+use serde::Serialize;
+
+pub use watchlist::{Watchlist, WatchlistError};
+
+/// One thing wrong with one or more documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `mrz_invalid`, `mrz_mismatch`, `date_order`, `number_reuse`, `specimen`, `watchlist`.
+    pub kind: &'static str,
+    pub document: String,
+    /// Other documents involved (number reuse).
+    pub related: Vec<String>,
+    pub reason: String,
+}
+
+/// Numbers printed on ICAO Doc 9303 specimen documents.
+const SPECIMEN_NUMBERS: &[&str] = &["L898902C3", "D23145890", "L8988901C", "AB2134"];
+
+fn first<'a>(e: &'a Entity, prop: &str) -> Option<&'a str> {
+    e.values(prop).into_iter().next()
+}
+
+/// Runs every check over `documents` (TravelDocument entities with current statements).
+pub fn check(documents: &[Entity], watchlist: Option<&Watchlist>, today: (i32, u32, u32)) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut by_number: BTreeMap<(String, String), Vec<&Entity>> = BTreeMap::new();
+    for doc in documents {
+        let number = first(doc, "number").map(corridor_normalize::ident::document_number);
+        let country = first(doc, "country").unwrap_or("").to_string();
+        if let Some(n) = &number {
+            let key: String = n
+                .canonical
+                .chars()
+                .map(|c| match c {
+                    'O' => '0',
+                    'I' => '1',
+                    o => o,
+                })
+                .collect();
+            by_number.entry((country.clone(), key)).or_default().push(doc);
+            if SPECIMEN_NUMBERS.contains(&n.canonical.as_str()) {
+                findings.push(finding(
+                    "specimen",
+                    doc,
+                    format!("{} is a Doc 9303 specimen number", n.canonical),
+                ));
+            }
+            if let Some(list) = watchlist {
+                for hit in list.hits(&n.canonical, &country) {
+                    findings.push(finding("watchlist", doc, hit));
+                }
+            }
+        }
+        if let Some(mrz) = first(doc, "mrz") {
+            let lines: Vec<String> = mrz
+                .split(|c: char| c.is_whitespace() || c == '|')
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect();
+            let parsed = corridor_mrz::parse(&lines, today);
+            if !parsed.valid {
+                findings.push(finding("mrz_invalid", doc, parsed.errors.join("; ")));
+            }
+            if !parsed.format.is_empty() {
+                mrz_against_viz(
+                    doc,
+                    &parsed.fields,
+                    number.as_ref().map(|n| n.canonical.as_str()),
+                    &mut findings,
+                );
+            }
+        }
+        date_order(doc, &mut findings);
+    }
+    for ((country, number), docs) in &by_number {
+        if docs.len() < 2 {
+            continue;
+        }
+        let births: Vec<&str> = docs
+            .iter()
+            .filter_map(|d| first(d, "birthDate"))
+            .filter(|b| b.len() == 10)
+            .collect();
+        let mut distinct_births = births.clone();
+        distinct_births.sort_unstable();
+        distinct_births.dedup();
+        let names: Vec<String> = docs
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    first(d, "givenNames").unwrap_or(""),
+                    first(d, "surname").unwrap_or("")
+                )
+                .trim()
+                .to_string()
+            })
+            .filter(|n| !n.is_empty())
+            .collect();
+        let names_differ = names
+            .iter()
+            .any(|a| names.iter().any(|b| corridor_normalize::compare(a, b).score < 0.8));
+        if distinct_births.len() > 1 || names_differ {
+            let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+            for d in docs {
+                findings.push(Finding {
+                    kind: "number_reuse",
+                    document: d.id.clone(),
+                    related: ids.iter().filter(|i| **i != d.id).cloned().collect(),
+                    reason: format!(
+                        "document number {number}{} is recorded {} times with {}",
+                        if country.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({country})")
+                        },
+                        docs.len(),
+                        if distinct_births.len() > 1 {
+                            format!("different birth dates ({})", distinct_births.join(", "))
+                        } else {
+                            format!("different names ({})", names.join(" / "))
+                        }
+                    ),
+                });
+            }
+        }
+    }
+    findings
+}
+
+fn finding(kind: &'static str, doc: &Entity, reason: String) -> Finding {
+    Finding {
+        kind,
+        document: doc.id.clone(),
+        related: Vec::new(),
+        reason,
+    }
+}
+
+fn mrz_against_viz(doc: &Entity, mrz: &corridor_mrz::Fields, viz_number: Option<&str>, out: &mut Vec<Finding>) {
+    if let Some(n) = viz_number
+        && !mrz.document_number.is_empty()
+        && mrz.document_number != n
+    {
+        out.push(finding(
+            "mrz_mismatch",
+            doc,
+            format!("MRZ number {} but visual zone {n}", mrz.document_number),
+        ));
+    }
+    if let Some(b) = first(doc, "birthDate")
+        && b.len() == 10
+        && mrz.birth_date.len() == 10
+        && mrz.birth_date != b
+    {
+        out.push(finding(
+            "mrz_mismatch",
+            doc,
+            format!("MRZ birth date {} but visual zone {b}", mrz.birth_date),
+        ));
+    }
+    if let Some(s) = first(doc, "surname")
+        && !mrz.surname.is_empty()
+    {
+        let score = corridor_normalize::compare(s, &mrz.surname).score;
+        if score < 0.85 {
+            out.push(finding(
+                "mrz_mismatch",
+                doc,
+                format!("MRZ surname {} but visual zone {s} (similarity {score})", mrz.surname),
+            ));
+        }
+    }
+}
+
+fn date_order(doc: &Entity, out: &mut Vec<Finding>) {
+    let date = |p: &str| first(doc, p).and_then(|v| PartialDate::parse_iso(v).ok());
+    let (birth, start, end) = (date("birthDate"), date("startDate"), date("endDate"));
+    if let (Some(b), Some(s)) = (birth, start)
+        && s < b
+    {
+        out.push(finding(
+            "date_order",
+            doc,
+            format!("issued {s}, before the holder's birth {b}"),
+        ));
+    }
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        out.push(finding(
+            "date_order",
+            doc,
+            format!("expires {e}, before it was issued {s}"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+use corridor_model::{Assessment, Entity, Handling, HandlingCode, Provenance, SourceRef, Statement};
+
+use super::*;
+
+fn doc(id: &str, props: &[(&str, &str)]) -> Entity {
+    let provenance = Provenance {
+        source: SourceRef {
+            agency: "mk-bp".into(),
+            country: "MKD".into(),
+            unit: String::new(),
+            informant_code: String::new(),
+            current_reliability: None,
+        },
+        dataset: "ds".into(),
+        record_id: id.into(),
+        batch: 1,
+        received_at: "2026-01-01T00:00:00Z".into(),
+        grading: "B2".parse().expect("grading"),
+        handling: Handling::new(HandlingCode::H1, None, None).expect("handling"),
+        assessment: Assessment::Fact,
+    };
+    Entity {
+        id: format!("ds:{id}:document"),
+        schema: "TravelDocument".into(),
+        statements: props
+            .iter()
+            .enumerate()
+            .map(|(i, (p, v))| Statement {
+                id: i as i64,
+                entity: format!("ds:{id}:document"),
+                schema: "TravelDocument".into(),
+                prop: p.to_string(),
+                value: v.to_string(),
+                raw: None,
+                current: true,
+                provenance: provenance.clone(),
+            })
+            .collect(),
+    }
+}
+
+const TODAY: (i32, u32, u32) = (2026, 11, 25);
+const MRZ: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+#[test]
+fn each_kind_of_finding() {
+    let docs = vec![
+        // The specimen, consistent with its visual zone: only the specimen finding.
+        doc(
+            "1",
+            &[
+                ("number", "L898902C3"),
+                ("country", "UTO"),
+                ("surname", "Eriksson"),
+                ("birthDate", "1974-08-12"),
+                ("mrz", MRZ),
+            ],
+        ),
+        // Altered birth date in the visual zone.
+        doc(
+            "2",
+            &[
+                ("number", "L898902C3"),
+                ("country", "UTO"),
+                ("surname", "Eriksson"),
+                ("birthDate", "1980-01-01"),
+                ("mrz", MRZ),
+            ],
+        ),
+        // Broken check digit.
+        doc(
+            "3",
+            &[
+                ("number", "X1"),
+                (
+                    "mrz",
+                    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C37UTO7408122F1204159ZE184226B<<<<<10",
+                ),
+            ],
+        ),
+        doc(
+            "4",
+            &[
+                ("number", "AA11"),
+                ("birthDate", "1990-01-01"),
+                ("startDate", "1989-05-01"),
+                ("endDate", "1988-01-01"),
+            ],
+        ),
+    ];
+    let f = check(&docs, None, TODAY);
+    let kinds = |id: &str| -> Vec<&str> {
+        f.iter()
+            .filter(|x| x.document == format!("ds:{id}:document"))
+            .map(|x| x.kind)
+            .collect()
+    };
+    assert!(kinds("1").contains(&"specimen"));
+    assert!(!kinds("1").contains(&"mrz_mismatch"), "{f:?}");
+    assert!(kinds("2").contains(&"mrz_mismatch"));
+    assert!(
+        kinds("2").contains(&"number_reuse"),
+        "same number, other birth date: {f:?}"
+    );
+    assert!(kinds("3").contains(&"mrz_invalid"));
+    assert_eq!(kinds("4"), vec!["date_order", "date_order"]);
+}
+
+#[test]
+fn watchlist_hits_carry_the_list_and_read_o_as_zero() {
+    let dir = std::env::temp_dir().join(format!("corridor-docs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("sltd.csv");
+    std::fs::write(
+        &path,
+        "number,country,status,list\nAB1O2345,SY,stolen,SLTD extract 2026-10\n",
+    )
+    .expect("write");
+    let list = Watchlist::from_csv(&path).expect("list");
+    let docs = vec![doc("9", &[("number", "AB 102345"), ("country", "SYR")])];
+    let f = check(&docs, Some(&list), TODAY);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].kind, "watchlist");
+    assert!(
+        f[0].reason.contains("stolen") && f[0].reason.contains("sltd.csv") && f[0].reason.contains("row 2"),
+        "{}",
+        f[0].reason
+    );
+    let other = vec![doc("9", &[("number", "AB102345"), ("country", "IRQ")])];
+    assert!(
+        check(&other, Some(&list), TODAY).is_empty(),
+        "another country's number is not a hit"
+    );
+    std::fs::write(&path, "nr,country\n1,SY\n").expect("write");
+    assert!(Watchlist::from_csv(&path).is_err_and(|e| e.to_string().contains("no 'number' column")));
+}
