@@ -36,7 +36,7 @@ fn first<'a>(e: &'a Entity, prop: &str) -> Option<&'a str> {
 }
 
 /// Runs every check over `documents` (TravelDocument entities with current statements).
-pub fn check(documents: &[Entity], watchlist: Option<&Watchlist>, today: (i32, u32, u32)) -> Vec<Finding> {
+pub fn check(documents: &[Entity], watchlists: &[Watchlist], today: (i32, u32, u32)) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut by_number: BTreeMap<(String, String), Vec<&Entity>> = BTreeMap::new();
     for doc in documents {
@@ -60,7 +60,7 @@ pub fn check(documents: &[Entity], watchlist: Option<&Watchlist>, today: (i32, u
                     format!("{} is a Doc 9303 specimen number", n.canonical),
                 ));
             }
-            if let Some(list) = watchlist {
+            for list in watchlists {
                 for hit in list.hits(&n.canonical, &country) {
                     findings.push(finding("watchlist", doc, hit));
                 }

@@ -88,7 +88,7 @@ fn each_kind_of_finding() {
             ],
         ),
     ];
-    let f = check(&docs, None, TODAY);
+    let f = check(&docs, &[], TODAY);
     let kinds = |id: &str| -> Vec<&str> {
         f.iter()
             .filter(|x| x.document == format!("ds:{id}:document"))
@@ -118,7 +118,7 @@ fn watchlist_hits_carry_the_list_and_read_o_as_zero() {
     .expect("write");
     let list = Watchlist::from_csv(&path).expect("list");
     let docs = vec![doc("9", &[("number", "AB 102345"), ("country", "SYR")])];
-    let f = check(&docs, Some(&list), TODAY);
+    let f = check(&docs, std::slice::from_ref(&list), TODAY);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].kind, "watchlist");
     assert!(
@@ -128,7 +128,7 @@ fn watchlist_hits_carry_the_list_and_read_o_as_zero() {
     );
     let other = vec![doc("9", &[("number", "AB102345"), ("country", "IRQ")])];
     assert!(
-        check(&other, Some(&list), TODAY).is_empty(),
+        check(&other, std::slice::from_ref(&list), TODAY).is_empty(),
         "another country's number is not a hit"
     );
     std::fs::write(&path, "nr,country\n1,SY\n").expect("write");

@@ -178,6 +178,34 @@ impl Reader<'_> {
         }
     }
 
+    /// Reads the document number and the optional data after it. Where the format
+    /// allows a long number (TD1, TD2), a `<` check digit after a full number field
+    /// means the number continues in the optional data, ended by its check digit.
+    fn number_and_optional(&mut self, number: &str, cd: &str, optional: &str, may_be_long: bool, f: &mut Fields) {
+        if !(may_be_long && cd == "<" && !number.ends_with('<')) {
+            self.check("document number", number, cd);
+            f.document_number = filler_trim(number);
+            f.optional_data = filler_trim(optional);
+            return;
+        }
+        let rest = optional.split('<').next().unwrap_or("");
+        if rest.is_empty() {
+            self.errors
+                .push("the document number check digit is '<' but the optional data holds no continuation".into());
+            self.checks.push(Check {
+                name: "document number",
+                ok: false,
+            });
+            f.document_number = filler_trim(number);
+            return;
+        }
+        let (cont, digit) = rest.split_at(rest.len() - 1);
+        let full = format!("{number}{cont}");
+        self.check("document number", &full, digit);
+        f.document_number = full;
+        f.optional_data = filler_trim(optional.get(rest.len() + 1..).unwrap_or(""));
+    }
+
     fn names(&mut self, field: &str, fields: &mut Fields) {
         let (primary, secondary) = field.split_once("<<").unwrap_or((field, ""));
         let clean = |s: &str| s.split('<').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
@@ -279,30 +307,7 @@ pub fn parse(lines: &[String], today: Today) -> Parsed {
             let number = r.field(0, 5, 14).to_string();
             let cd = r.field(0, 14, 15).to_string();
             let opt1 = r.field(0, 15, 30).to_string();
-            if cd == "<" && !number.ends_with('<') {
-                // Long number: it continues in the optional data, ended by its check digit.
-                let rest = opt1.split('<').next().unwrap_or("");
-                if rest.is_empty() {
-                    r.errors.push(
-                        "the document number check digit is '<' but the optional data holds no continuation".into(),
-                    );
-                    r.checks.push(Check {
-                        name: "document number",
-                        ok: false,
-                    });
-                    f.document_number = filler_trim(&number);
-                } else {
-                    let (cont, digit) = rest.split_at(rest.len() - 1);
-                    let full = format!("{number}{cont}");
-                    r.check("document number", &full, digit);
-                    f.document_number = full;
-                    f.optional_data = filler_trim(opt1.get(rest.len() + 1..).unwrap_or(""));
-                }
-            } else {
-                r.check("document number", &number, &cd);
-                f.document_number = filler_trim(&number);
-                f.optional_data = filler_trim(&opt1);
-            }
+            r.number_and_optional(&number, &cd, &opt1, true, &mut f);
             let dob = r.field(1, 0, 6).to_string();
             let dob_cd = r.field(1, 6, 7).to_string();
             r.check("birth date", &dob, &dob_cd);
@@ -334,8 +339,6 @@ pub fn parse(lines: &[String], today: Today) -> Parsed {
             r.names(&name, &mut f);
             let number = r.field(1, 0, 9).to_string();
             let cd = r.field(1, 9, 10).to_string();
-            f.document_number = filler_trim(&number);
-            let long_td2 = format == Format::Td2 && cd == "<" && !number.ends_with('<');
             let nat = r.field(1, 10, 13).to_string();
             f.nationality = r.state("nationality", &nat);
             let dob = r.field(1, 13, 19).to_string();
@@ -349,27 +352,7 @@ pub fn parse(lines: &[String], today: Today) -> Parsed {
                 _ => width,
             };
             let opt = r.field(1, 28, opt_end).to_string();
-            if long_td2 {
-                let rest = opt.split('<').next().unwrap_or("");
-                if rest.is_empty() {
-                    r.errors.push(
-                        "the document number check digit is '<' but the optional data holds no continuation".into(),
-                    );
-                    r.checks.push(Check {
-                        name: "document number",
-                        ok: false,
-                    });
-                } else {
-                    let (cont, digit) = rest.split_at(rest.len() - 1);
-                    let full = format!("{number}{cont}");
-                    r.check("document number", &full, digit);
-                    f.document_number = full;
-                    f.optional_data = filler_trim(opt.get(rest.len() + 1..).unwrap_or(""));
-                }
-            } else {
-                r.check("document number", &number, &cd);
-                f.optional_data = filler_trim(&opt);
-            }
+            r.number_and_optional(&number, &cd, &opt, format == Format::Td2, &mut f);
             r.check("birth date", &dob, &dob_cd);
             f.birth_date = r.date("birth date", &dob, today, true);
             f.sex = r.sex(&sex);

@@ -19,14 +19,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &DocsCommand) -> Result<ExitCode> {
     let docs = store.entities_of_schema("TravelDocument", &ctx.actor, &ctx.purpose)?;
     let now = chrono::Utc::now().date_naive();
     let today = (now.year(), now.month(), now.day());
-    let mut findings = corridor_docs::check(&docs, None, today);
-    for list in &lists {
-        findings.extend(
-            corridor_docs::check(&docs, Some(list), today)
-                .into_iter()
-                .filter(|f| f.kind == "watchlist"),
-        );
-    }
+    let findings = corridor_docs::check(&docs, &lists, today);
     if ctx.json {
         ctx.print_json(&findings)?;
     } else {
