@@ -73,7 +73,9 @@ fn check_json_line(line: &str, today: corridor_mrz::Today) -> String {
                 id: input.id.as_ref(),
                 parsed,
             })
-            .unwrap_or_default()
+            .unwrap_or_else(|e| {
+                serde_json::json!({"valid": false, "errors": [format!("could not write the result: {e}")]}).to_string()
+            })
         }
         Err(e) => serde_json::json!({
             "valid": false,
