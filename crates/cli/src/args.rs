@@ -64,6 +64,10 @@ pub enum Command {
     /// Travel-document fraud checks over the store.
     #[command(subcommand)]
     Docs(DocsCommand),
+    /// Stolen/lost document lists (national lists, Interpol SLTD extracts), checked at
+    /// every ingest from the moment they are imported.
+    #[command(subcommand)]
+    Watchlist(WatchlistCommand),
     /// Run the whole chain on synthetic data: generate, ingest every agency's files, summarise.
     Demo(DemoArgs),
 }
@@ -191,10 +195,47 @@ pub enum NamesCommand {
 pub enum DocsCommand {
     /// List findings on stored travel documents: invalid MRZ, MRZ against the visual
     /// zone, date order, one number used with different identities, specimen numbers,
-    /// and watchlist hits. Reads every document: logged as a read.
+    /// and hits on the imported watchlists. Findings are stored and shown with the
+    /// entity by `corridor show`. Reads every document: logged as a read.
     Check {
-        /// A stolen/lost documents list, CSV with a header: number, country, status, list.
+        /// Also check against this list without importing it: CSV with a header
+        /// number, country, status, list.
         #[arg(long)]
         watchlist: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WatchlistCommand {
+    /// Import a list (CSV with a header: number (required), country, status, list),
+    /// replacing an earlier list of the same name. Logged.
+    Import(WatchlistImportArgs),
+    /// The imported lists with their provenance and size.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchlistImportArgs {
+    pub file: PathBuf,
+    /// The list's name in this store; defaults to the file name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The supplying agency's node id, e.g. interpol-ncb-belgrade or rs-mup.
+    #[arg(long)]
+    pub agency: String,
+    /// The supplying agency's country (ISO 3166 alpha-2 or alpha-3).
+    #[arg(long)]
+    pub country: String,
+    /// The unit within the agency that keeps the list.
+    #[arg(long, default_value = "")]
+    pub unit: String,
+    /// Source reliability and information credibility of the list, e.g. A1.
+    #[arg(long, default_value = "A1")]
+    pub grading: String,
+    /// Handling code of the list: H0, H1, H2, or H3 with --restriction.
+    #[arg(long, default_value = "H1")]
+    pub handling: String,
+    /// The supplier's own restriction text, required with H3.
+    #[arg(long)]
+    pub restriction: Option<String>,
 }

@@ -73,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::Check => cmd::check::run(&ctx),
         Command::Mrz(c) => cmd::mrz::run(&c),
         Command::Docs(c) => cmd::docs::run(&ctx, &c),
+        Command::Watchlist(c) => cmd::watchlist::run(&ctx, &c),
         Command::Names(c) => cmd::names::run(&ctx, &c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
     };

@@ -8,6 +8,7 @@
 //! hits on stolen/lost watchlists imported as CSV (national lists, Interpol SLTD
 //! extracts), reported with the list's own provenance.
 
+mod run;
 mod watchlist;
 
 use std::collections::BTreeMap;
@@ -15,7 +16,8 @@ use std::collections::BTreeMap;
 use corridor_model::{Entity, PartialDate};
 use serde::Serialize;
 
-pub use watchlist::{Watchlist, WatchlistError};
+pub use run::{AtIngest, Outcome, Scope, run_checks};
+pub use watchlist::{Watchlist, WatchlistError, match_key, read_csv};
 
 /// One thing wrong with one or more documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,54 +40,75 @@ fn first<'a>(e: &'a Entity, prop: &str) -> Option<&'a str> {
 /// Runs every check over `documents` (TravelDocument entities with current statements).
 pub fn check(documents: &[Entity], watchlists: &[Watchlist], today: (i32, u32, u32)) -> Vec<Finding> {
     let mut findings = Vec::new();
+    for doc in documents {
+        check_one(doc, watchlists, today, &mut findings);
+    }
+    number_reuse(documents, &mut findings);
+    findings
+}
+
+/// The checks that need only the document itself (and the watchlists): what ingest
+/// runs on each new document.
+pub fn check_each(documents: &[Entity], watchlists: &[Watchlist], today: (i32, u32, u32)) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for doc in documents {
+        check_one(doc, watchlists, today, &mut findings);
+    }
+    findings
+}
+
+/// The number as the reuse check groups it: issuing country and match key.
+fn reuse_key(doc: &Entity) -> Option<(String, String)> {
+    let number = first(doc, "number")?;
+    Some((first(doc, "country").unwrap_or("").to_string(), match_key(number)))
+}
+
+fn check_one(doc: &Entity, watchlists: &[Watchlist], today: (i32, u32, u32), findings: &mut Vec<Finding>) {
+    let number = first(doc, "number").map(corridor_normalize::ident::document_number);
+    let country = first(doc, "country").unwrap_or("");
+    if let Some(n) = &number {
+        if SPECIMEN_NUMBERS.contains(&n.canonical.as_str()) {
+            findings.push(finding(
+                "specimen",
+                doc,
+                format!("{} is a Doc 9303 specimen number", n.canonical),
+            ));
+        }
+        for list in watchlists {
+            for hit in list.hits(&n.canonical, country) {
+                findings.push(finding("watchlist", doc, hit));
+            }
+        }
+    }
+    if let Some(mrz) = first(doc, "mrz") {
+        let lines: Vec<String> = mrz
+            .split(|c: char| c.is_whitespace() || c == '|')
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        let parsed = corridor_mrz::parse(&lines, today);
+        if !parsed.valid {
+            findings.push(finding("mrz_invalid", doc, parsed.errors.join("; ")));
+        }
+        if !parsed.format.is_empty() {
+            mrz_against_viz(
+                doc,
+                &parsed.fields,
+                number.as_ref().map(|n| n.canonical.as_str()),
+                findings,
+            );
+        }
+    }
+    date_order(doc, findings);
+}
+
+/// One number (same issuing state) recorded with different birth dates or names.
+fn number_reuse(documents: &[Entity], findings: &mut Vec<Finding>) {
     let mut by_number: BTreeMap<(String, String), Vec<&Entity>> = BTreeMap::new();
     for doc in documents {
-        let number = first(doc, "number").map(corridor_normalize::ident::document_number);
-        let country = first(doc, "country").unwrap_or("").to_string();
-        if let Some(n) = &number {
-            let key: String = n
-                .canonical
-                .chars()
-                .map(|c| match c {
-                    'O' => '0',
-                    'I' => '1',
-                    o => o,
-                })
-                .collect();
-            by_number.entry((country.clone(), key)).or_default().push(doc);
-            if SPECIMEN_NUMBERS.contains(&n.canonical.as_str()) {
-                findings.push(finding(
-                    "specimen",
-                    doc,
-                    format!("{} is a Doc 9303 specimen number", n.canonical),
-                ));
-            }
-            for list in watchlists {
-                for hit in list.hits(&n.canonical, &country) {
-                    findings.push(finding("watchlist", doc, hit));
-                }
-            }
+        if let Some(key) = reuse_key(doc) {
+            by_number.entry(key).or_default().push(doc);
         }
-        if let Some(mrz) = first(doc, "mrz") {
-            let lines: Vec<String> = mrz
-                .split(|c: char| c.is_whitespace() || c == '|')
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect();
-            let parsed = corridor_mrz::parse(&lines, today);
-            if !parsed.valid {
-                findings.push(finding("mrz_invalid", doc, parsed.errors.join("; ")));
-            }
-            if !parsed.format.is_empty() {
-                mrz_against_viz(
-                    doc,
-                    &parsed.fields,
-                    number.as_ref().map(|n| n.canonical.as_str()),
-                    &mut findings,
-                );
-            }
-        }
-        date_order(doc, &mut findings);
     }
     for ((country, number), docs) in &by_number {
         if docs.len() < 2 {
@@ -140,7 +163,6 @@ pub fn check(documents: &[Entity], watchlists: &[Watchlist], today: (i32, u32, u
             }
         }
     }
-    findings
 }
 
 fn finding(kind: &'static str, doc: &Entity, reason: String) -> Finding {

@@ -2,7 +2,10 @@
 //! lists, Interpol SLTD extracts). A hit names the list and its row, so the finding
 //! carries the list's own provenance.
 
+use std::collections::HashMap;
 use std::path::Path;
+
+use corridor_store::{StoredWatchlist, WatchlistEntry};
 
 /// A watchlist that could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -14,19 +17,14 @@ pub enum WatchlistError {
     MissingColumn { path: String, column: &'static str },
 }
 
-struct Entry {
-    number: String,
-    country: String,
-    status: String,
-    list: String,
-    row: u64,
-}
-
 /// An imported list, matched by document number (O/0 and I/1 read alike) and, when
 /// both sides give one, issuing country.
+#[derive(Clone)]
 pub struct Watchlist {
     name: String,
-    entries: std::collections::HashMap<String, Vec<Entry>>,
+    /// Who supplied the list and how it is graded and handled, for the hit's reason.
+    provenance: String,
+    entries: HashMap<String, Vec<WatchlistEntry>>,
 }
 
 impl std::fmt::Debug for Watchlist {
@@ -38,10 +36,13 @@ impl std::fmt::Debug for Watchlist {
     }
 }
 
-fn key(number: &str) -> String {
-    corridor_normalize::ident::document_number(number)
-        .canonical
+/// The key a listed number and a document number are compared by: the number
+/// without spaces or dashes, upper case, O read as 0 and I as 1.
+pub fn match_key(number: &str) -> String {
+    number
         .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
         .map(|c| match c {
             'O' => '0',
             'I' => '1',
@@ -54,48 +55,81 @@ fn country(code: &str) -> String {
     corridor_model::country::to_alpha3(code).map_or_else(|| code.trim().to_ascii_uppercase(), str::to_string)
 }
 
+/// Reads a CSV list with a header: `number` (required), `country`, `status`, `list`.
+/// Rows without a number are skipped; everything else is kept as listed.
+pub fn read_csv(path: &Path) -> Result<Vec<WatchlistEntry>, WatchlistError> {
+    let shown = path.display().to_string();
+    let read_err = |e: csv::Error| WatchlistError::Read {
+        path: shown.clone(),
+        message: e.to_string(),
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(read_err)?;
+    let headers = reader.headers().map_err(read_err)?.clone();
+    let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let number_col = col("number").ok_or(WatchlistError::MissingColumn {
+        path: shown.clone(),
+        column: "number",
+    })?;
+    let (country_col, status_col, list_col) = (col("country"), col("status"), col("list"));
+    let mut entries = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(read_err)?;
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
+        let number = get(Some(number_col));
+        if number.is_empty() {
+            continue;
+        }
+        entries.push(WatchlistEntry {
+            key: match_key(&number),
+            number,
+            country: country(&get(country_col)),
+            status: get(status_col),
+            list: get(list_col),
+            row: i as u64 + 2,
+        });
+    }
+    Ok(entries)
+}
+
 impl Watchlist {
-    /// Reads a CSV list with a header: `number` (required), `country`, `status`, `list`.
+    /// A list read straight from a CSV file, named after the file (`docs check --watchlist`).
     pub fn from_csv(path: &Path) -> Result<Watchlist, WatchlistError> {
-        let shown = path.display().to_string();
-        let read_err = |e: csv::Error| WatchlistError::Read {
-            path: shown.clone(),
-            message: e.to_string(),
-        };
-        let mut reader = csv::Reader::from_path(path).map_err(read_err)?;
-        let headers = reader.headers().map_err(read_err)?.clone();
-        let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-        let number_col = col("number").ok_or(WatchlistError::MissingColumn {
-            path: shown.clone(),
-            column: "number",
-        })?;
-        let (country_col, status_col, list_col) = (col("country"), col("status"), col("list"));
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| shown.clone());
-        let mut entries: std::collections::HashMap<String, Vec<Entry>> = std::collections::HashMap::new();
-        for (i, rec) in reader.records().enumerate() {
-            let rec = rec.map_err(read_err)?;
-            let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
-            let number = get(Some(number_col));
-            if number.is_empty() {
-                continue;
-            }
-            entries.entry(key(&number)).or_default().push(Entry {
-                number,
-                country: country(&get(country_col)),
-                status: get(status_col),
-                list: get(list_col),
-                row: i as u64 + 2,
-            });
+            .unwrap_or_else(|| path.display().to_string());
+        Ok(Watchlist::new(name, String::new(), read_csv(path)?))
+    }
+
+    /// A list imported into the store, with its provenance.
+    pub fn from_stored(list: &StoredWatchlist) -> Watchlist {
+        let unit = if list.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", list.unit)
+        };
+        let provenance = format!(
+            "supplied by {}{unit}, graded {}, handling {}",
+            list.agency, list.grading, list.handling
+        );
+        Watchlist::new(list.name.clone(), provenance, list.entries.clone())
+    }
+
+    fn new(name: String, provenance: String, list: Vec<WatchlistEntry>) -> Watchlist {
+        let mut entries: HashMap<String, Vec<WatchlistEntry>> = HashMap::new();
+        for e in list {
+            entries.entry(e.key.clone()).or_default().push(e);
         }
-        Ok(Watchlist { name, entries })
+        Watchlist {
+            name,
+            provenance,
+            entries,
+        }
     }
 
     /// Reasons for every entry matching a document.
     pub fn hits(&self, number: &str, doc_country: &str) -> Vec<String> {
-        let Some(found) = self.entries.get(&key(number)) else {
+        let Some(found) = self.entries.get(&match_key(number)) else {
             return Vec::new();
         };
         let doc_country = country(doc_country);
@@ -123,7 +157,11 @@ impl Watchlist {
                     },
                     self.name,
                     e.row
-                )
+                ) + &if self.provenance.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", self.provenance)
+                }
             })
             .collect()
     }

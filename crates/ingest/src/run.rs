@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Instant;
 
-use corridor_store::{BatchSpec, BatchSummary, RowOutcome, RowWrite, SourceSpec, Store};
+use corridor_model::entity_key;
+use corridor_store::{BatchSpec, BatchSummary, FindingWrite, RowOutcome, RowWrite, SourceSpec, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -56,6 +57,9 @@ pub struct IngestReport {
     pub rejects_file: Option<PathBuf>,
     /// Header columns neither mapped nor listed under `ignore`.
     pub unmapped_columns: Vec<String>,
+    /// What the checks at ingest found (stolen/lost watchlist hits, specimen
+    /// numbers), stored with the batch.
+    pub findings: Vec<FindingWrite>,
     pub seconds: f64,
 }
 
@@ -105,6 +109,8 @@ pub fn ingest(
         purpose: opts.purpose.clone(),
         received_at: opts.received_at.clone(),
     };
+    let at_ingest = corridor_docs::AtIngest::from_store(store)?;
+    let mut findings: Vec<FindingWrite> = Vec::new();
     let mut batch = store.begin_batch(&spec)?;
     let mut rejects = Rejects::new(&opts.rejects_path);
     let mut local_to_db: Vec<i64> = Vec::new();
@@ -143,6 +149,13 @@ pub fn ingest(
                                 s.provenance_id = local_to_db[s.provenance_id as usize];
                             }
                         }
+                        for e in row.entities.iter().filter(|e| e.schema == "TravelDocument") {
+                            let value = |p: &str| e.statements.iter().find(|s| s.prop == p).map(|s| s.value.as_str());
+                            if let Some(number) = value("number") {
+                                let id = entity_key(&mapping.dataset, &row.record_key, &e.name);
+                                findings.extend(at_ingest.document(&id, number, value("country").unwrap_or("")));
+                            }
+                        }
                         let outcome = batch.write_row(RowWrite {
                             record_key: &row.record_key,
                             row_number: row.row_number,
@@ -166,13 +179,22 @@ pub fn ingest(
     outcome?;
     let rejected = rejects.count;
     rejects.finish()?;
+    if !findings.is_empty() {
+        batch.record_findings(&findings)?;
+    }
     let summary = batch.commit(rows_read, rejected)?;
+    if summary.batch_id.is_none() {
+        // Nothing changed, so the batch and its findings were rolled back; the rows
+        // were checked when they first came in.
+        findings.clear();
+    }
     Ok(IngestReport {
         dataset: mapping.dataset.clone(),
         file: input.display().to_string(),
         summary,
         rejects_file: (rejected > 0).then(|| opts.rejects_path.clone()),
         unmapped_columns,
+        findings,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

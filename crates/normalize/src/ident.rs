@@ -14,7 +14,9 @@ pub struct Identifier {
     pub problem: Option<String>,
 }
 
-fn compact(raw: &str) -> String {
+/// Letters and digits only, upper case: the canonical form of an identifier before
+/// any confusable letters are read alike.
+pub fn compact(raw: &str) -> String {
     raw.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)

@@ -15,6 +15,7 @@
 
 mod audit;
 mod batch;
+mod checks;
 mod error;
 mod migrations;
 mod read;
@@ -22,6 +23,7 @@ mod sqlite;
 
 pub use audit::{AuditEntry, AuditProblem, AuditRecord, AuditReport, GENESIS};
 pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome, RowWrite, StatementWrite};
+pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, WatchlistSpec};
 pub use error::{Error, Result};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
 pub use sqlite::{SqliteBatch, SqliteStore};
@@ -59,6 +61,23 @@ pub trait Store {
     /// personal data (who, why, how many).
     fn entities_of_schema(&mut self, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>>;
 
+    /// The entities of `schema` that one batch wrote, logged as a read like
+    /// [`Store::entities_of_schema`]; checks at ingest use it.
+    fn entities_of_batch(&mut self, batch: i64, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>>;
+
+    /// Imports a stolen/lost document list, replacing one of the same name; logged.
+    fn import_watchlist(&mut self, spec: &WatchlistSpec, entries: &[WatchlistEntry], actor: &str) -> Result<i64>;
+
+    /// Every stored watchlist with its provenance and entries.
+    fn watchlists(&self) -> Result<Vec<StoredWatchlist>>;
+
+    /// Stores the findings of a check run (`origin` names it); a finding already
+    /// stored is kept as first found. Returns how many were new.
+    fn record_findings(&mut self, findings: &[FindingWrite], origin: &str, actor: &str) -> Result<u64>;
+
+    /// Stored findings about one entity, or all of them.
+    fn findings(&self, entity: Option<&str>) -> Result<Vec<StoredFinding>>;
+
     /// Records a fact derived from stored statements.
     fn record_derived(&mut self, kind: &str, description: &str, basis: &[i64], actor: &str) -> Result<i64>;
 
@@ -94,6 +113,10 @@ pub trait Batch {
 
     /// Writes one source row, unless an identical version is already stored.
     fn write_row(&mut self, row: RowWrite<'_>) -> Result<RowOutcome>;
+
+    /// Stores findings of checks run on this batch's rows, inside its transaction,
+    /// so they land with the rows or not at all. Returns how many were new.
+    fn record_findings(&mut self, findings: &[checks::FindingWrite]) -> Result<u64>;
 
     /// Commits the batch with its summary; when nothing changed the batch is rolled
     /// back instead, so a re-import leaves the store exactly as it was.

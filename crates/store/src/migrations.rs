@@ -24,7 +24,7 @@ use rusqlite::Connection;
 use crate::error::Result;
 
 /// The migrations, in order; index + 1 is the version they bring the store to.
-const MIGRATIONS: &[(&str, &str)] = &[("initial schema", INITIAL)];
+const MIGRATIONS: &[(&str, &str)] = &[("initial schema", INITIAL), ("watchlists and findings", CHECKS)];
 
 /// The newest schema version this code knows.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -161,6 +161,46 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#;
+
+/// Stolen/lost document lists with their provenance, and stored check findings.
+/// A list is replaced whole on re-import (its entries are reference data, not
+/// statements); findings are keyed by what they say, so running a check twice
+/// stores each finding once.
+const CHECKS: &str = r#"
+CREATE TABLE watchlist (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    source_id   INTEGER NOT NULL REFERENCES source(id),
+    grading     TEXT NOT NULL,
+    handling    TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by TEXT NOT NULL
+);
+CREATE TABLE watchlist_entry (
+    id           INTEGER PRIMARY KEY,
+    watchlist_id INTEGER NOT NULL REFERENCES watchlist(id),
+    key          TEXT NOT NULL,
+    number       TEXT NOT NULL,
+    country      TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    list         TEXT NOT NULL,
+    row_number   INTEGER NOT NULL
+);
+CREATE INDEX watchlist_entry_list ON watchlist_entry(watchlist_id);
+CREATE TABLE finding (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    entity     TEXT NOT NULL,
+    related    TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    origin     TEXT NOT NULL,
+    found_at   TEXT NOT NULL,
+    found_by   TEXT NOT NULL,
+    UNIQUE (entity, kind, reason)
+);
 "#;
 
 /// Brings the store to [`LATEST`], returning the version it was at before.

@@ -248,7 +248,40 @@ pub(crate) fn entity(conn: &Connection, id: &str) -> Result<Option<Entity>> {
 
 /// Every entity of a schema with its current statements, in entity order.
 pub(crate) fn entities_of_schema(conn: &Connection, schema: &str) -> Result<Vec<Entity>> {
-    let all = statements(conn, "e.schema = ?1 AND s.version_id = r.current_version", &[schema])?;
+    group(statements(
+        conn,
+        "e.schema = ?1 AND s.version_id = r.current_version",
+        &[schema],
+    )?)
+}
+
+/// The entities of `schema` one batch wrote, with the statements it wrote for them.
+pub(crate) fn entities_of_batch(conn: &Connection, batch: i64, schema: &str) -> Result<Vec<Entity>> {
+    let range: Option<(Option<i64>, Option<i64>)> = conn
+        .query_row(
+            "SELECT first_statement, last_statement FROM batch WHERE id = ?1",
+            [batch],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some(range) = range else {
+        return Err(Error::Unknown {
+            what: "batch",
+            name: batch.to_string(),
+        });
+    };
+    let (Some(lo), Some(hi)) = range else {
+        return Ok(Vec::new());
+    };
+    group(statements(
+        conn,
+        "s.id BETWEEN ?1 AND ?2 AND e.schema = ?3",
+        &[&lo as &dyn rusqlite::ToSql, &hi, &schema],
+    )?)
+}
+
+/// Groups statements (in id order) into entities, in order of first appearance.
+fn group(all: Vec<Statement>) -> Result<Vec<Entity>> {
     let mut out: Vec<Entity> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for st in all {

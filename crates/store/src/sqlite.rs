@@ -8,6 +8,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Statement, params};
 
 use crate::audit::{self, AuditEntry, AuditRecord, AuditReport};
 use crate::batch::{BatchSpec, BatchSummary, ProvenanceSpec, RowOutcome, RowWrite, StatementWrite};
+use crate::checks::{self, FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, WatchlistSpec};
 use crate::error::{Error, Result};
 use crate::migrations;
 use crate::read::{self, ConsistencyReport, DerivedFact, PersonReview, SourceInfo, Stats};
@@ -217,6 +218,42 @@ impl Store for SqliteStore {
         Ok(entities)
     }
 
+    fn entities_of_batch(&mut self, batch: i64, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>> {
+        let tx = self.conn.transaction()?;
+        let entities = read::entities_of_batch(&tx, batch, schema)?;
+        if !entities.is_empty() {
+            audit::append(
+                &tx,
+                &now(),
+                &AuditEntry {
+                    actor: actor.into(),
+                    action: "read".into(),
+                    target: format!("{schema} entities of batch {batch}"),
+                    purpose: purpose.into(),
+                    detail: serde_json::json!({"entities": entities.len()}).to_string(),
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(entities)
+    }
+
+    fn import_watchlist(&mut self, spec: &WatchlistSpec, entries: &[WatchlistEntry], actor: &str) -> Result<i64> {
+        checks::import_watchlist(&mut self.conn, spec, entries, actor)
+    }
+
+    fn watchlists(&self) -> Result<Vec<StoredWatchlist>> {
+        checks::watchlists(&self.conn)
+    }
+
+    fn record_findings(&mut self, findings: &[FindingWrite], origin: &str, actor: &str) -> Result<u64> {
+        checks::record_findings(&mut self.conn, findings, origin, actor)
+    }
+
+    fn findings(&self, entity: Option<&str>) -> Result<Vec<StoredFinding>> {
+        checks::findings(&self.conn, entity)
+    }
+
     fn record_derived(&mut self, kind: &str, description: &str, basis: &[i64], actor: &str) -> Result<i64> {
         let tx = self.conn.transaction()?;
         let at = now();
@@ -297,6 +334,7 @@ impl Store for SqliteStore {
 pub struct SqliteBatch<'c> {
     conn: &'c Connection,
     batch_id: i64,
+    actor: String,
     dataset_id: i64,
     first_version: i64,
     next_version: i64,
@@ -391,6 +429,7 @@ impl<'c> SqliteBatch<'c> {
         Ok(SqliteBatch {
             conn,
             batch_id,
+            actor: spec.actor.clone(),
             dataset_id,
             first_version: next_version,
             next_version,
@@ -655,6 +694,15 @@ impl Batch for SqliteBatch<'_> {
         self.write_version(row, record_id, version, &known)?;
         self.summary.new_versions += 1;
         Ok(RowOutcome::NewVersion)
+    }
+
+    fn record_findings(&mut self, findings: &[FindingWrite]) -> Result<u64> {
+        checks::insert_findings(
+            self.conn,
+            findings,
+            &format!("ingest batch {}", self.batch_id),
+            &self.actor,
+        )
     }
 
     fn commit(mut self: Box<Self>, rows_read: u64, rejected: u64) -> Result<BatchSummary> {

@@ -17,6 +17,7 @@ mod names;
 mod records;
 mod truth;
 mod util;
+mod watchlist;
 mod world;
 
 use std::fmt;
@@ -25,6 +26,8 @@ use std::str::FromStr;
 
 use rand::SeedableRng;
 use serde::Serialize;
+
+pub use watchlist::SynthWatchlist;
 
 /// How much data to generate, in records (rows over all files).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +134,8 @@ pub struct SynthReport {
     pub networks: u64,
     /// Ground-truth files, relative to the output directory.
     pub truth: Vec<PathBuf>,
+    /// Stolen/lost document lists to import before ingesting.
+    pub watchlists: Vec<SynthWatchlist>,
 }
 
 /// Why a data set could not be generated.
@@ -196,6 +201,7 @@ pub fn generate(config: &SynthConfig, out: &Path) -> Result<SynthReport, Error> 
     let mut rng = util::Rng::seed_from_u64(config.seed);
     let networks = networks_for(target);
     let world = world::World::build(&mut rng, networks)?;
+    let watchlists = vec![watchlist::write(out, &world, config.seed)?];
     let files = agencies::Out::create(out)?;
     let mut sim = journeys::Sim::new(rng, world, files);
     sim.write_networks()?;
@@ -211,6 +217,7 @@ pub fn generate(config: &SynthConfig, out: &Path) -> Result<SynthReport, Error> 
         persons,
         networks: networks as u64,
         truth,
+        watchlists,
     };
     let path = out.join(MANIFEST);
     let text = serde_json::to_string_pretty(&report).map_err(|source| Error::Json {

@@ -3,15 +3,18 @@
 //! what the node now holds. Running it again re-ingests the same files, which the
 //! store recognises as unchanged.
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
+
+use chrono::Datelike;
 use std::time::Instant;
 
 use corridor_store::Store;
 use serde::Serialize;
 
 use crate::Ctx;
-use crate::args::DemoArgs;
-use crate::cmd::{ingest, stats, synth};
+use crate::args::{DemoArgs, WatchlistImportArgs};
+use crate::cmd::{ingest, stats, synth, watchlist};
 use crate::exit::{Code, Result};
 
 #[derive(Serialize)]
@@ -21,6 +24,8 @@ struct DemoReport {
     synth: corridor_synth::SynthReport,
     ingests: Vec<corridor_ingest::IngestReport>,
     stats: corridor_store::Stats,
+    /// Document findings by kind (watchlist hits, invalid MRZ …), stored with the documents.
+    document_findings: BTreeMap<&'static str, usize>,
     audit_intact: bool,
     seconds: f64,
 }
@@ -55,6 +60,28 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         println!("2/3 ingesting every agency's files into {}", store_path.display());
     }
     let mut store = ctx.open_at(&store_path)?;
+    for w in &report.watchlists {
+        let (name, entries) = watchlist::import_into(
+            ctx,
+            &mut store,
+            &WatchlistImportArgs {
+                file: data.join(&w.file),
+                name: None,
+                agency: w.agency.clone(),
+                country: w.country.clone(),
+                unit: w.unit.clone(),
+                grading: w.grading.clone(),
+                handling: w.handling.clone(),
+                restriction: None,
+            },
+        )?;
+        if !ctx.json {
+            println!(
+                "    watchlist {name} from {}: {entries} stolen/lost documents",
+                w.agency
+            );
+        }
+    }
     let mut ingests = Vec::new();
     for f in &report.files {
         let rejects = rejects_dir.join(format!(
@@ -77,6 +104,19 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         }
         ingests.push(r);
     }
+    let now = chrono::Utc::now().date_naive();
+    let docs = corridor_docs::run_checks(
+        &mut store,
+        corridor_docs::Scope::All,
+        &[],
+        (now.year(), now.month(), now.day()),
+        &ctx.actor,
+        &ctx.purpose,
+    )?;
+    let mut findings: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &docs.findings {
+        *findings.entry(f.kind).or_default() += 1;
+    }
     let s = store.stats()?;
     let audit = store.verify_audit()?;
     let rejected: u64 = ingests.iter().map(|r| r.summary.rejected).sum();
@@ -86,6 +126,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         synth: report,
         ingests,
         stats: s,
+        document_findings: findings,
         audit_intact: audit.is_intact(),
         seconds: started.elapsed().as_secs_f64(),
     };
@@ -94,6 +135,16 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     } else {
         println!("3/3 the node now holds:");
         stats::print_stats(&demo.stats);
+        let listed: Vec<String> = demo.document_findings.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        println!(
+            "document checks on {} travel documents: {} (stored; `corridor show` lists them with the document)",
+            docs.documents,
+            if listed.is_empty() {
+                "nothing found".to_string()
+            } else {
+                listed.join(", ")
+            }
+        );
         println!(
             "audit log {}: {} entries, head {}",
             if demo.audit_intact { "intact" } else { "NOT intact" },

@@ -1,9 +1,9 @@
-//! `corridor docs check`: document fraud findings over the store.
+//! `corridor docs check`: document fraud findings over the store, stored so that
+//! `corridor show` lists them with the document.
 
 use std::process::ExitCode;
 
 use chrono::Datelike;
-use corridor_store::Store;
 
 use crate::Ctx;
 use crate::args::DocsCommand;
@@ -16,17 +16,28 @@ pub(crate) fn run(ctx: &Ctx, cmd: &DocsCommand) -> Result<ExitCode> {
         .map(|p| corridor_docs::Watchlist::from_csv(p).map_err(|e| Failure::new(Code::BadInput, e)))
         .collect::<Result<Vec<_>>>()?;
     let mut store = ctx.open()?;
-    let docs = store.entities_of_schema("TravelDocument", &ctx.actor, &ctx.purpose)?;
     let now = chrono::Utc::now().date_naive();
     let today = (now.year(), now.month(), now.day());
-    let findings = corridor_docs::check(&docs, &lists, today);
+    let outcome = corridor_docs::run_checks(
+        &mut store,
+        corridor_docs::Scope::All,
+        &lists,
+        today,
+        &ctx.actor,
+        &ctx.purpose,
+    )?;
     if ctx.json {
-        ctx.print_json(&findings)?;
+        ctx.print_json(&outcome.findings)?;
     } else {
-        for f in &findings {
+        for f in &outcome.findings {
             println!("{:<13} {}  {}", f.kind, f.document, f.reason);
         }
-        println!("{} findings on {} documents", findings.len(), docs.len());
+        println!(
+            "{} findings on {} documents ({} not found before)",
+            outcome.findings.len(),
+            outcome.documents,
+            outcome.new
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -65,6 +65,9 @@ pub(crate) fn print_report(r: &IngestReport) {
     if let Some(p) = &r.rejects_file {
         println!("  rejected rows and reasons: {}", p.display());
     }
+    for f in &r.findings {
+        println!("  {} {}: {}", f.kind, f.entity, f.reason);
+    }
     if !r.unmapped_columns.is_empty() {
         println!(
             "  columns not mapped (add them to `ignore` to silence this): {}",

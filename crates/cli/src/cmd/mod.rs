@@ -13,3 +13,4 @@ pub(crate) mod show;
 pub(crate) mod source;
 pub(crate) mod stats;
 pub(crate) mod synth;
+pub(crate) mod watchlist;

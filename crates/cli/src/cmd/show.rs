@@ -20,6 +20,8 @@ struct Shown<'a> {
     category: Option<DataSubjectCategory>,
     review_date: Option<String>,
     statements: Vec<&'a Statement>,
+    /// Stored findings of checks about this entity (watchlist hits, MRZ problems …).
+    findings: Vec<corridor_store::StoredFinding>,
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
@@ -60,6 +62,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
         category,
         review_date,
         statements,
+        findings: store.findings(Some(&entity.id))?,
     };
     if ctx.json {
         ctx.print_json(&shown)?;
@@ -74,6 +77,12 @@ pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
     }
     if let (Some(c), Some(d)) = (shown.category, &shown.review_date) {
         println!("  data-subject category {c}; due for review on {d}");
+    }
+    for f in &shown.findings {
+        println!(
+            "  finding {}: {} ({}, {} by {})",
+            f.kind, f.reason, f.origin, f.found_at, f.found_by
+        );
     }
     for s in &shown.statements {
         let p = &s.provenance;

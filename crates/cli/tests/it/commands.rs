@@ -337,3 +337,130 @@ fn names_compare_prints_score_and_agreeing_keys_as_json() {
     assert!(v["score"].as_f64().is_some_and(|s| s < 0.7), "{v}");
     assert_eq!(v["keys"].as_array().map(Vec::len), Some(0));
 }
+
+const DOC_MAPPING: &str = r#"
+[dataset]
+name = "rs-docs"
+format = "csv"
+record_id = "id"
+
+[source]
+agency = "rs-bp"
+country = "RS"
+
+[defaults]
+grading = "B2"
+handling = "H1"
+
+[entities.document]
+schema = "TravelDocument"
+[entities.document.properties]
+number = { column = "passport" }
+country = { column = "issuer" }
+"#;
+
+#[test]
+fn a_listed_stolen_document_is_flagged_at_ingest_stored_and_shown_with_the_entity() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    let mapping = dir.path().join("docs.mapping.toml");
+    std::fs::write(&mapping, DOC_MAPPING).expect("mapping");
+    let csv = dir.path().join("docs.csv");
+    std::fs::write(
+        &csv,
+        "id,passport,issuer\nD1,010 821 700,SRB\nD2,010821799,SRB\nD3,01O821701,SRB\nD4,010821702,BIH\n",
+    )
+    .expect("csv");
+    let list = dir.path().join("sltd.csv");
+    std::fs::write(
+        &list,
+        "number,country,status,list\n010821700,RS,stolen blank,SLTD\n010821701,SRB,stolen,SLTD\n010821702,SRB,lost,\n",
+    )
+    .expect("list");
+    let (m, c, l) = (
+        mapping.to_str().expect("utf8"),
+        csv.to_str().expect("utf8"),
+        list.to_str().expect("utf8"),
+    );
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+
+    let o = corridor(
+        &store,
+        &["watchlist", "import", l, "--agency", "rs-ncb", "--country", "XX"],
+    );
+    assert_eq!(code(&o), 4, "an unknown country is refused: {}", stderr(&o));
+    assert!(stderr(&o).contains("ISO 3166"), "{}", stderr(&o));
+    let o = corridor(
+        &store,
+        &[
+            "watchlist",
+            "import",
+            l,
+            "--agency",
+            "rs-ncb",
+            "--country",
+            "RS",
+            "--unit",
+            "SLTD desk",
+            "--grading",
+            "A1",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("3 entries"), "{}", stdout(&o));
+
+    let o = corridor(&store, &["--json", "ingest", "--mapping", m, c]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    let hit: Vec<&str> = findings.iter().filter_map(|f| f["entity"].as_str()).collect();
+    // D1 (spaces ignored) and D3 (O read as 0) are listed; D2 is not; D4 has the number
+    // of a listed Serbian passport but was issued by Bosnia and Herzegovina.
+    assert_eq!(hit, vec!["rs-docs:D1:document", "rs-docs:D3:document"], "{findings:?}");
+    let reason = findings[0]["reason"].as_str().expect("reason");
+    assert!(
+        reason.contains("stolen blank") && reason.contains("sltd.csv row 2") && reason.contains("rs-ncb (SLTD desk)"),
+        "the hit carries the list's provenance: {reason}"
+    );
+
+    let o = corridor(&store, &["--json", "show", "rs-docs:D1:document"]);
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(shown["findings"][0]["kind"], "watchlist");
+    assert_eq!(shown["findings"][0]["origin"], "ingest batch 1");
+    let o = corridor(&store, &["show", "rs-docs:D2:document"]);
+    assert!(!stdout(&o).contains("finding"), "{}", stdout(&o));
+
+    // On demand, the same hits are found again but stored once.
+    let o = corridor(&store, &["docs", "check"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("2 findings on 4 documents (0 not found before)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = corridor(&store, &["audit", "log"]);
+    let log = stdout(&o);
+    assert!(
+        log.contains("watchlist.import") && log.contains("finding.record"),
+        "{log}"
+    );
+
+    let o = corridor(&store, &["--json", "watchlist", "list"]);
+    let lists: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(lists[0]["entry_count"], 3);
+    assert_eq!(lists[0]["agency"], "rs-ncb");
+
+    std::fs::write(&list, "nr,country\n1,RS\n").expect("list");
+    let o = corridor(
+        &store,
+        &["watchlist", "import", l, "--agency", "rs-ncb", "--country", "RS"],
+    );
+    assert_eq!(code(&o), 4);
+    assert!(stderr(&o).contains("no 'number' column"), "{}", stderr(&o));
+    let o = corridor(&store, &["--json", "watchlist", "list"]);
+    let lists: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        lists[0]["entry_count"], 3,
+        "a bad file leaves the stored list as it was"
+    );
+}

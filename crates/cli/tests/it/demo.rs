@@ -91,10 +91,31 @@ fn docs_check_finds_the_forged_and_altered_documents_of_the_demo_and_logs_the_re
     );
     let truth = std::fs::read_to_string(work.join("data/truth/documents.csv")).expect("truth");
     assert!(truth.contains("forged") || truth.contains("altered"));
+    // The demo imports the synthetic SLTD extract before ingesting: every hit is a
+    // personalised stolen blank, and some were caught.
+    let stolen: Vec<&str> = truth
+        .lines()
+        .filter(|l| l.contains(",stolen_blank,"))
+        .filter_map(|l| l.split(',').nth(4))
+        .collect();
+    let hits: Vec<&serde_json::Value> = findings
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|f| f["kind"] == "watchlist")
+        .collect();
+    assert!(!hits.is_empty(), "stolen blanks are on the demo's watchlist");
+    for h in &hits {
+        let reason = h["reason"].as_str().expect("reason");
+        assert!(
+            stolen.iter().any(|n| reason.contains(&format!(" {n} is listed"))),
+            "a hit that is not a stolen blank: {reason}"
+        );
+    }
     let o = std::process::Command::new(BIN)
         .arg("--store")
         .arg(&store)
-        .args(["audit", "log", "--last", "1"])
+        .args(["audit", "log", "--last", "3"])
         .output()
         .expect("log");
     let log = String::from_utf8_lossy(&o.stdout);

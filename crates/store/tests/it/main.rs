@@ -2,6 +2,7 @@
 
 mod audit;
 mod batches;
+mod checks;
 mod derived;
 
 use std::path::Path;

@@ -37,8 +37,8 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     );
     assert_eq!(
         fa.len(),
-        2 * a.files.len() + a.truth.len() + 1,
-        "data, mappings, truth and manifest"
+        2 * a.files.len() + a.truth.len() + a.watchlists.len() + 1,
+        "data, mappings, truth, watchlists and manifest"
     );
     assert_eq!(
         fa.iter().map(|f| &f.0).collect::<Vec<_>>(),

@@ -1,0 +1,114 @@
+//! Checks run against the store, whose findings are stored with the entities:
+//! the per-document checks on each batch as ingest commits it (stolen-document hits
+//! at ingest), and every check over all documents on demand (`corridor docs check`).
+
+use corridor_store::{FindingWrite, Store};
+
+use crate::{Finding, Watchlist, check, check_each};
+
+/// Which documents a run covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every stored document, with the checks across documents (number reuse).
+    All,
+    /// The documents one batch wrote, each on its own (the run at ingest).
+    Batch(i64),
+}
+
+/// What a run found.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Documents checked.
+    pub documents: usize,
+    pub findings: Vec<Finding>,
+    /// Findings not stored before this run.
+    pub new: u64,
+}
+
+/// Checks the documents in `scope` against the stored watchlists and `extra` ones,
+/// and stores the findings. Reading the documents is logged with `purpose`.
+pub fn run_checks(
+    store: &mut dyn Store,
+    scope: Scope,
+    extra: &[Watchlist],
+    today: (i32, u32, u32),
+    actor: &str,
+    purpose: &str,
+) -> Result<Outcome, corridor_store::Error> {
+    let mut lists: Vec<Watchlist> = store.watchlists()?.iter().map(Watchlist::from_stored).collect();
+    lists.extend(extra.iter().cloned());
+    let (documents, findings, origin) = match scope {
+        Scope::All => {
+            let docs = store.entities_of_schema("TravelDocument", actor, purpose)?;
+            let f = check(&docs, &lists, today);
+            (docs.len(), f, "docs check".to_string())
+        }
+        Scope::Batch(b) => {
+            let docs = store.entities_of_batch(b, "TravelDocument", actor, purpose)?;
+            let f = check_each(&docs, &lists, today);
+            (docs.len(), f, format!("ingest batch {b}"))
+        }
+    };
+    let writes: Vec<FindingWrite> = findings
+        .iter()
+        .map(|f| FindingWrite {
+            kind: f.kind.to_string(),
+            entity: f.document.clone(),
+            related: f.related.clone(),
+            reason: f.reason.clone(),
+        })
+        .collect();
+    let new = if writes.is_empty() {
+        0
+    } else {
+        store.record_findings(&writes, &origin, actor)?
+    };
+    Ok(Outcome {
+        documents,
+        findings,
+        new,
+    })
+}
+
+/// The checks ingest runs on each document as it writes it: stolen/lost watchlist
+/// hits and specimen numbers. They need no other document and cost a hash lookup,
+/// so they run on every row; the MRZ and cross-document checks run on demand.
+#[derive(Debug, Clone, Default)]
+pub struct AtIngest {
+    lists: Vec<Watchlist>,
+}
+
+impl AtIngest {
+    /// The store's watchlists as they are when the ingest starts.
+    pub fn from_store(store: &dyn Store) -> Result<AtIngest, corridor_store::Error> {
+        Ok(AtIngest {
+            lists: store.watchlists()?.iter().map(Watchlist::from_stored).collect(),
+        })
+    }
+
+    /// Findings for one document: `entity` is its id, `number` and `country` its
+    /// statements as mapped.
+    pub fn document(&self, entity: &str, number: &str, country: &str) -> Vec<FindingWrite> {
+        let mut out = Vec::new();
+        let canonical = corridor_normalize::ident::compact(number);
+        if crate::SPECIMEN_NUMBERS.contains(&canonical.as_str()) {
+            out.push(FindingWrite {
+                kind: "specimen".into(),
+                entity: entity.into(),
+                related: Vec::new(),
+                reason: format!("{canonical} is a Doc 9303 specimen number"),
+            });
+        }
+        for list in &self.lists {
+            for reason in list.hits(&canonical, country) {
+                out.push(FindingWrite {
+                    kind: "watchlist".into(),
+                    entity: entity.into(),
+                    related: Vec::new(),
+                    reason,
+                });
+            }
+        }
+        out
+    }
+}
