@@ -9,14 +9,16 @@
 //! extracts), reported with the list's own provenance.
 
 mod run;
+mod validity;
 mod watchlist;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use corridor_model::{Entity, PartialDate};
 use serde::Serialize;
 
 pub use run::{AtIngest, Outcome, Scope, run_checks};
+pub use validity::max_passport_months;
 pub use watchlist::{Watchlist, WatchlistError, match_key, read_csv};
 
 /// One thing wrong with one or more documents.
@@ -37,14 +39,70 @@ fn first<'a>(e: &'a Entity, prop: &str) -> Option<&'a str> {
     e.values(prop).into_iter().next()
 }
 
+/// An event at which a document was presented or found (a crossing, an interception):
+/// the document must have been valid on that date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentUse {
+    /// The event entity.
+    pub event: String,
+    /// Its date as stored (`2025-09-01` or `2025-09-01T03:30`).
+    pub date: String,
+}
+
 /// Runs every check over `documents` (TravelDocument entities with current statements).
 pub fn check(documents: &[Entity], watchlists: &[Watchlist], today: (i32, u32, u32)) -> Vec<Finding> {
+    check_with_uses(documents, &HashMap::new(), watchlists, today)
+}
+
+/// [`check`], plus validity at each event a document was used at (`uses`, keyed by
+/// document entity id).
+pub fn check_with_uses(
+    documents: &[Entity],
+    uses: &HashMap<String, Vec<DocumentUse>>,
+    watchlists: &[Watchlist],
+    today: (i32, u32, u32),
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for doc in documents {
         check_one(doc, watchlists, today, &mut findings);
+        if let Some(used) = uses.get(&doc.id) {
+            validity_at_events(doc, used, &mut findings);
+        }
     }
     number_reuse(documents, &mut findings);
     findings
+}
+
+fn validity_at_events(doc: &Entity, uses: &[DocumentUse], out: &mut Vec<Finding>) {
+    let date = |p: &str| first(doc, p).and_then(|v| PartialDate::parse_iso(v).ok());
+    let (start, end) = (date("startDate"), date("endDate"));
+    for u in uses {
+        let Some(day) = u.date.get(..10).and_then(|d| PartialDate::parse_iso(d).ok()) else {
+            continue;
+        };
+        if let Some(e) = end
+            && e.day.is_some()
+            && day > e
+        {
+            out.push(Finding {
+                kind: "expired_at_event",
+                document: doc.id.clone(),
+                related: vec![u.event.clone()],
+                reason: format!("used on {day} at {}, but it expired on {e}", u.event),
+            });
+        }
+        if let Some(s) = start
+            && s.day.is_some()
+            && day < s
+        {
+            out.push(Finding {
+                kind: "used_before_issue",
+                document: doc.id.clone(),
+                related: vec![u.event.clone()],
+                reason: format!("used on {day} at {}, before it was issued on {s}", u.event),
+            });
+        }
+    }
 }
 
 /// The checks that need only the document itself (and the watchlists): what ingest
@@ -229,6 +287,40 @@ fn date_order(doc: &Entity, out: &mut Vec<Finding>) {
             "date_order",
             doc,
             format!("expires {e}, before it was issued {s}"),
+        ));
+    }
+    validity_period(doc, start, end, out);
+}
+
+/// A passport valid for longer than its issuing state issues passports.
+fn validity_period(doc: &Entity, start: Option<PartialDate>, end: Option<PartialDate>, out: &mut Vec<Finding>) {
+    let (Some(s), Some(e)) = (start, end) else { return };
+    let (Some(sm), Some(em)) = (s.month, e.month) else {
+        return;
+    };
+    // Only what is known to be a passport: ID cards follow other rules.
+    let is_passport =
+        first(doc, "type") == Some("passport") || first(doc, "mrz").is_some_and(|m| m.trim_start().starts_with('P'));
+    let state = first(doc, "country").unwrap_or("");
+    let Some(max) = validity::max_passport_months(state) else {
+        return;
+    };
+    if !is_passport {
+        return;
+    }
+    let months = (e.year - s.year) * 12 + em as i32
+        - sm as i32
+        - i32::from(matches!((s.day, e.day), (Some(sd), Some(ed)) if ed < sd));
+    if months > max as i32 {
+        out.push(finding(
+            "validity_period",
+            doc,
+            format!(
+                "valid from {s} to {e} ({} years {} months), longer than the {} years {state} issues passports for",
+                months / 12,
+                months % 12,
+                (max - 1) / 12
+            ),
         ));
     }
 }

@@ -4,7 +4,55 @@
 
 use corridor_store::{FindingWrite, Store};
 
-use crate::{Finding, Watchlist, check, check_each};
+use std::collections::HashMap;
+
+use corridor_model::{Entity, SchemaKind};
+
+use crate::{DocumentUse, Finding, Watchlist, check_each, check_with_uses};
+
+/// The events each document was used at: events that name it (`document`) and
+/// events recorded in the same source row as the document (an interception report
+/// listing the passport the person carried).
+fn uses_at_events(
+    store: &mut dyn Store,
+    docs: &[Entity],
+    actor: &str,
+    purpose: &str,
+) -> Result<HashMap<String, Vec<DocumentUse>>, corridor_store::Error> {
+    let mut by_record: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
+    for d in docs {
+        if let Some(s) = d.statements.first() {
+            by_record
+                .entry((s.provenance.dataset.as_str(), s.provenance.record_id.as_str()))
+                .or_default()
+                .push(d.id.as_str());
+        }
+    }
+    let mut uses: HashMap<String, Vec<DocumentUse>> = HashMap::new();
+    let events = corridor_model::SCHEMATA.iter().filter(|s| s.kind == SchemaKind::Event);
+    for schema in events {
+        for event in store.entities_of_schema(schema.name, actor, purpose)? {
+            let Some(date) = event.values("date").into_iter().next().map(str::to_string) else {
+                continue;
+            };
+            let mut docs_used: Vec<String> = event.values("document").into_iter().map(str::to_string).collect();
+            if let Some(s) = event.statements.first()
+                && let Some(siblings) = by_record.get(&(s.provenance.dataset.as_str(), s.provenance.record_id.as_str()))
+            {
+                docs_used.extend(siblings.iter().map(|d| d.to_string()));
+            }
+            docs_used.sort_unstable();
+            docs_used.dedup();
+            for d in docs_used {
+                uses.entry(d).or_default().push(DocumentUse {
+                    event: event.id.clone(),
+                    date: date.clone(),
+                });
+            }
+        }
+    }
+    Ok(uses)
+}
 
 /// Which documents a run covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +88,8 @@ pub fn run_checks(
     let (documents, findings, origin) = match scope {
         Scope::All => {
             let docs = store.entities_of_schema("TravelDocument", actor, purpose)?;
-            let f = check(&docs, &lists, today);
+            let uses = uses_at_events(store, &docs, actor, purpose)?;
+            let f = check_with_uses(&docs, &uses, &lists, today);
             (docs.len(), f, "docs check".to_string())
         }
         Scope::Batch(b) => {

@@ -1,5 +1,7 @@
 use corridor_model::{Assessment, Entity, Handling, HandlingCode, Provenance, SourceRef, Statement};
 
+use std::collections::HashMap;
+
 use super::*;
 
 fn doc(id: &str, props: &[(&str, &str)]) -> Entity {
@@ -133,4 +135,81 @@ fn watchlist_hits_carry_the_list_and_read_o_as_zero() {
     );
     std::fs::write(&path, "nr,country\n1,SY\n").expect("write");
     assert!(Watchlist::from_csv(&path).is_err_and(|e| e.to_string().contains("no 'number' column")));
+}
+
+#[test]
+fn validity_at_events_and_against_the_issuing_states_rules() {
+    let docs = vec![
+        doc(
+            "5",
+            &[
+                ("number", "012345678"),
+                ("country", "SRB"),
+                ("type", "passport"),
+                ("startDate", "2015-03-10"),
+                ("endDate", "2025-03-10"),
+            ],
+        ),
+        // A Bulgarian passport valid for ten years: Bulgaria issues them for five.
+        doc(
+            "6",
+            &[
+                ("number", "380000001"),
+                ("country", "BGR"),
+                ("type", "passport"),
+                ("startDate", "2020-01-15"),
+                ("endDate", "2030-01-15"),
+            ],
+        ),
+        // A Bulgarian ID card valid for ten years is fine: the passport rule does not apply.
+        doc(
+            "7",
+            &[
+                ("number", "640000001"),
+                ("country", "BGR"),
+                ("type", "id_card"),
+                ("startDate", "2020-01-15"),
+                ("endDate", "2030-01-15"),
+            ],
+        ),
+    ];
+    let mut uses = HashMap::new();
+    uses.insert(
+        "ds:5:document".to_string(),
+        vec![
+            DocumentUse {
+                event: "ds:5:crossing".into(),
+                date: "2025-06-01T03:30".into(),
+            },
+            DocumentUse {
+                event: "ds:9:crossing".into(),
+                date: "2014-12-31".into(),
+            },
+            DocumentUse {
+                event: "ds:10:crossing".into(),
+                date: "2024-01-01".into(),
+            },
+        ],
+    );
+    let f = check_with_uses(&docs, &uses, &[], TODAY);
+    let of = |id: &str| -> Vec<(&str, &str)> {
+        f.iter()
+            .filter(|x| x.document == format!("ds:{id}:document"))
+            .map(|x| (x.kind, x.related.first().map_or("", String::as_str)))
+            .collect()
+    };
+    assert_eq!(
+        of("5"),
+        vec![
+            ("expired_at_event", "ds:5:crossing"),
+            ("used_before_issue", "ds:9:crossing")
+        ]
+    );
+    assert_eq!(of("6"), vec![("validity_period", "")]);
+    assert!(
+        f.iter()
+            .any(|x| x.reason.contains("(10 years 0 months), longer than the 5 years BGR")),
+        "{f:?}"
+    );
+    assert!(of("7").is_empty(), "{f:?}");
 }

@@ -36,10 +36,10 @@ pub enum Error {
 
 /// The value of one MRZ character in the check digit computation: digits are
 /// themselves, `A`–`Z` are 10–35, `<` is 0. `None` for anything else.
-pub fn char_value(c: u8) -> Option<u32> {
+pub const fn char_value(c: u8) -> Option<u32> {
     match c {
-        b'0'..=b'9' => Some(u32::from(c - b'0')),
-        b'A'..=b'Z' => Some(u32::from(c - b'A') + 10),
+        b'0'..=b'9' => Some((c - b'0') as u32),
+        b'A'..=b'Z' => Some((c - b'A') as u32 + 10),
         b'<' => Some(0),
         _ => None,
     }

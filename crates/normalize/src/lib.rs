@@ -9,25 +9,39 @@
 //! Keys are sets, not one canonical spelling: two names match when any spellings
 //! agree, whichever script each is written in, and the score is symmetric.
 //!
+//! Each spelling also gets its Double Metaphone codes (`rphonetic`, a port of
+//! Apache commons-codec), the phonetic key that catches spellings the tables do not
+//! list. Beider–Morse (also in `rphonetic`) is not used: it ships large rule files,
+//! yields dozens of codes per name, and what it adds for these languages (spelling
+//! variants across romanisations) the transliteration tables and skeletons cover.
+//!
 //! Written here rather than taken from a crate: no maintained crate covers Serbian,
 //! Macedonian and Bulgarian Cyrillic, ELOT 743 Greek and Arabic-script names together;
 //! `unicode-normalization` does the diacritic folding and `strsim` the string distance.
 
 mod dates;
 pub mod ident;
+mod parse;
 mod phone;
 mod translit;
 
 pub use dates::{DateCheck, check_birth_date};
+pub use parse::{ParsedName, parse_name};
 pub use phone::{Phone, PhoneNormalizer, normalize_phone};
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
+/// Double Metaphone with codes up to 6 letters: the default 4 cannot tell long
+/// Slavic and Greek surnames apart.
+fn phonetic_encoder() -> rphonetic::DoubleMetaphone {
+    rphonetic::DoubleMetaphone::new(Some(6))
+}
+
 /// Tokens that are not names on their own: articles and patronymic markers.
 const PARTICLES: &[&str] = &[
-    "AL", "EL", "UL", "BIN", "IBN", "BINT", "BEN", "ABU", "ABOU", "VAN", "VON", "DE", "DER", "DEN", "DA", "DI", "DEL",
-    "LA", "LE", "DOS", "DAS",
+    "AL", "EL", "UL", "BIN", "IBN", "BINT", "BEN", "BN", "ABN", "BNT", "ABU", "ABOU", "VAN", "VON", "DE", "DER", "DEN",
+    "DA", "DI", "DEL", "LA", "LE", "DOS", "DAS",
 ];
 
 /// One token of a name with its spellings.
@@ -37,6 +51,10 @@ pub struct Token {
     pub latin: Vec<String>,
     /// Consonant skeletons of those spellings (deduplicated).
     pub skeleton: Vec<String>,
+    /// Double Metaphone codes (primary and alternate) of those spellings: the
+    /// phonetic key, which also joins spellings the romanisation tables do not list
+    /// (Jovanovich / Yovanovitch, Mohamed / Mukhammed).
+    pub phonetic: Vec<String>,
 }
 
 /// The comparison keys of a name.
@@ -73,43 +91,70 @@ fn fold_latin(s: &str) -> String {
     out
 }
 
+/// Spellings that vary between romanisations, replaced in this order (the order
+/// matters: SHCH before SH, SH before KS …).
+const SKELETON_RULES: &[(&[u8], &[u8])] = &[
+    (b"SHCH", b"S"),
+    (b"SCH", b"S"),
+    (b"SHT", b"S"),
+    (b"DJ", b"D"),
+    (b"DZ", b"Z"),
+    (b"ZH", b"Z"),
+    (b"KH", b"H"),
+    (b"SH", b"S"),
+    (b"CH", b"C"),
+    (b"TS", b"C"),
+    (b"TH", b"T"),
+    (b"DH", b"D"),
+    (b"PH", b"F"),
+    (b"GH", b"G"),
+    (b"GJ", b"G"),
+    (b"KJ", b"K"),
+    (b"LJ", b"L"),
+    (b"NJ", b"N"),
+    (b"KS", b"X"),
+    (b"CK", b"K"),
+];
+
+/// Replaces every `from` by the shorter `to` in place, left to right, as
+/// `str::replace` would, without allocating (this runs 20 times per spelling).
+fn replace_in_place(buf: &mut Vec<u8>, from: &[u8], to: &[u8]) {
+    if buf.len() < from.len() {
+        return;
+    }
+    let (mut read, mut write) = (0, 0);
+    while read < buf.len() {
+        if buf[read] == from[0] && buf[read..].starts_with(from) {
+            buf[write..write + to.len()].copy_from_slice(to);
+            write += to.len();
+            read += from.len();
+        } else {
+            buf[write] = buf[read];
+            write += 1;
+            read += 1;
+        }
+    }
+    buf.truncate(write);
+}
+
 /// The consonant skeleton of a folded Latin token.
 fn skeleton(latin: &str) -> String {
-    let mut s = latin.to_string();
-    for (from, to) in [
-        ("SHCH", "S"),
-        ("SCH", "S"),
-        ("SHT", "S"),
-        ("DJ", "D"),
-        ("DZ", "Z"),
-        ("ZH", "Z"),
-        ("KH", "H"),
-        ("SH", "S"),
-        ("CH", "C"),
-        ("TS", "C"),
-        ("TH", "T"),
-        ("DH", "D"),
-        ("PH", "F"),
-        ("GH", "G"),
-        ("GJ", "G"),
-        ("KJ", "K"),
-        ("LJ", "L"),
-        ("NJ", "N"),
-        ("KS", "X"),
-        ("CK", "K"),
-    ] {
-        s = s.replace(from, to);
+    let mut s = latin.as_bytes().to_vec();
+    for (from, to) in SKELETON_RULES {
+        replace_in_place(&mut s, from, to);
     }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut last = 0u8;
+    for &c in &s {
         let c = match c {
-            'Q' => 'K',
-            'W' => 'V',
-            'A' | 'E' | 'I' | 'O' | 'U' | 'Y' => continue,
+            b'Q' => b'K',
+            b'W' => b'V',
+            b'A' | b'E' | b'I' | b'O' | b'U' | b'Y' => continue,
             other => other,
         };
-        if !out.ends_with(c) {
-            out.push(c);
+        if c != last {
+            out.push(char::from(c));
+            last = c;
         }
     }
     out
@@ -157,7 +202,20 @@ pub fn keys(name: &str) -> NameKeys {
             dedup_keep_order(&mut latin);
             let mut skel: Vec<String> = latin.iter().map(|l| skeleton(l)).collect();
             dedup_keep_order(&mut skel);
-            Token { latin, skeleton: skel }
+            let mut phonetic = Vec::with_capacity(2 * latin.len());
+            let encoder = phonetic_encoder();
+            for l in &latin {
+                let code = encoder.double_metaphone(l);
+                phonetic.push(code.primary());
+                phonetic.push(code.alternate());
+            }
+            phonetic.retain(|p| !p.is_empty());
+            dedup_keep_order(&mut phonetic);
+            Token {
+                latin,
+                skeleton: skel,
+                phonetic,
+            }
         })
         .filter(|t| !t.latin.is_empty())
         .collect();
@@ -168,6 +226,11 @@ pub fn keys(name: &str) -> NameKeys {
             .into_iter()
             .map(|k| format!("skeleton:{k}")),
     );
+    keys.extend(
+        combos(&tokens, |t| &t.phonetic)
+            .into_iter()
+            .map(|k| format!("phonetic:{k}")),
+    );
     dedup_keep_order(&mut keys);
     NameKeys {
         tokens,
@@ -176,9 +239,17 @@ pub fn keys(name: &str) -> NameKeys {
     }
 }
 
+/// Removes repeats, keeping first occurrences; lists here are a few dozen at most,
+/// where a linear scan beats hashing.
 fn dedup_keep_order(v: &mut Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
-    v.retain(|x| seen.insert(x.clone()));
+    let mut i = 0;
+    while i < v.len() {
+        if v[..i].contains(&v[i]) {
+            v.remove(i);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// Order-insensitive keys over spelling combinations, capped so a long name with many
@@ -230,6 +301,9 @@ fn token_score(a: &Token, b: &Token) -> f64 {
             }
             best = best.max(strsim::jaro_winkler(la, lb));
         }
+    }
+    if a.phonetic.iter().any(|p| p.len() >= 3 && b.phonetic.contains(p)) {
+        best = best.max(0.95);
     }
     for sa in &a.skeleton {
         for sb in &b.skeleton {

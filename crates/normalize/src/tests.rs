@@ -65,3 +65,19 @@ proptest::proptest! {
         proptest::prop_assert_eq!(c.score, compare(&b, &a).score);
     }
 }
+
+#[test]
+fn the_phonetic_key_joins_spellings_no_table_lists() {
+    for (a, b) in [
+        ("Yovanovitch", "Јовановић"),
+        ("Mukhammed", "Mohamed"),
+        ("Djordjevich", "Ђорђевић"),
+    ] {
+        let s = close(a, b);
+        assert!(s >= 0.9, "{a} ~ {b}: {s}");
+    }
+    let k = keys("Jovanovich");
+    assert!(k.keys.iter().any(|k| k.starts_with("phonetic:")), "{:?}", k.keys);
+    assert!(k.tokens[0].phonetic.iter().all(|p| p.len() <= 6));
+    assert!(close("Yovanovitch", "Petrovic") < 0.8);
+}

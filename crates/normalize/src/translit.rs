@@ -24,11 +24,13 @@ pub(crate) fn latin_variants(token: &str) -> Vec<String> {
             cyr_serbian,
             cyr_bulgarian,
             cyr_russian,
+            cyr_anglo,
         ]
         .iter()
         .map(|table| map_chars(token, *table))
         .collect();
-        v.dedup();
+        let mut seen = std::collections::HashSet::new();
+        v.retain(|x| seen.insert(x.clone()));
         v
     } else if has(is_greek) {
         vec![greek(token, false), greek(token, true)]
@@ -136,6 +138,21 @@ fn cyr_serbian(c: char) -> Option<&'static str> {
         'Ѓ' => "GJ",
         'Ќ' => "KJ",
         'Ѕ' => "DZ",
+        other => return cyr_icao(other),
+    })
+}
+
+/// South Slavic names as English-language press and immigration records spell
+/// them (Jovanović → Yovanovich, Ђорђевић → Djordjevich): ć and č as CH, j as Y.
+fn cyr_anglo(c: char) -> Option<&'static str> {
+    Some(match c {
+        'Ђ' => "DJ",
+        'Ћ' | 'Ч' => "CH",
+        'Ј' => "Y",
+        'Џ' => "J",
+        'Ж' => "ZH",
+        'Ш' => "SH",
+        'Ц' => "TS",
         other => return cyr_icao(other),
     })
 }

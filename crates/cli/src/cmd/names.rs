@@ -11,15 +11,42 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NamesCommand) -> Result<ExitCode> {
         NamesCommand::Keys { name: None } => keys_of_stdin()?,
         NamesCommand::Keys { name: Some(name) } => {
             let k = corridor_normalize::keys(name);
+            let parsed = corridor_normalize::parse_name(name);
             if ctx.json {
-                ctx.print_json(&k)?;
+                #[derive(serde::Serialize)]
+                struct Shown<'a> {
+                    #[serde(flatten)]
+                    keys: &'a corridor_normalize::NameKeys,
+                    parsed: &'a corridor_normalize::ParsedName,
+                }
+                ctx.print_json(&Shown {
+                    keys: &k,
+                    parsed: &parsed,
+                })?;
             } else {
+                println!(
+                    "given {}  surname {}{}{}  (read by rule: {})",
+                    or_none(&parsed.given),
+                    or_none(&parsed.surname),
+                    if parsed.patronymic.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  patronymic {}", parsed.patronymic.join(" "))
+                    },
+                    if parsed.initials.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  initials {}", parsed.initials.join(" "))
+                    },
+                    parsed.rule
+                );
                 for (i, t) in k.tokens.iter().enumerate() {
                     println!(
-                        "token {}: spellings {}  skeletons {}",
+                        "token {}: spellings {}  skeletons {}  phonetic {}",
                         i + 1,
                         t.latin.join(", "),
-                        t.skeleton.join(", ")
+                        t.skeleton.join(", "),
+                        t.phonetic.join(", ")
                     );
                 }
                 if !k.particles.is_empty() {
@@ -43,6 +70,14 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NamesCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn or_none(parts: &[String]) -> String {
+    if parts.is_empty() {
+        "-".to_string()
+    } else {
+        parts.join(" ")
+    }
 }
 
 /// Keys for every line of standard input, one JSON object per name.

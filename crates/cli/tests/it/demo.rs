@@ -115,7 +115,7 @@ fn docs_check_finds_the_forged_and_altered_documents_of_the_demo_and_logs_the_re
     let o = std::process::Command::new(BIN)
         .arg("--store")
         .arg(&store)
-        .args(["audit", "log", "--last", "3"])
+        .args(["audit", "log", "--last", "10"])
         .output()
         .expect("log");
     let log = String::from_utf8_lossy(&o.stdout);
