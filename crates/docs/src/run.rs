@@ -135,27 +135,26 @@ impl AtIngest {
         })
     }
 
-    /// Findings for one document: `entity` is its id, `number` and `country` its
-    /// statements as mapped.
-    pub fn document(&self, entity: &str, number: &str, country: &str) -> Vec<FindingWrite> {
+    /// Findings for one document as (kind, reason): `number` and `country` are its
+    /// statements as mapped. Allocates nothing when there is nothing to report, since
+    /// it runs for every document of every ingest.
+    pub fn document(&self, number: &str, country: &str) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
-        let canonical = corridor_normalize::ident::compact(number);
-        if crate::SPECIMEN_NUMBERS.contains(&canonical.as_str()) {
-            out.push(FindingWrite {
-                kind: "specimen".into(),
-                entity: entity.into(),
-                related: Vec::new(),
-                reason: format!("{canonical} is a Doc 9303 specimen number"),
-            });
+        let alnum = || {
+            number
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_uppercase)
+        };
+        if let Some(specimen) = crate::SPECIMEN_NUMBERS.iter().find(|s| s.chars().eq(alnum())) {
+            out.push(("specimen", format!("{specimen} is a Doc 9303 specimen number")));
         }
-        for list in &self.lists {
-            for reason in list.hits(&canonical, country) {
-                out.push(FindingWrite {
-                    kind: "watchlist".into(),
-                    entity: entity.into(),
-                    related: Vec::new(),
-                    reason,
-                });
+        if !self.lists.is_empty() {
+            let canonical = corridor_normalize::ident::compact(number);
+            for list in &self.lists {
+                for reason in list.hits(&canonical, country) {
+                    out.push(("watchlist", reason));
+                }
             }
         }
         out

@@ -9,6 +9,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use crate::dates::parse_date;
 use crate::mapping::{ColumnId, EntityMap, Field, Mapping, PropertyMap, ProvenanceMap, Source};
+use crate::selectors::{Flag, Selectors};
 
 /// The values of one row's cells, whatever the file format.
 pub trait RowValues {
@@ -52,6 +53,8 @@ pub struct MappedRow {
     pub entities: Vec<EntityWrite>,
     /// Provenances first used by this row, by local number.
     pub new_provenances: Vec<(usize, ProvenanceSpec)>,
+    /// Values that failed their selector check, by entity name in the mapping.
+    pub flags: Vec<(String, Flag)>,
 }
 
 /// Turns rows into entities under one mapping; interns provenances as it goes.
@@ -59,6 +62,7 @@ pub struct MappedRow {
 pub struct Mapper<'m> {
     mapping: &'m Mapping,
     source_id: i64,
+    selectors: Selectors,
     interned: HashMap<ProvenanceSpec, usize>,
     /// Stable text of each interned provenance, for the content hash.
     texts: Vec<String>,
@@ -72,10 +76,12 @@ pub struct Mapper<'m> {
 }
 
 impl<'m> Mapper<'m> {
-    pub fn new(mapping: &'m Mapping, source_id: i64) -> Self {
+    /// `today` is the date the batch is received (birth dates are judged against it).
+    pub fn new(mapping: &'m Mapping, source_id: i64, today: (i32, u32, u32)) -> Self {
         Mapper {
             mapping,
             source_id,
+            selectors: Selectors::new(&mapping.source.country, today),
             interned: HashMap::new(),
             texts: Vec::new(),
             specs: Vec::new(),
@@ -125,7 +131,9 @@ impl<'m> Mapper<'m> {
         let mut new_provenances = Vec::new();
         let mut present: Vec<Option<String>> = vec![None; m.entities.len()];
         let mut entities = Vec::with_capacity(m.entities.len());
+        let mut flags = Vec::new();
         for (i, em) in m.entities.iter().enumerate() {
+            let mut entity_flags = Vec::new();
             let (base_id, base_assessment) = match &self.fixed[i] {
                 Some((id, spec)) => (*id, spec.assessment),
                 None => {
@@ -164,12 +172,14 @@ impl<'m> Mapper<'m> {
                         None => missing_ref = true,
                     },
                     Source::Literal(lit) => {
-                        push_values(&mut statements, m, em, pm, std::iter::once(lit.clone()), prov)?;
+                        let sink = (&mut self.selectors, &mut entity_flags);
+                        push_values(&mut statements, m, em, pm, std::iter::once(lit.clone()), prov, sink)?;
                     }
                     Source::Columns { columns, join } => {
                         let values = column_values(row, columns, join);
                         let before = statements.len();
-                        push_values(&mut statements, m, em, pm, values.into_iter(), prov)?;
+                        let sink = (&mut self.selectors, &mut entity_flags);
+                        push_values(&mut statements, m, em, pm, values.into_iter(), prov, sink)?;
                         has_data |= statements.len() > before;
                     }
                 }
@@ -182,6 +192,7 @@ impl<'m> Mapper<'m> {
                 continue;
             }
             check_required(m, em, &statements)?;
+            flags.extend(entity_flags.into_iter().map(|f| (em.name.clone(), f)));
             present[i] = Some(entity_key(&m.dataset, &record_key, &em.name));
             entities.push(EntityWrite {
                 name: em.name.clone(),
@@ -199,6 +210,7 @@ impl<'m> Mapper<'m> {
             content_hash,
             entities,
             new_provenances,
+            flags,
         })
     }
 
@@ -263,6 +275,7 @@ fn push_values(
     pm: &PropertyMap,
     values: impl Iterator<Item = String>,
     prov: usize,
+    (selectors, flags): (&mut Selectors, &mut Vec<Flag>),
 ) -> Result<(), String> {
     for raw_cell in values {
         let pieces: Vec<&str> = match &pm.split {
@@ -302,6 +315,8 @@ fn push_values(
                 })?,
             };
             if let Some(value) = cleaned {
+                let (value, flag) = selectors.normalize(em.schema.name, pm.prop, pm.ty, value);
+                flags.extend(flag);
                 let raw = (value != raw).then(|| raw.to_string());
                 out.push(StatementWrite {
                     prop: pm.prop,

@@ -13,7 +13,9 @@ mod error;
 pub mod input;
 pub mod mapping;
 mod run;
+mod selectors;
 
 pub use error::{Error, MappingError, Result};
 pub use mapping::Mapping;
 pub use run::{IngestOptions, IngestReport, NoProgress, Progress, ingest};
+pub use selectors::Flag;

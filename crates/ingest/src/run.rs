@@ -118,7 +118,8 @@ pub fn ingest(
 
     let outcome: Result<()> = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Message>(IN_FLIGHT);
-        scope.spawn(move || read_and_map(reader, mapping, source_id, &tx));
+        let today = received_date(&opts.received_at);
+        scope.spawn(move || read_and_map(reader, mapping, source_id, today, &tx));
         for msg in rx {
             let (items, bytes, rows) = match msg {
                 Message::Items(items, bytes, rows) => (items, bytes, rows),
@@ -149,11 +150,25 @@ pub fn ingest(
                                 s.provenance_id = local_to_db[s.provenance_id as usize];
                             }
                         }
+                        for (name, flag) in std::mem::take(&mut row.flags) {
+                            findings.push(FindingWrite {
+                                kind: flag.kind.to_string(),
+                                entity: entity_key(&mapping.dataset, &row.record_key, &name),
+                                related: Vec::new(),
+                                reason: flag.reason,
+                            });
+                        }
                         for e in row.entities.iter().filter(|e| e.schema == "TravelDocument") {
                             let value = |p: &str| e.statements.iter().find(|s| s.prop == p).map(|s| s.value.as_str());
                             if let Some(number) = value("number") {
-                                let id = entity_key(&mapping.dataset, &row.record_key, &e.name);
-                                findings.extend(at_ingest.document(&id, number, value("country").unwrap_or("")));
+                                for (kind, reason) in at_ingest.document(number, value("country").unwrap_or("")) {
+                                    findings.push(FindingWrite {
+                                        kind: kind.to_string(),
+                                        entity: entity_key(&mapping.dataset, &row.record_key, &e.name),
+                                        related: Vec::new(),
+                                        reason,
+                                    });
+                                }
                             }
                         }
                         let outcome = batch.write_row(RowWrite {
@@ -199,8 +214,25 @@ pub fn ingest(
     })
 }
 
-fn read_and_map(mut reader: InputReader, mapping: &Mapping, source_id: i64, tx: &mpsc::SyncSender<Message>) {
-    let mut mapper = Mapper::new(mapping, source_id);
+/// The calendar date of an RFC 3339 time; a time that does not parse gives a date
+/// far in the future, so no birth date is wrongly called "in the future".
+fn received_date(received_at: &str) -> (i32, u32, u32) {
+    chrono::NaiveDate::parse_from_str(received_at.get(..10).unwrap_or(""), "%Y-%m-%d")
+        .map(|d| {
+            use chrono::Datelike;
+            (d.year(), d.month(), d.day())
+        })
+        .unwrap_or((9999, 12, 31))
+}
+
+fn read_and_map(
+    mut reader: InputReader,
+    mapping: &Mapping,
+    source_id: i64,
+    today: (i32, u32, u32),
+    tx: &mpsc::SyncSender<Message>,
+) {
+    let mut mapper = Mapper::new(mapping, source_id, today);
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut rows = 0u64;
     loop {

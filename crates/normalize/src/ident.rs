@@ -55,9 +55,33 @@ pub fn document_number(raw: &str) -> Identifier {
 }
 
 /// A vehicle registration plate: Cyrillic letters that look like Latin ones (as on
-/// Serbian, Macedonian and Bulgarian plates) are read as Latin, separators removed.
+/// Bulgarian and Macedonian plates) are read as Latin, other Cyrillic letters by
+/// Serbian transliteration (Serbian plates print the town code in both scripts, БГ
+/// and BG), and the Latin letters with diacritics of Serbian plates (Č, Ć, Š, Ž, Đ)
+/// folded; separators removed.
 pub fn plate(raw: &str) -> Identifier {
-    let canonical: String = compact(raw)
+    let mut spelled = String::with_capacity(raw.len());
+    for c in compact(raw).chars() {
+        match c {
+            'Б' => spelled.push('B'),
+            'Г' => spelled.push('G'),
+            'Д' => spelled.push('D'),
+            'Ж' | 'З' | 'Ž' => spelled.push('Z'),
+            'И' => spelled.push('I'),
+            'Л' => spelled.push('L'),
+            'П' => spelled.push('P'),
+            'Ф' => spelled.push('F'),
+            'Ц' | 'Ч' | 'Ћ' | 'Č' | 'Ć' => spelled.push('C'),
+            'Ш' | 'Š' => spelled.push('S'),
+            'Ђ' | 'Đ' => spelled.push_str("DJ"),
+            'Џ' => spelled.push_str("DZ"),
+            'Љ' => spelled.push_str("LJ"),
+            'Њ' => spelled.push_str("NJ"),
+            'Ј' => spelled.push('J'),
+            other => spelled.push(other),
+        }
+    }
+    let canonical: String = spelled
         .chars()
         .map(|c| match c {
             'А' => 'A',
@@ -78,7 +102,7 @@ pub fn plate(raw: &str) -> Identifier {
     let problem = canonical
         .chars()
         .find(|c| !c.is_ascii_alphanumeric())
-        .map(|c| format!("'{c}' has no Latin look-alike on plates"));
+        .map(|c| format!("'{c}' is not a letter or digit used on plates"));
     let alternatives = document_number(&canonical).alternatives;
     Identifier {
         canonical,
@@ -201,7 +225,8 @@ mod tests {
     fn plates_read_cyrillic_look_alikes_as_latin() {
         assert_eq!(plate("НС 123-АВ").canonical, "HC123AB");
         assert_eq!(plate("NS-123-AB").canonical, "NS123AB");
-        assert!(plate("ЖЖ 123").problem.is_some());
+        assert_eq!(plate("ЖЖ 123").canonical, "ZZ123");
+        assert!(plate("ЯЯ 123").problem.is_some(), "Я has no plate reading");
     }
 
     #[test]

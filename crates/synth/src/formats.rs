@@ -57,9 +57,9 @@ pub static COUNTRIES: &[Country] = &[
     c!("MNE", Serbian, "382", ["67", "68", "69"], 6, true, "#########", 10, ["Crna Gora", "Црна Гора", "Черна гора", "Mali i Zi", "Montenegro"]),
     c!("BGR", Bulgarian, "359", ["87", "88", "89", "98"], 7, true, "#########", 5, ["Bugarska", "Бугарија", "България", "Bullgari", "Bulgaria"]),
     c!("GRC", Greek, "30", ["69"], 8, false, "AA#######", 5, ["Grčka", "Грција", "Гърция", "Greqi", "Greece"]),
-    c!("GBR", Arabic, "44", ["7"], 9, true, "#########", 10, ["Velika Britanija", "Велика Британија", "Великобритания", "Britani e Madhe", "United Kingdom"]),
+    c!("GBR", Arabic, "44", ["74", "75", "77", "78", "79"], 8, true, "#########", 10, ["Velika Britanija", "Велика Британија", "Великобритания", "Britani e Madhe", "United Kingdom"]),
     c!("DEU", Arabic, "49", ["151", "160", "170", "176"], 8, true, "C########", 10, ["Nemačka", "Германија", "Германия", "Gjermani", "Germany"]),
-    c!("FRA", Arabic, "33", ["6", "7"], 8, true, "##AA#####", 10, ["Francuska", "Франција", "Франция", "Francë", "France"]),
+    c!("FRA", Arabic, "33", ["60", "61", "62", "64", "65", "66", "67", "68", "73", "74", "75", "76", "77", "78"], 7, true, "##AA#####", 10, ["Francuska", "Франција", "Франция", "Francë", "France"]),
 ];
 
 /// The index of a country by its alpha-3 code.
