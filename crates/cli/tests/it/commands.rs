@@ -464,3 +464,69 @@ fn a_listed_stolen_document_is_flagged_at_ingest_stored_and_shown_with_the_entit
         "a bad file leaves the stored list as it was"
     );
 }
+
+#[test]
+fn phones_are_stored_in_e164_with_the_raw_value_and_bad_ones_are_flagged_not_dropped() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    let (mapping, _) = fixture(dir.path(), 1);
+    let csv = dir.path().join("phones.csv");
+    std::fs::write(
+        &csv,
+        "id,name,born,category,phone\n\
+         P1,Ana,01/02/1990,suspect,070 123 456\n\
+         P2,Boris,01/02/1990,suspect,12\n\
+         P3,Vesna,01/02/2090,victim,+381 64 123 4567\n",
+    )
+    .expect("csv");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let o = corridor(
+        &store,
+        &[
+            "--json",
+            "ingest",
+            "--mapping",
+            mapping.to_str().expect("utf8"),
+            csv.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(report["new_records"], 3, "no row is dropped for a bad value");
+    let kinds: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap_or(""), f["entity"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("phone_invalid", "mk-crossings:P2:phone"),
+            ("implausible_birth_date", "mk-crossings:P3:person")
+        ]
+    );
+
+    let phone = |id: &str| -> (String, Option<String>) {
+        let o = corridor(&store, &["--json", "show", id]);
+        let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        let s = &shown["statements"][0];
+        (
+            s["value"].as_str().unwrap_or("").to_string(),
+            s["raw"].as_str().map(str::to_string),
+        )
+    };
+    // The mapping's agency is Macedonian: a national number gets +389.
+    assert_eq!(
+        phone("mk-crossings:P1:phone"),
+        ("+38970123456".to_string(), Some("070 123 456".to_string()))
+    );
+    assert_eq!(phone("mk-crossings:P2:phone"), ("12".to_string(), None));
+    assert_eq!(phone("mk-crossings:P3:phone").0, "+381641234567");
+    let o = corridor(&store, &["show", "mk-crossings:P2:phone"]);
+    assert!(
+        stdout(&o).contains("finding phone_invalid: phone '12'") && stdout(&o).contains("default region MK"),
+        "{}",
+        stdout(&o)
+    );
+}
