@@ -7,17 +7,13 @@
 //! birth date in the future or more than 110 years back) is stored as received, never
 //! dropped, and flagged: the flag is stored as a finding with the batch.
 //!
-//! Phones cost the most (libphonenumber's metadata matching, ~3 µs a number), so
-//! results are cached per distinct number within an ingest: in agency files the same
-//! phones recur (shared and burner phones, call records).
-
-use std::collections::HashMap;
+//! Phones cost the most (libphonenumber's metadata matching, about 1 µs a number
+//! with `rlibphonenumber`). A per-ingest cache of distinct numbers was tried and
+//! left out: with mostly distinct numbers, hashing and keeping them cost more than
+//! the repeats saved.
 
 use corridor_model::PropType;
 use corridor_normalize::{PhoneNormalizer, ident};
-
-/// Distinct phone numbers remembered per ingest before the cache starts over.
-const PHONE_CACHE: usize = 50_000;
 
 /// Why a value was flagged: the finding's kind and reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +27,6 @@ pub struct Flag {
 pub(crate) struct Selectors {
     phone: PhoneNormalizer,
     region: Option<&'static str>,
-    phones: HashMap<String, Result<String, String>>,
     today: (i32, u32, u32),
 }
 
@@ -43,7 +38,6 @@ impl Selectors {
         Selectors {
             phone: PhoneNormalizer::new(region),
             region,
-            phones: HashMap::new(),
             today,
         }
     }
@@ -60,13 +54,10 @@ impl Selectors {
             (PropType::Phone, _, _) => self.phone(value),
             (PropType::Email, _, _) => identifier(value, ident::email, "email_invalid"),
             (PropType::Date, "Person", "birthDate") => {
-                let flag = corridor_normalize::check_birth_date(&value, self.today)
-                    .ok()
-                    .filter(|c| !c.problems.is_empty())
-                    .map(|c| Flag {
-                        kind: "implausible_birth_date",
-                        reason: format!("birth date {}", c.problems.join("; ")),
-                    });
+                let flag = corridor_normalize::implausible_birth_date(&value, self.today).map(|problem| Flag {
+                    kind: "implausible_birth_date",
+                    reason: format!("birth date {problem}"),
+                });
                 (value, flag)
             }
             // The number as printed without separators; its O/0 and I/1 readings are
@@ -88,18 +79,11 @@ impl Selectors {
     }
 
     fn phone(&mut self, value: String) -> (String, Option<Flag>) {
-        if self.phones.len() >= PHONE_CACHE {
-            self.phones.clear();
-        }
-        let phone = &self.phone;
-        let outcome = self.phones.entry(value.clone()).or_insert_with(|| {
-            let p = phone.normalize(&value);
-            p.e164
-                .ok_or_else(|| p.problem.unwrap_or_else(|| "not a valid number".into()))
-        });
-        match outcome {
-            Ok(e164) => (e164.clone(), None),
-            Err(problem) => {
+        let p = self.phone.normalize(&value);
+        match p.e164 {
+            Some(e164) => (e164, None),
+            None => {
+                let problem = p.problem.unwrap_or_else(|| "not a valid number".into());
                 let region = self.region.map_or(String::new(), |r| format!(" (default region {r})"));
                 let reason = format!("phone '{value}': {problem}{region}");
                 (

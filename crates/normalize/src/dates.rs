@@ -14,6 +14,18 @@ pub struct DateCheck {
     pub problems: Vec<String>,
 }
 
+/// Why a stored birth date cannot be right, if it cannot: the cheap part of
+/// [`check_birth_date`] that ingest runs on every person.
+pub fn implausible_birth_date(iso: &str, today: (i32, u32, u32)) -> Option<String> {
+    let d = PartialDate::parse_iso(iso).ok()?;
+    let as_tuple = (d.year, d.month.unwrap_or(1), d.day.unwrap_or(1));
+    if as_tuple > today {
+        return Some(format!("{d} is in the future"));
+    }
+    let age = today.0 - d.year - i32::from((today.1, today.2) < (d.month.unwrap_or(1), d.day.unwrap_or(1)));
+    (age > 110).then(|| format!("{d} makes the person {age} years old"))
+}
+
 /// Checks a birth date in its stored ISO form against `today` (year, month, day).
 pub fn check_birth_date(iso: &str, today: (i32, u32, u32)) -> Result<DateCheck, String> {
     let d = PartialDate::parse_iso(iso)?;
@@ -60,5 +72,9 @@ mod tests {
         assert!(check_birth_date("2030-01-01", TODAY).expect("date").problems[0].contains("future"));
         assert!(check_birth_date("1900-01-01", TODAY).expect("date").problems[0].contains("126 years"));
         assert!(check_birth_date("1991-02-30", TODAY).is_err());
+        for d in ["1991-07-03", "1991", "2030-01-01", "1900-01-01", "2026-11-26"] {
+            let full = check_birth_date(d, TODAY).expect("date").problems.first().cloned();
+            assert_eq!(implausible_birth_date(d, TODAY), full, "{d}");
+        }
     }
 }

@@ -25,7 +25,7 @@ mod parse;
 mod phone;
 mod translit;
 
-pub use dates::{DateCheck, check_birth_date};
+pub use dates::{DateCheck, check_birth_date, implausible_birth_date};
 pub use parse::{ParsedName, parse_name};
 pub use phone::{Phone, PhoneNormalizer, normalize_phone};
 

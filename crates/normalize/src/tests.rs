@@ -81,3 +81,15 @@ fn the_phonetic_key_joins_spellings_no_table_lists() {
     assert!(k.tokens[0].phonetic.iter().all(|p| p.len() <= 6));
     assert!(close("Yovanovitch", "Petrovic") < 0.8);
 }
+
+#[test]
+fn scripts_without_tables_fall_back_to_the_general_transliterator() {
+    // Tigrinya (Ge'ez script) and Bengali names from the corridor's origin countries.
+    for (native, latin) in [("ዳዊት ተስፋይ", "Dawit Tesfay"), ("ሰለሞን", "Solomon"), ("রহিম", "Rahim")]
+    {
+        let s = close(native, latin);
+        assert!(s >= 0.85, "{native} ~ {latin}: {s}");
+    }
+    assert!(!keys("ዮሃንስ").keys.is_empty());
+    assert!(close("ዳዊት", "Solomon") < 0.7);
+}

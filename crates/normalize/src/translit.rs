@@ -36,9 +36,18 @@ pub(crate) fn latin_variants(token: &str) -> Vec<String> {
         vec![greek(token, false), greek(token, true)]
     } else if has(is_arabic) {
         vec![map_chars(token, arabic)]
+    } else if has(|c| c.is_alphabetic() && !is_latin(c)) {
+        // Scripts the tables do not cover (Ge'ez for Tigrinya and Amharic, Bengali,
+        // Devanagari, Armenian, Georgian, Hebrew …): the general transliterator.
+        vec![any_ascii::any_ascii(token)]
     } else {
         vec![token.to_string()]
     }
+}
+
+/// Latin letters, with the extended blocks that diacritic folding handles.
+fn is_latin(c: char) -> bool {
+    c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c)
 }
 
 pub(crate) fn is_cyrillic(c: char) -> bool {

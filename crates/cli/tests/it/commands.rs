@@ -530,3 +530,68 @@ fn phones_are_stored_in_e164_with_the_raw_value_and_bad_ones_are_flagged_not_dro
         stdout(&o)
     );
 }
+
+/// The specimen zones printed in ICAO Doc 9303 (8th edition): Part 4 (TD3 passport),
+/// Part 5 (TD1 card), Part 6 (TD2 card), Part 7 (MRV-A and MRV-B visas).
+const SPECIMENS: &str = include_str!("icao-specimens.txt");
+
+#[test]
+fn mrz_check_reads_every_doc_9303_specimen_as_valid_with_its_fields() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(crate::BIN)
+        .args(["mrz", "check"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(SPECIMENS.as_bytes())
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(code(&o), 0);
+    let docs: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let formats: Vec<&str> = docs.iter().filter_map(|d| d["format"].as_str()).collect();
+    assert_eq!(formats, vec!["TD3", "TD1", "TD2", "MRV-A", "MRV-B"]);
+    for d in &docs {
+        assert_eq!(d["valid"], true, "{d}");
+        assert_eq!(d["errors"].as_array().map(Vec::len), Some(0));
+        assert!(d["checks"].as_array().expect("checks").iter().all(|c| c["ok"] == true));
+        let f = &d["fields"];
+        assert_eq!(
+            (f["surname"].as_str(), f["given_names"].as_str()),
+            (Some("ERIKSSON"), Some("ANNA MARIA"))
+        );
+        assert_eq!(
+            (f["issuing_state"].as_str(), f["sex"].as_str()),
+            (Some("UTO"), Some("F"))
+        );
+    }
+    let field = |i: usize, k: &str| docs[i]["fields"][k].as_str().unwrap_or("").to_string();
+    assert_eq!(field(0, "document_number"), "L898902C3");
+    assert_eq!(
+        (field(0, "birth_date"), field(0, "expiry_date")),
+        ("1974-08-12".into(), "2012-04-15".into())
+    );
+    assert_eq!(field(0, "optional_data"), "ZE184226B");
+    assert_eq!(
+        (field(1, "document_number"), field(2, "document_number")),
+        ("D23145890".into(), "D23145890".into())
+    );
+    // The visas: nationality XXX (unspecified), born 1940, expired 1996; no composite digit.
+    assert_eq!(
+        (field(3, "nationality"), field(3, "birth_date")),
+        ("XXX".into(), "1940-09-07".into())
+    );
+    assert_eq!(
+        (field(4, "document_number"), field(4, "expiry_date")),
+        ("L8988901C".into(), "1996-12-10".into())
+    );
+    assert_eq!(docs[3]["checks"].as_array().map(Vec::len), Some(3));
+    assert_eq!(docs[0]["checks"].as_array().map(Vec::len), Some(5));
+}

@@ -112,7 +112,12 @@ fn a_rewritten_hash_is_still_caught_by_the_next_entry() {
     let dir = tempfile::tempdir().expect("tmp");
     let (_s, path) = store_with_entries(dir.path(), 5);
     // Someone edits entry 2 and recomputes nothing but its own stored hash field.
-    tamper(&path, "UPDATE audit SET hash = '00' || substr(hash, 3) WHERE seq = 2");
+    // (A hash that already starts with 00 gets ff, so the edit always changes it.)
+    tamper(
+        &path,
+        "UPDATE audit SET hash = CASE WHEN substr(hash, 1, 2) = '00' THEN 'ff' ELSE '00' END || substr(hash, 3) \
+         WHERE seq = 2",
+    );
     let report = SqliteStore::open(&path).expect("open").verify_audit().expect("verify");
     assert!(
         report.problems.contains(&AuditProblem::Altered { seq: 2 }),
