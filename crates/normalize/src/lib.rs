@@ -319,8 +319,12 @@ fn token_score(a: &Token, b: &Token) -> f64 {
 
 /// Compares two names in any scripts, whatever their token order. Symmetric.
 pub fn compare(a: &str, b: &str) -> Comparison {
-    let ka = keys(a);
-    let kb = keys(b);
+    compare_keys(&keys(a), &keys(b))
+}
+
+/// [`compare`] on keys computed once: resolution scores millions of pairs and
+/// keys each name once.
+pub fn compare_keys(ka: &NameKeys, kb: &NameKeys) -> Comparison {
     let shared: Vec<String> = ka.keys.iter().filter(|k| kb.keys.contains(k)).cloned().collect();
     let score = score_tokens(&ka.tokens, &kb.tokens).max(score_tokens(&kb.tokens, &ka.tokens));
     let score = if shared.iter().any(|k| k.starts_with("latin:")) {
@@ -332,6 +336,16 @@ pub fn compare(a: &str, b: &str) -> Comparison {
         score: (score * 1000.0).round() / 1000.0,
         keys: shared,
     }
+}
+
+/// The score of [`compare_keys`] without collecting the shared keys: the hot path of
+/// resolution.
+pub fn similarity(ka: &NameKeys, kb: &NameKeys) -> f64 {
+    if ka.keys.iter().any(|k| k.starts_with("latin:") && kb.keys.contains(k)) {
+        return 1.0;
+    }
+    let score = score_tokens(&ka.tokens, &kb.tokens).max(score_tokens(&kb.tokens, &ka.tokens));
+    (score * 1000.0).round() / 1000.0
 }
 
 /// Greedy best matching of the shorter name's tokens into the longer's; unmatched

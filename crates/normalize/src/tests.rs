@@ -93,3 +93,11 @@ fn scripts_without_tables_fall_back_to_the_general_transliterator() {
     assert!(!keys("ዮሃንስ").keys.is_empty());
     assert!(close("ዳዊት", "Solomon") < 0.7);
 }
+
+#[test]
+fn pashto_and_urdu_letters_have_spellings() {
+    for (native, latin) in [("ګلالۍ", "Gulalai"), ("ډاکټر", "Daktar"), ("ٹیپو", "Tipu")] {
+        let s = close(native, latin);
+        assert!(s >= 0.9, "{native} ~ {latin}: {s}");
+    }
+}

@@ -1,0 +1,195 @@
+//! Comparisons and their levels: how far two records agree on one attribute.
+//! Level 0 of every comparison is "null" (a value missing on either side), which
+//! carries no evidence; the others run from the strongest agreement to "else".
+
+use corridor_model::PartialDate;
+use serde::{Deserialize, Serialize};
+
+use crate::record::Features;
+
+/// What a comparison looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attribute {
+    /// Full name, transliteration-aware and order-insensitive (`corridor-normalize`).
+    Name,
+    BirthDate,
+    Sex,
+    Nationality,
+    Phone,
+    Document,
+    Biometric,
+}
+
+impl Attribute {
+    /// Every comparison the default model uses, in order.
+    pub const ALL: [Attribute; 7] = [
+        Attribute::Name,
+        Attribute::BirthDate,
+        Attribute::Sex,
+        Attribute::Nationality,
+        Attribute::Phone,
+        Attribute::Document,
+        Attribute::Biometric,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Attribute::Name => "name",
+            Attribute::BirthDate => "birth_date",
+            Attribute::Sex => "sex",
+            Attribute::Nationality => "nationality",
+            Attribute::Phone => "phone",
+            Attribute::Document => "document",
+            Attribute::Biometric => "biometric",
+        }
+    }
+
+    /// Labels of the levels, level 0 first.
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Attribute::Name => &[
+                "null",
+                "exact (a shared spelling)",
+                "similarity >= 0.95",
+                "similarity >= 0.88",
+                "similarity >= 0.75",
+                "else",
+            ],
+            Attribute::BirthDate => &[
+                "null",
+                "exact",
+                "day and month swapped",
+                "compatible (same month, or a year-only date that fits)",
+                "within a year or one digit apart",
+                "else",
+            ],
+            Attribute::Sex | Attribute::Nationality => &["null", "same", "different"],
+            Attribute::Phone => &["null", "a shared number", "no shared number"],
+            Attribute::Document => &["null", "a shared number", "one character apart", "no shared number"],
+            Attribute::Biometric => &["null", "a shared reference", "no shared reference"],
+        }
+    }
+
+    /// The level two records reach on this attribute.
+    pub fn level(self, a: &Features, b: &Features) -> u8 {
+        match self {
+            Attribute::Name => match (&a.name, &b.name) {
+                (Some(x), Some(y)) => {
+                    let s = corridor_normalize::similarity(x, y);
+                    if s >= 1.0 {
+                        1
+                    } else if s >= 0.95 {
+                        2
+                    } else if s >= 0.88 {
+                        3
+                    } else if s >= 0.75 {
+                        4
+                    } else {
+                        5
+                    }
+                }
+                _ => 0,
+            },
+            Attribute::BirthDate => match (a.birth, b.birth) {
+                (Some(x), Some(y)) => birth_level(x, y),
+                _ => 0,
+            },
+            Attribute::Sex => same(a.sex.as_ref(), b.sex.as_ref()),
+            Attribute::Nationality => same(a.nationality.as_ref(), b.nationality.as_ref()),
+            Attribute::Phone => shared(&a.phones, &b.phones),
+            Attribute::Biometric => shared(&a.biometrics, &b.biometrics),
+            Attribute::Document => {
+                if a.documents.is_empty() || b.documents.is_empty() {
+                    0
+                } else if a.documents.iter().any(|d| b.documents.binary_search(d).is_ok()) {
+                    1
+                } else if a.documents.iter().any(|x| {
+                    b.documents
+                        .iter()
+                        .any(|y| x.len() >= 6 && strsim::levenshtein(x, y) <= 1)
+                }) {
+                    2
+                } else {
+                    3
+                }
+            }
+        }
+    }
+}
+
+fn same<T: PartialEq>(a: Option<&T>, b: Option<&T>) -> u8 {
+    match (a, b) {
+        (Some(x), Some(y)) if x == y => 1,
+        (Some(_), Some(_)) => 2,
+        _ => 0,
+    }
+}
+
+/// Sorted lists share a value.
+fn shared(a: &[String], b: &[String]) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        0
+    } else if a.iter().any(|x| b.binary_search(x).is_ok()) {
+        1
+    } else {
+        2
+    }
+}
+
+fn birth_level(x: PartialDate, y: PartialDate) -> u8 {
+    let full = x.day.is_some() && y.day.is_some();
+    if full && x == y {
+        return 1;
+    }
+    if full && x.year == y.year && x.month == y.day && x.day == y.month {
+        return 2;
+    }
+    let month_fits = match (x.month, y.month) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    if x.year == y.year && month_fits && (x.day.is_none() || y.day.is_none() || x.day == y.day) {
+        return 3;
+    }
+    if full {
+        let digits = |d: PartialDate| format!("{:04}{:02}{:02}", d.year, d.month.unwrap_or(0), d.day.unwrap_or(0));
+        let (a, b) = (digits(x), digits(y));
+        let apart = a.chars().zip(b.chars()).filter(|(p, q)| p != q).count();
+        if apart == 1 {
+            return 4;
+        }
+    }
+    if (x.year - y.year).abs() <= 1 && !full {
+        return 4;
+    }
+    5
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Record;
+
+    fn f(name: &str, birth: &str) -> Features {
+        Features::of(&Record {
+            id: "x".into(),
+            names: vec![name.into()],
+            birth_date: Some(birth.into()),
+            ..Record::default()
+        })
+    }
+
+    #[test]
+    fn name_and_birth_levels() {
+        let a = f("Ђорђевић Марко", "1990-03-07");
+        assert_eq!(Attribute::Name.level(&a, &f("Marko Djordjevic", "1990-03-07")), 1);
+        assert_eq!(Attribute::BirthDate.level(&a, &f("x", "1990-03-07")), 1);
+        assert_eq!(Attribute::BirthDate.level(&a, &f("x", "1990-07-03")), 2);
+        assert_eq!(Attribute::BirthDate.level(&a, &f("x", "1990")), 3);
+        assert_eq!(Attribute::BirthDate.level(&a, &f("x", "1991-03-07")), 4);
+        assert_eq!(Attribute::BirthDate.level(&a, &f("x", "1975-11-20")), 5);
+        assert_eq!(Attribute::Name.level(&a, &f("Ahmad Rahimi", "1990")), 5);
+        assert_eq!(Attribute::Phone.level(&a, &a), 0, "no phones on either side: null");
+    }
+}

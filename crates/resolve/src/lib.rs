@@ -1,0 +1,144 @@
+//! Probabilistic entity resolution: which records describe the same person.
+//!
+//! Fellegi–Sunter record linkage as Splink practises it, in Rust: blocking rules
+//! over normalised keys (`blocking`), comparisons with levels built on the
+//! transliteration-aware name keys of `corridor-normalize` (`compare`), u from random
+//! pairs and m by EM with term-frequency adjustment for surnames (`model`), and
+//! clustering that refuses chains through a weak middle record and never joins a
+//! victim or witness to a suspect without an analyst (`cluster`). Every score can be
+//! explained term by term; a run is deterministic for a seed.
+//!
+//! Resolution is a mapping from record (Person entity) ids to identity ids beside the
+//! statements; it never rewrites a record. This crate knows nothing of the store: the
+//! caller hands it records and decisions and stores the mapping.
+
+pub mod blocking;
+pub mod cluster;
+pub mod compare;
+pub mod evaluate;
+pub mod model;
+pub mod record;
+
+pub use blocking::{Key, Rule, RuleReport, default_rules};
+pub use cluster::{Clustering, Held, Policy, Review, Scored};
+pub use compare::Attribute;
+pub use model::{Explanation, Model, Term, TermFrequencies};
+pub use record::{Features, Record};
+
+use serde::Serialize;
+
+/// How a run is done.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub rules: Vec<Rule>,
+    /// Blocks larger than this are skipped and reported.
+    pub max_block: usize,
+    /// Random pairs for u.
+    pub u_sample: usize,
+    pub seed: u64,
+    pub policy: Policy,
+    /// Use this model instead of training one.
+    pub model: Option<Model>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            rules: default_rules(),
+            max_block: 2_000,
+            u_sample: 1_000_000,
+            seed: 42,
+            policy: Policy::default(),
+            model: None,
+        }
+    }
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resolution {
+    /// Identity of each record: the id of the first record in its cluster.
+    pub identity: Vec<String>,
+    pub model: Model,
+    pub blocking: Vec<RuleReport>,
+    /// Candidate pairs scored.
+    pub pairs: u64,
+    /// Pairs joined automatically (at or above the match threshold, not held).
+    pub links: Vec<Scored>,
+    pub review: Vec<Review>,
+    pub identities: u64,
+}
+
+/// Resolves `records`. `confirmed` and `rejected` are pairs of record ids an analyst
+/// decided; ids not among the records are ignored.
+pub fn resolve(
+    records: &[Record],
+    confirmed: &[(String, String)],
+    rejected: &[(String, String)],
+    opts: &Options,
+) -> Resolution {
+    let features: Vec<Features> = records.iter().map(Features::of).collect();
+    let (pairs, blocking) = blocking::candidates(&features, &opts.rules, opts.max_block);
+    let model = opts
+        .model
+        .clone()
+        .unwrap_or_else(|| Model::train(&features, &pairs, opts.u_sample, opts.seed));
+    let tf = TermFrequencies::of(&features);
+    let scored: Vec<Scored> = pairs
+        .iter()
+        .map(|&(a, b)| {
+            let (weight, probability) = model.score(&features[a as usize], &features[b as usize], &tf);
+            Scored {
+                a,
+                b,
+                weight,
+                probability,
+            }
+        })
+        .collect();
+    let index: std::collections::HashMap<&str, u32> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i as u32))
+        .collect();
+    let to_idx = |pairs: &[(String, String)]| -> Vec<(u32, u32)> {
+        pairs
+            .iter()
+            .filter_map(|(a, b)| Some((*index.get(a.as_str())?, *index.get(b.as_str())?)))
+            .collect()
+    };
+    let categories: Vec<_> = records.iter().map(|r| r.category).collect();
+    let clustering = cluster::cluster(
+        records.len(),
+        &scored,
+        &categories,
+        &to_idx(confirmed),
+        &to_idx(rejected),
+        &opts.policy,
+    );
+    let links: Vec<Scored> = scored
+        .iter()
+        .filter(|s| {
+            s.probability >= opts.policy.match_probability
+                && clustering.identity[s.a as usize] == clustering.identity[s.b as usize]
+        })
+        .copied()
+        .collect();
+    let identity: Vec<String> = clustering
+        .identity
+        .iter()
+        .map(|&i| records[i as usize].id.clone())
+        .collect();
+    let mut distinct = clustering.identity.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    Resolution {
+        identity,
+        model,
+        blocking,
+        pairs: scored.len() as u64,
+        links,
+        review: clustering.review,
+        identities: distinct.len() as u64,
+    }
+}

@@ -1,0 +1,312 @@
+//! The Fellegi–Sunter model as Splink practises it: for each comparison level an
+//! m-probability (how often true matches land there) and a u-probability (how often
+//! non-matches do); a pair's match weight is the log2 prior odds plus the log2 Bayes
+//! factor m/u of each comparison, and its probability follows from the weight.
+//!
+//! u is estimated by comparing random pairs of records (almost all non-matches);
+//! m and the prior by expectation–maximisation over the candidate pairs that
+//! blocking produces, with u held fixed. EM runs over distinct comparison patterns
+//! with their counts, so a million candidate pairs cost a few hundred patterns per
+//! iteration. An exact name match is adjusted by the surname's term frequency: two
+//! records sharing a rare surname are stronger evidence than two Mohammeds.
+
+use std::collections::HashMap;
+
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::compare::Attribute;
+use crate::record::Features;
+
+/// One comparison's parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonParams {
+    pub attribute: Attribute,
+    /// m per level (level 0, null, is 1: no evidence).
+    pub m: Vec<f64>,
+    /// u per level.
+    pub u: Vec<f64>,
+}
+
+/// A trained model, saved and loaded as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// The probability that a candidate pair is a match, before looking at it.
+    pub prior: f64,
+    pub comparisons: Vec<ComparisonParams>,
+    /// EM iterations run and whether the parameters settled.
+    pub em_iterations: usize,
+    pub converged: bool,
+    /// The seed of the random pairs behind u.
+    pub seed: u64,
+}
+
+/// A pair's comparison levels, one per comparison.
+pub type Pattern = Vec<u8>;
+
+/// Smallest probability kept, so no level has zero weight of evidence.
+const FLOOR: f64 = 1e-6;
+
+/// One line of an explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Term {
+    /// `prior`, a comparison name, or `tf_<comparison>`.
+    pub name: String,
+    pub level: String,
+    pub m: Option<f64>,
+    pub u: Option<f64>,
+    /// log2 of the Bayes factor: this term's contribution to the match weight.
+    pub weight: f64,
+}
+
+/// Why a pair scored what it did: the terms sum to `match_weight`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub terms: Vec<Term>,
+    pub match_weight: f64,
+    pub match_probability: f64,
+}
+
+/// Surname frequencies over the records being resolved.
+#[derive(Debug, Clone, Default)]
+pub struct TermFrequencies {
+    counts: HashMap<String, u32>,
+    total: u32,
+}
+
+impl TermFrequencies {
+    pub fn of(features: &[Features]) -> TermFrequencies {
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        let mut total = 0;
+        for f in features {
+            if let Some(s) = &f.surname_value {
+                *counts.entry(s.clone()).or_default() += 1;
+                total += 1;
+            }
+        }
+        TermFrequencies { counts, total }
+    }
+
+    /// How often two random records share this surname.
+    fn frequency(&self, value: &str) -> Option<f64> {
+        let c = *self.counts.get(value)?;
+        (self.total > 0).then(|| f64::from(c) / f64::from(self.total))
+    }
+}
+
+/// The comparison levels of a pair.
+pub fn pattern(a: &Features, b: &Features, attributes: &[Attribute]) -> Pattern {
+    attributes.iter().map(|c| c.level(a, b)).collect()
+}
+
+fn log2(x: f64) -> f64 {
+    x.max(FLOOR).log2()
+}
+
+impl Model {
+    /// A model with u from `sample` random pairs and m, prior from EM over the
+    /// candidate pairs' patterns.
+    pub fn train(features: &[Features], candidates: &[(u32, u32)], sample: usize, seed: u64) -> Model {
+        let attributes = Attribute::ALL;
+        let u = estimate_u(features, &attributes, sample, seed);
+        let mut counts: HashMap<Pattern, u64> = HashMap::new();
+        for &(a, b) in candidates {
+            *counts
+                .entry(pattern(&features[a as usize], &features[b as usize], &attributes))
+                .or_default() += 1;
+        }
+        // Sorted, so sums run in one order and a seed gives the same model to the bit.
+        let mut patterns: Vec<(Pattern, u64)> = counts.into_iter().collect();
+        patterns.sort_unstable();
+        let mut model = Model {
+            prior: 0.1,
+            comparisons: attributes
+                .iter()
+                .zip(u)
+                .map(|(&attribute, u)| {
+                    let n = attribute.levels().len();
+                    // Start m leaning to the strong levels: level 1 likely, "else" unlikely.
+                    let mut m: Vec<f64> = (0..n)
+                        .map(|l| if l == 0 { 1.0 } else { 0.5f64.powi(l as i32) })
+                        .collect();
+                    normalise(&mut m);
+                    ComparisonParams { attribute, m, u }
+                })
+                .collect(),
+            em_iterations: 0,
+            converged: false,
+            seed,
+        };
+        model.expectation_maximisation(&patterns, 200, 1e-7);
+        model
+    }
+
+    /// Runs EM on `(pattern, count)` with u fixed; returns when no parameter moves
+    /// more than `tolerance` or after `max_iterations`.
+    pub fn expectation_maximisation(&mut self, patterns: &[(Pattern, u64)], max_iterations: usize, tolerance: f64) {
+        for it in 1..=max_iterations {
+            let mut m_sum: Vec<Vec<f64>> = self.comparisons.iter().map(|c| vec![0.0; c.m.len()]).collect();
+            let mut matches = 0.0;
+            let mut total = 0.0;
+            for (p, count) in patterns {
+                let w = self.probability_of(p);
+                let c = *count as f64;
+                matches += w * c;
+                total += c;
+                for (i, &level) in p.iter().enumerate() {
+                    m_sum[i][level as usize] += w * c;
+                }
+            }
+            if total == 0.0 {
+                return;
+            }
+            let mut moved: f64 = 0.0;
+            let prior = (matches / total).clamp(FLOOR, 1.0 - FLOOR);
+            moved = moved.max((prior - self.prior).abs());
+            self.prior = prior;
+            for (c, sums) in self.comparisons.iter_mut().zip(m_sum) {
+                let evidence: f64 = sums.iter().skip(1).sum();
+                if evidence <= 0.0 {
+                    continue;
+                }
+                for (l, s) in sums.iter().enumerate().skip(1) {
+                    let m = (s / evidence).max(FLOOR);
+                    moved = moved.max((m - c.m[l]).abs());
+                    c.m[l] = m;
+                }
+            }
+            self.em_iterations = it;
+            if moved < tolerance {
+                self.converged = true;
+                return;
+            }
+        }
+    }
+
+    /// Match probability of a pattern under the current parameters.
+    pub fn probability_of(&self, p: &[u8]) -> f64 {
+        probability(self.weight_of(p))
+    }
+
+    /// Match weight of a pattern (no term-frequency adjustment).
+    pub fn weight_of(&self, p: &[u8]) -> f64 {
+        let mut w = log2(self.prior) - log2(1.0 - self.prior);
+        for (c, &level) in self.comparisons.iter().zip(p) {
+            if level > 0 {
+                w += log2(c.m[level as usize]) - log2(c.u[level as usize]);
+            }
+        }
+        w
+    }
+
+    /// Every term of a pair's match weight, the term-frequency adjustment included.
+    pub fn explain(&self, a: &Features, b: &Features, tf: &TermFrequencies) -> Explanation {
+        let mut terms = vec![Term {
+            name: "prior".into(),
+            level: format!("{:.6} of candidate pairs match", self.prior),
+            m: None,
+            u: None,
+            weight: log2(self.prior) - log2(1.0 - self.prior),
+        }];
+        for c in &self.comparisons {
+            let level = c.attribute.level(a, b) as usize;
+            let (m, u) = (c.m[level], c.u[level]);
+            terms.push(Term {
+                name: c.attribute.name().into(),
+                level: c.attribute.levels()[level].into(),
+                m: (level > 0).then_some(m),
+                u: (level > 0).then_some(u),
+                weight: if level == 0 { 0.0 } else { log2(m) - log2(u) },
+            });
+            if c.attribute == Attribute::Name && level == 1 {
+                let shared_surname = a
+                    .surname_value
+                    .as_deref()
+                    .filter(|s| Some(*s) == b.surname_value.as_deref());
+                if let Some(freq) = shared_surname.and_then(|s| tf.frequency(s)) {
+                    terms.push(Term {
+                        name: "tf_name".into(),
+                        level: format!("surname shared by {:.4}% of records", freq * 100.0),
+                        m: None,
+                        u: Some(freq),
+                        weight: log2(u) - log2(freq.max(u * 0.01)),
+                    });
+                }
+            }
+        }
+        let match_weight: f64 = terms.iter().map(|t| t.weight).sum();
+        Explanation {
+            terms,
+            match_weight,
+            match_probability: probability(match_weight),
+        }
+    }
+
+    /// Weight and probability of a pair, with the term-frequency adjustment.
+    pub fn score(&self, a: &Features, b: &Features, tf: &TermFrequencies) -> (f64, f64) {
+        let attributes: Vec<Attribute> = self.comparisons.iter().map(|c| c.attribute).collect();
+        let p = pattern(a, b, &attributes);
+        let mut w = self.weight_of(&p);
+        if let Some(i) = attributes.iter().position(|c| *c == Attribute::Name)
+            && p[i] == 1
+            && let Some(s) = a
+                .surname_value
+                .as_deref()
+                .filter(|s| Some(*s) == b.surname_value.as_deref())
+            && let Some(freq) = tf.frequency(s)
+        {
+            let u = self.comparisons[i].u[1];
+            w += log2(u) - log2(freq.max(u * 0.01));
+        }
+        (w, probability(w))
+    }
+}
+
+/// Probability from a match weight.
+pub fn probability(weight: f64) -> f64 {
+    let odds = weight.exp2();
+    if odds.is_infinite() { 1.0 } else { odds / (1.0 + odds) }
+}
+
+fn normalise(v: &mut [f64]) {
+    let s: f64 = v.iter().skip(1).sum();
+    if s > 0.0 {
+        for x in v.iter_mut().skip(1) {
+            *x /= s;
+        }
+    }
+}
+
+/// u per level from `sample` random pairs (seeded): nearly all random pairs are
+/// non-matches, so how often they land on a level is u.
+fn estimate_u(features: &[Features], attributes: &[Attribute], sample: usize, seed: u64) -> Vec<Vec<f64>> {
+    let mut counts: Vec<Vec<f64>> = attributes.iter().map(|c| vec![0.0; c.levels().len()]).collect();
+    let n = features.len();
+    if n >= 2 {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        for _ in 0..sample {
+            let a = rng.random_range(0..n);
+            let mut b = rng.random_range(0..n - 1);
+            if b >= a {
+                b += 1;
+            }
+            for (i, c) in attributes.iter().enumerate() {
+                counts[i][c.level(&features[a], &features[b]) as usize] += 1.0;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|mut c| {
+            c[0] = 0.0;
+            // Add-one smoothing, so a level no random pair reached (a shared
+            // biometric) gets a small u rather than zero.
+            for x in c.iter_mut().skip(1) {
+                *x += 1.0;
+            }
+            normalise(&mut c);
+            c[0] = 1.0;
+            c
+        })
+        .collect()
+}

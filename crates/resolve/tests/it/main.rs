@@ -1,0 +1,151 @@
+//! Integration tests of resolution, one binary (see style.md).
+
+use corridor_model::DataSubjectCategory;
+use corridor_resolve::model::{ComparisonParams, Model, Pattern};
+use corridor_resolve::{Attribute, Features, Held, Options, Record, TermFrequencies, resolve};
+use rand::{Rng, SeedableRng};
+
+fn person(id: &str, name: &str, birth: &str, phone: &str, category: DataSubjectCategory) -> Record {
+    Record {
+        id: id.into(),
+        dataset: "ds".into(),
+        names: vec![name.into()],
+        birth_date: Some(birth.into()),
+        phones: if phone.is_empty() { vec![] } else { vec![phone.into()] },
+        category: Some(category),
+        ..Record::default()
+    }
+}
+
+/// EM recovers m and the prior of a known two-comparison model from patterns drawn
+/// from it.
+#[test]
+fn em_converges_to_the_generating_model() {
+    let truth_m = [vec![1.0, 0.9, 0.1], vec![1.0, 0.8, 0.2]];
+    let truth_u = [vec![1.0, 0.05, 0.95], vec![1.0, 0.1, 0.9]];
+    let prior = 0.3;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let mut counts: std::collections::HashMap<Pattern, u64> = std::collections::HashMap::new();
+    for _ in 0..200_000 {
+        let is_match = rng.random_bool(prior);
+        let p: Pattern = (0..2)
+            .map(|c| {
+                let agree = if is_match { truth_m[c][1] } else { truth_u[c][1] };
+                if rng.random_bool(agree) { 1 } else { 2 }
+            })
+            .collect();
+        *counts.entry(p).or_default() += 1;
+    }
+    let patterns: Vec<(Pattern, u64)> = counts.into_iter().collect();
+    let mut model = Model {
+        prior: 0.5,
+        comparisons: [Attribute::Sex, Attribute::Nationality]
+            .iter()
+            .enumerate()
+            .map(|(i, &attribute)| ComparisonParams {
+                attribute,
+                m: vec![1.0, 0.6, 0.4],
+                u: truth_u[i].clone(),
+            })
+            .collect(),
+        em_iterations: 0,
+        converged: false,
+        seed: 0,
+    };
+    model.expectation_maximisation(&patterns, 500, 1e-9);
+    assert!(model.converged, "after {} iterations", model.em_iterations);
+    assert!((model.prior - prior).abs() < 0.02, "prior {}", model.prior);
+    for (c, m) in model.comparisons.iter().zip(&truth_m) {
+        assert!(
+            (c.m[1] - m[1]).abs() < 0.03,
+            "{:?} m {} vs {}",
+            c.attribute,
+            c.m[1],
+            m[1]
+        );
+    }
+}
+
+fn corridor_records() -> Vec<Record> {
+    use DataSubjectCategory::*;
+    vec![
+        person("a1", "Marko Đorđević", "1984-02-29", "+381641234567", Suspect),
+        person("a2", "ĐORĐEVIĆ Marko", "1984-02-29", "", Suspect),
+        person("a3", "Марко Ђорђевић", "1984-02-29", "+381641234567", Suspect),
+        person("b1", "Ahmad Rahimi", "1999-05-01", "+93701234567", Victim),
+        person("b2", "Ахмад Рахими", "1999-05-01", "+93701234567", Victim),
+        person("c1", "Ahmad Rahimi", "1999-05-01", "+93701234567", Suspect),
+        person("d1", "Petar Petrović", "1975-11-20", "+381601112223", Witness),
+        person("e1", "Jovan Jovanović", "1990-01-01", "+381609998887", Suspect),
+        person("e2", "Jovan Jovanović", "1962-07-15", "+381605554443", Suspect),
+    ]
+}
+
+fn options() -> Options {
+    Options {
+        u_sample: 20_000,
+        ..Options::default()
+    }
+}
+
+#[test]
+fn records_in_several_scripts_resolve_and_a_victim_is_held_from_a_suspect() {
+    let records = corridor_records();
+    let r = resolve(&records, &[], &[], &options());
+    let id = |x: &str| r.identity[records.iter().position(|p| p.id == x).expect("record")].clone();
+    assert_eq!(id("a1"), id("a2"));
+    assert_eq!(id("a1"), id("a3"));
+    assert_eq!(id("b1"), id("b2"), "the same victim in Latin and Cyrillic");
+    assert_ne!(
+        id("b1"),
+        id("c1"),
+        "a victim is never joined to a suspect automatically"
+    );
+    assert!(
+        r.review.iter().any(|v| v.why == Held::ProtectedCategory),
+        "{:?}",
+        r.review
+    );
+    assert_ne!(id("e1"), id("e2"), "same name, other birth date and phone");
+    assert_ne!(id("d1"), id("a1"));
+}
+
+#[test]
+fn an_analysts_decisions_are_respected() {
+    let records = corridor_records();
+    let r = resolve(
+        &records,
+        &[("b1".into(), "c1".into())],
+        &[("a1".into(), "a3".into())],
+        &options(),
+    );
+    let id = |x: &str| r.identity[records.iter().position(|p| p.id == x).expect("record")].clone();
+    assert_eq!(id("b1"), id("c1"), "confirmed by an analyst");
+    assert_ne!(id("a1"), id("a3"), "rejected by an analyst");
+}
+
+#[test]
+fn explanations_sum_to_the_match_weight_and_runs_are_deterministic() {
+    let records = corridor_records();
+    let r = resolve(&records, &[], &[], &options());
+    let again = resolve(&records, &[], &[], &options());
+    assert_eq!(r.identity, again.identity);
+    assert_eq!(r.model, again.model);
+    let features: Vec<Features> = records.iter().map(Features::of).collect();
+    let tf = TermFrequencies::of(&features);
+    for (a, b) in [(0, 2), (3, 5), (7, 8)] {
+        let e = r.model.explain(&features[a], &features[b], &tf);
+        let sum: f64 = e.terms.iter().map(|t| t.weight).sum();
+        assert!((sum - e.match_weight).abs() < 1e-9);
+        let (w, p) = r.model.score(&features[a], &features[b], &tf);
+        assert!(
+            (w - e.match_weight).abs() < 1e-9,
+            "score {w} vs explanation {}",
+            e.match_weight
+        );
+        assert!((p - e.match_probability).abs() < 1e-12);
+    }
+    let json = serde_json::to_string(&r.model).expect("json");
+    let loaded: Model = serde_json::from_str(&json).expect("load");
+    assert_eq!(loaded, r.model);
+}
