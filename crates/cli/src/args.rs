@@ -64,6 +64,9 @@ pub enum Command {
     /// Travel-document fraud checks over the store.
     #[command(subcommand)]
     Docs(DocsCommand),
+    /// Entity resolution: which records are the same person.
+    #[command(subcommand)]
+    Resolve(ResolveCommand),
     /// Stolen/lost document lists (national lists, Interpol SLTD extracts), checked at
     /// every ingest from the moment they are imported.
     #[command(subcommand)]
@@ -238,4 +241,63 @@ pub struct WatchlistImportArgs {
     /// The supplier's own restriction text, required with H3.
     #[arg(long)]
     pub restriction: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResolveCommand {
+    /// Resolve every Person record in the store into identities (reads are logged).
+    Run(ResolveRunArgs),
+    /// Why two records scored what they did: each comparison's contribution.
+    Explain { a: String, b: String },
+    /// Pairs the latest run held for an analyst, with the reason.
+    Review,
+    /// Confirm or reject a pair (undo a merge by rejecting it); the store is resolved
+    /// again at once, and the decision holds in every later run. Logged with the reason.
+    Decide(ResolveDecideArgs),
+    /// The latest run: when, by whom, counts, blocking report, model.
+    Status,
+    /// One line per record: agency, dataset, source record id, entity, identity.
+    Export(ResolveExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveRunArgs {
+    /// Seed for the random pairs behind u; the same seed gives the same result.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Use a saved model (JSON) instead of training one.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Save the trained model (JSON) here.
+    #[arg(long)]
+    pub save_model: Option<PathBuf>,
+    /// Score the result against ground truth: CSV with dataset, record_id, entity, true_id.
+    #[arg(long)]
+    pub truth: Option<PathBuf>,
+    /// Join automatically at or above this match probability.
+    #[arg(long, default_value_t = 0.9)]
+    pub match_probability: f64,
+    /// Hold for review at or above this probability.
+    #[arg(long, default_value_t = 0.5)]
+    pub review_probability: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveDecideArgs {
+    pub a: String,
+    pub b: String,
+    #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
+    pub confirm: bool,
+    #[arg(long)]
+    pub reject: bool,
+    /// Why: kept with the decision and in the audit log.
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveExportArgs {
+    /// csv or jsonl.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
 }

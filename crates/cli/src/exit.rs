@@ -93,3 +93,9 @@ impl From<serde_json::Error> for Failure {
 
 /// The CLI's result type.
 pub type Result<T, E = Failure> = std::result::Result<T, E>;
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::new(Code::Internal, e)
+    }
+}

@@ -74,6 +74,7 @@ pub fn main() -> ExitCode {
         Command::Mrz(c) => cmd::mrz::run(&c),
         Command::Docs(c) => cmd::docs::run(&ctx, &c),
         Command::Watchlist(c) => cmd::watchlist::run(&ctx, &c),
+        Command::Resolve(c) => cmd::resolve::run(&ctx, &c),
         Command::Names(c) => cmd::names::run(&ctx, &c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
     };

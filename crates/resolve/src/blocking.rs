@@ -148,13 +148,44 @@ pub struct RuleReport {
     pub largest_block: u64,
 }
 
+impl Key {
+    /// The comparison a key agrees on: a pair blocked on it tells EM nothing about
+    /// that comparison's m.
+    pub fn attribute(self) -> crate::compare::Attribute {
+        use crate::compare::Attribute;
+        match self {
+            Key::SurnameSkeleton | Key::GivenSkeleton | Key::NamePhonetic => Attribute::Name,
+            Key::BirthYear | Key::BirthDate => Attribute::BirthDate,
+            Key::Phone => Attribute::Phone,
+            Key::Document => Attribute::Document,
+            Key::Biometric => Attribute::Biometric,
+        }
+    }
+}
+
 /// Candidate pairs `(a, b)` with `a < b`, and a report per rule. Blocks with more
 /// than `max_block` records are skipped and reported.
 pub fn candidates(features: &[Features], rules: &[Rule], max_block: usize) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
+    let (pairs, reports) = candidates_by_rule(features, rules, max_block);
+    let mut out: Vec<(u32, u32)> = pairs.into_iter().map(|(a, b, _)| (a, b)).collect();
+    out.sort_unstable();
+    out.dedup();
+    (out, reports)
+}
+
+/// Every pair each rule produces, with the rule's index: a pair two rules produce
+/// appears twice. Training needs each rule's own pairs (a rule's EM session must see
+/// pairs an earlier rule also found, or it would learn that, say, no match ever
+/// shares a phone); scoring uses the deduplicated [`candidates`].
+pub fn candidates_by_rule(
+    features: &[Features],
+    rules: &[Rule],
+    max_block: usize,
+) -> (Vec<(u32, u32, u16)>, Vec<RuleReport>) {
     let mut seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
     let mut out = Vec::new();
     let mut reports = Vec::new();
-    for rule in rules {
+    for (rule_index, rule) in rules.iter().enumerate() {
         let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, f) in features.iter().enumerate() {
             for k in rule_keys(f, rule) {
@@ -168,7 +199,11 @@ pub fn candidates(features: &[Features], rules: &[Rule], max_block: usize) -> (V
             oversized_blocks: 0,
             largest_block: 0,
         };
-        for members in blocks.values_mut() {
+        let mut rule_seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+        let mut keys: Vec<String> = blocks.keys().cloned().collect();
+        keys.sort_unstable();
+        for key in keys {
+            let Some(members) = blocks.get_mut(&key) else { continue };
             members.sort_unstable();
             members.dedup();
             let n = members.len() as u64;
@@ -181,14 +216,15 @@ pub fn candidates(features: &[Features], rules: &[Rule], max_block: usize) -> (V
             for (i, &a) in members.iter().enumerate() {
                 for &b in &members[i + 1..] {
                     if seen.insert((a, b)) {
-                        out.push((a, b));
                         report.new_pairs += 1;
+                    }
+                    if rule_seen.insert((a, b)) {
+                        out.push((a, b, rule_index as u16));
                     }
                 }
             }
         }
         reports.push(report);
     }
-    out.sort_unstable();
     (out, reports)
 }

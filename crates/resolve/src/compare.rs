@@ -54,6 +54,7 @@ impl Attribute {
                 "similarity >= 0.95",
                 "similarity >= 0.88",
                 "similarity >= 0.75",
+                "a name token shared (nickname, missing or extra names)",
                 "else",
             ],
             Attribute::BirthDate => &[
@@ -85,8 +86,10 @@ impl Attribute {
                         3
                     } else if s >= 0.75 {
                         4
-                    } else {
+                    } else if shares_token(x, y) {
                         5
+                    } else {
+                        6
                     }
                 }
                 _ => 0,
@@ -116,6 +119,17 @@ impl Attribute {
             }
         }
     }
+}
+
+/// Some token of one name is spelt like some token of the other (three letters or
+/// more, so initials do not count).
+fn shares_token(a: &corridor_normalize::NameKeys, b: &corridor_normalize::NameKeys) -> bool {
+    a.tokens.iter().any(|ta| {
+        b.tokens.iter().any(|tb| {
+            ta.latin.iter().any(|l| l.len() >= 3 && tb.latin.contains(l))
+                || ta.skeleton.iter().any(|k| k.len() >= 3 && tb.skeleton.contains(k))
+        })
+    })
 }
 
 fn same<T: PartialEq>(a: Option<&T>, b: Option<&T>) -> u8 {
@@ -189,7 +203,11 @@ mod tests {
         assert_eq!(Attribute::BirthDate.level(&a, &f("x", "1990")), 3);
         assert_eq!(Attribute::BirthDate.level(&a, &f("x", "1991-03-07")), 4);
         assert_eq!(Attribute::BirthDate.level(&a, &f("x", "1975-11-20")), 5);
-        assert_eq!(Attribute::Name.level(&a, &f("Ahmad Rahimi", "1990")), 5);
+        assert_eq!(Attribute::Name.level(&a, &f("Ahmad Rahimi", "1990")), 6);
+        assert_eq!(
+            Attribute::Name.level(&f("Hussein skiper", "1990"), &f("Al Jboori Hussein", "1990")),
+            5
+        );
         assert_eq!(Attribute::Phone.level(&a, &a), 0, "no phones on either side: null");
     }
 }

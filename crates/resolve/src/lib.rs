@@ -23,7 +23,7 @@ pub use blocking::{Key, Rule, RuleReport, default_rules};
 pub use cluster::{Clustering, Held, Policy, Review, Scored};
 pub use compare::Attribute;
 pub use model::{Explanation, Model, Term, TermFrequencies};
-pub use record::{Features, Record};
+pub use record::{Features, Record, records_from_entities};
 
 use serde::Serialize;
 
@@ -78,11 +78,14 @@ pub fn resolve(
     opts: &Options,
 ) -> Resolution {
     let features: Vec<Features> = records.iter().map(Features::of).collect();
-    let (pairs, blocking) = blocking::candidates(&features, &opts.rules, opts.max_block);
+    let (by_rule, blocking) = blocking::candidates_by_rule(&features, &opts.rules, opts.max_block);
     let model = opts
         .model
         .clone()
-        .unwrap_or_else(|| Model::train(&features, &pairs, opts.u_sample, opts.seed));
+        .unwrap_or_else(|| Model::train(&features, &by_rule, &opts.rules, opts.u_sample, opts.seed));
+    let mut pairs: Vec<(u32, u32)> = by_rule.iter().map(|&(a, b, _)| (a, b)).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
     let tf = TermFrequencies::of(&features);
     let scored: Vec<Scored> = pairs
         .iter()

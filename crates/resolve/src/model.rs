@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+use crate::blocking::Rule;
 use crate::compare::Attribute;
 use crate::record::Features;
 
@@ -31,7 +32,7 @@ pub struct ComparisonParams {
 /// A trained model, saved and loaded as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
-    /// The probability that a candidate pair is a match, before looking at it.
+    /// The probability that two records drawn at random are the same person.
     pub prior: f64,
     pub comparisons: Vec<ComparisonParams>,
     /// EM iterations run and whether the parameters settled.
@@ -46,6 +47,9 @@ pub type Pattern = Vec<u8>;
 
 /// Smallest probability kept, so no level has zero weight of evidence.
 const FLOOR: f64 = 1e-6;
+
+// The prior can be far below FLOOR (one match in millions of pairs): it is clamped
+// to FLOOR² instead.
 
 /// One line of an explanation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -104,40 +108,130 @@ fn log2(x: f64) -> f64 {
 }
 
 impl Model {
-    /// A model with u from `sample` random pairs and m, prior from EM over the
-    /// candidate pairs' patterns.
-    pub fn train(features: &[Features], candidates: &[(u32, u32)], sample: usize, seed: u64) -> Model {
+    /// A model with u from `sample` random pairs, m by EM per blocking rule, and the
+    /// prior as the probability that two random records match.
+    ///
+    /// As in Splink, each blocking rule is its own EM session in which the
+    /// comparisons the rule blocks on are left out (every pair agrees on them, so they
+    /// say nothing about m); each comparison's m is the mean over the sessions that
+    /// estimated it. The prior is then the expected number of matching candidate
+    /// pairs (one more EM pass with m and u fixed) over all pairs of records, so a
+    /// shared common name alone does not join two records.
+    /// `candidates` holds every pair each rule produced, with the rule's index (see
+    /// [`crate::blocking::candidates_by_rule`]).
+    pub fn train(
+        features: &[Features],
+        candidates: &[(u32, u32, u16)],
+        rules: &[Rule],
+        sample: usize,
+        seed: u64,
+    ) -> Model {
         let attributes = Attribute::ALL;
         let u = estimate_u(features, &attributes, sample, seed);
-        let mut counts: HashMap<Pattern, u64> = HashMap::new();
-        for &(a, b) in candidates {
-            *counts
-                .entry(pattern(&features[a as usize], &features[b as usize], &attributes))
-                .or_default() += 1;
-        }
-        // Sorted, so sums run in one order and a seed gives the same model to the bit.
-        let mut patterns: Vec<(Pattern, u64)> = counts.into_iter().collect();
-        patterns.sort_unstable();
-        let mut model = Model {
-            prior: 0.1,
+        let start_m = |n: usize| {
+            let mut m: Vec<f64> = (0..n)
+                .map(|l| if l == 0 { 1.0 } else { 0.5f64.powi(l as i32) })
+                .collect();
+            normalise(&mut m);
+            m
+        };
+        let fresh = |seed: u64| Model {
+            prior: 0.5,
             comparisons: attributes
                 .iter()
-                .zip(u)
-                .map(|(&attribute, u)| {
-                    let n = attribute.levels().len();
-                    // Start m leaning to the strong levels: level 1 likely, "else" unlikely.
-                    let mut m: Vec<f64> = (0..n)
-                        .map(|l| if l == 0 { 1.0 } else { 0.5f64.powi(l as i32) })
-                        .collect();
-                    normalise(&mut m);
-                    ComparisonParams { attribute, m, u }
+                .zip(&u)
+                .map(|(&attribute, u)| ComparisonParams {
+                    attribute,
+                    m: start_m(attribute.levels().len()),
+                    u: u.clone(),
                 })
                 .collect(),
             em_iterations: 0,
-            converged: false,
+            converged: true,
             seed,
         };
-        model.expectation_maximisation(&patterns, 200, 1e-7);
+        let mut all: HashMap<Pattern, u64> = HashMap::new();
+        let mut by_rule: Vec<HashMap<Pattern, u64>> = vec![HashMap::new(); rules.len()];
+        let mut unique: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+        for &(a, b, r) in candidates {
+            let p = pattern(&features[a as usize], &features[b as usize], &attributes);
+            if let Some(rule) = rules.get(r as usize) {
+                let mut masked = p.clone();
+                for k in &rule.keys {
+                    if let Some(i) = attributes.iter().position(|c| *c == k.attribute()) {
+                        masked[i] = 0;
+                    }
+                }
+                *by_rule[r as usize].entry(masked).or_default() += 1;
+            }
+            if unique.insert((a, b)) {
+                *all.entry(p).or_default() += 1;
+            }
+        }
+        let sorted = |m: HashMap<Pattern, u64>| {
+            let mut v: Vec<(Pattern, u64)> = m.into_iter().collect();
+            v.sort_unstable();
+            v
+        };
+        let mut model = fresh(seed);
+        let mut m_sum: Vec<Vec<f64>> = attributes.iter().map(|c| vec![0.0; c.levels().len()]).collect();
+        let mut sessions = vec![0u32; attributes.len()];
+        let mut iterations = 0;
+        let mut converged = true;
+        for (rule, patterns) in rules.iter().zip(by_rule) {
+            let patterns = sorted(patterns);
+            if patterns.is_empty() {
+                continue;
+            }
+            let mut session = fresh(seed);
+            session.expectation_maximisation(&patterns, 200, 1e-7);
+            iterations += session.em_iterations;
+            converged &= session.converged;
+            for (i, c) in session.comparisons.iter().enumerate() {
+                let blocked = rule.keys.iter().any(|k| k.attribute() == c.attribute);
+                let seen = patterns.iter().any(|(p, _)| p[i] > 0);
+                if !blocked && seen {
+                    for (l, m) in c.m.iter().enumerate() {
+                        m_sum[i][l] += m;
+                    }
+                    sessions[i] += 1;
+                }
+            }
+        }
+        for (i, c) in model.comparisons.iter_mut().enumerate() {
+            if sessions[i] > 0 {
+                c.m = m_sum[i].iter().map(|m| m / f64::from(sessions[i])).collect();
+                c.m[0] = 1.0;
+            }
+        }
+        // The share of candidate pairs that match, with m and u fixed, then over
+        // all pairs of records.
+        let all = sorted(all);
+        let mut lambda = 0.5;
+        for _ in 0..200 {
+            model.prior = lambda;
+            let (mut matches, mut total) = (0.0, 0.0);
+            for (p, count) in &all {
+                matches += model.probability_of(p) * *count as f64;
+                total += *count as f64;
+            }
+            let next = if total > 0.0 {
+                (matches / total).clamp(FLOOR, 1.0 - FLOOR)
+            } else {
+                lambda
+            };
+            let done = (next - lambda).abs() < 1e-9;
+            lambda = next;
+            if done {
+                break;
+            }
+        }
+        let n = features.len() as f64;
+        let total_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+        let expected = lambda * unique.len() as f64;
+        model.prior = (expected / total_pairs).clamp(FLOOR * FLOOR, 0.5);
+        model.em_iterations = iterations;
+        model.converged = converged;
         model
     }
 
@@ -203,7 +297,7 @@ impl Model {
     pub fn explain(&self, a: &Features, b: &Features, tf: &TermFrequencies) -> Explanation {
         let mut terms = vec![Term {
             name: "prior".into(),
-            level: format!("{:.6} of candidate pairs match", self.prior),
+            level: format!("two random records match with probability {:.3e}", self.prior),
             m: None,
             u: None,
             weight: log2(self.prior) - log2(1.0 - self.prior),

@@ -13,6 +13,9 @@ pub struct Record {
     pub id: String,
     /// The data set (one agency's file layout), for link-only runs and reports.
     pub dataset: String,
+    /// The agency that supplied it and the record's id in that agency's system.
+    pub agency: String,
+    pub source_record: String,
     /// Full names as written (`name`, and `alias`).
     pub names: Vec<String>,
     pub given: Option<String>,
@@ -146,4 +149,112 @@ impl Features {
             surname_value,
         }
     }
+}
+
+/// Builds one record per Person entity, with the phones (`Uses` → Phone), travel
+/// documents (`Holds` → TravelDocument, or a document in the same row when no
+/// relation says whose it is and the row has one person) and biometric references
+/// (`BiometricReference.subject`) linked to it. `entities` are current entities of
+/// those schemata; anything else is ignored.
+pub fn records_from_entities(entities: &[corridor_model::Entity]) -> Vec<Record> {
+    use std::collections::HashMap;
+    let by_id: HashMap<&str, &corridor_model::Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let first = |e: &corridor_model::Entity, p: &str| e.values(p).first().map(|v| v.to_string());
+    let mut records: Vec<Record> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut persons_in_row: HashMap<String, Vec<usize>> = HashMap::new();
+    for e in entities.iter().filter(|e| e.schema == "Person") {
+        let (dataset, agency, source_record) = e
+            .statements
+            .first()
+            .map(|s| {
+                (
+                    s.provenance.dataset.clone(),
+                    s.provenance.source.agency.clone(),
+                    s.provenance.record_id.clone(),
+                )
+            })
+            .unwrap_or_default();
+        let row =
+            e.id.rsplit_once(':')
+                .map(|(row, _)| row.to_string())
+                .unwrap_or_default();
+        let mut names: Vec<String> = e.values("name").iter().map(|v| v.to_string()).collect();
+        names.extend(e.values("alias").iter().map(|v| v.to_string()));
+        let mut documents: Vec<String> = e.values("idNumber").iter().map(|v| v.to_string()).collect();
+        documents.retain(|d| !d.is_empty());
+        index.insert(e.id.as_str(), records.len());
+        persons_in_row.entry(row).or_default().push(records.len());
+        records.push(Record {
+            id: e.id.clone(),
+            dataset,
+            agency,
+            source_record,
+            names,
+            given: first(e, "firstName"),
+            surname: first(e, "lastName"),
+            birth_date: first(e, "birthDate"),
+            sex: first(e, "gender"),
+            nationality: first(e, "nationality"),
+            phones: Vec::new(),
+            documents,
+            biometrics: Vec::new(),
+            category: first(e, "category").and_then(|c| c.parse().ok()),
+        });
+    }
+    let mut held_documents: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for e in entities {
+        match e.schema.as_str() {
+            "Uses" => {
+                for user in e.values("user") {
+                    let Some(&i) = index.get(user) else { continue };
+                    for object in e.values("object") {
+                        if let Some(o) = by_id.get(object).filter(|o| o.schema == "Phone") {
+                            records[i]
+                                .phones
+                                .extend(o.values("number").iter().map(|v| v.to_string()));
+                        }
+                    }
+                }
+            }
+            "Holds" => {
+                for holder in e.values("holder") {
+                    let Some(&i) = index.get(holder) else { continue };
+                    for doc in e.values("document") {
+                        if let Some(d) = by_id.get(doc).filter(|d| d.schema == "TravelDocument") {
+                            held_documents.insert(d.id.as_str());
+                            records[i]
+                                .documents
+                                .extend(d.values("number").iter().map(|v| v.to_string()));
+                        }
+                    }
+                }
+            }
+            "BiometricReference" => {
+                for subject in e.values("subject") {
+                    let Some(&i) = index.get(subject) else { continue };
+                    let system = first(e, "system").unwrap_or_default();
+                    for r in e.values("referenceId") {
+                        records[i].biometrics.push(format!("{system}:{r}"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // A document no relation assigns, in a row with exactly one person, is theirs.
+    for e in entities
+        .iter()
+        .filter(|e| e.schema == "TravelDocument" && !held_documents.contains(e.id.as_str()))
+    {
+        let row = e.id.rsplit_once(':').map(|(row, _)| row).unwrap_or_default();
+        if let Some(persons) = persons_in_row.get(row)
+            && let [only] = persons.as_slice()
+        {
+            records[*only]
+                .documents
+                .extend(e.values("number").iter().map(|v| v.to_string()));
+        }
+    }
+    records
 }

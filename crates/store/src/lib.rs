@@ -19,6 +19,7 @@ mod checks;
 mod error;
 mod migrations;
 mod read;
+mod resolution;
 mod sqlite;
 
 pub use audit::{AuditEntry, AuditProblem, AuditRecord, AuditReport, GENESIS};
@@ -26,6 +27,7 @@ pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome
 pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, WatchlistSpec};
 pub use error::{Error, Result};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
+pub use resolution::{Decision, ResolutionRun, ResolutionWrite, ReviewPair};
 pub use sqlite::{SqliteBatch, SqliteStore};
 
 use corridor_model::{Entity, RetentionPolicy, SourceReliability};
@@ -77,6 +79,25 @@ pub trait Store {
 
     /// Stored findings about one entity, or all of them.
     fn findings(&self, entity: Option<&str>) -> Result<Vec<StoredFinding>>;
+
+    /// Stores a resolution run, replacing the previous mapping and review list; logged.
+    fn record_resolution(&mut self, run: &ResolutionWrite, actor: &str, purpose: &str) -> Result<i64>;
+
+    /// The latest resolution run, if any.
+    fn latest_resolution(&self) -> Result<Option<ResolutionRun>>;
+
+    /// `(record entity, identity)` of the latest run.
+    fn identity_links(&self) -> Result<Vec<(String, String)>>;
+
+    /// Pairs the latest run held for review.
+    fn resolution_review(&self) -> Result<Vec<ReviewPair>>;
+
+    /// Records an analyst's decision on a pair (`confirm` or `reject`) with the
+    /// reason; logged. A later decision on the same pair overrides it (undo).
+    fn decide(&mut self, a: &str, b: &str, decision: &str, reason: &str, actor: &str) -> Result<i64>;
+
+    /// The decision in force on each decided pair.
+    fn decisions(&self) -> Result<Vec<Decision>>;
 
     /// Records a fact derived from stored statements.
     fn record_derived(&mut self, kind: &str, description: &str, basis: &[i64], actor: &str) -> Result<i64>;

@@ -24,7 +24,11 @@ use rusqlite::Connection;
 use crate::error::Result;
 
 /// The migrations, in order; index + 1 is the version they bring the store to.
-const MIGRATIONS: &[(&str, &str)] = &[("initial schema", INITIAL), ("watchlists and findings", CHECKS)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("initial schema", INITIAL),
+    ("watchlists and findings", CHECKS),
+    ("resolution", RESOLUTION),
+];
 
 /// The newest schema version this code knows.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -200,6 +204,44 @@ CREATE TABLE finding (
     found_at   TEXT NOT NULL,
     found_by   TEXT NOT NULL,
     UNIQUE (entity, kind, reason)
+);
+"#;
+
+/// Entity resolution: the latest run's mapping from record entities to identities
+/// (replaced whole by each run, the runs themselves kept), the pairs it held for
+/// review, and analysts' decisions, which are never replaced: the latest decision on
+/// a pair is the one in force, so a merge is undone by a later rejection.
+const RESOLUTION: &str = r#"
+CREATE TABLE resolution_run (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    purpose TEXT NOT NULL DEFAULT '',
+    model   TEXT NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE TABLE identity_link (
+    entity   TEXT PRIMARY KEY,
+    identity TEXT NOT NULL,
+    run_id   INTEGER NOT NULL
+);
+CREATE INDEX identity_link_identity ON identity_link(identity);
+CREATE TABLE resolution_review (
+    run_id      INTEGER NOT NULL,
+    a           TEXT NOT NULL,
+    b           TEXT NOT NULL,
+    weight      REAL NOT NULL,
+    probability REAL NOT NULL,
+    why         TEXT NOT NULL
+);
+CREATE TABLE resolution_decision (
+    id       INTEGER PRIMARY KEY,
+    a        TEXT NOT NULL,
+    b        TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('confirm', 'reject')),
+    reason   TEXT NOT NULL,
+    actor    TEXT NOT NULL,
+    at       TEXT NOT NULL
 );
 "#;
 

@@ -12,6 +12,7 @@ use crate::checks::{self, FindingWrite, StoredFinding, StoredWatchlist, Watchlis
 use crate::error::{Error, Result};
 use crate::migrations;
 use crate::read::{self, ConsistencyReport, DerivedFact, PersonReview, SourceInfo, Stats};
+use crate::resolution::{self, Decision, ResolutionRun, ResolutionWrite, ReviewPair};
 use crate::{Batch, SourceSpec, Store};
 
 /// A Corridor store in one SQLite file.
@@ -252,6 +253,30 @@ impl Store for SqliteStore {
 
     fn findings(&self, entity: Option<&str>) -> Result<Vec<StoredFinding>> {
         checks::findings(&self.conn, entity)
+    }
+
+    fn record_resolution(&mut self, run: &ResolutionWrite, actor: &str, purpose: &str) -> Result<i64> {
+        resolution::record_run(&mut self.conn, run, actor, purpose)
+    }
+
+    fn latest_resolution(&self) -> Result<Option<ResolutionRun>> {
+        resolution::latest_run(&self.conn)
+    }
+
+    fn identity_links(&self) -> Result<Vec<(String, String)>> {
+        resolution::links(&self.conn)
+    }
+
+    fn resolution_review(&self) -> Result<Vec<ReviewPair>> {
+        resolution::review(&self.conn)
+    }
+
+    fn decide(&mut self, a: &str, b: &str, decision: &str, reason: &str, actor: &str) -> Result<i64> {
+        resolution::decide(&mut self.conn, a, b, decision, reason, actor)
+    }
+
+    fn decisions(&self) -> Result<Vec<Decision>> {
+        resolution::decisions(&self.conn)
     }
 
     fn record_derived(&mut self, kind: &str, description: &str, basis: &[i64], actor: &str) -> Result<i64> {

@@ -13,8 +13,8 @@ use corridor_store::Store;
 use serde::Serialize;
 
 use crate::Ctx;
-use crate::args::{DemoArgs, WatchlistImportArgs};
-use crate::cmd::{ingest, stats, synth, watchlist};
+use crate::args::{DemoArgs, ResolveRunArgs, WatchlistImportArgs};
+use crate::cmd::{ingest, resolve, stats, synth, watchlist};
 use crate::exit::{Code, Result};
 
 #[derive(Serialize)]
@@ -26,6 +26,8 @@ struct DemoReport {
     stats: corridor_store::Stats,
     /// Document findings by kind (watchlist hits, invalid MRZ …), stored with the documents.
     document_findings: BTreeMap<&'static str, usize>,
+    /// Identities found and how they score against the generator's ground truth.
+    resolution: serde_json::Value,
     audit_intact: bool,
     seconds: f64,
 }
@@ -39,7 +41,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&rejects_dir)?;
     if !ctx.json {
         println!(
-            "1/3 generating a synthetic corridor data set (seed {}, size {size}) in {}",
+            "1/4 generating a synthetic corridor data set (seed {}, size {size}) in {}",
             args.seed,
             data.display()
         );
@@ -57,7 +59,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             },
             data.join("truth").display()
         );
-        println!("2/3 ingesting every agency's files into {}", store_path.display());
+        println!("2/4 ingesting every agency's files into {}", store_path.display());
     }
     let mut store = ctx.open_at(&store_path)?;
     for w in &report.watchlists {
@@ -117,6 +119,40 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     for f in &docs.findings {
         *findings.entry(f.kind).or_default() += 1;
     }
+    if !ctx.json {
+        println!("3/4 resolving persons into identities");
+    }
+    let truth_file = data.join("truth").join("identities.csv");
+    let run_args = ResolveRunArgs {
+        seed: args.seed,
+        model: None,
+        save_model: None,
+        truth: None,
+        match_probability: 0.9,
+        review_probability: 0.5,
+    };
+    let (res, records) = resolve::resolve_with(ctx, &mut store, &run_args, None)?;
+    let scores = resolve::score_against(&res, &records, &truth_file)?;
+    let resolution = serde_json::json!({
+        "records": records.len(),
+        "identities": res.identities,
+        "candidate_pairs": res.pairs,
+        "held_for_review": res.review.len(),
+        "against_truth": scores,
+    });
+    if !ctx.json {
+        println!(
+            "    {} person records → {} identities ({} pairs held for review); against the generator's truth: \
+             precision {:.3}, recall {:.3}, F1 {:.3}, cluster precision {:.3}",
+            records.len(),
+            res.identities,
+            res.review.len(),
+            scores.precision,
+            scores.recall,
+            scores.f1,
+            scores.cluster_precision
+        );
+    }
     let s = store.stats()?;
     let audit = store.verify_audit()?;
     let rejected: u64 = ingests.iter().map(|r| r.summary.rejected).sum();
@@ -127,13 +163,14 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         ingests,
         stats: s,
         document_findings: findings,
+        resolution,
         audit_intact: audit.is_intact(),
         seconds: started.elapsed().as_secs_f64(),
     };
     if ctx.json {
         ctx.print_json(&demo)?;
     } else {
-        println!("3/3 the node now holds:");
+        println!("4/4 the node now holds:");
         stats::print_stats(&demo.stats);
         let listed: Vec<String> = demo.document_findings.iter().map(|(k, n)| format!("{n} {k}")).collect();
         println!(

@@ -1,4 +1,4 @@
-use crate::{BIN, code, stderr};
+use crate::{BIN, code, stderr, stdout};
 
 #[test]
 fn demo_generates_ingests_everything_cleanly_and_is_idempotent() {
@@ -122,5 +122,100 @@ fn docs_check_finds_the_forged_and_altered_documents_of_the_demo_and_logs_the_re
     assert!(
         log.contains("all TravelDocument entities") && log.contains("purpose=document review"),
         "{log}"
+    );
+}
+
+fn run(store: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(BIN)
+        .arg("--store")
+        .arg(store)
+        .args(["--user", "analyst7", "--purpose", "case RS-14"])
+        .args(args)
+        .output()
+        .expect("run corridor")
+}
+
+#[test]
+fn resolution_through_the_binary_explains_decides_undoes_and_exports() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let work = dir.path().join("demo");
+    let o = std::process::Command::new(BIN)
+        .args(["--json", "demo", "--dir"])
+        .arg(&work)
+        .output()
+        .expect("demo");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let demo: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let truth = &demo["resolution"]["against_truth"];
+    assert!(
+        truth["precision"].as_f64() > Some(0.9) && truth["cluster_precision"].as_f64() > Some(0.9),
+        "{truth}"
+    );
+    let store = work.join("corridor.db");
+
+    let o = run(&store, &["resolve", "export"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("agency,dataset,record_id,entity,identity"));
+    let rows: Vec<Vec<String>> = lines.map(|l| l.rsplitn(2, ',').map(str::to_string).collect()).collect();
+    assert_eq!(
+        rows.len() as u64,
+        demo["resolution"]["records"].as_u64().expect("records")
+    );
+    // Two records the run joined.
+    let mut by_identity: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for r in &rows {
+        let entity = r[1].rsplit(',').next().expect("entity");
+        by_identity.entry(r[0].as_str()).or_default().push(entity);
+    }
+    let pair = by_identity
+        .values()
+        .find(|v| v.len() == 2)
+        .expect("a two-record identity");
+    let (a, b) = (pair[0], pair[1]);
+
+    let o = run(&store, &["--json", "resolve", "explain", a, b]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let sum: f64 = e["terms"]
+        .as_array()
+        .expect("terms")
+        .iter()
+        .filter_map(|t| t["weight"].as_f64())
+        .sum();
+    let weight = e["match_weight"].as_f64().expect("weight");
+    assert!((sum - weight).abs() < 1e-9, "terms {sum} vs weight {weight}");
+    assert!(e["match_probability"].as_f64() >= Some(0.9));
+
+    let o = run(
+        &store,
+        &["resolve", "decide", a, b, "--reject", "--reason", "fingerprints differ"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("now two identities"), "{}", stdout(&o));
+    let o = run(
+        &store,
+        &["resolve", "decide", a, b, "--confirm", "--reason", "rejected in error"],
+    );
+    assert!(stdout(&o).contains("now one identity"), "undo: {}", stdout(&o));
+    let o = run(&store, &["--json", "audit", "log", "--last", "40"]);
+    let log = stdout(&o);
+    assert!(
+        log.contains("resolve.reject") && log.contains("fingerprints differ") && log.contains("resolve.confirm"),
+        "{log}"
+    );
+    assert!(log.contains("analyst7"), "{log}");
+    let o = run(&store, &["resolve", "explain", a, "nope:x:person"]);
+    assert_eq!(code(&o), 7, "{}", stderr(&o));
+    let o = run(
+        &store,
+        &["resolve", "decide", a, "nope:x:person", "--reject", "--reason", "x"],
+    );
+    assert_eq!(
+        code(&o),
+        7,
+        "a decision on an unknown record is refused: {}",
+        stderr(&o)
     );
 }

@@ -1,0 +1,411 @@
+//! `corridor resolve`: records into identities, explanations, review, decisions,
+//! export. Reading the records is logged with the purpose; runs and decisions are
+//! logged with who and why.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use corridor_resolve::{Features, Model, Options, Policy, Record, Resolution, TermFrequencies};
+use corridor_store::{ResolutionWrite, ReviewPair, SqliteStore, Store};
+
+use crate::Ctx;
+use crate::args::{ResolveCommand, ResolveRunArgs};
+use crate::exit::{Code, Failure, Result};
+
+/// The schemata a record is built from.
+const SCHEMATA: [&str; 6] = [
+    "Person",
+    "Phone",
+    "TravelDocument",
+    "BiometricReference",
+    "Uses",
+    "Holds",
+];
+
+pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
+    let mut store = ctx.open()?;
+    match cmd {
+        ResolveCommand::Run(a) => {
+            let (resolution, records) = run_resolution(ctx, &mut store, a)?;
+            report(ctx, &resolution, &records, a.truth.as_deref())?;
+        }
+        ResolveCommand::Explain { a, b } => explain(ctx, &mut store, a, b)?,
+        ResolveCommand::Review => {
+            let review = store.resolution_review()?;
+            if ctx.json {
+                ctx.print_json(&review)?;
+            } else {
+                for r in &review {
+                    println!("{:.3}  {:<18} {}  {}", r.probability, r.why, r.a, r.b);
+                }
+                println!(
+                    "{} pairs to review; decide with `corridor resolve decide A B --confirm|--reject --reason ...`",
+                    review.len()
+                );
+            }
+        }
+        ResolveCommand::Decide(d) => {
+            let decision = if d.confirm { "confirm" } else { "reject" };
+            let records = load_records(ctx, &mut store)?;
+            for id in [&d.a, &d.b] {
+                if !records.iter().any(|r| &r.id == id) {
+                    return Err(Failure::new(
+                        Code::NotFound,
+                        anyhow!(
+                            "no Person record '{id}': ids are dataset:record:name, as `corridor resolve export` lists them"
+                        ),
+                    ));
+                }
+            }
+            if d.a == d.b {
+                return Err(Failure::new(
+                    Code::BadInput,
+                    anyhow!("a record is always its own identity: give two different records"),
+                ));
+            }
+            store.decide(&d.a, &d.b, decision, &d.reason, &ctx.actor)?;
+            let model = store
+                .latest_resolution()?
+                .and_then(|r| serde_json::from_str::<Model>(&r.model).ok());
+            let args = ResolveRunArgs {
+                seed: model.as_ref().map_or(42, |m| m.seed),
+                model: None,
+                save_model: None,
+                truth: None,
+                match_probability: 0.9,
+                review_probability: 0.5,
+            };
+            let resolution = resolve_records(ctx, &mut store, &args, model, &records)?;
+            let id = |x: &str| {
+                records
+                    .iter()
+                    .position(|r| r.id == x)
+                    .map(|i| resolution.identity[i].clone())
+            };
+            let (ia, ib) = (id(&d.a), id(&d.b));
+            if ctx.json {
+                ctx.print_json(&serde_json::json!({"decision": decision, "a": ia, "b": ib}))?;
+            } else {
+                println!(
+                    "{decision}ed {} / {}: now {}",
+                    d.a,
+                    d.b,
+                    if ia.is_some() && ia == ib {
+                        "one identity"
+                    } else {
+                        "two identities"
+                    }
+                );
+            }
+        }
+        ResolveCommand::Status => {
+            let Some(run) = store.latest_resolution()? else {
+                println!("no resolution yet: run `corridor resolve run`");
+                return Ok(ExitCode::SUCCESS);
+            };
+            if ctx.json {
+                ctx.print_json(&run)?;
+            } else {
+                println!(
+                    "resolution {} at {} by {} (purpose: {})",
+                    run.id, run.at, run.actor, run.purpose
+                );
+                println!("{}", run.summary);
+                println!("decisions in force: {}", store.decisions()?.len());
+            }
+        }
+        ResolveCommand::Export(e) => export(ctx, &mut store, &e.format)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the records (logged as reads with the purpose).
+fn load_records(ctx: &Ctx, store: &mut SqliteStore) -> Result<Vec<Record>> {
+    let mut entities = Vec::new();
+    for schema in SCHEMATA {
+        entities.extend(store.entities_of_schema(schema, &ctx.actor, &ctx.purpose)?);
+    }
+    Ok(corridor_resolve::records_from_entities(&entities))
+}
+
+fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Result<(Resolution, Vec<Record>)> {
+    let model = match &a.model {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read model {}", p.display()))
+                .map_err(|e| Failure::new(Code::BadInput, e))?;
+            Some(
+                serde_json::from_str::<Model>(&text)
+                    .with_context(|| format!("{} is not a Corridor resolution model", p.display()))
+                    .map_err(|e| Failure::new(Code::BadInput, e))?,
+            )
+        }
+        None => None,
+    };
+    let (resolution, records) = resolve_with(ctx, store, a, model)?;
+    if let Some(p) = &a.save_model {
+        std::fs::write(p, serde_json::to_string_pretty(&resolution.model)?)
+            .with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    Ok((resolution, records))
+}
+
+pub(crate) fn resolve_with(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    a: &ResolveRunArgs,
+    model: Option<Model>,
+) -> Result<(Resolution, Vec<Record>)> {
+    let records = load_records(ctx, store)?;
+    let resolution = resolve_records(ctx, store, a, model, &records)?;
+    Ok((resolution, records))
+}
+
+/// Resolves `records` with the decisions in force and stores the run.
+fn resolve_records(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    a: &ResolveRunArgs,
+    model: Option<Model>,
+    records: &[Record],
+) -> Result<Resolution> {
+    let mut confirmed = Vec::new();
+    let mut rejected = Vec::new();
+    for d in store.decisions()? {
+        if d.decision == "confirm" {
+            confirmed.push((d.a, d.b));
+        } else {
+            rejected.push((d.a, d.b));
+        }
+    }
+    let opts = Options {
+        seed: a.seed,
+        model,
+        policy: Policy {
+            match_probability: a.match_probability,
+            review_probability: a.review_probability,
+            ..Policy::default()
+        },
+        ..Options::default()
+    };
+    let resolution = corridor_resolve::resolve(records, &confirmed, &rejected, &opts);
+    let summary = serde_json::json!({
+        "records": records.len(),
+        "identities": resolution.identities,
+        "candidate_pairs": resolution.pairs,
+        "links": resolution.links.len(),
+        "review": resolution.review.len(),
+        "blocking": resolution.blocking,
+        "em_iterations": resolution.model.em_iterations,
+        "em_converged": resolution.model.converged,
+        "seed": a.seed,
+    });
+    let write = ResolutionWrite {
+        model: serde_json::to_string(&resolution.model)?,
+        summary: summary.to_string(),
+        links: records
+            .iter()
+            .zip(&resolution.identity)
+            .map(|(r, i)| (r.id.clone(), i.clone()))
+            .collect(),
+        review: resolution
+            .review
+            .iter()
+            .map(|r| ReviewPair {
+                a: records[r.pair.a as usize].id.clone(),
+                b: records[r.pair.b as usize].id.clone(),
+                weight: r.pair.weight,
+                probability: r.pair.probability,
+                why: serde_json::to_value(r.why)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    };
+    store.record_resolution(&write, &ctx.actor, &ctx.purpose)?;
+    Ok(resolution)
+}
+
+/// Ground truth as the synthetic generator writes it: dataset, record_id, entity, true_id.
+fn read_truth(path: &Path) -> Result<HashMap<String, String>> {
+    let bad = |e: anyhow::Error| Failure::new(Code::BadInput, e);
+    let mut reader = csv::Reader::from_path(path)
+        .with_context(|| format!("cannot read {}", path.display()))
+        .map_err(bad)?;
+    let headers = reader.headers().map_err(|e| bad(e.into()))?.clone();
+    let col = |n: &str| headers.iter().position(|h| h == n);
+    let (Some(d), Some(r), Some(e), Some(t)) = (col("dataset"), col("record_id"), col("entity"), col("true_id")) else {
+        return Err(bad(anyhow!(
+            "{} needs the columns dataset, record_id, entity and true_id",
+            path.display()
+        )));
+    };
+    let mut out = HashMap::new();
+    for row in reader.records() {
+        let row = row.map_err(|e| bad(e.into()))?;
+        let get = |i: usize| row.get(i).unwrap_or("");
+        out.insert(format!("{}:{}:{}", get(d), get(r), get(e)), get(t).to_string());
+    }
+    Ok(out)
+}
+
+/// Scores a resolution against a ground-truth file; records without a truth entry
+/// count as people of their own.
+pub(crate) fn score_against(
+    res: &Resolution,
+    records: &[Record],
+    truth: &Path,
+) -> Result<corridor_resolve::evaluate::Scores> {
+    let t = read_truth(truth)?;
+    let truth_ids: Vec<String> = records
+        .iter()
+        .map(|r| t.get(&r.id).cloned().unwrap_or_else(|| format!("unknown:{}", r.id)))
+        .collect();
+    Ok(corridor_resolve::evaluate::score(&res.identity, &truth_ids))
+}
+
+fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>) -> Result<()> {
+    let scores = truth.map(|p| score_against(res, records, p)).transpose()?;
+    if ctx.json {
+        ctx.print_json(&serde_json::json!({
+            "records": records.len(),
+            "identities": res.identities,
+            "candidate_pairs": res.pairs,
+            "links": res.links.len(),
+            "review": res.review.len(),
+            "blocking": res.blocking,
+            "model": res.model,
+            "scores": scores,
+        }))?;
+        return Ok(());
+    }
+    println!(
+        "{} records → {} identities; {} candidate pairs scored, {} joined, {} held for review",
+        records.len(),
+        res.identities,
+        res.pairs,
+        res.links.len(),
+        res.review.len()
+    );
+    for b in &res.blocking {
+        println!(
+            "  rule {:<28} {:>9} pairs ({} new), largest block {}{}",
+            b.rule,
+            b.pairs_before_dedup,
+            b.new_pairs,
+            b.largest_block,
+            if b.oversized_blocks > 0 {
+                format!(", {} oversized blocks skipped", b.oversized_blocks)
+            } else {
+                String::new()
+            }
+        );
+    }
+    println!(
+        "  model: prior {:.4}, EM {} iterations ({})",
+        res.model.prior,
+        res.model.em_iterations,
+        if res.model.converged {
+            "converged"
+        } else {
+            "not converged"
+        }
+    );
+    if let Some(s) = scores {
+        println!(
+            "  against the truth: precision {:.3}, recall {:.3}, F1 {:.3}, cluster precision {:.3}",
+            s.precision, s.recall, s.f1, s.cluster_precision
+        );
+    }
+    Ok(())
+}
+
+fn explain(ctx: &Ctx, store: &mut SqliteStore, a: &str, b: &str) -> Result<()> {
+    let Some(run) = store.latest_resolution()? else {
+        return Err(Failure::new(
+            Code::NotFound,
+            anyhow!("no resolution yet: run `corridor resolve run` first"),
+        ));
+    };
+    let model: Model = serde_json::from_str(&run.model).context("the stored model does not parse")?;
+    let records = load_records(ctx, store)?;
+    let features: Vec<Features> = records.iter().map(Features::of).collect();
+    let find = |id: &str| {
+        records.iter().position(|r| r.id == id).ok_or_else(|| {
+            Failure::new(
+                Code::NotFound,
+                anyhow!(
+                    "no Person record '{id}': ids are dataset:record:name, as `corridor resolve export` lists them"
+                ),
+            )
+        })
+    };
+    let (ia, ib) = (find(a)?, find(b)?);
+    let tf = TermFrequencies::of(&features);
+    let e = model.explain(&features[ia], &features[ib], &tf);
+    if ctx.json {
+        ctx.print_json(&e)?;
+    } else {
+        for t in &e.terms {
+            let mu = match (t.m, t.u) {
+                (Some(m), Some(u)) => format!("m {m:.4} u {u:.6}"),
+                (None, Some(u)) => format!("u {u:.6}"),
+                _ => String::new(),
+            };
+            println!("{:>+8.2}  {:<12} {:<45} {mu}", t.weight, t.name, t.level);
+        }
+        println!(
+            "{:>+8.2}  match weight → probability {:.4}",
+            e.match_weight, e.match_probability
+        );
+    }
+    Ok(())
+}
+
+fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
+    if format != "csv" && format != "jsonl" {
+        return Err(Failure::new(
+            Code::BadInput,
+            anyhow!("--format {format}: give csv or jsonl"),
+        ));
+    }
+    let links: HashMap<String, String> = store.identity_links()?.into_iter().collect();
+    if links.is_empty() {
+        return Err(Failure::new(
+            Code::NotFound,
+            anyhow!("no resolution yet: run `corridor resolve run` first"),
+        ));
+    }
+    let records = load_records(ctx, store)?;
+    store.audit(&corridor_store::AuditEntry {
+        actor: ctx.actor.clone(),
+        action: "export".into(),
+        target: "resolution".into(),
+        purpose: ctx.purpose.clone(),
+        detail: serde_json::json!({"format": format, "records": records.len()}).to_string(),
+    })?;
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(std::io::stdout().lock());
+    if format == "csv" {
+        out.write_record(["agency", "dataset", "record_id", "entity", "identity"])
+            .map_err(anyhow::Error::from)?;
+    }
+    for r in &records {
+        let identity = links.get(&r.id).map_or("", String::as_str);
+        if format == "csv" {
+            out.write_record([&r.agency, &r.dataset, &r.source_record, &r.id, identity])
+                .map_err(anyhow::Error::from)?;
+        } else {
+            println!(
+                "{}",
+                serde_json::json!({"agency": r.agency, "dataset": r.dataset, "record_id": r.source_record, "entity": r.id, "identity": identity})
+            );
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

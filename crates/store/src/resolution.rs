@@ -1,0 +1,193 @@
+//! Where resolution's results live: the latest run's record → identity mapping, the
+//! pairs it held for review, and analysts' decisions (confirm or reject a pair), each
+//! logged with who and why. A run replaces the mapping whole; decisions are only
+//! ever appended, and the latest one on a pair is in force.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::audit::{self, AuditEntry};
+use crate::error::{Error, Result};
+use crate::sqlite::now;
+
+/// A pair held for review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewPair {
+    pub a: String,
+    pub b: String,
+    pub weight: f64,
+    pub probability: f64,
+    pub why: String,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct ResolutionWrite {
+    /// The trained model, JSON.
+    pub model: String,
+    /// Counts and blocking report, JSON.
+    pub summary: String,
+    /// `(record entity, identity)` for every record resolved.
+    pub links: Vec<(String, String)>,
+    pub review: Vec<ReviewPair>,
+}
+
+/// A stored run.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResolutionRun {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub purpose: String,
+    pub model: String,
+    pub summary: String,
+}
+
+/// An analyst's decision on a pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub id: i64,
+    pub a: String,
+    pub b: String,
+    /// `confirm` or `reject`.
+    pub decision: String,
+    pub reason: String,
+    pub actor: String,
+    pub at: String,
+}
+
+pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &str, purpose: &str) -> Result<i64> {
+    let tx = conn.transaction()?;
+    let at = now();
+    tx.execute(
+        "INSERT INTO resolution_run (at, actor, purpose, model, summary) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![at, actor, purpose, run.model, run.summary],
+    )?;
+    let id = tx.last_insert_rowid();
+    tx.execute("DELETE FROM identity_link", [])?;
+    tx.execute("DELETE FROM resolution_review", [])?;
+    {
+        let mut link = tx.prepare("INSERT INTO identity_link (entity, identity, run_id) VALUES (?1, ?2, ?3)")?;
+        for (entity, identity) in &run.links {
+            link.execute(params![entity, identity, id])?;
+        }
+        let mut review = tx.prepare(
+            "INSERT INTO resolution_review (run_id, a, b, weight, probability, why) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for r in &run.review {
+            review.execute(params![id, r.a, r.b, r.weight, r.probability, r.why])?;
+        }
+    }
+    audit::append(
+        &tx,
+        &at,
+        &AuditEntry {
+            actor: actor.into(),
+            action: "resolve.run".into(),
+            target: format!("resolution:{id}"),
+            purpose: purpose.into(),
+            detail: run.summary.clone(),
+        },
+    )?;
+    tx.commit()?;
+    Ok(id)
+}
+
+pub(crate) fn latest_run(conn: &Connection) -> Result<Option<ResolutionRun>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, at, actor, purpose, model, summary FROM resolution_run ORDER BY id DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(ResolutionRun {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    purpose: r.get(3)?,
+                    model: r.get(4)?,
+                    summary: r.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+pub(crate) fn links(conn: &Connection) -> Result<Vec<(String, String)>> {
+    Ok(conn
+        .prepare("SELECT entity, identity FROM identity_link ORDER BY identity, entity")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn review(conn: &Connection) -> Result<Vec<ReviewPair>> {
+    Ok(conn
+        .prepare("SELECT a, b, weight, probability, why FROM resolution_review ORDER BY probability DESC, a, b")?
+        .query_map([], |r| {
+            Ok(ReviewPair {
+                a: r.get(0)?,
+                b: r.get(1)?,
+                weight: r.get(2)?,
+                probability: r.get(3)?,
+                why: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn decide(
+    conn: &mut Connection,
+    a: &str,
+    b: &str,
+    decision: &str,
+    reason: &str,
+    actor: &str,
+) -> Result<i64> {
+    if decision != "confirm" && decision != "reject" {
+        return Err(Error::Unknown {
+            what: "decision",
+            name: decision.into(),
+        });
+    }
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    let tx = conn.transaction()?;
+    let at = now();
+    tx.execute(
+        "INSERT INTO resolution_decision (a, b, decision, reason, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![a, b, decision, reason, actor, at],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::append(
+        &tx,
+        &at,
+        &AuditEntry {
+            actor: actor.into(),
+            action: format!("resolve.{decision}"),
+            target: format!("{a} {b}"),
+            detail: serde_json::json!({"reason": reason}).to_string(),
+            ..AuditEntry::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// The decision in force on each pair (the latest), oldest pair first.
+pub(crate) fn decisions(conn: &Connection) -> Result<Vec<Decision>> {
+    Ok(conn
+        .prepare(
+            "SELECT d.id, d.a, d.b, d.decision, d.reason, d.actor, d.at FROM resolution_decision d \
+             WHERE d.id = (SELECT MAX(id) FROM resolution_decision x WHERE x.a = d.a AND x.b = d.b) ORDER BY d.id",
+        )?
+        .query_map([], |r| {
+            Ok(Decision {
+                id: r.get(0)?,
+                a: r.get(1)?,
+                b: r.get(2)?,
+                decision: r.get(3)?,
+                reason: r.get(4)?,
+                actor: r.get(5)?,
+                at: r.get(6)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?)
+}
