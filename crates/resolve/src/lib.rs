@@ -16,12 +16,14 @@ pub mod blocking;
 pub mod cluster;
 pub mod compare;
 pub mod evaluate;
+pub mod incremental;
 pub mod model;
 pub mod record;
 
 pub use blocking::{Key, Rule, RuleReport, default_rules};
 pub use cluster::{Clustering, Held, Policy, Review, Scored};
 pub use compare::Attribute;
+pub use incremental::{Added, Index};
 pub use model::{Explanation, Model, Term, TermFrequencies};
 pub use record::{Features, Record, records_from_entities};
 

@@ -83,6 +83,16 @@ pub trait Store {
     /// Stores a resolution run, replacing the previous mapping and review list; logged.
     fn record_resolution(&mut self, run: &ResolutionWrite, actor: &str, purpose: &str) -> Result<i64>;
 
+    /// Adds records matched incrementally (at ingest) to the latest run's mapping,
+    /// with their review pairs; logged with `origin`.
+    fn add_identity_links(
+        &mut self,
+        links: &[(String, String)],
+        review: &[ReviewPair],
+        origin: &str,
+        actor: &str,
+    ) -> Result<()>;
+
     /// The latest resolution run, if any.
     fn latest_resolution(&self) -> Result<Option<ResolutionRun>>;
 

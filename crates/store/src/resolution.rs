@@ -191,3 +191,54 @@ pub(crate) fn decisions(conn: &Connection) -> Result<Vec<Decision>> {
         })?
         .collect::<Result<_, _>>()?)
 }
+
+/// Adds records matched at ingest to the latest run's mapping (and their review
+/// pairs), without replacing it. Fails when there is no run to add to.
+pub(crate) fn add_links(
+    conn: &mut Connection,
+    links: &[(String, String)],
+    review: &[ReviewPair],
+    origin: &str,
+    actor: &str,
+) -> Result<()> {
+    let tx = conn.transaction()?;
+    let run: Option<i64> = tx
+        .query_row("SELECT MAX(id) FROM resolution_run", [], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let Some(run) = run else {
+        return Err(Error::Unknown {
+            what: "resolution run",
+            name: "latest".into(),
+        });
+    };
+    {
+        let mut link = tx.prepare(
+            "INSERT INTO identity_link (entity, identity, run_id) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (entity) DO UPDATE SET identity = excluded.identity, run_id = excluded.run_id",
+        )?;
+        for (entity, identity) in links {
+            link.execute(params![entity, identity, run])?;
+        }
+        let mut rev = tx.prepare(
+            "INSERT INTO resolution_review (run_id, a, b, weight, probability, why) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for r in review {
+            rev.execute(params![run, r.a, r.b, r.weight, r.probability, r.why])?;
+        }
+    }
+    let at = now();
+    audit::append(
+        &tx,
+        &at,
+        &AuditEntry {
+            actor: actor.into(),
+            action: "resolve.incremental".into(),
+            target: origin.into(),
+            detail: serde_json::json!({"records": links.len(), "review": review.len(), "run": run}).to_string(),
+            ..AuditEntry::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
+}

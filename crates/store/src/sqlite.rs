@@ -259,6 +259,16 @@ impl Store for SqliteStore {
         resolution::record_run(&mut self.conn, run, actor, purpose)
     }
 
+    fn add_identity_links(
+        &mut self,
+        links: &[(String, String)],
+        review: &[ReviewPair],
+        origin: &str,
+        actor: &str,
+    ) -> Result<()> {
+        resolution::add_links(&mut self.conn, links, review, origin, actor)
+    }
+
     fn latest_resolution(&self) -> Result<Option<ResolutionRun>> {
         resolution::latest_run(&self.conn)
     }

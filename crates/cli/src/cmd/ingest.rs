@@ -81,10 +81,25 @@ pub(crate) fn run(ctx: &Ctx, args: &IngestArgs) -> Result<ExitCode> {
     load_mapping(&args.mapping)?;
     let mut store = ctx.open()?;
     let report = ingest_file(ctx, &mut store, &args.mapping, &args.file, args.rejects.clone())?;
+    // Records arriving after a resolution are matched against it at once.
+    let resolution = match report.summary.batch_id {
+        Some(b) => crate::cmd::resolve::match_new_records(ctx, &mut store, &format!("ingest batch {b}"))?,
+        None => None,
+    };
     if ctx.json {
-        ctx.print_json(&report)?;
+        let mut value = serde_json::to_value(&report)?;
+        if let (Some(obj), Some(r)) = (value.as_object_mut(), &resolution) {
+            obj.insert("resolution".into(), serde_json::to_value(r)?);
+        }
+        ctx.print_json(&value)?;
     } else {
         print_report(&report);
+        if let Some(r) = &resolution {
+            println!(
+                "  resolution: {} new person records matched at once: {} joined an existing identity, {} held for review",
+                r.new_records, r.joined, r.held_for_review
+            );
+        }
     }
     Ok(if report.summary.rejected > 0 {
         ExitCode::from(Code::Rejected as u8)

@@ -409,3 +409,81 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
     out.flush()?;
     Ok(())
 }
+
+/// What matching at ingest did.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct AtIngest {
+    /// Person records that were not yet resolved.
+    pub new_records: usize,
+    /// Of those, how many joined an existing identity.
+    pub joined: usize,
+    pub held_for_review: usize,
+}
+
+/// Matches the records that are not resolved yet (a batch just ingested) against the
+/// latest resolution, with its model, and adds them to it. Nothing happens before the
+/// first `corridor resolve run`.
+pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, origin: &str) -> Result<Option<AtIngest>> {
+    let Some(run) = store.latest_resolution()? else {
+        return Ok(None);
+    };
+    let model: Model = serde_json::from_str(&run.model).context("the stored resolution model does not parse")?;
+    let links: HashMap<String, String> = store.identity_links()?.into_iter().collect();
+    let records = load_records(ctx, store)?;
+    let (known, new): (Vec<&Record>, Vec<&Record>) = records.iter().partition(|r| links.contains_key(&r.id));
+    if new.is_empty() {
+        return Ok(Some(AtIngest {
+            new_records: 0,
+            joined: 0,
+            held_for_review: 0,
+        }));
+    }
+    let features: Vec<Features> = records.iter().map(Features::of).collect();
+    let mut index = corridor_resolve::Index::new(
+        model,
+        corridor_resolve::default_rules(),
+        Policy::default(),
+        TermFrequencies::of(&features),
+    );
+    for d in store.decisions()? {
+        if d.decision == "reject" {
+            index.reject(&d.a, &d.b);
+        }
+    }
+    // Each identity's first record first, so the others join it.
+    let (roots, rest): (Vec<&Record>, Vec<&Record>) = known.iter().partition(|r| links.get(&r.id) == Some(&r.id));
+    for r in roots.iter().chain(&rest) {
+        index.insert_resolved(r, &links[&r.id]);
+    }
+    let mut joined = 0;
+    let mut review = Vec::new();
+    let order: Vec<&Record> = roots.iter().chain(&rest).chain(&new).copied().collect();
+    for r in &new {
+        let added = index.add(r);
+        joined += usize::from(!added.joined.is_empty());
+        review.extend(added.review.into_iter().map(|(other, p, why)| {
+            ReviewPair {
+                a: r.id.clone(),
+                b: other,
+                weight: 0.0,
+                probability: p,
+                why: serde_json::to_value(why)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+            }
+        }));
+    }
+    let changed: Vec<(String, String)> = order
+        .iter()
+        .zip(index.identities())
+        .filter(|(r, identity)| links.get(&r.id) != Some(identity))
+        .map(|(r, identity)| (r.id.clone(), identity))
+        .collect();
+    store.add_identity_links(&changed, &review, origin, &ctx.actor)?;
+    Ok(Some(AtIngest {
+        new_records: new.len(),
+        joined,
+        held_for_review: review.len(),
+    }))
+}

@@ -595,3 +595,95 @@ fn mrz_check_reads_every_doc_9303_specimen_as_valid_with_its_fields() {
     assert_eq!(docs[3]["checks"].as_array().map(Vec::len), Some(3));
     assert_eq!(docs[0]["checks"].as_array().map(Vec::len), Some(5));
 }
+
+const PEOPLE_MAPPING: &str = r#"
+[dataset]
+name = "people"
+format = "csv"
+record_id = "id"
+
+[source]
+agency = "rs-bp"
+country = "RS"
+
+[defaults]
+grading = "B2"
+handling = "H1"
+
+[entities.person]
+schema = "Person"
+[entities.person.properties]
+name = { column = "name" }
+birthDate = { column = "born" }
+category = { column = "category" }
+
+[entities.phone]
+schema = "Phone"
+properties.number = { column = "phone" }
+
+[entities.uses]
+schema = "Uses"
+properties.user = { entity = "person" }
+properties.object = { entity = "phone" }
+"#;
+
+#[test]
+fn a_record_ingested_after_a_resolution_is_matched_at_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    let mapping = dir.path().join("people.mapping.toml");
+    std::fs::write(&mapping, PEOPLE_MAPPING).expect("mapping");
+    let first = dir.path().join("first.csv");
+    let mut text = String::from("id,name,born,category,phone\n");
+    let people = [
+        ("Marko Đorđević", "1984-02-29"),
+        ("Ahmad Rahimi", "1999-05-01"),
+        ("Petar Petrović", "1975-11-20"),
+        ("Jovan Jovanović", "1990-01-01"),
+        ("Omar Haddad", "1988-03-12"),
+        ("Nikola Ilić", "1969-09-30"),
+    ];
+    for (i, (name, born)) in people.iter().enumerate() {
+        for copy in 0..2 {
+            text.push_str(&format!("R{i}-{copy},{name},{born},suspect,+38164{i:07}\n"));
+        }
+    }
+    std::fs::write(&first, text).expect("csv");
+    let m = mapping.to_str().expect("utf8");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let o = corridor(&store, &["ingest", "--mapping", m, first.to_str().expect("utf8")]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stdout(&o).contains("resolution:"), "no resolution yet: {}", stdout(&o));
+    let o = corridor(&store, &["resolve", "run"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    let second = dir.path().join("second.csv");
+    std::fs::write(
+        &second,
+        "id,name,born,category,phone\nN1,Марко Ђорђевић,1984-02-29,suspect,+381640000000\nN2,Stranger Person,1950-01-01,suspect,+381699999999\n",
+    )
+    .expect("csv");
+    let o = corridor(
+        &store,
+        &["--json", "ingest", "--mapping", m, second.to_str().expect("utf8")],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(report["resolution"]["new_records"], 2, "{report}");
+    assert_eq!(report["resolution"]["joined"], 1, "{report}");
+
+    let o = corridor(&store, &["resolve", "export"]);
+    let export = stdout(&o);
+    let identity = |entity: &str| -> String {
+        export
+            .lines()
+            .find(|l| l.contains(&format!(",{entity},")))
+            .and_then(|l| l.rsplit(',').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(identity("people:N1:person"), identity("people:R0-0:person"), "{export}");
+    assert_eq!(identity("people:N2:person"), "people:N2:person");
+    let o = corridor(&store, &["audit", "log"]);
+    assert!(stdout(&o).contains("resolve.incremental"), "{}", stdout(&o));
+}

@@ -232,3 +232,48 @@ fn explanations_sum_to_the_match_weight_and_runs_are_deterministic() {
     let loaded: Model = serde_json::from_str(&json).expect("load");
     assert_eq!(loaded, r.model);
 }
+
+#[test]
+fn incremental_matching_agrees_with_the_batch_run() {
+    let (records, truth) = population(5);
+    let batch = resolve(&records, &[], &[], &options());
+    let features: Vec<Features> = records.iter().map(Features::of).collect();
+    let mut index = corridor_resolve::Index::new(
+        batch.model.clone(),
+        corridor_resolve::default_rules(),
+        corridor_resolve::Policy::default(),
+        TermFrequencies::of(&features),
+    );
+    for r in &records {
+        index.add(r);
+    }
+    let incremental = index.identities();
+    // The same partition, record for record, as scored against each other.
+    let agreement = corridor_resolve::evaluate::score(&incremental, &batch.identity);
+    assert!(agreement.f1 >= 0.99, "{agreement:?}");
+    let vs_truth = corridor_resolve::evaluate::score(&incremental, &truth);
+    assert!(vs_truth.precision >= 0.95, "{vs_truth:?}");
+    // A new record in another script joins the identity of its person at once.
+    let known = records
+        .iter()
+        .position(|r| r.birth_date.is_some() && !r.phones.is_empty())
+        .expect("record");
+    let mut again = records[known].clone();
+    again.id = "ds:new:person".into();
+    let added = index.add(&again);
+    assert_eq!(added.identity, incremental[known], "{added:?}");
+
+    // Rebuilt from the stored batch result, the index matches the same way.
+    let mut rebuilt = corridor_resolve::Index::new(
+        batch.model.clone(),
+        corridor_resolve::default_rules(),
+        corridor_resolve::Policy::default(),
+        TermFrequencies::of(&features),
+    );
+    for (r, identity) in records.iter().zip(&batch.identity) {
+        rebuilt.insert_resolved(r, identity);
+    }
+    assert_eq!(rebuilt.identities(), batch.identity);
+    let added = rebuilt.add(&again);
+    assert_eq!(added.identity, batch.identity[known], "{added:?}");
+}

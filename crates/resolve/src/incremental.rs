@@ -1,0 +1,265 @@
+//! Matching records as they arrive, against identities already resolved, without a
+//! batch re-run: per-key indexes (the blocking rules' keys) find the candidates, the
+//! trained model scores them, and the same guards as batch clustering decide
+//! (strongest first; no join across a strong disagreement, an analyst's rejection,
+//! or the victim/suspect line). A new record that links two identities joins them,
+//! as a batch run would.
+
+use std::collections::HashMap;
+
+use corridor_model::DataSubjectCategory;
+use serde::Serialize;
+
+use crate::blocking::{Rule, rule_keys};
+use crate::cluster::{Held, Policy};
+use crate::model::{Model, TermFrequencies};
+use crate::record::{Features, Record};
+
+/// What happened to one added record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Added {
+    /// The identity it now belongs to (its own id when it matched nothing).
+    pub identity: String,
+    /// Candidates scored.
+    pub candidates: usize,
+    /// Records it was joined through, with the probability.
+    pub joined: Vec<(String, f64)>,
+    /// Candidates held for review, with the reason.
+    pub review: Vec<(String, f64, Held)>,
+}
+
+/// Resolved records with their keys indexed.
+pub struct Index {
+    model: Model,
+    rules: Vec<Rule>,
+    policy: Policy,
+    tf: TermFrequencies,
+    max_block: usize,
+    ids: Vec<String>,
+    features: Vec<Features>,
+    categories: Vec<Option<DataSubjectCategory>>,
+    /// Union-find over record indexes.
+    parent: Vec<u32>,
+    members: Vec<Vec<u32>>,
+    keys: HashMap<String, Vec<u32>>,
+    by_id: HashMap<String, u32>,
+    rejected: std::collections::HashSet<(String, String)>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index").field("records", &self.ids.len()).finish()
+    }
+}
+
+fn side(c: Option<DataSubjectCategory>) -> u8 {
+    match c {
+        Some(DataSubjectCategory::Victim) | Some(DataSubjectCategory::Witness) => 1,
+        Some(DataSubjectCategory::Suspect)
+        | Some(DataSubjectCategory::Convicted)
+        | Some(DataSubjectCategory::ContactOrAssociate) => 2,
+        _ => 0,
+    }
+}
+
+impl Index {
+    /// An empty index for a trained model. `tf` are the term frequencies of the
+    /// resolved population (they change little as records arrive).
+    pub fn new(model: Model, rules: Vec<Rule>, policy: Policy, tf: TermFrequencies) -> Index {
+        Index {
+            model,
+            rules,
+            policy,
+            tf,
+            max_block: 2_000,
+            ids: Vec::new(),
+            features: Vec::new(),
+            categories: Vec::new(),
+            parent: Vec::new(),
+            members: Vec::new(),
+            keys: HashMap::new(),
+            by_id: HashMap::new(),
+            rejected: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Pairs an analyst rejected; always respected.
+    pub fn reject(&mut self, a: &str, b: &str) {
+        self.rejected.insert((a.min(b).to_string(), a.max(b).to_string()));
+    }
+
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+
+    fn rule_key(rule: usize, key: &str) -> String {
+        format!("{rule}\u{1f}{key}")
+    }
+
+    /// Indexes a record a batch run already resolved, joining it to `identity` (the
+    /// id of the identity's first record) without scoring anything: how the index
+    /// is rebuilt from a stored resolution.
+    pub fn insert_resolved(&mut self, record: &Record, identity: &str) {
+        let f = Features::of(record);
+        let me = self.push(record, f);
+        if let Some(&root) = self.by_id.get(identity)
+            && root != me
+        {
+            self.union(root, me);
+        }
+    }
+
+    /// Appends a record and its keys; returns its index.
+    fn push(&mut self, record: &Record, f: Features) -> u32 {
+        let me = self.ids.len() as u32;
+        for (r, rule) in self.rules.iter().enumerate() {
+            for k in rule_keys(&f, rule) {
+                self.keys.entry(Index::rule_key(r, &k)).or_default().push(me);
+            }
+        }
+        self.ids.push(record.id.clone());
+        self.by_id.insert(record.id.clone(), me);
+        self.features.push(f);
+        self.categories.push(record.category);
+        self.parent.push(me);
+        self.members.push(vec![me]);
+        me
+    }
+
+    /// Matches `record` against everything indexed, joins it where the evidence and
+    /// the guards allow, and indexes it.
+    pub fn add(&mut self, record: &Record) -> Added {
+        let f = Features::of(record);
+        let mut candidates: Vec<u32> = Vec::new();
+        for (r, rule) in self.rules.iter().enumerate() {
+            for k in rule_keys(&f, rule) {
+                if let Some(found) = self.keys.get(&Index::rule_key(r, &k))
+                    && found.len() < self.max_block
+                {
+                    candidates.extend(found);
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut scored: Vec<(u32, f64, f64)> = candidates
+            .iter()
+            .map(|&c| {
+                let (w, p) = self.model.score(&f, &self.features[c as usize], &self.tf);
+                (c, w, p)
+            })
+            .collect();
+        scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        let me = self.push(record, f);
+        let apart: Vec<u32> = scored
+            .iter()
+            .filter(|s| s.1 <= self.policy.split_weight)
+            .map(|s| s.0)
+            .collect();
+        let mut joined = Vec::new();
+        let mut review = Vec::new();
+        for &(c, _w, p) in &scored {
+            if p < self.policy.review_probability {
+                break;
+            }
+            let (rc, rm) = (self.find(c), self.find(me));
+            if rc == rm {
+                continue;
+            }
+            if p < self.policy.match_probability {
+                review.push((self.ids[c as usize].clone(), p, Held::Uncertain));
+                continue;
+            }
+            let held = self.guard(rc, rm, &apart);
+            match held {
+                Some(h) => review.push((self.ids[c as usize].clone(), p, h)),
+                None => {
+                    self.union(rc, rm);
+                    joined.push((self.ids[c as usize].clone(), p));
+                }
+            }
+        }
+        let root = self.find(me);
+        let identity = self.members[root as usize]
+            .iter()
+            .min()
+            .map(|&i| self.ids[i as usize].clone())
+            .unwrap_or_default();
+        Added {
+            identity,
+            candidates: scored.len(),
+            joined,
+            review,
+        }
+    }
+
+    fn guard(&mut self, rc: u32, rm: u32, apart: &[u32]) -> Option<Held> {
+        let side_of = |ix: &Index, root: u32| -> u8 {
+            ix.members[root as usize]
+                .iter()
+                .fold(0, |acc, &m| acc | side(ix.categories[m as usize]))
+        };
+        for &a in apart {
+            if self.find(a) == rc {
+                return Some(Held::Conflict);
+            }
+        }
+        let mine: Vec<String> = self.members[rm as usize]
+            .iter()
+            .map(|&m| self.ids[m as usize].clone())
+            .collect();
+        for &o in &self.members[rc as usize] {
+            let other = &self.ids[o as usize];
+            if mine.iter().any(|x| {
+                self.rejected
+                    .contains(&(x.as_str().min(other).to_string(), x.as_str().max(other).to_string()))
+            }) {
+                return Some(Held::Rejected);
+            }
+        }
+        if side_of(self, rc) | side_of(self, rm) == 3 {
+            return Some(Held::ProtectedCategory);
+        }
+        None
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (mut ra, mut rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return;
+        }
+        if self.members[ra as usize].len() < self.members[rb as usize].len() {
+            std::mem::swap(&mut ra, &mut rb);
+        }
+        self.parent[rb as usize] = ra;
+        let moved = std::mem::take(&mut self.members[rb as usize]);
+        self.members[ra as usize].extend(moved);
+    }
+
+    /// The identity of every indexed record, in the order they were added.
+    pub fn identities(&mut self) -> Vec<String> {
+        (0..self.ids.len() as u32)
+            .map(|i| {
+                let r = self.find(i);
+                self.members[r as usize]
+                    .iter()
+                    .min()
+                    .map(|&m| self.ids[m as usize].clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
