@@ -280,6 +280,14 @@ pub struct ResolveRunArgs {
     /// Hold for review at or above this probability.
     #[arg(long, default_value_t = 0.5)]
     pub review_probability: f64,
+    /// Compare only records of different data sets (linking files without
+    /// duplicates inside each).
+    #[arg(long)]
+    pub link_only: bool,
+    /// Write every scored candidate pair here as CSV (record_id_l, record_id_r,
+    /// match_weight, match_probability), for threshold sweeps.
+    #[arg(long)]
+    pub pairs: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -171,6 +171,7 @@ pub static SCHEMATA: &[Schema] = &[
             p("birthDate", Date),
             p("birthPlace", Text),
             p("birthCountry", Country),
+            p("address", Text),
             p("nationality", Country),
             p("gender", Enum(GENDERS)),
             p("idNumber", Identifier),

@@ -19,11 +19,12 @@ pub enum Attribute {
     Phone,
     Document,
     Biometric,
+    Address,
 }
 
 impl Attribute {
     /// Every comparison the default model uses, in order.
-    pub const ALL: [Attribute; 7] = [
+    pub const ALL: [Attribute; 8] = [
         Attribute::Name,
         Attribute::BirthDate,
         Attribute::Sex,
@@ -31,6 +32,7 @@ impl Attribute {
         Attribute::Phone,
         Attribute::Document,
         Attribute::Biometric,
+        Attribute::Address,
     ];
 
     pub fn name(self) -> &'static str {
@@ -42,6 +44,7 @@ impl Attribute {
             Attribute::Phone => "phone",
             Attribute::Document => "document",
             Attribute::Biometric => "biometric",
+            Attribute::Address => "address",
         }
     }
 
@@ -69,6 +72,13 @@ impl Attribute {
             Attribute::Phone => &["null", "a shared number", "no shared number"],
             Attribute::Document => &["null", "a shared number", "one character apart", "no shared number"],
             Attribute::Biometric => &["null", "a shared reference", "no shared reference"],
+            Attribute::Address => &[
+                "null",
+                "same tokens",
+                "most tokens alike (>= 0.8)",
+                "half the tokens alike (>= 0.5)",
+                "else",
+            ],
         }
     }
 
@@ -102,6 +112,22 @@ impl Attribute {
             Attribute::Nationality => same(a.nationality.as_ref(), b.nationality.as_ref()),
             Attribute::Phone => shared(&a.phones, &b.phones),
             Attribute::Biometric => shared(&a.biometrics, &b.biometrics),
+            Attribute::Address => {
+                if a.address.is_empty() || b.address.is_empty() {
+                    0
+                } else if a.address == b.address {
+                    1
+                } else {
+                    let s = token_overlap(&a.address, &b.address);
+                    if s >= 0.8 {
+                        2
+                    } else if s >= 0.5 {
+                        3
+                    } else {
+                        4
+                    }
+                }
+            }
             Attribute::Document => {
                 if a.documents.is_empty() || b.documents.is_empty() {
                     0
@@ -130,6 +156,22 @@ fn shares_token(a: &corridor_normalize::NameKeys, b: &corridor_normalize::NameKe
                 || ta.skeleton.iter().any(|k| k.len() >= 3 && tb.skeleton.contains(k))
         })
     })
+}
+
+/// Share of tokens with a close partner on the other side (Jaro–Winkler >= 0.9, or
+/// equal for numbers), over the larger token count.
+fn token_overlap(a: &[String], b: &[String]) -> f64 {
+    let close = |x: &String| {
+        b.iter().any(|y| {
+            if x.chars().all(|c| c.is_ascii_digit()) || y.chars().all(|c| c.is_ascii_digit()) {
+                x == y
+            } else {
+                strsim::jaro_winkler(x, y) >= 0.9
+            }
+        })
+    };
+    let hits = a.iter().filter(|x| close(x)).count();
+    hits as f64 / a.len().max(b.len()) as f64
 }
 
 fn same<T: PartialEq>(a: Option<&T>, b: Option<&T>) -> u8 {

@@ -41,6 +41,9 @@ pub struct Options {
     pub policy: Policy,
     /// Use this model instead of training one.
     pub model: Option<Model>,
+    /// Compare only records of different data sets (linking files that have no
+    /// duplicates within themselves).
+    pub link_only: bool,
 }
 
 impl Default for Options {
@@ -52,6 +55,7 @@ impl Default for Options {
             seed: 42,
             policy: Policy::default(),
             model: None,
+            link_only: false,
         }
     }
 }
@@ -67,6 +71,9 @@ pub struct Resolution {
     pub pairs: u64,
     /// Pairs joined automatically (at or above the match threshold, not held).
     pub links: Vec<Scored>,
+    /// Every candidate pair with its weight and probability.
+    #[serde(skip)]
+    pub scored: Vec<Scored>,
     pub review: Vec<Review>,
     pub identities: u64,
 }
@@ -80,7 +87,10 @@ pub fn resolve(
     opts: &Options,
 ) -> Resolution {
     let features: Vec<Features> = records.iter().map(Features::of).collect();
-    let (by_rule, blocking) = blocking::candidates_by_rule(&features, &opts.rules, opts.max_block);
+    let (mut by_rule, blocking) = blocking::candidates_by_rule(&features, &opts.rules, opts.max_block);
+    if opts.link_only {
+        by_rule.retain(|&(a, b, _)| records[a as usize].dataset != records[b as usize].dataset);
+    }
     let model = opts
         .model
         .clone()
@@ -143,6 +153,7 @@ pub fn resolve(
         blocking,
         pairs: scored.len() as u64,
         links,
+        scored,
         review: clustering.review,
         identities: distinct.len() as u64,
     }

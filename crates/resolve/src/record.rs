@@ -28,6 +28,8 @@ pub struct Record {
     pub documents: Vec<String>,
     /// Biometric references (`system:reference`): a fingerprint hit is one person.
     pub biometrics: Vec<String>,
+    /// A postal address as one text (street, number, town, postcode …).
+    pub address: Option<String>,
     pub category: Option<DataSubjectCategory>,
 }
 
@@ -47,6 +49,8 @@ pub struct Features {
     pub biometrics: Vec<String>,
     /// Lower-cased latin spelling of the surname, for term frequencies.
     pub surname_value: Option<String>,
+    /// Address tokens, folded to Latin upper case, sorted.
+    pub address: Vec<String>,
 }
 
 /// Document numbers compared with O read as 0 and I as 1.
@@ -59,6 +63,27 @@ pub(crate) fn document_key(n: &str) -> String {
             'I' => '1',
             o => o,
         })
+        .collect()
+}
+
+/// Address tokens: letters and digits, Latin upper case, sorted and deduplicated.
+fn address_tokens(a: &str) -> Vec<String> {
+    let mut t: Vec<String> = a
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(any_ascii_upper)
+        .filter(|t| !t.is_empty())
+        .collect();
+    t.sort_unstable();
+    t.dedup();
+    t
+}
+
+fn any_ascii_upper(t: &str) -> String {
+    any_ascii::any_ascii(t)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
         .collect()
 }
 
@@ -147,6 +172,7 @@ impl Features {
             documents,
             biometrics,
             surname_value,
+            address: non_empty(&r.address).map(address_tokens).unwrap_or_default(),
         }
     }
 }
@@ -199,6 +225,7 @@ pub fn records_from_entities(entities: &[corridor_model::Entity]) -> Vec<Record>
             phones: Vec::new(),
             documents,
             biometrics: Vec::new(),
+            address: first(e, "address"),
             category: first(e, "category").and_then(|c| c.parse().ok()),
         });
     }

@@ -130,6 +130,8 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         truth: None,
         match_probability: 0.9,
         review_probability: 0.5,
+        link_only: false,
+        pairs: None,
     };
     let (res, records) = resolve::resolve_with(ctx, &mut store, &run_args, None)?;
     let scores = resolve::score_against(&res, &records, &truth_file)?;

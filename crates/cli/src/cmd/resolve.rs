@@ -66,16 +66,24 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
                 ));
             }
             store.decide(&d.a, &d.b, decision, &d.reason, &ctx.actor)?;
-            let model = store
-                .latest_resolution()?
+            // Re-run as the latest run was run: its model, thresholds and mode.
+            let latest = store.latest_resolution()?;
+            let model = latest
+                .as_ref()
                 .and_then(|r| serde_json::from_str::<Model>(&r.model).ok());
+            let summary: serde_json::Value = latest
+                .as_ref()
+                .and_then(|r| serde_json::from_str(&r.summary).ok())
+                .unwrap_or_default();
             let args = ResolveRunArgs {
                 seed: model.as_ref().map_or(42, |m| m.seed),
                 model: None,
                 save_model: None,
                 truth: None,
-                match_probability: 0.9,
-                review_probability: 0.5,
+                match_probability: summary["match_probability"].as_f64().unwrap_or(0.9),
+                review_probability: summary["review_probability"].as_f64().unwrap_or(0.5),
+                link_only: summary["link_only"].as_bool().unwrap_or(false),
+                pairs: None,
             };
             let resolution = resolve_records(ctx, &mut store, &args, model, &records)?;
             let id = |x: &str| {
@@ -145,6 +153,32 @@ fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Res
         None => None,
     };
     let (resolution, records) = resolve_with(ctx, store, a, model)?;
+    if let Some(p) = &a.pairs {
+        // Personal data leaves the store: logged as an export.
+        store.audit(&corridor_store::AuditEntry {
+            actor: ctx.actor.clone(),
+            action: "export".into(),
+            target: format!("resolution pairs to {}", p.display()),
+            purpose: ctx.purpose.clone(),
+            detail: serde_json::json!({"pairs": resolution.scored.len()}).to_string(),
+        })?;
+        let mut w = csv::Writer::from_path(p)
+            .with_context(|| format!("cannot write {}", p.display()))
+            .map_err(|e| Failure::new(Code::BadInput, e))?;
+        w.write_record(["record_id_l", "record_id_r", "match_weight", "match_probability"])
+            .map_err(anyhow::Error::from)?;
+        for s in &resolution.scored {
+            let (l, r) = (&records[s.a as usize], &records[s.b as usize]);
+            w.write_record([
+                l.source_record.as_str(),
+                r.source_record.as_str(),
+                &format!("{:.6}", s.weight),
+                &format!("{:.8}", s.probability),
+            ])
+            .map_err(anyhow::Error::from)?;
+        }
+        w.flush()?;
+    }
     if let Some(p) = &a.save_model {
         std::fs::write(p, serde_json::to_string_pretty(&resolution.model)?)
             .with_context(|| format!("cannot write {}", p.display()))?;
@@ -183,6 +217,7 @@ fn resolve_records(
     let opts = Options {
         seed: a.seed,
         model,
+        link_only: a.link_only,
         policy: Policy {
             match_probability: a.match_probability,
             review_probability: a.review_probability,
@@ -201,6 +236,9 @@ fn resolve_records(
         "em_iterations": resolution.model.em_iterations,
         "em_converged": resolution.model.converged,
         "seed": a.seed,
+        "link_only": a.link_only,
+        "match_probability": a.match_probability,
+        "review_probability": a.review_probability,
     });
     let write = ResolutionWrite {
         model: serde_json::to_string(&resolution.model)?,
