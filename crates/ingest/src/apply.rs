@@ -289,20 +289,21 @@ fn push_values(
                 pm.map.get(&raw.trim().to_lowercase())
             };
             let input = mapped.map_or(raw, String::as_str);
-            let cleaned = match pm.ty {
+            let cleaned: Result<Option<String>, String> = match pm.ty {
                 PropType::Date | PropType::DateTime => {
                     if input.trim().is_empty() {
-                        None
+                        Ok(None)
                     } else {
-                        let d = parse_date(input, &pm.formats).map_err(|e| {
-                            format!(
-                                "bad date in {} for {}.{}: {e}",
-                                describe_source(m, pm),
-                                em.name,
-                                pm.prop
-                            )
-                        })?;
-                        Some(d.to_iso(pm.ty == PropType::DateTime))
+                        parse_date(input, &pm.formats)
+                            .map(|d| Some(d.to_iso(pm.ty == PropType::DateTime)))
+                            .map_err(|e| {
+                                format!(
+                                    "bad date in {} for {}.{}: {e}",
+                                    describe_source(m, pm),
+                                    em.name,
+                                    pm.prop
+                                )
+                            })
                     }
                 }
                 ty => clean(ty, input).map_err(|e| {
@@ -312,7 +313,18 @@ fn push_values(
                         em.name,
                         pm.prop
                     )
-                })?,
+                }),
+            };
+            let cleaned = match cleaned {
+                Ok(c) => c,
+                Err(reason) if pm.skip_invalid => {
+                    flags.push(Flag {
+                        kind: "value_skipped",
+                        reason: format!("{reason} (value '{raw}' left out: on_invalid = \"skip\")"),
+                    });
+                    continue;
+                }
+                Err(reason) => return Err(reason),
             };
             if let Some(value) = cleaned {
                 let (value, flag) = selectors.normalize(em.schema.name, pm.prop, pm.ty, value);

@@ -57,6 +57,9 @@ pub struct PropertyMap {
     pub formats: Vec<DateFormat>,
     /// Per-property override of the entity's assessment.
     pub assessment: Option<Assessment>,
+    /// A value that does not clean (a date that is no calendar date) is left out and
+    /// noted in the rejects file, instead of rejecting the row (`on_invalid = "skip"`).
+    pub skip_invalid: bool,
     /// Line in the mapping file, for messages about rows.
     pub line: usize,
 }
@@ -220,6 +223,7 @@ struct RawValue {
     split: Option<String>,
     format: Option<OneOrMany>,
     assessment: Option<String>,
+    on_invalid: Option<String>,
 }
 
 struct Ctx<'a> {
@@ -629,12 +633,23 @@ fn compile_property(
                 .map_err(|e| ctx.err(value.span(), e.to_string()))
         })
         .transpose()?;
+    let skip_invalid = match v.on_invalid.as_deref() {
+        None | Some("reject") => false,
+        Some("skip") => true,
+        Some(other) => {
+            return Err(ctx.err(
+                value.span(),
+                format!("on_invalid = \"{other}\": give \"reject\" (the default: the row goes to the rejects file) or \"skip\" (the value is left out and noted there)"),
+            ));
+        }
+    };
     let map = v
         .map
         .iter()
         .map(|(k, val)| (k.trim().to_lowercase(), val.clone()))
         .collect();
     Ok(PropertyMap {
+        skip_invalid,
         prop,
         ty,
         source,

@@ -21,11 +21,13 @@
 
 mod dates;
 pub mod ident;
+mod jaro;
 mod parse;
 mod phone;
 mod translit;
 
 pub use dates::{DateCheck, check_birth_date, implausible_birth_date};
+pub use jaro::{jaro_winkler, jaro_winkler_bound};
 pub use parse::{ParsedName, parse_name};
 pub use phone::{Phone, PhoneNormalizer, normalize_phone};
 
@@ -299,7 +301,9 @@ fn token_score(a: &Token, b: &Token) -> f64 {
                 }
                 continue;
             }
-            best = best.max(strsim::jaro_winkler(la, lb));
+            if jaro_winkler_bound(la, lb) > best {
+                best = best.max(jaro_winkler(la, lb));
+            }
         }
     }
     if a.phonetic.iter().any(|p| p.len() >= 3 && b.phonetic.contains(p)) {
@@ -309,8 +313,8 @@ fn token_score(a: &Token, b: &Token) -> f64 {
         for sb in &b.skeleton {
             if sa.len() >= 2 && sa == sb {
                 best = best.max(0.97);
-            } else if !sa.is_empty() && !sb.is_empty() {
-                best = best.max(0.9 * strsim::jaro_winkler(sa, sb));
+            } else if !sa.is_empty() && !sb.is_empty() && 0.9 * jaro_winkler_bound(sa, sb) > best {
+                best = best.max(0.9 * jaro_winkler(sa, sb));
             }
         }
     }

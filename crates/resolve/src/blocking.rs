@@ -26,6 +26,8 @@ pub enum Key {
     Phone,
     Document,
     Biometric,
+    /// The numbers in the address (house number, postcode), sorted.
+    AddressNumbers,
 }
 
 /// An AND of keys.
@@ -63,6 +65,9 @@ pub fn default_rules() -> Vec<Rule> {
         Rule::new(&[Key::GivenSkeleton, Key::BirthDate]),
         Rule::new(&[Key::NamePhonetic, Key::BirthYear]),
         Rule::new(&[Key::SurnameSkeleton, Key::GivenSkeleton]),
+        Rule::new(&[Key::BirthDate]),
+        Rule::new(&[Key::AddressNumbers]),
+        Rule::new(&[Key::SurnameSkeleton, Key::AddressNumbers]),
     ]
 }
 
@@ -107,6 +112,19 @@ fn values(f: &Features, k: Key) -> Vec<String> {
             }
             _ => Vec::new(),
         },
+        Key::AddressNumbers => {
+            let numbers: Vec<&str> = f
+                .address
+                .iter()
+                .filter(|t| t.chars().all(|c| c.is_ascii_digit()))
+                .map(String::as_str)
+                .collect();
+            if numbers.is_empty() {
+                Vec::new()
+            } else {
+                vec![numbers.join(" ")]
+            }
+        }
         Key::Phone => f.phones.clone(),
         Key::Document => f.documents.clone(),
         Key::Biometric => f.biometrics.clone(),
@@ -159,6 +177,7 @@ impl Key {
             Key::Phone => Attribute::Phone,
             Key::Document => Attribute::Document,
             Key::Biometric => Attribute::Biometric,
+            Key::AddressNumbers => Attribute::Address,
         }
     }
 }

@@ -166,7 +166,7 @@ fn token_overlap(a: &[String], b: &[String]) -> f64 {
             if x.chars().all(|c| c.is_ascii_digit()) || y.chars().all(|c| c.is_ascii_digit()) {
                 x == y
             } else {
-                strsim::jaro_winkler(x, y) >= 0.9
+                corridor_normalize::jaro_winkler_bound(x, y) >= 0.9 && corridor_normalize::jaro_winkler(x, y) >= 0.9
             }
         })
     };

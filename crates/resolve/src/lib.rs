@@ -86,7 +86,10 @@ pub fn resolve(
     rejected: &[(String, String)],
     opts: &Options,
 ) -> Resolution {
-    let features: Vec<Features> = records.iter().map(Features::of).collect();
+    let features: Vec<Features> = {
+        use rayon::prelude::*;
+        records.par_iter().map(Features::of).collect()
+    };
     let (mut by_rule, blocking) = blocking::candidates_by_rule(&features, &opts.rules, opts.max_block);
     if opts.link_only {
         by_rule.retain(|&(a, b, _)| records[a as usize].dataset != records[b as usize].dataset);
@@ -99,8 +102,9 @@ pub fn resolve(
     pairs.sort_unstable();
     pairs.dedup();
     let tf = TermFrequencies::of(&features);
+    use rayon::prelude::*;
     let scored: Vec<Scored> = pairs
-        .iter()
+        .par_iter()
         .map(|&(a, b)| {
             let (weight, probability) = model.score(&features[a as usize], &features[b as usize], &tf);
             Scored {

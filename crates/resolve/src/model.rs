@@ -374,8 +374,10 @@ fn normalise(v: &mut [f64]) {
 /// u per level from `sample` random pairs (seeded): nearly all random pairs are
 /// non-matches, so how often they land on a level is u.
 fn estimate_u(features: &[Features], attributes: &[Attribute], sample: usize, seed: u64) -> Vec<Vec<f64>> {
-    let mut counts: Vec<Vec<f64>> = attributes.iter().map(|c| vec![0.0; c.levels().len()]).collect();
+    use rayon::prelude::*;
+    let zero: Vec<Vec<f64>> = attributes.iter().map(|c| vec![0.0; c.levels().len()]).collect();
     let n = features.len();
+    let mut pairs = Vec::with_capacity(if n >= 2 { sample } else { 0 });
     if n >= 2 {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         for _ in 0..sample {
@@ -384,11 +386,32 @@ fn estimate_u(features: &[Features], attributes: &[Attribute], sample: usize, se
             if b >= a {
                 b += 1;
             }
-            for (i, c) in attributes.iter().enumerate() {
-                counts[i][c.level(&features[a], &features[b]) as usize] += 1.0;
-            }
+            pairs.push((a, b));
         }
     }
+    // Counts are integers, so the parallel sum is the same in any order.
+    let counts = pairs
+        .par_chunks(4096)
+        .map(|chunk| {
+            let mut c = zero.clone();
+            for &(a, b) in chunk {
+                for (i, attr) in attributes.iter().enumerate() {
+                    c[i][attr.level(&features[a], &features[b]) as usize] += 1.0;
+                }
+            }
+            c
+        })
+        .reduce(
+            || zero.clone(),
+            |mut x, y| {
+                for (xi, yi) in x.iter_mut().zip(y) {
+                    for (a, b) in xi.iter_mut().zip(yi) {
+                        *a += b;
+                    }
+                }
+                x
+            },
+        );
     counts
         .into_iter()
         .map(|mut c| {

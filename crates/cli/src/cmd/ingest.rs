@@ -65,8 +65,23 @@ pub(crate) fn print_report(r: &IngestReport) {
     if let Some(p) = &r.rejects_file {
         println!("  rejected rows and reasons: {}", p.display());
     }
-    for f in &r.findings {
+    // The first few findings in full, then counts: a file with thousands of
+    // flagged values must not bury the summary.
+    const SHOWN: usize = 5;
+    for f in r.findings.iter().take(SHOWN) {
         println!("  {} {}: {}", f.kind, f.entity, f.reason);
+    }
+    if r.findings.len() > SHOWN {
+        let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for f in &r.findings {
+            *kinds.entry(f.kind.as_str()).or_default() += 1;
+        }
+        let counts: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        println!(
+            "  … {} findings in all ({}); stored with the batch, listed by `corridor show` and `--json`",
+            r.findings.len(),
+            counts.join(", ")
+        );
     }
     if !r.unmapped_columns.is_empty() {
         println!(

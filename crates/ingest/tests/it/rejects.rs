@@ -150,3 +150,32 @@ fn a_clean_file_writes_no_rejects_file() {
     assert_eq!((r.summary.rejected, r.rejects_file), (0, None));
     assert!(!fx.rejects_path().exists());
 }
+
+#[test]
+fn on_invalid_skip_keeps_the_row_and_flags_the_value() {
+    let mut fx = Fixture::new();
+    let mapping = INTERCEPTIONS.replacen(
+        "birthDate = { column = \"rodjen\" }",
+        "birthDate = { column = \"rodjen\", on_invalid = \"skip\" }",
+        1,
+    );
+    assert_ne!(mapping, INTERCEPTIONS, "the fixture maps birthDate from 'rodjen'");
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(b"4;Ana;Jovanovic;31.02.1991;SRB;suspect;;;12.03.2024;Horgos;;\n");
+    let file = fx.write("in.csv", &bytes);
+    let r = fx.ingest(&mapping, &file);
+    assert_eq!((r.summary.new_records, r.summary.rejected), (1, 0));
+    let flag = r.findings.iter().find(|f| f.kind == "value_skipped").expect("flagged");
+    assert!(
+        flag.reason.contains("not a calendar date") && flag.reason.contains("'31.02.1991' left out"),
+        "{}",
+        flag.reason
+    );
+    let bad = INTERCEPTIONS.replacen(
+        "birthDate = { column = \"rodjen\" }",
+        "birthDate = { column = \"rodjen\", on_invalid = \"ignore\" }",
+        1,
+    );
+    let err = corridor_ingest::Mapping::parse("m.toml", &bad).expect_err("unknown on_invalid");
+    assert!(err.to_string().contains("give \"reject\""), "{err}");
+}
