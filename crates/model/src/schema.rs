@@ -179,8 +179,12 @@ pub static SCHEMATA: &[Schema] = &[
             p("role", Text),
             p("notes", Text),
         ],
-        required: &["name", "category"],
-        required_any: &[],
+        // A person may be known only by a document number or a birth date (an
+        // unidentified traveller, a record whose name field was left empty): such a
+        // record is kept, resolution links it by what it has. Without any of these it
+        // identifies nobody and is rejected. The category is always required.
+        required: &["category"],
+        required_any: &["name", "firstName", "lastName", "alias", "idNumber", "birthDate"],
         edge: None,
     },
     Schema {
@@ -633,7 +637,9 @@ mod tests {
         let uses = schema("Uses").expect("Uses");
         assert_eq!(uses.edge, Some(("user", "object")));
         assert!(schema("Holds").is_some_and(|s| s.edge == Some(("holder", "document"))));
-        assert_eq!(schema("Person").map(|s| s.required), Some(&["name", "category"][..]));
+        let person = schema("Person").expect("Person");
+        assert_eq!(person.required, &["category"][..]);
+        assert!(person.required_any.contains(&"name") && person.required_any.contains(&"idNumber"));
         assert!(schema("Phone").is_some_and(|s| s.kind == SchemaKind::Thing));
         assert!(schema("Nope").is_none());
     }

@@ -20,6 +20,9 @@ pub enum Key {
     GivenSkeleton,
     /// Double Metaphone of the whole name, tokens sorted.
     NamePhonetic,
+    /// Consonant skeletons of the whole name, tokens sorted (catches given name and
+    /// surname written in each other's field).
+    NameSkeleton,
     BirthYear,
     /// Full birth date, or its day and month swapped.
     BirthDate,
@@ -28,6 +31,8 @@ pub enum Key {
     Biometric,
     /// The numbers in the address (house number, postcode), sorted.
     AddressNumbers,
+    /// The words of the address (street, town), sorted.
+    AddressWords,
 }
 
 /// An AND of keys.
@@ -65,8 +70,10 @@ pub fn default_rules() -> Vec<Rule> {
         Rule::new(&[Key::GivenSkeleton, Key::BirthDate]),
         Rule::new(&[Key::NamePhonetic, Key::BirthYear]),
         Rule::new(&[Key::SurnameSkeleton, Key::GivenSkeleton]),
+        Rule::new(&[Key::NameSkeleton]),
         Rule::new(&[Key::BirthDate]),
         Rule::new(&[Key::AddressNumbers]),
+        Rule::new(&[Key::AddressWords]),
         Rule::new(&[Key::SurnameSkeleton, Key::AddressNumbers]),
     ]
 }
@@ -98,6 +105,18 @@ fn values(f: &Features, k: Key) -> Vec<String> {
                     .collect()
             })
             .unwrap_or_default(),
+        Key::NameSkeleton => f
+            .name
+            .as_ref()
+            .map(|k| {
+                k.keys
+                    .iter()
+                    .filter_map(|s| s.strip_prefix("skeleton:"))
+                    .filter(|s| s.contains(' '))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
         Key::BirthYear => f.birth.map(|d| vec![d.year.to_string()]).unwrap_or_default(),
         Key::BirthDate => match f.birth {
             Some(d) if d.day.is_some() => {
@@ -123,6 +142,19 @@ fn values(f: &Features, k: Key) -> Vec<String> {
                 Vec::new()
             } else {
                 vec![numbers.join(" ")]
+            }
+        }
+        Key::AddressWords => {
+            let words: Vec<&str> = f
+                .address
+                .iter()
+                .filter(|t| !t.chars().all(|c| c.is_ascii_digit()))
+                .map(String::as_str)
+                .collect();
+            if words.len() < 2 {
+                Vec::new()
+            } else {
+                vec![words.join(" ")]
             }
         }
         Key::Phone => f.phones.clone(),
@@ -172,12 +204,12 @@ impl Key {
     pub fn attribute(self) -> crate::compare::Attribute {
         use crate::compare::Attribute;
         match self {
-            Key::SurnameSkeleton | Key::GivenSkeleton | Key::NamePhonetic => Attribute::Name,
+            Key::SurnameSkeleton | Key::GivenSkeleton | Key::NamePhonetic | Key::NameSkeleton => Attribute::Name,
             Key::BirthYear | Key::BirthDate => Attribute::BirthDate,
             Key::Phone => Attribute::Phone,
             Key::Document => Attribute::Document,
             Key::Biometric => Attribute::Biometric,
-            Key::AddressNumbers => Attribute::Address,
+            Key::AddressNumbers | Key::AddressWords => Attribute::Address,
         }
     }
 }

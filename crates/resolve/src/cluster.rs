@@ -3,7 +3,8 @@
 //! speaks against it:
 //! - an analyst rejected a pair across them (decisions are always respected);
 //! - a scored pair across them is strong evidence of two people (weight below
-//!   `split_weight`: different full birth dates and documents, say) — this is what
+//!   `split_weight` in evidence, the prior left out: different full birth dates and
+//!   documents, say) — this is what
 //!   stops a weak middle record chaining two same-name strangers together;
 //! - one side holds a victim or witness and the other a suspect (or convicted,
 //!   or contact) record: that merge goes to review, never automatically.
@@ -21,6 +22,8 @@ pub struct Scored {
     pub b: u32,
     pub weight: f64,
     pub probability: f64,
+    /// The weight without the prior: what the comparisons alone say.
+    pub evidence: f64,
 }
 
 /// Why a pair above the match threshold was not joined automatically.
@@ -52,7 +55,8 @@ pub struct Policy {
     pub match_probability: f64,
     /// Sent to review at or above this probability.
     pub review_probability: f64,
-    /// A pair this far below zero weight keeps its two records apart.
+    /// A pair whose comparisons say this much against a match (log2 Bayes factor,
+    /// prior left out) keeps its two records apart.
     pub split_weight: f64,
 }
 
@@ -61,7 +65,7 @@ impl Default for Policy {
         Policy {
             match_probability: 0.9,
             review_probability: 0.5,
-            split_weight: -6.0,
+            split_weight: -8.0,
         }
     }
 }
@@ -139,7 +143,7 @@ pub fn cluster(
         apart[b as usize].push(a);
         rejected_set.insert((a.min(b), a.max(b)));
     }
-    for s in scored.iter().filter(|s| s.weight <= policy.split_weight) {
+    for s in scored.iter().filter(|s| s.evidence <= policy.split_weight) {
         apart[s.a as usize].push(s.b);
         apart[s.b as usize].push(s.a);
     }
@@ -211,6 +215,7 @@ mod tests {
             b,
             weight,
             probability: crate::model::probability(weight),
+            evidence: weight,
         }
     }
 

@@ -70,7 +70,13 @@ impl Attribute {
             ],
             Attribute::Sex | Attribute::Nationality => &["null", "same", "different"],
             Attribute::Phone => &["null", "a shared number", "no shared number"],
-            Attribute::Document => &["null", "a shared number", "one character apart", "no shared number"],
+            Attribute::Document => &[
+                "null",
+                "a shared number",
+                "one edit or transposition apart",
+                "two edits apart",
+                "no shared number",
+            ],
             Attribute::Biometric => &["null", "a shared reference", "no shared reference"],
             Attribute::Address => &[
                 "null",
@@ -133,14 +139,21 @@ impl Attribute {
                     0
                 } else if a.documents.iter().any(|d| b.documents.binary_search(d).is_ok()) {
                     1
-                } else if a.documents.iter().any(|x| {
-                    b.documents
-                        .iter()
-                        .any(|y| x.len() >= 6 && strsim::levenshtein(x, y) <= 1)
-                }) {
-                    2
                 } else {
-                    3
+                    // Optimal string alignment: a swapped pair of digits is one edit.
+                    let closest = a
+                        .documents
+                        .iter()
+                        .flat_map(|x| b.documents.iter().map(move |y| (x, y)))
+                        .filter(|(x, y)| x.len().min(y.len()) >= 6)
+                        .map(|(x, y)| strsim::osa_distance(x, y))
+                        .min()
+                        .unwrap_or(usize::MAX);
+                    match closest {
+                        1 => 2,
+                        2 => 3,
+                        _ => 4,
+                    }
                 }
             }
         }

@@ -156,9 +156,10 @@ impl Index {
             .collect();
         scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         let me = self.push(record, f);
+        let prior_weight = self.model.prior_weight();
         let apart: Vec<u32> = scored
             .iter()
-            .filter(|s| s.1 <= self.policy.split_weight)
+            .filter(|s| s.1 - prior_weight <= self.policy.split_weight)
             .map(|s| s.0)
             .collect();
         let mut joined = Vec::new();

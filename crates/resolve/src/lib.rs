@@ -103,6 +103,7 @@ pub fn resolve(
     pairs.dedup();
     let tf = TermFrequencies::of(&features);
     use rayon::prelude::*;
+    let prior_weight = model.prior_weight();
     let scored: Vec<Scored> = pairs
         .par_iter()
         .map(|&(a, b)| {
@@ -112,6 +113,7 @@ pub fn resolve(
                 b,
                 weight,
                 probability,
+                evidence: weight - prior_weight,
             }
         })
         .collect();

@@ -282,6 +282,11 @@ impl Model {
         probability(self.weight_of(p))
     }
 
+    /// The prior's part of every match weight: log2 of the prior odds.
+    pub fn prior_weight(&self) -> f64 {
+        log2(self.prior) - log2(1.0 - self.prior)
+    }
+
     /// Match weight of a pattern (no term-frequency adjustment).
     pub fn weight_of(&self, p: &[u8]) -> f64 {
         let mut w = log2(self.prior) - log2(1.0 - self.prior);

@@ -19,7 +19,7 @@ fn each_kind_of_bad_csv_row_is_rejected_with_its_reason() {
     body.extend_from_slice(b"3;Ana;Jovanovic;03.07.1991;SRB\n"); // line 4: short
     body.extend_from_slice(b"4;Ana;Jovanovic;31.02.1991;SRB;suspect;;;12.03.2024;Horgos;;\n"); // line 5: no such date
     body.extend_from_slice(b"5;Ana;Jovanovic;1991/07/03;SRB;suspect;;;12.03.2024;Horgos;;\n"); // line 6: unknown format
-    body.extend_from_slice(b"6;;;03.07.1991;SRB;suspect;;;12.03.2024;Horgos;;\n"); // line 7: no name
+    body.extend_from_slice(b"6;;;;SRB;suspect;;;12.03.2024;Horgos;;\n"); // line 7: no name, no birth date
     body.extend_from_slice(b";Ana;Jovanovic;03.07.1991;SRB;suspect;;;12.03.2024;Horgos;;\n"); // line 8: no record id
     body.extend_from_slice(b"9;Ana;Jovanovic;03.07.1991;Serbia;suspect;;;12.03.2024;Horgos;;\n"); // line 9: country name
     body.extend_from_slice(b"10;Ana;Jovanovic;03.07.1991;SRB;smuggler;;;12.03.2024;Horgos;;\n"); // line 10: category
@@ -55,7 +55,7 @@ fn each_kind_of_bad_csv_row_is_rejected_with_its_reason() {
         reason(6)
     );
     assert!(
-        reason(7).starts_with("missing required field: person.name"),
+        reason(7).starts_with("missing required field: person (Person) has values but none of name, firstName"),
         "{}",
         reason(7)
     );
