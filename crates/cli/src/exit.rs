@@ -46,6 +46,17 @@ impl Failure {
         }
     }
 
+    /// The output pipe was closed by its reader.
+    pub fn is_broken_pipe(&self) -> bool {
+        self.error.chain().any(|e| {
+            e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                || e.downcast_ref::<csv::Error>().is_some_and(
+                    |c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe),
+                )
+        })
+    }
+
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(self.code as u8)
     }

@@ -81,6 +81,10 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(failure) => {
+            // `corridor resolve export | head`: the reader went away; nothing to report.
+            if failure.is_broken_pipe() {
+                return ExitCode::SUCCESS;
+            }
             eprintln!("error: {failure}");
             failure.exit_code()
         }

@@ -19,6 +19,7 @@ pub mod evaluate;
 pub mod incremental;
 pub mod model;
 pub mod record;
+pub mod things;
 
 pub use blocking::{Key, Rule, RuleReport, default_rules};
 pub use cluster::{Clustering, Held, Policy, Review, Scored};

@@ -48,7 +48,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
         }
         ResolveCommand::Decide(d) => {
             let decision = if d.confirm { "confirm" } else { "reject" };
-            let records = load_records(ctx, &mut store)?;
+            let (records, things) = load_all(ctx, &mut store, true)?;
             for id in [&d.a, &d.b] {
                 if !records.iter().any(|r| &r.id == id) {
                     return Err(Failure::new(
@@ -85,7 +85,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
                 link_only: summary["link_only"].as_bool().unwrap_or(false),
                 pairs: None,
             };
-            let resolution = resolve_records(ctx, &mut store, &args, model, &records)?;
+            let resolution = resolve_records(ctx, &mut store, &args, model, &records, &things)?;
             let id = |x: &str| {
                 records
                     .iter()
@@ -131,11 +131,28 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
 
 /// Reads the records (logged as reads with the purpose).
 fn load_records(ctx: &Ctx, store: &mut SqliteStore) -> Result<Vec<Record>> {
+    Ok(load_all(ctx, store, false)?.0)
+}
+
+/// The person records and, with `things`, the identities of phones, documents,
+/// vehicles, vessels and organisations by their selectors.
+/// `(entity, identity)` pairs.
+type Links = Vec<(String, String)>;
+
+fn load_all(ctx: &Ctx, store: &mut SqliteStore, things: bool) -> Result<(Vec<Record>, Links)> {
     let mut entities = Vec::new();
     for schema in SCHEMATA {
         entities.extend(store.entities_of_schema(schema, &ctx.actor, &ctx.purpose)?);
     }
-    Ok(corridor_resolve::records_from_entities(&entities))
+    let records = corridor_resolve::records_from_entities(&entities);
+    let mut links = Vec::new();
+    if things {
+        for schema in ["Vehicle", "Vessel", "Organization"] {
+            entities.extend(store.entities_of_schema(schema, &ctx.actor, &ctx.purpose)?);
+        }
+        links = corridor_resolve::things::resolve_things(&entities);
+    }
+    Ok((records, links))
 }
 
 fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Result<(Resolution, Vec<Record>)> {
@@ -192,8 +209,8 @@ pub(crate) fn resolve_with(
     a: &ResolveRunArgs,
     model: Option<Model>,
 ) -> Result<(Resolution, Vec<Record>)> {
-    let records = load_records(ctx, store)?;
-    let resolution = resolve_records(ctx, store, a, model, &records)?;
+    let (records, things) = load_all(ctx, store, true)?;
+    let resolution = resolve_records(ctx, store, a, model, &records, &things)?;
     Ok((resolution, records))
 }
 
@@ -204,6 +221,7 @@ fn resolve_records(
     a: &ResolveRunArgs,
     model: Option<Model>,
     records: &[Record],
+    things: &[(String, String)],
 ) -> Result<Resolution> {
     let mut confirmed = Vec::new();
     let mut rejected = Vec::new();
@@ -232,6 +250,8 @@ fn resolve_records(
         "candidate_pairs": resolution.pairs,
         "links": resolution.links.len(),
         "review": resolution.review.len(),
+        "things": things.len(),
+        "thing_identities": things.iter().map(|(_, i)| i).collect::<std::collections::HashSet<_>>().len(),
         "blocking": resolution.blocking,
         "em_iterations": resolution.model.em_iterations,
         "em_converged": resolution.model.converged,
@@ -247,6 +267,7 @@ fn resolve_records(
             .iter()
             .zip(&resolution.identity)
             .map(|(r, i)| (r.id.clone(), i.clone()))
+            .chain(things.iter().cloned())
             .collect(),
         review: resolution
             .review
@@ -423,7 +444,7 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
         action: "export".into(),
         target: "resolution".into(),
         purpose: ctx.purpose.clone(),
-        detail: serde_json::json!({"format": format, "records": records.len()}).to_string(),
+        detail: serde_json::json!({"format": format, "records": links.len()}).to_string(),
     })?;
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
@@ -432,15 +453,46 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
         out.write_record(["agency", "dataset", "record_id", "entity", "identity"])
             .map_err(anyhow::Error::from)?;
     }
-    for r in &records {
-        let identity = links.get(&r.id).map_or("", String::as_str);
+    // Persons first, then the phones, documents, vehicles, vessels and organisations
+    // resolved by their selectors (their agency is their data set's).
+    let agency_of: HashMap<&str, &str> = records
+        .iter()
+        .map(|r| (r.dataset.as_str(), r.agency.as_str()))
+        .collect();
+    let persons: std::collections::HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    let mut rows: Vec<[String; 5]> = records
+        .iter()
+        .map(|r| {
+            [
+                r.agency.clone(),
+                r.dataset.clone(),
+                r.source_record.clone(),
+                r.id.clone(),
+                links.get(&r.id).cloned().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let mut things: Vec<(&String, &String)> = links.iter().filter(|(e, _)| !persons.contains(e.as_str())).collect();
+    things.sort();
+    for (entity, identity) in things {
+        let (dataset, rest) = entity.split_once(':').unwrap_or(("", entity));
+        let record = rest.rsplit_once(':').map_or(rest, |(r, _)| r);
+        rows.push([
+            agency_of.get(dataset).map_or(String::new(), |a| a.to_string()),
+            dataset.to_string(),
+            record.to_string(),
+            entity.clone(),
+            identity.clone(),
+        ]);
+    }
+    for [agency, dataset, record, entity, identity] in &rows {
         if format == "csv" {
-            out.write_record([&r.agency, &r.dataset, &r.source_record, &r.id, identity])
+            out.write_record([agency, dataset, record, entity, identity])
                 .map_err(anyhow::Error::from)?;
         } else {
             println!(
                 "{}",
-                serde_json::json!({"agency": r.agency, "dataset": r.dataset, "record_id": r.source_record, "entity": r.id, "identity": identity})
+                serde_json::json!({"agency": agency, "dataset": dataset, "record_id": record, "entity": entity, "identity": identity})
             );
         }
     }
