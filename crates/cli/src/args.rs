@@ -93,6 +93,10 @@ pub struct SynthArgs {
     /// Output directory (created; must be empty or hold an earlier synth output).
     #[arg(long)]
     pub out: PathBuf,
+    /// Write every name in Latin script: the same people, records and noise, for
+    /// measuring what scripts cost resolution.
+    #[arg(long)]
+    pub latin_only: bool,
 }
 
 #[derive(Debug, Args)]

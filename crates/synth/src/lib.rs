@@ -106,6 +106,9 @@ pub struct SynthConfig {
     pub seed: u64,
     /// How many records to write.
     pub size: Size,
+    /// Write every name in Latin script (the same people, records and noise as
+    /// without it): the twin that shows whether scripts cost resolution anything.
+    pub latin_only: bool,
 }
 
 /// One agency file written, with its mapping; paths are relative to the output directory.
@@ -197,6 +200,13 @@ fn prepare(out: &Path) -> Result<(), Error> {
 /// Refuses a non-empty directory unless it holds an earlier output, which is overwritten.
 pub fn generate(config: &SynthConfig, out: &Path) -> Result<SynthReport, Error> {
     prepare(out)?;
+    names::LATIN_ONLY.with(|l| l.set(config.latin_only));
+    let result = generate_inner(config, out);
+    names::LATIN_ONLY.with(|l| l.set(false));
+    result
+}
+
+fn generate_inner(config: &SynthConfig, out: &Path) -> Result<SynthReport, Error> {
     let target = config.size.target_records();
     let mut rng = util::Rng::seed_from_u64(config.seed);
     let networks = networks_for(target);

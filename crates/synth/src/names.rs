@@ -389,6 +389,9 @@ impl Name {
 
     /// The name in its native script, as the person writes it.
     pub fn native_full(&self) -> String {
+        if LATIN_ONLY.with(std::cell::Cell::get) {
+            return format!("{} {}", self.given().official(), self.surname().official());
+        }
         format!("{} {}", self.given().native(), self.surname().native())
     }
 }
@@ -499,8 +502,19 @@ fn how(rng: &mut Rng, lang: Lang, culture: Culture) -> How {
     }
 }
 
+thread_local! {
+    /// Set by `generate` for a Latin-only twin of a data set: names that would be
+    /// written in their own script (Cyrillic, Greek, Arabic, Ge'ez …) are written in
+    /// their Latin spelling instead, drawing the same random numbers, so the twin has
+    /// the same people, records and noise as the original.
+    pub(crate) static LATIN_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn spell(rng: &mut Rng, e: Entry, how: How, lang: Lang) -> String {
+    let latin = LATIN_ONLY.with(std::cell::Cell::get);
     match how {
+        How::Native if latin => e.official().to_string(),
+        How::Cyrillic if latin => e.variant(rng).to_string(),
         How::Native => e.native().to_string(),
         How::Official => e.official().to_string(),
         How::Phonetic => e.variant(rng).to_string(),

@@ -46,7 +46,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             data.display()
         );
     }
-    let report = synth::generate(args.seed, size, &data)?;
+    let report = synth::generate(args.seed, size, &data, false)?;
     if !ctx.json {
         println!(
             "    {} records in {} files from {} agencies; ground truth in {}",

@@ -13,13 +13,13 @@ pub(crate) fn parse_size(text: &str) -> Result<Size> {
         .map_err(|e| Failure::new(Code::BadInput, anyhow::anyhow!("--size {text}: {e}")))
 }
 
-pub(crate) fn generate(seed: u64, size: Size, out: &std::path::Path) -> Result<SynthReport> {
-    Ok(corridor_synth::generate(&SynthConfig { seed, size }, out)?)
+pub(crate) fn generate(seed: u64, size: Size, out: &std::path::Path, latin_only: bool) -> Result<SynthReport> {
+    Ok(corridor_synth::generate(&SynthConfig { seed, size, latin_only }, out)?)
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &SynthArgs) -> Result<ExitCode> {
     let size = parse_size(&args.size)?;
-    let report = generate(args.seed, size, &args.out)?;
+    let report = generate(args.seed, size, &args.out, args.latin_only)?;
     if ctx.json {
         ctx.print_json(&report)?;
     } else {

@@ -24,7 +24,15 @@ pub struct Fixture {
 /// Generates a data set into `dir` (cleared first).
 pub fn generate(dir: &Path, seed: u64, size: Size) -> SynthReport {
     let _ = std::fs::remove_dir_all(dir);
-    corridor_synth::generate(&SynthConfig { seed, size }, dir).expect("generate")
+    corridor_synth::generate(
+        &SynthConfig {
+            seed,
+            size,
+            latin_only: false,
+        },
+        dir,
+    )
+    .expect("generate")
 }
 
 fn build() -> Fixture {

@@ -66,6 +66,7 @@ fn refuses_foreign_directories_and_overwrites_its_own_output() {
         &corridor_synth::SynthConfig {
             seed: 1,
             size: Size::Records(200),
+            latin_only: false,
         },
         tmp.path(),
     )
@@ -77,6 +78,7 @@ fn refuses_foreign_directories_and_overwrites_its_own_output() {
         &corridor_synth::SynthConfig {
             seed: 1,
             size: Size::Records(500),
+            latin_only: false,
         },
         &out,
     )
@@ -85,4 +87,41 @@ fn refuses_foreign_directories_and_overwrites_its_own_output() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).expect("manifest")).expect("json");
     assert_eq!(manifest["records"].as_u64(), Some(again.records));
+}
+
+#[test]
+fn the_latin_twin_has_the_same_records_with_names_in_latin_script() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let make = |dir: &str, latin_only: bool| {
+        corridor_synth::generate(
+            &corridor_synth::SynthConfig {
+                seed: 3,
+                size: Size::Records(2000),
+                latin_only,
+            },
+            &tmp.path().join(dir),
+        )
+        .expect("generate")
+    };
+    let (mixed, latin) = (make("mixed", false), make("latin", true));
+    assert_eq!(mixed.records, latin.records);
+    let truth = |dir: &str| std::fs::read(tmp.path().join(dir).join("truth/identities.csv")).expect("truth");
+    assert_eq!(truth("mixed"), truth("latin"), "same people in the same records");
+    let text = |dir: &str| -> String {
+        let mut all = String::new();
+        for f in &mixed.files {
+            all.push_str(&std::fs::read_to_string(tmp.path().join(dir).join(&f.data)).expect("data"));
+        }
+        all
+    };
+    let non_latin = |s: &str| s.chars().filter(|c| ('\u{0370}'..='\u{06FF}').contains(c)).count();
+    assert!(
+        non_latin(&text("mixed")) > 0,
+        "the original writes Greek, Cyrillic or Arabic names"
+    );
+    let (m, l) = (non_latin(&text("mixed")), non_latin(&text("latin")));
+    assert!(
+        l + 500 < m,
+        "the twin writes names in Latin (agency vocabulary stays in its script): {l} vs {m} letters"
+    );
 }
