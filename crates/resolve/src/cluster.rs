@@ -7,7 +7,13 @@
 //!   documents, say) — this is what
 //!   stops a weak middle record chaining two same-name strangers together;
 //! - one side holds a victim or witness and the other a suspect (or convicted,
-//!   or contact) record: that merge goes to review, never automatically.
+//!   or contact) record: that merge goes to review, never automatically;
+//! - any other pair across them, scored or not, is a hard conflict (full birth dates
+//!   three or more edits apart with no shared document, phone or biometric), unless
+//!   the link itself carries overwhelming evidence. Without this, at 30,000
+//!   synthetic records chains of same-name travellers joined into clusters of 20–30
+//!   people (pairwise precision 0.89; 0.97 with it), and at 100,000 precision fell
+//!   to 0.04.
 //!
 //! Analysts' confirmations are applied first and are never undone by a run.
 
@@ -58,6 +64,9 @@ pub struct Policy {
     /// A pair whose comparisons say this much against a match (log2 Bayes factor,
     /// prior left out) keeps its two records apart.
     pub split_weight: f64,
+    /// A link whose own evidence reaches this (log2 Bayes factor) joins two clusters
+    /// even when a hard conflict (birth dates) stands between other members.
+    pub trusted_evidence: f64,
 }
 
 impl Default for Policy {
@@ -66,12 +75,14 @@ impl Default for Policy {
             match_probability: 0.9,
             review_probability: 0.5,
             split_weight: -8.0,
+            trusted_evidence: 20.0,
         }
     }
 }
 
-/// Which side of the victim/suspect line a record's category puts it on.
-fn side(c: Option<DataSubjectCategory>) -> u8 {
+/// Which side of the victim/suspect line a record's category puts it on: 1 for a
+/// victim or witness, 2 for a suspect, convicted person or contact, 0 otherwise.
+pub(crate) fn side(c: Option<DataSubjectCategory>) -> u8 {
     match c {
         Some(DataSubjectCategory::Victim) | Some(DataSubjectCategory::Witness) => 1,
         Some(DataSubjectCategory::Suspect)
@@ -130,6 +141,26 @@ pub fn cluster(
     rejected: &[(u32, u32)],
     policy: &Policy,
 ) -> Clustering {
+    cluster_with(n, scored, categories, confirmed, rejected, policy, &|_, _| false)
+}
+
+/// Cross pairs checked for a hard conflict when two clusters would join; above this
+/// the check is left to the scored pairs (clusters that large are rare).
+const MAX_CROSS_CHECK: usize = 40_000;
+
+/// [`cluster`] with a hard conflict between two records (full birth dates that
+/// disagree, say) checked over every pair across two clusters before they join,
+/// scored or not: a chain of individually plausible links cannot put two people
+/// with different birth dates in one identity.
+pub fn cluster_with(
+    n: usize,
+    scored: &[Scored],
+    categories: &[Option<DataSubjectCategory>],
+    confirmed: &[(u32, u32)],
+    rejected: &[(u32, u32)],
+    policy: &Policy,
+    conflict: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> Clustering {
     let mut c = Clusters {
         parent: (0..n as u32).collect(),
         members: (0..n as u32).map(|i| vec![i]).collect(),
@@ -185,6 +216,20 @@ pub fn cluster(
                     });
                     break 'check;
                 }
+            }
+        }
+        // A link with overwhelming evidence of its own (many fields agreeing) is
+        // trusted over a birth-date conflict elsewhere in the two clusters: data-entry
+        // noise in dates is common; chains of same-name strangers have weak links.
+        if why.is_none() && s.evidence < policy.trusted_evidence {
+            let (xs, ys) = (&c.members[ra as usize], &c.members[rb as usize]);
+            // The linking pair itself was judged by its score; the check is about the
+            // others the link would bring together.
+            let linking = |x: u32, y: u32| (x.min(y), x.max(y)) == (s.a.min(s.b), s.a.max(s.b));
+            if xs.len() * ys.len() <= MAX_CROSS_CHECK
+                && xs.iter().any(|&x| ys.iter().any(|&y| !linking(x, y) && conflict(x, y)))
+            {
+                why = Some(Held::Conflict);
             }
         }
         if why.is_none() && (c.sides[ra as usize] | c.sides[rb as usize]) == 3 {

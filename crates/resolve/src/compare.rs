@@ -160,6 +160,24 @@ impl Attribute {
     }
 }
 
+/// Two records that cannot be one person whatever else links them: both give a full
+/// birth date, the dates are not day/month swaps of each other and are three or more
+/// edits apart as YYYYMMDD (a typo or a transposed pair is one or two), and no
+/// document, phone or biometric reference is shared.
+pub fn hard_conflict(a: &Features, b: &Features) -> bool {
+    let (Some(x), Some(y)) = (a.birth, b.birth) else {
+        return false;
+    };
+    if x.day.is_none() || y.day.is_none() || birth_level(x, y) < 5 {
+        return false;
+    }
+    let digits = |d: PartialDate| format!("{:04}{:02}{:02}", d.year, d.month.unwrap_or(0), d.day.unwrap_or(0));
+    if strsim::osa_distance(&digits(x), &digits(y)) < 3 {
+        return false;
+    }
+    Attribute::Document.level(a, b) != 1 && Attribute::Phone.level(a, b) != 1 && Attribute::Biometric.level(a, b) != 1
+}
+
 /// Some token of one name is spelt like some token of the other (three letters or
 /// more, so initials do not count).
 fn shares_token(a: &corridor_normalize::NameKeys, b: &corridor_normalize::NameKeys) -> bool {

@@ -11,7 +11,7 @@ use corridor_model::DataSubjectCategory;
 use serde::Serialize;
 
 use crate::blocking::{Rule, rule_keys};
-use crate::cluster::{Held, Policy};
+use crate::cluster::{Held, Policy, side};
 use crate::model::{Model, TermFrequencies};
 use crate::record::{Features, Record};
 
@@ -49,16 +49,6 @@ pub struct Index {
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index").field("records", &self.ids.len()).finish()
-    }
-}
-
-fn side(c: Option<DataSubjectCategory>) -> u8 {
-    match c {
-        Some(DataSubjectCategory::Victim) | Some(DataSubjectCategory::Witness) => 1,
-        Some(DataSubjectCategory::Suspect)
-        | Some(DataSubjectCategory::Convicted)
-        | Some(DataSubjectCategory::ContactOrAssociate) => 2,
-        _ => 0,
     }
 }
 
@@ -164,7 +154,7 @@ impl Index {
             .collect();
         let mut joined = Vec::new();
         let mut review = Vec::new();
-        for &(c, _w, p) in &scored {
+        for &(c, w, p) in &scored {
             if p < self.policy.review_probability {
                 break;
             }
@@ -176,7 +166,13 @@ impl Index {
                 review.push((self.ids[c as usize].clone(), p, Held::Uncertain));
                 continue;
             }
-            let held = self.guard(rc, rm, &apart);
+            let held = self.guard(
+                rc,
+                rm,
+                &apart,
+                w - self.model.prior_weight() >= self.policy.trusted_evidence,
+                (c, me),
+            );
             match held {
                 Some(h) => review.push((self.ids[c as usize].clone(), p, h)),
                 None => {
@@ -199,7 +195,7 @@ impl Index {
         }
     }
 
-    fn guard(&mut self, rc: u32, rm: u32, apart: &[u32]) -> Option<Held> {
+    fn guard(&mut self, rc: u32, rm: u32, apart: &[u32], trusted: bool, link: (u32, u32)) -> Option<Held> {
         let side_of = |ix: &Index, root: u32| -> u8 {
             ix.members[root as usize]
                 .iter()
@@ -209,6 +205,19 @@ impl Index {
             if self.find(a) == rc {
                 return Some(Held::Conflict);
             }
+        }
+        let (xs, ys) = (&self.members[rc as usize], &self.members[rm as usize]);
+        if !trusted
+            && xs.len() * ys.len() <= 40_000
+            && xs.iter().any(|&x| {
+                ys.iter().any(|&y| {
+                    (x, y) != (link.0, link.1)
+                        && (y, x) != (link.0, link.1)
+                        && crate::compare::hard_conflict(&self.features[x as usize], &self.features[y as usize])
+                })
+            })
+        {
+            return Some(Held::Conflict);
         }
         let mine: Vec<String> = self.members[rm as usize]
             .iter()

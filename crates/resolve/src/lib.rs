@@ -130,13 +130,14 @@ pub fn resolve(
             .collect()
     };
     let categories: Vec<_> = records.iter().map(|r| r.category).collect();
-    let clustering = cluster::cluster(
+    let clustering = cluster::cluster_with(
         records.len(),
         &scored,
         &categories,
         &to_idx(confirmed),
         &to_idx(rejected),
         &opts.policy,
+        &|a, b| compare::hard_conflict(&features[a as usize], &features[b as usize]),
     );
     let links: Vec<Scored> = scored
         .iter()

@@ -204,17 +204,7 @@ impl Store for SqliteStore {
     fn entities_of_schema(&mut self, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>> {
         let tx = self.conn.transaction()?;
         let entities = read::entities_of_schema(&tx, schema)?;
-        audit::append(
-            &tx,
-            &now(),
-            &AuditEntry {
-                actor: actor.into(),
-                action: "read".into(),
-                target: format!("all {schema} entities"),
-                purpose: purpose.into(),
-                detail: serde_json::json!({"entities": entities.len()}).to_string(),
-            },
-        )?;
+        log_bulk_read(&tx, &format!("all {schema} entities"), entities.len(), actor, purpose)?;
         tx.commit()?;
         Ok(entities)
     }
@@ -223,16 +213,12 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction()?;
         let entities = read::entities_of_batch(&tx, batch, schema)?;
         if !entities.is_empty() {
-            audit::append(
+            log_bulk_read(
                 &tx,
-                &now(),
-                &AuditEntry {
-                    actor: actor.into(),
-                    action: "read".into(),
-                    target: format!("{schema} entities of batch {batch}"),
-                    purpose: purpose.into(),
-                    detail: serde_json::json!({"entities": entities.len()}).to_string(),
-                },
+                &format!("{schema} entities of batch {batch}"),
+                entities.len(),
+                actor,
+                purpose,
             )?;
         }
         tx.commit()?;
@@ -357,6 +343,23 @@ impl Store for SqliteStore {
     fn check_consistency(&self) -> Result<ConsistencyReport> {
         read::consistency(&self.conn)
     }
+}
+
+/// Logs a read of many entities at once (who, why, what, how many) in the reading
+/// transaction.
+fn log_bulk_read(tx: &Connection, target: &str, entities: usize, actor: &str, purpose: &str) -> Result<()> {
+    audit::append(
+        tx,
+        &now(),
+        &AuditEntry {
+            actor: actor.into(),
+            action: "read".into(),
+            target: target.into(),
+            purpose: purpose.into(),
+            detail: serde_json::json!({ "entities": entities }).to_string(),
+        },
+    )?;
+    Ok(())
 }
 
 /// A batch in progress: an open `BEGIN IMMEDIATE` transaction on the store.
