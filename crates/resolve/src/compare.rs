@@ -77,7 +77,11 @@ impl Attribute {
                 "two edits apart",
                 "no shared number",
             ],
-            Attribute::Biometric => &["null", "a shared reference", "no shared reference"],
+            Attribute::Biometric => &[
+                "null (no reference from a common system)",
+                "a shared reference",
+                "different references in one system",
+            ],
             Attribute::Address => &[
                 "null",
                 "same tokens",
@@ -117,7 +121,7 @@ impl Attribute {
             Attribute::Sex => same(a.sex.as_ref(), b.sex.as_ref()),
             Attribute::Nationality => same(a.nationality.as_ref(), b.nationality.as_ref()),
             Attribute::Phone => shared(&a.phones, &b.phones),
-            Attribute::Biometric => shared(&a.biometrics, &b.biometrics),
+            Attribute::Biometric => biometric_level(&a.biometrics, &b.biometrics),
             Attribute::Address => {
                 if a.address.is_empty() || b.address.is_empty() {
                     0
@@ -215,6 +219,21 @@ fn same<T: PartialEq>(a: Option<&T>, b: Option<&T>) -> u8 {
         (Some(x), Some(y)) if x == y => 1,
         (Some(_), Some(_)) => 2,
         _ => 0,
+    }
+}
+
+/// Biometric references (`system:reference`) only say something within one system:
+/// two systems number the same person differently, so references from different
+/// systems are no evidence either way.
+fn biometric_level(a: &[String], b: &[String]) -> u8 {
+    if a.iter().any(|x| b.binary_search(x).is_ok()) {
+        return 1;
+    }
+    let system = |r: &String| r.split_once(':').map_or(r.clone(), |(s, _)| s.to_string());
+    if a.iter().any(|x| b.iter().any(|y| system(x) == system(y))) {
+        2
+    } else {
+        0
     }
 }
 
