@@ -98,7 +98,7 @@ pub(crate) fn run(ctx: &Ctx, args: &IngestArgs) -> Result<ExitCode> {
     let report = ingest_file(ctx, &mut store, &args.mapping, &args.file, args.rejects.clone())?;
     // Records arriving after a resolution are matched against it at once.
     let resolution = match report.summary.batch_id {
-        Some(b) => crate::cmd::resolve::match_new_records(ctx, &mut store, &format!("ingest batch {b}"))?,
+        Some(b) => crate::cmd::resolve::match_new_records(ctx, &mut store, b)?,
         None => None,
     };
     if ctx.json {

@@ -513,10 +513,20 @@ pub(crate) struct AtIngest {
 /// Matches the records that are not resolved yet (a batch just ingested) against the
 /// latest resolution, with its model, and adds them to it. Nothing happens before the
 /// first `corridor resolve run`.
-pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, origin: &str) -> Result<Option<AtIngest>> {
+pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, batch: i64) -> Result<Option<AtIngest>> {
     let Some(run) = store.latest_resolution()? else {
         return Ok(None);
     };
+    // A batch without persons (a phone download, a payments file) changes no person's
+    // identity: skip reading the whole store.
+    if store
+        .entities_of_batch(batch, "Person", &ctx.actor, &ctx.purpose)?
+        .is_empty()
+    {
+        return Ok(None);
+    }
+    let origin = format!("ingest batch {batch}");
+    let origin = origin.as_str();
     let model: Model = serde_json::from_str(&run.model).context("the stored resolution model does not parse")?;
     let links: HashMap<String, String> = store.identity_links()?.into_iter().collect();
     let records = load_records(ctx, store)?;
