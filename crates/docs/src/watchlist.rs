@@ -36,20 +36,8 @@ impl std::fmt::Debug for Watchlist {
     }
 }
 
-/// The key a listed number and a document number are compared by: the number
-/// without spaces or dashes, upper case, O read as 0 and I as 1.
-pub fn match_key(number: &str) -> String {
-    number
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .map(|c| match c {
-            'O' => '0',
-            'I' => '1',
-            o => o,
-        })
-        .collect()
-}
+/// The key a listed number and a document number are compared by.
+pub use corridor_normalize::ident::document_match_key as match_key;
 
 fn country(code: &str) -> String {
     corridor_model::country::to_alpha3(code).map_or_else(|| code.trim().to_ascii_uppercase(), str::to_string)

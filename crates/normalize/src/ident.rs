@@ -23,6 +23,21 @@ pub fn compact(raw: &str) -> String {
         .collect()
 }
 
+/// The key document numbers are compared by: [`compact`], then O read as 0 and I as
+/// 1 (the confusions of people copying numbers by hand and of OCR). Watchlist hits,
+/// number reuse and resolution all match on it.
+pub fn document_match_key(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .map(|c| match c {
+            'O' => '0',
+            'I' => '1',
+            other => other,
+        })
+        .collect()
+}
+
 /// A travel-document number: spaces, dashes and dots removed, upper case; the
 /// alternative keys read every O as 0 and every I as 1 (and the reverse), the
 /// confusions of visual inspection and OCR.

@@ -82,7 +82,7 @@ impl Default for Policy {
 
 /// Which side of the victim/suspect line a record's category puts it on: 1 for a
 /// victim or witness, 2 for a suspect, convicted person or contact, 0 otherwise.
-pub(crate) fn side(c: Option<DataSubjectCategory>) -> u8 {
+fn side(c: Option<DataSubjectCategory>) -> u8 {
     match c {
         Some(DataSubjectCategory::Victim) | Some(DataSubjectCategory::Witness) => 1,
         Some(DataSubjectCategory::Suspect)
@@ -92,15 +92,29 @@ pub(crate) fn side(c: Option<DataSubjectCategory>) -> u8 {
     }
 }
 
-struct Clusters {
+/// Union–find over record indexes, with each cluster's members and which sides of
+/// the victim/suspect line it holds; batch clustering and the incremental index
+/// share it.
+#[derive(Debug, Default)]
+pub(crate) struct Clusters {
     parent: Vec<u32>,
-    members: Vec<Vec<u32>>,
+    /// Members of each root (empty for non-roots).
+    pub(crate) members: Vec<Vec<u32>>,
     /// Bit 1: holds a victim/witness; bit 2: holds a suspect-side record.
-    sides: Vec<u8>,
+    pub(crate) sides: Vec<u8>,
 }
 
 impl Clusters {
-    fn find(&mut self, mut x: u32) -> u32 {
+    /// Adds a record as a cluster of its own; returns its index.
+    pub(crate) fn push(&mut self, category: Option<DataSubjectCategory>) -> u32 {
+        let me = self.parent.len() as u32;
+        self.parent.push(me);
+        self.members.push(vec![me]);
+        self.sides.push(side(category));
+        me
+    }
+
+    pub(crate) fn find(&mut self, mut x: u32) -> u32 {
         while self.parent[x as usize] != x {
             let p = self.parent[x as usize];
             self.parent[x as usize] = self.parent[p as usize];
@@ -109,7 +123,7 @@ impl Clusters {
         x
     }
 
-    fn union(&mut self, a: u32, b: u32) {
+    pub(crate) fn union(&mut self, a: u32, b: u32) {
         let (mut ra, mut rb) = (self.find(a), self.find(b));
         if ra == rb {
             return;
@@ -161,11 +175,10 @@ pub fn cluster_with(
     policy: &Policy,
     conflict: &(dyn Fn(u32, u32) -> bool + Sync),
 ) -> Clustering {
-    let mut c = Clusters {
-        parent: (0..n as u32).collect(),
-        members: (0..n as u32).map(|i| vec![i]).collect(),
-        sides: (0..n).map(|i| side(categories.get(i).copied().flatten())).collect(),
-    };
+    let mut c = Clusters::default();
+    for i in 0..n {
+        c.push(categories.get(i).copied().flatten());
+    }
     // Pairs that keep records apart: analysts' rejections and strong disagreement.
     let mut apart: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut rejected_set = std::collections::HashSet::new();

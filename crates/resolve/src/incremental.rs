@@ -7,11 +7,10 @@
 
 use std::collections::HashMap;
 
-use corridor_model::DataSubjectCategory;
 use serde::Serialize;
 
 use crate::blocking::{Rule, rule_keys};
-use crate::cluster::{Held, Policy, side};
+use crate::cluster::{Clusters, Held, Policy};
 use crate::model::{Model, TermFrequencies};
 use crate::record::{Features, Record};
 
@@ -37,10 +36,7 @@ pub struct Index {
     max_block: usize,
     ids: Vec<String>,
     features: Vec<Features>,
-    categories: Vec<Option<DataSubjectCategory>>,
-    /// Union-find over record indexes.
-    parent: Vec<u32>,
-    members: Vec<Vec<u32>>,
+    clusters: Clusters,
     keys: HashMap<String, Vec<u32>>,
     by_id: HashMap<String, u32>,
     rejected: std::collections::HashSet<(String, String)>,
@@ -64,9 +60,7 @@ impl Index {
             max_block: 2_000,
             ids: Vec::new(),
             features: Vec::new(),
-            categories: Vec::new(),
-            parent: Vec::new(),
-            members: Vec::new(),
+            clusters: Clusters::default(),
             keys: HashMap::new(),
             by_id: HashMap::new(),
             rejected: std::collections::HashSet::new(),
@@ -76,15 +70,6 @@ impl Index {
     /// Pairs an analyst rejected; always respected.
     pub fn reject(&mut self, a: &str, b: &str) {
         self.rejected.insert((a.min(b).to_string(), a.max(b).to_string()));
-    }
-
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let p = self.parent[x as usize];
-            self.parent[x as usize] = self.parent[p as usize];
-            x = p;
-        }
-        x
     }
 
     fn rule_key(rule: usize, key: &str) -> String {
@@ -100,7 +85,7 @@ impl Index {
         if let Some(&root) = self.by_id.get(identity)
             && root != me
         {
-            self.union(root, me);
+            self.clusters.union(root, me);
         }
     }
 
@@ -115,9 +100,7 @@ impl Index {
         self.ids.push(record.id.clone());
         self.by_id.insert(record.id.clone(), me);
         self.features.push(f);
-        self.categories.push(record.category);
-        self.parent.push(me);
-        self.members.push(vec![me]);
+        self.clusters.push(record.category);
         me
     }
 
@@ -158,7 +141,7 @@ impl Index {
             if p < self.policy.review_probability {
                 break;
             }
-            let (rc, rm) = (self.find(c), self.find(me));
+            let (rc, rm) = (self.clusters.find(c), self.clusters.find(me));
             if rc == rm {
                 continue;
             }
@@ -176,13 +159,13 @@ impl Index {
             match held {
                 Some(h) => review.push((self.ids[c as usize].clone(), p, h)),
                 None => {
-                    self.union(rc, rm);
+                    self.clusters.union(rc, rm);
                     joined.push((self.ids[c as usize].clone(), p));
                 }
             }
         }
-        let root = self.find(me);
-        let identity = self.members[root as usize]
+        let root = self.clusters.find(me);
+        let identity = self.clusters.members[root as usize]
             .iter()
             .min()
             .map(|&i| self.ids[i as usize].clone())
@@ -196,17 +179,12 @@ impl Index {
     }
 
     fn guard(&mut self, rc: u32, rm: u32, apart: &[u32], trusted: bool, link: (u32, u32)) -> Option<Held> {
-        let side_of = |ix: &Index, root: u32| -> u8 {
-            ix.members[root as usize]
-                .iter()
-                .fold(0, |acc, &m| acc | side(ix.categories[m as usize]))
-        };
         for &a in apart {
-            if self.find(a) == rc {
+            if self.clusters.find(a) == rc {
                 return Some(Held::Conflict);
             }
         }
-        let (xs, ys) = (&self.members[rc as usize], &self.members[rm as usize]);
+        let (xs, ys) = (&self.clusters.members[rc as usize], &self.clusters.members[rm as usize]);
         if !trusted
             && xs.len() * ys.len() <= 40_000
             && xs.iter().any(|&x| {
@@ -219,11 +197,11 @@ impl Index {
         {
             return Some(Held::Conflict);
         }
-        let mine: Vec<String> = self.members[rm as usize]
+        let mine: Vec<String> = self.clusters.members[rm as usize]
             .iter()
             .map(|&m| self.ids[m as usize].clone())
             .collect();
-        for &o in &self.members[rc as usize] {
+        for &o in &self.clusters.members[rc as usize] {
             let other = &self.ids[o as usize];
             if mine.iter().any(|x| {
                 self.rejected
@@ -232,31 +210,18 @@ impl Index {
                 return Some(Held::Rejected);
             }
         }
-        if side_of(self, rc) | side_of(self, rm) == 3 {
+        if self.clusters.sides[rc as usize] | self.clusters.sides[rm as usize] == 3 {
             return Some(Held::ProtectedCategory);
         }
         None
-    }
-
-    fn union(&mut self, a: u32, b: u32) {
-        let (mut ra, mut rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return;
-        }
-        if self.members[ra as usize].len() < self.members[rb as usize].len() {
-            std::mem::swap(&mut ra, &mut rb);
-        }
-        self.parent[rb as usize] = ra;
-        let moved = std::mem::take(&mut self.members[rb as usize]);
-        self.members[ra as usize].extend(moved);
     }
 
     /// The identity of every indexed record, in the order they were added.
     pub fn identities(&mut self) -> Vec<String> {
         (0..self.ids.len() as u32)
             .map(|i| {
-                let r = self.find(i);
-                self.members[r as usize]
+                let r = self.clusters.find(i);
+                self.clusters.members[r as usize]
                     .iter()
                     .min()
                     .map(|&m| self.ids[m as usize].clone())

@@ -54,17 +54,7 @@ pub struct Features {
 }
 
 /// Document numbers compared with O read as 0 and I as 1.
-pub(crate) fn document_key(n: &str) -> String {
-    n.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .map(|c| match c {
-            'O' => '0',
-            'I' => '1',
-            o => o,
-        })
-        .collect()
-}
+pub(crate) use corridor_normalize::ident::document_match_key as document_key;
 
 /// Address tokens: letters and digits, Latin upper case, sorted and deduplicated.
 fn address_tokens(a: &str) -> Vec<String> {
