@@ -262,6 +262,10 @@ pub enum ResolveCommand {
     Status,
     /// One line per record: agency, dataset, source record id, entity, identity.
     Export(ResolveExportArgs),
+    /// The person records as resolution reads them, one flat row each (id, names,
+    /// birth date, sex, nationality, phones, documents, address, category): the same
+    /// input for another tool. Logged as an export of personal data.
+    Records(ResolveExportArgs),
 }
 
 #[derive(Debug, Args)]

@@ -22,7 +22,8 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
 
 /// An upper bound of [`jaro_winkler`] that costs two letter counts: Jaro's matches
 /// cannot exceed the letters the two share (as multisets), and the Winkler boost is
-/// at most 0.4 × (1 − Jaro). Callers skip the full computation when the bound
+/// computed from the true common prefix (it grows with Jaro, so boosting the bound
+/// bounds the boosted value). Callers skip the full computation when the bound
 /// cannot beat what they have; results are unchanged.
 pub fn jaro_winkler_bound(a: &str, b: &str) -> f64 {
     let (x, y) = (a.as_bytes(), b.as_bytes());
@@ -47,8 +48,13 @@ pub fn jaro_winkler_bound(a: &str, b: &str) -> f64 {
     if common == 0 {
         return 0.0;
     }
-    let jaro = (common as f64 / x.len() as f64 + common as f64 / y.len() as f64 + 1.0) / 3.0;
-    (0.6 * jaro + 0.4).min(1.0)
+    let jaro = ((common as f64 / x.len() as f64 + common as f64 / y.len() as f64 + 1.0) / 3.0).min(1.0);
+    if jaro > 0.7 {
+        let prefix = x.iter().take(4).zip(y).take_while(|(p, q)| p == q).count();
+        (jaro + 0.1 * prefix as f64 * (1.0 - jaro)).min(1.0)
+    } else {
+        jaro
+    }
 }
 
 fn jaro(a: &[u8], b: &[u8]) -> f64 {

@@ -321,6 +321,36 @@ fn token_score(a: &Token, b: &Token) -> f64 {
     best
 }
 
+/// An upper bound of [`token_score`] from letter counts and shared keys, without
+/// any Jaro–Winkler.
+fn token_bound(a: &Token, b: &Token) -> f64 {
+    let mut best: f64 = 0.0;
+    for la in &a.latin {
+        for lb in &b.latin {
+            if la.len() == 1 || lb.len() == 1 {
+                if la.chars().next() == lb.chars().next() {
+                    best = best.max(0.85);
+                }
+            } else {
+                best = best.max(jaro_winkler_bound(la, lb));
+            }
+        }
+    }
+    if a.phonetic.iter().any(|p| p.len() >= 3 && b.phonetic.contains(p)) {
+        best = best.max(0.95);
+    }
+    for sa in &a.skeleton {
+        for sb in &b.skeleton {
+            if sa.len() >= 2 && sa == sb {
+                best = best.max(0.97);
+            } else if !sa.is_empty() && !sb.is_empty() {
+                best = best.max(0.9 * jaro_winkler_bound(sa, sb));
+            }
+        }
+    }
+    best
+}
+
 /// Compares two names in any scripts, whatever their token order. Symmetric.
 pub fn compare(a: &str, b: &str) -> Comparison {
     compare_keys(&keys(a), &keys(b))
@@ -343,13 +373,78 @@ pub fn compare_keys(ka: &NameKeys, kb: &NameKeys) -> Comparison {
 }
 
 /// The score of [`compare_keys`] without collecting the shared keys: the hot path of
-/// resolution.
+/// resolution (millions of pairs), so each pair of tokens is scored once into a grid
+/// on the stack, and the greedy matching runs over the grid in both directions.
 pub fn similarity(ka: &NameKeys, kb: &NameKeys) -> f64 {
     if ka.keys.iter().any(|k| k.starts_with("latin:") && kb.keys.contains(k)) {
         return 1.0;
     }
-    let score = score_tokens(&ka.tokens, &kb.tokens).max(score_tokens(&kb.tokens, &ka.tokens));
+    let (a, b) = (&ka.tokens, &kb.tokens);
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (n, m) = (a.len(), b.len());
+    let mut small = [0.0f64; 64];
+    let mut large = Vec::new();
+    let grid: &mut [f64] = if n * m <= small.len() {
+        &mut small[..n * m]
+    } else {
+        large.resize(n * m, 0.0);
+        &mut large
+    };
+    for (i, ta) in a.iter().enumerate() {
+        for (j, tb) in b.iter().enumerate() {
+            grid[i * m + j] = token_score(ta, tb);
+        }
+    }
+    let score = if n < m {
+        greedy(n, m, |i, j| grid[i * m + j])
+    } else if n > m {
+        greedy(m, n, |i, j| grid[j * m + i])
+    } else {
+        greedy(n, m, |i, j| grid[i * m + j]).max(greedy(m, n, |i, j| grid[j * m + i]))
+    };
     (score * 1000.0).round() / 1000.0
+}
+
+/// [`similarity`] when it is at least `floor`; otherwise some value below `floor`.
+/// Resolution only needs to know that a random pair of names is below its lowest
+/// level, and an upper bound from letter counts usually says so without computing
+/// a single Jaro–Winkler (each short token's pick in the greedy matching is at most
+/// its best bound).
+pub fn similarity_at_least(ka: &NameKeys, kb: &NameKeys, floor: f64) -> f64 {
+    let (a, b) = (&ka.tokens, &kb.tokens);
+    if a.is_empty() || b.is_empty() {
+        return similarity(ka, kb);
+    }
+    let (n, m) = (a.len(), b.len());
+    let mut rows = [0.0f64; 16];
+    let mut cols = [0.0f64; 16];
+    if n > rows.len() || m > cols.len() {
+        return similarity(ka, kb);
+    }
+    for (i, ta) in a.iter().enumerate() {
+        for (j, tb) in b.iter().enumerate() {
+            let t = token_bound(ta, tb);
+            rows[i] = rows[i].max(t);
+            cols[j] = cols[j].max(t);
+        }
+    }
+    let factor = 0.85 + 0.15 * n.min(m) as f64 / n.max(m) as f64;
+    let by_rows = rows[..n].iter().sum::<f64>() / n as f64 * factor;
+    let by_cols = cols[..m].iter().sum::<f64>() / m as f64 * factor;
+    let bound = if n < m {
+        by_rows
+    } else if n > m {
+        by_cols
+    } else {
+        by_rows.max(by_cols)
+    };
+    // Rounding to three decimals could lift a score just under the floor onto it.
+    if bound + 0.0005 < floor && !ka.keys.iter().any(|k| k.starts_with("latin:") && kb.keys.contains(k)) {
+        return bound;
+    }
+    similarity(ka, kb)
 }
 
 /// Greedy best matching of the shorter name's tokens into the longer's; unmatched
@@ -359,22 +454,39 @@ fn score_tokens(a: &[Token], b: &[Token]) -> f64 {
         return 0.0;
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let mut used = vec![false; long.len()];
+    greedy(short.len(), long.len(), |i, j| token_score(&short[i], &long[j]))
+}
+
+/// The greedy matching of [`score_tokens`] over `score(short token, long token)`:
+/// each short token takes the best unused long token (the last of equals).
+fn greedy(short: usize, long: usize, score: impl Fn(usize, usize) -> f64) -> f64 {
+    let mut small = [false; 16];
+    let mut large = Vec::new();
+    let used: &mut [bool] = if long <= small.len() {
+        &mut small[..long]
+    } else {
+        large.resize(long, false);
+        &mut large
+    };
     let mut total = 0.0;
-    for t in short {
-        let best = long
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !used[*i])
-            .map(|(i, u)| (i, token_score(t, u)))
-            .max_by(|x, y| x.1.total_cmp(&y.1));
-        if let Some((i, s)) = best {
-            used[i] = true;
+    for i in 0..short {
+        let mut best: Option<(usize, f64)> = None;
+        for (j, taken) in used.iter().enumerate() {
+            if *taken {
+                continue;
+            }
+            let s = score(i, j);
+            if best.is_none_or(|(_, b)| s.total_cmp(&b).is_ge()) {
+                best = Some((j, s));
+            }
+        }
+        if let Some((j, s)) = best {
+            used[j] = true;
             total += s;
         }
     }
-    let mean = total / short.len() as f64;
-    mean * (0.85 + 0.15 * short.len() as f64 / long.len() as f64)
+    let mean = total / short as f64;
+    mean * (0.85 + 0.15 * short as f64 / long as f64)
 }
 
 #[cfg(test)]

@@ -64,6 +64,27 @@ proptest::proptest! {
         proptest::prop_assert!((0.0..=1.0).contains(&c.score));
         proptest::prop_assert_eq!(c.score, compare(&b, &a).score);
     }
+
+    /// The grid-based hot path scores exactly as the plain greedy matching, and the
+    /// bounded one agrees with it at and above its floor.
+    #[test]
+    fn similarity_equals_compare(
+        a in "([A-Za-zĆČŠĐЖЂа-я]{1,8} ){0,20}|([A-DŠ]{1,5} ){1,4}",
+        b in "([A-Za-zĆČŠĐЖЂа-я]{1,8} ){0,20}|([A-DŠ]{1,5} ){1,4}",
+    ) {
+        let (ka, kb) = (keys(&a), keys(&b));
+        proptest::prop_assert_eq!(similarity(&ka, &kb), compare_keys(&ka, &kb).score);
+        proptest::prop_assert_eq!(similarity(&kb, &ka), compare_keys(&kb, &ka).score);
+        for floor in [0.5, 0.75, 0.88, 0.95] {
+            let s = similarity(&ka, &kb);
+            let at_least = similarity_at_least(&ka, &kb, floor);
+            if s >= floor {
+                proptest::prop_assert_eq!(at_least, s);
+            } else {
+                proptest::prop_assert!(at_least < floor, "{} vs {} at {}", at_least, s, floor);
+            }
+        }
+    }
 }
 
 #[test]

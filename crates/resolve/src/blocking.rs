@@ -1,10 +1,8 @@
 //! Blocking: which pairs get compared at all. A rule is a conjunction of keys; the
-//! rules are OR-ed, and a pair is a candidate once, under the first rule that
-//! produces it. Every rule is counted before any pair is built, and a block larger
+//! rules are OR-ed, and a pair is a candidate once, with the set of rules that
+//! produce it. Every rule is counted before any pair is built, and a block larger
 //! than the limit is left out with a warning instead of exploding into millions of
 //! pairs (a surname like Mohammadi with no other key would).
-
-use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -214,35 +212,35 @@ impl Key {
     }
 }
 
-/// Candidate pairs `(a, b)` with `a < b`, and a report per rule. Blocks with more
-/// than `max_block` records are skipped and reported.
-pub fn candidates(features: &[Features], rules: &[Rule], max_block: usize) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
-    let (pairs, reports) = candidates_by_rule(features, rules, max_block);
-    let mut out: Vec<(u32, u32)> = pairs.into_iter().map(|(a, b, _)| (a, b)).collect();
-    out.sort_unstable();
-    out.dedup();
-    (out, reports)
+/// A candidate pair (`a < b`) and the rules that produced it: bit `r` of `rules` is
+/// set when rule `r` put both records in one block. Training needs each rule's own
+/// pairs (a rule's EM session must see pairs an earlier rule also found, or it would
+/// learn that, say, no match ever shares a phone); scoring needs each pair once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub a: u32,
+    pub b: u32,
+    pub rules: u32,
 }
 
-/// Every pair each rule produces, with the rule's index: a pair two rules produce
-/// appears twice. Training needs each rule's own pairs (a rule's EM session must see
-/// pairs an earlier rule also found, or it would learn that, say, no match ever
-/// shares a phone); scoring uses the deduplicated [`candidates`].
-pub fn candidates_by_rule(
-    features: &[Features],
-    rules: &[Rule],
-    max_block: usize,
-) -> (Vec<(u32, u32, u16)>, Vec<RuleReport>) {
-    let mut seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
-    let mut out = Vec::new();
+/// At most this many rules (one bit each in [`Candidate::rules`]); later rules are
+/// reported with every block oversized and produce no pairs.
+pub const MAX_RULES: usize = 32;
+
+/// Candidate pairs sorted by `(a, b)`, each once with the rules that produced it, and
+/// a report per rule. Blocks with more than `max_block` records are skipped and
+/// reported.
+///
+/// Built by sorting rather than hashing pairs: each rule's block keys are hashed to
+/// 64 bits and sorted (a collision only merges two blocks, adding pairs that are
+/// scored like any other), each block's pairs are packed into one integer, sorted and
+/// merged into the running list. This keeps a million records' tens of millions of
+/// pairs in flat vectors on both cores instead of hash sets.
+pub fn candidates(features: &[Features], rules: &[Rule], max_block: usize) -> (Vec<Candidate>, Vec<RuleReport>) {
+    use rayon::prelude::*;
+    let mut all: Vec<Candidate> = Vec::new();
     let mut reports = Vec::new();
     for (rule_index, rule) in rules.iter().enumerate() {
-        let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
-        for (i, f) in features.iter().enumerate() {
-            for k in rule_keys(f, rule) {
-                blocks.entry(k).or_default().push(i as u32);
-            }
-        }
         let mut report = RuleReport {
             rule: rule.name.clone(),
             pairs_before_dedup: 0,
@@ -250,32 +248,90 @@ pub fn candidates_by_rule(
             oversized_blocks: 0,
             largest_block: 0,
         };
-        let mut rule_seen: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
-        let mut keys: Vec<String> = blocks.keys().cloned().collect();
-        keys.sort_unstable();
-        for key in keys {
-            let Some(members) = blocks.get_mut(&key) else { continue };
-            members.sort_unstable();
-            members.dedup();
-            let n = members.len() as u64;
+        let mut keyed: Vec<(u64, u32)> = features
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, f)| rule_keys(f, rule).into_iter().map(move |k| (key_hash(&k), i as u32)))
+            .collect();
+        keyed.par_sort_unstable();
+        keyed.dedup();
+        let mut blocks: Vec<&[(u64, u32)]> = keyed.chunk_by(|x, y| x.0 == y.0).collect();
+        for block in &blocks {
+            let n = block.len() as u64;
             report.largest_block = report.largest_block.max(n);
-            if members.len() > max_block {
+            if block.len() > max_block || rule_index >= MAX_RULES {
                 report.oversized_blocks += 1;
-                continue;
-            }
-            report.pairs_before_dedup += n * n.saturating_sub(1) / 2;
-            for (i, &a) in members.iter().enumerate() {
-                for &b in &members[i + 1..] {
-                    if seen.insert((a, b)) {
-                        report.new_pairs += 1;
-                    }
-                    if rule_seen.insert((a, b)) {
-                        out.push((a, b, rule_index as u16));
-                    }
-                }
+            } else {
+                report.pairs_before_dedup += n * n.saturating_sub(1) / 2;
             }
         }
+        blocks.retain(|b| b.len() > 1 && b.len() <= max_block && rule_index < MAX_RULES);
+        let mut pairs: Vec<u64> = blocks
+            .par_iter()
+            .flat_map_iter(|block| {
+                (0..block.len()).flat_map(move |i| {
+                    block[i + 1..]
+                        .iter()
+                        .map(move |&(_, b)| (u64::from(block[i].1) << 32) | u64::from(b))
+                })
+            })
+            .collect();
+        drop(keyed);
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        let bit = if rule_index < MAX_RULES { 1u32 << rule_index } else { 0 };
+        let (merged, new_pairs) = merge(&all, &pairs, bit);
+        report.new_pairs = new_pairs;
+        all = merged;
         reports.push(report);
     }
-    (out, reports)
+    (all, reports)
+}
+
+/// Merges a rule's sorted packed pairs into the sorted candidates; returns the new
+/// list and how many pairs were new.
+fn merge(all: &[Candidate], pairs: &[u64], bit: u32) -> (Vec<Candidate>, u64) {
+    let unpack = |p: u64| Candidate {
+        a: (p >> 32) as u32,
+        b: p as u32,
+        rules: bit,
+    };
+    let mut out = Vec::with_capacity(all.len() + pairs.len());
+    let (mut i, mut j, mut new) = (0, 0, 0);
+    while i < all.len() && j < pairs.len() {
+        let c = all[i];
+        let p = unpack(pairs[j]);
+        match (c.a, c.b).cmp(&(p.a, p.b)) {
+            std::cmp::Ordering::Less => {
+                out.push(c);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(p);
+                new += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(Candidate {
+                    rules: c.rules | bit,
+                    ..c
+                });
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&all[i..]);
+    new += (pairs.len() - j) as u64;
+    out.extend(pairs[j..].iter().map(|&p| unpack(p)));
+    (out, new)
+}
+
+/// A block key's 64-bit hash (`DefaultHasher::new` has fixed keys: the same in every
+/// run).
+fn key_hash(k: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    k.hash(&mut h);
+    h.finish()
 }

@@ -35,6 +35,11 @@ impl Attribute {
         Attribute::Address,
     ];
 
+    /// Position in [`Attribute::ALL`] (the declaration order).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Attribute::Name => "name",
@@ -97,7 +102,9 @@ impl Attribute {
         match self {
             Attribute::Name => match (&a.name, &b.name) {
                 (Some(x), Some(y)) => {
-                    let s = corridor_normalize::similarity(x, y);
+                    // Below 0.75 only a shared token matters: most random pairs
+                    // stop at letter counts.
+                    let s = corridor_normalize::similarity_at_least(x, y, 0.75);
                     if s >= 1.0 {
                         1
                     } else if s >= 0.95 {
@@ -149,7 +156,7 @@ impl Attribute {
                         .documents
                         .iter()
                         .flat_map(|x| b.documents.iter().map(move |y| (x, y)))
-                        .filter(|(x, y)| x.len().min(y.len()) >= 6)
+                        .filter(|(x, y)| x.len().min(y.len()) >= 6 && maybe_within_two_edits(x, y))
                         .map(|(x, y)| strsim::osa_distance(x, y))
                         .min()
                         .unwrap_or(usize::MAX);
@@ -175,11 +182,33 @@ pub fn hard_conflict(a: &Features, b: &Features) -> bool {
     if x.day.is_none() || y.day.is_none() || birth_level(x, y) < 5 {
         return false;
     }
-    let digits = |d: PartialDate| format!("{:04}{:02}{:02}", d.year, d.month.unwrap_or(0), d.day.unwrap_or(0));
-    if strsim::osa_distance(&digits(x), &digits(y)) < 3 {
+    let (dx, dy) = (date_digits(x), date_digits(y));
+    let as_str = |d: &[u8; 8]| std::str::from_utf8(d).map(str::to_string).unwrap_or_default();
+    if strsim::osa_distance(&as_str(&dx), &as_str(&dy)) < 3 {
         return false;
     }
     Attribute::Document.level(a, b) != 1 && Attribute::Phone.level(a, b) != 1 && Attribute::Biometric.level(a, b) != 1
+}
+
+/// False when two strings are surely more than two edits apart: an edit changes the
+/// character counts by at most two (a substitution) and a transposition not at all,
+/// so counts differing by more than four mean three edits or more. Random pairs of
+/// document numbers stop here instead of in a full edit distance.
+fn maybe_within_two_edits(x: &str, y: &str) -> bool {
+    if !x.is_ascii() || !y.is_ascii() {
+        return true;
+    }
+    if x.len().abs_diff(y.len()) > 2 {
+        return false;
+    }
+    let mut counts = [0i16; 64];
+    for c in x.bytes() {
+        counts[(c & 63) as usize] += 1;
+    }
+    for c in y.bytes() {
+        counts[(c & 63) as usize] -= 1;
+    }
+    counts.iter().map(|c| c.unsigned_abs() as u32).sum::<u32>() <= 4
 }
 
 /// Some token of one name is spelt like some token of the other (three letters or
@@ -229,7 +258,9 @@ fn biometric_level(a: &[String], b: &[String]) -> u8 {
     if a.iter().any(|x| b.binary_search(x).is_ok()) {
         return 1;
     }
-    let system = |r: &String| r.split_once(':').map_or(r.clone(), |(s, _)| s.to_string());
+    fn system(r: &str) -> &str {
+        r.split_once(':').map_or(r, |(s, _)| s)
+    }
     if a.iter().any(|x| b.iter().any(|y| system(x) == system(y))) {
         2
     } else {
@@ -248,6 +279,22 @@ fn shared(a: &[String], b: &[String]) -> u8 {
     }
 }
 
+/// A date as the eight digits of YYYYMMDD (missing parts 0), without allocating.
+fn date_digits(d: PartialDate) -> [u8; 8] {
+    let mut out = [0u8; 8];
+    let mut put = |at: usize, width: usize, v: u32| {
+        let mut v = v;
+        for k in (0..width).rev() {
+            out[at + k] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, d.year.rem_euclid(10_000) as u32);
+    put(4, 2, d.month.unwrap_or(0));
+    put(6, 2, d.day.unwrap_or(0));
+    out
+}
+
 fn birth_level(x: PartialDate, y: PartialDate) -> u8 {
     let full = x.day.is_some() && y.day.is_some();
     if full && x == y {
@@ -264,9 +311,11 @@ fn birth_level(x: PartialDate, y: PartialDate) -> u8 {
         return 3;
     }
     if full {
-        let digits = |d: PartialDate| format!("{:04}{:02}{:02}", d.year, d.month.unwrap_or(0), d.day.unwrap_or(0));
-        let (a, b) = (digits(x), digits(y));
-        let apart = a.chars().zip(b.chars()).filter(|(p, q)| p != q).count();
+        let apart = date_digits(x)
+            .iter()
+            .zip(date_digits(y))
+            .filter(|(p, q)| *p != q)
+            .count();
         if apart == 1 {
             return 4;
         }
@@ -306,5 +355,38 @@ mod tests {
             5
         );
         assert_eq!(Attribute::Phone.level(&a, &a), 0, "no phones on either side: null");
+    }
+
+    #[test]
+    fn attribute_index_is_the_position_in_all() {
+        for (i, a) in Attribute::ALL.iter().enumerate() {
+            assert_eq!(a.index(), i);
+            assert!(
+                a.levels().len() <= 16,
+                "a packed pattern holds four bits per comparison"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The count filter never drops a pair within two edits.
+        #[test]
+        fn the_edit_filter_keeps_every_close_pair(x in "[A-Z0-9]{6,10}", edits in proptest::collection::vec((0usize..12, "[A-Z0-9]", 0u8..3), 0..3)) {
+            let mut y: Vec<char> = x.chars().collect();
+            for (at, c, kind) in edits {
+                let at = at % (y.len() + 1);
+                let c = c.chars().next().unwrap_or('0');
+                match kind {
+                    0 if at < y.len() => y[at] = c,
+                    1 => y.insert(at, c),
+                    _ if at + 1 < y.len() => y.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let y: String = y.into_iter().collect();
+            if strsim::osa_distance(&x, &y) <= 2 {
+                proptest::prop_assert!(maybe_within_two_edits(&x, &y));
+            }
+        }
     }
 }

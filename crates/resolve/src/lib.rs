@@ -21,7 +21,7 @@ pub mod model;
 pub mod record;
 pub mod things;
 
-pub use blocking::{Key, Rule, RuleReport, default_rules};
+pub use blocking::{Candidate, Key, Rule, RuleReport, default_rules};
 pub use cluster::{Clustering, Held, Policy, Review, Scored};
 pub use compare::Attribute;
 pub use incremental::{Added, Index};
@@ -77,6 +77,39 @@ pub struct Resolution {
     pub scored: Vec<Scored>,
     pub review: Vec<Review>,
     pub identities: u64,
+    /// Wall time of each phase, in order, to see where a run's time goes.
+    pub timings: Vec<Phase>,
+}
+
+/// One phase of a run and its wall time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub phase: &'static str,
+    pub seconds: f64,
+}
+
+/// Records the wall time of consecutive phases.
+struct Stopwatch {
+    last: std::time::Instant,
+    phases: Vec<Phase>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            last: std::time::Instant::now(),
+            phases: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        let now = std::time::Instant::now();
+        self.phases.push(Phase {
+            phase,
+            seconds: (now - self.last).as_secs_f64(),
+        });
+        self.last = now;
+    }
 }
 
 /// Resolves `records`. `confirmed` and `rejected` are pairs of record ids an analyst
@@ -87,37 +120,46 @@ pub fn resolve(
     rejected: &[(String, String)],
     opts: &Options,
 ) -> Resolution {
+    let mut watch = Stopwatch::start();
     let features: Vec<Features> = {
         use rayon::prelude::*;
         records.par_iter().map(Features::of).collect()
     };
-    let (mut by_rule, blocking) = blocking::candidates_by_rule(&features, &opts.rules, opts.max_block);
+    watch.lap("features");
+    use rayon::prelude::*;
+    let (mut candidates, blocking) = blocking::candidates(&features, &opts.rules, opts.max_block);
     if opts.link_only {
-        by_rule.retain(|&(a, b, _)| records[a as usize].dataset != records[b as usize].dataset);
+        candidates.retain(|c| records[c.a as usize].dataset != records[c.b as usize].dataset);
     }
+    watch.lap("blocking");
+    let patterns: Vec<model::Packed> = candidates
+        .par_iter()
+        .map(|c| model::packed_pattern(&features[c.a as usize], &features[c.b as usize]))
+        .collect();
+    watch.lap("comparing");
     let model = opts
         .model
         .clone()
-        .unwrap_or_else(|| Model::train(&features, &by_rule, &opts.rules, opts.u_sample, opts.seed));
-    let mut pairs: Vec<(u32, u32)> = by_rule.iter().map(|&(a, b, _)| (a, b)).collect();
-    pairs.sort_unstable();
-    pairs.dedup();
+        .unwrap_or_else(|| Model::train(&features, &candidates, &patterns, &opts.rules, opts.u_sample, opts.seed));
+    watch.lap("training");
     let tf = TermFrequencies::of(&features);
-    use rayon::prelude::*;
     let prior_weight = model.prior_weight();
-    let scored: Vec<Scored> = pairs
+    let scored: Vec<Scored> = candidates
         .par_iter()
-        .map(|&(a, b)| {
-            let (weight, probability) = model.score(&features[a as usize], &features[b as usize], &tf);
+        .zip(patterns.par_iter())
+        .map(|(c, &p)| {
+            let (weight, probability) = model.score_packed(p, &features[c.a as usize], &features[c.b as usize], &tf);
             Scored {
-                a,
-                b,
+                a: c.a,
+                b: c.b,
                 weight,
                 probability,
                 evidence: weight - prior_weight,
             }
         })
         .collect();
+    drop(patterns);
+    watch.lap("scoring");
     let index: std::collections::HashMap<&str, u32> = records
         .iter()
         .enumerate()
@@ -155,6 +197,7 @@ pub fn resolve(
     let mut distinct = clustering.identity.clone();
     distinct.sort_unstable();
     distinct.dedup();
+    watch.lap("clustering");
     Resolution {
         identity,
         model,
@@ -164,5 +207,6 @@ pub fn resolve(
         scored,
         review: clustering.review,
         identities: distinct.len() as u64,
+        timings: watch.phases,
     }
 }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use crate::blocking::Rule;
+use crate::blocking::{Candidate, Rule};
 use crate::compare::Attribute;
 use crate::record::Features;
 
@@ -103,6 +103,27 @@ pub fn pattern(a: &Features, b: &Features, attributes: &[Attribute]) -> Pattern 
     attributes.iter().map(|c| c.level(a, b)).collect()
 }
 
+/// A pair's levels on every comparison of [`Attribute::ALL`], four bits each (no
+/// comparison has 16 levels): one integer per pair, cheap to keep for millions of
+/// candidates and to count.
+pub type Packed = u64;
+
+/// The packed levels of a pair; computed once per candidate pair and used by both
+/// training and scoring.
+pub fn packed_pattern(a: &Features, b: &Features) -> Packed {
+    Attribute::ALL
+        .iter()
+        .fold(0, |p, c| p | (Packed::from(c.level(a, b)) << (4 * c.index())))
+}
+
+/// One comparison's level in a packed pattern.
+pub fn level_in(p: Packed, attribute: Attribute) -> u8 {
+    ((p >> (4 * attribute.index())) & 0xF) as u8
+}
+
+/// Pattern counts, keyed by packed pattern.
+type Counts = HashMap<Packed, u64, rustc_hash::FxBuildHasher>;
+
 fn log2(x: f64) -> f64 {
     x.max(FLOOR).log2()
 }
@@ -117,15 +138,17 @@ impl Model {
     /// estimated it. The prior is then the expected number of matching candidate
     /// pairs (one more EM pass with m and u fixed) over all pairs of records, so a
     /// shared common name alone does not join two records.
-    /// `candidates` holds every pair each rule produced, with the rule's index (see
-    /// [`crate::blocking::candidates_by_rule`]).
+    /// `candidates` are the blocked pairs with the rules that produced them (see
+    /// [`crate::blocking::candidates`]), `patterns` their [`packed_pattern`]s.
     pub fn train(
         features: &[Features],
-        candidates: &[(u32, u32, u16)],
+        candidates: &[Candidate],
+        patterns: &[Packed],
         rules: &[Rule],
         sample: usize,
         seed: u64,
     ) -> Model {
+        use rayon::prelude::*;
         let attributes = Attribute::ALL;
         let u = estimate_u(features, &attributes, sample, seed);
         let start_m = |n: usize| {
@@ -150,28 +173,41 @@ impl Model {
             converged: true,
             seed,
         };
-        let mut all: HashMap<Pattern, u64> = HashMap::new();
-        let mut by_rule: Vec<HashMap<Pattern, u64>> = vec![HashMap::new(); rules.len()];
-        let mut unique: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
-        for &(a, b, r) in candidates {
-            let p = pattern(&features[a as usize], &features[b as usize], &attributes);
-            if let Some(rule) = rules.get(r as usize) {
-                let mut masked = p.clone();
-                for k in &rule.keys {
-                    if let Some(i) = attributes.iter().position(|c| *c == k.attribute()) {
-                        masked[i] = 0;
+        // A rule's session leaves out the comparisons its keys agree on.
+        let masks: Vec<Packed> = rules
+            .iter()
+            .map(|r| r.keys.iter().fold(0, |m, k| m | (0xF << (4 * k.attribute().index()))))
+            .collect();
+        let empty = || (Counts::default(), vec![Counts::default(); rules.len()]);
+        let (all, by_rule) = candidates
+            .par_iter()
+            .zip(patterns.par_iter())
+            .fold(empty, |(mut all, mut by_rule), (c, &p)| {
+                *all.entry(p).or_default() += 1;
+                let mut bits = c.rules;
+                while bits != 0 {
+                    let r = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if let (Some(counts), Some(mask)) = (by_rule.get_mut(r), masks.get(r)) {
+                        *counts.entry(p & !mask).or_default() += 1;
                     }
                 }
-                *by_rule[r as usize].entry(masked).or_default() += 1;
-            }
-            if unique.insert((a, b)) {
-                *all.entry(p).or_default() += 1;
-            }
-        }
-        let sorted = |m: HashMap<Pattern, u64>| {
-            let mut v: Vec<(Pattern, u64)> = m.into_iter().collect();
+                (all, by_rule)
+            })
+            .reduce(empty, |(mut all, mut by_rule), (all2, by_rule2)| {
+                add_counts(&mut all, all2);
+                for (x, y) in by_rule.iter_mut().zip(by_rule2) {
+                    add_counts(x, y);
+                }
+                (all, by_rule)
+            });
+        // Sorted, so EM sums in the same order in every run.
+        let sorted = |m: Counts| {
+            let mut v: Vec<(Packed, u64)> = m.into_iter().collect();
             v.sort_unstable();
-            v
+            v.into_iter()
+                .map(|(p, n)| (attributes.iter().map(|&a| level_in(p, a)).collect::<Pattern>(), n))
+                .collect::<Vec<_>>()
         };
         let mut model = fresh(seed);
         let mut m_sum: Vec<Vec<f64>> = attributes.iter().map(|c| vec![0.0; c.levels().len()]).collect();
@@ -228,7 +264,7 @@ impl Model {
         }
         let n = features.len() as f64;
         let total_pairs = (n * (n - 1.0) / 2.0).max(1.0);
-        let expected = lambda * unique.len() as f64;
+        let expected = lambda * candidates.len() as f64;
         model.prior = (expected / total_pairs).clamp(FLOOR * FLOOR, 0.5);
         model.em_iterations = iterations;
         model.converged = converged;
@@ -343,21 +379,36 @@ impl Model {
 
     /// Weight and probability of a pair, with the term-frequency adjustment.
     pub fn score(&self, a: &Features, b: &Features, tf: &TermFrequencies) -> (f64, f64) {
-        let attributes: Vec<Attribute> = self.comparisons.iter().map(|c| c.attribute).collect();
-        let p = pattern(a, b, &attributes);
-        let mut w = self.weight_of(&p);
-        if let Some(i) = attributes.iter().position(|c| *c == Attribute::Name)
-            && p[i] == 1
-            && let Some(s) = a
-                .surname_value
-                .as_deref()
-                .filter(|s| Some(*s) == b.surname_value.as_deref())
-            && let Some(freq) = tf.frequency(s)
-        {
-            let u = self.comparisons[i].u[1];
-            w += log2(u) - log2(freq.max(u * 0.01));
+        self.score_packed(packed_pattern(a, b), a, b, tf)
+    }
+
+    /// [`Model::score`] of a pair whose [`packed_pattern`] is known.
+    pub fn score_packed(&self, p: Packed, a: &Features, b: &Features, tf: &TermFrequencies) -> (f64, f64) {
+        let mut w = log2(self.prior) - log2(1.0 - self.prior);
+        for c in &self.comparisons {
+            let level = level_in(p, c.attribute) as usize;
+            if level > 0 {
+                w += log2(c.m[level]) - log2(c.u[level]);
+                if c.attribute == Attribute::Name
+                    && level == 1
+                    && let Some(s) = a
+                        .surname_value
+                        .as_deref()
+                        .filter(|s| Some(*s) == b.surname_value.as_deref())
+                    && let Some(freq) = tf.frequency(s)
+                {
+                    w += log2(c.u[1]) - log2(freq.max(c.u[1] * 0.01));
+                }
+            }
         }
         (w, probability(w))
+    }
+}
+
+/// Adds `y`'s counts to `x`.
+fn add_counts(x: &mut Counts, y: Counts) {
+    for (p, n) in y {
+        *x.entry(p).or_default() += n;
     }
 }
 

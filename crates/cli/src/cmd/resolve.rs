@@ -125,6 +125,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
             }
         }
         ResolveCommand::Export(e) => export(ctx, &mut store, &e.format)?,
+        ResolveCommand::Records(e) => export_records(ctx, &mut store, &e.format)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -209,8 +210,17 @@ pub(crate) fn resolve_with(
     a: &ResolveRunArgs,
     model: Option<Model>,
 ) -> Result<(Resolution, Vec<Record>)> {
+    let started = std::time::Instant::now();
     let (records, things) = load_all(ctx, store, true)?;
-    let resolution = resolve_records(ctx, store, a, model, &records, &things)?;
+    let read = started.elapsed().as_secs_f64();
+    let mut resolution = resolve_records(ctx, store, a, model, &records, &things)?;
+    resolution.timings.insert(
+        0,
+        corridor_resolve::Phase {
+            phase: "reading the store",
+            seconds: read,
+        },
+    );
     Ok((resolution, records))
 }
 
@@ -337,6 +347,7 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
             "review": res.review.len(),
             "blocking": res.blocking,
             "model": res.model,
+            "timings": res.timings,
             "scores": scores,
         }))?;
         return Ok(());
@@ -372,6 +383,14 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
         } else {
             "not converged"
         }
+    );
+    println!(
+        "  time: {}",
+        res.timings
+            .iter()
+            .map(|p| format!("{} {:.2} s", p.phase, p.seconds))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     if let Some(s) = scores {
         println!(
@@ -499,6 +518,87 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
     out.flush()?;
     Ok(())
 }
+
+/// The flat person table: what resolution compares, for another tool to read.
+fn export_records(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
+    if format != "csv" && format != "jsonl" {
+        return Err(Failure::new(
+            Code::BadInput,
+            anyhow!("--format {format}: give csv or jsonl"),
+        ));
+    }
+    let records = load_records(ctx, store)?;
+    store.audit(&corridor_store::AuditEntry {
+        actor: ctx.actor.clone(),
+        action: "export".into(),
+        target: "resolution records".into(),
+        purpose: ctx.purpose.clone(),
+        detail: serde_json::json!({"format": format, "records": records.len()}).to_string(),
+    })?;
+    let mut stdout = std::io::stdout().lock();
+    if format == "jsonl" {
+        use std::io::Write;
+        for r in &records {
+            serde_json::to_writer(&mut stdout, r)?;
+            stdout.write_all(b"\n")?;
+        }
+        stdout.flush()?;
+        return Ok(());
+    }
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(stdout);
+    out.write_record(RECORD_COLUMNS).map_err(anyhow::Error::from)?;
+    for r in &records {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        let category = r
+            .category
+            .and_then(|c| serde_json::to_value(c).ok())
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        out.write_record([
+            r.id.clone(),
+            r.agency.clone(),
+            r.dataset.clone(),
+            r.source_record.clone(),
+            r.names.first().cloned().unwrap_or_default(),
+            r.names.get(1..).map(|a| a.join("; ")).unwrap_or_default(),
+            opt(&r.given),
+            opt(&r.surname),
+            opt(&r.birth_date),
+            opt(&r.sex),
+            opt(&r.nationality),
+            r.phones.join("; "),
+            r.documents.join("; "),
+            r.biometrics.join("; "),
+            opt(&r.address),
+            category,
+        ])
+        .map_err(anyhow::Error::from)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Columns of `corridor resolve records --format csv`; lists are joined with "; ".
+const RECORD_COLUMNS: [&str; 16] = [
+    "id",
+    "agency",
+    "dataset",
+    "source_record",
+    "name",
+    "aliases",
+    "given",
+    "surname",
+    "birth_date",
+    "sex",
+    "nationality",
+    "phones",
+    "documents",
+    "biometrics",
+    "address",
+    "category",
+];
 
 /// What matching at ingest did.
 #[derive(Debug, serde::Serialize)]
