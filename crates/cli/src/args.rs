@@ -292,8 +292,9 @@ pub struct ResolveRunArgs {
     /// duplicates inside each).
     #[arg(long)]
     pub link_only: bool,
-    /// Write every scored candidate pair here as CSV (record_id_l, record_id_r,
-    /// match_weight, match_probability), for threshold sweeps.
+    /// Write every scored candidate pair here as CSV (record_id_l, record_id_r: the
+    /// source records; entity_l, entity_r: the persons, as one source row can hold
+    /// several; match_weight, match_probability), for threshold sweeps.
     #[arg(long)]
     pub pairs: Option<PathBuf>,
 }

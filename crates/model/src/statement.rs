@@ -42,6 +42,50 @@ impl Entity {
     }
 }
 
+/// An entity's current values without per-statement provenance: what bulk analysis
+/// (resolution over a million persons) reads, where who said each value is not
+/// needed and reading it would cost most of the run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntityValues {
+    pub id: String,
+    pub schema: String,
+    /// The data set, its agency and the source record the entity came from.
+    pub dataset: String,
+    pub agency: String,
+    pub record_id: String,
+    /// `(property, value)` in the order they were stored.
+    pub values: Vec<(String, String)>,
+}
+
+impl EntityValues {
+    /// The values of a property, in the order they were stored.
+    pub fn values(&self, prop: &str) -> Vec<&str> {
+        self.values
+            .iter()
+            .filter(|(p, _)| p == prop)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The current values of an entity read with provenance.
+    pub fn of(e: &Entity) -> EntityValues {
+        let first = e.statements.first();
+        EntityValues {
+            id: e.id.clone(),
+            schema: e.schema.clone(),
+            dataset: first.map(|s| s.provenance.dataset.clone()).unwrap_or_default(),
+            agency: first.map(|s| s.provenance.source.agency.clone()).unwrap_or_default(),
+            record_id: first.map(|s| s.provenance.record_id.clone()).unwrap_or_default(),
+            values: e
+                .statements
+                .iter()
+                .filter(|s| s.current)
+                .map(|s| (s.prop.clone(), s.value.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// Builds the stable text id of an entity produced from a source record.
 pub fn entity_key(dataset: &str, record: &str, name: &str) -> String {
     format!("{dataset}:{record}:{name}")

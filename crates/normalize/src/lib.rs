@@ -24,6 +24,7 @@ pub mod ident;
 mod jaro;
 mod parse;
 mod phone;
+mod profile;
 mod translit;
 
 pub use dates::{DateCheck, check_birth_date, implausible_birth_date};
@@ -68,6 +69,12 @@ pub struct NameKeys {
     /// Order-insensitive keys: `latin:…` (one per spelling combination, tokens sorted)
     /// and `skeleton:…`; two names sharing a key are the same name spelt alike.
     pub keys: Vec<String>,
+    /// Per token, what comparisons need precomputed (parallel to `tokens`).
+    #[serde(skip)]
+    profile: Vec<profile::TokenProfile>,
+    /// The `latin:` keys by hash.
+    #[serde(skip)]
+    latin_hashes: Vec<(u64, u16)>,
 }
 
 /// Folds a Latin token to `A-Z`: diacritics removed, special letters spelt out.
@@ -235,6 +242,8 @@ pub fn keys(name: &str) -> NameKeys {
     );
     dedup_keep_order(&mut keys);
     NameKeys {
+        profile: tokens.iter().map(profile::TokenProfile::of).collect(),
+        latin_hashes: profile::latin_keys(&keys),
         tokens,
         particles,
         keys,
@@ -290,30 +299,50 @@ pub struct Comparison {
     pub keys: Vec<String>,
 }
 
-fn token_score(a: &Token, b: &Token) -> f64 {
+/// A token with its precomputed comparison data.
+#[derive(Clone, Copy)]
+struct Tok<'a> {
+    t: &'a Token,
+    p: &'a profile::TokenProfile,
+}
+
+impl NameKeys {
+    fn tok(&self, i: usize) -> Tok<'_> {
+        Tok {
+            t: &self.tokens[i],
+            p: &self.profile[i],
+        }
+    }
+
+    fn shares_latin_key(&self, other: &NameKeys) -> bool {
+        profile::share_latin_key(&self.keys, &self.latin_hashes, &other.keys, &other.latin_hashes)
+    }
+}
+
+fn token_score(a: Tok, b: Tok) -> f64 {
     let mut best: f64 = 0.0;
-    for la in &a.latin {
-        for lb in &b.latin {
+    for (la, ca) in a.t.latin.iter().zip(&a.p.latin) {
+        for (lb, cb) in b.t.latin.iter().zip(&b.p.latin) {
             if la.len() == 1 || lb.len() == 1 {
                 // An initial matches a name with that first letter, never fully.
-                if la.chars().next() == lb.chars().next() {
+                if la.as_bytes().first() == lb.as_bytes().first() {
                     best = best.max(0.85);
                 }
                 continue;
             }
-            if jaro_winkler_bound(la, lb) > best {
+            if ca.bound(cb) > best {
                 best = best.max(jaro_winkler(la, lb));
             }
         }
     }
-    if a.phonetic.iter().any(|p| p.len() >= 3 && b.phonetic.contains(p)) {
+    if profile::share_phonetic(a.t, a.p, b.t, b.p) {
         best = best.max(0.95);
     }
-    for sa in &a.skeleton {
-        for sb in &b.skeleton {
-            if sa.len() >= 2 && sa == sb {
+    for ((sa, ca), ha) in a.t.skeleton.iter().zip(&a.p.skeleton).zip(&a.p.skeleton_hash) {
+        for ((sb, cb), hb) in b.t.skeleton.iter().zip(&b.p.skeleton).zip(&b.p.skeleton_hash) {
+            if sa.len() >= 2 && ha == hb && sa == sb {
                 best = best.max(0.97);
-            } else if !sa.is_empty() && !sb.is_empty() && 0.9 * jaro_winkler_bound(sa, sb) > best {
+            } else if !sa.is_empty() && !sb.is_empty() && 0.9 * ca.bound(cb) > best {
                 best = best.max(0.9 * jaro_winkler(sa, sb));
             }
         }
@@ -323,28 +352,28 @@ fn token_score(a: &Token, b: &Token) -> f64 {
 
 /// An upper bound of [`token_score`] from letter counts and shared keys, without
 /// any Jaro–Winkler.
-fn token_bound(a: &Token, b: &Token) -> f64 {
+fn token_bound(a: Tok, b: Tok) -> f64 {
     let mut best: f64 = 0.0;
-    for la in &a.latin {
-        for lb in &b.latin {
+    for (la, ca) in a.t.latin.iter().zip(&a.p.latin) {
+        for (lb, cb) in b.t.latin.iter().zip(&b.p.latin) {
             if la.len() == 1 || lb.len() == 1 {
-                if la.chars().next() == lb.chars().next() {
+                if la.as_bytes().first() == lb.as_bytes().first() {
                     best = best.max(0.85);
                 }
             } else {
-                best = best.max(jaro_winkler_bound(la, lb));
+                best = best.max(ca.bound(cb));
             }
         }
     }
-    if a.phonetic.iter().any(|p| p.len() >= 3 && b.phonetic.contains(p)) {
-        best = best.max(0.95);
+    if best < 0.95 && profile::share_phonetic(a.t, a.p, b.t, b.p) {
+        best = 0.95;
     }
-    for sa in &a.skeleton {
-        for sb in &b.skeleton {
-            if sa.len() >= 2 && sa == sb {
+    for ((sa, ca), ha) in a.t.skeleton.iter().zip(&a.p.skeleton).zip(&a.p.skeleton_hash) {
+        for ((sb, cb), hb) in b.t.skeleton.iter().zip(&b.p.skeleton).zip(&b.p.skeleton_hash) {
+            if sa.len() >= 2 && ha == hb && sa == sb {
                 best = best.max(0.97);
             } else if !sa.is_empty() && !sb.is_empty() {
-                best = best.max(0.9 * jaro_winkler_bound(sa, sb));
+                best = best.max(0.9 * ca.bound(cb));
             }
         }
     }
@@ -360,7 +389,7 @@ pub fn compare(a: &str, b: &str) -> Comparison {
 /// keys each name once.
 pub fn compare_keys(ka: &NameKeys, kb: &NameKeys) -> Comparison {
     let shared: Vec<String> = ka.keys.iter().filter(|k| kb.keys.contains(k)).cloned().collect();
-    let score = score_tokens(&ka.tokens, &kb.tokens).max(score_tokens(&kb.tokens, &ka.tokens));
+    let score = score_tokens(ka, kb).max(score_tokens(kb, ka));
     let score = if shared.iter().any(|k| k.starts_with("latin:")) {
         1.0
     } else {
@@ -376,7 +405,7 @@ pub fn compare_keys(ka: &NameKeys, kb: &NameKeys) -> Comparison {
 /// resolution (millions of pairs), so each pair of tokens is scored once into a grid
 /// on the stack, and the greedy matching runs over the grid in both directions.
 pub fn similarity(ka: &NameKeys, kb: &NameKeys) -> f64 {
-    if ka.keys.iter().any(|k| k.starts_with("latin:") && kb.keys.contains(k)) {
+    if ka.shares_latin_key(kb) {
         return 1.0;
     }
     let (a, b) = (&ka.tokens, &kb.tokens);
@@ -392,9 +421,9 @@ pub fn similarity(ka: &NameKeys, kb: &NameKeys) -> f64 {
         large.resize(n * m, 0.0);
         &mut large
     };
-    for (i, ta) in a.iter().enumerate() {
-        for (j, tb) in b.iter().enumerate() {
-            grid[i * m + j] = token_score(ta, tb);
+    for i in 0..n {
+        for j in 0..m {
+            grid[i * m + j] = token_score(ka.tok(i), kb.tok(j));
         }
     }
     let score = if n < m {
@@ -423,11 +452,11 @@ pub fn similarity_at_least(ka: &NameKeys, kb: &NameKeys, floor: f64) -> f64 {
     if n > rows.len() || m > cols.len() {
         return similarity(ka, kb);
     }
-    for (i, ta) in a.iter().enumerate() {
-        for (j, tb) in b.iter().enumerate() {
-            let t = token_bound(ta, tb);
-            rows[i] = rows[i].max(t);
-            cols[j] = cols[j].max(t);
+    for (i, row) in rows[..n].iter_mut().enumerate() {
+        for (j, col) in cols[..m].iter_mut().enumerate() {
+            let t = token_bound(ka.tok(i), kb.tok(j));
+            *row = row.max(t);
+            *col = col.max(t);
         }
     }
     let factor = 0.85 + 0.15 * n.min(m) as f64 / n.max(m) as f64;
@@ -441,7 +470,7 @@ pub fn similarity_at_least(ka: &NameKeys, kb: &NameKeys, floor: f64) -> f64 {
         by_rows.max(by_cols)
     };
     // Rounding to three decimals could lift a score just under the floor onto it.
-    if bound + 0.0005 < floor && !ka.keys.iter().any(|k| k.starts_with("latin:") && kb.keys.contains(k)) {
+    if bound + 0.0005 < floor && !ka.shares_latin_key(kb) {
         return bound;
     }
     similarity(ka, kb)
@@ -449,12 +478,18 @@ pub fn similarity_at_least(ka: &NameKeys, kb: &NameKeys, floor: f64) -> f64 {
 
 /// Greedy best matching of the shorter name's tokens into the longer's; unmatched
 /// tokens of the longer name lower the score gently (a missing middle name is common).
-fn score_tokens(a: &[Token], b: &[Token]) -> f64 {
-    if a.is_empty() || b.is_empty() {
+fn score_tokens(a: &NameKeys, b: &NameKeys) -> f64 {
+    if a.tokens.is_empty() || b.tokens.is_empty() {
         return 0.0;
     }
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    greedy(short.len(), long.len(), |i, j| token_score(&short[i], &long[j]))
+    let (short, long) = if a.tokens.len() <= b.tokens.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    greedy(short.tokens.len(), long.tokens.len(), |i, j| {
+        token_score(short.tok(i), long.tok(j))
+    })
 }
 
 /// The greedy matching of [`score_tokens`] over `score(short token, long token)`:

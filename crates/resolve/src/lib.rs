@@ -26,7 +26,7 @@ pub use cluster::{Clustering, Held, Policy, Review, Scored};
 pub use compare::Attribute;
 pub use incremental::{Added, Index};
 pub use model::{Explanation, Model, Term, TermFrequencies};
-pub use record::{Features, Record, records_from_entities};
+pub use record::{Features, Record, records_from_entities, records_from_values};
 
 use serde::Serialize;
 
@@ -137,10 +137,34 @@ pub fn resolve(
         .map(|c| model::packed_pattern(&features[c.a as usize], &features[c.b as usize]))
         .collect();
     watch.lap("comparing");
-    let model = opts
-        .model
-        .clone()
-        .unwrap_or_else(|| Model::train(&features, &candidates, &patterns, &opts.rules, opts.u_sample, opts.seed));
+    let index: std::collections::HashMap<&str, u32> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i as u32))
+        .collect();
+    let to_idx = |pairs: &[(String, String)]| -> Vec<(u32, u32)> {
+        pairs
+            .iter()
+            .filter_map(|(a, b)| Some((*index.get(a.as_str())?, *index.get(b.as_str())?)))
+            .collect()
+    };
+    let (confirmed, rejected) = (to_idx(confirmed), to_idx(rejected));
+    let model = opts.model.clone().unwrap_or_else(|| {
+        // An analyst's confirmations are labels: known matches for EM.
+        let labels: Vec<model::Packed> = confirmed
+            .iter()
+            .map(|&(a, b)| model::packed_pattern(&features[a as usize], &features[b as usize]))
+            .collect();
+        Model::train(
+            &features,
+            &candidates,
+            &patterns,
+            &labels,
+            &opts.rules,
+            opts.u_sample,
+            opts.seed,
+        )
+    });
     watch.lap("training");
     let tf = TermFrequencies::of(&features);
     let prior_weight = model.prior_weight();
@@ -160,24 +184,13 @@ pub fn resolve(
         .collect();
     drop(patterns);
     watch.lap("scoring");
-    let index: std::collections::HashMap<&str, u32> = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i as u32))
-        .collect();
-    let to_idx = |pairs: &[(String, String)]| -> Vec<(u32, u32)> {
-        pairs
-            .iter()
-            .filter_map(|(a, b)| Some((*index.get(a.as_str())?, *index.get(b.as_str())?)))
-            .collect()
-    };
     let categories: Vec<_> = records.iter().map(|r| r.category).collect();
     let clustering = cluster::cluster_with(
         records.len(),
         &scored,
         &categories,
-        &to_idx(confirmed),
-        &to_idx(rejected),
+        &confirmed,
+        &rejected,
         &opts.policy,
         &|a, b| compare::hard_conflict(&features[a as usize], &features[b as usize]),
     );

@@ -40,6 +40,9 @@ pub struct Model {
     pub converged: bool,
     /// The seed of the random pairs behind u.
     pub seed: u64,
+    /// Pairs an analyst confirmed, used as known matches when m was estimated.
+    #[serde(default)]
+    pub labelled_pairs: u64,
 }
 
 /// A pair's comparison levels, one per comparison.
@@ -144,6 +147,7 @@ impl Model {
         features: &[Features],
         candidates: &[Candidate],
         patterns: &[Packed],
+        labels: &[Packed],
         rules: &[Rule],
         sample: usize,
         seed: u64,
@@ -172,6 +176,7 @@ impl Model {
             em_iterations: 0,
             converged: true,
             seed,
+            labelled_pairs: labels.len() as u64,
         };
         // A rule's session leaves out the comparisons its keys agree on.
         let masks: Vec<Packed> = rules
@@ -214,13 +219,18 @@ impl Model {
         let mut sessions = vec![0u32; attributes.len()];
         let mut iterations = 0;
         let mut converged = true;
-        for (rule, patterns) in rules.iter().zip(by_rule) {
+        for ((rule, patterns), mask) in rules.iter().zip(by_rule).zip(&masks) {
             let patterns = sorted(patterns);
             if patterns.is_empty() {
                 continue;
             }
+            let mut known = Counts::default();
+            for &p in labels {
+                *known.entry(p & !mask).or_default() += 1;
+            }
+            let known = sorted(known);
             let mut session = fresh(seed);
-            session.expectation_maximisation(&patterns, 200, 1e-7);
+            session.expectation_maximisation_labelled(&patterns, &known, 200, 1e-7);
             iterations += session.em_iterations;
             converged &= session.converged;
             for (i, c) in session.comparisons.iter().enumerate() {
@@ -274,6 +284,20 @@ impl Model {
     /// Runs EM on `(pattern, count)` with u fixed; returns when no parameter moves
     /// more than `tolerance` or after `max_iterations`.
     pub fn expectation_maximisation(&mut self, patterns: &[(Pattern, u64)], max_iterations: usize, tolerance: f64) {
+        self.expectation_maximisation_labelled(patterns, &[], max_iterations, tolerance);
+    }
+
+    /// [`Model::expectation_maximisation`] with known matches: pairs an analyst
+    /// confirmed enter every iteration as matches with certainty (semi-supervised
+    /// EM), so their levels pull m towards what true matches in this data look like.
+    /// They do not count towards the prior, which stays the unlabelled pairs' own.
+    pub fn expectation_maximisation_labelled(
+        &mut self,
+        patterns: &[(Pattern, u64)],
+        known_matches: &[(Pattern, u64)],
+        max_iterations: usize,
+        tolerance: f64,
+    ) {
         for it in 1..=max_iterations {
             let mut m_sum: Vec<Vec<f64>> = self.comparisons.iter().map(|c| vec![0.0; c.m.len()]).collect();
             let mut matches = 0.0;
@@ -285,6 +309,11 @@ impl Model {
                 total += c;
                 for (i, &level) in p.iter().enumerate() {
                     m_sum[i][level as usize] += w * c;
+                }
+            }
+            for (p, count) in known_matches {
+                for (i, &level) in p.iter().enumerate() {
+                    m_sum[i][level as usize] += *count as f64;
                 }
             }
             if total == 0.0 {

@@ -173,24 +173,21 @@ impl Features {
 /// (`BiometricReference.subject`) linked to it. `entities` are current entities of
 /// those schemata; anything else is ignored.
 pub fn records_from_entities(entities: &[corridor_model::Entity]) -> Vec<Record> {
+    let values: Vec<corridor_model::EntityValues> = entities.iter().map(corridor_model::EntityValues::of).collect();
+    records_from_values(&values)
+}
+
+/// [`records_from_entities`] on values read without provenance
+/// ([`corridor_model::EntityValues`]), as bulk runs read them.
+pub fn records_from_values(entities: &[corridor_model::EntityValues]) -> Vec<Record> {
     use std::collections::HashMap;
-    let by_id: HashMap<&str, &corridor_model::Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
-    let first = |e: &corridor_model::Entity, p: &str| e.values(p).first().map(|v| v.to_string());
+    let by_id: HashMap<&str, &corridor_model::EntityValues> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let first = |e: &corridor_model::EntityValues, p: &str| e.values(p).first().map(|v| v.to_string());
     let mut records: Vec<Record> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut persons_in_row: HashMap<String, Vec<usize>> = HashMap::new();
     for e in entities.iter().filter(|e| e.schema == "Person") {
-        let (dataset, agency, source_record) = e
-            .statements
-            .first()
-            .map(|s| {
-                (
-                    s.provenance.dataset.clone(),
-                    s.provenance.source.agency.clone(),
-                    s.provenance.record_id.clone(),
-                )
-            })
-            .unwrap_or_default();
+        let (dataset, agency, source_record) = (e.dataset.clone(), e.agency.clone(), e.record_id.clone());
         let row =
             e.id.rsplit_once(':')
                 .map(|(row, _)| row.to_string())

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use corridor_model::Entity;
+use corridor_model::EntityValues;
 
 /// Legal forms and company words dropped before organisation names are compared.
 const LEGAL_FORMS: &[&str] = &[
@@ -75,7 +75,7 @@ pub fn organisation_key(name: &str) -> Option<String> {
     Some(tokens.join(" "))
 }
 
-fn key_of(e: &Entity) -> Option<String> {
+fn key_of(e: &EntityValues) -> Option<String> {
     let first = |p: &str| {
         e.values(p)
             .first()
@@ -106,7 +106,7 @@ fn key_of(e: &Entity) -> Option<String> {
 
 /// `(entity, identity)` for every entity of the schemata above: entities with the
 /// same key get the id of the first of them; an entity without a key is its own.
-pub fn resolve_things(entities: &[Entity]) -> Vec<(String, String)> {
+pub fn resolve_things(entities: &[EntityValues]) -> Vec<(String, String)> {
     let mut first_with: HashMap<String, String> = HashMap::new();
     let mut out = Vec::new();
     for e in entities {

@@ -30,7 +30,7 @@ pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, Source
 pub use resolution::{Decision, ResolutionRun, ResolutionWrite, ReviewPair};
 pub use sqlite::{SqliteBatch, SqliteStore};
 
-use corridor_model::{Entity, RetentionPolicy, SourceReliability};
+use corridor_model::{Entity, EntityValues, RetentionPolicy, SourceReliability};
 
 /// A registered source, as ingest names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +62,11 @@ pub trait Store {
     /// Every entity of `schema` with its current statements, logged as a read of
     /// personal data (who, why, how many).
     fn entities_of_schema(&mut self, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>>;
+
+    /// The current values of every entity of these schemata, without per-statement
+    /// provenance, in one pass: for bulk analysis of the whole store. Logged as a
+    /// read of personal data like [`Store::entities_of_schema`].
+    fn entity_values(&mut self, schemata: &[&str], actor: &str, purpose: &str) -> Result<Vec<EntityValues>>;
 
     /// The entities of `schema` that one batch wrote, logged as a read like
     /// [`Store::entities_of_schema`]; checks at ingest use it.

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use corridor_model::{
-    Assessment, DataSubjectCategory, Entity, Grading, Handling, Provenance, Restrictions, RetentionPolicy, SourceRef,
-    Statement, entity_key,
+    Assessment, DataSubjectCategory, Entity, EntityValues, Grading, Handling, Provenance, Restrictions,
+    RetentionPolicy, SourceRef, Statement, entity_key,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -244,6 +244,71 @@ pub(crate) fn entity(conn: &Connection, id: &str) -> Result<Option<Entity>> {
         schema,
         statements: all,
     }))
+}
+
+/// The current values of every entity of these schemata, in one pass over the
+/// statements (no provenance beyond data set, agency and record).
+pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<EntityValues>> {
+    let mut kinds: HashMap<i64, (String, String)> = HashMap::new();
+    {
+        let mut stmt = conn.prepare("SELECT id, name, schema FROM entity_kind")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let schema: String = r.get(2)?;
+            if schemata.contains(&schema.as_str()) {
+                kinds.insert(r.get(0)?, (r.get(1)?, schema));
+            }
+        }
+    }
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut datasets: HashMap<i64, (String, String)> = HashMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT d.id, d.name, a.node FROM dataset d JOIN source s ON s.id = d.source_id JOIN agency a ON a.id = s.agency_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            datasets.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+        }
+    }
+    let mut ids: Vec<i64> = kinds.keys().copied().collect();
+    ids.sort_unstable();
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT s.entity_id, e.kind_id, r.dataset_id, r.key, s.prop, s.value FROM statement s \
+         JOIN entity e ON e.id = s.entity_id JOIN record r ON r.id = e.record_id \
+         WHERE e.kind_id IN ({list}) AND s.version_id = r.current_version ORDER BY s.id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut out: Vec<EntityValues> = Vec::new();
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let entity: i64 = r.get(0)?;
+        let i = match index.get(&entity) {
+            Some(&i) => i,
+            None => {
+                let kind: i64 = r.get(1)?;
+                let dataset_id: i64 = r.get(2)?;
+                let record: String = r.get(3)?;
+                let (name, schema) = kinds.get(&kind).cloned().unwrap_or_default();
+                let (dataset, agency) = datasets.get(&dataset_id).cloned().unwrap_or_default();
+                index.insert(entity, out.len());
+                out.push(EntityValues {
+                    id: entity_key(&dataset, &record, &name),
+                    schema,
+                    dataset,
+                    agency,
+                    record_id: record,
+                    values: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        out[i].values.push((r.get(4)?, r.get(5)?));
+    }
+    Ok(out)
 }
 
 /// Every entity of a schema with its current statements, in entity order.

@@ -141,18 +141,19 @@ fn load_records(ctx: &Ctx, store: &mut SqliteStore) -> Result<Vec<Record>> {
 type Links = Vec<(String, String)>;
 
 fn load_all(ctx: &Ctx, store: &mut SqliteStore, things: bool) -> Result<(Vec<Record>, Links)> {
-    let mut entities = Vec::new();
-    for schema in SCHEMATA {
-        entities.extend(store.entities_of_schema(schema, &ctx.actor, &ctx.purpose)?);
-    }
-    let records = corridor_resolve::records_from_entities(&entities);
-    let mut links = Vec::new();
+    // One pass over the statements, without per-statement provenance: at a million
+    // persons, reading provenance was most of a run.
+    let mut schemata: Vec<&str> = SCHEMATA.to_vec();
     if things {
-        for schema in ["Vehicle", "Vessel", "Organization"] {
-            entities.extend(store.entities_of_schema(schema, &ctx.actor, &ctx.purpose)?);
-        }
-        links = corridor_resolve::things::resolve_things(&entities);
+        schemata.extend(["Vehicle", "Vessel", "Organization"]);
     }
+    let entities = store.entity_values(&schemata, &ctx.actor, &ctx.purpose)?;
+    let records = corridor_resolve::records_from_values(&entities);
+    let links = if things {
+        corridor_resolve::things::resolve_things(&entities)
+    } else {
+        Vec::new()
+    };
     Ok((records, links))
 }
 
@@ -183,13 +184,22 @@ fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Res
         let mut w = csv::Writer::from_path(p)
             .with_context(|| format!("cannot write {}", p.display()))
             .map_err(|e| Failure::new(Code::BadInput, e))?;
-        w.write_record(["record_id_l", "record_id_r", "match_weight", "match_probability"])
-            .map_err(anyhow::Error::from)?;
+        w.write_record([
+            "record_id_l",
+            "record_id_r",
+            "entity_l",
+            "entity_r",
+            "match_weight",
+            "match_probability",
+        ])
+        .map_err(anyhow::Error::from)?;
         for s in &resolution.scored {
             let (l, r) = (&records[s.a as usize], &records[s.b as usize]);
             w.write_record([
                 l.source_record.as_str(),
                 r.source_record.as_str(),
+                l.id.as_str(),
+                r.id.as_str(),
                 &format!("{:.6}", s.weight),
                 &format!("{:.8}", s.probability),
             ])

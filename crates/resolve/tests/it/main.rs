@@ -51,6 +51,7 @@ fn em_converges_to_the_generating_model() {
         em_iterations: 0,
         converged: false,
         seed: 0,
+        labelled_pairs: 0,
     };
     model.expectation_maximisation(&patterns, 500, 1e-9);
     assert!(model.converged, "after {} iterations", model.em_iterations);
@@ -64,6 +65,69 @@ fn em_converges_to_the_generating_model() {
             m[1]
         );
     }
+}
+
+/// Patterns drawn from a two-comparison model: `(pattern, count)` of `n` pairs, of
+/// which a share `prior` are matches.
+fn draw(n: usize, prior: f64, m: &[Vec<f64>; 2], u: &[Vec<f64>; 2], seed: u64) -> Vec<(Pattern, u64)> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut counts: std::collections::BTreeMap<Pattern, u64> = std::collections::BTreeMap::new();
+    for _ in 0..n {
+        let is_match = rng.random_bool(prior);
+        let p: Pattern = (0..2)
+            .map(|c| {
+                let agree = if is_match { m[c][1] } else { u[c][1] };
+                if rng.random_bool(agree) { 1 } else { 2 }
+            })
+            .collect();
+        *counts.entry(p).or_default() += 1;
+    }
+    counts.into_iter().collect()
+}
+
+/// Confirmed pairs are labels: EM on a few hundred unlabelled pairs misjudges m, and
+/// analysts' confirmed matches (drawn from the true m) bring it back.
+#[test]
+fn confirmed_pairs_are_labels_for_em() {
+    let truth_m = [vec![1.0, 0.7, 0.3], vec![1.0, 0.6, 0.4]];
+    let truth_u = [vec![1.0, 0.3, 0.7], vec![1.0, 0.4, 0.6]];
+    let unlabelled = draw(300, 0.2, &truth_m, &truth_u, 3);
+    let labels = draw(3_000, 1.0, &truth_m, &truth_u, 4);
+    let fresh = || Model {
+        prior: 0.5,
+        comparisons: [Attribute::Sex, Attribute::Nationality]
+            .iter()
+            .enumerate()
+            .map(|(i, &attribute)| ComparisonParams {
+                attribute,
+                m: vec![1.0, 0.9, 0.1],
+                u: truth_u[i].clone(),
+            })
+            .collect(),
+        em_iterations: 0,
+        converged: false,
+        seed: 0,
+        labelled_pairs: 0,
+    };
+    let error = |m: &Model| -> f64 {
+        m.comparisons
+            .iter()
+            .zip(&truth_m)
+            .map(|(c, t)| (c.m[1] - t[1]).abs())
+            .fold(0.0, f64::max)
+    };
+    let mut alone = fresh();
+    alone.expectation_maximisation(&unlabelled, 500, 1e-9);
+    let mut labelled = fresh();
+    labelled.expectation_maximisation_labelled(&unlabelled, &labels, 500, 1e-9);
+    assert!(labelled.converged);
+    assert!(error(&labelled) < 0.03, "with labels m is off by {}", error(&labelled));
+    assert!(
+        error(&labelled) < error(&alone),
+        "labels help: {} vs {} without",
+        error(&labelled),
+        error(&alone)
+    );
 }
 
 const GIVEN: [(&str, &str); 10] = [

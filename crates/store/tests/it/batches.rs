@@ -184,3 +184,34 @@ fn reads_of_personal_data_are_logged_with_their_purpose() {
             .is_none()
     );
 }
+
+#[test]
+fn bulk_values_equal_the_current_statements_read_with_provenance() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = new_store(dir.path());
+    let src = source(&mut store, "rs-bp");
+    ingest(&mut store, src, &[("1", "Marko Djordjevic"), ("2", "Ahmad Karimi")]);
+    // A new version of row 1: only its current values may come back.
+    ingest(&mut store, src, &[("1", "Marko Đorđević"), ("3", "Ali Rezai")]);
+    let audit_before = store.audit_entries().expect("audit").len();
+    let lean = store.entity_values(&["Person"], "tester", "case 7").expect("values");
+    let full = store
+        .entities_of_schema("Person", "tester", "case 7")
+        .expect("entities");
+    let from_full: Vec<_> = full.iter().map(corridor_model::EntityValues::of).collect();
+    assert_eq!(lean, from_full);
+    assert_eq!(lean.len(), 3);
+    let one = lean.iter().find(|e| e.id == "rs-intercepts:1:person").expect("row 1");
+    assert_eq!(one.values("name"), vec!["Marko Đorđević"]);
+    assert_eq!((one.dataset.as_str(), one.record_id.as_str()), ("rs-intercepts", "1"));
+    assert!(!one.agency.is_empty());
+    let audit = store.audit_entries().expect("audit");
+    assert_eq!(audit.len(), audit_before + 2, "both bulk reads are logged");
+    assert!(audit.iter().any(|a| a.entry.target.contains("values of all Person")));
+    assert!(
+        store
+            .entity_values(&["Vessel"], "tester", "case 7")
+            .expect("none")
+            .is_empty()
+    );
+}
