@@ -292,6 +292,10 @@ pub struct ResolveRunArgs {
     /// duplicates inside each).
     #[arg(long)]
     pub link_only: bool,
+    /// Each blocking rule's budget of candidate pairs per record (at least a
+    /// million pairs per rule): the largest blocks past it are skipped and reported.
+    #[arg(long, default_value_t = 10.0)]
+    pub pairs_per_record: f64,
     /// Write every scored candidate pair here as CSV (record_id_l, record_id_r: the
     /// source records; entity_l, entity_r: the persons, as one source row can hold
     /// several; match_weight, match_probability), for threshold sweeps.

@@ -1,6 +1,9 @@
 //! Statements: one property value of one entity, with its provenance. An entity is
 //! the set of its statements; nothing is ever merged destructively.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::provenance::Provenance;
@@ -44,17 +47,19 @@ impl Entity {
 
 /// An entity's current values without per-statement provenance: what bulk analysis
 /// (resolution over a million persons) reads, where who said each value is not
-/// needed and reading it would cost most of the run.
+/// needed and reading it would cost most of the run. Schema and property names are
+/// the schema's own static strings and data set and agency are shared, so a million
+/// entities cost their values and little else.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntityValues {
     pub id: String,
-    pub schema: String,
+    pub schema: Cow<'static, str>,
     /// The data set, its agency and the source record the entity came from.
-    pub dataset: String,
-    pub agency: String,
+    pub dataset: Arc<str>,
+    pub agency: Arc<str>,
     pub record_id: String,
     /// `(property, value)` in the order they were stored.
-    pub values: Vec<(String, String)>,
+    pub values: Vec<(Cow<'static, str>, String)>,
 }
 
 impl EntityValues {
@@ -67,20 +72,36 @@ impl EntityValues {
             .collect()
     }
 
+    /// A schema's name as its static string when the schema is known.
+    pub fn schema_name(name: &str) -> Cow<'static, str> {
+        crate::schema(name).map_or_else(|| Cow::Owned(name.to_string()), |s| Cow::Borrowed(s.name))
+    }
+
+    /// A property's name as the schema's static string when it is one of its
+    /// properties.
+    pub fn prop_name(schema: &str, prop: &str) -> Cow<'static, str> {
+        crate::schema(schema)
+            .and_then(|s| s.properties.iter().find(|p| p.name == prop))
+            .map_or_else(|| Cow::Owned(prop.to_string()), |p| Cow::Borrowed(p.name))
+    }
+
     /// The current values of an entity read with provenance.
     pub fn of(e: &Entity) -> EntityValues {
         let first = e.statements.first();
         EntityValues {
             id: e.id.clone(),
-            schema: e.schema.clone(),
-            dataset: first.map(|s| s.provenance.dataset.clone()).unwrap_or_default(),
-            agency: first.map(|s| s.provenance.source.agency.clone()).unwrap_or_default(),
+            schema: EntityValues::schema_name(&e.schema),
+            dataset: first.map(|s| s.provenance.dataset.as_str()).unwrap_or_default().into(),
+            agency: first
+                .map(|s| s.provenance.source.agency.as_str())
+                .unwrap_or_default()
+                .into(),
             record_id: first.map(|s| s.provenance.record_id.clone()).unwrap_or_default(),
             values: e
                 .statements
                 .iter()
                 .filter(|s| s.current)
-                .map(|s| (s.prop.clone(), s.value.clone()))
+                .map(|s| (EntityValues::prop_name(&e.schema, &s.prop), s.value.clone()))
                 .collect(),
         }
     }

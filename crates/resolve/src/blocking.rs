@@ -77,21 +77,9 @@ pub fn default_rules() -> Vec<Rule> {
 }
 
 fn values(f: &Features, k: Key) -> Vec<String> {
-    let skeletons = |keys: &Option<corridor_normalize::NameKeys>| -> Vec<String> {
-        keys.as_ref()
-            .map(|k| {
-                k.keys
-                    .iter()
-                    .filter_map(|s| s.strip_prefix("skeleton:"))
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     match k {
-        Key::SurnameSkeleton => skeletons(&f.surname),
-        Key::GivenSkeleton => skeletons(&f.given),
+        Key::SurnameSkeleton => f.surname_skeletons.clone(),
+        Key::GivenSkeleton => f.given_skeletons.clone(),
         Key::NamePhonetic => f
             .name
             .as_ref()
@@ -194,6 +182,9 @@ pub struct RuleReport {
     /// Blocks left out because they were larger than the limit.
     pub oversized_blocks: u64,
     pub largest_block: u64,
+    /// Blocks larger than this were skipped: the smaller of the fixed limit and
+    /// the size at which the rule's pairs would pass its budget.
+    pub block_limit: u64,
 }
 
 impl Key {
@@ -227,6 +218,60 @@ pub struct Candidate {
 /// reported with every block oversized and produce no pairs.
 pub const MAX_RULES: usize = 32;
 
+/// How far blocking may go.
+///
+/// Pairs grow with the square of block sizes, and block sizes with the data: the
+/// same name and birth year that ten records share at 100,000 records, a hundred
+/// share at a million. A fixed block limit lets a million records produce hundreds of
+/// millions of pairs (it did: 400 million, 14 GiB, before this budget). So each rule
+/// gets a budget of pairs per record, and its blocks are taken smallest first up to
+/// it: the biggest blocks (the commonest names, where a shared key says least) are
+/// skipped and reported.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Blocks larger than this are always skipped.
+    pub max_block: usize,
+    /// Each rule's pairs are at most this many per record …
+    pub pairs_per_record: f64,
+    /// … or this many, whichever is larger (small data sets are compared fully).
+    pub min_rule_pairs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_block: 2_000,
+            pairs_per_record: 10.0,
+            min_rule_pairs: 1_000_000,
+        }
+    }
+}
+
+impl Limits {
+    fn rule_budget(&self, records: usize) -> u64 {
+        ((self.pairs_per_record * records as f64) as u64).max(self.min_rule_pairs)
+    }
+}
+
+/// The largest block size such that every block up to it fits in `budget` pairs
+/// (and at most `max_block`): whole size classes, so the limit is one number.
+fn block_limit(sizes: impl Iterator<Item = usize>, budget: u64, max_block: usize) -> usize {
+    let mut by_size: Vec<usize> = sizes.filter(|&s| s <= max_block).collect();
+    by_size.sort_unstable();
+    let mut total = 0u64;
+    let mut limit = 1;
+    for class in by_size.chunk_by(|a, b| a == b) {
+        let s = class[0] as u64;
+        let pairs = class.len() as u64 * (s * s.saturating_sub(1) / 2);
+        if total + pairs > budget {
+            return limit;
+        }
+        total += pairs;
+        limit = class[0];
+    }
+    max_block
+}
+
 /// Candidate pairs sorted by `(a, b)`, each once with the rules that produced it, and
 /// a report per rule. Blocks with more than `max_block` records are skipped and
 /// reported.
@@ -236,18 +281,12 @@ pub const MAX_RULES: usize = 32;
 /// scored like any other), each block's pairs are packed into one integer, sorted and
 /// merged into the running list. This keeps a million records' tens of millions of
 /// pairs in flat vectors on both cores instead of hash sets.
-pub fn candidates(features: &[Features], rules: &[Rule], max_block: usize) -> (Vec<Candidate>, Vec<RuleReport>) {
+pub fn candidates(features: &[Features], rules: &[Rule], limits: &Limits) -> (Vec<Candidate>, Vec<RuleReport>) {
     use rayon::prelude::*;
+    let budget = limits.rule_budget(features.len());
     let mut all: Vec<Candidate> = Vec::new();
     let mut reports = Vec::new();
     for (rule_index, rule) in rules.iter().enumerate() {
-        let mut report = RuleReport {
-            rule: rule.name.clone(),
-            pairs_before_dedup: 0,
-            new_pairs: 0,
-            oversized_blocks: 0,
-            largest_block: 0,
-        };
         let mut keyed: Vec<(u64, u32)> = features
             .par_iter()
             .enumerate()
@@ -256,16 +295,29 @@ pub fn candidates(features: &[Features], rules: &[Rule], max_block: usize) -> (V
         keyed.par_sort_unstable();
         keyed.dedup();
         let mut blocks: Vec<&[(u64, u32)]> = keyed.chunk_by(|x, y| x.0 == y.0).collect();
+        let limit = if rule_index < MAX_RULES {
+            block_limit(blocks.iter().map(|b| b.len()), budget, limits.max_block)
+        } else {
+            0
+        };
+        let mut report = RuleReport {
+            rule: rule.name.clone(),
+            pairs_before_dedup: 0,
+            new_pairs: 0,
+            oversized_blocks: 0,
+            largest_block: 0,
+            block_limit: limit as u64,
+        };
         for block in &blocks {
             let n = block.len() as u64;
             report.largest_block = report.largest_block.max(n);
-            if block.len() > max_block || rule_index >= MAX_RULES {
+            if block.len() > limit {
                 report.oversized_blocks += 1;
             } else {
                 report.pairs_before_dedup += n * n.saturating_sub(1) / 2;
             }
         }
-        blocks.retain(|b| b.len() > 1 && b.len() <= max_block && rule_index < MAX_RULES);
+        blocks.retain(|b| b.len() > 1 && b.len() <= limit);
         let mut pairs: Vec<u64> = blocks
             .par_iter()
             .flat_map_iter(|block| {
@@ -280,51 +332,60 @@ pub fn candidates(features: &[Features], rules: &[Rule], max_block: usize) -> (V
         pairs.par_sort_unstable();
         pairs.dedup();
         let bit = if rule_index < MAX_RULES { 1u32 << rule_index } else { 0 };
-        let (merged, new_pairs) = merge(&all, &pairs, bit);
-        report.new_pairs = new_pairs;
-        all = merged;
+        report.new_pairs = merge(&mut all, &pairs, bit);
         reports.push(report);
     }
     (all, reports)
 }
 
-/// Merges a rule's sorted packed pairs into the sorted candidates; returns the new
-/// list and how many pairs were new.
-fn merge(all: &[Candidate], pairs: &[u64], bit: u32) -> (Vec<Candidate>, u64) {
+/// Merges a rule's sorted packed pairs into the sorted candidates in place and
+/// returns how many were new. The new pairs are counted first, the vector grows by
+/// that many, and the merge runs from the back, so the candidates are never copied
+/// into a second vector (at a million records that copy was a gigabyte).
+fn merge(all: &mut Vec<Candidate>, pairs: &[u64], bit: u32) -> u64 {
     let unpack = |p: u64| Candidate {
         a: (p >> 32) as u32,
         b: p as u32,
         rules: bit,
     };
-    let mut out = Vec::with_capacity(all.len() + pairs.len());
-    let (mut i, mut j, mut new) = (0, 0, 0);
-    while i < all.len() && j < pairs.len() {
-        let c = all[i];
-        let p = unpack(pairs[j]);
-        match (c.a, c.b).cmp(&(p.a, p.b)) {
-            std::cmp::Ordering::Less => {
-                out.push(c);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(p);
-                new += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(Candidate {
-                    rules: c.rules | bit,
-                    ..c
-                });
-                i += 1;
-                j += 1;
-            }
+    let key = |c: &Candidate| (u64::from(c.a) << 32) | u64::from(c.b);
+    // Pairs already present get the rule's bit; the others are counted.
+    let mut new = 0usize;
+    let mut i = 0;
+    for &p in pairs {
+        while i < all.len() && key(&all[i]) < p {
+            i += 1;
+        }
+        if i < all.len() && key(&all[i]) == p {
+            all[i].rules |= bit;
+        } else {
+            new += 1;
         }
     }
-    out.extend_from_slice(&all[i..]);
-    new += (pairs.len() - j) as u64;
-    out.extend(pairs[j..].iter().map(|&p| unpack(p)));
-    (out, new)
+    if new == 0 {
+        return 0;
+    }
+    let old_len = all.len();
+    all.resize(old_len + new, Candidate { a: 0, b: 0, rules: 0 });
+    // Back to front: `write` never overtakes `read`, as `write - read` is the number
+    // of new pairs still to place.
+    let (mut read, mut write, mut j) = (old_len, old_len + new, pairs.len());
+    while j > 0 {
+        let p = pairs[j - 1];
+        if read > 0 && key(&all[read - 1]) >= p {
+            if key(&all[read - 1]) == p {
+                // Already present (its bit was set above): not a new pair.
+                j -= 1;
+            }
+            all[write - 1] = all[read - 1];
+            read -= 1;
+        } else {
+            all[write - 1] = unpack(p);
+            j -= 1;
+        }
+        write -= 1;
+    }
+    new as u64
 }
 
 /// A block key's 64-bit hash (`DefaultHasher::new` has fixed keys: the same in every
@@ -334,4 +395,51 @@ fn key_hash(k: &str) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     k.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Merging rule after rule gives each pair once, sorted, with the bits of
+        /// every rule that produced it, and counts the new pairs.
+        #[test]
+        fn merging_rules_equals_a_map_of_pairs(
+            rules in proptest::collection::vec(proptest::collection::btree_set((0u32..30, 0u32..30), 0..60), 1..6)
+        ) {
+            let mut all = Vec::new();
+            let mut expected: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
+            for (r, pairs) in rules.iter().enumerate() {
+                let packed: Vec<u64> = pairs.iter().map(|&(a, b)| (u64::from(a) << 32) | u64::from(b)).collect();
+                let before = expected.len();
+                for &p in pairs {
+                    *expected.entry(p).or_default() |= 1 << r;
+                }
+                let new = merge(&mut all, &packed, 1 << r);
+                proptest::prop_assert_eq!(new as usize, expected.len() - before);
+            }
+            let got: Vec<((u32, u32), u32)> = all.iter().map(|c| ((c.a, c.b), c.rules)).collect();
+            let want: Vec<((u32, u32), u32)> = expected.into_iter().collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn the_block_limit_keeps_whole_size_classes_within_the_budget() {
+        // Blocks of 2, 2, 3, 10 records: 1 + 1 + 3 + 45 pairs.
+        let sizes = [10usize, 2, 3, 2];
+        assert_eq!(block_limit(sizes.iter().copied(), 100, 2_000), 2_000, "everything fits");
+        assert_eq!(block_limit(sizes.iter().copied(), 5, 2_000), 3);
+        assert_eq!(
+            block_limit(sizes.iter().copied(), 4, 2_000),
+            2,
+            "the 3-block would pass 4"
+        );
+        assert_eq!(
+            block_limit(sizes.iter().copied(), 100, 5),
+            5,
+            "the fixed limit still holds"
+        );
+    }
 }

@@ -227,17 +227,25 @@ fn shares_token(a: &corridor_normalize::NameKeys, b: &corridor_normalize::NameKe
 /// Jaro–Winkler 0.9 (a typo in a street or town name rarely hits its first letter,
 /// and the rule keeps a million random address pairs cheap).
 fn token_overlap(a: &[String], b: &[String]) -> f64 {
+    // Both sides are sorted: a token's possible partners are the run of `b` that
+    // starts with the same byte (equal numbers included).
+    let numeric = |t: &str| t.bytes().all(|c| c.is_ascii_digit());
     let close = |x: &String| {
-        let numeric = x.bytes().all(|c| c.is_ascii_digit());
-        b.iter().any(|y| {
-            if numeric || y.bytes().all(|c| c.is_ascii_digit()) {
-                x == y
-            } else {
-                x.as_bytes().first() == y.as_bytes().first()
+        let Some(&first) = x.as_bytes().first() else {
+            return false;
+        };
+        if numeric(x) {
+            return b.binary_search(x).is_ok();
+        }
+        let from = b.partition_point(|y| y.as_bytes().first().is_some_and(|&c| c < first));
+        b[from..]
+            .iter()
+            .take_while(|y| y.as_bytes().first() == Some(&first))
+            .any(|y| {
+                !numeric(y)
                     && corridor_normalize::jaro_winkler_bound(x, y) >= 0.9
                     && corridor_normalize::jaro_winkler(x, y) >= 0.9
-            }
-        })
+            })
     };
     let hits = a.iter().filter(|x| close(x)).count();
     hits as f64 / a.len().max(b.len()) as f64
@@ -368,7 +376,35 @@ mod tests {
         }
     }
 
+    /// The plain definition of [`token_overlap`]: every pair of tokens looked at.
+    fn token_overlap_plain(a: &[String], b: &[String]) -> f64 {
+        let numeric = |t: &str| t.bytes().all(|c| c.is_ascii_digit());
+        let hits = a
+            .iter()
+            .filter(|x| {
+                b.iter().any(|y| {
+                    if numeric(x) || numeric(y) {
+                        x == &y
+                    } else {
+                        x.as_bytes().first() == y.as_bytes().first() && corridor_normalize::jaro_winkler(x, y) >= 0.9
+                    }
+                })
+            })
+            .count();
+        hits as f64 / a.len().max(b.len()) as f64
+    }
+
     proptest::proptest! {
+        #[test]
+        fn token_overlap_equals_its_plain_definition(
+            a in proptest::collection::vec("[0-9]{1,3}|[A-D][A-D0-9]{0,6}|[0-9][A-C]", 1..8),
+            b in proptest::collection::vec("[0-9]{1,3}|[A-D][A-D0-9]{0,6}|[0-9][A-C]", 1..8),
+        ) {
+            let sorted = |mut v: Vec<String>| { v.sort_unstable(); v.dedup(); v };
+            let (a, b) = (sorted(a), sorted(b));
+            proptest::prop_assert_eq!(token_overlap(&a, &b), token_overlap_plain(&a, &b));
+        }
+
         /// The count filter never drops a pair within two edits.
         #[test]
         fn the_edit_filter_keeps_every_close_pair(x in "[A-Z0-9]{6,10}", edits in proptest::collection::vec((0usize..12, "[A-Z0-9]", 0u8..3), 0..3)) {

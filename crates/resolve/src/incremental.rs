@@ -30,10 +30,13 @@ pub struct Added {
 /// Resolved records with their keys indexed.
 pub struct Index {
     model: Model,
+    weights: crate::model::Weights,
     rules: Vec<Rule>,
     policy: Policy,
     tf: TermFrequencies,
     max_block: usize,
+    /// Per rule, the largest block a batch run compared (see [`crate::Limits`]).
+    block_limits: Vec<usize>,
     ids: Vec<String>,
     features: Vec<Features>,
     clusters: Clusters,
@@ -53,11 +56,13 @@ impl Index {
     /// resolved population (they change little as records arrive).
     pub fn new(model: Model, rules: Vec<Rule>, policy: Policy, tf: TermFrequencies) -> Index {
         Index {
+            weights: model.weights(),
             model,
             rules,
             policy,
             tf,
             max_block: 2_000,
+            block_limits: Vec::new(),
             ids: Vec::new(),
             features: Vec::new(),
             clusters: Clusters::default(),
@@ -65,6 +70,13 @@ impl Index {
             by_id: HashMap::new(),
             rejected: std::collections::HashSet::new(),
         }
+    }
+
+    /// The block limit of each rule in the batch run this index continues (its
+    /// [`crate::RuleReport::block_limit`]s): a new record is compared with a block
+    /// only if the batch run would have compared that block with it in.
+    pub fn set_block_limits(&mut self, limits: &[usize]) {
+        self.block_limits = limits.to_vec();
     }
 
     /// Pairs an analyst rejected; always respected.
@@ -111,8 +123,14 @@ impl Index {
         let mut candidates: Vec<u32> = Vec::new();
         for (r, rule) in self.rules.iter().enumerate() {
             for k in rule_keys(&f, rule) {
+                let limit = self
+                    .block_limits
+                    .get(r)
+                    .copied()
+                    .unwrap_or(usize::MAX)
+                    .min(self.max_block);
                 if let Some(found) = self.keys.get(&Index::rule_key(r, &k))
-                    && found.len() < self.max_block
+                    && found.len() < limit
                 {
                     candidates.extend(found);
                 }
@@ -123,7 +141,10 @@ impl Index {
         let mut scored: Vec<(u32, f64, f64)> = candidates
             .iter()
             .map(|&c| {
-                let (w, p) = self.model.score(&f, &self.features[c as usize], &self.tf);
+                let other = &self.features[c as usize];
+                let (w, p) = self
+                    .weights
+                    .score(crate::model::packed_pattern(&f, other), &f, other, &self.tf);
                 (c, w, p)
             })
             .collect();

@@ -21,7 +21,7 @@ pub mod model;
 pub mod record;
 pub mod things;
 
-pub use blocking::{Candidate, Key, Rule, RuleReport, default_rules};
+pub use blocking::{Candidate, Key, Limits, Rule, RuleReport, default_rules};
 pub use cluster::{Clustering, Held, Policy, Review, Scored};
 pub use compare::Attribute;
 pub use incremental::{Added, Index};
@@ -34,8 +34,8 @@ use serde::Serialize;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub rules: Vec<Rule>,
-    /// Blocks larger than this are skipped and reported.
-    pub max_block: usize,
+    /// How large blocks and each rule's pairs may grow.
+    pub limits: blocking::Limits,
     /// Random pairs for u.
     pub u_sample: usize,
     pub seed: u64,
@@ -45,18 +45,24 @@ pub struct Options {
     /// Compare only records of different data sets (linking files that have no
     /// duplicates within themselves).
     pub link_only: bool,
+    /// Keep every scored pair in [`Resolution::scored`] (for threshold sweeps).
+    /// Otherwise only the pairs clustering looks at are kept: those at or above the
+    /// review threshold and those that keep two records apart; at a million records
+    /// the rest would be most of a run's memory.
+    pub keep_all_scores: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             rules: default_rules(),
-            max_block: 2_000,
+            limits: blocking::Limits::default(),
             u_sample: 1_000_000,
             seed: 42,
             policy: Policy::default(),
             model: None,
             link_only: false,
+            keep_all_scores: false,
         }
     }
 }
@@ -72,7 +78,8 @@ pub struct Resolution {
     pub pairs: u64,
     /// Pairs joined automatically (at or above the match threshold, not held).
     pub links: Vec<Scored>,
-    /// Every candidate pair with its weight and probability.
+    /// The candidate pairs with their weight and probability: every one with
+    /// [`Options::keep_all_scores`], otherwise those clustering looks at.
     #[serde(skip)]
     pub scored: Vec<Scored>,
     pub review: Vec<Review>,
@@ -86,6 +93,17 @@ pub struct Resolution {
 pub struct Phase {
     pub phase: &'static str,
     pub seconds: f64,
+    /// The process's peak resident memory at the end of the phase (Linux only).
+    pub peak_mib: Option<u64>,
+}
+
+/// The process's peak resident memory so far, from `/proc/self/status` (None where
+/// there is no such file).
+pub fn peak_memory_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }
 
 /// Records the wall time of consecutive phases.
@@ -107,6 +125,7 @@ impl Stopwatch {
         self.phases.push(Phase {
             phase,
             seconds: (now - self.last).as_secs_f64(),
+            peak_mib: peak_memory_mib(),
         });
         self.last = now;
     }
@@ -127,7 +146,7 @@ pub fn resolve(
     };
     watch.lap("features");
     use rayon::prelude::*;
-    let (mut candidates, blocking) = blocking::candidates(&features, &opts.rules, opts.max_block);
+    let (mut candidates, blocking) = blocking::candidates(&features, &opts.rules, &opts.limits);
     if opts.link_only {
         candidates.retain(|c| records[c.a as usize].dataset != records[c.b as usize].dataset);
     }
@@ -168,20 +187,29 @@ pub fn resolve(
     watch.lap("training");
     let tf = TermFrequencies::of(&features);
     let prior_weight = model.prior_weight();
+    let weights = model.weights();
+    let keep = |s: &Scored| {
+        opts.keep_all_scores
+            || s.probability >= opts.policy.review_probability
+            || s.evidence <= opts.policy.split_weight
+    };
     let scored: Vec<Scored> = candidates
         .par_iter()
         .zip(patterns.par_iter())
-        .map(|(c, &p)| {
-            let (weight, probability) = model.score_packed(p, &features[c.a as usize], &features[c.b as usize], &tf);
-            Scored {
+        .filter_map(|(c, &p)| {
+            let (weight, probability) = weights.score(p, &features[c.a as usize], &features[c.b as usize], &tf);
+            let s = Scored {
                 a: c.a,
                 b: c.b,
                 weight,
                 probability,
                 evidence: weight - prior_weight,
-            }
+            };
+            keep(&s).then_some(s)
         })
         .collect();
+    let pairs = candidates.len() as u64;
+    drop(candidates);
     drop(patterns);
     watch.lap("scoring");
     let categories: Vec<_> = records.iter().map(|r| r.category).collect();
@@ -215,7 +243,7 @@ pub fn resolve(
         identity,
         model,
         blocking,
-        pairs: scored.len() as u64,
+        pairs,
         links,
         scored,
         review: clustering.review,

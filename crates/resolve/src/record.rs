@@ -38,8 +38,11 @@ pub struct Record {
 pub struct Features {
     /// Keys of the full name (given + surname when there is no full name).
     pub name: Option<NameKeys>,
-    pub surname: Option<NameKeys>,
-    pub given: Option<NameKeys>,
+    /// Consonant skeletons of the surname and of the given names (every spelling),
+    /// for blocking: only the keys are kept, as a million records' full name keys
+    /// three times over were most of a run's memory.
+    pub surname_skeletons: Vec<String>,
+    pub given_skeletons: Vec<String>,
     pub birth: Option<PartialDate>,
     pub sex: Option<char>,
     pub nationality: Option<String>,
@@ -75,6 +78,19 @@ fn any_ascii_upper(t: &str) -> String {
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
         .collect()
+}
+
+/// The `skeleton:` keys of a name, without the prefix.
+fn skeleton_keys(keys: Option<&NameKeys>) -> Vec<String> {
+    keys.map(|k| {
+        k.keys
+            .iter()
+            .filter_map(|s| s.strip_prefix("skeleton:"))
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 fn non_empty(s: &Option<String>) -> Option<&str> {
@@ -148,8 +164,8 @@ impl Features {
         biometrics.dedup();
         Features {
             name,
-            surname,
-            given,
+            surname_skeletons: skeleton_keys(surname.as_ref()),
+            given_skeletons: skeleton_keys(given.as_ref()),
             birth: non_empty(&r.birth_date).and_then(|d| PartialDate::parse_iso(d.get(..10).unwrap_or(d)).ok()),
             sex: non_empty(&r.sex).and_then(|s| match s.to_ascii_lowercase().chars().next() {
                 Some('m') => Some('M'),
@@ -187,7 +203,7 @@ pub fn records_from_values(entities: &[corridor_model::EntityValues]) -> Vec<Rec
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut persons_in_row: HashMap<String, Vec<usize>> = HashMap::new();
     for e in entities.iter().filter(|e| e.schema == "Person") {
-        let (dataset, agency, source_record) = (e.dataset.clone(), e.agency.clone(), e.record_id.clone());
+        let (dataset, agency, source_record) = (e.dataset.to_string(), e.agency.to_string(), e.record_id.clone());
         let row =
             e.id.rsplit_once(':')
                 .map(|(row, _)| row.to_string())
@@ -218,7 +234,7 @@ pub fn records_from_values(entities: &[corridor_model::EntityValues]) -> Vec<Rec
     }
     let mut held_documents: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for e in entities {
-        match e.schema.as_str() {
+        match e.schema.as_ref() {
             "Uses" => {
                 for user in e.values("user") {
                     let Some(&i) = index.get(user) else { continue };

@@ -82,7 +82,7 @@ fn key_of(e: &EntityValues) -> Option<String> {
             .map(|v| v.trim().to_uppercase())
             .filter(|v| !v.is_empty())
     };
-    match e.schema.as_str() {
+    match e.schema.as_ref() {
         "Phone" => first("number").map(|n| format!("phone:{n}")),
         "TravelDocument" => first("number").map(|n| {
             format!(
@@ -111,7 +111,7 @@ pub fn resolve_things(entities: &[EntityValues]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for e in entities {
         if !matches!(
-            e.schema.as_str(),
+            e.schema.as_ref(),
             "Phone" | "TravelDocument" | "Vehicle" | "Vessel" | "Organization"
         ) {
             continue;

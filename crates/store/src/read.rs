@@ -249,28 +249,32 @@ pub(crate) fn entity(conn: &Connection, id: &str) -> Result<Option<Entity>> {
 /// The current values of every entity of these schemata, in one pass over the
 /// statements (no provenance beyond data set, agency and record).
 pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<EntityValues>> {
-    let mut kinds: HashMap<i64, (String, String)> = HashMap::new();
+    use std::borrow::Cow;
+    use std::sync::Arc;
+    // Kind id → (entity name in the mapping, schema, the schema's properties).
+    let mut kinds: HashMap<i64, (String, Cow<'static, str>)> = HashMap::new();
     {
         let mut stmt = conn.prepare("SELECT id, name, schema FROM entity_kind")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let schema: String = r.get(2)?;
             if schemata.contains(&schema.as_str()) {
-                kinds.insert(r.get(0)?, (r.get(1)?, schema));
+                kinds.insert(r.get(0)?, (r.get(1)?, EntityValues::schema_name(&schema)));
             }
         }
     }
     if kinds.is_empty() {
         return Ok(Vec::new());
     }
-    let mut datasets: HashMap<i64, (String, String)> = HashMap::new();
+    let mut datasets: HashMap<i64, (Arc<str>, Arc<str>)> = HashMap::new();
     {
         let mut stmt = conn.prepare(
             "SELECT d.id, d.name, a.node FROM dataset d JOIN source s ON s.id = d.source_id JOIN agency a ON a.id = s.agency_id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            datasets.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+            let (name, node): (String, String) = (r.get(1)?, r.get(2)?);
+            datasets.insert(r.get(0)?, (name.into(), node.into()));
         }
     }
     let mut ids: Vec<i64> = kinds.keys().copied().collect();
@@ -306,7 +310,12 @@ pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<
                 out.len() - 1
             }
         };
-        out[i].values.push((r.get(4)?, r.get(5)?));
+        let prop = r.get_ref(4)?.as_str().map_err(|e| Error::Corrupt {
+            what: "property name",
+            value: e.to_string(),
+        })?;
+        let prop = EntityValues::prop_name(&out[i].schema, prop);
+        out[i].values.push((prop, r.get(5)?));
     }
     Ok(out)
 }

@@ -131,6 +131,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         match_probability: 0.9,
         review_probability: 0.5,
         link_only: false,
+        pairs_per_record: 10.0,
         pairs: None,
     };
     let (res, records) = resolve::resolve_with(ctx, &mut store, &run_args, None)?;

@@ -83,6 +83,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
                 match_probability: summary["match_probability"].as_f64().unwrap_or(0.9),
                 review_probability: summary["review_probability"].as_f64().unwrap_or(0.5),
                 link_only: summary["link_only"].as_bool().unwrap_or(false),
+                pairs_per_record: summary["pairs_per_record"].as_f64().unwrap_or(10.0),
                 pairs: None,
             };
             let resolution = resolve_records(ctx, &mut store, &args, model, &records, &things)?;
@@ -223,12 +224,14 @@ pub(crate) fn resolve_with(
     let started = std::time::Instant::now();
     let (records, things) = load_all(ctx, store, true)?;
     let read = started.elapsed().as_secs_f64();
+    let read_peak = corridor_resolve::peak_memory_mib();
     let mut resolution = resolve_records(ctx, store, a, model, &records, &things)?;
     resolution.timings.insert(
         0,
         corridor_resolve::Phase {
             phase: "reading the store",
             seconds: read,
+            peak_mib: read_peak,
         },
     );
     Ok((resolution, records))
@@ -256,6 +259,11 @@ fn resolve_records(
         seed: a.seed,
         model,
         link_only: a.link_only,
+        keep_all_scores: a.pairs.is_some(),
+        limits: corridor_resolve::Limits {
+            pairs_per_record: a.pairs_per_record,
+            ..corridor_resolve::Limits::default()
+        },
         policy: Policy {
             match_probability: a.match_probability,
             review_probability: a.review_probability,
@@ -277,6 +285,7 @@ fn resolve_records(
         "em_converged": resolution.model.converged,
         "seed": a.seed,
         "link_only": a.link_only,
+        "pairs_per_record": a.pairs_per_record,
         "match_probability": a.match_probability,
         "review_probability": a.review_probability,
     });
@@ -402,6 +411,9 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if let Some(peak) = res.timings.iter().filter_map(|p| p.peak_mib).max() {
+        println!("  peak memory: {peak} MiB");
+    }
     if let Some(s) = scores {
         println!(
             "  against the truth: precision {:.3}, recall {:.3}, F1 {:.3}, cluster precision {:.3}",
@@ -649,12 +661,27 @@ pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, batch: i64) 
         }));
     }
     let features: Vec<Features> = records.iter().map(Features::of).collect();
+    // The latest run's thresholds and each rule's block limit, so that matching at
+    // ingest finds and joins what that run would have.
+    let summary: serde_json::Value = serde_json::from_str(&run.summary).unwrap_or_default();
+    let policy = Policy {
+        match_probability: summary["match_probability"].as_f64().unwrap_or(0.9),
+        review_probability: summary["review_probability"].as_f64().unwrap_or(0.5),
+        ..Policy::default()
+    };
     let mut index = corridor_resolve::Index::new(
         model,
         corridor_resolve::default_rules(),
-        Policy::default(),
+        policy,
         TermFrequencies::of(&features),
     );
+    if let Some(rules) = summary["blocking"].as_array() {
+        let limits: Vec<usize> = rules
+            .iter()
+            .map(|r| r["block_limit"].as_u64().map_or(usize::MAX, |l| l as usize))
+            .collect();
+        index.set_block_limits(&limits);
+    }
     for d in store.decisions()? {
         if d.decision == "reject" {
             index.reject(&d.a, &d.b);

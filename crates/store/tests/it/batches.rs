@@ -203,7 +203,7 @@ fn bulk_values_equal_the_current_statements_read_with_provenance() {
     assert_eq!(lean.len(), 3);
     let one = lean.iter().find(|e| e.id == "rs-intercepts:1:person").expect("row 1");
     assert_eq!(one.values("name"), vec!["Marko Đorđević"]);
-    assert_eq!((one.dataset.as_str(), one.record_id.as_str()), ("rs-intercepts", "1"));
+    assert_eq!((&*one.dataset, one.record_id.as_str()), ("rs-intercepts", "1"));
     assert!(!one.agency.is_empty());
     let audit = store.audit_entries().expect("audit");
     assert_eq!(audit.len(), audit_before + 2, "both bulk reads are logged");
