@@ -155,20 +155,24 @@ pub fn cluster(
     rejected: &[(u32, u32)],
     policy: &Policy,
 ) -> Clustering {
-    cluster_with(n, scored, categories, confirmed, rejected, policy, &|_, _| false)
+    cluster_with(n, scored, &[], categories, confirmed, rejected, policy, &|_, _| false)
 }
 
 /// Cross pairs checked for a hard conflict when two clusters would join; above this
 /// the check is left to the scored pairs (clusters that large are rare).
 const MAX_CROSS_CHECK: usize = 40_000;
 
-/// [`cluster`] with a hard conflict between two records (full birth dates that
+/// [`cluster`] with pairs known to be strong evidence against a match beyond those
+/// in `scored` (`apart_pairs`: a run keeps only their ids, not their scores) and
+/// with a hard conflict between two records (full birth dates that
 /// disagree, say) checked over every pair across two clusters before they join,
 /// scored or not: a chain of individually plausible links cannot put two people
 /// with different birth dates in one identity.
+#[allow(clippy::too_many_arguments)]
 pub fn cluster_with(
     n: usize,
     scored: &[Scored],
+    apart_pairs: &[(u32, u32)],
     categories: &[Option<DataSubjectCategory>],
     confirmed: &[(u32, u32)],
     rejected: &[(u32, u32)],
@@ -187,9 +191,13 @@ pub fn cluster_with(
         apart[b as usize].push(a);
         rejected_set.insert((a.min(b), a.max(b)));
     }
-    for s in scored.iter().filter(|s| s.evidence <= policy.split_weight) {
-        apart[s.a as usize].push(s.b);
-        apart[s.b as usize].push(s.a);
+    let strongly_apart = scored
+        .iter()
+        .filter(|s| s.evidence <= policy.split_weight)
+        .map(|s| (s.a, s.b));
+    for (a, b) in strongly_apart.chain(apart_pairs.iter().copied()) {
+        apart[a as usize].push(b);
+        apart[b as usize].push(a);
     }
     for &(a, b) in confirmed {
         c.union(a, b);

@@ -46,9 +46,9 @@ pub struct Options {
     /// duplicates within themselves).
     pub link_only: bool,
     /// Keep every scored pair in [`Resolution::scored`] (for threshold sweeps).
-    /// Otherwise only the pairs clustering looks at are kept: those at or above the
-    /// review threshold and those that keep two records apart; at a million records
-    /// the rest would be most of a run's memory.
+    /// Otherwise only those at or above the review threshold are kept (and the ids of
+    /// those that keep two records apart, for clustering); at a million records the
+    /// rest would be most of a run's memory.
     pub keep_all_scores: bool,
 }
 
@@ -79,7 +79,7 @@ pub struct Resolution {
     /// Pairs joined automatically (at or above the match threshold, not held).
     pub links: Vec<Scored>,
     /// The candidate pairs with their weight and probability: every one with
-    /// [`Options::keep_all_scores`], otherwise those clustering looks at.
+    /// [`Options::keep_all_scores`], otherwise those at or above the review threshold.
     #[serde(skip)]
     pub scored: Vec<Scored>,
     pub review: Vec<Review>,
@@ -188,26 +188,41 @@ pub fn resolve(
     let tf = TermFrequencies::of(&features);
     let prior_weight = model.prior_weight();
     let weights = model.weights();
-    let keep = |s: &Scored| {
-        opts.keep_all_scores
-            || s.probability >= opts.policy.review_probability
-            || s.evidence <= opts.policy.split_weight
-    };
-    let scored: Vec<Scored> = candidates
+    // Clustering needs the pairs at or above the review threshold with their scores,
+    // and the pairs that keep two records apart only as ids; the rest (most of them)
+    // are dropped as they are scored unless every score is asked for.
+    let review = opts.policy.review_probability;
+    let split = opts.policy.split_weight;
+    let (scored, apart): (Vec<Scored>, Vec<(u32, u32)>) = candidates
         .par_iter()
         .zip(patterns.par_iter())
-        .filter_map(|(c, &p)| {
-            let (weight, probability) = weights.score(p, &features[c.a as usize], &features[c.b as usize], &tf);
-            let s = Scored {
-                a: c.a,
-                b: c.b,
-                weight,
-                probability,
-                evidence: weight - prior_weight,
-            };
-            keep(&s).then_some(s)
-        })
-        .collect();
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut scored, mut apart), (c, &p)| {
+                let (weight, probability) = weights.score(p, &features[c.a as usize], &features[c.b as usize], &tf);
+                let s = Scored {
+                    a: c.a,
+                    b: c.b,
+                    weight,
+                    probability,
+                    evidence: weight - prior_weight,
+                };
+                if opts.keep_all_scores || probability >= review {
+                    scored.push(s);
+                } else if s.evidence <= split {
+                    apart.push((c.a, c.b));
+                }
+                (scored, apart)
+            },
+        )
+        .reduce(
+            || (Vec::new(), Vec::new()),
+            |(mut s1, mut a1), (s2, a2)| {
+                s1.extend(s2);
+                a1.extend(a2);
+                (s1, a1)
+            },
+        );
     let pairs = candidates.len() as u64;
     drop(candidates);
     drop(patterns);
@@ -216,6 +231,7 @@ pub fn resolve(
     let clustering = cluster::cluster_with(
         records.len(),
         &scored,
+        &apart,
         &categories,
         &confirmed,
         &rejected,

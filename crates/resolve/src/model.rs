@@ -113,9 +113,11 @@ pub fn pattern(a: &Features, b: &Features, attributes: &[Attribute]) -> Pattern 
 }
 
 /// A pair's levels on every comparison of [`Attribute::ALL`], four bits each (no
-/// comparison has 16 levels): one integer per pair, cheap to keep for millions of
-/// candidates and to count.
-pub type Packed = u64;
+/// comparison has 16 levels, and there are eight comparisons): one integer per pair,
+/// cheap to keep for tens of millions of candidates and to count.
+pub type Packed = u32;
+
+const _: () = assert!(Attribute::ALL.len() * 4 <= Packed::BITS as usize);
 
 /// The packed levels of a pair; computed once per candidate pair and used by both
 /// training and scoring.
