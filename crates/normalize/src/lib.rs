@@ -442,6 +442,11 @@ pub fn similarity(ka: &NameKeys, kb: &NameKeys) -> f64 {
 /// a single Jaro–Winkler (each short token's pick in the greedy matching is at most
 /// its best bound).
 pub fn similarity_at_least(ka: &NameKeys, kb: &NameKeys, floor: f64) -> f64 {
+    // The same name spelt alike (common at scale: hundreds of records of one
+    // Mohammad Ahmadi) needs no token scores at all.
+    if ka.shares_latin_key(kb) {
+        return 1.0;
+    }
     let (a, b) = (&ka.tokens, &kb.tokens);
     if a.is_empty() || b.is_empty() {
         return similarity(ka, kb);
@@ -469,8 +474,9 @@ pub fn similarity_at_least(ka: &NameKeys, kb: &NameKeys, floor: f64) -> f64 {
     } else {
         by_rows.max(by_cols)
     };
-    // Rounding to three decimals could lift a score just under the floor onto it.
-    if bound + 0.0005 < floor && !ka.shares_latin_key(kb) {
+    // The score is rounded to three decimals: round the bound the same way (rounding
+    // is monotone, so a rounded score never exceeds the rounded bound).
+    if (bound * 1000.0).round() / 1000.0 < floor {
         return bound;
     }
     similarity(ka, kb)

@@ -140,7 +140,7 @@ pub fn resolve(
     opts: &Options,
 ) -> Resolution {
     let mut watch = Stopwatch::start();
-    let features: Vec<Features> = {
+    let mut features: Vec<Features> = {
         use rayon::prelude::*;
         records.par_iter().map(Features::of).collect()
     };
@@ -170,9 +170,15 @@ pub fn resolve(
     let (confirmed, rejected) = (to_idx(confirmed), to_idx(rejected));
     let model = opts.model.clone().unwrap_or_else(|| {
         // An analyst's confirmations are labels: known matches for EM.
-        let labels: Vec<model::Packed> = confirmed
+        let labels: Vec<(u32, u32, model::Packed)> = confirmed
             .iter()
-            .map(|&(a, b)| model::packed_pattern(&features[a as usize], &features[b as usize]))
+            .map(|&(a, b)| {
+                (
+                    a,
+                    b,
+                    model::packed_pattern(&features[a as usize], &features[b as usize]),
+                )
+            })
             .collect();
         Model::train(
             &features,
@@ -185,13 +191,21 @@ pub fn resolve(
         )
     });
     watch.lap("training");
+    // Scoring needs only the surname's spelling and clustering the dates and
+    // selectors: the name keys (most of the features' memory) go now.
+    for f in &mut features {
+        f.name = None;
+        f.surname_skeletons = Vec::new();
+        f.given_skeletons = Vec::new();
+        f.address = Vec::new();
+    }
     let tf = TermFrequencies::of(&features);
     let prior_weight = model.prior_weight();
     let weights = model.weights();
     // Clustering needs the pairs at or above the review threshold with their scores,
     // and the pairs that keep two records apart only as ids; the rest (most of them)
     // are dropped as they are scored unless every score is asked for.
-    let review = opts.policy.review_probability;
+    let review = opts.policy.review_probability.min(opts.policy.match_probability);
     let split = opts.policy.split_weight;
     let (scored, apart): (Vec<Scored>, Vec<(u32, u32)>) = candidates
         .par_iter()

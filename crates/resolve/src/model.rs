@@ -150,12 +150,13 @@ impl Model {
     /// pairs (one more EM pass with m and u fixed) over all pairs of records, so a
     /// shared common name alone does not join two records.
     /// `candidates` are the blocked pairs with the rules that produced them (see
-    /// [`crate::blocking::candidates`]), `patterns` their [`packed_pattern`]s.
+    /// [`crate::blocking::candidates`]), `patterns` their [`packed_pattern`]s;
+    /// `labels` the pairs an analyst confirmed, with their patterns: known matches.
     pub fn train(
         features: &[Features],
         candidates: &[Candidate],
         patterns: &[Packed],
-        labels: &[Packed],
+        labels: &[(u32, u32, Packed)],
         rules: &[Rule],
         sample: usize,
         seed: u64,
@@ -186,6 +187,8 @@ impl Model {
             seed,
             labelled_pairs: labels.len() as u64,
         };
+        let mut confirmed: Vec<(u32, u32)> = labels.iter().map(|&(a, b, _)| (a.min(b), a.max(b))).collect();
+        confirmed.sort_unstable();
         // A rule's session leaves out the comparisons its keys agree on.
         let masks: Vec<Packed> = rules
             .iter()
@@ -196,6 +199,11 @@ impl Model {
             .par_iter()
             .zip(patterns.par_iter())
             .fold(empty, |(mut all, mut by_rule), (c, &p)| {
+                // A confirmed pair enters EM as a known match, not again as a
+                // candidate.
+                if !confirmed.is_empty() && confirmed.binary_search(&(c.a, c.b)).is_ok() {
+                    return (all, by_rule);
+                }
                 *all.entry(p).or_default() += 1;
                 let mut bits = c.rules;
                 while bits != 0 {
@@ -233,7 +241,7 @@ impl Model {
                 continue;
             }
             let mut known = Counts::default();
-            for &p in labels {
+            for &(_, _, p) in labels {
                 *known.entry(p & !mask).or_default() += 1;
             }
             let known = sorted(known);

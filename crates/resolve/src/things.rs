@@ -107,22 +107,36 @@ fn key_of(e: &EntityValues) -> Option<String> {
 /// `(entity, identity)` for every entity of the schemata above: entities with the
 /// same key get the id of the first of them; an entity without a key is its own.
 pub fn resolve_things(entities: &[EntityValues]) -> Vec<(String, String)> {
-    let mut first_with: HashMap<String, String> = HashMap::new();
+    let mut things = Things::default();
     let mut out = Vec::new();
-    for e in entities {
-        if !matches!(
-            e.schema.as_ref(),
-            "Phone" | "TravelDocument" | "Vehicle" | "Vessel" | "Organization"
-        ) {
-            continue;
-        }
-        let identity = match key_of(e) {
-            Some(k) => first_with.entry(k).or_insert_with(|| e.id.clone()).clone(),
-            None => e.id.clone(),
-        };
-        out.push((e.id.clone(), identity));
-    }
+    things.add(entities, &mut out);
     out
+}
+
+/// [`resolve_things`] fed a few entities at a time (a source row's), for callers
+/// that stream the store.
+#[derive(Debug, Default)]
+pub struct Things {
+    first_with: HashMap<String, String>,
+}
+
+impl Things {
+    /// Appends `(entity, identity)` of each thing among `entities` to `out`.
+    pub fn add(&mut self, entities: &[EntityValues], out: &mut Vec<(String, String)>) {
+        for e in entities {
+            if !matches!(
+                e.schema.as_ref(),
+                "Phone" | "TravelDocument" | "Vehicle" | "Vessel" | "Organization"
+            ) {
+                continue;
+            }
+            let identity = match key_of(e) {
+                Some(k) => self.first_with.entry(k).or_insert_with(|| e.id.clone()).clone(),
+                None => e.id.clone(),
+            };
+            out.push((e.id.clone(), identity));
+        }
+    }
 }
 
 #[cfg(test)]

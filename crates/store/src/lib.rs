@@ -68,6 +68,18 @@ pub trait Store {
     /// read of personal data like [`Store::entities_of_schema`].
     fn entity_values(&mut self, schemata: &[&str], actor: &str, purpose: &str) -> Result<Vec<EntityValues>>;
 
+    /// [`Store::entity_values`] one source record at a time: `each` gets the
+    /// entities one row produced (all a relation in that row can point at), so a
+    /// million persons can be turned into what the caller needs without holding
+    /// every entity at once. Logged the same way.
+    fn entity_values_by_record(
+        &mut self,
+        schemata: &[&str],
+        actor: &str,
+        purpose: &str,
+        each: &mut dyn FnMut(&[EntityValues]),
+    ) -> Result<usize>;
+
     /// The entities of `schema` that one batch wrote, logged as a read like
     /// [`Store::entities_of_schema`]; checks at ingest use it.
     fn entities_of_batch(&mut self, batch: i64, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>>;

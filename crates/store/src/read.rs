@@ -249,9 +249,23 @@ pub(crate) fn entity(conn: &Connection, id: &str) -> Result<Option<Entity>> {
 /// The current values of every entity of these schemata, in one pass over the
 /// statements (no provenance beyond data set, agency and record).
 pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<EntityValues>> {
+    let mut out = Vec::new();
+    entity_values_by_record(conn, schemata, &mut |row| out.extend_from_slice(row))?;
+    Ok(out)
+}
+
+/// The current values of every entity of these schemata, one source record at a
+/// time (the entities one row produced, which is all a relation in that row can
+/// point at), so a caller can build what it needs without holding every entity.
+/// Returns the number of entities.
+pub(crate) fn entity_values_by_record(
+    conn: &Connection,
+    schemata: &[&str],
+    each: &mut dyn FnMut(&[EntityValues]),
+) -> Result<usize> {
     use std::borrow::Cow;
     use std::sync::Arc;
-    // Kind id → (entity name in the mapping, schema, the schema's properties).
+    // Kind id → (entity name in the mapping, schema).
     let mut kinds: HashMap<i64, (String, Cow<'static, str>)> = HashMap::new();
     {
         let mut stmt = conn.prepare("SELECT id, name, schema FROM entity_kind")?;
@@ -264,7 +278,7 @@ pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<
         }
     }
     if kinds.is_empty() {
-        return Ok(Vec::new());
+        return Ok(0);
     }
     let mut datasets: HashMap<i64, (Arc<str>, Arc<str>)> = HashMap::new();
     {
@@ -280,26 +294,40 @@ pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<
     let mut ids: Vec<i64> = kinds.keys().copied().collect();
     ids.sort_unstable();
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    // A record version's statements have consecutive ids, so in id order each
+    // source record's current statements come together.
     let mut stmt = conn.prepare(&format!(
-        "SELECT s.entity_id, e.kind_id, r.dataset_id, r.key, s.prop, s.value FROM statement s \
+        "SELECT s.entity_id, e.kind_id, r.dataset_id, r.key, s.prop, s.value, r.id FROM statement s \
          JOIN entity e ON e.id = s.entity_id JOIN record r ON r.id = e.record_id \
          WHERE e.kind_id IN ({list}) AND s.version_id = r.current_version ORDER BY s.id"
     ))?;
     let mut rows = stmt.query([])?;
-    let mut out: Vec<EntityValues> = Vec::new();
-    let mut index: HashMap<i64, usize> = HashMap::new();
+    let mut group: Vec<EntityValues> = Vec::new();
+    let mut group_ids: Vec<i64> = Vec::new();
+    let mut group_record: Option<i64> = None;
+    let mut total = 0;
     while let Some(r) = rows.next()? {
+        let record_id: i64 = r.get(6)?;
+        if group_record != Some(record_id) {
+            if !group.is_empty() {
+                each(&group);
+            }
+            total += group.len();
+            group.clear();
+            group_ids.clear();
+            group_record = Some(record_id);
+        }
         let entity: i64 = r.get(0)?;
-        let i = match index.get(&entity) {
-            Some(&i) => i,
+        let i = match group_ids.iter().position(|&e| e == entity) {
+            Some(i) => i,
             None => {
                 let kind: i64 = r.get(1)?;
                 let dataset_id: i64 = r.get(2)?;
                 let record: String = r.get(3)?;
                 let (name, schema) = kinds.get(&kind).cloned().unwrap_or_default();
                 let (dataset, agency) = datasets.get(&dataset_id).cloned().unwrap_or_default();
-                index.insert(entity, out.len());
-                out.push(EntityValues {
+                group_ids.push(entity);
+                group.push(EntityValues {
                     id: entity_key(&dataset, &record, &name),
                     schema,
                     dataset,
@@ -307,17 +335,21 @@ pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<
                     record_id: record,
                     values: Vec::new(),
                 });
-                out.len() - 1
+                group.len() - 1
             }
         };
         let prop = r.get_ref(4)?.as_str().map_err(|e| Error::Corrupt {
             what: "property name",
             value: e.to_string(),
         })?;
-        let prop = EntityValues::prop_name(&out[i].schema, prop);
-        out[i].values.push((prop, r.get(5)?));
+        let prop = EntityValues::prop_name(&group[i].schema, prop);
+        group[i].values.push((prop, r.get(5)?));
     }
-    Ok(out)
+    if !group.is_empty() {
+        each(&group);
+    }
+    total += group.len();
+    Ok(total)
 }
 
 /// Every entity of a schema with its current statements, in entity order.

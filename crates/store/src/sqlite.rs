@@ -223,6 +223,26 @@ impl Store for SqliteStore {
         Ok(entities)
     }
 
+    fn entity_values_by_record(
+        &mut self,
+        schemata: &[&str],
+        actor: &str,
+        purpose: &str,
+        each: &mut dyn FnMut(&[EntityValues]),
+    ) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let n = read::entity_values_by_record(&tx, schemata, each)?;
+        log_bulk_read(
+            &tx,
+            &format!("values of all {} entities", schemata.join(", ")),
+            n,
+            actor,
+            purpose,
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
     fn entities_of_batch(&mut self, batch: i64, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>> {
         let tx = self.conn.transaction()?;
         let entities = read::entities_of_batch(&tx, batch, schema)?;

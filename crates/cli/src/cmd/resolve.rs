@@ -142,19 +142,22 @@ fn load_records(ctx: &Ctx, store: &mut SqliteStore) -> Result<Vec<Record>> {
 type Links = Vec<(String, String)>;
 
 fn load_all(ctx: &Ctx, store: &mut SqliteStore, things: bool) -> Result<(Vec<Record>, Links)> {
-    // One pass over the statements, without per-statement provenance: at a million
-    // persons, reading provenance was most of a run.
+    // One pass over the statements, without per-statement provenance, a source row
+    // at a time: at a million persons, holding every entity at once, or reading
+    // provenance, was most of a run's memory and time.
     let mut schemata: Vec<&str> = SCHEMATA.to_vec();
     if things {
         schemata.extend(["Vehicle", "Vessel", "Organization"]);
     }
-    let entities = store.entity_values(&schemata, &ctx.actor, &ctx.purpose)?;
-    let records = corridor_resolve::records_from_values(&entities);
-    let links = if things {
-        corridor_resolve::things::resolve_things(&entities)
-    } else {
-        Vec::new()
-    };
+    let mut records = Vec::new();
+    let mut links = Vec::new();
+    let mut resolver = corridor_resolve::things::Things::default();
+    store.entity_values_by_record(&schemata, &ctx.actor, &ctx.purpose, &mut |row| {
+        records.extend(corridor_resolve::records_from_values(row));
+        if things {
+            resolver.add(row, &mut links);
+        }
+    })?;
     Ok((records, links))
 }
 
@@ -675,10 +678,17 @@ pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, batch: i64) 
         policy,
         TermFrequencies::of(&features),
     );
-    if let Some(rules) = summary["blocking"].as_array() {
-        let limits: Vec<usize> = rules
+    if let Some(reports) = summary["blocking"].as_array() {
+        // Matched by rule name: a rule the run did not have keeps no limit.
+        let limits: Vec<usize> = corridor_resolve::default_rules()
             .iter()
-            .map(|r| r["block_limit"].as_u64().map_or(usize::MAX, |l| l as usize))
+            .map(|rule| {
+                reports
+                    .iter()
+                    .find(|r| r["rule"].as_str() == Some(rule.name.as_str()))
+                    .and_then(|r| r["block_limit"].as_u64())
+                    .map_or(usize::MAX, |l| l as usize)
+            })
             .collect();
         index.set_block_limits(&limits);
     }
