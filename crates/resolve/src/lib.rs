@@ -140,10 +140,7 @@ pub fn resolve(
     opts: &Options,
 ) -> Resolution {
     let mut watch = Stopwatch::start();
-    let mut features: Vec<Features> = {
-        use rayon::prelude::*;
-        records.par_iter().map(Features::of).collect()
-    };
+    let mut features: Vec<Features> = Features::of_all(records);
     watch.lap("features");
     use rayon::prelude::*;
     let (mut candidates, blocking) = blocking::candidates(&features, &opts.rules, &opts.limits);

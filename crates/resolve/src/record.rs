@@ -2,6 +2,8 @@
 //! the selectors the same row links to it, and the features computed once from it.
 
 use corridor_model::{DataSubjectCategory, PartialDate};
+use std::sync::Arc;
+
 use corridor_normalize::NameKeys;
 use serde::{Deserialize, Serialize};
 
@@ -34,10 +36,11 @@ pub struct Record {
 }
 
 /// The features of a record, computed once.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Features {
-    /// Keys of the full name (given + surname when there is no full name).
-    pub name: Option<NameKeys>,
+    /// Keys of the full name (given + surname when there is no full name), shared
+    /// by every record spelling the name alike.
+    pub name: Option<Arc<NameKeys>>,
     /// Consonant skeletons of the surname and of the given names (every spelling),
     /// for blocking: only the keys are kept, as a million records' full name keys
     /// three times over were most of a run's memory.
@@ -97,8 +100,16 @@ fn non_empty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-impl Features {
-    pub fn of(r: &Record) -> Features {
+/// The name texts of a record: the full name (or given + surname), and the given
+/// names and surname (as recorded, or parsed from the full name).
+struct NameTexts {
+    full: Option<String>,
+    given: Option<String>,
+    surname: Option<String>,
+}
+
+impl NameTexts {
+    fn of(r: &Record) -> NameTexts {
         let full = r
             .names
             .iter()
@@ -112,11 +123,7 @@ impl Features {
                     .collect();
                 (!parts.is_empty()).then(|| parts.join(" "))
             });
-        let name = full
-            .as_deref()
-            .map(corridor_normalize::keys)
-            .filter(|k| !k.tokens.is_empty());
-        let (given_text, surname_text) = match (non_empty(&r.given), non_empty(&r.surname)) {
+        let (given, surname) = match (non_empty(&r.given), non_empty(&r.surname)) {
             (g, Some(s)) => (g.map(str::to_string), Some(s.to_string())),
             (g, None) => match full.as_deref().map(corridor_normalize::parse_name) {
                 Some(p) if !p.surname.is_empty() => (
@@ -128,14 +135,60 @@ impl Features {
                 _ => (g.map(str::to_string), None),
             },
         };
-        let surname = surname_text
-            .as_deref()
-            .map(corridor_normalize::keys)
-            .filter(|k| !k.tokens.is_empty());
-        let given = given_text
-            .as_deref()
-            .map(corridor_normalize::keys)
-            .filter(|k| !k.tokens.is_empty());
+        NameTexts { full, given, surname }
+    }
+
+    fn texts(&self) -> impl Iterator<Item = &str> {
+        [&self.full, &self.given, &self.surname]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+}
+
+/// Name keys computed once per distinct text.
+type KeyCache = std::collections::HashMap<String, Arc<NameKeys>>;
+
+impl Features {
+    pub fn of(r: &Record) -> Features {
+        let texts = NameTexts::of(r);
+        let cache: KeyCache = texts
+            .texts()
+            .map(|t| (t.to_string(), Arc::new(corridor_normalize::keys(t))))
+            .collect();
+        Features::from_texts(r, &texts, &cache)
+    }
+
+    /// The features of many records, each distinct name text keyed once and shared:
+    /// at a million records names repeat (the same person recorded again, common
+    /// names), and the keys were most of the features' time and memory.
+    pub fn of_all(records: &[Record]) -> Vec<Features> {
+        use rayon::prelude::*;
+        let texts: Vec<NameTexts> = records.par_iter().map(NameTexts::of).collect();
+        let mut distinct: Vec<&str> = texts.iter().flat_map(NameTexts::texts).collect();
+        distinct.par_sort_unstable();
+        distinct.dedup();
+        let cache: KeyCache = distinct
+            .par_iter()
+            .map(|t| (t.to_string(), Arc::new(corridor_normalize::keys(t))))
+            .collect();
+        records
+            .par_iter()
+            .zip(texts.par_iter())
+            .map(|(r, t)| Features::from_texts(r, t, &cache))
+            .collect()
+    }
+
+    fn from_texts(r: &Record, texts: &NameTexts, cache: &KeyCache) -> Features {
+        let keyed = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|t| cache.get(t))
+                .filter(|k| !k.tokens.is_empty())
+                .cloned()
+        };
+        let name = keyed(&texts.full);
+        let surname = keyed(&texts.surname);
+        let given = keyed(&texts.given);
         let surname_value = surname.as_ref().map(|k| {
             k.tokens
                 .iter()
@@ -164,8 +217,8 @@ impl Features {
         biometrics.dedup();
         Features {
             name,
-            surname_skeletons: skeleton_keys(surname.as_ref()),
-            given_skeletons: skeleton_keys(given.as_ref()),
+            surname_skeletons: skeleton_keys(surname.as_deref()),
+            given_skeletons: skeleton_keys(given.as_deref()),
             birth: non_empty(&r.birth_date).and_then(|d| PartialDate::parse_iso(d.get(..10).unwrap_or(d)).ok()),
             sex: non_empty(&r.sex).and_then(|s| match s.to_ascii_lowercase().chars().next() {
                 Some('m') => Some('M'),

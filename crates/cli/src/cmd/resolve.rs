@@ -435,7 +435,7 @@ fn explain(ctx: &Ctx, store: &mut SqliteStore, a: &str, b: &str) -> Result<()> {
     };
     let model: Model = serde_json::from_str(&run.model).context("the stored model does not parse")?;
     let records = load_records(ctx, store)?;
-    let features: Vec<Features> = records.iter().map(Features::of).collect();
+    let features: Vec<Features> = Features::of_all(&records);
     let find = |id: &str| {
         records.iter().position(|r| r.id == id).ok_or_else(|| {
             Failure::new(
@@ -663,7 +663,7 @@ pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, batch: i64) 
             held_for_review: 0,
         }));
     }
-    let features: Vec<Features> = records.iter().map(Features::of).collect();
+    let features: Vec<Features> = Features::of_all(&records);
     // The latest run's thresholds and each rule's block limit, so that matching at
     // ingest finds and joins what that run would have.
     let summary: serde_json::Value = serde_json::from_str(&run.summary).unwrap_or_default();

@@ -218,6 +218,16 @@ fn corridor_records() -> Vec<Record> {
     records
 }
 
+/// Keying each distinct name once gives every record the features it would get alone.
+#[test]
+fn features_of_many_records_equal_each_records_own() {
+    let records = corridor_records();
+    let one_by_one: Vec<Features> = records.iter().map(Features::of).collect();
+    let all = Features::of_all(&records);
+    assert_eq!(all, one_by_one);
+    assert!(all.iter().filter(|f| f.name.is_some()).count() > records.len() / 2);
+}
+
 #[test]
 fn a_mixed_script_population_resolves_with_high_precision_and_recall() {
     let (records, truth) = population(11);
