@@ -482,7 +482,27 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
             anyhow!("no resolution yet: run `corridor resolve run` first"),
         ));
     }
-    let records = load_records(ctx, store)?;
+    // Only the persons' ids and origins are needed: read the Person entities alone,
+    // a row at a time (at a million records the full records took most of the export).
+    let mut persons: Vec<[String; 4]> = Vec::new();
+    store.entity_values_by_record(&["Person"], &ctx.actor, &ctx.purpose, &mut |row| {
+        persons.extend(row.iter().map(|e| {
+            [
+                e.agency.to_string(),
+                e.dataset.to_string(),
+                e.record_id.clone(),
+                e.id.clone(),
+            ]
+        }));
+    })?;
+    let agency_of: HashMap<String, String> = store
+        .sources()?
+        .into_iter()
+        .flat_map(|s| {
+            let agency = s.source.agency.clone();
+            s.datasets.into_iter().map(move |d| (d, agency.clone()))
+        })
+        .collect();
     store.audit(&corridor_store::AuditEntry {
         actor: ctx.actor.clone(),
         action: "export".into(),
@@ -499,24 +519,20 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
     }
     // Persons first, then the phones, documents, vehicles, vessels and organisations
     // resolved by their selectors (their agency is their data set's).
-    let agency_of: HashMap<&str, &str> = records
+    let person_ids: std::collections::HashSet<&str> = persons.iter().map(|p| p[3].as_str()).collect();
+    let mut rows: Vec<[String; 5]> = persons
         .iter()
-        .map(|r| (r.dataset.as_str(), r.agency.as_str()))
-        .collect();
-    let persons: std::collections::HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
-    let mut rows: Vec<[String; 5]> = records
-        .iter()
-        .map(|r| {
+        .map(|[agency, dataset, record, id]| {
             [
-                r.agency.clone(),
-                r.dataset.clone(),
-                r.source_record.clone(),
-                r.id.clone(),
-                links.get(&r.id).cloned().unwrap_or_default(),
+                agency.clone(),
+                dataset.clone(),
+                record.clone(),
+                id.clone(),
+                links.get(id).cloned().unwrap_or_default(),
             ]
         })
         .collect();
-    let mut things: Vec<(&String, &String)> = links.iter().filter(|(e, _)| !persons.contains(e.as_str())).collect();
+    let mut things: Vec<(&String, &String)> = links.iter().filter(|(e, _)| !person_ids.contains(e.as_str())).collect();
     things.sort();
     for (entity, identity) in things {
         let (dataset, rest) = entity.split_once(':').unwrap_or(("", entity));
