@@ -92,7 +92,12 @@ impl Index {
     /// id of the identity's first record) without scoring anything: how the index
     /// is rebuilt from a stored resolution.
     pub fn insert_resolved(&mut self, record: &Record, identity: &str) {
-        let f = Features::of(record);
+        self.insert_resolved_with(record, Features::of(record), identity);
+    }
+
+    /// [`Index::insert_resolved`] with the record's features already computed (as
+    /// [`Features::of_all`] computes them for a whole store).
+    pub fn insert_resolved_with(&mut self, record: &Record, f: Features, identity: &str) {
         let me = self.push(record, f);
         if let Some(&root) = self.by_id.get(identity)
             && root != me
@@ -119,7 +124,11 @@ impl Index {
     /// Matches `record` against everything indexed, joins it where the evidence and
     /// the guards allow, and indexes it.
     pub fn add(&mut self, record: &Record) -> Added {
-        let f = Features::of(record);
+        self.add_with(record, Features::of(record))
+    }
+
+    /// [`Index::add`] with the record's features already computed.
+    pub fn add_with(&mut self, record: &Record, f: Features) -> Added {
         let mut candidates: Vec<u32> = Vec::new();
         for (r, rule) in self.rules.iter().enumerate() {
             for k in rule_keys(&f, rule) {

@@ -26,7 +26,7 @@ pub use cluster::{Clustering, Held, Policy, Review, Scored};
 pub use compare::Attribute;
 pub use incremental::{Added, Index};
 pub use model::{Explanation, Model, Term, TermFrequencies};
-pub use record::{Features, Record, records_from_entities, records_from_values};
+pub use record::{Features, Record, records_from_values};
 
 use serde::Serialize;
 

@@ -107,11 +107,6 @@ impl TermFrequencies {
     }
 }
 
-/// The comparison levels of a pair.
-pub fn pattern(a: &Features, b: &Features, attributes: &[Attribute]) -> Pattern {
-    attributes.iter().map(|c| c.level(a, b)).collect()
-}
-
 /// A pair's levels on every comparison of [`Attribute::ALL`], four bits each (no
 /// comparison has 16 levels, and there are eight comparisons): one integer per pair,
 /// cheap to keep for tens of millions of candidates and to count.
@@ -422,14 +417,10 @@ impl Model {
         }
     }
 
-    /// Weight and probability of a pair, with the term-frequency adjustment.
+    /// Weight and probability of one pair, with the term-frequency adjustment; to
+    /// score many, compute [`Model::weights`] once.
     pub fn score(&self, a: &Features, b: &Features, tf: &TermFrequencies) -> (f64, f64) {
-        self.score_packed(packed_pattern(a, b), a, b, tf)
-    }
-
-    /// [`Model::score`] of a pair whose [`packed_pattern`] is known.
-    pub fn score_packed(&self, p: Packed, a: &Features, b: &Features, tf: &TermFrequencies) -> (f64, f64) {
-        self.weights().score(p, a, b, tf)
+        self.weights().score(packed_pattern(a, b), a, b, tf)
     }
 
     /// Each level's weight computed once, for scoring millions of pairs.

@@ -241,13 +241,6 @@ impl Features {
 /// relation says whose it is and the row has one person) and biometric references
 /// (`BiometricReference.subject`) linked to it. `entities` are current entities of
 /// those schemata; anything else is ignored.
-pub fn records_from_entities(entities: &[corridor_model::Entity]) -> Vec<Record> {
-    let values: Vec<corridor_model::EntityValues> = entities.iter().map(corridor_model::EntityValues::of).collect();
-    records_from_values(&values)
-}
-
-/// [`records_from_entities`] on values read without provenance
-/// ([`corridor_model::EntityValues`]), as bulk runs read them.
 pub fn records_from_values(entities: &[corridor_model::EntityValues]) -> Vec<Record> {
     use std::collections::HashMap;
     let by_id: HashMap<&str, &corridor_model::EntityValues> = entities.iter().map(|e| (e.id.as_str(), e)).collect();

@@ -104,17 +104,10 @@ fn key_of(e: &EntityValues) -> Option<String> {
     }
 }
 
-/// `(entity, identity)` for every entity of the schemata above: entities with the
-/// same key get the id of the first of them; an entity without a key is its own.
-pub fn resolve_things(entities: &[EntityValues]) -> Vec<(String, String)> {
-    let mut things = Things::default();
-    let mut out = Vec::new();
-    things.add(entities, &mut out);
-    out
-}
-
-/// [`resolve_things`] fed a few entities at a time (a source row's), for callers
-/// that stream the store.
+/// Phones, documents, vehicles, vessels and organisations resolved by their
+/// canonical key: entities with the same key get the id of the first of them, an
+/// entity without a key is its own. Fed a source row's entities at a time, as the
+/// store streams them.
 #[derive(Debug, Default)]
 pub struct Things {
     first_with: HashMap<String, String>,

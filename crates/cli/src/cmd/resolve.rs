@@ -671,7 +671,7 @@ pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, batch: i64) 
     let model: Model = serde_json::from_str(&run.model).context("the stored resolution model does not parse")?;
     let links: HashMap<String, String> = store.identity_links()?.into_iter().collect();
     let records = load_records(ctx, store)?;
-    let (known, new): (Vec<&Record>, Vec<&Record>) = records.iter().partition(|r| links.contains_key(&r.id));
+    let (known, new): (Vec<usize>, Vec<usize>) = (0..records.len()).partition(|&i| links.contains_key(&records[i].id));
     if new.is_empty() {
         return Ok(Some(AtIngest {
             new_records: 0,
@@ -713,16 +713,23 @@ pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, batch: i64) 
             index.reject(&d.a, &d.b);
         }
     }
+    // Each record's features, computed once above, handed to the index.
+    let mut features: Vec<Option<Features>> = features.into_iter().map(Some).collect();
+    let mut take = |i: usize| features[i].take().unwrap_or_else(|| Features::of(&records[i]));
     // Each identity's first record first, so the others join it.
-    let (roots, rest): (Vec<&Record>, Vec<&Record>) = known.iter().partition(|r| links.get(&r.id) == Some(&r.id));
-    for r in roots.iter().chain(&rest) {
-        index.insert_resolved(r, &links[&r.id]);
+    let (roots, rest): (Vec<usize>, Vec<usize>) = known
+        .iter()
+        .partition(|&&i| links.get(&records[i].id) == Some(&records[i].id));
+    for &i in roots.iter().chain(&rest) {
+        let f = take(i);
+        index.insert_resolved_with(&records[i], f, &links[&records[i].id]);
     }
     let mut joined = 0;
     let mut review = Vec::new();
-    let order: Vec<&Record> = roots.iter().chain(&rest).chain(&new).copied().collect();
-    for r in &new {
-        let added = index.add(r);
+    let order: Vec<&Record> = roots.iter().chain(&rest).chain(&new).map(|&i| &records[i]).collect();
+    for &i in &new {
+        let r = &records[i];
+        let added = index.add_with(r, take(i));
         joined += usize::from(!added.joined.is_empty());
         review.extend(added.review.into_iter().map(|(other, p, why)| {
             ReviewPair {
