@@ -687,3 +687,75 @@ fn a_record_ingested_after_a_resolution_is_matched_at_once() {
     let o = corridor(&store, &["audit", "log"]);
     assert!(stdout(&o).contains("resolve.incremental"), "{}", stdout(&o));
 }
+
+/// `resolve records` writes the person records exactly as resolution reads them (a
+/// person's linked phone included), as CSV or JSON Lines, and logs the export.
+#[test]
+fn resolve_records_exports_the_flat_person_table_and_logs_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    let mapping = dir.path().join("people.mapping.toml");
+    std::fs::write(&mapping, PEOPLE_MAPPING).expect("mapping");
+    let csv = dir.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        "id,name,born,category,phone\nP1,Марко Ђорђевић,1984-02-29,suspect,+381640000000\nP2,Amina Rahimi,1999,victim,\n",
+    )
+    .expect("csv");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let o = corridor(
+        &store,
+        &[
+            "ingest",
+            "--mapping",
+            mapping.to_str().expect("utf8"),
+            csv.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    let o = corridor(&store, &["resolve", "records"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_string).collect();
+    assert_eq!(header[0], "id");
+    assert!(header.contains(&"phones".to_string()) && header.contains(&"category".to_string()));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 2);
+    let col = |row: &csv::StringRecord, name: &str| {
+        row.get(header.iter().position(|h| h == name).expect("column"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let marko = rows.iter().find(|r| col(r, "id") == "people:P1:person").expect("P1");
+    assert_eq!(col(marko, "name"), "Марко Ђорђевић");
+    assert_eq!(col(marko, "birth_date"), "1984-02-29");
+    assert_eq!(col(marko, "phones"), "+381640000000", "the phone its row links to it");
+    assert_eq!(col(marko, "agency"), "rs-bp");
+    let amina = rows.iter().find(|r| col(r, "id") == "people:P2:person").expect("P2");
+    assert_eq!(
+        (col(amina, "category"), col(amina, "phones")),
+        ("victim".to_string(), String::new())
+    );
+
+    let o = corridor(&store, &["resolve", "records", "--format", "jsonl"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "people:P1:person");
+
+    let o = corridor(&store, &["resolve", "records", "--format", "xml"]);
+    assert_eq!(code(&o), 4, "an unknown format is bad input");
+    assert!(stderr(&o).contains("csv or jsonl"), "{}", stderr(&o));
+
+    let o = corridor(&store, &["--json", "audit", "log"]);
+    let log = stdout(&o);
+    assert_eq!(
+        log.matches("resolution records").count(),
+        2,
+        "each export is logged, the refused one is not: {log}"
+    );
+}
