@@ -134,6 +134,9 @@ impl Attribute {
                     0
                 } else if a.address == b.address {
                     1
+                } else if a.address_signature & b.address_signature == 0 {
+                    // No token of one can match a token of the other.
+                    4
                 } else {
                     let s = token_overlap(&a.address, &b.address);
                     if s >= 0.8 {
@@ -403,6 +406,11 @@ mod tests {
             let sorted = |mut v: Vec<String>| { v.sort_unstable(); v.dedup(); v };
             let (a, b) = (sorted(a), sorted(b));
             proptest::prop_assert_eq!(token_overlap(&a, &b), token_overlap_plain(&a, &b));
+            // Disjoint signatures are only ever a shortcut to an overlap of 0.
+            use crate::record::address_signature;
+            if token_overlap(&a, &b) > 0.0 {
+                proptest::prop_assert!(address_signature(&a) & address_signature(&b) != 0);
+            }
         }
 
         /// The count filter never drops a pair within two edits.

@@ -57,6 +57,10 @@ pub struct Features {
     pub surname_value: Option<String>,
     /// Address tokens, folded to Latin upper case, sorted.
     pub address: Vec<String>,
+    /// One bit per first letter of an address word and per hashed number: two
+    /// addresses with no bit in common have no token that could match, which most
+    /// random pairs show at once.
+    pub address_signature: u64,
 }
 
 /// Document numbers compared with O read as 0 and I as 1.
@@ -73,6 +77,25 @@ fn address_tokens(a: &str) -> Vec<String> {
     t.sort_unstable();
     t.dedup();
     t
+}
+
+/// See [`Features::address_signature`]: words by their first byte (A–Z, anything
+/// else on one bit), numbers by a hash of the whole number.
+pub(crate) fn address_signature(tokens: &[String]) -> u64 {
+    tokens.iter().fold(0, |sig, t| {
+        let bit = if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) {
+            26 + (t
+                .bytes()
+                .fold(0u32, |h, c| h.wrapping_mul(31).wrapping_add(u32::from(c)))
+                % 37)
+        } else {
+            match t.as_bytes().first() {
+                Some(&c @ b'A'..=b'Z') => u32::from(c - b'A'),
+                _ => 63,
+            }
+        };
+        sig | (1u64 << bit)
+    })
 }
 
 fn any_ascii_upper(t: &str) -> String {
@@ -215,6 +238,7 @@ impl Features {
         let mut biometrics = r.biometrics.clone();
         biometrics.sort_unstable();
         biometrics.dedup();
+        let address = non_empty(&r.address).map(address_tokens).unwrap_or_default();
         Features {
             name,
             surname_skeletons: skeleton_keys(surname.as_deref()),
@@ -231,7 +255,8 @@ impl Features {
             documents,
             biometrics,
             surname_value,
-            address: non_empty(&r.address).map(address_tokens).unwrap_or_default(),
+            address_signature: address_signature(&address),
+            address,
         }
     }
 }
