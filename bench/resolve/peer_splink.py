@@ -43,20 +43,9 @@ import time
 
 import duckdb
 import pandas as pd
-import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-
-
-class FixedDateOfBirthComparison(cl.DateOfBirthComparison):
-    """DateOfBirthComparison with datetime_format reaching every level."""
-
-    def create_comparison_levels(self):
-        levels = super().create_comparison_levels()
-        for level in levels:
-            if isinstance(level, cll.AbsoluteDateDifferenceLevel):
-                level.datetime_format = self.datetime_format
-        return levels
+from splink_common import FixedDateOfBirthComparison, predict_and_cluster
 
 
 def febrl3_model(dob):
@@ -174,16 +163,7 @@ def run(dataset, outdir, tool):
         linker = Linker(df, settings, db_api=db_api)
 
     train(linker)
-    predictions = linker.inference.predict()  # no threshold: all blocked pairs
-    pairs_scored = con.sql(f"select count(*) from {predictions.physical_name}").fetchall()[0][0]
-    con.execute(f"""COPY (select rec_id_l, rec_id_r, match_probability
-                          from {predictions.physical_name})
-                    TO '{pairs_csv}' (HEADER, DELIMITER ',')""")
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=0.5
-    )
-    con.execute(f"""COPY (select rec_id, cluster_id from {clusters.physical_name})
-                    TO '{clusters_csv}' (HEADER, DELIMITER ',')""")
+    pairs_scored = predict_and_cluster(linker, con, pairs_csv, clusters_csv)
     seconds = time.perf_counter() - t0
     return seconds, pairs_scored
 

@@ -55,20 +55,9 @@ import time
 
 import duckdb
 import pandas as pd
-import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-
-
-class FixedDateOfBirthComparison(cl.DateOfBirthComparison):
-    """DateOfBirthComparison with datetime_format reaching every level (#2714)."""
-
-    def create_comparison_levels(self):
-        levels = super().create_comparison_levels()
-        for level in levels:
-            if isinstance(level, cll.AbsoluteDateDifferenceLevel):
-                level.datetime_format = self.datetime_format
-        return levels
+from splink_common import FixedDateOfBirthComparison, predict_and_cluster
 
 
 def clean(value):
@@ -170,16 +159,7 @@ def run(flat_csv, outdir, seed):
     linker = Linker(df, settings, db_api=DuckDBAPI(connection=con))
 
     train(linker)
-    predictions = linker.inference.predict()  # no threshold: all blocked pairs
-    pairs_scored = con.sql(f"select count(*) from {predictions.physical_name}").fetchall()[0][0]
-    con.execute(f"""COPY (select rec_id_l, rec_id_r, match_probability
-                          from {predictions.physical_name})
-                    TO '{pairs_csv}' (HEADER, DELIMITER ',')""")
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=0.5
-    )
-    con.execute(f"""COPY (select rec_id, cluster_id from {clusters.physical_name})
-                    TO '{clusters_csv}' (HEADER, DELIMITER ',')""")
+    pairs_scored = predict_and_cluster(linker, con, pairs_csv, clusters_csv)
     seconds = time.perf_counter() - t0
     lam = linker._settings_obj._probability_two_random_records_match
     return seconds, len(df), pairs_scored, lam

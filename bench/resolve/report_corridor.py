@@ -98,7 +98,7 @@ def row(tool, sc, secs, peak):
 head = ["tool", "P", "R", "F1", "cluster P", "pairs@0.5 P", "R", "F1", "best pair F1",
         "blocking R", "seconds", "peak MiB"]
 rows = [
-    row(f"Corridor (0.9)", c_score, c_secs, c_peak),
+    row("Corridor (0.9)", c_score, c_secs, c_peak),
     row(f"Splink {result['splink']['version']} (0.5)", s_score, s_wall, s_peak),
 ]
 widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
