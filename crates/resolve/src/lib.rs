@@ -148,10 +148,7 @@ pub fn resolve(
         candidates.retain(|c| records[c.a as usize].dataset != records[c.b as usize].dataset);
     }
     watch.lap("blocking");
-    let patterns: Vec<model::Packed> = candidates
-        .par_iter()
-        .map(|c| model::packed_pattern(&features[c.a as usize], &features[c.b as usize]))
-        .collect();
+    let patterns: Vec<model::Packed> = model::packed_patterns(&features, &candidates);
     watch.lap("comparing");
     let index: std::collections::HashMap<&str, u32> = records
         .iter()

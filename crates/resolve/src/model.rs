@@ -122,6 +122,73 @@ pub fn packed_pattern(a: &Features, b: &Features) -> Packed {
         .fold(0, |p, c| p | (Packed::from(c.level(a, b)) << (4 * c.index())))
 }
 
+/// The [`packed_pattern`]s of many candidate pairs, in their order.
+///
+/// The name comparison, most of the cost, is made once per distinct pair of name
+/// keys: [`Features::of_all`] shares one set of keys among the records that spell a
+/// name alike, and blocked pairs repeat the same two spellings many times over (a
+/// person recorded again and again, a block of one common name). The level depends
+/// only on the two keys, so the result equals comparing every pair. Candidates are
+/// taken a slice at a time, so the memo's memory stays bounded at any size.
+pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<Packed> {
+    use rayon::prelude::*;
+    const NONE: u32 = u32::MAX;
+    let mut ids: HashMap<*const corridor_normalize::NameKeys, u32, rustc_hash::FxBuildHasher> = HashMap::default();
+    let name_id: Vec<u32> = features
+        .iter()
+        .map(|f| match &f.name {
+            Some(k) => {
+                let next = ids.len() as u32;
+                *ids.entry(std::sync::Arc::as_ptr(k)).or_insert(next)
+            }
+            None => NONE,
+        })
+        .collect();
+    let name = Attribute::Name.index();
+    let mut out: Vec<Packed> = Vec::with_capacity(candidates.len());
+    for slice in candidates.chunks(1 << 22) {
+        // (name pair, position in the slice), sorted so each pair's runs are together.
+        let mut keyed: Vec<(u64, u32)> = slice
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let (x, y) = (name_id[c.a as usize], name_id[c.b as usize]);
+                (x != NONE && y != NONE).then(|| ((u64::from(x.min(y)) << 32) | u64::from(x.max(y)), i as u32))
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        let starts: Vec<usize> = (0..keyed.len())
+            .filter(|&i| i == 0 || keyed[i].0 != keyed[i - 1].0)
+            .collect();
+        let levels: Vec<u8> = starts
+            .par_iter()
+            .map(|&s| {
+                let c = slice[keyed[s].1 as usize];
+                Attribute::Name.level(&features[c.a as usize], &features[c.b as usize])
+            })
+            .collect();
+        // Level 0 (null) where either side has no name, as `level` gives.
+        let mut name_level = vec![0u8; slice.len()];
+        for (run, (&s, &level)) in starts.iter().zip(&levels).enumerate() {
+            let end = starts.get(run + 1).copied().unwrap_or(keyed.len());
+            for &(_, i) in &keyed[s..end] {
+                name_level[i as usize] = level;
+            }
+        }
+        drop(keyed);
+        out.par_extend(slice.par_iter().zip(name_level.par_iter()).map(|(c, &level)| {
+            let (a, b) = (&features[c.a as usize], &features[c.b as usize]);
+            Attribute::ALL
+                .iter()
+                .filter(|c| **c != Attribute::Name)
+                .fold(Packed::from(level) << (4 * name), |p, c| {
+                    p | (Packed::from(c.level(a, b)) << (4 * c.index()))
+                })
+        }));
+    }
+    out
+}
+
 /// One comparison's level in a packed pattern.
 pub fn level_in(p: Packed, attribute: Attribute) -> u8 {
     ((p >> (4 * attribute.index())) & 0xF) as u8

@@ -80,6 +80,12 @@ pub trait Store {
         each: &mut dyn FnMut(&[EntityValues]),
     ) -> Result<usize>;
 
+    /// The entities of these schemata in their records' current versions, with their
+    /// data set, agency and source record but no values, in the order they were
+    /// stored: what an export of the identity mapping lists. Not a read of personal
+    /// data (ids and origins only); the export that uses it is logged by its caller.
+    fn entity_origins(&self, schemata: &[&str]) -> Result<Vec<EntityValues>>;
+
     /// The entities of `schema` that one batch wrote, logged as a read like
     /// [`Store::entities_of_schema`]; checks at ingest use it.
     fn entities_of_batch(&mut self, batch: i64, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>>;
@@ -113,7 +119,9 @@ pub trait Store {
     /// The latest resolution run, if any.
     fn latest_resolution(&self) -> Result<Option<ResolutionRun>>;
 
-    /// `(record entity, identity)` of the latest run.
+    /// `(record entity, identity)` of the latest run, in no particular order (sort
+    /// what needs an order; at a million links the ordered read was a quarter of an
+    /// export).
     fn identity_links(&self) -> Result<Vec<(String, String)>>;
 
     /// Pairs the latest run held for review.

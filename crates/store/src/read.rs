@@ -352,6 +352,82 @@ pub(crate) fn entity_values_by_record(
     Ok(total)
 }
 
+/// The entities of these schemata in their records' current versions, with where
+/// they came from and no values (`values` empty), in the order they were stored.
+/// An export of the identity mapping needs only this; reading the values of a
+/// million persons to get their ids was most of its time.
+pub(crate) fn entity_origins(conn: &Connection, schemata: &[&str]) -> Result<Vec<EntityValues>> {
+    use std::borrow::Cow;
+    use std::sync::Arc;
+    let mut kinds: HashMap<i64, (String, Cow<'static, str>)> = HashMap::new();
+    {
+        let mut stmt = conn.prepare("SELECT id, name, schema FROM entity_kind")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let schema: String = r.get(2)?;
+            if schemata.contains(&schema.as_str()) {
+                kinds.insert(r.get(0)?, (r.get(1)?, EntityValues::schema_name(&schema)));
+            }
+        }
+    }
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = kinds.keys().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let mut kind_of: HashMap<i64, i64> = HashMap::new();
+    {
+        let mut stmt = conn.prepare(&format!("SELECT id, kind_id FROM entity WHERE kind_id IN ({list})"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            kind_of.insert(r.get(0)?, r.get(1)?);
+        }
+    }
+    let mut datasets: HashMap<i64, (Arc<str>, Arc<str>)> = HashMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT d.id, d.name, a.node FROM dataset d JOIN source s ON s.id = d.source_id JOIN agency a ON a.id = s.agency_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (name, node): (String, String) = (r.get(1)?, r.get(2)?);
+            datasets.insert(r.get(0)?, (name.into(), node.into()));
+        }
+    }
+    // A version's statements are the consecutive ids first..last_statement: a range
+    // of the statement table's own key per record, no value read.
+    let mut stmt = conn.prepare(
+        "SELECT s.id, s.entity_id, r.dataset_id, r.key FROM record r \
+         JOIN record_version v ON v.id = r.current_version \
+         JOIN statement s ON s.id BETWEEN v.first_statement AND v.last_statement",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut found: Vec<(i64, EntityValues)> = Vec::new();
+    let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    while let Some(r) = rows.next()? {
+        let entity: i64 = r.get(1)?;
+        let Some(kind) = kind_of.get(&entity) else { continue };
+        if !seen.insert(entity) {
+            continue;
+        }
+        let (statement, dataset_id, record): (i64, i64, String) = (r.get(0)?, r.get(2)?, r.get(3)?);
+        let (name, schema) = kinds.get(kind).cloned().unwrap_or_default();
+        let (dataset, agency) = datasets.get(&dataset_id).cloned().unwrap_or_default();
+        found.push((
+            statement,
+            EntityValues {
+                id: entity_key(&dataset, &record, &name),
+                schema,
+                dataset,
+                agency,
+                record_id: record,
+                values: Vec::new(),
+            },
+        ));
+    }
+    found.sort_unstable_by_key(|(statement, _)| *statement);
+    Ok(found.into_iter().map(|(_, e)| e).collect())
+}
+
 /// Every entity of a schema with its current statements, in entity order.
 pub(crate) fn entities_of_schema(conn: &Connection, schema: &str) -> Result<Vec<Entity>> {
     group(statements(

@@ -243,6 +243,10 @@ impl Store for SqliteStore {
         Ok(n)
     }
 
+    fn entity_origins(&self, schemata: &[&str]) -> Result<Vec<EntityValues>> {
+        read::entity_origins(&self.conn, schemata)
+    }
+
     fn entities_of_batch(&mut self, batch: i64, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>> {
         let tx = self.conn.transaction()?;
         let entities = read::entities_of_batch(&tx, batch, schema)?;

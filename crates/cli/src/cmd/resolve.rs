@@ -274,7 +274,8 @@ fn resolve_records(
         },
         ..Options::default()
     };
-    let resolution = corridor_resolve::resolve(records, &confirmed, &rejected, &opts);
+    let mut resolution = corridor_resolve::resolve(records, &confirmed, &rejected, &opts);
+    let storing = std::time::Instant::now();
     let summary = serde_json::json!({
         "records": records.len(),
         "identities": resolution.identities,
@@ -317,6 +318,11 @@ fn resolve_records(
             .collect(),
     };
     store.record_resolution(&write, &ctx.actor, &ctx.purpose)?;
+    resolution.timings.push(corridor_resolve::Phase {
+        phase: "storing",
+        seconds: storing.elapsed().as_secs_f64(),
+        peak_mib: corridor_resolve::peak_memory_mib(),
+    });
     Ok(resolution)
 }
 
@@ -482,19 +488,13 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
             anyhow!("no resolution yet: run `corridor resolve run` first"),
         ));
     }
-    // Only the persons' ids and origins are needed: read the Person entities alone,
-    // a row at a time (at a million records the full records took most of the export).
-    let mut persons: Vec<[String; 4]> = Vec::new();
-    store.entity_values_by_record(&["Person"], &ctx.actor, &ctx.purpose, &mut |row| {
-        persons.extend(row.iter().map(|e| {
-            [
-                e.agency.to_string(),
-                e.dataset.to_string(),
-                e.record_id.clone(),
-                e.id.clone(),
-            ]
-        }));
-    })?;
+    // Only the persons' ids and origins are needed, not their values (at a million
+    // records reading the values was most of the export).
+    let persons: Vec<[String; 4]> = store
+        .entity_origins(&["Person"])?
+        .into_iter()
+        .map(|e| [e.agency.to_string(), e.dataset.to_string(), e.record_id, e.id])
+        .collect();
     let agency_of: HashMap<String, String> = store
         .sources()?
         .into_iter()

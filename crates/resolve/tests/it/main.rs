@@ -207,6 +207,35 @@ fn features_of_many_records_equal_each_records_own() {
     assert!(all.iter().filter(|f| f.name.is_some()).count() > records.len() / 2);
 }
 
+/// Comparing each distinct pair of names once gives every candidate pair the pattern
+/// it gets compared alone, in both orders of its records.
+#[test]
+fn memoised_patterns_equal_each_pairs_own() {
+    use corridor_resolve::model::{packed_pattern, packed_patterns};
+    let records = corridor_records();
+    let features = Features::of_all(&records);
+    let (candidates, _) =
+        corridor_resolve::blocking::candidates(&features, &corridor_resolve::default_rules(), &Default::default());
+    assert!(candidates.len() > 1000, "{}", candidates.len());
+    let memoised = packed_patterns(&features, &candidates);
+    assert_eq!(memoised.len(), candidates.len());
+    let mut repeated_names = 0;
+    for (c, &p) in candidates.iter().zip(&memoised) {
+        let (a, b) = (&features[c.a as usize], &features[c.b as usize]);
+        assert_eq!(
+            p,
+            packed_pattern(a, b),
+            "{} / {}",
+            records[c.a as usize].id,
+            records[c.b as usize].id
+        );
+        assert_eq!(p, packed_pattern(b, a));
+        repeated_names += usize::from(a.name.is_some() && a.name == b.name);
+    }
+    // Spellings do repeat: the memo has pairs to share.
+    assert!(repeated_names > 100, "{repeated_names}");
+}
+
 #[test]
 fn a_mixed_script_population_resolves_with_high_precision_and_recall() {
     let (records, truth) = population(11);

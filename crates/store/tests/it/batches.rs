@@ -215,3 +215,30 @@ fn bulk_values_equal_the_current_statements_read_with_provenance() {
             .is_empty()
     );
 }
+
+#[test]
+fn entity_origins_are_the_current_entities_without_their_values() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = new_store(dir.path());
+    let src = source(&mut store, "rs-bp");
+    ingest(&mut store, src, &[("1", "Marko Djordjevic"), ("2", "Ahmad Karimi")]);
+    ingest(&mut store, src, &[("1", "Marko Đorđević"), ("3", "Ali Rezai")]);
+    let values = store.entity_values(&["Person"], "tester", "case 7").expect("values");
+    let audit_before = store.audit_entries().expect("audit").len();
+    let origins = store.entity_origins(&["Person"]).expect("origins");
+    let expected: Vec<_> = values
+        .into_iter()
+        .map(|mut e| {
+            e.values.clear();
+            e
+        })
+        .collect();
+    assert_eq!(origins, expected, "same entities, same order, no values");
+    assert_eq!(origins.len(), 3);
+    assert_eq!(
+        store.audit_entries().expect("audit").len(),
+        audit_before,
+        "ids only: no read logged"
+    );
+    assert!(store.entity_origins(&["Vessel"]).expect("none").is_empty());
+}
