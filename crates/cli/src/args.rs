@@ -71,8 +71,53 @@ pub enum Command {
     /// every ingest from the moment they are imported.
     #[command(subcommand)]
     Watchlist(WatchlistCommand),
+    /// Network analysis on a plain edge list, for side-by-side runs with other tools.
+    #[command(subcommand)]
+    Graph(GraphCommand),
     /// Run the whole chain on synthetic data: generate, ingest every agency's files, summarise.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GraphCommand {
+    /// Run every algorithm on an edge list (one `u v` or `u v weight` per line, `#`
+    /// comments) and write the results and each step's time as JSON: connected
+    /// components, PageRank, Leiden communities, sampled betweenness, shortest paths
+    /// between random pairs, k-hop neighbourhoods of random nodes.
+    Analyze(GraphAnalyzeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GraphAnalyzeArgs {
+    /// The edge list (`-` for standard input).
+    #[arg(long)]
+    pub edges: PathBuf,
+    /// Seeds the Leiden visit order and every random sample; the same seed gives the
+    /// same output.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Modularity resolution for Leiden (above 1: more, smaller communities).
+    #[arg(long, default_value_t = 1.0)]
+    pub resolution: f64,
+    /// Sources for sampled betweenness (all nodes when at least the node count).
+    #[arg(long, default_value_t = 1000)]
+    pub sources: usize,
+    /// Shortest paths between this many random pairs of nodes.
+    #[arg(long, default_value_t = 1000)]
+    pub paths: usize,
+    /// Neighbourhoods of this many random nodes.
+    #[arg(long, default_value_t = 1000)]
+    pub neighbourhoods: usize,
+    /// Hops of each neighbourhood.
+    #[arg(long, default_value_t = 2)]
+    pub hops: usize,
+    /// How many of the top nodes by PageRank and by betweenness to list.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Also write one CSV row per node: label, degree, component, community,
+    /// PageRank, betweenness.
+    #[arg(long)]
+    pub nodes: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

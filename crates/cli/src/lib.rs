@@ -5,6 +5,7 @@
 mod args;
 mod cmd;
 mod exit;
+mod files;
 mod lines;
 mod progress;
 
@@ -76,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Watchlist(c) => cmd::watchlist::run(&ctx, &c),
         Command::Resolve(c) => cmd::resolve::run(&ctx, &c),
         Command::Names(c) => cmd::names::run(&ctx, &c),
+        Command::Graph(c) => cmd::graph::run(&c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
     };
     match result {

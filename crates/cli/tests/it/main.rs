@@ -2,6 +2,7 @@
 
 mod commands;
 mod demo;
+mod graph;
 mod kill;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Network-analysis benchmark, one command: Corridor (`corridor graph analyze`) vs
+# python-igraph, leidenalg and NetworKit on the same edge lists, each tool in its own
+# process under /usr/bin/time (peak memory). Operations: load, connected
+# components, PageRank, Leiden (modularity), betweenness from 1,000 sampled sources,
+# 1,000 shortest paths, 2-hop neighbourhoods of 1,000 nodes.
+# Graphs (bench/graph/make_edges.py): many small dense cells, sparse links between
+# them, a few heavy-tailed hubs. Writes bench/out/graph_SIZE.json and the graph
+# section of BENCHMARKS.md.
+#
+# Usage: bench/graph/run.sh [100k] [1m]     (both when none is given)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+OUT="$ROOT/bench/out"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$OUT"
+SEED=1
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(100k 1m)
+
+VENV="$ROOT/bench/.venv-graph"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+PY="$VENV/bin/python"
+"$PY" -c 'import igraph, leidenalg, networkit, numpy' 2>/dev/null ||
+    "$PY" -m pip install --quiet --disable-pip-version-check igraph leidenalg networkit numpy
+echo "building release binaries" >&2
+(cd "$ROOT" && cargo build --release --locked -q -p corridor-cli)
+C="$ROOT/target/release/corridor"
+
+for size in "${sizes[@]}"; do
+    case "$size" in
+    100k) nodes=100000 edges=400000 ;;
+    1m) nodes=1000000 edges=4000000 ;;
+    *) echo "unknown size $size: 100k or 1m" >&2; exit 2 ;;
+    esac
+    file="$WORK/$size.edges"
+    echo "generating $size ($nodes nodes, $edges edges)" >&2
+    "$PY" "$HERE/make_edges.py" "$nodes" "$edges" "$SEED" "$file"
+    results=()
+    for tool in corridor igraph leidenalg networkit; do
+        echo "$tool on $size" >&2
+        res="$WORK/${size}_$tool.json"
+        if [ "$tool" = corridor ]; then
+            /usr/bin/time -f "%e %M" -o "$WORK/time" "$C" graph analyze --edges "$file" --seed "$SEED" \
+                --sources 1000 --paths 1000 --neighbourhoods 1000 --hops 2 >"$res"
+        else
+            /usr/bin/time -f "%e %M" -o "$WORK/time" "$PY" "$HERE/peer.py" "$tool" "$file" "$SEED" >"$res"
+        fi
+        read -r seconds kib <"$WORK/time"
+        results+=("$tool" "$res" "$seconds" "$kib")
+    done
+    "$PY" "$HERE/report.py" "$size" "$OUT/graph_$size.json" "${results[@]}"
+done
+"$PY" "$HERE/report.py" --markdown "$ROOT/BENCHMARKS.md" "$OUT"
