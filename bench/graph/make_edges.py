@@ -26,7 +26,8 @@ def main():
         total += s
     if len(sizes) > 1 and sizes[-1] < 4:
         # No cell of one: every node must have an edge.
-        sizes[-2] += sizes.pop()
+        last = sizes.pop()
+        sizes[-1] += last
     sizes = np.array(sizes)
     starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
     lens = np.repeat(sizes, sizes)

@@ -21,6 +21,9 @@ pub struct ParseError {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Labels {
     numeric: Vec<u64>,
+    /// When the numbers are dense enough, node by number (`u32::MAX`: no such
+    /// label), so numbering a line needs no search; empty otherwise.
+    dense: Vec<u32>,
     text: Vec<Box<str>>,
 }
 
@@ -49,6 +52,9 @@ impl Labels {
     /// The node labelled `label`, if any.
     pub fn find(&self, label: &str) -> Option<u32> {
         match Label::of(label) {
+            Label::Number(n) if !self.dense.is_empty() => {
+                self.dense.get(n as usize).copied().filter(|&v| v != u32::MAX)
+            }
             Label::Number(n) => self.numeric.binary_search(&n).ok().map(|i| i as u32),
             Label::Text(t) => self
                 .text
@@ -142,6 +148,57 @@ fn parse_chunk<'a>(text: &'a str, start: usize, end: usize) -> Result<Vec<Parsed
     Ok(out)
 }
 
+/// Numbers the labels of the parsed lines: numbers in numeric order, then text.
+/// Numbers no larger than a few times the token count (files numbered `0..n`, or
+/// nearly) are marked in a table instead of sorted.
+fn number_labels(parsed: &[Vec<Parsed<'_>>]) -> Labels {
+    let tokens = || parsed.par_iter().flatten().flat_map_iter(|&(u, v, _)| [u, v]);
+    let number = |l: Label<'_>| match l {
+        Label::Number(n) => Some(n),
+        Label::Text(_) => None,
+    };
+    let count: usize = parsed.iter().map(Vec::len).sum::<usize>() * 2;
+    let max = tokens().filter_map(number).max();
+    let (numeric, dense) = match max {
+        Some(max) if max <= (4 * count as u64).max(1024) => {
+            let mut present = vec![false; max as usize + 1];
+            for &(u, v, _) in parsed.iter().flatten() {
+                for l in [u, v] {
+                    if let Label::Number(n) = l {
+                        present[n as usize] = true;
+                    }
+                }
+            }
+            let mut dense = vec![u32::MAX; present.len()];
+            let mut numeric = Vec::new();
+            for (n, _) in present.iter().enumerate().filter(|(_, p)| **p) {
+                dense[n] = numeric.len() as u32;
+                numeric.push(n as u64);
+            }
+            (numeric, dense)
+        }
+        _ => {
+            let mut numeric: Vec<u64> = tokens().filter_map(number).collect();
+            numeric.par_sort_unstable();
+            numeric.dedup();
+            (numeric, Vec::new())
+        }
+    };
+    let mut text: Vec<&str> = tokens()
+        .filter_map(|l| match l {
+            Label::Text(t) => Some(t),
+            Label::Number(_) => None,
+        })
+        .collect();
+    text.par_sort_unstable();
+    text.dedup();
+    Labels {
+        numeric,
+        dense,
+        text: text.into_iter().map(Box::from).collect(),
+    }
+}
+
 /// Parses an edge list.
 pub fn parse(text: &str) -> Result<EdgeList, ParseError> {
     // Chunks of whole lines, one per piece of work.
@@ -168,39 +225,21 @@ pub fn parse(text: &str) -> Result<EdgeList, ParseError> {
             }
         }
     }
-    let mut all: Vec<Label<'_>> = parsed.par_iter().flatten().flat_map_iter(|&(u, v, _)| [u, v]).collect();
-    all.par_sort_unstable();
-    all.dedup();
-    let split = all.partition_point(|l| matches!(l, Label::Number(_)));
-    let labels = Labels {
-        numeric: all[..split]
-            .iter()
-            .filter_map(|l| match l {
-                Label::Number(n) => Some(*n),
-                Label::Text(_) => None,
-            })
-            .collect(),
-        text: all[split..]
-            .iter()
-            .filter_map(|l| match l {
-                Label::Text(t) => Some(Box::from(*t)),
-                Label::Number(_) => None,
-            })
-            .collect(),
-    };
+    let labels = number_labels(&parsed);
     if labels.len() > u32::MAX as usize {
         return Err(ParseError {
             line: 0,
             problem: format!("{} nodes: at most {} are supported", labels.len(), u32::MAX),
         });
     }
-    let edges: Vec<(u32, u32, f64)> = parsed
+    // Numbered chunk by chunk (an indexed parallel map, no concatenation).
+    let edges: Vec<Vec<(u32, u32, f64)>> = parsed
         .par_iter()
-        .flatten()
-        .map(|&(u, v, w)| (labels.id(u), labels.id(v), w))
+        .map(|chunk| chunk.iter().map(|&(u, v, w)| (labels.id(u), labels.id(v), w)).collect())
         .collect();
-    let lines = edges.len();
-    let graph = Graph::from_edges(labels.len(), &edges);
+    drop(parsed);
+    let lines = edges.iter().map(Vec::len).sum();
+    let graph = Graph::from_edge_chunks(labels.len(), &edges);
     Ok(EdgeList { graph, labels, lines })
 }
 
@@ -220,6 +259,16 @@ mod tests {
         let i = e.graph.neighbours(two).iter().position(|&x| x == alice).expect("edge");
         assert_eq!(e.graph.weights(two)[i], 2.5);
         assert_eq!(e.labels.find("carol"), None);
+        assert_eq!(e.labels.find("7"), None);
+        // Numbers too sparse for a table are sorted instead, to the same numbering.
+        let sparse = parse("5000000000 3\n3 7\nx 7\n").expect("parses");
+        let labels: Vec<String> = (0..sparse.labels.len() as u32)
+            .map(|v| sparse.labels.label(v))
+            .collect();
+        assert_eq!(labels, ["3", "7", "5000000000", "x"]);
+        assert_eq!(sparse.labels.find("5000000000"), Some(2));
+        assert_eq!(sparse.labels.find("4"), None);
+        assert_eq!(sparse.graph.neighbours(0), &[1, 2]);
     }
 
     #[test]

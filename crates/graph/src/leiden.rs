@@ -20,6 +20,7 @@ use std::collections::VecDeque;
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
+use rayon::prelude::*;
 
 use crate::csr::Graph;
 
@@ -344,15 +345,52 @@ fn refine(
 fn aggregate(level: &Level, groups: &[u32], membership: &[u32]) -> (Level, Vec<u32>) {
     let g = &level.graph;
     let count = groups.iter().map(|&r| r as usize + 1).max().unwrap_or(0);
-    let mut edges = Vec::new();
-    for v in 0..g.nodes() as u32 {
-        for (&u, &w) in g.neighbours(v).iter().zip(g.weights(v)) {
-            let (a, b) = (groups[v as usize], groups[u as usize]);
-            if v < u && a != b {
-                edges.push((a, b, w));
-            }
-        }
+    // Members of each group, by a counting sort.
+    let mut start = vec![0usize; count + 1];
+    for &r in groups {
+        start[r as usize + 1] += 1;
     }
+    for r in 0..count {
+        start[r + 1] += start[r];
+    }
+    let mut fill = start.clone();
+    let mut members = vec![0u32; groups.len()];
+    for (v, &r) in groups.iter().enumerate() {
+        members[fill[r as usize]] = v as u32;
+        fill[r as usize] += 1;
+    }
+    // Each group's row: the summed weights to the other groups, built in parallel
+    // with one dense scratch array per thread, sorted, so no global sort is needed.
+    // Contiguous ranges of groups, one scratch array each (a few per thread).
+    let ranges = (rayon::current_num_threads() * 4).max(1);
+    let per = count.div_ceil(ranges).max(1);
+    let rows: Vec<Vec<(u32, f64)>> = (0..count)
+        .into_par_iter()
+        .with_min_len(per)
+        .map_init(
+            || (vec![0.0f64; count], Vec::<u32>::new()),
+            |(to, touched), r| {
+                for &v in &members[start[r]..start[r + 1]] {
+                    for (&u, &w) in g.neighbours(v).iter().zip(g.weights(v)) {
+                        let b = groups[u as usize];
+                        if b as usize != r {
+                            if to[b as usize] == 0.0 {
+                                touched.push(b);
+                            }
+                            to[b as usize] += w;
+                        }
+                    }
+                }
+                touched.sort_unstable();
+                let row = touched
+                    .iter()
+                    .map(|&b| (b, std::mem::take(&mut to[b as usize])))
+                    .collect();
+                touched.clear();
+                row
+            },
+        )
+        .collect();
     let mut strength = vec![0.0; count];
     let mut next_membership = vec![0u32; count];
     for v in 0..g.nodes() {
@@ -361,7 +399,7 @@ fn aggregate(level: &Level, groups: &[u32], membership: &[u32]) -> (Level, Vec<u
     }
     (
         Level {
-            graph: Graph::from_edges(count, &edges),
+            graph: Graph::from_sorted_rows(rows),
             strength,
         },
         next_membership,
