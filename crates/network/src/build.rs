@@ -1,0 +1,456 @@
+//! Building the investigation graph from entities and the identity mapping.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::str::FromStr;
+
+use corridor_model::{DataSubjectCategory, Entity, Grading, Handling, PropType, SchemaKind, schema};
+use serde::Serialize;
+
+/// How two parties are linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// A stated relation: associate, family, membership, companion, unknown link.
+    Relation,
+    /// Money from one to the other (a payment event or a `Paid` relation).
+    Payment,
+    /// Both use the same phone, vehicle, vessel, document, account, address, e-mail
+    /// or biometric reference.
+    Selector,
+    /// Both were involved in the same event.
+    Event,
+}
+
+impl LinkKind {
+    pub const ALL: [LinkKind; 4] = [
+        LinkKind::Relation,
+        LinkKind::Payment,
+        LinkKind::Selector,
+        LinkKind::Event,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Relation => "relation",
+            LinkKind::Payment => "payment",
+            LinkKind::Selector => "selector",
+            LinkKind::Event => "event",
+        }
+    }
+}
+
+impl FromStr for LinkKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        LinkKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| format!("unknown link kind `{s}`: one of relation, payment, selector, event"))
+    }
+}
+
+/// One reason two parties are linked, with what it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub kind: LinkKind,
+    /// What links them: the relation's, the shared thing's or the event's schema.
+    pub via_schema: String,
+    /// The shared thing's identity, or the relation's or event's entity id.
+    pub via: String,
+    /// The entities the evidence rests on (relations, uses, events).
+    pub entities: Vec<String>,
+    /// Their current statements: what a reader can check it against.
+    pub statements: Vec<i64>,
+    /// The weakest grading among those statements, after any later downgrade of a
+    /// source.
+    pub grading: Grading,
+    /// The strictest handling among them: what applies to the link.
+    pub handling: Handling,
+    pub agencies: Vec<String>,
+    /// The latest date of what it rests on (`YYYY-MM-DD`), when any is known.
+    pub date: Option<String>,
+}
+
+/// A party: the identity of one or more person or organisation records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Node {
+    /// The identity id (a record's own id when resolution left it alone).
+    pub id: String,
+    pub schema: String,
+    pub name: String,
+    /// Every data-subject category its records give, most serious first.
+    pub categories: Vec<DataSubjectCategory>,
+    /// The record entities it resolves.
+    pub records: Vec<String>,
+    pub agencies: Vec<String>,
+}
+
+impl Node {
+    /// Recorded as a victim or witness by any record: stricter protection, and left
+    /// out of broker rankings by default.
+    pub fn is_protected(&self) -> bool {
+        self.categories.iter().any(|c| c.is_protected())
+    }
+}
+
+/// The evidence linking two parties, `a < b`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    pub a: u32,
+    pub b: u32,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Link {
+    pub fn kinds(&self) -> BTreeSet<LinkKind> {
+        self.evidence.iter().map(|e| e.kind).collect()
+    }
+}
+
+/// An event with its place and the parties involved, for timelines and routes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventInfo {
+    pub id: String,
+    pub schema: String,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub country: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub parties: Vec<u32>,
+    pub agencies: Vec<String>,
+}
+
+/// Parties, the links between them with their evidence, and the events.
+#[derive(Debug, Clone, Default)]
+pub struct InvestigationGraph {
+    pub nodes: Vec<Node>,
+    pub links: Vec<Link>,
+    pub events: Vec<EventInfo>,
+    /// Shared things and events with more parties than `max_group`: linking each
+    /// pair would swamp the graph (a call-centre number, a ferry), so they link
+    /// nobody and are listed here: (schema, id, parties).
+    pub too_large: Vec<(String, String, usize)>,
+    index: HashMap<String, u32>,
+}
+
+/// What one entity contributes as evidence: its statements and their provenance.
+#[derive(Debug, Clone, Default)]
+struct Basis {
+    entities: BTreeSet<String>,
+    statements: BTreeSet<i64>,
+    grading: Option<Grading>,
+    handling: Vec<Handling>,
+    agencies: BTreeSet<String>,
+    date: Option<String>,
+}
+
+impl Basis {
+    fn of(e: &Entity) -> Basis {
+        let mut b = Basis::default();
+        b.entities.insert(e.id.clone());
+        for s in e.statements.iter().filter(|s| s.current) {
+            b.statements.insert(s.id);
+            let g = s.provenance.effective_grading();
+            b.grading = Some(b.grading.map_or(g, |old| old.weakest(g)));
+            if !b.handling.contains(&s.provenance.handling) {
+                b.handling.push(s.provenance.handling.clone());
+            }
+            b.agencies.insert(s.provenance.source.agency.clone());
+            if matches!(s.prop.as_str(), "date" | "startDate") {
+                let day: String = s.value.chars().take(10).collect();
+                if b.date.as_ref().is_none_or(|d| *d < day) {
+                    b.date = Some(day);
+                }
+            }
+        }
+        b
+    }
+
+    fn add(&mut self, other: &Basis) {
+        self.entities.extend(other.entities.iter().cloned());
+        self.statements.extend(other.statements.iter().copied());
+        if let Some(g) = other.grading {
+            self.grading = Some(self.grading.map_or(g, |old| old.weakest(g)));
+        }
+        for h in &other.handling {
+            if !self.handling.contains(h) {
+                self.handling.push(h.clone());
+            }
+        }
+        self.agencies.extend(other.agencies.iter().cloned());
+        if let Some(d) = &other.date
+            && self.date.as_ref().is_none_or(|old| old < d)
+        {
+            self.date = Some(d.clone());
+        }
+    }
+
+    fn evidence(&self, kind: LinkKind, via_schema: &str, via: &str) -> Option<Evidence> {
+        Some(Evidence {
+            kind,
+            via_schema: via_schema.to_string(),
+            via: via.to_string(),
+            entities: self.entities.iter().cloned().collect(),
+            statements: self.statements.iter().copied().collect(),
+            grading: self.grading?,
+            handling: Handling::strictest(&self.handling)?,
+            agencies: self.agencies.iter().cloned().collect(),
+            date: self.date.clone(),
+        })
+    }
+}
+
+fn is_party(schema_name: &str) -> bool {
+    matches!(schema_name, "Person" | "Organization")
+}
+
+/// Parties attached to one shared thing or event, each with what attaches it.
+type Attached = BTreeMap<u32, Basis>;
+
+impl InvestigationGraph {
+    /// The graph of `entities` (every schema; statements with provenance) under the
+    /// identity mapping `identity_of` (record entity id → identity id; entities it
+    /// does not name are their own identity). Things and events with more than
+    /// `max_group` parties link nobody (see [`InvestigationGraph::too_large`]).
+    pub fn build(entities: &[Entity], identity_of: &HashMap<String, String>, max_group: usize) -> InvestigationGraph {
+        let identity = |id: &str| identity_of.get(id).cloned().unwrap_or_else(|| id.to_string());
+        let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
+        let mut g = InvestigationGraph::default();
+
+        // Parties first, in a stable order: by identity, then record.
+        let mut parties: BTreeMap<String, Vec<&Entity>> = BTreeMap::new();
+        for e in entities.iter().filter(|e| is_party(&e.schema)) {
+            parties.entry(identity(&e.id)).or_default().push(e);
+        }
+        for (id, mut records) in parties {
+            records.sort_by(|a, b| a.id.cmp(&b.id));
+            let v = g.nodes.len() as u32;
+            let mut categories: Vec<DataSubjectCategory> = records
+                .iter()
+                .flat_map(|r| r.values("category"))
+                .filter_map(|c| c.parse().ok())
+                .collect();
+            categories.sort();
+            categories.dedup();
+            let name = records
+                .iter()
+                .find_map(|r| {
+                    r.values("name").first().map(|s| s.to_string()).or_else(|| {
+                        let parts: Vec<&str> = ["firstName", "lastName"].iter().flat_map(|p| r.values(p)).collect();
+                        (!parts.is_empty()).then(|| parts.join(" "))
+                    })
+                })
+                .unwrap_or_default();
+            let agencies: BTreeSet<String> = records
+                .iter()
+                .flat_map(|r| r.statements.iter().map(|s| s.provenance.source.agency.clone()))
+                .collect();
+            for r in &records {
+                g.index.insert(r.id.clone(), v);
+            }
+            g.index.insert(id.clone(), v);
+            g.nodes.push(Node {
+                id,
+                schema: records[0].schema.clone(),
+                name,
+                categories,
+                records: records.iter().map(|r| r.id.clone()).collect(),
+                agencies: agencies.into_iter().collect(),
+            });
+        }
+        let party_of = |id: &str, g: &InvestigationGraph| g.index.get(id).copied();
+
+        // Direct links, things shared and events attended.
+        let mut direct: Vec<(u32, u32, Evidence)> = Vec::new();
+        let mut things: BTreeMap<String, (String, Attached)> = BTreeMap::new();
+        let mut events: BTreeMap<String, (String, Attached)> = BTreeMap::new();
+        let attach =
+            |map: &mut BTreeMap<String, (String, Attached)>, key: String, schema: &str, party: u32, basis: &Basis| {
+                let entry = map.entry(key).or_insert_with(|| (schema.to_string(), Attached::new()));
+                entry.1.entry(party).or_default().add(basis);
+            };
+        for e in entities {
+            let Some(s) = schema(&e.schema) else { continue };
+            match s.kind {
+                SchemaKind::Relation => {
+                    let Some((from, to)) = s.edge else { continue };
+                    let basis = Basis::of(e);
+                    for a in e.values(from) {
+                        for b in e.values(to) {
+                            let (Some(ea), Some(eb)) = (by_id.get(a), by_id.get(b)) else {
+                                continue;
+                            };
+                            match (party_of(a, &g), party_of(b, &g)) {
+                                (Some(pa), Some(pb)) if pa != pb => {
+                                    let kind = if e.schema == "Paid" {
+                                        LinkKind::Payment
+                                    } else {
+                                        LinkKind::Relation
+                                    };
+                                    if let Some(ev) = basis.evidence(kind, &e.schema, &e.id) {
+                                        direct.push((pa.min(pb), pa.max(pb), ev));
+                                    }
+                                }
+                                (Some(p), None) | (None, Some(p)) => {
+                                    let other = if party_of(a, &g).is_some() { eb } else { ea };
+                                    match schema(&other.schema).map(|o| o.kind) {
+                                        Some(SchemaKind::Thing) => {
+                                            attach(&mut things, identity(&other.id), &other.schema, p, &basis)
+                                        }
+                                        Some(SchemaKind::Event) => {
+                                            attach(&mut events, other.id.clone(), &other.schema, p, &basis)
+                                        }
+                                        _ => {}
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                SchemaKind::Event => {
+                    let basis = Basis::of(e);
+                    let mut involved = Vec::new();
+                    let mut used = Vec::new();
+                    for prop in s.properties {
+                        if !matches!(prop.ty, PropType::Entity(_)) {
+                            continue;
+                        }
+                        for target in e.values(prop.name) {
+                            if let Some(p) = party_of(target, &g) {
+                                involved.push((prop.name, p));
+                            } else if let Some(t) = by_id.get(target) {
+                                used.push((identity(&t.id), t.schema.clone()));
+                            }
+                        }
+                    }
+                    for &(_, p) in &involved {
+                        attach(&mut events, e.id.clone(), &e.schema, p, &basis);
+                        for (thing, thing_schema) in &used {
+                            attach(&mut things, thing.clone(), thing_schema, p, &basis);
+                        }
+                    }
+                    if e.schema == "Payment" {
+                        for &(pp, payer) in &involved {
+                            for &(pb, other) in &involved {
+                                if pp == "payer"
+                                    && pb != "payer"
+                                    && payer != other
+                                    && let Some(ev) = basis.evidence(LinkKind::Payment, &e.schema, &e.id)
+                                {
+                                    direct.push((payer.min(other), payer.max(other), ev));
+                                }
+                            }
+                        }
+                    }
+                    let first = |p: &str| e.values(p).first().map(|v| v.to_string());
+                    let mut parties: Vec<u32> = involved.iter().map(|&(_, p)| p).collect();
+                    parties.sort_unstable();
+                    parties.dedup();
+                    g.events.push(EventInfo {
+                        id: e.id.clone(),
+                        schema: e.schema.clone(),
+                        date: basis.date.clone(),
+                        place: first("place"),
+                        country: first("country"),
+                        latitude: first("latitude").and_then(|v| v.parse().ok()),
+                        longitude: first("longitude").and_then(|v| v.parse().ok()),
+                        parties,
+                        agencies: basis.agencies.iter().cloned().collect(),
+                    });
+                }
+                SchemaKind::Thing => {
+                    // A biometric reference names its subject itself.
+                    if e.schema == "BiometricReference" {
+                        let basis = Basis::of(e);
+                        for subject in e.values("subject") {
+                            if let Some(p) = party_of(subject, &g) {
+                                attach(&mut things, identity(&e.id), &e.schema, p, &basis);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // A payment is also an event the payer and beneficiary attend; its link is
+        // the payment itself, not a second co-occurrence.
+        events.retain(|_, (s, _)| s != "Payment");
+
+        let mut pairs: BTreeMap<(u32, u32), Vec<Evidence>> = BTreeMap::new();
+        for (a, b, ev) in direct {
+            pairs.entry((a, b)).or_default().push(ev);
+        }
+        for (kind, map) in [(LinkKind::Selector, &things), (LinkKind::Event, &events)] {
+            for (via, (via_schema, attached)) in map {
+                if attached.len() < 2 {
+                    continue;
+                }
+                if attached.len() > max_group {
+                    g.too_large.push((via_schema.clone(), via.clone(), attached.len()));
+                    continue;
+                }
+                let members: Vec<(&u32, &Basis)> = attached.iter().collect();
+                for (i, (a, ba)) in members.iter().enumerate() {
+                    for (b, bb) in &members[i + 1..] {
+                        let mut basis = (*ba).clone();
+                        basis.add(bb);
+                        if let Some(ev) = basis.evidence(kind, via_schema, via) {
+                            pairs.entry((**a, **b)).or_default().push(ev);
+                        }
+                    }
+                }
+            }
+        }
+        g.links = pairs
+            .into_iter()
+            .map(|((a, b), evidence)| Link { a, b, evidence })
+            .collect();
+        g
+    }
+
+    /// The party an identity id or a record entity id names.
+    pub fn node(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
+    /// The same parties with only the evidence `keep` accepts; links left without
+    /// evidence are dropped, and so are events nobody may see.
+    pub fn retain_evidence(&self, keep: impl Fn(&Evidence) -> bool) -> InvestigationGraph {
+        let links = self
+            .links
+            .iter()
+            .filter_map(|l| {
+                let evidence: Vec<Evidence> = l.evidence.iter().filter(|e| keep(e)).cloned().collect();
+                (!evidence.is_empty()).then_some(Link {
+                    a: l.a,
+                    b: l.b,
+                    evidence,
+                })
+            })
+            .collect();
+        InvestigationGraph {
+            nodes: self.nodes.clone(),
+            links,
+            events: self.events.clone(),
+            too_large: self.too_large.clone(),
+            index: self.index.clone(),
+        }
+    }
+
+    /// The party graph for the algorithms: one edge per link, weighted by its
+    /// number of pieces of evidence.
+    pub fn graph(&self) -> corridor_graph::Graph {
+        let edges: Vec<(u32, u32, f64)> = self.links.iter().map(|l| (l.a, l.b, l.evidence.len() as f64)).collect();
+        corridor_graph::Graph::from_edges(self.nodes.len(), &edges)
+    }
+
+    /// The link between two parties, if any.
+    pub fn link(&self, a: u32, b: u32) -> Option<&Link> {
+        let key = (a.min(b), a.max(b));
+        self.links
+            .binary_search_by(|l| (l.a, l.b).cmp(&key))
+            .ok()
+            .map(|i| &self.links[i])
+    }
+}

@@ -1,0 +1,96 @@
+//! What evidence a reader may use: a time window, the agencies whose reports count,
+//! a minimum grading, the kinds of link, and the handling codes the reader is
+//! cleared for.
+
+use std::collections::BTreeSet;
+
+use corridor_model::{Grading, HandlingCode};
+
+use crate::build::{Evidence, LinkKind};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FilterError {
+    #[error("`{0}` is not a date: give YYYY-MM-DD")]
+    Date(String),
+    #[error("the window ends ({to}) before it starts ({from})")]
+    Window { from: String, to: String },
+}
+
+/// Evidence passes when it meets every condition set. Undated evidence does not
+/// pass a time window: nothing says it falls inside.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Only evidence resting entirely on these agencies' reports.
+    pub agencies: Option<BTreeSet<String>>,
+    /// Only evidence graded at least this well on both axes (`B2` passes `A1`,
+    /// `B1`, `A2`, `B2`).
+    pub min_grading: Option<Grading>,
+    pub kinds: Option<BTreeSet<LinkKind>>,
+    /// The handling codes the reader may see; evidence whose strictest code is not
+    /// among them is left out.
+    pub handling: Option<BTreeSet<HandlingCode>>,
+}
+
+fn check_date(d: &str) -> Result<String, FilterError> {
+    let b = d.as_bytes();
+    let ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if ok {
+        Ok(d.to_string())
+    } else {
+        Err(FilterError::Date(d.to_string()))
+    }
+}
+
+impl Filter {
+    /// A time window from optional `YYYY-MM-DD` bounds, both inclusive.
+    pub fn window(from: Option<&str>, to: Option<&str>) -> Result<Filter, FilterError> {
+        let from = from.map(check_date).transpose()?;
+        let to = to.map(check_date).transpose()?;
+        if let (Some(f), Some(t)) = (&from, &to)
+            && t < f
+        {
+            return Err(FilterError::Window {
+                from: f.clone(),
+                to: t.clone(),
+            });
+        }
+        Ok(Filter {
+            from,
+            to,
+            ..Filter::default()
+        })
+    }
+
+    pub fn accepts(&self, e: &Evidence) -> bool {
+        if self.from.is_some() || self.to.is_some() {
+            let Some(date) = &e.date else { return false };
+            if self.from.as_ref().is_some_and(|f| date < f) || self.to.as_ref().is_some_and(|t| date > t) {
+                return false;
+            }
+        }
+        if let Some(allowed) = &self.agencies
+            && !e.agencies.iter().all(|a| allowed.contains(a))
+        {
+            return false;
+        }
+        if let Some(min) = self.min_grading
+            && (e.grading.source > min.source || e.grading.information > min.information)
+        {
+            return false;
+        }
+        if self.kinds.as_ref().is_some_and(|k| !k.contains(&e.kind)) {
+            return false;
+        }
+        if self.handling.as_ref().is_some_and(|h| !h.contains(&e.handling.code)) {
+            return false;
+        }
+        true
+    }
+}

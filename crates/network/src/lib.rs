@@ -1,0 +1,33 @@
+//! The investigation graph: who is linked to whom, how, and on what evidence.
+//!
+//! Built from entities as the store holds them (every statement with its
+//! provenance) and resolution's mapping of record entities to identities. Nodes are
+//! identities of persons and organisations (the parties). A link between two
+//! parties comes from
+//! - an explicit relation (associate, family, membership, companion, payment,
+//!   unknown link),
+//! - a shared selector: both use the same phone, vehicle, vessel, document,
+//!   account, address, e-mail or biometric reference (the same identity after
+//!   resolution, so two records of one phone number count as one phone),
+//! - co-occurrence: both were involved in the same event (interception, crossing,
+//!   arrest, sighting, payment), or in events on the same boat or vehicle.
+//!
+//! Every link keeps its evidence: the entities and statements it rests on, the
+//! weakest grading and the strictest handling among them, the agencies that
+//! reported them and the date. [`Filter`] keeps only evidence a reader may use
+//! (time window, agencies, minimum grading, link kinds, handling codes); links
+//! left with no evidence disappear. Persons recorded as victims or witnesses stay
+//! in the graph, marked, and are left out of broker and influence rankings unless
+//! asked for (domain brief §3: they are the people smuggled, not the targets).
+//!
+//! Knows nothing of the store or of terminals; the algorithms are `corridor-graph`'s.
+
+mod build;
+mod filter;
+mod networks;
+mod path;
+
+pub use build::{Evidence, InvestigationGraph, Link, LinkKind, Node};
+pub use filter::{Filter, FilterError};
+pub use networks::{Broker, NetworkOptions, NetworkSummary, Networks, networks};
+pub use path::{PathStep, path};
