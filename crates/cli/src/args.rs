@@ -71,11 +71,76 @@ pub enum Command {
     /// every ingest from the moment they are imported.
     #[command(subcommand)]
     Watchlist(WatchlistCommand),
+    /// Smuggling networks in the store: who works with whom, brokers, and how two
+    /// people are connected, on the evidence the reader may use (reads are logged).
+    #[command(subcommand)]
+    Network(NetworkCommand),
     /// Network analysis on a plain edge list, for side-by-side runs with other tools.
     #[command(subcommand)]
     Graph(GraphCommand),
     /// Run the whole chain on synthetic data: generate, ingest every agency's files, summarise.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// The networks (communities of linked parties), largest first, with roles,
+    /// brokers, links by kind, selectors, period, agencies and places.
+    List(NetworkArgs),
+    /// One network's members: roles, brokers, links and their evidence counts.
+    Show {
+        /// The network's number in `network list`.
+        id: usize,
+        #[command(flatten)]
+        args: NetworkArgs,
+    },
+    /// A shortest chain of links between two parties (identity or record ids), with
+    /// the evidence of each link.
+    Path {
+        a: String,
+        b: String,
+        #[command(flatten)]
+        args: NetworkArgs,
+    },
+}
+
+/// Which evidence counts, and how networks are found.
+#[derive(Debug, Args, Clone)]
+pub struct NetworkArgs {
+    /// Only evidence dated on or after this day (YYYY-MM-DD); undated evidence is left out.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only evidence dated on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only evidence resting entirely on these agencies' reports (repeatable).
+    #[arg(long = "agency")]
+    pub agencies: Vec<String>,
+    /// Only evidence graded at least this well on both axes, such as B2.
+    #[arg(long)]
+    pub min_grading: Option<String>,
+    /// Only these kinds of link: relation, payment, selector, event (repeatable).
+    #[arg(long = "kind")]
+    pub kinds: Vec<String>,
+    /// The handling codes the reader may see, such as H0 H1 (repeatable); evidence
+    /// under any other code is left out.
+    #[arg(long = "handling")]
+    pub handling: Vec<String>,
+    /// A thing or event with more parties than this links nobody (reported).
+    #[arg(long, default_value_t = 100)]
+    pub max_group: usize,
+    /// Seeds community detection: the same seed gives the same networks.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Modularity resolution: above 1 splits networks finer.
+    #[arg(long, default_value_t = 1.0)]
+    pub resolution: f64,
+    /// Smallest network listed.
+    #[arg(long, default_value_t = 3)]
+    pub min_size: usize,
+    /// Rank victims and witnesses among brokers too.
+    #[arg(long)]
+    pub include_protected: bool,
 }
 
 #[derive(Debug, Subcommand)]

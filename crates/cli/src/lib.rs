@@ -78,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Resolve(c) => cmd::resolve::run(&ctx, &c),
         Command::Names(c) => cmd::names::run(&ctx, &c),
         Command::Graph(c) => cmd::graph::run(&c),
+        Command::Network(c) => cmd::network::run(&ctx, &c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
     };
     match result {

@@ -9,6 +9,7 @@ pub(crate) mod ingest;
 pub(crate) mod init;
 pub(crate) mod mrz;
 pub(crate) mod names;
+pub(crate) mod network;
 pub(crate) mod resolve;
 pub(crate) mod review;
 pub(crate) mod show;

@@ -4,6 +4,7 @@ mod commands;
 mod demo;
 mod graph;
 mod kill;
+mod network;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

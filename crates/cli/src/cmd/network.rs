@@ -1,0 +1,264 @@
+//! `corridor network`: the investigation graph of the store. Every entity is read
+//! with its provenance (each schema's read is logged with the purpose), records are
+//! taken to their identities by the latest resolution, and only the evidence the
+//! reader's filters allow builds the links.
+
+use std::collections::{BTreeSet, HashMap};
+use std::process::ExitCode;
+
+use anyhow::anyhow;
+use corridor_model::{Entity, HandlingCode, SCHEMATA};
+use corridor_network::{Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, networks, path};
+use corridor_store::{SqliteStore, Store};
+use serde_json::json;
+
+use crate::Ctx;
+use crate::args::{NetworkArgs, NetworkCommand};
+use crate::exit::{Code, Failure, Result};
+
+pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
+    let args = match cmd {
+        NetworkCommand::List(a) | NetworkCommand::Show { args: a, .. } | NetworkCommand::Path { args: a, .. } => a,
+    };
+    let filter = filter(args)?;
+    let mut store = ctx.open()?;
+    let g = load(ctx, &mut store, args)?.retain_evidence(|e| filter.accepts(e));
+    match cmd {
+        NetworkCommand::List(a) => list(ctx, &g, &find(&g, a), a),
+        NetworkCommand::Show { id, args } => show(ctx, &g, &find(&g, args), *id),
+        NetworkCommand::Path { a, b, .. } => show_path(ctx, &g, a, b),
+    }
+}
+
+fn bad(message: String) -> Failure {
+    Failure::new(Code::BadInput, anyhow!(message))
+}
+
+fn filter(a: &NetworkArgs) -> Result<Filter> {
+    let mut f = Filter::window(a.from.as_deref(), a.to.as_deref()).map_err(|e| bad(e.to_string()))?;
+    if !a.agencies.is_empty() {
+        f.agencies = Some(a.agencies.iter().map(|s| s.trim().to_string()).collect());
+    }
+    if let Some(g) = &a.min_grading {
+        f.min_grading = Some(g.parse().map_err(|e| bad(format!("--min-grading: {e}")))?);
+    }
+    if !a.kinds.is_empty() {
+        f.kinds = Some(
+            a.kinds
+                .iter()
+                .map(|k| k.parse::<LinkKind>())
+                .collect::<std::result::Result<BTreeSet<_>, _>>()
+                .map_err(|e| bad(format!("--kind: {e}")))?,
+        );
+    }
+    if !a.handling.is_empty() {
+        f.handling = Some(
+            a.handling
+                .iter()
+                .map(|h| h.parse::<HandlingCode>())
+                .collect::<std::result::Result<BTreeSet<_>, _>>()
+                .map_err(|e| bad(format!("--handling: {e}")))?,
+        );
+    }
+    if !(a.resolution > 0.0 && a.resolution.is_finite()) {
+        return Err(bad(
+            "--resolution must be a positive number (1 is standard modularity)".into()
+        ));
+    }
+    Ok(f)
+}
+
+/// Every entity with its statements, and the latest resolution's identities.
+fn load(ctx: &Ctx, store: &mut SqliteStore, a: &NetworkArgs) -> Result<InvestigationGraph> {
+    let mut entities: Vec<Entity> = Vec::new();
+    for s in SCHEMATA {
+        entities.extend(store.entities_of_schema(s.name, &ctx.actor, &ctx.purpose)?);
+    }
+    let identity_of: HashMap<String, String> = store.identity_links()?.into_iter().collect();
+    if identity_of.is_empty() && !ctx.json {
+        eprintln!(
+            "note: no resolution in this store yet; each record is its own identity (run `corridor resolve run`)"
+        );
+    }
+    Ok(InvestigationGraph::build(&entities, &identity_of, a.max_group))
+}
+
+fn find(g: &InvestigationGraph, a: &NetworkArgs) -> Networks {
+    networks(
+        g,
+        &NetworkOptions {
+            seed: a.seed,
+            resolution: a.resolution,
+            min_size: a.min_size,
+            include_protected: a.include_protected,
+            ..NetworkOptions::default()
+        },
+    )
+}
+
+fn summary_json(n: &corridor_network::NetworkSummary) -> serde_json::Value {
+    json!({
+        "id": n.id,
+        "size": n.size,
+        "roles": n.roles,
+        "protected": n.protected,
+        "brokers": n.brokers,
+        "links": n.links.iter().map(|(k, c)| (k.as_str(), c)).collect::<std::collections::BTreeMap<_, _>>(),
+        "selectors": n.selectors,
+        "first_seen": n.first_seen,
+        "last_seen": n.last_seen,
+        "agencies": n.agencies,
+        "places": n.places,
+    })
+}
+
+fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs) -> Result<ExitCode> {
+    if ctx.json {
+        ctx.print_json(&json!({
+            "parties": g.nodes.len(),
+            "links": g.links.len(),
+            "components": found.components,
+            "modularity": found.modularity,
+            "betweenness_exact": found.betweenness_exact,
+            "too_large": g.too_large,
+            "networks": found.networks.iter().map(summary_json).collect::<Vec<_>>(),
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} parties, {} links, {} connected groups; {} networks of at least {} (modularity {:.3})",
+        g.nodes.len(),
+        g.links.len(),
+        found.components,
+        found.networks.len(),
+        args.min_size,
+        found.modularity
+    );
+    for n in &found.networks {
+        let roles: Vec<String> = n.roles.iter().map(|(r, c)| format!("{c} {r}")).collect();
+        let broker = n
+            .brokers
+            .first()
+            .map_or_else(|| "-".to_string(), |b| format!("{} ({})", b.name, b.id));
+        println!(
+            "N{:<4} {:>5} members ({})  {}..{}  agencies {}  top broker {}",
+            n.id,
+            n.size,
+            roles.join(", "),
+            n.first_seen.as_deref().unwrap_or("?"),
+            n.last_seen.as_deref().unwrap_or("?"),
+            n.agencies.join(","),
+            broker
+        );
+    }
+    for (schema, id, parties) in &g.too_large {
+        println!("not linked: {schema} {id} is shared by {parties} parties (above --max-group)");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Result<ExitCode> {
+    let Some(n) = found.networks.iter().find(|n| n.id == id) else {
+        return Err(Failure::new(
+            Code::NotFound,
+            anyhow!(
+                "no network N{id}: there are {} (see `corridor network list` with the same filters)",
+                found.networks.len()
+            ),
+        ));
+    };
+    let members: Vec<serde_json::Value> = n
+        .members
+        .iter()
+        .map(|&v| {
+            let node = &g.nodes[v as usize];
+            json!({
+                "id": node.id,
+                "schema": node.schema,
+                "name": node.name,
+                "categories": node.categories,
+                "protected": node.is_protected(),
+                "records": node.records,
+                "agencies": node.agencies,
+                "betweenness": found.betweenness[v as usize],
+                "pagerank": found.pagerank[v as usize],
+            })
+        })
+        .collect();
+    if ctx.json {
+        let mut out = summary_json(n);
+        out["members"] = json!(members);
+        ctx.print_json(&out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "N{}: {} members, {} victims or witnesses; active {}..{}; agencies {}",
+        n.id,
+        n.size,
+        n.protected,
+        n.first_seen.as_deref().unwrap_or("?"),
+        n.last_seen.as_deref().unwrap_or("?"),
+        n.agencies.join(", ")
+    );
+    let links: Vec<String> = n.links.iter().map(|(k, c)| format!("{c} {}", k.as_str())).collect();
+    let selectors: Vec<String> = n.selectors.iter().map(|(k, c)| format!("{c} {k}")).collect();
+    println!(
+        "links: {}; shared selectors: {}",
+        links.join(", "),
+        selectors.join(", ")
+    );
+    let places: Vec<String> = n.places.iter().take(5).map(|(p, c)| format!("{p} ({c})")).collect();
+    println!("places: {}", places.join(", "));
+    println!("brokers (betweenness, victims and witnesses not ranked unless --include-protected):");
+    for b in &n.brokers {
+        println!("  {:>10.1}  {}  {}", b.betweenness, b.id, b.name);
+    }
+    println!("members:");
+    for &v in &n.members {
+        let node = &g.nodes[v as usize];
+        let cats: Vec<&str> = node.categories.iter().map(|c| c.as_str()).collect();
+        println!("  {}  {}  [{}]", node.id, node.name, cats.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_path(ctx: &Ctx, g: &InvestigationGraph, a: &str, b: &str) -> Result<ExitCode> {
+    let party = |id: &str| {
+        g.node(id).ok_or_else(|| {
+            Failure::new(
+                Code::NotFound,
+                anyhow!("no person or organisation '{id}': give an identity id or a record id (dataset:record:name)"),
+            )
+        })
+    };
+    let (from, to) = (party(a)?, party(b)?);
+    let Some(steps) = path(g, from, to) else {
+        if ctx.json {
+            ctx.print_json(&json!({"from": a, "to": b, "path": null}))?;
+        } else {
+            println!("no chain of links joins {a} and {b} on the evidence allowed");
+        }
+        return Ok(ExitCode::from(Code::NotFound as u8));
+    };
+    if ctx.json {
+        ctx.print_json(&json!({"from": a, "to": b, "hops": steps.len() - 1, "path": steps}))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (i, s) in steps.iter().enumerate() {
+        for e in &s.evidence {
+            println!(
+                "    | {} via {} {} ({}, {}, {}, {})",
+                e.kind.as_str(),
+                e.via_schema,
+                e.via,
+                e.grading,
+                e.handling.code,
+                e.agencies.join(","),
+                e.date.as_deref().unwrap_or("undated")
+            );
+        }
+        let mark = if s.protected { "  [victim/witness]" } else { "" };
+        println!("{i:>2}. {}  {}{mark}", s.id, s.name);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,107 @@
+//! `corridor network` on the demo store: networks with brokers, one network's
+//! members, a path with evidence, the reader's filters, clear refusals, and every
+//! read in the audit log.
+
+use crate::{BIN, code, corridor, stderr, stdout};
+
+#[test]
+fn networks_members_and_paths_of_the_demo_on_the_evidence_allowed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let work = dir.path().join("demo");
+    let o = std::process::Command::new(BIN)
+        .args(["demo", "--dir"])
+        .arg(&work)
+        .output()
+        .expect("run demo");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let store = work.join("corridor.db");
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["--json", "--purpose", "case NET-1"];
+        all.extend_from_slice(args);
+        let o = corridor(&store, &all);
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).expect("json")
+    };
+
+    let list = json(&["network", "list"]);
+    let networks = list["networks"].as_array().expect("networks");
+    assert!(networks.len() >= 3, "the demo has several networks");
+    let sizes: Vec<u64> = networks.iter().map(|n| n["size"].as_u64().expect("size")).collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "largest first: {sizes:?}");
+    assert!(sizes.iter().all(|&s| s >= 3));
+    for n in networks {
+        // Victims are counted but never ranked as brokers by default.
+        for b in n["brokers"].as_array().expect("brokers") {
+            assert!(b["betweenness"].as_f64().is_some());
+        }
+        assert!(!n["agencies"].as_array().expect("agencies").is_empty());
+    }
+    assert!(list["modularity"].as_f64().expect("q") > 0.3);
+
+    let shown = json(&["network", "show", "1"]);
+    let members = shown["members"].as_array().expect("members");
+    assert_eq!(members.len() as u64, sizes[0]);
+    let protected: Vec<&str> = members
+        .iter()
+        .filter(|m| m["protected"] == true)
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    for b in shown["brokers"].as_array().expect("brokers") {
+        assert!(
+            !protected.contains(&b["id"].as_str().expect("id")),
+            "a victim ranked as broker"
+        );
+    }
+    // Two members of one network are joined by a path whose every step has evidence.
+    let (a, b) = (
+        members[0]["id"].as_str().expect("id"),
+        members[members.len() - 1]["id"].as_str().expect("id"),
+    );
+    let p = json(&["network", "path", a, b]);
+    let steps = p["path"].as_array().expect("path");
+    assert_eq!(steps.first().and_then(|s| s["id"].as_str()), Some(a));
+    assert_eq!(steps.last().and_then(|s| s["id"].as_str()), Some(b));
+    for s in &steps[1..] {
+        let evidence = s["evidence"].as_array().expect("evidence");
+        assert!(!evidence.is_empty());
+        for e in evidence {
+            assert!(!e["statements"].as_array().expect("statements").is_empty());
+            assert!(e["grading"].is_string() || e["grading"].is_object());
+        }
+    }
+
+    // Filters: only stated relations and payments leave fewer links; an impossible
+    // window leaves none.
+    let stated = json(&["network", "list", "--kind", "relation", "--kind", "payment"]);
+    assert!(stated["links"].as_u64() < list["links"].as_u64());
+    let none = json(&["network", "list", "--from", "1990-01-01", "--to", "1990-12-31"]);
+    assert_eq!(none["links"], 0);
+    assert_eq!(none["networks"].as_array().map(Vec::len), Some(0));
+
+    // Clear refusals.
+    let o = corridor(&store, &["network", "list", "--kind", "friends"]);
+    assert_eq!(code(&o), 4);
+    assert!(
+        stderr(&o).contains("relation, payment, selector, event"),
+        "{}",
+        stderr(&o)
+    );
+    let o = corridor(&store, &["network", "list", "--from", "2026-31-01x"]);
+    assert_eq!(code(&o), 4);
+    assert!(stderr(&o).contains("YYYY-MM-DD"));
+    let o = corridor(&store, &["network", "list", "--min-grading", "Z9"]);
+    assert_eq!(code(&o), 4);
+    let o = corridor(&store, &["network", "show", "9999"]);
+    assert_eq!(code(&o), 7);
+    assert!(stderr(&o).contains("network list"));
+    let o = corridor(&store, &["network", "path", a, "nobody:1:person"]);
+    assert_eq!(code(&o), 7);
+    assert!(stderr(&o).contains("nobody:1:person"));
+
+    // Every read of personal data is in the audit log with its purpose.
+    let o = corridor(&store, &["audit", "log"]);
+    let log = stdout(&o);
+    assert!(log.contains("all Person entities purpose=case NET-1"), "{log}");
+    let o = corridor(&store, &["audit", "verify"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
