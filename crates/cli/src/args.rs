@@ -141,6 +141,10 @@ pub struct NetworkArgs {
     /// Rank victims and witnesses among brokers too.
     #[arg(long)]
     pub include_protected: bool,
+    /// A synthetic data set's `truth/` directory: score the networks found against
+    /// the true ones (adjusted Rand index and NMI over the facilitators' records).
+    #[arg(long)]
+    pub truth: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

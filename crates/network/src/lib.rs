@@ -26,6 +26,7 @@ mod build;
 mod filter;
 mod networks;
 mod path;
+pub mod quality;
 
 pub use build::{Evidence, InvestigationGraph, Link, LinkKind, Node};
 pub use filter::{Filter, FilterError};

@@ -28,6 +28,8 @@ struct DemoReport {
     document_findings: BTreeMap<&'static str, usize>,
     /// Identities found and how they score against the generator's ground truth.
     resolution: serde_json::Value,
+    /// Networks found over the identities, scored against the generator's networks.
+    networks: serde_json::Value,
     audit_intact: bool,
     seconds: f64,
 }
@@ -41,7 +43,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&rejects_dir)?;
     if !ctx.json {
         println!(
-            "1/4 generating a synthetic corridor data set (seed {}, size {size}) in {}",
+            "1/5 generating a synthetic corridor data set (seed {}, size {size}) in {}",
             args.seed,
             data.display()
         );
@@ -59,7 +61,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             },
             data.join("truth").display()
         );
-        println!("2/4 ingesting every agency's files into {}", store_path.display());
+        println!("2/5 ingesting every agency's files into {}", store_path.display());
     }
     let mut store = ctx.open_at(&store_path)?;
     for w in &report.watchlists {
@@ -120,7 +122,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         *findings.entry(f.kind).or_default() += 1;
     }
     if !ctx.json {
-        println!("3/4 resolving persons into identities");
+        println!("3/5 resolving persons into identities");
     }
     let truth_file = data.join("truth").join("identities.csv");
     let run_args = ResolveRunArgs {
@@ -156,6 +158,25 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             scores.cluster_precision
         );
     }
+    if !ctx.json {
+        println!("4/5 mapping networks: relations, shared selectors and shared events between identities");
+    }
+    let networks = super::network::overview(ctx, &mut store, Some(&data.join("truth")))?;
+    if !ctx.json {
+        let q = &networks["against_truth"];
+        println!(
+            "    {} parties, {} links → {} networks (largest {}), modularity {:.3}; against the generator's \
+             networks: ARI {:.3}, NMI {:.3}. See `corridor --store {} network list`",
+            networks["parties"],
+            networks["links"],
+            networks["networks"],
+            networks["largest"],
+            networks["modularity"].as_f64().unwrap_or(0.0),
+            q["adjusted_rand_index"].as_f64().unwrap_or(0.0),
+            q["nmi"].as_f64().unwrap_or(0.0),
+            store_path.display()
+        );
+    }
     let s = store.stats()?;
     let audit = store.verify_audit()?;
     let rejected: u64 = ingests.iter().map(|r| r.summary.rejected).sum();
@@ -167,13 +188,14 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         stats: s,
         document_findings: findings,
         resolution,
+        networks,
         audit_intact: audit.is_intact(),
         seconds: started.elapsed().as_secs_f64(),
     };
     if ctx.json {
         ctx.print_json(&demo)?;
     } else {
-        println!("4/4 the node now holds:");
+        println!("5/5 the node now holds:");
         stats::print_stats(&demo.stats);
         let listed: Vec<String> = demo.document_findings.iter().map(|(k, n)| format!("{n} {k}")).collect();
         println!(

@@ -4,11 +4,12 @@
 //! reader's filters allow builds the links.
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
 use corridor_model::{Entity, HandlingCode, SCHEMATA};
-use corridor_network::{Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, networks, path};
+use corridor_network::{Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, networks, path, quality};
 use corridor_store::{SqliteStore, Store};
 use serde_json::json;
 
@@ -28,6 +29,37 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         NetworkCommand::Show { id, args } => show(ctx, &g, &find(&g, args), *id),
         NetworkCommand::Path { a, b, .. } => show_path(ctx, &g, a, b),
     }
+}
+
+/// The demo's network step: every piece of evidence, default options; the
+/// networks' count and sizes, the top brokers, and with `truth` the scores.
+pub(crate) fn overview(ctx: &Ctx, store: &mut SqliteStore, truth: Option<&Path>) -> Result<serde_json::Value> {
+    let args = NetworkArgs {
+        from: None,
+        to: None,
+        agencies: Vec::new(),
+        min_grading: None,
+        kinds: Vec::new(),
+        handling: Vec::new(),
+        max_group: 100,
+        seed: 42,
+        resolution: 1.0,
+        min_size: 3,
+        include_protected: false,
+        truth: None,
+    };
+    let g = load(ctx, store, &args)?;
+    let found = find(&g, &args);
+    let quality = truth.map(|t| score(&g, &found, t)).transpose()?;
+    Ok(json!({
+        "parties": g.nodes.len(),
+        "links": g.links.len(),
+        "networks": found.networks.len(),
+        "largest": found.networks.iter().take(5).map(|n| n.size).collect::<Vec<_>>(),
+        "modularity": found.modularity,
+        "brokers": found.networks.iter().take(3).filter_map(|n| n.brokers.first()).map(|b| json!({"id": b.id, "name": b.name})).collect::<Vec<_>>(),
+        "against_truth": quality,
+    }))
 }
 
 fn bad(message: String) -> Failure {
@@ -112,7 +144,52 @@ fn summary_json(n: &corridor_network::NetworkSummary) -> serde_json::Value {
     })
 }
 
+/// How well the networks found match the generator's: over every record of a
+/// facilitator with a true network, the true network against the network found
+/// (a party in no listed network counts as a network of its own).
+fn score(g: &InvestigationGraph, found: &Networks, truth: &Path) -> Result<serde_json::Value> {
+    let read = |name: &str| -> Result<Vec<csv::StringRecord>> {
+        let path = truth.join(name);
+        let mut r = csv::Reader::from_path(&path).map_err(|e| {
+            bad(format!(
+                "cannot read {}: {e}; --truth is the truth/ directory `corridor synth` writes",
+                path.display()
+            ))
+        })?;
+        r.records()
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| bad(format!("{}: {e}", path.display())))
+    };
+    let network_of: HashMap<String, String> = read("networks.csv")?
+        .iter()
+        .filter_map(|r| Some((r.get(0)?.to_string(), r.get(1)?.to_string())))
+        .collect();
+    let (mut truth_labels, mut found_labels) = (Vec::new(), Vec::new());
+    for r in read("identities.csv")? {
+        let (Some(dataset), Some(record), Some(name), Some(true_id)) = (r.get(0), r.get(1), r.get(2), r.get(3)) else {
+            continue;
+        };
+        let (Some(net), Some(v)) = (network_of.get(true_id), g.node(&format!("{dataset}:{record}:{name}"))) else {
+            continue;
+        };
+        truth_labels.push(net.clone());
+        found_labels.push(match found.network_of[v as usize] {
+            0 => format!("party-{v}"),
+            n => format!("N{n}"),
+        });
+    }
+    let distinct = |xs: &[String]| xs.iter().collect::<BTreeSet<_>>().len();
+    Ok(json!({
+        "records": truth_labels.len(),
+        "true_networks": distinct(&truth_labels),
+        "found_networks": distinct(&found_labels),
+        "adjusted_rand_index": quality::adjusted_rand(&truth_labels, &found_labels),
+        "nmi": quality::normalized_mutual_information(&truth_labels, &found_labels),
+    }))
+}
+
 fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs) -> Result<ExitCode> {
+    let quality = args.truth.as_deref().map(|t| score(g, found, t)).transpose()?;
     if ctx.json {
         ctx.print_json(&json!({
             "parties": g.nodes.len(),
@@ -122,6 +199,7 @@ fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs)
             "betweenness_exact": found.betweenness_exact,
             "too_large": g.too_large,
             "networks": found.networks.iter().map(summary_json).collect::<Vec<_>>(),
+            "quality": quality,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -149,6 +227,16 @@ fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs)
             n.last_seen.as_deref().unwrap_or("?"),
             n.agencies.join(","),
             broker
+        );
+    }
+    if let Some(q) = &quality {
+        println!(
+            "against the truth: {} facilitator records in {} true networks, {} found; ARI {:.3}, NMI {:.3}",
+            q["records"],
+            q["true_networks"],
+            q["found_networks"],
+            q["adjusted_rand_index"].as_f64().unwrap_or(0.0),
+            q["nmi"].as_f64().unwrap_or(0.0)
         );
     }
     for (schema, id, parties) in &g.too_large {

@@ -23,6 +23,10 @@ fn demo_generates_ingests_everything_cleanly_and_is_idempotent() {
     let records: u64 = ingests.iter().filter_map(|i| i["new_records"].as_u64()).sum();
     assert_eq!(records, report["synth"]["records"].as_u64().expect("records"));
     assert_eq!(report["audit_intact"], true);
+    // Networks are mapped and scored against the generator's.
+    assert!(report["networks"]["networks"].as_u64().is_some_and(|n| n >= 3));
+    let ari = report["networks"]["against_truth"]["adjusted_rand_index"].as_f64().expect("ARI");
+    assert!(ari > 0.0 && ari <= 1.0, "{ari}");
     let schemas = report["stats"]["entities_by_schema"].as_object().expect("schemas");
     for s in [
         "Person",
