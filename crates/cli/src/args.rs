@@ -94,6 +94,26 @@ pub enum NetworkCommand {
         #[command(flatten)]
         args: NetworkArgs,
     },
+    /// Write the graph (or one network) as GraphML, GEXF (Gephi), Cytoscape.js JSON
+    /// or GeoJSON (events and tracks). Links carry their strictest handling code and
+    /// weakest grading; victims and witnesses are unnamed unless
+    /// --include-protected-names. Logged as an export.
+    Export {
+        /// graphml, gexf, cytoscape or geojson.
+        #[arg(long)]
+        format: String,
+        /// Only this network (its number in `network list`).
+        #[arg(long)]
+        network: Option<usize>,
+        /// The file to write (whole or not at all); standard output without it.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Name victims and witnesses too.
+        #[arg(long)]
+        include_protected_names: bool,
+        #[command(flatten)]
+        args: NetworkArgs,
+    },
     /// A shortest chain of links between two parties (identity or record ids), with
     /// the evidence of each link.
     Path {

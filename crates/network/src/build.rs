@@ -112,13 +112,14 @@ impl Link {
 pub struct EventInfo {
     pub id: String,
     pub schema: String,
-    pub date: Option<String>,
     pub place: Option<String>,
     pub country: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub parties: Vec<u32>,
-    pub agencies: Vec<String>,
+    /// The event's own statements, date, grading, handling and agencies, so the
+    /// reader's filter applies to events as it does to links.
+    pub evidence: Evidence,
 }
 
 /// Parties, the links between them with their evidence, and the events.
@@ -348,17 +349,18 @@ impl InvestigationGraph {
                     let mut parties: Vec<u32> = involved.iter().map(|&(_, p)| p).collect();
                     parties.sort_unstable();
                     parties.dedup();
-                    g.events.push(EventInfo {
-                        id: e.id.clone(),
-                        schema: e.schema.clone(),
-                        date: basis.date.clone(),
-                        place: first("place"),
-                        country: first("country"),
-                        latitude: first("latitude").and_then(|v| v.parse().ok()),
-                        longitude: first("longitude").and_then(|v| v.parse().ok()),
-                        parties,
-                        agencies: basis.agencies.iter().cloned().collect(),
-                    });
+                    if let Some(evidence) = basis.evidence(LinkKind::Event, &e.schema, &e.id) {
+                        g.events.push(EventInfo {
+                            id: e.id.clone(),
+                            schema: e.schema.clone(),
+                            place: first("place"),
+                            country: first("country"),
+                            latitude: first("latitude").and_then(|v| v.parse().ok()),
+                            longitude: first("longitude").and_then(|v| v.parse().ok()),
+                            parties,
+                            evidence,
+                        });
+                    }
                 }
                 SchemaKind::Thing => {
                     // A biometric reference names its subject itself.
@@ -432,7 +434,7 @@ impl InvestigationGraph {
         InvestigationGraph {
             nodes: self.nodes.clone(),
             links,
-            events: self.events.clone(),
+            events: self.events.iter().filter(|e| keep(&e.evidence)).cloned().collect(),
             too_large: self.too_large.clone(),
             index: self.index.clone(),
         }

@@ -23,12 +23,13 @@
 //! Knows nothing of the store or of terminals; the algorithms are `corridor-graph`'s.
 
 mod build;
+pub mod export;
 mod filter;
 mod networks;
 mod path;
 pub mod quality;
 
-pub use build::{Evidence, InvestigationGraph, Link, LinkKind, Node};
+pub use build::{EventInfo, Evidence, InvestigationGraph, Link, LinkKind, Node};
 pub use filter::{Filter, FilterError};
 pub use networks::{Broker, NetworkOptions, NetworkSummary, Networks, networks};
 pub use path::{PathStep, path};

@@ -9,18 +9,32 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 use corridor_model::{Entity, HandlingCode, SCHEMATA};
-use corridor_network::{Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, networks, path, quality};
+use corridor_network::{
+    Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, export, networks, path, quality,
+};
 use corridor_store::{SqliteStore, Store};
 use serde_json::json;
 
 use crate::Ctx;
 use crate::args::{NetworkArgs, NetworkCommand};
 use crate::exit::{Code, Failure, Result};
+use crate::files::write_whole;
 
 pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
     let args = match cmd {
-        NetworkCommand::List(a) | NetworkCommand::Show { args: a, .. } | NetworkCommand::Path { args: a, .. } => a,
+        NetworkCommand::List(a)
+        | NetworkCommand::Show { args: a, .. }
+        | NetworkCommand::Path { args: a, .. }
+        | NetworkCommand::Export { args: a, .. } => a,
     };
+    if let NetworkCommand::Export { format, .. } = cmd
+        && !FORMATS.contains(&format.as_str())
+    {
+        return Err(bad(format!(
+            "unknown export format `{format}`: one of {}",
+            FORMATS.join(", ")
+        )));
+    }
     let filter = filter(args)?;
     let mut store = ctx.open()?;
     let g = load(ctx, &mut store, args)?.retain_evidence(|e| filter.accepts(e));
@@ -28,7 +42,90 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         NetworkCommand::List(a) => list(ctx, &g, &find(&g, a), a),
         NetworkCommand::Show { id, args } => show(ctx, &g, &find(&g, args), *id),
         NetworkCommand::Path { a, b, .. } => show_path(ctx, &g, a, b),
+        NetworkCommand::Export {
+            format,
+            network,
+            out,
+            include_protected_names,
+            args,
+        } => export(
+            ctx,
+            &mut store,
+            &g,
+            &find(&g, args),
+            format,
+            *network,
+            out.as_deref(),
+            *include_protected_names,
+        ),
     }
+}
+
+const FORMATS: [&str; 4] = ["graphml", "gexf", "cytoscape", "geojson"];
+
+#[allow(clippy::too_many_arguments)]
+fn export(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    g: &InvestigationGraph,
+    found: &Networks,
+    format: &str,
+    network: Option<usize>,
+    out: Option<&Path>,
+    names: bool,
+) -> Result<ExitCode> {
+    let parties = match network {
+        None => None,
+        Some(id) => {
+            let n = found.networks.iter().find(|n| n.id == id).ok_or_else(|| {
+                Failure::new(
+                    Code::NotFound,
+                    anyhow!(
+                        "no network N{id}: there are {} (see `corridor network list`)",
+                        found.networks.len()
+                    ),
+                )
+            })?;
+            Some(n.members.iter().copied().collect::<BTreeSet<u32>>())
+        }
+    };
+    let opts = export::ExportOptions {
+        parties,
+        include_protected_names: names,
+    };
+    let count = opts.parties.as_ref().map_or(g.nodes.len(), BTreeSet::len);
+    // Personal data leaves the store: logged before a byte is written.
+    store.audit(&corridor_store::AuditEntry {
+        actor: ctx.actor.clone(),
+        action: "export".into(),
+        target: format!(
+            "network graph{} as {format} to {}",
+            network.map(|n| format!(" N{n}")).unwrap_or_default(),
+            out.map_or_else(|| "standard output".to_string(), |p| p.display().to_string())
+        ),
+        purpose: ctx.purpose.clone(),
+        detail: json!({"parties": count, "protected_names": names}).to_string(),
+    })?;
+    let write = |w: &mut dyn std::io::Write| -> anyhow::Result<()> {
+        match format {
+            "graphml" => export::graphml(g, found, &opts, &mut &mut *w)?,
+            "gexf" => export::gexf(g, found, &opts, &mut &mut *w)?,
+            "cytoscape" => serde_json::to_writer_pretty(&mut *w, &export::cytoscape(g, found, &opts))?,
+            _ => serde_json::to_writer(&mut *w, &export::geojson(g, found, &opts))?,
+        }
+        writeln!(w)?;
+        Ok(())
+    };
+    match out {
+        Some(path) => write_whole(path, |w| write(w)).map_err(|e| Failure::new(Code::BadInput, e))?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            write(&mut lock)?;
+            std::io::Write::flush(&mut lock).map_err(anyhow::Error::from)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The demo's network step: every piece of evidence, default options; the

@@ -25,7 +25,9 @@ fn demo_generates_ingests_everything_cleanly_and_is_idempotent() {
     assert_eq!(report["audit_intact"], true);
     // Networks are mapped and scored against the generator's.
     assert!(report["networks"]["networks"].as_u64().is_some_and(|n| n >= 3));
-    let ari = report["networks"]["against_truth"]["adjusted_rand_index"].as_f64().expect("ARI");
+    let ari = report["networks"]["against_truth"]["adjusted_rand_index"]
+        .as_f64()
+        .expect("ARI");
     assert!(ari > 0.0 && ari <= 1.0, "{ari}");
     let schemas = report["stats"]["entities_by_schema"].as_object().expect("schemas");
     for s in [

@@ -98,10 +98,59 @@ fn networks_members_and_paths_of_the_demo_on_the_evidence_allowed() {
     assert_eq!(code(&o), 7);
     assert!(stderr(&o).contains("nobody:1:person"));
 
-    // Every read of personal data is in the audit log with its purpose.
+    // Exports: written whole, one network only, logged; a bad format is refused
+    // before anything is read or written.
+    let file = dir.path().join("n1.graphml");
+    let o = corridor(
+        &store,
+        &[
+            "--purpose",
+            "case NET-1",
+            "network",
+            "export",
+            "--format",
+            "graphml",
+            "--network",
+            "1",
+            "--out",
+            file.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let graphml = std::fs::read_to_string(&file).expect("written");
+    assert_eq!(graphml.matches("<node id=").count() as u64, sizes[0]);
+    assert!(graphml.trim_end().ends_with("</graphml>"));
+    let o = corridor(&store, &["network", "export", "--format", "geojson"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let geo: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("geojson");
+    assert_eq!(geo["type"], "FeatureCollection");
+    assert!(geo["features"].as_array().is_some_and(|f| !f.is_empty()));
+    let bad_out = dir.path().join("never.xml");
+    let o = corridor(
+        &store,
+        &[
+            "network",
+            "export",
+            "--format",
+            "pdf",
+            "--out",
+            bad_out.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code(&o), 4);
+    assert!(
+        stderr(&o).contains("graphml, gexf, cytoscape, geojson"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!bad_out.exists());
+
+    // Every read of personal data is in the audit log with its purpose, and so is
+    // every export.
     let o = corridor(&store, &["audit", "log"]);
     let log = stdout(&o);
     assert!(log.contains("all Person entities purpose=case NET-1"), "{log}");
+    assert!(log.contains("network graph N1 as graphml to"), "{log}");
     let o = corridor(&store, &["audit", "verify"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
 }

@@ -49,7 +49,7 @@ fn resolved_records_are_one_party_and_every_link_keeps_its_evidence() {
     // Victims are in the graph, marked.
     assert!(g.nodes[amina as usize].is_protected());
     assert!(!g.nodes[marko as usize].is_protected());
-    assert_eq!(g.events.len(), 3);
+    assert_eq!(g.events.len(), 4);
 }
 
 #[test]

@@ -141,6 +141,8 @@ fn case() -> (Vec<Entity>, HashMap<String, String>) {
         &[
             ("date", "2026-04-10"),
             ("place", "Horgoš"),
+            ("latitude", "46.1522"),
+            ("longitude", "19.9700"),
             ("involved", "rs:2:person"),
             ("involved", "rs:4:person"),
             ("involved", "rs:5:person"),
@@ -158,6 +160,19 @@ fn case() -> (Vec<Entity>, HashMap<String, String>) {
             ("place", "Evros"),
             ("involved", "gr:3:person"),
             ("vessel", "gr:8:vessel"),
+        ],
+    );
+    m.add(
+        "rs:11:sighting",
+        "Sighting",
+        "rs",
+        "B2",
+        H1,
+        &[
+            ("date", "2026-04-12"),
+            ("latitude", "45.2671"),
+            ("longitude", "19.8335"),
+            ("involved", "rs:2:person"),
         ],
     );
     // A weak, restricted report that two of them are associates.
@@ -210,5 +225,6 @@ fn node(g: &InvestigationGraph, id: &str) -> u32 {
 }
 
 mod build;
+mod exports;
 mod filters;
 mod paths_and_networks;

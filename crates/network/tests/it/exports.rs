@@ -1,0 +1,104 @@
+use corridor_network::export::{self, ExportOptions};
+use serde_json::Value;
+
+use super::*;
+
+fn found(g: &InvestigationGraph) -> corridor_network::Networks {
+    networks(
+        g,
+        &NetworkOptions {
+            min_size: 1,
+            ..NetworkOptions::default()
+        },
+    )
+}
+
+#[test]
+fn graphml_and_gexf_carry_every_party_and_link_with_handling_and_hide_victims_names() {
+    let g = built();
+    let f = found(&g);
+    let mut out = Vec::new();
+    export::graphml(&g, &f, &ExportOptions::default(), &mut out).expect("write");
+    let text = String::from_utf8(out).expect("utf8");
+    assert_eq!(text.matches("<node id=").count(), g.nodes.len());
+    assert_eq!(text.matches("<edge id=").count(), g.links.len());
+    // The whole file is under the strictest code in it (the H2 association).
+    assert!(text.contains(r#"<data key="g_handling">H2</data>"#));
+    // Victims appear by category, not by name; others by name (escaped).
+    assert!(!text.contains("Amina Rahimi"));
+    assert!(text.contains("victim #"));
+    assert!(text.contains("Dimitris Kostas"));
+    let mut out = Vec::new();
+    let named = ExportOptions {
+        include_protected_names: true,
+        ..ExportOptions::default()
+    };
+    export::gexf(&g, &f, &named, &mut out).expect("write");
+    let gexf = String::from_utf8(out).expect("utf8");
+    assert!(gexf.contains(r#"label="Amina Rahimi""#));
+    assert_eq!(gexf.matches("<edge id=").count(), g.links.len());
+    // One network only: its members and the links among them.
+    let marko = node(&g, "P-marko");
+    let only = ExportOptions {
+        parties: Some(BTreeSet::from([marko, node(&g, "rs:2:person")])),
+        ..ExportOptions::default()
+    };
+    let cy = export::cytoscape(&g, &f, &only);
+    assert_eq!(cy["elements"]["nodes"].as_array().map(Vec::len), Some(2));
+    assert_eq!(cy["elements"]["edges"].as_array().map(Vec::len), Some(1));
+    assert_eq!(cy["elements"]["edges"][0]["data"]["kinds"], "selector");
+    assert_eq!(cy["data"]["handling"], "H1");
+}
+
+/// The rules of RFC 7946 a GeoJSON reader relies on.
+fn assert_rfc7946(v: &Value) {
+    assert_eq!(v["type"], "FeatureCollection");
+    assert!(v.get("crs").is_none(), "RFC 7946 §4: no crs member");
+    for f in v["features"].as_array().expect("features") {
+        assert_eq!(f["type"], "Feature");
+        assert!(f["properties"].is_object());
+        assert!(f["id"].is_string() || f["id"].is_number());
+        let geometry = &f["geometry"];
+        let position = |p: &Value| {
+            let p = p.as_array().expect("position");
+            assert!(p.len() >= 2);
+            let (lon, lat) = (p[0].as_f64().expect("lon"), p[1].as_f64().expect("lat"));
+            assert!(
+                (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat),
+                "{p:?}"
+            );
+        };
+        match geometry["type"].as_str() {
+            Some("Point") => position(&geometry["coordinates"]),
+            Some("LineString") => {
+                let line = geometry["coordinates"].as_array().expect("line");
+                assert!(line.len() >= 2, "§3.1.4: two or more positions");
+                line.iter().for_each(position);
+            }
+            other => panic!("unexpected geometry {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn geojson_has_located_events_and_tracks_in_longitude_latitude_order() {
+    let g = built();
+    let v = export::geojson(&g, &found(&g), &ExportOptions::default());
+    assert_rfc7946(&v);
+    let features = v["features"].as_array().expect("features");
+    let points: Vec<&Value> = features.iter().filter(|f| f["geometry"]["type"] == "Point").collect();
+    assert_eq!(points.len(), 2, "the two located events with parties");
+    let horgos = points.iter().find(|f| f["id"] == "rs:7:interception").expect("Horgoš");
+    assert_eq!(horgos["geometry"]["coordinates"][0], 19.97, "longitude first");
+    assert_eq!(horgos["geometry"]["coordinates"][1], 46.1522);
+    // Ilir: intercepted at Horgoš on 10 April, sighted on 12 April: one track.
+    let tracks: Vec<&Value> = features
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "LineString")
+        .collect();
+    assert_eq!(tracks.len(), 1);
+    assert_eq!(tracks[0]["properties"]["party"], "rs:2:person");
+    assert_eq!(tracks[0]["geometry"]["coordinates"][0][0], 19.97);
+    // Two events have no coordinates (Evros without them, the payment): counted.
+    assert_eq!(v["unlocated"], 2);
+}
