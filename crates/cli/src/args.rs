@@ -94,12 +94,12 @@ pub enum NetworkCommand {
         #[command(flatten)]
         args: NetworkArgs,
     },
-    /// Write the graph (or one network) as GraphML, GEXF (Gephi), Cytoscape.js JSON
-    /// or GeoJSON (events and tracks). Links carry their strictest handling code and
+    /// Write the graph (or one network) as GraphML, GEXF (Gephi), Cytoscape.js JSON,
+    /// GeoJSON (events and tracks) or FollowTheMoney entities (JSON lines, for Aleph). Links carry their strictest handling code and
     /// weakest grading; victims and witnesses are unnamed unless
     /// --include-protected-names. Logged as an export.
     Export {
-        /// graphml, gexf, cytoscape or geojson.
+        /// graphml, gexf, cytoscape, geojson or ftm.
         #[arg(long)]
         format: String,
         /// Only this network (its number in `network list`).

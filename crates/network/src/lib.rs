@@ -25,6 +25,7 @@
 mod build;
 pub mod export;
 mod filter;
+pub mod ftm;
 mod networks;
 mod path;
 pub mod quality;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::anyhow;
 use corridor_model::{Entity, HandlingCode, SCHEMATA};
 use corridor_network::{
-    Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, export, networks, path, quality,
+    Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, export, ftm, networks, path, quality,
 };
 use corridor_store::{SqliteStore, Store};
 use serde_json::json;
@@ -37,7 +37,8 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
     }
     let filter = filter(args)?;
     let mut store = ctx.open()?;
-    let g = load(ctx, &mut store, args)?.retain_evidence(|e| filter.accepts(e));
+    let loaded = load(ctx, &mut store, args)?;
+    let g = loaded.graph.retain_evidence(|e| filter.accepts(e));
     match cmd {
         NetworkCommand::List(a) => list(ctx, &g, &find(&g, a), a),
         NetworkCommand::Show { id, args } => show(ctx, &g, &find(&g, args), *id),
@@ -51,7 +52,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         } => export(
             ctx,
             &mut store,
-            &g,
+            (&g, &loaded),
             &find(&g, args),
             format,
             *network,
@@ -61,13 +62,20 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
     }
 }
 
-const FORMATS: [&str; 4] = ["graphml", "gexf", "cytoscape", "geojson"];
+const FORMATS: [&str; 5] = ["graphml", "gexf", "cytoscape", "geojson", "ftm"];
+
+/// What `load` read: the entities and identities, and the graph of all evidence.
+struct Loaded {
+    entities: Vec<Entity>,
+    identity_of: HashMap<String, String>,
+    graph: InvestigationGraph,
+}
 
 #[allow(clippy::too_many_arguments)]
 fn export(
     ctx: &Ctx,
     store: &mut SqliteStore,
-    g: &InvestigationGraph,
+    (g, loaded): (&InvestigationGraph, &Loaded),
     found: &Networks,
     format: &str,
     network: Option<usize>,
@@ -111,6 +119,15 @@ fn export(
             "graphml" => export::graphml(g, found, &opts, &mut &mut *w)?,
             "gexf" => export::gexf(g, found, &opts, &mut &mut *w)?,
             "cytoscape" => serde_json::to_writer_pretty(&mut *w, &export::cytoscape(g, found, &opts))?,
+            "ftm" => {
+                let entities = ftm::ftm(g, &loaded.entities, &loaded.identity_of, opts.parties.as_ref(), names);
+                for (i, e) in entities.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(w)?;
+                    }
+                    serde_json::to_writer(&mut *w, e)?;
+                }
+            }
             _ => serde_json::to_writer(&mut *w, &export::geojson(g, found, &opts))?,
         }
         writeln!(w)?;
@@ -145,7 +162,7 @@ pub(crate) fn overview(ctx: &Ctx, store: &mut SqliteStore, truth: Option<&Path>)
         include_protected: false,
         truth: None,
     };
-    let g = load(ctx, store, &args)?;
+    let g = load(ctx, store, &args)?.graph;
     let found = find(&g, &args);
     let quality = truth.map(|t| score(&g, &found, t)).transpose()?;
     Ok(json!({
@@ -198,7 +215,7 @@ fn filter(a: &NetworkArgs) -> Result<Filter> {
 }
 
 /// Every entity with its statements, and the latest resolution's identities.
-fn load(ctx: &Ctx, store: &mut SqliteStore, a: &NetworkArgs) -> Result<InvestigationGraph> {
+fn load(ctx: &Ctx, store: &mut SqliteStore, a: &NetworkArgs) -> Result<Loaded> {
     let mut entities: Vec<Entity> = Vec::new();
     for s in SCHEMATA {
         entities.extend(store.entities_of_schema(s.name, &ctx.actor, &ctx.purpose)?);
@@ -209,7 +226,12 @@ fn load(ctx: &Ctx, store: &mut SqliteStore, a: &NetworkArgs) -> Result<Investiga
             "note: no resolution in this store yet; each record is its own identity (run `corridor resolve run`)"
         );
     }
-    Ok(InvestigationGraph::build(&entities, &identity_of, a.max_group))
+    let graph = InvestigationGraph::build(&entities, &identity_of, a.max_group);
+    Ok(Loaded {
+        entities,
+        identity_of,
+        graph,
+    })
 }
 
 fn find(g: &InvestigationGraph, a: &NetworkArgs) -> Networks {

@@ -102,3 +102,68 @@ fn geojson_has_located_events_and_tracks_in_longitude_latitude_order() {
     // Two events have no coordinates (Evros without them, the payment): counted.
     assert_eq!(v["unlocated"], 2);
 }
+
+#[test]
+fn followthemoney_entities_have_safe_ids_resolved_references_and_no_victim_names() {
+    let (entities, identity_of) = case();
+    let g = InvestigationGraph::build(&entities, &identity_of, 100);
+    let out = corridor_network::ftm::ftm(&g, &entities, &identity_of, None, false);
+    let ids: BTreeSet<&str> = out.iter().filter_map(|e| e["id"].as_str()).collect();
+    assert_eq!(ids.len(), out.len(), "one entity per id");
+    for id in &ids {
+        assert!(
+            id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+            "FtM ids hold letters, digits, dots and dashes: {id}"
+        );
+    }
+    let by_schema = |s: &str| out.iter().filter(|e| e["schema"] == s).collect::<Vec<_>>();
+    // Five parties: four persons after resolution merged Marko's two records.
+    let persons = by_schema("Person");
+    assert_eq!(persons.len(), 5);
+    let marko = persons
+        .iter()
+        .find(|p| p["id"] == corridor_network::ftm::ftm_id("P-marko"))
+        .expect("Marko");
+    let names: Vec<&str> = marko["properties"]["name"]
+        .as_array()
+        .expect("names")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(names, ["Marko Petrovic", "Marko Petrović"], "both records' spellings");
+    assert_eq!(marko["properties"]["phone"][0], "+381641234567", "the phone he uses");
+    // Victims: a placeholder and nothing else.
+    let text = serde_json::to_string(&out).expect("json");
+    assert!(!text.contains("Amina") && !text.contains("Farid"));
+    // Every reference points at an exported entity.
+    for e in &out {
+        for prop in [
+            "involved",
+            "person",
+            "associate",
+            "payer",
+            "beneficiary",
+            "subject",
+            "object",
+        ] {
+            for v in e["properties"][prop].as_array().into_iter().flatten() {
+                assert!(ids.contains(v.as_str().expect("id")), "{prop} -> {v}");
+            }
+        }
+    }
+    assert_eq!(by_schema("Associate").len(), 1);
+    assert_eq!(by_schema("Payment").len(), 1);
+    assert_eq!(by_schema("Event").len(), 3, "two interceptions and a sighting");
+    assert_eq!(
+        by_schema("Event")[0]["properties"]["country"].as_array().map(Vec::len),
+        None
+    );
+    // The reader's filter holds: without the H2 association, no Associate.
+    let f = Filter {
+        handling: Some(BTreeSet::from([HandlingCode::H0, HandlingCode::H1])),
+        ..Filter::default()
+    };
+    let cleared = g.retain_evidence(|e| f.accepts(e));
+    let out = corridor_network::ftm::ftm(&cleared, &entities, &identity_of, None, false);
+    assert!(out.iter().all(|e| e["schema"] != "Associate"));
+}

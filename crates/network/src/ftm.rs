@@ -1,0 +1,466 @@
+//! FollowTheMoney entities (one JSON object per line) for Aleph and the other
+//! tools of that ecosystem: the exported parties, the relations and events behind
+//! their links, and the things they use.
+//!
+//! Our schemata are close to FtM's but not the same, so each is mapped explicitly
+//! (property names and types checked against followthemoney 4.11's model, and the
+//! output against its `ftm validate` in `bench/graph/validate_exports.sh`):
+//! - a party is one FtM `Person` or `Organization` per identity, its records'
+//!   values merged; phones and e-mail addresses it uses become its `phone` and
+//!   `email` properties (FtM has no phone entity);
+//! - travel documents become `Passport` (holder from `Holds`), vehicles, vessels,
+//!   bank accounts and addresses keep their schema;
+//! - associations, family and memberships keep theirs; `Uses` of a vehicle, vessel,
+//!   account or address becomes an `UnknownLink` with role `uses`; a payment (event
+//!   or relation) becomes `Payment`; crossings, interceptions, arrests and sightings
+//!   become `Event` with the parties as `involved`;
+//! - countries become ISO alpha-2 lower case, date-times are cut to what FtM
+//!   dates hold (`YYYY-MM-DDTHH:MM`);
+//! - ids become `corridor-` and the first 20 bytes of the SHA-256 of our id in hex:
+//!   FtM ids may hold only letters, digits, dots and dashes, and ours hold colons
+//!   and slashes. Relations and events keep our id as `recordId`.
+//!
+//! Only what the reader's filter left in the graph is exported: a relation or event
+//! whose evidence was filtered out is not written. Victims and witnesses are written
+//! with a placeholder name and nothing else unless their names were asked for.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use corridor_model::Entity;
+use corridor_model::country::to_alpha2;
+use serde_json::{Value, json};
+
+use crate::build::InvestigationGraph;
+
+/// Our property → FtM property, per our schema, and the FtM schema.
+fn mapping(schema: &str) -> Option<(&'static str, &'static [(&'static str, &'static str)])> {
+    Some(match schema {
+        "Person" => (
+            "Person",
+            &[
+                ("name", "name"),
+                ("firstName", "firstName"),
+                ("middleName", "middleName"),
+                ("lastName", "lastName"),
+                ("fatherName", "fatherName"),
+                ("motherName", "motherName"),
+                ("alias", "alias"),
+                ("birthDate", "birthDate"),
+                ("birthPlace", "birthPlace"),
+                ("nationality", "nationality"),
+                ("gender", "gender"),
+                ("idNumber", "idNumber"),
+            ],
+        ),
+        "Organization" => (
+            "Organization",
+            &[
+                ("name", "name"),
+                ("alias", "alias"),
+                ("country", "country"),
+                ("registrationNumber", "registrationNumber"),
+                ("phone", "phone"),
+                ("email", "email"),
+            ],
+        ),
+        "TravelDocument" => (
+            "Passport",
+            &[
+                ("number", "number"),
+                ("country", "country"),
+                ("surname", "surname"),
+                ("givenNames", "givenName"),
+                ("birthDate", "birthDate"),
+                ("gender", "gender"),
+                ("authority", "authority"),
+            ],
+        ),
+        "Vehicle" => (
+            "Vehicle",
+            &[
+                ("registrationNumber", "registrationNumber"),
+                ("model", "model"),
+                ("type", "type"),
+                ("country", "country"),
+            ],
+        ),
+        "Vessel" => (
+            "Vessel",
+            &[
+                ("name", "name"),
+                ("imoNumber", "imoNumber"),
+                ("mmsi", "mmsi"),
+                ("flag", "flag"),
+                ("registrationNumber", "registrationNumber"),
+                ("type", "type"),
+            ],
+        ),
+        "BankAccount" => (
+            "BankAccount",
+            &[
+                ("iban", "iban"),
+                ("accountNumber", "accountNumber"),
+                ("bankName", "bankName"),
+                ("swiftBic", "swiftBic"),
+                ("country", "country"),
+            ],
+        ),
+        "Address" => (
+            "Address",
+            &[
+                ("full", "full"),
+                ("street", "street"),
+                ("city", "city"),
+                ("postalCode", "postalCode"),
+                ("country", "country"),
+            ],
+        ),
+        "Associate" => (
+            "Associate",
+            &[
+                ("person", "person"),
+                ("associate", "associate"),
+                ("relationship", "relationship"),
+                ("startDate", "startDate"),
+                ("endDate", "endDate"),
+            ],
+        ),
+        "Family" => (
+            "Family",
+            &[
+                ("person", "person"),
+                ("relative", "relative"),
+                ("relationship", "relationship"),
+                ("startDate", "startDate"),
+                ("endDate", "endDate"),
+            ],
+        ),
+        "Membership" => (
+            "Membership",
+            &[
+                ("member", "member"),
+                ("organization", "organization"),
+                ("role", "role"),
+                ("startDate", "startDate"),
+                ("endDate", "endDate"),
+            ],
+        ),
+        "UnknownLink" | "TravelledWith" | "Organised" => (
+            "UnknownLink",
+            &[
+                ("subject", "subject"),
+                ("object", "object"),
+                ("person", "subject"),
+                ("companion", "object"),
+                ("organiser", "subject"),
+                ("event", "object"),
+                ("role", "role"),
+                ("startDate", "startDate"),
+                ("endDate", "endDate"),
+            ],
+        ),
+        "Uses" => (
+            "UnknownLink",
+            &[
+                ("user", "subject"),
+                ("object", "object"),
+                ("startDate", "startDate"),
+                ("endDate", "endDate"),
+            ],
+        ),
+        "Paid" | "Payment" => (
+            "Payment",
+            &[
+                ("payer", "payer"),
+                ("beneficiary", "beneficiary"),
+                ("amount", "amount"),
+                ("currency", "currency"),
+                ("date", "date"),
+                ("startDate", "startDate"),
+                ("purpose", "purpose"),
+            ],
+        ),
+        "BorderCrossing" | "Interception" | "Arrest" | "Sighting" => (
+            "Event",
+            &[
+                ("date", "date"),
+                ("place", "location"),
+                ("country", "country"),
+                ("description", "description"),
+                ("involved", "involved"),
+            ],
+        ),
+        _ => return None,
+    })
+}
+
+/// FtM country properties.
+const COUNTRY_PROPS: [&str; 3] = ["country", "nationality", "flag"];
+
+/// Cleans one value for its FtM property; `None` drops it.
+fn ftm_value(prop: &str, value: &str) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    if COUNTRY_PROPS.contains(&prop) {
+        let code = if value.len() == 3 {
+            to_alpha2(&value.to_ascii_uppercase())
+        } else {
+            Some(value)
+        };
+        return code.map(|c| c.to_ascii_lowercase());
+    }
+    if matches!(prop, "date" | "startDate" | "endDate" | "birthDate") {
+        // FtM dates go down to the minute.
+        return Some(value.chars().take(16).collect());
+    }
+    if prop == "gender" {
+        return matches!(value, "male" | "female" | "other").then(|| value.to_string());
+    }
+    Some(value.to_string())
+}
+
+/// An FtM-safe id for one of ours, the same on every export.
+pub fn ftm_id(id: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(id.as_bytes());
+    format!("corridor-{}", hex::encode(&digest[..20]))
+}
+
+#[derive(Default)]
+struct Out {
+    entities: BTreeMap<String, (String, BTreeMap<String, BTreeSet<String>>)>,
+}
+
+impl Out {
+    fn put(&mut self, id: &str, schema: &str, prop: &str, value: String) {
+        self.entities
+            .entry(id.to_string())
+            .or_insert_with(|| (schema.to_string(), BTreeMap::new()))
+            .1
+            .entry(prop.to_string())
+            .or_default()
+            .insert(value);
+    }
+
+    fn ensure(&mut self, id: &str, schema: &str) {
+        self.entities
+            .entry(id.to_string())
+            .or_insert_with(|| (schema.to_string(), BTreeMap::new()));
+    }
+}
+
+/// The FtM entities for the parties `parties` (node numbers of `g`; all when
+/// `None`), from the `entities` `g` was built from.
+pub fn ftm(
+    g: &InvestigationGraph,
+    entities: &[Entity],
+    identity_of: &HashMap<String, String>,
+    parties: Option<&BTreeSet<u32>>,
+    protected_names: bool,
+) -> Vec<Value> {
+    let identity = |id: &str| identity_of.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let selected = |v: u32| parties.is_none_or(|p| p.contains(&v));
+    let party_of = |id: &str| g.node(id).filter(|&v| selected(v));
+    // What the filtered graph still rests on.
+    let mut allowed: BTreeSet<&str> = BTreeSet::new();
+    for l in g.links.iter().filter(|l| selected(l.a) && selected(l.b)) {
+        for e in &l.evidence {
+            allowed.extend(e.entities.iter().map(String::as_str));
+        }
+    }
+    for ev in &g.events {
+        if ev.parties.iter().any(|&p| selected(p)) {
+            allowed.insert(ev.id.as_str());
+        }
+    }
+    let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut out = Out::default();
+
+    for (v, node) in g.nodes.iter().enumerate() {
+        if !selected(v as u32) {
+            continue;
+        }
+        let schema = if node.schema == "Organization" {
+            "Organization"
+        } else {
+            "Person"
+        };
+        out.ensure(&node.id, schema);
+        if node.is_protected() && !protected_names {
+            let category = node
+                .categories
+                .iter()
+                .find(|c| c.is_protected())
+                .map_or("protected", |c| c.as_str());
+            out.put(&node.id, schema, "name", format!("{category} #{v}"));
+            continue;
+        }
+        let Some((_, props)) = mapping(&node.schema) else {
+            continue;
+        };
+        for record in node.records.iter().filter_map(|r| by_id.get(r.as_str())) {
+            for s in record.statements.iter().filter(|s| s.current) {
+                if let Some((_, to)) = props.iter().find(|(from, _)| *from == s.prop)
+                    && let Some(value) = ftm_value(to, &s.value)
+                {
+                    out.put(&node.id, schema, to, value);
+                }
+            }
+        }
+    }
+
+    // Relations and events that survived the filter, and the things they name.
+    let mut things: BTreeSet<String> = BTreeSet::new();
+    for id in &allowed {
+        let Some(e) = by_id.get(id) else { continue };
+        let Some((to_schema, props)) = mapping(&e.schema) else {
+            continue;
+        };
+        // A party reference is written as the party's identity; a thing's as its
+        // identity; anything else is dropped.
+        let reference = |target: &str, things: &mut BTreeSet<String>| -> Option<String> {
+            if let Some(v) = party_of(target) {
+                return Some(ftm_id(&g.nodes[v as usize].id));
+            }
+            let t = by_id.get(target)?;
+            match t.schema.as_str() {
+                "Phone" | "Email" | "BiometricReference" => None,
+                _ if mapping(&t.schema).is_some() => {
+                    things.insert(t.id.clone());
+                    Some(ftm_id(&identity(&t.id)))
+                }
+                _ => None,
+            }
+        };
+        if e.schema == "Uses" {
+            // Phones and e-mail addresses are properties of their user in FtM.
+            let users: Vec<String> = e
+                .values("user")
+                .into_iter()
+                .filter_map(|u| party_of(u).map(|v| g.nodes[v as usize].id.clone()))
+                .collect();
+            let protected = |id: &String| g.node(id).is_some_and(|v| g.nodes[v as usize].is_protected());
+            let mut handled = false;
+            for object in e.values("object") {
+                let Some(t) = by_id.get(object) else { continue };
+                let prop = match t.schema.as_str() {
+                    "Phone" => "phone",
+                    "Email" => "email",
+                    _ => continue,
+                };
+                handled = true;
+                let key = if prop == "phone" { "number" } else { "address" };
+                for user in users.iter().filter(|u| protected_names || !protected(u)) {
+                    let schema = out
+                        .entities
+                        .get(user)
+                        .map(|(s, _)| s.clone())
+                        .unwrap_or_else(|| "Person".into());
+                    for value in t.values(key) {
+                        out.put(user, &schema, prop, value.to_string());
+                    }
+                }
+            }
+            if handled {
+                continue;
+            }
+        }
+        if e.schema == "Holds" {
+            for doc in e.values("document") {
+                let Some(t) = by_id.get(doc) else { continue };
+                things.insert(t.id.clone());
+                for holder in e.values("holder").into_iter().filter_map(&party_of) {
+                    out.put(
+                        &identity(&t.id),
+                        "Passport",
+                        "holder",
+                        g.nodes[holder as usize].id.clone(),
+                    );
+                }
+            }
+            continue;
+        }
+        let mut written = false;
+        for s in e.statements.iter().filter(|s| s.current) {
+            let Some((_, to)) = props.iter().find(|(from, _)| *from == s.prop) else {
+                continue;
+            };
+            let is_reference = corridor_model::schema(&e.schema)
+                .and_then(|d| d.property(&s.prop))
+                .is_some_and(|p| matches!(p.ty, corridor_model::PropType::Entity(_)));
+            let value = if is_reference {
+                reference(&s.value, &mut things)
+            } else {
+                ftm_value(to, &s.value)
+            };
+            if let Some(value) = value {
+                out.put(&e.id, to_schema, to, value);
+                written = true;
+            }
+        }
+        if written {
+            out.put(&e.id, to_schema, "recordId", e.id.clone());
+        }
+        if written && to_schema == "Event" {
+            out.put(
+                &e.id,
+                to_schema,
+                "name",
+                format!("{} {}", e.schema, e.values("place").first().copied().unwrap_or(""))
+                    .trim()
+                    .to_string(),
+            );
+        }
+        if written && e.schema == "Uses" {
+            out.put(&e.id, to_schema, "role", "uses".to_string());
+        }
+    }
+    for id in things {
+        let Some(t) = by_id.get(id.as_str()) else { continue };
+        let Some((to_schema, props)) = mapping(&t.schema) else {
+            continue;
+        };
+        let key = identity(&t.id);
+        out.ensure(&key, to_schema);
+        let schema_def = corridor_model::schema(&t.schema);
+        for s in t.statements.iter().filter(|s| s.current) {
+            // A thing's own references (an event's parties) are written only where
+            // the thing itself passed the filter, above.
+            let is_reference = schema_def
+                .and_then(|d| d.property(&s.prop))
+                .is_some_and(|p| matches!(p.ty, corridor_model::PropType::Entity(_)));
+            if is_reference {
+                continue;
+            }
+            if let Some((_, to)) = props.iter().find(|(from, _)| *from == s.prop)
+                && let Some(value) = ftm_value(to, &s.value)
+            {
+                out.put(&key, to_schema, to, value);
+            }
+        }
+    }
+    // Links whose endpoints were not exported are dropped: FtM requires both.
+    let required: [(&str, [&str; 2]); 5] = [
+        ("Associate", ["person", "associate"]),
+        ("Family", ["person", "relative"]),
+        ("Membership", ["member", "organization"]),
+        ("UnknownLink", ["subject", "object"]),
+        ("Payment", ["payer", "beneficiary"]),
+    ];
+    out.entities.retain(|_, (schema, props)| {
+        required
+            .iter()
+            .find(|(s, _)| s == schema)
+            .is_none_or(|(_, needs)| needs.iter().all(|p| props.contains_key(*p)))
+    });
+    out.entities
+        .into_iter()
+        .map(|(id, (schema, props))| {
+            let properties: BTreeMap<String, Vec<String>> =
+                props.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect();
+            json!({ "id": ftm_id(&id), "schema": schema, "properties": properties })
+        })
+        .collect()
+}
