@@ -75,6 +75,9 @@ pub enum Command {
     /// people are connected, on the evidence the reader may use (reads are logged).
     #[command(subcommand)]
     Network(NetworkCommand),
+    /// Movements and routes: tracks, weekly flows between places, spikes (reads are logged).
+    #[command(subcommand)]
+    Routes(RoutesCommand),
     /// Network analysis on a plain edge list, for side-by-side runs with other tools.
     #[command(subcommand)]
     Graph(GraphCommand),
@@ -165,6 +168,46 @@ pub struct NetworkArgs {
     /// the true ones (adjusted Rand index and NMI over the facilitators' records).
     #[arg(long)]
     pub truth: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoutesCommand {
+    /// Parties moving between places, per ISO week and network (from consecutive
+    /// dated events of each party at different places).
+    Flows {
+        /// Only this network's members (its number in `network list`).
+        #[arg(long)]
+        network: Option<usize>,
+        /// Write GeoJSON lines between the places instead of a table.
+        #[arg(long)]
+        geojson: bool,
+        #[command(flatten)]
+        args: NetworkArgs,
+    },
+    /// Weeks in which a place or a route rose well above its own baseline.
+    Spikes {
+        /// Baseline weeks before each week examined.
+        #[arg(long, default_value_t = 8)]
+        window: usize,
+        /// Standard deviations above the baseline mean.
+        #[arg(long, default_value_t = 3.0)]
+        threshold: f64,
+        /// Fewest events (or parties on a route) in a week to call it a spike.
+        #[arg(long, default_value_t = 5)]
+        min_count: usize,
+        #[command(flatten)]
+        args: NetworkArgs,
+    },
+    /// One party's events in time order (all its records, across agencies).
+    Track {
+        /// An identity id or a record id.
+        id: String,
+        /// Write GeoJSON (the track as a line, each event as a point).
+        #[arg(long)]
+        geojson: bool,
+        #[command(flatten)]
+        args: NetworkArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

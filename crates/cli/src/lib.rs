@@ -79,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Names(c) => cmd::names::run(&ctx, &c),
         Command::Graph(c) => cmd::graph::run(&c),
         Command::Network(c) => cmd::network::run(&ctx, &c),
+        Command::Routes(c) => cmd::network::routes(&ctx, &c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
     };
     match result {

@@ -29,6 +29,7 @@ pub mod ftm;
 mod networks;
 mod path;
 pub mod quality;
+pub mod routes;
 
 pub use build::{EventInfo, Evidence, InvestigationGraph, Link, LinkKind, Node};
 pub use filter::{Filter, FilterError};

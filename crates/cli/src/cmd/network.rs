@@ -10,13 +10,13 @@ use std::process::ExitCode;
 use anyhow::anyhow;
 use corridor_model::{Entity, HandlingCode, SCHEMATA};
 use corridor_network::{
-    Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, export, ftm, networks, path, quality,
+    Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, export, ftm, networks, path, quality, routes,
 };
 use corridor_store::{SqliteStore, Store};
 use serde_json::json;
 
 use crate::Ctx;
-use crate::args::{NetworkArgs, NetworkCommand};
+use crate::args::{NetworkArgs, NetworkCommand, RoutesCommand};
 use crate::exit::{Code, Failure, Result};
 use crate::files::write_whole;
 
@@ -466,6 +466,156 @@ fn show_path(ctx: &Ctx, g: &InvestigationGraph, a: &str, b: &str) -> Result<Exit
         }
         let mark = if s.protected { "  [victim/witness]" } else { "" };
         println!("{i:>2}. {}  {}{mark}", s.id, s.name);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `corridor routes`: tracks, flows and spikes over the same filtered graph.
+pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
+    let args = match cmd {
+        RoutesCommand::Flows { args, .. } | RoutesCommand::Spikes { args, .. } | RoutesCommand::Track { args, .. } => {
+            args
+        }
+    };
+    let filter = filter(args)?;
+    let mut store = ctx.open()?;
+    let g = load(ctx, &mut store, args)?
+        .graph
+        .retain_evidence(|e| filter.accepts(e));
+    let places = routes::Places::of(&g);
+    match cmd {
+        RoutesCommand::Track { id, geojson, .. } => {
+            let v = g.node(id).ok_or_else(|| {
+                Failure::new(
+                    Code::NotFound,
+                    anyhow!(
+                        "no person or organisation '{id}': give an identity id or a record id (dataset:record:name)"
+                    ),
+                )
+            })?;
+            let node = &g.nodes[v as usize];
+            let points = routes::track(&g, &places, v);
+            if *geojson {
+                let located: Vec<[f64; 2]> = points.iter().filter_map(|p| p.position).collect();
+                let mut features: Vec<serde_json::Value> = points
+                    .iter()
+                    .filter_map(|p| {
+                        let at = p.position?;
+                        Some(json!({
+                            "type": "Feature",
+                            "id": p.event,
+                            "geometry": {"type": "Point", "coordinates": at},
+                            "properties": {"schema": p.schema, "date": p.date, "place": p.place, "agencies": p.agencies},
+                        }))
+                    })
+                    .collect();
+                if located.len() >= 2 {
+                    features.push(json!({
+                        "type": "Feature",
+                        "id": format!("track:{}", node.id),
+                        "geometry": {"type": "LineString", "coordinates": located},
+                        "properties": {"party": node.id, "events": located.len()},
+                    }));
+                }
+                ctx.print_json(&json!({"type": "FeatureCollection", "features": features}))?;
+            } else if ctx.json {
+                ctx.print_json(
+                    &json!({"id": node.id, "name": node.name, "categories": node.categories, "track": points}),
+                )?;
+            } else {
+                println!("{}  {}  ({} events)", node.id, node.name, points.len());
+                for p in &points {
+                    println!(
+                        "  {:<16}  {:<14}  {:<30}  {}",
+                        p.date.as_deref().unwrap_or("undated"),
+                        p.schema,
+                        p.place,
+                        p.agencies.join(",")
+                    );
+                }
+            }
+        }
+        RoutesCommand::Flows { network, geojson, args } => {
+            let found = find(&g, args);
+            if let Some(n) = network
+                && !found.networks.iter().any(|x| x.id == *n)
+            {
+                return Err(Failure::new(
+                    Code::NotFound,
+                    anyhow!(
+                        "no network N{n}: there are {} (see `corridor network list`)",
+                        found.networks.len()
+                    ),
+                ));
+            }
+            let flows: Vec<routes::Flow> = routes::flows(&g, &places, &found.network_of)
+                .into_iter()
+                .filter(|f| network.is_none_or(|n| f.network == n))
+                .collect();
+            if *geojson {
+                let at: HashMap<&str, [f64; 2]> = places
+                    .places
+                    .values()
+                    .filter_map(|p| Some((p.name.as_str(), p.position?)))
+                    .collect();
+                let features: Vec<serde_json::Value> = flows
+                    .iter()
+                    .filter_map(|f| {
+                        let (a, b) = (at.get(f.from.as_str())?, at.get(f.to.as_str())?);
+                        (a != b).then(|| {
+                            json!({
+                                "type": "Feature",
+                                "geometry": {"type": "LineString", "coordinates": [a, b]},
+                                "properties": {"week": f.week, "from": f.from, "to": f.to, "network": f.network, "parties": f.parties},
+                            })
+                        })
+                    })
+                    .collect();
+                ctx.print_json(&json!({"type": "FeatureCollection", "features": features}))?;
+            } else if ctx.json {
+                ctx.print_json(&flows)?;
+            } else {
+                for f in &flows {
+                    println!(
+                        "{}  N{:<3}  {:>4}  {} -> {}",
+                        f.week, f.network, f.parties, f.from, f.to
+                    );
+                }
+                println!("{} weekly flows", flows.len());
+            }
+        }
+        RoutesCommand::Spikes {
+            window,
+            threshold,
+            min_count,
+            args,
+        } => {
+            if *window == 0 || !(threshold.is_finite() && *threshold >= 0.0) {
+                return Err(bad(
+                    "--window must be at least 1 and --threshold a number of at least 0".into(),
+                ));
+            }
+            let found = find(&g, args);
+            let flows = routes::flows(&g, &places, &found.network_of);
+            let opts = routes::SpikeOptions {
+                window: *window,
+                threshold: *threshold,
+                min_count: *min_count,
+                ..routes::SpikeOptions::default()
+            };
+            let (at_places, on_routes) = routes::spikes(&g, &places, &flows, &opts);
+            if ctx.json {
+                ctx.print_json(&json!({"places": at_places, "routes": on_routes}))?;
+            } else {
+                for s in at_places.iter().chain(&on_routes) {
+                    println!(
+                        "{}  {:>4} (baseline {:.1} ± {:.1} over {} weeks)  {}",
+                        s.week, s.count, s.baseline_mean, s.baseline_sd, s.weeks_of_baseline, s.name
+                    );
+                }
+                println!("{} spikes at places, {} on routes", at_places.len(), on_routes.len());
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -145,6 +145,51 @@ fn networks_members_and_paths_of_the_demo_on_the_evidence_allowed() {
     );
     assert!(!bad_out.exists());
 
+    // Routes: tracks in time order, weekly flows, spikes.
+    let flows = json(&["routes", "flows"]);
+    let flows = flows.as_array().expect("flows");
+    assert!(!flows.is_empty());
+    for f in flows {
+        assert!(
+            f["week"].as_str().is_some_and(|w| w.len() == 8 && &w[4..6] == "-W"),
+            "{f}"
+        );
+        assert_ne!(f["from"], f["to"]);
+        assert!(f["parties"].as_u64().is_some_and(|p| p >= 1));
+    }
+    let one = json(&["routes", "flows", "--network", "1"]);
+    assert!(one.as_array().expect("flows").iter().all(|f| f["network"] == 1));
+    let spikes = json(&["routes", "spikes"]);
+    for s in spikes["places"]
+        .as_array()
+        .expect("places")
+        .iter()
+        .chain(spikes["routes"].as_array().expect("routes"))
+    {
+        assert!(s["count"].as_f64().expect("count") > s["baseline_mean"].as_f64().expect("mean"));
+    }
+    let mover = flows[0]["week"].as_str().map(|_| ()).and_then(|_| {
+        members.iter().find_map(|m| {
+            let id = m["id"].as_str()?;
+            let t = json(&["routes", "track", id]);
+            (t["track"].as_array()?.len() >= 2).then(|| (id.to_string(), t))
+        })
+    });
+    let (mover, track) = mover.expect("a member of network 1 with two events");
+    let dates: Vec<&str> = track["track"]
+        .as_array()
+        .expect("track")
+        .iter()
+        .filter_map(|p| p["date"].as_str())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    let geo = json(&["routes", "track", &mover, "--geojson"]);
+    assert_eq!(geo["type"], "FeatureCollection");
+    let o = corridor(&store, &["routes", "track", "nobody:1:person"]);
+    assert_eq!(code(&o), 7);
+    let o = corridor(&store, &["routes", "spikes", "--window", "0"]);
+    assert_eq!(code(&o), 4);
+
     // Every read of personal data is in the audit log with its purpose, and so is
     // every export.
     let o = corridor(&store, &["audit", "log"]);

@@ -228,3 +228,4 @@ mod build;
 mod exports;
 mod filters;
 mod paths_and_networks;
+mod routes;
