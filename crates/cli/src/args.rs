@@ -117,6 +117,17 @@ pub enum NetworkCommand {
         #[command(flatten)]
         args: NetworkArgs,
     },
+    /// The parties within a few links of one party, nearest first, with how they are
+    /// linked to it when directly.
+    Near {
+        /// An identity id or a record id.
+        id: String,
+        /// Links away (1: direct contacts).
+        #[arg(long, default_value_t = 2)]
+        hops: usize,
+        #[command(flatten)]
+        args: NetworkArgs,
+    },
     /// A shortest chain of links between two parties (identity or record ids), with
     /// the evidence of each link.
     Path {

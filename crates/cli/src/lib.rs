@@ -53,8 +53,30 @@ fn login_name() -> String {
         .unwrap_or_else(|_| "local".to_string())
 }
 
+/// `corridor network show 1 | head`: when the reader closes the pipe, `println!`
+/// panics; end quietly with success instead, as other command-line tools do (Rust
+/// ignores SIGPIPE, and restoring it would need `unsafe`, which this workspace
+/// forbids). The store is never mid-write while printing, and SQLite undoes any
+/// open transaction on the next open.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let ctx = Ctx {
         store: cli.global.store.clone(),

@@ -120,6 +120,29 @@ impl Search {
         Some(path)
     }
 
+    /// The nodes within `k` hops of `from` with their distance in hops, `from`
+    /// first (at 0), then by distance.
+    pub fn neighbourhood_with_hops(&mut self, g: &Graph, from: u32, k: usize) -> Vec<(u32, usize)> {
+        let nodes = self.neighbourhood(g, from, k);
+        // The search appended whole levels in turn; a node's level is one more
+        // than the level of its first neighbour found before it.
+        let mut hops: Vec<(u32, usize)> = Vec::with_capacity(nodes.len());
+        let position: std::collections::HashMap<u32, usize> = nodes.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+        for (i, &v) in nodes.iter().enumerate() {
+            let d = if i == 0 {
+                0
+            } else {
+                g.neighbours(v)
+                    .iter()
+                    .filter_map(|u| position.get(u).filter(|&&j| j < i).map(|&j| hops[j].1 + 1))
+                    .min()
+                    .unwrap_or(0)
+            };
+            hops.push((v, d));
+        }
+        hops
+    }
+
     /// The nodes within `k` hops of `from`, `from` first, then by distance.
     pub fn neighbourhood(&mut self, g: &Graph, from: u32, k: usize) -> Vec<u32> {
         if from as usize >= g.nodes() {
@@ -257,5 +280,8 @@ mod tests {
         assert_eq!(two, vec![0, 1, 2, 4, 5]);
         assert_eq!(s.neighbourhood(&g, 0, 10).len(), 6);
         assert_eq!(neighbourhoods(&g, &[6], 2), vec![vec![6]]);
+        let mut with_hops = s.neighbourhood_with_hops(&g, 0, 2);
+        with_hops.sort_unstable();
+        assert_eq!(with_hops, vec![(0, 0), (1, 1), (2, 2), (4, 1), (5, 2)]);
     }
 }

@@ -68,7 +68,8 @@ pub struct NetworkSummary {
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
     pub agencies: Vec<String>,
-    /// Where its members' events happened: (place, events), most frequent first.
+    /// Where its members' events happened: (place, events), most frequent first;
+    /// places as `routes::Places` groups them.
     pub places: Vec<(String, usize)>,
 }
 
@@ -120,10 +121,14 @@ pub fn networks(g: &InvestigationGraph, opts: &NetworkOptions) -> Networks {
         }
     }
 
+    let places = crate::routes::Places::of(g);
     let summaries = groups
         .into_iter()
         .enumerate()
-        .map(|(i, members)| summarise(g, &graph, i + 1, members, &network_of, &between, &pr.scores, opts))
+        .map(|(i, members)| {
+            let measures = (between.as_slice(), pr.scores.as_slice());
+            summarise(g, &graph, &places, i + 1, members, &network_of, measures, opts)
+        })
         .collect();
     Networks {
         networks: summaries,
@@ -140,11 +145,11 @@ pub fn networks(g: &InvestigationGraph, opts: &NetworkOptions) -> Networks {
 fn summarise(
     g: &InvestigationGraph,
     graph: &corridor_graph::Graph,
+    place_names: &crate::routes::Places,
     id: usize,
     members: Vec<u32>,
     network_of: &[usize],
-    between: &[f64],
-    pr: &[f64],
+    (between, pr): (&[f64], &[f64]),
     opts: &NetworkOptions,
 ) -> NetworkSummary {
     let mut roles: BTreeMap<String, usize> = BTreeMap::new();
@@ -185,8 +190,8 @@ fn summarise(
     }
     let mut places: BTreeMap<String, usize> = BTreeMap::new();
     for ev in g.events.iter().filter(|e| e.parties.iter().any(|&p| inside(p))) {
-        if let Some(place) = &ev.place {
-            *places.entry(place.clone()).or_default() += 1;
+        if let Some(key) = place_names.of_event(&ev.id) {
+            *places.entry(place_names.name(key)).or_default() += 1;
         }
     }
     let mut places: Vec<(String, usize)> = places.into_iter().collect();

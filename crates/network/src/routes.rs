@@ -5,7 +5,7 @@
 //! Places are the events' locations as agencies write them, which differ across
 //! languages and scripts ("Evros / Orestiada", "Νέα Βύσσα, Έβρος"). Located events
 //! are grouped by position instead (leader clustering: taken in a fixed order, an
-//! event joins the first place whose leader lies within 3 km, or leads a new one; a
+//! event joins the first place whose leader lies within 10 km, or leads a new one; a
 //! grid of cells finds the candidates), and a place is named by the place text most
 //! often written for it, with its position added when two places share a name.
 //! Events with no coordinates fall back to their place text, case-folded. Weeks are
@@ -17,14 +17,16 @@ use serde::Serialize;
 
 use crate::build::{EventInfo, InvestigationGraph};
 
-/// Cell size in degrees of the grid that finds candidate places (larger than the
-/// radius at every latitude of the corridor).
-const CELL: f64 = 0.05;
+/// Cell size in degrees of the grid that finds candidate places: at least the
+/// radius at every latitude of the corridor (0.2° of longitude is 15 km at 48°N).
+const CELL: f64 = 0.2;
 /// A place's first event position and its key.
 type Leader = ([f64; 2], String);
 
-/// Events within this distance of a place's leader are at that place.
-const RADIUS_KM: f64 = 3.0;
+/// Events within this distance of a place's leader are at that place: a crossing
+/// point with the green border around it, where most interceptions happen (both
+/// sides of a border crossing, such as Gevgelija and Idomeni, are one place).
+const RADIUS_KM: f64 = 10.0;
 
 /// A place events happened at.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -181,7 +183,8 @@ impl Places {
         self.of_event.get(id).map(String::as_str)
     }
 
-    fn name(&self, key: &str) -> String {
+    /// A place's display name (its key when unknown).
+    pub fn name(&self, key: &str) -> String {
         self.places.get(key).map_or_else(|| key.to_string(), |p| p.name.clone())
     }
 }

@@ -25,6 +25,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         NetworkCommand::List(a)
         | NetworkCommand::Show { args: a, .. }
         | NetworkCommand::Path { args: a, .. }
+        | NetworkCommand::Near { args: a, .. }
         | NetworkCommand::Export { args: a, .. } => a,
     };
     if let NetworkCommand::Export { format, .. } = cmd
@@ -43,6 +44,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         NetworkCommand::List(a) => list(ctx, &g, &find(&g, a), a),
         NetworkCommand::Show { id, args } => show(ctx, &g, &find(&g, args), *id),
         NetworkCommand::Path { a, b, .. } => show_path(ctx, &g, a, b),
+        NetworkCommand::Near { id, hops, .. } => near(ctx, &g, id, *hops),
         NetworkCommand::Export {
             format,
             network,
@@ -392,9 +394,25 @@ fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Resul
             })
         })
         .collect();
+    // Routes used: its members' movements between places, summed over the weeks.
+    let places = routes::Places::of(g);
+    let mut used: std::collections::BTreeMap<(String, String), usize> = std::collections::BTreeMap::new();
+    for f in routes::flows(g, &places, &found.network_of)
+        .into_iter()
+        .filter(|f| f.network == id)
+    {
+        *used.entry((f.from, f.to)).or_default() += f.parties;
+    }
+    let mut used: Vec<((String, String), usize)> = used.into_iter().collect();
+    used.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let routes_json: Vec<serde_json::Value> = used
+        .iter()
+        .map(|((from, to), movements)| json!({"from": from, "to": to, "movements": movements}))
+        .collect();
     if ctx.json {
         let mut out = summary_json(n);
         out["members"] = json!(members);
+        out["routes"] = json!(routes_json);
         ctx.print_json(&out)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -416,6 +434,19 @@ fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Resul
     );
     let places: Vec<String> = n.places.iter().take(5).map(|(p, c)| format!("{p} ({c})")).collect();
     println!("places: {}", places.join(", "));
+    let top: Vec<String> = used
+        .iter()
+        .take(5)
+        .map(|((a, b), c)| format!("{a} -> {b} ({c})"))
+        .collect();
+    println!(
+        "routes: {}",
+        if top.is_empty() {
+            "none seen".to_string()
+        } else {
+            top.join(", ")
+        }
+    );
     println!("brokers (betweenness, victims and witnesses not ranked unless --include-protected):");
     for b in &n.brokers {
         println!("  {:>10.1}  {}  {}", b.betweenness, b.id, b.name);
@@ -425,6 +456,52 @@ fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Resul
         let node = &g.nodes[v as usize];
         let cats: Vec<&str> = node.categories.iter().map(|c| c.as_str()).collect();
         println!("  {}  {}  [{}]", node.id, node.name, cats.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn near(ctx: &Ctx, g: &InvestigationGraph, id: &str, hops: usize) -> Result<ExitCode> {
+    let v = g.node(id).ok_or_else(|| {
+        Failure::new(
+            Code::NotFound,
+            anyhow!("no person or organisation '{id}': give an identity id or a record id (dataset:record:name)"),
+        )
+    })?;
+    let graph = g.graph();
+    let found = corridor_graph::paths::Search::new(&graph).neighbourhood_with_hops(&graph, v, hops);
+    let rows: Vec<serde_json::Value> = found
+        .iter()
+        .skip(1)
+        .map(|&(u, d)| {
+            let node = &g.nodes[u as usize];
+            let kinds: Vec<&str> = g
+                .link(v, u)
+                .map(|l| l.kinds().into_iter().map(|k| k.as_str()).collect())
+                .unwrap_or_default();
+            json!({"id": node.id, "name": node.name, "hops": d, "categories": node.categories, "linked_by": kinds})
+        })
+        .collect();
+    if ctx.json {
+        ctx.print_json(&json!({"id": g.nodes[v as usize].id, "hops": hops, "near": rows}))?;
+    } else {
+        println!(
+            "{} parties within {hops} links of {} ({})",
+            rows.len(),
+            g.nodes[v as usize].id,
+            g.nodes[v as usize].name
+        );
+        for r in &rows {
+            println!(
+                "  {}  {}  {}  {}",
+                r["hops"],
+                r["id"].as_str().unwrap_or(""),
+                r["name"].as_str().unwrap_or(""),
+                r["linked_by"]
+                    .as_array()
+                    .map(|k| k.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(","))
+                    .unwrap_or_default()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

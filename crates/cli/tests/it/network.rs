@@ -70,6 +70,34 @@ fn networks_members_and_paths_of_the_demo_on_the_evidence_allowed() {
         }
     }
 
+    // A reader that stops early (`| head`) ends the command quietly.
+    let mut child = std::process::Command::new(BIN)
+        .arg("--store")
+        .arg(&store)
+        .args(["--json", "network", "show", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().expect("stdout"), &mut first).expect("some output");
+    drop(child.stdout.take());
+    let done = child.wait_with_output().expect("wait");
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(!String::from_utf8_lossy(&done.stderr).contains("panicked"));
+
+    // Neighbourhood: direct contacts first, each with how it is linked.
+    let near = json(&["network", "near", a, "--hops", "2"]);
+    let rows = near["near"].as_array().expect("near");
+    assert!(!rows.is_empty());
+    let hops: Vec<u64> = rows.iter().map(|r| r["hops"].as_u64().expect("hops")).collect();
+    assert!(hops.windows(2).all(|w| w[0] <= w[1]) && hops.iter().all(|&h| (1..=2).contains(&h)));
+    assert!(
+        rows.iter()
+            .filter(|r| r["hops"] == 1)
+            .all(|r| !r["linked_by"].as_array().expect("kinds").is_empty())
+    );
+
     // Filters: only stated relations and payments leave fewer links; an impossible
     // window leaves none.
     let stated = json(&["network", "list", "--kind", "relation", "--kind", "payment"]);
