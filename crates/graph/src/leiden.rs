@@ -115,15 +115,22 @@ pub fn leiden(g: &Graph, opts: &Options) -> Communities {
 
 /// Numbers communities `0..count` in the order of their first member.
 fn renumber(of: &[u32]) -> (Vec<u32>, usize) {
-    let mut number = rustc_hash::FxHashMap::default();
+    // Community numbers are below the node count here, so a table beats a hash map.
+    let size = of.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+    let mut number = vec![u32::MAX; size];
+    let mut count = 0u32;
     let out = of
         .iter()
         .map(|&c| {
-            let next = number.len() as u32;
-            *number.entry(c).or_insert(next)
+            let slot = &mut number[c as usize];
+            if *slot == u32::MAX {
+                *slot = count;
+                count += 1;
+            }
+            *slot
         })
         .collect();
-    (out, number.len())
+    (out, count as usize)
 }
 
 /// One Leiden pass from the partition `start` of `g`'s nodes; returns the new
@@ -174,66 +181,10 @@ fn one_pass(g: &Graph, start: &[u32], resolution: f64, rng: &mut rand_chacha::Ch
     (result, changed)
 }
 
-/// Each neighbouring community of a node and the weight of the node's edges into
-/// it, in the order the neighbours first touch them (the order ties are broken in).
-#[derive(Default)]
-struct Neighbourhood {
-    weights: Vec<(u32, f64)>,
-    index: rustc_hash::FxHashMap<u32, usize>,
-}
-
-impl Neighbourhood {
-    /// Above this degree a hash index finds a community; below it a scan of the
-    /// few communities seen is faster.
-    const SCAN: usize = 24;
-
-    fn fill(&mut self, g: &Graph, v: u32, membership: &[u32]) {
-        self.weights.clear();
-        let degree = g.degree(v);
-        let big = degree > Self::SCAN;
-        if big {
-            // Clearing costs the table's capacity: a table grown for a hub is
-            // dropped rather than cleared for every ordinary node after it.
-            if self.index.capacity() > 4 * degree {
-                self.index = rustc_hash::FxHashMap::default();
-            }
-            self.index.clear();
-        }
-        for (&u, &w) in g.neighbours(v).iter().zip(g.weights(v)) {
-            let c = membership[u as usize];
-            if big {
-                match self.index.entry(c) {
-                    std::collections::hash_map::Entry::Occupied(i) => self.weights[*i.get()].1 += w,
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(self.weights.len());
-                        self.weights.push((c, w));
-                    }
-                }
-            } else if let Some(x) = self.weights.iter_mut().find(|x| x.0 == c) {
-                x.1 += w;
-            } else {
-                self.weights.push((c, w));
-            }
-        }
-    }
-}
-
-/// Nodes taken from the front of the queue at a time; their neighbourhoods are
-/// read in parallel.
-const BATCH: usize = 2048;
-
 /// The fast local move: every node once in random order, then the neighbours of
 /// any node that moved, until the queue is empty. Each node joins the neighbouring
 /// (or an empty) community with the largest modularity gain. Returns whether any
 /// node moved.
-///
-/// The expensive part, reading the communities of a node's neighbours, is done
-/// for a batch of queued nodes at once on every core, against the partition as it
-/// stood when the batch was taken. The moves are then made one by one in queue
-/// order, exactly as the sequential algorithm makes them: a node one of whose
-/// neighbours moved earlier in the same batch has its neighbourhood read again, and
-/// every gain is computed from the community totals of that moment. The result is
-/// the sequential algorithm's, bit for bit, for any number of threads.
 fn fast_local_move(
     level: &Level,
     membership: &mut [u32],
@@ -254,69 +205,55 @@ fn fast_local_move(
     order.shuffle(rng);
     let mut queue: VecDeque<u32> = order.into();
     let mut queued = vec![true; n];
-    // The batch in which a neighbour of the node last moved (0: never).
-    let mut dirty = vec![0u32; n];
-    let mut batch_number = 0u32;
-    let mut batch: Vec<u32> = Vec::with_capacity(BATCH);
-    let mut read: Vec<Neighbourhood> = Vec::new();
-    let mut fresh = Neighbourhood::default();
+    let mut to = vec![0.0; n];
+    let mut touched: Vec<u32> = Vec::new();
     let mut moved = false;
-    while !queue.is_empty() {
-        batch_number += 1;
-        batch.clear();
-        let take = queue.len().min(BATCH);
-        batch.extend(queue.drain(..take));
-        {
-            let snapshot: &[u32] = membership;
-            read.resize_with(batch.len(), Neighbourhood::default);
-            read.par_iter_mut()
-                .zip(batch.par_iter())
-                .with_min_len(64)
-                .for_each(|(nb, &v)| nb.fill(g, v, snapshot));
+    while let Some(v) = queue.pop_front() {
+        queued[v as usize] = false;
+        let old = membership[v as usize];
+        let k = level.strength[v as usize];
+        for (&u, &w) in g.neighbours(v).iter().zip(g.weights(v)) {
+            let c = membership[u as usize];
+            if to[c as usize] == 0.0 {
+                touched.push(c);
+            }
+            to[c as usize] += w;
         }
-        for (i, &v) in batch.iter().enumerate() {
-            queued[v as usize] = false;
-            let nb = if dirty[v as usize] == batch_number {
-                fresh.fill(g, v, membership);
-                &fresh
+        total[old as usize] -= k;
+        size[old as usize] -= 1;
+        let gain = |c: u32, to: &[f64], total: &[f64]| to[c as usize] - resolution * k * total[c as usize] / two_m;
+        let (mut best, mut best_gain) = (old, gain(old, &to, &total));
+        for &c in &touched {
+            let g = gain(c, &to, &total);
+            if g > best_gain {
+                (best, best_gain) = (c, g);
+            }
+        }
+        if best_gain < 0.0 {
+            // Alone is better than anywhere: an empty community (its own, if it
+            // just emptied).
+            best = if size[old as usize] == 0 {
+                old
             } else {
-                &read[i]
+                empty.pop().unwrap_or(old)
             };
-            let old = membership[v as usize];
-            let k = level.strength[v as usize];
-            total[old as usize] -= k;
-            size[old as usize] -= 1;
-            let to_old = nb.weights.iter().find(|x| x.0 == old).map_or(0.0, |x| x.1);
-            let (mut best, mut best_gain) = (old, to_old - resolution * k * total[old as usize] / two_m);
-            for &(c, w) in &nb.weights {
-                let gain = w - resolution * k * total[c as usize] / two_m;
-                if gain > best_gain {
-                    (best, best_gain) = (c, gain);
-                }
+        }
+        for &c in &touched {
+            to[c as usize] = 0.0;
+        }
+        touched.clear();
+        total[best as usize] += k;
+        size[best as usize] += 1;
+        membership[v as usize] = best;
+        if best != old {
+            moved = true;
+            if size[old as usize] == 0 {
+                empty.push(old);
             }
-            if best_gain < 0.0 {
-                // Alone is better than anywhere: an empty community (its own, if it
-                // just emptied).
-                best = if size[old as usize] == 0 {
-                    old
-                } else {
-                    empty.pop().unwrap_or(old)
-                };
-            }
-            total[best as usize] += k;
-            size[best as usize] += 1;
-            membership[v as usize] = best;
-            if best != old {
-                moved = true;
-                if size[old as usize] == 0 {
-                    empty.push(old);
-                }
-                for &u in g.neighbours(v) {
-                    dirty[u as usize] = batch_number;
-                    if !queued[u as usize] && membership[u as usize] != best {
-                        queued[u as usize] = true;
-                        queue.push_back(u);
-                    }
+            for &u in g.neighbours(v) {
+                if !queued[u as usize] && membership[u as usize] != best {
+                    queued[u as usize] = true;
+                    queue.push_back(u);
                 }
             }
         }
@@ -479,111 +416,6 @@ fn aggregate(level: &Level, groups: &[u32], membership: &[u32]) -> (Level, Vec<u
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The fast local move as written before it was batched: one node at a time
-    /// with a dense accumulator. The batched version must give the same partition.
-    fn sequential_local_move(
-        level: &Level,
-        membership: &mut [u32],
-        resolution: f64,
-        two_m: f64,
-        rng: &mut rand_chacha::ChaCha8Rng,
-    ) -> bool {
-        let g = &level.graph;
-        let n = g.nodes();
-        let mut total = vec![0.0; n];
-        let mut size = vec![0u32; n];
-        for v in 0..n {
-            total[membership[v] as usize] += level.strength[v];
-            size[membership[v] as usize] += 1;
-        }
-        let mut empty: Vec<u32> = (0..n as u32).filter(|&c| size[c as usize] == 0).collect();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.shuffle(rng);
-        let mut queue: VecDeque<u32> = order.into();
-        let mut queued = vec![true; n];
-        let mut to = vec![0.0; n];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut moved = false;
-        while let Some(v) = queue.pop_front() {
-            queued[v as usize] = false;
-            let old = membership[v as usize];
-            let k = level.strength[v as usize];
-            for (&u, &w) in g.neighbours(v).iter().zip(g.weights(v)) {
-                let c = membership[u as usize];
-                if to[c as usize] == 0.0 {
-                    touched.push(c);
-                }
-                to[c as usize] += w;
-            }
-            total[old as usize] -= k;
-            size[old as usize] -= 1;
-            let gain = |c: u32, to: &[f64], total: &[f64]| to[c as usize] - resolution * k * total[c as usize] / two_m;
-            let (mut best, mut best_gain) = (old, gain(old, &to, &total));
-            for &c in &touched {
-                let g = gain(c, &to, &total);
-                if g > best_gain {
-                    (best, best_gain) = (c, g);
-                }
-            }
-            if best_gain < 0.0 {
-                // Alone is better than anywhere: an empty community (its own, if it
-                // just emptied).
-                best = if size[old as usize] == 0 {
-                    old
-                } else {
-                    empty.pop().unwrap_or(old)
-                };
-            }
-            for &c in &touched {
-                to[c as usize] = 0.0;
-            }
-            touched.clear();
-            total[best as usize] += k;
-            size[best as usize] += 1;
-            membership[v as usize] = best;
-            if best != old {
-                moved = true;
-                if size[old as usize] == 0 {
-                    empty.push(old);
-                }
-                for &u in g.neighbours(v) {
-                    if !queued[u as usize] && membership[u as usize] != best {
-                        queued[u as usize] = true;
-                        queue.push_back(u);
-                    }
-                }
-            }
-        }
-        moved
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn batched_local_move_is_the_sequential_one(
-            n in 2usize..3000,
-            raw in proptest::collection::vec((0u32..3000, 0u32..3000, 1u8..4), 0..9000),
-            seed in 0u64..1000,
-        ) {
-            let edges: Vec<(u32, u32, f64)> = raw
-                .into_iter()
-                .map(|(a, b, w)| (a % n as u32, b % n as u32, f64::from(w)))
-                .collect();
-            let graph = Graph::from_edges(n, &edges);
-            let strength: Vec<f64> = (0..n as u32).map(|v| graph.strength(v)).collect();
-            let two_m: f64 = strength.iter().sum();
-            proptest::prop_assume!(two_m > 0.0);
-            let level = Level { graph, strength };
-            let start: Vec<u32> = (0..n as u32).collect();
-            let (mut a, mut b) = (start.clone(), start);
-            let mut rng_a = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-            let mut rng_b = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-            let moved_a = fast_local_move(&level, &mut a, 1.0, two_m, &mut rng_a);
-            let moved_b = sequential_local_move(&level, &mut b, 1.0, two_m, &mut rng_b);
-            proptest::prop_assert_eq!(moved_a, moved_b);
-            proptest::prop_assert_eq!(a, b);
-        }
-    }
 
     /// Two 5-cliques joined by one edge.
     fn two_cliques() -> Graph {
