@@ -209,8 +209,13 @@ pub fn parse(text: &str) -> Result<EdgeList, ParseError> {
         if last >= text.len() {
             break;
         }
+        // Search bytes, not the str: `target` may fall inside a multi-byte
+        // character, and the byte after a newline is always a character boundary.
         let target = (last + step).min(text.len());
-        let end = text[target..].find('\n').map_or(text.len(), |i| target + i + 1);
+        let end = text.as_bytes()[target..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| target + i + 1);
         bounds.push(end);
     }
     let chunks: Vec<Result<Vec<Parsed<'_>>, (usize, String)>> =
@@ -269,6 +274,16 @@ mod tests {
         assert_eq!(sparse.labels.find("5000000000"), Some(2));
         assert_eq!(sparse.labels.find("4"), None);
         assert_eq!(sparse.graph.neighbours(0), &[1, 2]);
+    }
+
+    #[test]
+    fn chunks_never_split_a_character() {
+        // Found by the fuzzer: a chunk bound inside a two-byte character.
+        assert!(parse("\u{362}").is_err());
+        let text = "Ђорђевић Đorđević\nΣάββας ñandú\n".repeat(200);
+        let e = parse(&text).expect("parses");
+        assert_eq!(e.labels.len(), 4);
+        assert_eq!(e.lines, 400);
     }
 
     #[test]
