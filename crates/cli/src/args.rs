@@ -160,7 +160,7 @@ pub struct NetworkArgs {
     /// under any other code is left out.
     #[arg(long = "handling")]
     pub handling: Vec<String>,
-    /// A thing or event with more parties than this links nobody (reported).
+    /// A thing or event with more parties than this links each only to the next few in time (reported).
     #[arg(long, default_value_t = 100)]
     pub max_group: usize,
     /// Seeds community detection: the same seed gives the same networks.
@@ -176,7 +176,7 @@ pub struct NetworkArgs {
     #[arg(long)]
     pub include_protected: bool,
     /// A synthetic data set's `truth/` directory: score the networks found against
-    /// the true ones (adjusted Rand index and NMI over the facilitators' records).
+    /// the true ones (adjusted Rand index and NMI over the records of their members).
     #[arg(long)]
     pub truth: Option<std::path::PathBuf>,
 }

@@ -129,8 +129,9 @@ pub struct InvestigationGraph {
     pub links: Vec<Link>,
     pub events: Vec<EventInfo>,
     /// Shared things and events with more parties than `max_group`: linking each
-    /// pair would swamp the graph (a call-centre number, a ferry), so they link
-    /// nobody and are listed here: (schema, id, parties).
+    /// pair would swamp the graph (a call-centre number, a lorry used for years),
+    /// so each party is linked only to the next few in time order, and they are
+    /// listed here: (schema, id, parties).
     pub too_large: Vec<(String, String, usize)>,
     index: HashMap<String, u32>,
 }
@@ -206,6 +207,9 @@ fn is_party(schema_name: &str) -> bool {
     matches!(schema_name, "Person" | "Organization")
 }
 
+/// In a group above the size limit, each party is linked to this many next in time.
+const CHAIN: usize = 3;
+
 /// Parties attached to one shared thing or event, each with what attaches it.
 type Attached = BTreeMap<u32, Basis>;
 
@@ -213,7 +217,8 @@ impl InvestigationGraph {
     /// The graph of `entities` (every schema; statements with provenance) under the
     /// identity mapping `identity_of` (record entity id → identity id; entities it
     /// does not name are their own identity). Things and events with more than
-    /// `max_group` parties link nobody (see [`InvestigationGraph::too_large`]).
+    /// `max_group` parties link them as a chain in time order (see
+    /// [`InvestigationGraph::too_large`]).
     pub fn build(entities: &[Entity], identity_of: &HashMap<String, String>, max_group: usize) -> InvestigationGraph {
         let identity = |id: &str| identity_of.get(id).cloned().unwrap_or_else(|| id.to_string());
         let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
@@ -388,17 +393,23 @@ impl InvestigationGraph {
                 if attached.len() < 2 {
                     continue;
                 }
-                if attached.len() > max_group {
-                    g.too_large.push((via_schema.clone(), via.clone(), attached.len()));
-                    continue;
-                }
-                let members: Vec<(&u32, &Basis)> = attached.iter().collect();
+                let mut members: Vec<(&u32, &Basis)> = attached.iter().collect();
+                // Everyone with everyone, or for a large group (a lorry that carried
+                // hundreds over the years) each with the next few in time order: the
+                // group stays one connected chain in linear, not quadratic, links.
+                let reach = if members.len() > max_group {
+                    g.too_large.push((via_schema.clone(), via.clone(), members.len()));
+                    members.sort_by(|a, b| a.1.date.cmp(&b.1.date).then(a.0.cmp(b.0)));
+                    CHAIN
+                } else {
+                    members.len()
+                };
                 for (i, (a, ba)) in members.iter().enumerate() {
-                    for (b, bb) in &members[i + 1..] {
+                    for (b, bb) in members[i + 1..].iter().take(reach) {
                         let mut basis = (*ba).clone();
                         basis.add(bb);
                         if let Some(ev) = basis.evidence(kind, via_schema, via) {
-                            pairs.entry((**a, **b)).or_default().push(ev);
+                            pairs.entry(((**a).min(**b), (**a).max(**b))).or_default().push(ev);
                         }
                     }
                 }

@@ -266,7 +266,8 @@ fn summary_json(n: &corridor_network::NetworkSummary) -> serde_json::Value {
 }
 
 /// How well the networks found match the generator's: over every record of a
-/// facilitator with a true network, the true network against the network found
+/// member of a true network (its facilitators and the people it moved), the true
+/// network against the network found
 /// (a party in no listed network counts as a network of its own).
 fn score(g: &InvestigationGraph, found: &Networks, truth: &Path) -> Result<serde_json::Value> {
     let read = |name: &str| -> Result<Vec<csv::StringRecord>> {
@@ -352,7 +353,7 @@ fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs)
     }
     if let Some(q) = &quality {
         println!(
-            "against the truth: {} facilitator records in {} true networks, {} found; ARI {:.3}, NMI {:.3}",
+            "against the truth: {} records of true network members in {} networks, {} found; ARI {:.3}, NMI {:.3}",
             q["records"],
             q["true_networks"],
             q["found_networks"],
@@ -361,7 +362,7 @@ fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs)
         );
     }
     for (schema, id, parties) in &g.too_large {
-        println!("not linked: {schema} {id} is shared by {parties} parties (above --max-group)");
+        println!("chained in time, not all pairs: {schema} {id} is shared by {parties} parties (above --max-group)");
     }
     Ok(ExitCode::SUCCESS)
 }

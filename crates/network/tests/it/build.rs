@@ -53,17 +53,53 @@ fn resolved_records_are_one_party_and_every_link_keeps_its_evidence() {
 }
 
 #[test]
-fn a_thing_or_event_shared_by_too_many_links_nobody_and_is_reported() {
-    let (entities, identity_of) = case();
-    let g = InvestigationGraph::build(&entities, &identity_of, 2);
-    let ilir = node(&g, "rs:2:person");
-    let amina = node(&g, "rs:4:person");
-    assert!(
-        g.link(ilir, amina).is_none(),
-        "three on board is above the limit of two"
+fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
+    // One lorry, ten drivers' passengers on ten dates.
+    let mut m = Maker {
+        next: 0,
+        entities: Vec::new(),
+    };
+    m.add(
+        "rs:0:vehicle",
+        "Vehicle",
+        "rs",
+        "B2",
+        H1,
+        &[("registrationNumber", "NS-123-AB")],
     );
-    let big: BTreeSet<&str> = g.too_large.iter().map(|(_, id, _)| id.as_str()).collect();
-    assert_eq!(big, BTreeSet::from(["T-boat", "rs:7:interception"]));
-    // The shared phone (two users) still links.
-    assert!(g.link(node(&g, "P-marko"), ilir).is_some());
+    for i in 0..10 {
+        let person = format!("rs:{i}:person");
+        m.add(
+            &person,
+            "Person",
+            "rs",
+            "B2",
+            H1,
+            &[("name", &format!("Person {i}")), ("category", "victim")],
+        );
+        m.add(
+            &format!("rs:{i}:crossing"),
+            "BorderCrossing",
+            "rs",
+            "B2",
+            H1,
+            &[
+                ("date", &format!("2026-0{}-01", 9 - i % 9)),
+                ("involved", &person),
+                ("vehicle", "rs:0:vehicle"),
+            ],
+        );
+    }
+    let g = InvestigationGraph::build(&m.entities, &HashMap::new(), 5);
+    assert_eq!(g.too_large.len(), 1);
+    assert_eq!(g.too_large[0].2, 10);
+    // Each linked to the next three in time: 9 + 8 + 7 links, not 45, one component.
+    assert_eq!(g.links.len(), 24);
+    let graph = g.graph();
+    assert_eq!(corridor_graph::components::components(&graph).count, 1);
+    // Below the limit, everyone with everyone.
+    assert_eq!(
+        InvestigationGraph::build(&m.entities, &HashMap::new(), 10).links.len(),
+        45
+    );
 }
