@@ -20,5 +20,5 @@ pub use grading::{Grading, InformationAccuracy, SourceReliability};
 pub use handling::{Handling, HandlingCode, Tlp};
 pub use provenance::{Assessment, Provenance, Restrictions, SourceRef};
 pub use schema::{PropType, Property, SCHEMATA, Schema, SchemaKind, schema};
-pub use statement::{Entity, EntityValues, Statement, entity_key};
+pub use statement::{Entity, EntityEvidence, EntityValues, EvidenceStatement, Statement, entity_key};
 pub use value::{PartialDate, clean};

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
 
-use corridor_model::{DataSubjectCategory, Entity, Grading, Handling, PropType, SchemaKind, schema};
+use corridor_model::{DataSubjectCategory, EntityEvidence, Grading, Handling, PropType, SchemaKind, schema};
 use serde::Serialize;
 
 /// How two parties are linked.
@@ -148,18 +148,18 @@ struct Basis {
 }
 
 impl Basis {
-    fn of(e: &Entity) -> Basis {
+    fn of(e: &EntityEvidence) -> Basis {
         let mut b = Basis::default();
         b.entities.insert(e.id.clone());
-        for s in e.statements.iter().filter(|s| s.current) {
+        for s in &e.statements {
             b.statements.insert(s.id);
-            let g = s.provenance.effective_grading();
+            let g = s.grading;
             b.grading = Some(b.grading.map_or(g, |old| old.weakest(g)));
-            if !b.handling.contains(&s.provenance.handling) {
-                b.handling.push(s.provenance.handling.clone());
+            if !b.handling.contains(&*s.handling) {
+                b.handling.push((*s.handling).clone());
             }
-            b.agencies.insert(s.provenance.source.agency.clone());
-            if matches!(s.prop.as_str(), "date" | "startDate") {
+            b.agencies.insert(s.agency.to_string());
+            if matches!(&*s.prop, "date" | "startDate") {
                 let day: String = s.value.chars().take(10).collect();
                 if b.date.as_ref().is_none_or(|d| *d < day) {
                     b.date = Some(day);
@@ -219,13 +219,17 @@ impl InvestigationGraph {
     /// does not name are their own identity). Things and events with more than
     /// `max_group` parties link them as a chain in time order (see
     /// [`InvestigationGraph::too_large`]).
-    pub fn build(entities: &[Entity], identity_of: &HashMap<String, String>, max_group: usize) -> InvestigationGraph {
+    pub fn build(
+        entities: &[EntityEvidence],
+        identity_of: &HashMap<String, String>,
+        max_group: usize,
+    ) -> InvestigationGraph {
         let identity = |id: &str| identity_of.get(id).cloned().unwrap_or_else(|| id.to_string());
-        let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
+        let by_id: HashMap<&str, &EntityEvidence> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
         let mut g = InvestigationGraph::default();
 
         // Parties first, in a stable order: by identity, then record.
-        let mut parties: BTreeMap<String, Vec<&Entity>> = BTreeMap::new();
+        let mut parties: BTreeMap<String, Vec<&EntityEvidence>> = BTreeMap::new();
         for e in entities.iter().filter(|e| is_party(&e.schema)) {
             parties.entry(identity(&e.id)).or_default().push(e);
         }
@@ -250,7 +254,7 @@ impl InvestigationGraph {
                 .unwrap_or_default();
             let agencies: BTreeSet<String> = records
                 .iter()
-                .flat_map(|r| r.statements.iter().map(|s| s.provenance.source.agency.clone()))
+                .flat_map(|r| r.statements.iter().map(|s| s.agency.to_string()))
                 .collect();
             for r in &records {
                 g.index.insert(r.id.clone(), v);
@@ -258,7 +262,7 @@ impl InvestigationGraph {
             g.index.insert(id.clone(), v);
             g.nodes.push(Node {
                 id,
-                schema: records[0].schema.clone(),
+                schema: records[0].schema.to_string(),
                 name,
                 categories,
                 records: records.iter().map(|r| r.id.clone()).collect(),
@@ -327,7 +331,7 @@ impl InvestigationGraph {
                             if let Some(p) = party_of(target, &g) {
                                 involved.push((prop.name, p));
                             } else if let Some(t) = by_id.get(target) {
-                                used.push((identity(&t.id), t.schema.clone()));
+                                used.push((identity(&t.id), t.schema.to_string()));
                             }
                         }
                     }
@@ -357,7 +361,7 @@ impl InvestigationGraph {
                     if let Some(evidence) = basis.evidence(LinkKind::Event, &e.schema, &e.id) {
                         g.events.push(EventInfo {
                             id: e.id.clone(),
-                            schema: e.schema.clone(),
+                            schema: e.schema.to_string(),
                             place: first("place"),
                             country: first("country"),
                             latitude: first("latitude").and_then(|v| v.parse().ok()),

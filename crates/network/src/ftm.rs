@@ -26,7 +26,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use corridor_model::Entity;
+use corridor_model::EntityEvidence;
 use corridor_model::country::to_alpha2;
 use serde_json::{Value, json};
 
@@ -255,7 +255,7 @@ impl Out {
 /// `None`), from the `entities` `g` was built from.
 pub fn ftm(
     g: &InvestigationGraph,
-    entities: &[Entity],
+    entities: &[EntityEvidence],
     identity_of: &HashMap<String, String>,
     parties: Option<&BTreeSet<u32>>,
     protected_names: bool,
@@ -275,7 +275,7 @@ pub fn ftm(
             allowed.insert(ev.id.as_str());
         }
     }
-    let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let by_id: HashMap<&str, &EntityEvidence> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
     let mut out = Out::default();
 
     for (v, node) in g.nodes.iter().enumerate() {
@@ -301,8 +301,8 @@ pub fn ftm(
             continue;
         };
         for record in node.records.iter().filter_map(|r| by_id.get(r.as_str())) {
-            for s in record.statements.iter().filter(|s| s.current) {
-                if let Some((_, to)) = props.iter().find(|(from, _)| *from == s.prop)
+            for s in record.statements.iter() {
+                if let Some((_, to)) = props.iter().find(|(from, _)| s.prop == *from)
                     && let Some(value) = ftm_value(to, &s.value)
                 {
                     out.put(&node.id, schema, to, value);
@@ -325,7 +325,7 @@ pub fn ftm(
                 return Some(ftm_id(&g.nodes[v as usize].id));
             }
             let t = by_id.get(target)?;
-            match t.schema.as_str() {
+            match &*t.schema {
                 "Phone" | "Email" | "BiometricReference" => None,
                 _ if mapping(&t.schema).is_some() => {
                     things.insert(t.id.clone());
@@ -345,7 +345,7 @@ pub fn ftm(
             let mut handled = false;
             for object in e.values("object") {
                 let Some(t) = by_id.get(object) else { continue };
-                let prop = match t.schema.as_str() {
+                let prop = match &*t.schema {
                     "Phone" => "phone",
                     "Email" => "email",
                     _ => continue,
@@ -383,8 +383,8 @@ pub fn ftm(
             continue;
         }
         let mut written = false;
-        for s in e.statements.iter().filter(|s| s.current) {
-            let Some((_, to)) = props.iter().find(|(from, _)| *from == s.prop) else {
+        for s in e.statements.iter() {
+            let Some((_, to)) = props.iter().find(|(from, _)| s.prop == *from) else {
                 continue;
             };
             let is_reference = corridor_model::schema(&e.schema)
@@ -425,7 +425,7 @@ pub fn ftm(
         let key = identity(&t.id);
         out.ensure(&key, to_schema);
         let schema_def = corridor_model::schema(&t.schema);
-        for s in t.statements.iter().filter(|s| s.current) {
+        for s in t.statements.iter() {
             // A thing's own references (an event's parties) are written only where
             // the thing itself passed the filter, above.
             let is_reference = schema_def
@@ -434,7 +434,7 @@ pub fn ftm(
             if is_reference {
                 continue;
             }
-            if let Some((_, to)) = props.iter().find(|(from, _)| *from == s.prop)
+            if let Some((_, to)) = props.iter().find(|(from, _)| s.prop == *from)
                 && let Some(value) = ftm_value(to, &s.value)
             {
                 out.put(&key, to_schema, to, value);

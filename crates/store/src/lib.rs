@@ -30,7 +30,7 @@ pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, Source
 pub use resolution::{Decision, ResolutionRun, ResolutionWrite, ReviewPair};
 pub use sqlite::{SqliteBatch, SqliteStore};
 
-use corridor_model::{Entity, EntityValues, RetentionPolicy, SourceReliability};
+use corridor_model::{Entity, EntityEvidence, EntityValues, RetentionPolicy, SourceReliability};
 
 /// A registered source, as ingest names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +67,11 @@ pub trait Store {
     /// provenance, in one pass: for bulk analysis of the whole store. Logged as a
     /// read of personal data like [`Store::entities_of_schema`].
     fn entity_values(&mut self, schemata: &[&str], actor: &str, purpose: &str) -> Result<Vec<EntityValues>>;
+
+    /// Every entity of these schemata with its current statements and what evidence
+    /// needs of their provenance (agency, grading after any downgrade, handling):
+    /// what the investigation graph reads. Logged as one read with the purpose.
+    fn entity_evidence(&mut self, schemata: &[&str], actor: &str, purpose: &str) -> Result<Vec<EntityEvidence>>;
 
     /// [`Store::entity_values`] one source record at a time: `each` gets the
     /// entities one row produced (all a relation in that row can point at), so a

@@ -2,11 +2,12 @@
 //! restrictions, counts, review dates, and the consistency check.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use corridor_model::{
-    Assessment, DataSubjectCategory, Entity, EntityValues, Grading, Handling, Provenance, Restrictions,
-    RetentionPolicy, SourceRef, Statement, entity_key,
+    Assessment, DataSubjectCategory, Entity, EntityEvidence, EntityValues, EvidenceStatement, Grading, Handling,
+    Provenance, Restrictions, RetentionPolicy, SourceRef, Statement, entity_key,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -435,6 +436,96 @@ pub(crate) fn entities_of_schema(conn: &Connection, schema: &str) -> Result<Vec<
         "e.schema = ?1 AND s.version_id = r.current_version",
         &[schema],
     )?)
+}
+
+/// The current statements of every entity of these schemata with what evidence
+/// needs (statement id, value, agency, effective grading, handling), entities in
+/// the order of their first statement. One pass; agencies and handlings shared.
+pub(crate) fn entity_evidence(conn: &Connection, schemata: &[&str]) -> Result<Vec<EntityEvidence>> {
+    let placeholders = vec!["?"; schemata.len()].join(",");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT s.id, d.name, r.key, e.name, e.schema, s.prop, s.value, p.grading, p.handling, p.restriction, p.tlp, \
+         p.source_id \
+         FROM statement s JOIN entity_named e ON e.id = s.entity_id JOIN record r ON r.id = e.record_id \
+         JOIN dataset d ON d.id = r.dataset_id JOIN provenance p ON p.id = s.provenance_id \
+         WHERE s.version_id = r.current_version AND e.schema IN ({placeholders}) ORDER BY s.id"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(schemata))?;
+    let mut sources: HashMap<i64, (Arc<str>, Option<corridor_model::SourceReliability>)> = HashMap::new();
+    let mut handlings: HashMap<(String, String, String), Arc<Handling>> = HashMap::new();
+    let mut gradings: HashMap<String, Grading> = HashMap::new();
+    let mut out: Vec<EntityEvidence> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let source_id: i64 = r.get(11)?;
+        let (agency, now) = match sources.entry(source_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let s = source(conn, source_id)?;
+                e.insert((Arc::from(s.agency.as_str()), s.current_reliability)).clone()
+            }
+        };
+        let grading_text: String = r.get(7)?;
+        let given = match gradings.get(&grading_text) {
+            Some(g) => *g,
+            None => {
+                let g = grading_text.parse::<Grading>().map_err(corrupt("grading"))?;
+                gradings.insert(grading_text, g);
+                g
+            }
+        };
+        let grading = match now {
+            Some(now) => Grading {
+                source: given.source.max(now),
+                information: given.information,
+            },
+            None => given,
+        };
+        let key: (String, String, String) = (r.get(8)?, r.get(9)?, r.get(10)?);
+        let handling = match handlings.get(&key) {
+            Some(h) => h.clone(),
+            None => {
+                let h = Arc::new(
+                    Handling::new(
+                        key.0.parse().map_err(corrupt("handling code"))?,
+                        Some(key.1.clone()).filter(|t| !t.is_empty()),
+                        if key.2.is_empty() {
+                            None
+                        } else {
+                            Some(key.2.parse().map_err(corrupt("TLP marking"))?)
+                        },
+                    )
+                    .map_err(corrupt("handling"))?,
+                );
+                handlings.insert(key, h.clone());
+                h
+            }
+        };
+        let (dataset, record, name): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        let id = entity_key(&dataset, &record, &name);
+        let schema: String = r.get(4)?;
+        let prop: String = r.get(5)?;
+        let statement = EvidenceStatement {
+            id: r.get(0)?,
+            prop: EntityValues::prop_name(&schema, &prop),
+            value: r.get(6)?,
+            agency,
+            grading,
+            handling,
+        };
+        match index.get(&id) {
+            Some(&i) => out[i].statements.push(statement),
+            None => {
+                index.insert(id.clone(), out.len());
+                out.push(EntityEvidence {
+                    id,
+                    schema: EntityValues::schema_name(&schema),
+                    statements: vec![statement],
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The entities of `schema` one batch wrote, with the statements it wrote for them.

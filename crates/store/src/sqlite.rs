@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use corridor_model::{Entity, EntityValues, RetentionPolicy, SourceReliability};
+use corridor_model::{Entity, EntityEvidence, EntityValues, RetentionPolicy, SourceReliability};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Statement, params};
 
 use crate::audit::{self, AuditEntry, AuditRecord, AuditReport};
@@ -205,6 +205,20 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction()?;
         let entities = read::entities_of_schema(&tx, schema)?;
         log_bulk_read(&tx, &format!("all {schema} entities"), entities.len(), actor, purpose)?;
+        tx.commit()?;
+        Ok(entities)
+    }
+
+    fn entity_evidence(&mut self, schemata: &[&str], actor: &str, purpose: &str) -> Result<Vec<EntityEvidence>> {
+        let tx = self.conn.transaction()?;
+        let entities = read::entity_evidence(&tx, schemata)?;
+        log_bulk_read(
+            &tx,
+            &format!("evidence of all {} entities", schemata.join(", ")),
+            entities.len(),
+            actor,
+            purpose,
+        )?;
         tx.commit()?;
         Ok(entities)
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use corridor_model::{Entity, HandlingCode, SCHEMATA};
+use corridor_model::{EntityEvidence, HandlingCode, SCHEMATA};
 use corridor_network::{
     Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, export, ftm, networks, path, quality, routes,
 };
@@ -68,7 +68,7 @@ const FORMATS: [&str; 5] = ["graphml", "gexf", "cytoscape", "geojson", "ftm"];
 
 /// What `load` read: the entities and identities, and the graph of all evidence.
 struct Loaded {
-    entities: Vec<Entity>,
+    entities: Vec<EntityEvidence>,
     identity_of: HashMap<String, String>,
     graph: InvestigationGraph,
 }
@@ -218,10 +218,8 @@ fn filter(a: &NetworkArgs) -> Result<Filter> {
 
 /// Every entity with its statements, and the latest resolution's identities.
 fn load(ctx: &Ctx, store: &mut SqliteStore, a: &NetworkArgs) -> Result<Loaded> {
-    let mut entities: Vec<Entity> = Vec::new();
-    for s in SCHEMATA {
-        entities.extend(store.entities_of_schema(s.name, &ctx.actor, &ctx.purpose)?);
-    }
+    let schemata: Vec<&str> = SCHEMATA.iter().map(|s| s.name).collect();
+    let entities = store.entity_evidence(&schemata, &ctx.actor, &ctx.purpose)?;
     let identity_of: HashMap<String, String> = store.identity_links()?.into_iter().collect();
     if identity_of.is_empty() && !ctx.json {
         eprintln!(

@@ -222,7 +222,10 @@ fn networks_members_and_paths_of_the_demo_on_the_evidence_allowed() {
     // every export.
     let o = corridor(&store, &["audit", "log"]);
     let log = stdout(&o);
-    assert!(log.contains("all Person entities purpose=case NET-1"), "{log}");
+    assert!(
+        log.contains("evidence of all Person, Organization") && log.contains("purpose=case NET-1"),
+        "{log}"
+    );
     assert!(log.contains("network graph N1 as graphml to"), "{log}");
     let o = corridor(&store, &["audit", "verify"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));

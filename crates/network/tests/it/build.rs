@@ -90,7 +90,7 @@ fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
             ],
         );
     }
-    let g = InvestigationGraph::build(&m.entities, &HashMap::new(), 5);
+    let g = InvestigationGraph::build(&m.evidence(), &HashMap::new(), 5);
     assert_eq!(g.too_large.len(), 1);
     assert_eq!(g.too_large[0].2, 10);
     // Each linked to the next three in time: 9 + 8 + 7 links, not 45, one component.
@@ -99,7 +99,9 @@ fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
     assert_eq!(corridor_graph::components::components(&graph).count, 1);
     // Below the limit, everyone with everyone.
     assert_eq!(
-        InvestigationGraph::build(&m.entities, &HashMap::new(), 10).links.len(),
+        InvestigationGraph::build(&m.evidence(), &HashMap::new(), 10)
+            .links
+            .len(),
         45
     );
 }

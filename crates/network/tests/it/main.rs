@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use corridor_model::{Assessment, Entity, Handling, HandlingCode, Provenance, SourceRef, Statement};
+use corridor_model::{Assessment, Entity, EntityEvidence, Handling, HandlingCode, Provenance, SourceRef, Statement};
 use corridor_network::{Filter, InvestigationGraph, LinkKind, NetworkOptions, networks, path};
 
 struct Maker {
@@ -13,6 +13,11 @@ struct Maker {
 }
 
 impl Maker {
+    /// The entities as the investigation graph reads them.
+    fn evidence(&self) -> Vec<EntityEvidence> {
+        self.entities.iter().map(EntityEvidence::of).collect()
+    }
+
     fn add(
         &mut self,
         id: &str,
@@ -66,7 +71,7 @@ impl Maker {
 const H1: HandlingCode = HandlingCode::H1;
 
 /// The case, and the identity mapping resolution would give it.
-fn case() -> (Vec<Entity>, HashMap<String, String>) {
+fn case() -> (Vec<EntityEvidence>, HashMap<String, String>) {
     let mut m = Maker {
         next: 0,
         entities: Vec::new(),
@@ -212,7 +217,7 @@ fn case() -> (Vec<Entity>, HashMap<String, String>) {
     .into_iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
-    (m.entities, identity_of)
+    (m.evidence(), identity_of)
 }
 
 fn built() -> InvestigationGraph {

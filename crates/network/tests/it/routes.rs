@@ -56,7 +56,7 @@ fn the_same_place_in_two_scripts_is_one_place_when_located() {
             ("involved", "rs:2:person"),
         ],
     );
-    entities.extend(m.entities);
+    entities.extend(m.evidence());
     let g = InvestigationGraph::build(&entities, &identity_of, 100);
     let places = Places::of(&g);
     let a = places.of_event("rs:7:interception").expect("located");

@@ -242,3 +242,50 @@ fn entity_origins_are_the_current_entities_without_their_values() {
     );
     assert!(store.entity_origins(&["Vessel"]).expect("none").is_empty());
 }
+
+#[test]
+fn entity_evidence_is_the_current_statements_with_grading_after_downgrade_and_is_logged() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = new_store(dir.path());
+    let src = source(&mut store, "rs-bp");
+    ingest(&mut store, src, &[("1", "Marko Djordjevic"), ("2", "Ahmad Karimi")]);
+    ingest(&mut store, src, &[("1", "Marko Đorđević"), ("3", "Ali Rezai")]);
+    store
+        .grade_source(
+            src,
+            corridor_model::SourceReliability::C,
+            "two false reports",
+            "supervisor",
+        )
+        .expect("grade");
+    let full: Vec<corridor_model::EntityEvidence> = store
+        .entities_of_schema("Person", "tester", "case 7")
+        .expect("entities")
+        .iter()
+        .map(corridor_model::EntityEvidence::of)
+        .collect();
+    let before = store.audit_entries().expect("audit").len();
+    let lean = store
+        .entity_evidence(&["Person"], "tester", "case 7")
+        .expect("evidence");
+    // The same entities and current statements as the full read, in the same order.
+    assert_eq!(lean, full);
+    assert_eq!(lean.len(), 3);
+    let marko = lean.iter().find(|e| e.id == "rs-intercepts:1:person").expect("Marko");
+    assert_eq!(marko.values("name"), ["Marko Đorđević"], "only the current version");
+    assert!(
+        marko
+            .statements
+            .iter()
+            .all(|s| s.grading.to_string() == "C2" && &*s.agency == "rs-bp")
+    );
+    // One read logged, with the purpose.
+    let log = store.audit_entries().expect("audit");
+    assert_eq!(log.len(), before + 1);
+    let last = log.last().expect("entry");
+    assert_eq!(
+        (last.entry.action.as_str(), last.entry.purpose.as_str()),
+        ("read", "case 7")
+    );
+    assert!(store.entity_evidence(&["Vessel"], "t", "").expect("none").is_empty());
+}
