@@ -13,7 +13,8 @@
 //! - associations, family and memberships keep theirs; `Uses` of a vehicle, vessel,
 //!   account or address becomes an `UnknownLink` with role `uses`; a payment (event
 //!   or relation) becomes `Payment`; crossings, interceptions, arrests and sightings
-//!   become `Event` with the parties as `involved`;
+//!   become `Event` with the parties as `involved`, and the vehicle, vessel or
+//!   document of an event an `UnknownLink` from it (role `vehicle`, …);
 //! - countries become ISO alpha-2 lower case, date-times are cut to what FtM
 //!   dates hold (`YYYY-MM-DDTHH:MM`);
 //! - ids become `corridor-` and the first 20 bytes of the SHA-256 of our id in hex:
@@ -404,6 +405,19 @@ pub fn ftm(
             out.put(&e.id, to_schema, "recordId", e.id.clone());
         }
         if written && to_schema == "Event" {
+            // The vehicles, boats and documents of an event: FtM's Event has no
+            // property for them, so each is an UnknownLink from the event.
+            for prop in ["vehicle", "vessel", "document"] {
+                for target in e.values(prop) {
+                    if let Some(object) = reference(target, &mut things) {
+                        let link = format!("{}:{prop}:{target}", e.id);
+                        out.put(&link, "UnknownLink", "subject", ftm_id(&e.id));
+                        out.put(&link, "UnknownLink", "object", object);
+                        out.put(&link, "UnknownLink", "role", prop.to_string());
+                        out.put(&link, "UnknownLink", "recordId", e.id.clone());
+                    }
+                }
+            }
             out.put(
                 &e.id,
                 to_schema,

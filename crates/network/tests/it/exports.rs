@@ -151,6 +151,15 @@ fn followthemoney_entities_have_safe_ids_resolved_references_and_no_victim_names
             }
         }
     }
+    // The boat of the interceptions is exported once (resolved), linked from each.
+    let vessels = by_schema("Vessel");
+    assert_eq!(vessels.len(), 1);
+    let boat = vessels[0]["id"].as_str().expect("id");
+    let from_events = by_schema("UnknownLink")
+        .into_iter()
+        .filter(|l| l["properties"]["role"][0] == "vessel" && l["properties"]["object"][0] == boat)
+        .count();
+    assert_eq!(from_events, 2);
     assert_eq!(by_schema("Associate").len(), 1);
     assert_eq!(by_schema("Payment").len(), 1);
     assert_eq!(by_schema("Event").len(), 3, "two interceptions and a sighting");
