@@ -331,14 +331,26 @@ impl InvestigationGraph {
                             if let Some(p) = party_of(target, &g) {
                                 involved.push((prop.name, p));
                             } else if let Some(t) = by_id.get(target) {
-                                used.push((identity(&t.id), t.schema.to_string()));
+                                used.push((prop.name, identity(&t.id), t.schema.to_string()));
                             }
                         }
                     }
-                    for &(_, p) in &involved {
+                    for &(role, p) in &involved {
                         attach(&mut events, e.id.clone(), &e.schema, p, &basis);
-                        for (thing, thing_schema) in &used {
-                            attach(&mut things, thing.clone(), thing_schema, p, &basis);
+                        for (prop, thing, thing_schema) in &used {
+                            // Whose thing it is: a payment's accounts belong to the payer
+                            // or the beneficiary; a document to the one person it was
+                            // shown by (unknown when several were involved); a vehicle
+                            // or boat to everyone on it.
+                            let theirs = match *prop {
+                                "payerAccount" => role == "payer",
+                                "beneficiaryAccount" => role == "beneficiary",
+                                "document" => involved.len() == 1,
+                                _ => true,
+                            };
+                            if theirs {
+                                attach(&mut things, thing.clone(), thing_schema, p, &basis);
+                            }
                         }
                     }
                     if e.schema == "Payment" {

@@ -389,11 +389,11 @@ pub fn geojson(g: &InvestigationGraph, found: &Networks, opts: &ExportOptions) -
             unlocated += 1;
             continue;
         };
-        for &p in &parties {
-            tracks
-                .entry(p)
-                .or_default()
-                .push((ev.evidence.date.clone().unwrap_or_default(), at));
+        // Only dated events have a place in a track's order.
+        if let Some(date) = &ev.evidence.date {
+            for &p in &parties {
+                tracks.entry(p).or_default().push((date.clone(), at));
+            }
         }
         features.push(json!({
             "type": "Feature",

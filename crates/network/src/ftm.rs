@@ -369,15 +369,21 @@ pub fn ftm(
             }
         }
         if e.schema == "Holds" {
+            let holders: Vec<u32> = e.values("holder").into_iter().filter_map(&party_of).collect();
+            // A victim's or witness's passport would name them: left out unless
+            // their names were asked for.
+            if !protected_names && holders.iter().any(|&h| g.nodes[h as usize].is_protected()) {
+                continue;
+            }
             for doc in e.values("document") {
                 let Some(t) = by_id.get(doc) else { continue };
                 things.insert(t.id.clone());
-                for holder in e.values("holder").into_iter().filter_map(&party_of) {
+                for &holder in &holders {
                     out.put(
                         &identity(&t.id),
                         "Passport",
                         "holder",
-                        g.nodes[holder as usize].id.clone(),
+                        ftm_id(&g.nodes[holder as usize].id),
                     );
                 }
             }
@@ -407,7 +413,16 @@ pub fn ftm(
         if written && to_schema == "Event" {
             // The vehicles, boats and documents of an event: FtM's Event has no
             // property for them, so each is an UnknownLink from the event.
+            let protected_involved = e
+                .values("involved")
+                .into_iter()
+                .filter_map(&party_of)
+                .any(|v| g.nodes[v as usize].is_protected());
             for prop in ["vehicle", "vessel", "document"] {
+                if prop == "document" && protected_involved && !protected_names {
+                    // It may be a victim's or witness's passport.
+                    continue;
+                }
                 for target in e.values(prop) {
                     if let Some(object) = reference(target, &mut things) {
                         let link = format!("{}:{prop}:{target}", e.id);

@@ -104,8 +104,11 @@ impl Places {
         for &(e, at) in &located {
             let (cy, cx) = cell(at);
             let mut found = None;
+            // Cells of longitude narrow towards the poles: search as many as the
+            // radius spans at this latitude.
+            let span = (RADIUS_KM / (111.32 * at[1].to_radians().cos().max(0.01) * CELL)).ceil() as i64;
             'search: for dy in -1..=1 {
-                for dx in -1..=1 {
+                for dx in -span.max(1)..=span.max(1) {
                     for (leader, key) in leaders.get(&(cy + dy, cx + dx)).into_iter().flatten() {
                         if km(*leader, at) <= RADIUS_KM {
                             found = Some(key.clone());

@@ -677,7 +677,8 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
                 window: *window,
                 threshold: *threshold,
                 min_count: *min_count,
-                ..routes::SpikeOptions::default()
+                // A baseline can be no longer than its window.
+                min_baseline: routes::SpikeOptions::default().min_baseline.min(*window),
             };
             let (at_places, on_routes) = routes::spikes(&g, &places, &flows, &opts);
             if ctx.json {
