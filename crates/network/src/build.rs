@@ -80,9 +80,25 @@ pub struct Node {
     pub name: String,
     /// Every data-subject category its records give, most serious first.
     pub categories: Vec<DataSubjectCategory>,
-    /// The record entities it resolves.
+    /// The record entities it resolves (those the reader may see, after
+    /// [`InvestigationGraph::filtered`]).
     pub records: Vec<String>,
     pub agencies: Vec<String>,
+    /// Each record's provenance and name, so a reader's filter can hide the records
+    /// (and with them the name) it may not see.
+    #[serde(skip)]
+    pub sources: Vec<RecordSource>,
+}
+
+/// What a party's record rests on: its agencies, weakest grading and strictest
+/// handling, and the name it gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordSource {
+    pub record: String,
+    pub name: Option<String>,
+    pub agencies: Vec<String>,
+    pub grading: Grading,
+    pub handling: Handling,
 }
 
 impl Node {
@@ -243,15 +259,26 @@ impl InvestigationGraph {
                 .collect();
             categories.sort();
             categories.dedup();
-            let name = records
+            let name_of = |r: &EntityEvidence| {
+                r.values("name").first().map(|s| s.to_string()).or_else(|| {
+                    let parts: Vec<&str> = ["firstName", "lastName"].iter().flat_map(|p| r.values(p)).collect();
+                    (!parts.is_empty()).then(|| parts.join(" "))
+                })
+            };
+            let name = records.iter().find_map(|r| name_of(r)).unwrap_or_default();
+            let sources: Vec<RecordSource> = records
                 .iter()
-                .find_map(|r| {
-                    r.values("name").first().map(|s| s.to_string()).or_else(|| {
-                        let parts: Vec<&str> = ["firstName", "lastName"].iter().flat_map(|p| r.values(p)).collect();
-                        (!parts.is_empty()).then(|| parts.join(" "))
+                .filter_map(|r| {
+                    let b = Basis::of(r);
+                    Some(RecordSource {
+                        record: r.id.clone(),
+                        name: name_of(r),
+                        agencies: b.agencies.iter().cloned().collect(),
+                        grading: b.grading?,
+                        handling: Handling::strictest(&b.handling)?,
                     })
                 })
-                .unwrap_or_default();
+                .collect();
             let agencies: BTreeSet<String> = records
                 .iter()
                 .flat_map(|r| r.statements.iter().map(|s| s.agency.to_string()))
@@ -267,6 +294,7 @@ impl InvestigationGraph {
                 categories,
                 records: records.iter().map(|r| r.id.clone()).collect(),
                 agencies: agencies.into_iter().collect(),
+                sources,
             });
         }
         let party_of = |id: &str, g: &InvestigationGraph| g.index.get(id).copied();
@@ -465,6 +493,27 @@ impl InvestigationGraph {
             too_large: self.too_large.clone(),
             index: self.index.clone(),
         }
+    }
+
+    /// The graph as a reader with filter `f` may see it: only the evidence it
+    /// accepts (see [`InvestigationGraph::retain_evidence`]), and of each party only
+    /// the records whose agencies, grading and handling it accepts; a party none of
+    /// whose records it may see keeps its place (its links may be visible) but loses
+    /// its name, records and agencies. Its categories stay: they decide protection.
+    pub fn filtered(&self, f: &crate::Filter) -> InvestigationGraph {
+        let mut g = self.retain_evidence(|e| f.accepts(e));
+        for (v, node) in g.nodes.iter_mut().enumerate() {
+            node.sources.retain(|s| f.accepts_source(s));
+            node.records = node.sources.iter().map(|s| s.record.clone()).collect();
+            let agencies: BTreeSet<String> = node.sources.iter().flat_map(|s| s.agencies.iter().cloned()).collect();
+            node.agencies = agencies.into_iter().collect();
+            node.name = node
+                .sources
+                .iter()
+                .find_map(|s| s.name.clone())
+                .unwrap_or_else(|| format!("restricted #{v}"));
+        }
+        g
     }
 
     /// The party graph for the algorithms: one edge per link, weighted by its

@@ -112,10 +112,15 @@ impl<'a> Selection<'a> {
             .iter()
             .filter(|e| e.parties.iter().any(|p| selected.contains(p)))
             .map(|e| e.evidence.handling.code);
+        let parties = self
+            .nodes
+            .iter()
+            .flat_map(|&v| self.g.nodes[v as usize].sources.iter().map(|s| s.handling.code));
         self.links
             .iter()
             .flat_map(|l| l.evidence.iter().map(|e| e.handling.code))
             .chain(events)
+            .chain(parties)
             .max()
             .unwrap_or(HandlingCode::H0)
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use corridor_model::{Grading, HandlingCode};
 
-use crate::build::{Evidence, LinkKind};
+use crate::build::{Evidence, LinkKind, RecordSource};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FilterError {
@@ -66,6 +66,22 @@ impl Filter {
             to,
             ..Filter::default()
         })
+    }
+
+    /// Whether a reader may see a party's record: its agencies, grading and handling
+    /// (time window and link kinds do not apply to who a person is).
+    pub fn accepts_source(&self, s: &RecordSource) -> bool {
+        if let Some(allowed) = &self.agencies
+            && !s.agencies.iter().all(|a| allowed.contains(a))
+        {
+            return false;
+        }
+        if let Some(min) = self.min_grading
+            && (s.grading.source > min.source || s.grading.information > min.information)
+        {
+            return false;
+        }
+        self.handling.as_ref().is_none_or(|h| h.contains(&s.handling.code))
     }
 
     pub fn accepts(&self, e: &Evidence) -> bool {

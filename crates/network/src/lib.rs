@@ -31,7 +31,7 @@ mod path;
 pub mod quality;
 pub mod routes;
 
-pub use build::{EventInfo, Evidence, InvestigationGraph, Link, LinkKind, Node};
+pub use build::{EventInfo, Evidence, InvestigationGraph, Link, LinkKind, Node, RecordSource};
 pub use filter::{Filter, FilterError};
 pub use networks::{Broker, NetworkOptions, NetworkSummary, Networks, networks};
 pub use path::{PathStep, path};

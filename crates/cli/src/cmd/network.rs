@@ -39,7 +39,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
     let filter = filter(args)?;
     let mut store = ctx.open()?;
     let loaded = load(ctx, &mut store, args)?;
-    let g = loaded.graph.retain_evidence(|e| filter.accepts(e));
+    let g = loaded.graph.filtered(&filter);
     match cmd {
         NetworkCommand::List(a) => list(ctx, &g, &find(&g, a), a),
         NetworkCommand::Show { id, args } => show(ctx, &g, &find(&g, args), *id),
@@ -555,9 +555,7 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
     };
     let filter = filter(args)?;
     let mut store = ctx.open()?;
-    let g = load(ctx, &mut store, args)?
-        .graph
-        .retain_evidence(|e| filter.accepts(e));
+    let g = load(ctx, &mut store, args)?.graph.filtered(&filter);
     let places = routes::Places::of(&g);
     match cmd {
         RoutesCommand::Track { id, geojson, .. } => {

@@ -108,12 +108,36 @@ fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
 
 #[test]
 fn payers_into_one_account_are_not_linked_to_each_other_by_it() {
-    let mut m = Maker { next: 0, entities: Vec::new() };
-    m.add("mk:0:person", "Person", "mk", "B2", H1, &[("name", "Smuggler"), ("category", "suspect")]);
-    m.add("mk:0:account", "BankAccount", "mk", "B2", H1, &[("iban", "MK07250120000058984")]);
+    let mut m = Maker {
+        next: 0,
+        entities: Vec::new(),
+    };
+    m.add(
+        "mk:0:person",
+        "Person",
+        "mk",
+        "B2",
+        H1,
+        &[("name", "Smuggler"), ("category", "suspect")],
+    );
+    m.add(
+        "mk:0:account",
+        "BankAccount",
+        "mk",
+        "B2",
+        H1,
+        &[("iban", "MK07250120000058984")],
+    );
     for i in 1..=3 {
         let payer = format!("mk:{i}:person");
-        m.add(&payer, "Person", "mk", "B2", H1, &[("name", &format!("Migrant {i}")), ("category", "victim")]);
+        m.add(
+            &payer,
+            "Person",
+            "mk",
+            "B2",
+            H1,
+            &[("name", &format!("Migrant {i}")), ("category", "victim")],
+        );
         m.add(
             &format!("mk:{i}:payment"),
             "Payment",

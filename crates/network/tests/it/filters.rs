@@ -59,3 +59,54 @@ fn bad_windows_are_refused_with_what_to_give() {
     assert!(e.to_string().contains("before it starts"), "{e}");
     assert!("owns".parse::<LinkKind>().unwrap_err().contains("selector"));
 }
+
+#[test]
+fn a_reader_sees_only_the_records_it_may_and_no_name_from_the_others() {
+    let g = built();
+    let marko = node(&g, "P-marko");
+    // Serbian reports only: Marko keeps his Serbian record and its spelling.
+    let rs = Filter {
+        agencies: Some(BTreeSet::from(["rs".to_string()])),
+        ..Filter::default()
+    };
+    let seen = g.filtered(&rs);
+    assert_eq!(seen.nodes[marko as usize].records, vec!["rs:1:person"]);
+    assert_eq!(seen.nodes[marko as usize].name, "Marko Petrović");
+    assert_eq!(seen.nodes[marko as usize].agencies, vec!["rs"]);
+    // Dimitris is known only from Greek reports: no name, no records.
+    let dimitris = node(&g, "gr:3:person");
+    assert!(seen.nodes[dimitris as usize].records.is_empty());
+    assert!(seen.nodes[dimitris as usize].name.starts_with("restricted #"));
+    // A reader cleared for H0 only sees no record at all (everything here is H1 or
+    // stricter), so an export names nobody, and nothing of the FtM persons.
+    let h0 = Filter {
+        handling: Some(BTreeSet::from([HandlingCode::H0])),
+        ..Filter::default()
+    };
+    let blind = g.filtered(&h0);
+    let found = networks(&blind, &NetworkOptions::default());
+    let mut out = Vec::new();
+    corridor_network::export::graphml(&blind, &found, &Default::default(), &mut out).expect("write");
+    let text = String::from_utf8(out).expect("utf8");
+    for name in ["Marko", "Ilir", "Dimitris"] {
+        assert!(!text.contains(name), "{name} leaked");
+    }
+    let (entities, identity_of) = case();
+    let ftm = corridor_network::ftm::ftm(&blind, &entities, &identity_of, None, true);
+    let text = serde_json::to_string(&ftm).expect("json");
+    assert!(!text.contains("Marko") && !text.contains("1969"), "{text}");
+    // The file is marked with the strictest code of the parties it describes too.
+    let mut out = Vec::new();
+    corridor_network::export::graphml(
+        &g,
+        &networks(&g, &NetworkOptions::default()),
+        &Default::default(),
+        &mut out,
+    )
+    .expect("write");
+    assert!(
+        String::from_utf8(out)
+            .expect("utf8")
+            .contains(r#"<data key="g_handling">H2</data>"#)
+    );
+}
