@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
-use corridor_model::{Grading, HandlingCode};
+use corridor_model::{Grading, Handling, HandlingCode};
 use serde_json::json;
 
 use crate::build::{InvestigationGraph, Link};
@@ -91,6 +91,9 @@ impl<'a> Selection<'a> {
             }
         }
         LinkValues {
+            handling_full: Handling::strictest(l.evidence.iter().map(|e| &e.handling))
+                .map(|h| h.to_string())
+                .unwrap_or_default(),
             kinds: kinds.into_iter().collect::<Vec<_>>().join(" "),
             evidence: l.evidence.len(),
             grading: grading.map(|g| g.to_string()).unwrap_or_default(),
@@ -102,31 +105,45 @@ impl<'a> Selection<'a> {
         }
     }
 
-    /// The strictest handling code of everything exported: the links and the
-    /// events that involve an exported party.
-    fn handling(&self) -> HandlingCode {
+    /// The strictest handling of everything exported (the links, the events that
+    /// involve an exported party, the parties' records), with every H3 restriction
+    /// text and the strictest TLP marking.
+    fn strictest(&self) -> Option<Handling> {
         let selected: BTreeSet<u32> = self.nodes.iter().copied().collect();
         let events = self
             .g
             .events
             .iter()
             .filter(|e| e.parties.iter().any(|p| selected.contains(p)))
-            .map(|e| e.evidence.handling.code);
+            .map(|e| &e.evidence.handling);
         let parties = self
             .nodes
             .iter()
-            .flat_map(|&v| self.g.nodes[v as usize].sources.iter().map(|s| s.handling.code));
-        self.links
-            .iter()
-            .flat_map(|l| l.evidence.iter().map(|e| e.handling.code))
-            .chain(events)
-            .chain(parties)
-            .max()
-            .unwrap_or(HandlingCode::H0)
+            .flat_map(|&v| self.g.nodes[v as usize].sources.iter().map(|s| &s.handling));
+        Handling::strictest(
+            self.links
+                .iter()
+                .flat_map(|l| l.evidence.iter().map(|e| &e.handling))
+                .chain(events)
+                .chain(parties),
+        )
+    }
+
+    /// The strictest handling code of everything exported.
+    fn handling(&self) -> HandlingCode {
+        self.strictest().map_or(HandlingCode::H0, |h| h.code)
+    }
+
+    /// The strictest handling in full (`H3 (text) TLP:AMBER`), what a recipient
+    /// must obey.
+    fn handling_full(&self) -> String {
+        self.strictest()
+            .map_or_else(|| HandlingCode::H0.to_string(), |h| h.to_string())
     }
 }
 
 struct LinkValues {
+    handling_full: String,
     kinds: String,
     evidence: usize,
     grading: String,
@@ -165,11 +182,12 @@ const NODE_KEYS: [(&str, &str); 7] = [
     ("betweenness", "double"),
     ("pagerank", "double"),
 ];
-const EDGE_KEYS: [(&str, &str); 8] = [
+const EDGE_KEYS: [(&str, &str); 9] = [
     ("kinds", "string"),
     ("evidence", "int"),
     ("grading", "string"),
     ("handling", "string"),
+    ("handling_full", "string"),
     ("agencies", "string"),
     ("statements", "string"),
     ("first_seen", "string"),
@@ -189,12 +207,13 @@ fn node_values(s: &Selection<'_>, v: u32) -> [String; 7] {
     ]
 }
 
-fn edge_values(v: &LinkValues) -> [String; 8] {
+fn edge_values(v: &LinkValues) -> [String; 9] {
     [
         v.kinds.clone(),
         v.evidence.to_string(),
         v.grading.clone(),
         v.handling.clone(),
+        v.handling_full.clone(),
         v.agencies.clone(),
         v.statements.clone(),
         v.first.clone(),
@@ -214,6 +233,10 @@ pub fn graphml(g: &InvestigationGraph, found: &Networks, opts: &ExportOptions, o
         out,
         r#"  <key id="g_handling" for="graph" attr.name="handling" attr.type="string"/>"#
     )?;
+    writeln!(
+        out,
+        r#"  <key id="g_handling_full" for="graph" attr.name="handling_full" attr.type="string"/>"#
+    )?;
     for (k, t) in NODE_KEYS {
         writeln!(out, r#"  <key id="n_{k}" for="node" attr.name="{k}" attr.type="{t}"/>"#)?;
     }
@@ -222,6 +245,11 @@ pub fn graphml(g: &InvestigationGraph, found: &Networks, opts: &ExportOptions, o
     }
     writeln!(out, r#"  <graph id="corridor" edgedefault="undirected">"#)?;
     writeln!(out, r#"    <data key="g_handling">{}</data>"#, s.handling())?;
+    writeln!(
+        out,
+        r#"    <data key="g_handling_full">{}</data>"#,
+        xml(&s.handling_full())
+    )?;
     for &v in &s.nodes {
         writeln!(out, r#"    <node id="{}">"#, xml(s.node_id(v)))?;
         for ((k, _), value) in NODE_KEYS.iter().zip(node_values(&s, v)) {
@@ -259,7 +287,7 @@ pub fn gexf(g: &InvestigationGraph, found: &Networks, opts: &ExportOptions, out:
     writeln!(
         out,
         "  <meta><creator>corridor</creator><description>investigation graph; strictest handling {}</description></meta>",
-        s.handling()
+        xml(&s.handling_full())
     )?;
     writeln!(out, r#"  <graph defaultedgetype="undirected" mode="static">"#)?;
     writeln!(out, r#"    <attributes class="node">"#)?;
@@ -351,7 +379,7 @@ pub fn cytoscape(g: &InvestigationGraph, found: &Networks, opts: &ExportOptions)
         })
         .collect();
     json!({
-        "data": { "handling": s.handling().to_string() },
+        "data": { "handling": s.handling().to_string(), "handling_full": s.handling_full() },
         "elements": { "nodes": nodes, "edges": edges },
     })
 }
@@ -445,6 +473,7 @@ pub fn geojson(g: &InvestigationGraph, found: &Networks, opts: &ExportOptions) -
         "type": "FeatureCollection",
         "features": features,
         "handling": s.handling().to_string(),
+        "handling_full": s.handling_full(),
         "unlocated": unlocated,
     })
 }

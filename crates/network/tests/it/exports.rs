@@ -48,6 +48,7 @@ fn graphml_and_gexf_carry_every_party_and_link_with_handling_and_hide_victims_na
     assert_eq!(cy["elements"]["edges"].as_array().map(Vec::len), Some(1));
     assert_eq!(cy["elements"]["edges"][0]["data"]["kinds"], "selector");
     assert_eq!(cy["data"]["handling"], "H1");
+    assert_eq!(cy["data"]["handling_full"], "H1");
 }
 
 /// The rules of RFC 7946 a GeoJSON reader relies on.
@@ -175,4 +176,36 @@ fn followthemoney_entities_have_safe_ids_resolved_references_and_no_victim_names
     let cleared = g.retain_evidence(|e| f.accepts(e));
     let out = corridor_network::ftm::ftm(&cleared, &entities, &identity_of, None, false);
     assert!(out.iter().all(|e| e["schema"] != "Associate"));
+}
+
+#[test]
+fn an_h3_restriction_travels_with_the_link_and_the_file() {
+    let (mut entities, identity_of) = case();
+    let mut m = Maker {
+        next: 20_000,
+        entities: Vec::new(),
+    };
+    m.add(
+        "gr:20:associate",
+        "Associate",
+        "gr",
+        "B2",
+        HandlingCode::H3,
+        &[("person", "gr:3:person"), ("associate", "rs:2:person")],
+    );
+    entities.extend(m.evidence());
+    let g = InvestigationGraph::build(&entities, &identity_of, 100);
+    let f = found(&g);
+    let mut out = Vec::new();
+    export::graphml(&g, &f, &ExportOptions::default(), &mut out).expect("write");
+    let text = String::from_utf8(out).expect("utf8");
+    // The Maker gives every H3 the provider's text "ask first".
+    assert!(text.contains(r#"<data key="g_handling">H3</data>"#));
+    assert!(
+        text.contains(r#"<data key="g_handling_full">H3 (ask first)</data>"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"<data key="e_handling_full">H3 (ask first)</data>"#));
+    let geo = export::geojson(&g, &f, &ExportOptions::default());
+    assert_eq!(geo["handling_full"], "H3 (ask first)");
 }
