@@ -133,6 +133,9 @@ pub struct EventInfo {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub parties: Vec<u32>,
+    /// When it happened as recorded (down to the minute when given), to order two
+    /// events of one day; `evidence.date` holds the day.
+    pub at: Option<String>,
     /// The event's own statements, date, grading, handling and agencies, so the
     /// reader's filter applies to events as it does to links.
     pub evidence: Evidence,
@@ -407,6 +410,7 @@ impl InvestigationGraph {
                             latitude: first("latitude").and_then(|v| v.parse().ok()),
                             longitude: first("longitude").and_then(|v| v.parse().ok()),
                             parties,
+                            at: e.values("date").first().map(|d| d.chars().take(16).collect()),
                             evidence,
                         });
                     }

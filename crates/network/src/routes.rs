@@ -272,7 +272,7 @@ pub fn track(g: &InvestigationGraph, places: &Places, v: u32) -> Vec<TrackPoint>
         .map(|e| TrackPoint {
             event: e.id.clone(),
             schema: e.schema.clone(),
-            date: e.evidence.date.clone(),
+            date: e.at.clone().or_else(|| e.evidence.date.clone()),
             place: places.of_event(&e.id).map(|k| places.name(k)).unwrap_or_default(),
             position: position(e),
             agencies: e.evidence.agencies.clone(),
@@ -292,7 +292,8 @@ pub fn track(g: &InvestigationGraph, places: &Places, v: u32) -> Vec<TrackPoint>
 pub fn flows(g: &InvestigationGraph, places: &Places, network_of: &[usize]) -> Vec<Flow> {
     let mut by_party: BTreeMap<u32, Vec<(&str, &str)>> = BTreeMap::new();
     for e in &g.events {
-        let (Some(date), Some(place)) = (e.evidence.date.as_deref(), places.of_event(&e.id)) else {
+        // Ordered by the recorded time (to the minute), weeks from the day.
+        let (Some(date), Some(place)) = (e.at.as_deref().or(e.evidence.date.as_deref()), places.of_event(&e.id)) else {
             continue;
         };
         for &p in &e.parties {

@@ -591,7 +591,15 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
                         "properties": {"party": node.id, "events": located.len()},
                     }));
                 }
-                ctx.print_json(&json!({"type": "FeatureCollection", "features": features}))?;
+                // What applies to the file: the strictest handling of the events in it.
+                let handling = corridor_model::Handling::strictest(
+                    g.events
+                        .iter()
+                        .filter(|e| e.parties.contains(&v))
+                        .map(|e| &e.evidence.handling),
+                )
+                .map(|h| h.to_string());
+                ctx.print_json(&json!({"type": "FeatureCollection", "features": features, "handling_full": handling}))?;
             } else if ctx.json {
                 ctx.print_json(
                     &json!({"id": node.id, "name": node.name, "categories": node.categories, "track": points}),
@@ -645,7 +653,11 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
                         })
                     })
                     .collect();
-                ctx.print_json(&json!({"type": "FeatureCollection", "features": features}))?;
+                // Conservatively, the strictest handling of every event the flows
+                // could rest on.
+                let handling = corridor_model::Handling::strictest(g.events.iter().map(|e| &e.evidence.handling))
+                    .map(|h| h.to_string());
+                ctx.print_json(&json!({"type": "FeatureCollection", "features": features, "handling_full": handling}))?;
             } else if ctx.json {
                 ctx.print_json(&flows)?;
             } else {

@@ -213,6 +213,10 @@ fn networks_members_and_paths_of_the_demo_on_the_evidence_allowed() {
     assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
     let geo = json(&["routes", "track", &mover, "--geojson"]);
     assert_eq!(geo["type"], "FeatureCollection");
+    assert!(
+        geo["handling_full"].as_str().is_some_and(|h| h.starts_with('H')),
+        "{geo}"
+    );
     let o = corridor(&store, &["routes", "track", "nobody:1:person"]);
     assert_eq!(code(&o), 7);
     let o = corridor(&store, &["routes", "spikes", "--window", "0"]);

@@ -64,3 +64,49 @@ fn the_same_place_in_two_scripts_is_one_place_when_located() {
     assert_eq!(a, b);
     assert_eq!(places.places[a].events, 2);
 }
+
+#[test]
+fn two_events_of_one_day_are_ordered_by_their_time() {
+    let mut m = Maker {
+        next: 0,
+        entities: Vec::new(),
+    };
+    m.add(
+        "rs:1:person",
+        "Person",
+        "rs",
+        "B2",
+        H1,
+        &[("name", "Driver"), ("category", "suspect")],
+    );
+    // Evening in the south, morning in the north: he went north to south.
+    for (id, at, lat, lon) in [
+        ("rs:2:sighting", "2026-04-12T20:00", "45.0000", "20.0000"),
+        ("rs:3:sighting", "2026-04-12T08:00", "46.0000", "19.0000"),
+    ] {
+        m.add(
+            id,
+            "Sighting",
+            "rs",
+            "B2",
+            H1,
+            &[
+                ("date", at),
+                ("latitude", lat),
+                ("longitude", lon),
+                ("involved", "rs:1:person"),
+            ],
+        );
+    }
+    let g = InvestigationGraph::build(&m.evidence(), &HashMap::new(), 100);
+    let places = Places::of(&g);
+    let track = routes::track(&g, &places, 0);
+    let events: Vec<&str> = track.iter().map(|p| p.event.as_str()).collect();
+    assert_eq!(events, ["rs:3:sighting", "rs:2:sighting"]);
+    let flows = routes::flows(&g, &places, &[0]);
+    assert_eq!(flows.len(), 1);
+    assert_eq!(
+        (flows[0].from.as_str(), flows[0].to.as_str()),
+        ("at:46.0000,19.0000", "at:45.0000,20.0000")
+    );
+}
