@@ -506,6 +506,20 @@ impl InvestigationGraph {
     /// its name, records and agencies. Its categories stay: they decide protection.
     pub fn filtered(&self, f: &crate::Filter) -> InvestigationGraph {
         let mut g = self.retain_evidence(|e| f.accepts(e));
+        // A large shared thing is listed only if the reader still sees a link
+        // through it.
+        let seen: BTreeSet<&str> = g
+            .links
+            .iter()
+            .flat_map(|l| l.evidence.iter().map(|e| e.via.as_str()))
+            .collect();
+        let too_large: Vec<(String, String, usize)> = g
+            .too_large
+            .iter()
+            .filter(|(_, id, _)| seen.contains(id.as_str()))
+            .cloned()
+            .collect();
+        g.too_large = too_large;
         for (v, node) in g.nodes.iter_mut().enumerate() {
             node.sources.retain(|s| f.accepts_source(s));
             node.records = node.sources.iter().map(|s| s.record.clone()).collect();

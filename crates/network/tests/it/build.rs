@@ -97,6 +97,13 @@ fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
     assert_eq!(g.links.len(), 24);
     let graph = g.graph();
     assert_eq!(corridor_graph::components::components(&graph).count, 1);
+    // A reader who may not see the crossings (H1) is not told about the lorry.
+    let h0 = Filter {
+        handling: Some(BTreeSet::from([HandlingCode::H0])),
+        ..Filter::default()
+    };
+    assert!(g.filtered(&h0).too_large.is_empty());
+    assert_eq!(g.filtered(&Filter::default()).too_large.len(), 1);
     // Below the limit, everyone with everyone.
     assert_eq!(
         InvestigationGraph::build(&m.evidence(), &HashMap::new(), 10)
