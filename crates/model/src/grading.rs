@@ -51,6 +51,19 @@ pub struct Grading {
 }
 
 impl Grading {
+    /// This grade as it stands once its source's reliability is regraded to `now`:
+    /// a downgrade shows, an upgrade does not raise what was graded with what was
+    /// known then (see `Provenance::effective_grading`).
+    pub fn after_regrading(self, now: Option<SourceReliability>) -> Grading {
+        match now {
+            Some(now) => Grading {
+                source: self.source.max(now),
+                information: self.information,
+            },
+            None => self,
+        }
+    }
+
     /// The weaker of two gradings, taken axis by axis: a derived fact is no more
     /// reliable than its least reliable source and no more accurate than its least
     /// accurate piece of information, even when those come from different statements.
@@ -168,6 +181,14 @@ mod tests {
         assert!("D1".parse::<Grading>().is_err());
         assert!("A5".parse::<Grading>().is_err());
         assert!("A".parse::<Grading>().is_err());
+    }
+
+    #[test]
+    fn a_downgrade_shows_and_an_upgrade_does_not() {
+        let b2: Grading = "B2".parse().expect("grade");
+        assert_eq!(b2.after_regrading(Some(SourceReliability::C)).to_string(), "C2");
+        assert_eq!(b2.after_regrading(Some(SourceReliability::A)).to_string(), "B2");
+        assert_eq!(b2.after_regrading(None), b2);
     }
 
     #[test]

@@ -83,13 +83,7 @@ impl Provenance {
     /// statement it gave. An upgrade does not raise old statements, which were graded
     /// with what was known then.
     pub fn effective_grading(&self) -> Grading {
-        match self.source.current_reliability {
-            Some(now) => Grading {
-                source: self.grading.source.max(now),
-                information: self.grading.information,
-            },
-            None => self.grading,
-        }
+        self.grading.after_regrading(self.source.current_reliability)
     }
 }
 

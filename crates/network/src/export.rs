@@ -397,12 +397,6 @@ fn typed(t: &str, value: &str) -> serde_json::Value {
     }
 }
 
-/// A position RFC 7946 accepts: longitude then latitude, in range.
-fn position(lat: Option<f64>, lon: Option<f64>) -> Option<[f64; 2]> {
-    let (lat, lon) = (lat?, lon?);
-    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some([lon, lat])
-}
-
 /// GeoJSON (RFC 7946): one Point per located event involving a selected party, and
 /// one LineString per party with two or more located events (its track, in time
 /// order). Events without coordinates are counted in the collection's
@@ -418,7 +412,7 @@ pub fn geojson(g: &InvestigationGraph, found: &Networks, opts: &ExportOptions) -
         if parties.is_empty() {
             continue;
         }
-        let Some(at) = position(ev.latitude, ev.longitude) else {
+        let Some(at) = crate::routes::position(ev) else {
             unlocated += 1;
             continue;
         };

@@ -71,17 +71,22 @@ impl Filter {
     /// Whether a reader may see a party's record: its agencies, grading and handling
     /// (time window and link kinds do not apply to who a person is).
     pub fn accepts_source(&self, s: &RecordSource) -> bool {
+        self.accepts_provenance(&s.agencies, s.grading, s.handling.code)
+    }
+
+    /// The conditions evidence and records share: agencies, grading, handling.
+    fn accepts_provenance(&self, agencies: &[String], grading: Grading, handling: HandlingCode) -> bool {
         if let Some(allowed) = &self.agencies
-            && !s.agencies.iter().all(|a| allowed.contains(a))
+            && !agencies.iter().all(|a| allowed.contains(a))
         {
             return false;
         }
         if let Some(min) = self.min_grading
-            && (s.grading.source > min.source || s.grading.information > min.information)
+            && (grading.source > min.source || grading.information > min.information)
         {
             return false;
         }
-        self.handling.as_ref().is_none_or(|h| h.contains(&s.handling.code))
+        self.handling.as_ref().is_none_or(|h| h.contains(&handling))
     }
 
     pub fn accepts(&self, e: &Evidence) -> bool {
@@ -91,22 +96,9 @@ impl Filter {
                 return false;
             }
         }
-        if let Some(allowed) = &self.agencies
-            && !e.agencies.iter().all(|a| allowed.contains(a))
-        {
-            return false;
-        }
-        if let Some(min) = self.min_grading
-            && (e.grading.source > min.source || e.grading.information > min.information)
-        {
-            return false;
-        }
         if self.kinds.as_ref().is_some_and(|k| !k.contains(&e.kind)) {
             return false;
         }
-        if self.handling.as_ref().is_some_and(|h| !h.contains(&e.handling.code)) {
-            return false;
-        }
-        true
+        self.accepts_provenance(&e.agencies, e.grading, e.handling.code)
     }
 }

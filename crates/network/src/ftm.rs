@@ -195,6 +195,13 @@ fn mapping(schema: &str) -> Option<(&'static str, &'static [(&'static str, &'sta
     })
 }
 
+/// Whether a property of our schema names another entity.
+fn is_reference(schema: &str, prop: &str) -> bool {
+    corridor_model::schema(schema)
+        .and_then(|d| d.property(prop))
+        .is_some_and(|p| matches!(p.ty, corridor_model::PropType::Entity(_)))
+}
+
 /// FtM country properties.
 const COUNTRY_PROPS: [&str; 3] = ["country", "nationality", "flag"];
 
@@ -394,10 +401,7 @@ pub fn ftm(
             let Some((_, to)) = props.iter().find(|(from, _)| s.prop == *from) else {
                 continue;
             };
-            let is_reference = corridor_model::schema(&e.schema)
-                .and_then(|d| d.property(&s.prop))
-                .is_some_and(|p| matches!(p.ty, corridor_model::PropType::Entity(_)));
-            let value = if is_reference {
+            let value = if is_reference(&e.schema, &s.prop) {
                 reference(&s.value, &mut things)
             } else {
                 ftm_value(to, &s.value)
@@ -453,14 +457,10 @@ pub fn ftm(
         };
         let key = identity(&t.id);
         out.ensure(&key, to_schema);
-        let schema_def = corridor_model::schema(&t.schema);
         for s in t.statements.iter() {
             // A thing's own references (an event's parties) are written only where
             // the thing itself passed the filter, above.
-            let is_reference = schema_def
-                .and_then(|d| d.property(&s.prop))
-                .is_some_and(|p| matches!(p.ty, corridor_model::PropType::Entity(_)));
-            if is_reference {
+            if is_reference(&t.schema, &s.prop) {
                 continue;
             }
             if let Some((_, to)) = props.iter().find(|(from, _)| s.prop == *from)

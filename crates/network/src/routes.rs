@@ -196,7 +196,9 @@ fn round(x: f64) -> f64 {
     (x * 1e5).round() / 1e5
 }
 
-fn position(ev: &EventInfo) -> Option<[f64; 2]> {
+/// An event's position as RFC 7946 writes it (longitude, then latitude), when it
+/// has coordinates in range.
+pub(crate) fn position(ev: &EventInfo) -> Option<[f64; 2]> {
     let (lat, lon) = (ev.latitude?, ev.longitude?);
     ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some([lon, lat])
 }

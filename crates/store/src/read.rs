@@ -125,6 +125,20 @@ const STATEMENT_COLUMNS: &str = "SELECT s.id, d.name, r.key, e.name, e.schema, s
     JOIN dataset d ON d.id = r.dataset_id JOIN record_version v ON v.id = s.version_id \
     JOIN batch b ON b.id = v.batch_id JOIN provenance p ON p.id = s.provenance_id";
 
+/// A provenance row's handling columns (code, H3 text, TLP; empty when absent).
+fn handling(code: &str, restriction: &str, tlp: &str) -> Result<Handling> {
+    Handling::new(
+        code.parse().map_err(corrupt("handling code"))?,
+        Some(restriction.to_string()).filter(|t| !t.is_empty()),
+        if tlp.is_empty() {
+            None
+        } else {
+            Some(tlp.parse().map_err(corrupt("TLP marking"))?)
+        },
+    )
+    .map_err(corrupt("handling"))
+}
+
 /// Reads statements selected by `filter` (a WHERE clause on `s`) with full provenance.
 fn statements<P: rusqlite::ToSql>(conn: &Connection, filter: &str, params: &[P]) -> Result<Vec<Statement>> {
     let mut sources: HashMap<i64, SourceRef> = HashMap::new();
@@ -149,16 +163,7 @@ fn statements<P: rusqlite::ToSql>(conn: &Connection, filter: &str, params: &[P])
         let restriction: String = r.get(13)?;
         let tlp: String = r.get(14)?;
         let assessment: String = r.get(15)?;
-        let handling = Handling::new(
-            code.parse().map_err(corrupt("handling code"))?,
-            Some(restriction).filter(|t| !t.is_empty()),
-            if tlp.is_empty() {
-                None
-            } else {
-                Some(tlp.parse().map_err(corrupt("TLP marking"))?)
-            },
-        )
-        .map_err(corrupt("handling"))?;
+        let handling = handling(&code, &restriction, &tlp)?;
         out.push(Statement {
             id: r.get(0)?,
             entity: entity_key(&dataset, &record, &name),
@@ -474,29 +479,12 @@ pub(crate) fn entity_evidence(conn: &Connection, schemata: &[&str]) -> Result<Ve
                 g
             }
         };
-        let grading = match now {
-            Some(now) => Grading {
-                source: given.source.max(now),
-                information: given.information,
-            },
-            None => given,
-        };
+        let grading = given.after_regrading(now);
         let key: (String, String, String) = (r.get(8)?, r.get(9)?, r.get(10)?);
         let handling = match handlings.get(&key) {
             Some(h) => h.clone(),
             None => {
-                let h = Arc::new(
-                    Handling::new(
-                        key.0.parse().map_err(corrupt("handling code"))?,
-                        Some(key.1.clone()).filter(|t| !t.is_empty()),
-                        if key.2.is_empty() {
-                            None
-                        } else {
-                            Some(key.2.parse().map_err(corrupt("TLP marking"))?)
-                        },
-                    )
-                    .map_err(corrupt("handling"))?,
-                );
+                let h = Arc::new(handling(&key.0, &key.1, &key.2)?);
                 handlings.insert(key, h.clone());
                 h
             }

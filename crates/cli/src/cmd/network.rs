@@ -459,13 +459,18 @@ fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-fn near(ctx: &Ctx, g: &InvestigationGraph, id: &str, hops: usize) -> Result<ExitCode> {
-    let v = g.node(id).ok_or_else(|| {
+/// The party a command line names, by identity id or record id.
+fn party(g: &InvestigationGraph, id: &str) -> Result<u32> {
+    g.node(id).ok_or_else(|| {
         Failure::new(
             Code::NotFound,
             anyhow!("no person or organisation '{id}': give an identity id or a record id (dataset:record:name)"),
         )
-    })?;
+    })
+}
+
+fn near(ctx: &Ctx, g: &InvestigationGraph, id: &str, hops: usize) -> Result<ExitCode> {
+    let v = party(g, id)?;
     let graph = g.graph();
     let found = corridor_graph::paths::Search::new(&graph).neighbourhood_with_hops(&graph, v, hops);
     let rows: Vec<serde_json::Value> = found
@@ -506,15 +511,7 @@ fn near(ctx: &Ctx, g: &InvestigationGraph, id: &str, hops: usize) -> Result<Exit
 }
 
 fn show_path(ctx: &Ctx, g: &InvestigationGraph, a: &str, b: &str) -> Result<ExitCode> {
-    let party = |id: &str| {
-        g.node(id).ok_or_else(|| {
-            Failure::new(
-                Code::NotFound,
-                anyhow!("no person or organisation '{id}': give an identity id or a record id (dataset:record:name)"),
-            )
-        })
-    };
-    let (from, to) = (party(a)?, party(b)?);
+    let (from, to) = (party(g, a)?, party(g, b)?);
     let Some(steps) = path(g, from, to) else {
         if ctx.json {
             ctx.print_json(&json!({"from": a, "to": b, "path": null}))?;
@@ -559,14 +556,7 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
     let places = routes::Places::of(&g);
     match cmd {
         RoutesCommand::Track { id, geojson, .. } => {
-            let v = g.node(id).ok_or_else(|| {
-                Failure::new(
-                    Code::NotFound,
-                    anyhow!(
-                        "no person or organisation '{id}': give an identity id or a record id (dataset:record:name)"
-                    ),
-                )
-            })?;
+            let v = party(&g, id)?;
             let node = &g.nodes[v as usize];
             let points = routes::track(&g, &places, v);
             if *geojson {
