@@ -85,6 +85,8 @@ pub struct Networks {
     pub pagerank: Vec<f64>,
     /// Betweenness from every party (exact) or from a sample.
     pub betweenness_exact: bool,
+    /// The places of the graph's events, as the summaries name them.
+    pub places: crate::routes::Places,
 }
 
 /// Finds and summarises the networks of `g`.
@@ -138,6 +140,7 @@ pub fn networks(g: &InvestigationGraph, opts: &NetworkOptions) -> Networks {
         betweenness: between,
         pagerank: pr.scores,
         betweenness_exact: exact,
+        places,
     }
 }
 

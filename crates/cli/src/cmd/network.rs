@@ -150,19 +150,11 @@ fn export(
 /// The demo's network step: every piece of evidence, default options; the
 /// networks' count and sizes, the top brokers, and with `truth` the scores.
 pub(crate) fn overview(ctx: &Ctx, store: &mut SqliteStore, truth: Option<&Path>) -> Result<serde_json::Value> {
-    let args = NetworkArgs {
-        from: None,
-        to: None,
-        agencies: Vec::new(),
-        min_grading: None,
-        kinds: Vec::new(),
-        handling: Vec::new(),
-        max_group: 100,
-        seed: 42,
-        resolution: 1.0,
-        min_size: 3,
-        include_protected: false,
-        truth: None,
+    // The command line's own defaults, so the demo and `network list` agree.
+    let args = {
+        use clap::{Args, FromArgMatches};
+        let matches = NetworkArgs::augment_args(clap::Command::new("demo")).get_matches_from(["demo"]);
+        NetworkArgs::from_arg_matches(&matches).map_err(|e| anyhow!("network defaults: {e}"))?
     };
     let g = load(ctx, store, &args)?.graph;
     let found = find(&g, &args);
@@ -394,9 +386,9 @@ fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Resul
         })
         .collect();
     // Routes used: its members' movements between places, summed over the weeks.
-    let places = routes::Places::of(g);
+    let places = &found.places;
     let mut used: std::collections::BTreeMap<(String, String), usize> = std::collections::BTreeMap::new();
-    for f in routes::flows(g, &places, &found.network_of)
+    for f in routes::flows(g, places, &found.network_of)
         .into_iter()
         .filter(|f| f.network == id)
     {
