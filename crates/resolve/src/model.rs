@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use crate::blocking::{Candidate, Rule};
@@ -569,38 +569,52 @@ fn normalise(v: &mut [f64]) {
     }
 }
 
-/// u per level from `sample` random pairs (seeded): nearly all random pairs are
-/// non-matches, so how often they land on a level is u.
+/// u per level from about `sample` pairs of random records (seeded): nearly all
+/// random pairs are non-matches, so how often they land on a level is u.
+///
+/// As Splink does (`estimate_u_using_random_sampling`), the pairs are every pair
+/// among a random sample of records, k of them with k(k-1)/2 ≈ `sample`, rather
+/// than `sample` independently drawn pairs. The estimate is as unbiased, and the
+/// sample's features (about 1,400 records for a million pairs) stay in cache: with
+/// pairs drawn across 100,000 records, chasing each name's keys through memory was
+/// three quarters of a run's training.
 fn estimate_u(features: &[Features], attributes: &[Attribute], sample: usize, seed: u64) -> Vec<Vec<f64>> {
     use rayon::prelude::*;
     let zero: Vec<Vec<f64>> = attributes.iter().map(|c| vec![0.0; c.levels().len()]).collect();
     let n = features.len();
-    let mut pairs = Vec::with_capacity(if n >= 2 { sample } else { 0 });
-    if n >= 2 {
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-        for _ in 0..sample {
-            let a = rng.random_range(0..n);
-            let mut b = rng.random_range(0..n - 1);
-            if b >= a {
-                b += 1;
-            }
-            pairs.push((a, b));
-        }
+    // The smallest k whose pairs reach `sample`, at most every record.
+    let mut k = ((2.0 * sample as f64).sqrt().ceil() as usize).max(2);
+    while k * (k - 1) / 2 < sample {
+        k += 1;
     }
-    // In record order, so consecutive pairs share a record whose features stay in
-    // cache; counts are integers, so the sum is the same in any order.
-    pairs.par_sort_unstable();
-    let counts = pairs
-        .par_chunks(4096)
-        .map(|chunk| {
-            let mut c = zero.clone();
-            for &(a, b) in chunk {
-                for (i, attr) in attributes.iter().enumerate() {
-                    c[i][attr.level(&features[a], &features[b]) as usize] += 1.0;
+    while k > 2 && (k - 1) * (k - 2) / 2 >= sample {
+        k -= 1;
+    }
+    let k = k.min(n);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut chosen: Vec<usize> = if k >= 2 {
+        rand::seq::index::sample(&mut rng, n, k).into_vec()
+    } else {
+        Vec::new()
+    };
+    chosen.sort_unstable();
+    let chosen: Vec<&Features> = chosen.iter().map(|&i| &features[i]).collect();
+    // Counts are integers, so the sum is the same in any order.
+    let counts = (0..chosen.len())
+        .into_par_iter()
+        .with_min_len(8)
+        .fold(
+            || zero.clone(),
+            |mut c, i| {
+                let a = chosen[i];
+                for b in &chosen[i + 1..] {
+                    for (ci, attr) in c.iter_mut().zip(attributes) {
+                        ci[attr.level(a, b) as usize] += 1.0;
+                    }
                 }
-            }
-            c
-        })
+                c
+            },
+        )
         .reduce(
             || zero.clone(),
             |mut x, y| {

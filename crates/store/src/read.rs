@@ -379,15 +379,6 @@ pub(crate) fn entity_origins(conn: &Connection, schemata: &[&str]) -> Result<Vec
     if kinds.is_empty() {
         return Ok(Vec::new());
     }
-    let list = kinds.keys().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let mut kind_of: HashMap<i64, i64> = HashMap::new();
-    {
-        let mut stmt = conn.prepare(&format!("SELECT id, kind_id FROM entity WHERE kind_id IN ({list})"))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            kind_of.insert(r.get(0)?, r.get(1)?);
-        }
-    }
     let mut datasets: HashMap<i64, (Arc<str>, Arc<str>)> = HashMap::new();
     {
         let mut stmt = conn.prepare(
@@ -399,40 +390,73 @@ pub(crate) fn entity_origins(conn: &Connection, schemata: &[&str]) -> Result<Vec
             datasets.insert(r.get(0)?, (name.into(), node.into()));
         }
     }
-    // A version's statements are the consecutive ids first..last_statement: a range
-    // of the statement table's own key per record, no value read.
-    let mut stmt = conn.prepare(
-        "SELECT s.id, s.entity_id, r.dataset_id, r.key FROM record r \
-         JOIN record_version v ON v.id = r.current_version \
-         JOIN statement s ON s.id BETWEEN v.first_statement AND v.last_statement",
-    )?;
+    // An entity the current version created (its id in the version's entity range)
+    // is in it: ingest creates an entity only with statements. Any other entity of
+    // the schemata was created by an earlier version and may have been dropped since,
+    // so its record's current statements are looked at: only the few records stored
+    // more than once, not every statement of the store (which was most of an export).
+    let list = kinds.keys().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT e.id, e.kind_id, r.dataset_id, r.key, e.record_id, v.first_statement, v.last_statement, \
+         v.first_entity, v.last_entity FROM entity e JOIN record r ON r.id = e.record_id \
+         JOIN record_version v ON v.id = r.current_version WHERE e.kind_id IN ({list}) ORDER BY e.id"
+    ))?;
     let mut rows = stmt.query([])?;
-    let mut found: Vec<(i64, EntityValues)> = Vec::new();
-    let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    // (first statement of the current version, order within it, entity).
+    let mut found: Vec<(i64, i64, EntityValues)> = Vec::new();
+    // Entities not created by their record's current version: record → (its
+    // current statements, the entities to look for there).
+    let mut older: HashMap<i64, OlderEntities> = HashMap::new();
     while let Some(r) = rows.next()? {
-        let entity: i64 = r.get(1)?;
-        let Some(kind) = kind_of.get(&entity) else { continue };
-        if !seen.insert(entity) {
-            continue;
-        }
-        let (statement, dataset_id, record): (i64, i64, String) = (r.get(0)?, r.get(2)?, r.get(3)?);
-        let (name, schema) = kinds.get(kind).cloned().unwrap_or_default();
+        let (entity, kind, dataset_id, record, record_id): (i64, i64, i64, String, i64) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        let (first_statement, last_statement, first_entity, last_entity): (i64, i64, i64, i64) =
+            (r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?);
+        let (name, schema) = kinds.get(&kind).cloned().unwrap_or_default();
         let (dataset, agency) = datasets.get(&dataset_id).cloned().unwrap_or_default();
-        found.push((
-            statement,
-            EntityValues {
-                id: entity_key(&dataset, &record, &name),
-                schema,
-                dataset,
-                agency,
-                record_id: record,
-                values: Vec::new(),
-            },
-        ));
+        let origin = EntityValues {
+            id: entity_key(&dataset, &record, &name),
+            schema,
+            dataset,
+            agency,
+            record_id: record,
+            values: Vec::new(),
+        };
+        // Ids are allocated in order, so a record's older entities come before the
+        // ones its current version created: where a version holds both, all of its
+        // entities are ordered by their statements below.
+        if (first_entity..=last_entity).contains(&entity) && !older.contains_key(&record_id) {
+            // Created in statement order, so entity order is statement order.
+            found.push((first_statement, entity, origin));
+        } else {
+            older
+                .entry(record_id)
+                .or_insert_with(|| ((first_statement, last_statement), Vec::new()))
+                .1
+                .push((entity, origin));
+        }
     }
-    found.sort_unstable_by_key(|(statement, _)| *statement);
-    Ok(found.into_iter().map(|(_, e)| e).collect())
+    if !older.is_empty() {
+        let mut first_of =
+            conn.prepare("SELECT entity_id, min(id) FROM statement WHERE id BETWEEN ?1 AND ?2 GROUP BY entity_id")?;
+        for ((first, last), wanted) in older.into_values() {
+            let present: HashMap<i64, i64> = first_of
+                .query_map([first, last], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<std::result::Result<_, _>>()?;
+            for (entity, origin) in wanted {
+                if let Some(&statement) = present.get(&entity) {
+                    found.push((first, statement, origin));
+                }
+            }
+        }
+    }
+    found.sort_unstable_by_key(|(first, key, _)| (*first, *key));
+    Ok(found.into_iter().map(|(_, _, e)| e).collect())
 }
+
+/// A record's current statements (first and last id) and the entities, created by
+/// an earlier version of it, to look for among them.
+type OlderEntities = ((i64, i64), Vec<(i64, EntityValues)>);
 
 /// Every entity of a schema with its current statements, in entity order.
 pub(crate) fn entities_of_schema(conn: &Connection, schema: &str) -> Result<Vec<Entity>> {

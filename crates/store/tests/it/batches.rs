@@ -289,3 +289,69 @@ fn entity_evidence_is_the_current_statements_with_grading_after_downgrade_and_is
     );
     assert!(store.entity_evidence(&["Vessel"], "t", "").expect("none").is_empty());
 }
+
+/// Writes one batch of rows, each row with the named Person entities (one name
+/// statement each, the entity's own name as value).
+fn ingest_entities(store: &mut corridor_store::SqliteStore, source_id: i64, rows: &[(&str, &[&str])]) {
+    let mut batch = store.begin_batch(&spec(source_id)).expect("batch");
+    let prov = batch
+        .provenance(&provenance(source_id, "B2", HandlingCode::H1, None))
+        .expect("prov");
+    for (i, (key, names)) in rows.iter().enumerate() {
+        let entities: Vec<EntityWrite> = names
+            .iter()
+            .map(|n| EntityWrite {
+                name: n.to_string(),
+                schema: "Person",
+                statements: vec![StatementWrite {
+                    prop: "name",
+                    value: format!("{key} {n}"),
+                    raw: None,
+                    provenance_id: prov,
+                }],
+            })
+            .collect();
+        let mut hash = [0u8; 16];
+        for (j, b) in names.concat().bytes().enumerate() {
+            hash[j % 16] ^= b;
+        }
+        batch
+            .write_row(RowWrite {
+                record_key: key,
+                row_number: i as u64 + 1,
+                content_hash: hash,
+                entities,
+            })
+            .expect("row");
+    }
+    batch.commit(rows.len() as u64, 0).expect("commit");
+}
+
+#[test]
+fn entity_origins_follow_records_that_gain_and_lose_entities() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = new_store(dir.path());
+    let src = source(&mut store, "rs-bp");
+    ingest_entities(&mut store, src, &[("1", &["payer", "payee"]), ("2", &["payer"])]);
+    // Record 1 drops its payer and gains a witness; record 3 is new.
+    ingest_entities(&mut store, src, &[("1", &["payee", "witness"]), ("3", &["payer"])]);
+    let values = store.entity_values(&["Person"], "tester", "case 7").expect("values");
+    let expected: Vec<_> = values
+        .into_iter()
+        .map(|mut e| {
+            e.values.clear();
+            e
+        })
+        .collect();
+    let origins = store.entity_origins(&["Person"]).expect("origins");
+    assert_eq!(origins, expected, "same entities, same order as the full read");
+    let ids: Vec<(&str, &str)> = origins
+        .iter()
+        .map(|e| (e.record_id.as_str(), e.id.rsplit(':').next().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        ids,
+        [("2", "payer"), ("1", "payee"), ("1", "witness"), ("3", "payer")],
+        "the dropped payer of record 1 is gone"
+    );
+}
