@@ -126,28 +126,10 @@ impl Graph {
         }
     }
 
-    /// A graph from rows already in CSR form: `rows[v]` holds node `v`'s neighbours,
-    /// sorted, distinct, without `v`, and the graph must be symmetric. For callers
-    /// that build rows directly (aggregation in Leiden) and must not pay a sort.
-    pub(crate) fn from_sorted_rows(rows: Vec<Vec<(u32, f64)>>) -> Graph {
-        let mut offsets = Vec::with_capacity(rows.len() + 1);
-        let total: usize = rows.iter().map(Vec::len).sum();
-        let mut targets = Vec::with_capacity(total);
-        let mut weights = Vec::with_capacity(total);
-        offsets.push(0);
-        for row in rows {
-            debug_assert!(row.windows(2).all(|p| p[0].0 < p[1].0));
-            for (t, w) in row {
-                targets.push(t);
-                weights.push(w);
-            }
-            offsets.push(targets.len());
-        }
-        Graph {
-            offsets,
-            targets,
-            weights,
-        }
+    /// The CSR arrays (offsets, targets, weights), for algorithms that build
+    /// graphs of their own in the same form (Leiden's levels).
+    pub(crate) fn parts(&self) -> (&[usize], &[u32], &[f64]) {
+        (&self.offsets, &self.targets, &self.weights)
     }
 
     /// Number of nodes.
