@@ -85,6 +85,27 @@ struct Level<'g> {
     strength: Vec<f64>,
 }
 
+/// Arrays of a level no longer in use, kept for the next level to fill: fresh
+/// memory costs a page fault and the kernel's zeroing of every page, which on a
+/// large level took as long as building it.
+#[derive(Default)]
+struct Spare {
+    offsets: Vec<usize>,
+    targets: Vec<u32>,
+    weights: Vec<f64>,
+    /// Per range of groups, a dense weight per group (all zero between uses).
+    to: Vec<Vec<f64>>,
+}
+
+impl Spare {
+    /// Keeps what `level` owns.
+    fn keep(&mut self, level: Level) {
+        if let (Cow::Owned(o), Cow::Owned(t), Cow::Owned(w)) = (level.offsets, level.targets, level.weights) {
+            (self.offsets, self.targets, self.weights) = (o, t, w);
+        }
+    }
+}
+
 impl Level<'_> {
     fn nodes(&self) -> usize {
         self.offsets.len() - 1
@@ -129,9 +150,10 @@ pub fn leiden(g: &Graph, opts: &Options) -> Communities {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed);
     let mut of: Vec<u32> = (0..n as u32).collect();
     let mut iterations = 0;
+    let mut spare = Spare::default();
     for _ in 0..opts.iterations.max(1) {
         iterations += 1;
-        let (next, changed) = one_pass(g, &of, opts.resolution, &mut rng);
+        let (next, changed) = one_pass(g, &of, opts.resolution, &mut rng, &mut spare);
         of = next;
         if !changed {
             break;
@@ -168,7 +190,13 @@ fn renumber(of: &[u32]) -> (Vec<u32>, usize) {
 
 /// One Leiden pass from the partition `start` of `g`'s nodes; returns the new
 /// partition and whether any node moved.
-fn one_pass(g: &Graph, start: &[u32], resolution: f64, rng: &mut rand_chacha::ChaCha8Rng) -> (Vec<u32>, bool) {
+fn one_pass(
+    g: &Graph,
+    start: &[u32],
+    resolution: f64,
+    rng: &mut rand_chacha::ChaCha8Rng,
+    spare: &mut Spare,
+) -> (Vec<u32>, bool) {
     let n = g.nodes();
     let strength: Vec<f64> = (0..n as u32).map(|v| g.strength(v)).collect();
     let two_m: f64 = strength.iter().sum();
@@ -206,13 +234,14 @@ fn one_pass(g: &Graph, start: &[u32], resolution: f64, rng: &mut rand_chacha::Ch
             }
             refined = membership.clone();
         }
-        let (next, next_membership) = aggregate(&level, &refined, &membership);
+        let (next, next_membership) = aggregate(&level, &refined, &membership, spare);
         for v in node_of.iter_mut() {
             *v = refined[*v as usize];
         }
-        level = next;
+        spare.keep(std::mem::replace(&mut level, next));
         membership = next_membership;
     }
+    spare.keep(level);
     let result: Vec<u32> = node_of.iter().map(|&v| membership[v as usize]).collect();
     let changed = changed_any && renumber(&result).0 != renumber(start).0;
     (result, changed)
@@ -316,7 +345,9 @@ fn fast_local_move(
         // Decisions do not depend on their order within the batch: taken by node
         // number, they read the graph's arrays in one direction.
         nodes.sort_unstable();
-        let work: usize = nodes.iter().map(|&v| level.row(v).0.len() + 1).sum();
+        // The batch's work, estimated from the level's mean degree (reading each
+        // node's degree would cost a cache miss per node).
+        let work = nodes.len() * (level.targets.len() / n.max(1) + 1);
         let state = (&*membership, &total[..], &size[..]);
         let used = if work < 4_000 {
             // Not worth handing over: decided here.
@@ -646,8 +677,8 @@ impl SubScratch {
 
 /// The next level: one node per (compact) group of `groups`, edges summed between
 /// groups; its starting partition is `membership` carried over (every group lies
-/// inside one community).
-fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32]) -> (Level<'g>, Vec<u32>) {
+/// inside one community). Its arrays are `spare`'s, refilled.
+fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32], spare: &mut Spare) -> (Level<'g>, Vec<u32>) {
     let count = groups.iter().map(|&r| r as usize + 1).max().unwrap_or(0);
     // Members of each group, by a counting sort.
     let mut start = vec![0usize; count + 1];
@@ -664,60 +695,94 @@ fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32]) -> (Level<'g
         fill[r as usize] += 1;
     }
     drop(fill);
-    // Each group's row: the summed weights to the other groups, in the order they
-    // are met. Contiguous ranges of groups in parallel, each with one dense scratch
-    // array and flat buffers (no vector per row), joined in order.
-    let ranges = (rayon::current_num_threads() * 4).max(1);
-    let per = count.div_ceil(ranges).max(1);
-    let parts: Vec<(Vec<usize>, Vec<u32>, Vec<f64>)> = (0..count.div_ceil(per))
+    // Ranges of groups, one per thread, about equal in edges: each writes its rows
+    // into its own stretch of the new arrays (as long as its members' edges, the
+    // most its rows can hold), in the order it meets the neighbours, with a dense
+    // scratch array; the stretches are then closed up.
+    let threads = rayon::current_num_threads().max(1);
+    let edges = level.targets.len();
+    let mut bounds = vec![0usize];
+    let mut room = vec![0usize];
+    let mut held = 0;
+    for r in 0..count {
+        held += members[start[r]..start[r + 1]]
+            .iter()
+            .map(|&v| level.row(v).0.len())
+            .sum::<usize>();
+        if held >= edges.div_ceil(threads) * bounds.len() || r + 1 == count {
+            bounds.push(r + 1);
+            room.push(held);
+        }
+    }
+    spare.to.resize_with(bounds.len() - 1, Vec::new);
+    let mut targets = std::mem::take(&mut spare.targets);
+    let mut weights = std::mem::take(&mut spare.weights);
+    targets.clear();
+    targets.resize(held, 0);
+    weights.clear();
+    weights.resize(held, 0.0);
+    let mut pieces = Vec::with_capacity(bounds.len() - 1);
+    {
+        let (mut t_rest, mut w_rest) = (&mut targets[..], &mut weights[..]);
+        for (i, to) in spare.to.iter_mut().enumerate() {
+            let len = room[i + 1] - room[i];
+            let (t, t_tail) = t_rest.split_at_mut(len);
+            let (w, w_tail) = w_rest.split_at_mut(len);
+            pieces.push((i, t, w, to));
+            (t_rest, w_rest) = (t_tail, w_tail);
+        }
+    }
+    let lengths: Vec<Vec<usize>> = pieces
         .into_par_iter()
-        .map(|part| {
-            let (first, last) = (part * per, ((part + 1) * per).min(count));
-            let mut to = vec![0.0f64; count];
+        .map(|(i, t, w, to)| {
+            if to.len() < count {
+                to.resize(count, 0.0);
+            }
+            let (first, last) = (bounds[i], bounds[i + 1]);
             let mut lengths = Vec::with_capacity(last - first);
-            // At most every edge of the members: no growing (fresh pages are costly).
-            let bound: usize = members[start[first]..start[last]]
-                .iter()
-                .map(|&v| level.row(v).0.len())
-                .sum();
-            let mut targets: Vec<u32> = Vec::with_capacity(bound);
-            let mut weights: Vec<f64> = Vec::with_capacity(bound);
+            let mut at = 0;
             for r in first..last {
-                let row_start = targets.len();
+                let row_start = at;
                 for &v in &members[start[r]..start[r + 1]] {
                     let (neighbours, edge_weights) = level.row(v);
-                    for (&u, &w) in neighbours.iter().zip(edge_weights) {
+                    for (&u, &x) in neighbours.iter().zip(edge_weights) {
                         let b = groups[u as usize];
                         if b as usize != r {
                             if to[b as usize] == 0.0 {
-                                targets.push(b);
+                                t[at] = b;
+                                at += 1;
                             }
-                            to[b as usize] += w;
+                            to[b as usize] += x;
                         }
                     }
                 }
-                weights.extend(
-                    targets[row_start..]
-                        .iter()
-                        .map(|&b| std::mem::take(&mut to[b as usize])),
-                );
-                lengths.push(targets.len() - row_start);
+                for k in row_start..at {
+                    w[k] = std::mem::take(&mut to[t[k] as usize]);
+                }
+                lengths.push(at - row_start);
             }
-            (lengths, targets, weights)
+            lengths
         })
         .collect();
-    let total: usize = parts.iter().map(|p| p.1.len()).sum();
-    let mut offsets = Vec::with_capacity(count + 1);
-    let mut targets = Vec::with_capacity(total);
-    let mut weights = Vec::with_capacity(total);
+    let mut offsets = std::mem::take(&mut spare.offsets);
+    offsets.clear();
+    offsets.reserve(count + 1);
     offsets.push(0);
-    for (lengths, t, w) in parts {
-        for len in lengths {
+    for (i, part) in lengths.iter().enumerate() {
+        let from = room[i];
+        let written: usize = part.iter().sum();
+        let at = offsets[offsets.len() - 1];
+        if from != at {
+            targets.copy_within(from..from + written, at);
+            weights.copy_within(from..from + written, at);
+        }
+        for len in part {
             offsets.push(offsets[offsets.len() - 1] + len);
         }
-        targets.extend_from_slice(&t);
-        weights.extend_from_slice(&w);
     }
+    let total = offsets[offsets.len() - 1];
+    targets.truncate(total);
+    weights.truncate(total);
     let mut strength = vec![0.0; count];
     let mut next_membership = vec![0u32; count];
     for v in 0..level.nodes() {
