@@ -251,7 +251,7 @@ fn one_pass(
 /// [`fast_local_move`]: about one in this many of a level's nodes. Small enough that
 /// two neighbours rarely fall in one batch (the order is random), large enough that
 /// each batch is worth sharing between cores.
-const BATCH_FRACTION: usize = 32;
+const BATCH_FRACTION: usize = 64;
 const MAX_BATCH: usize = 16384;
 
 /// A node's best move, decided from the state at the start of its batch.
