@@ -152,7 +152,47 @@ pub struct InvestigationGraph {
     /// so each party is linked only to the next few in time order, and they are
     /// listed here: (schema, id, parties).
     pub too_large: Vec<(String, String, usize)>,
+    /// The members of those large things and events, in time order, with what
+    /// attaches each: their chains are drawn again among the members a reader may
+    /// see (see [`InvestigationGraph::retain_evidence`]).
+    chains: Vec<Chain>,
     index: HashMap<String, u32>,
+}
+
+/// A shared thing or event above the size limit and its parties in time order.
+#[derive(Debug, Clone)]
+struct Chain {
+    kind: LinkKind,
+    via_schema: String,
+    via: String,
+    members: Vec<(u32, Basis)>,
+}
+
+impl Chain {
+    /// Each member `keep` accepts alone linked to the next [`CHAIN`] such members:
+    /// hidden members are passed over, not left as gaps that would break the chain.
+    fn links(&self, keep: &dyn Fn(&Evidence) -> bool, into: &mut BTreeMap<(u32, u32), Vec<Evidence>>) {
+        let seen: Vec<&(u32, Basis)> = self
+            .members
+            .iter()
+            .filter(|(_, b)| {
+                b.evidence(self.kind, &self.via_schema, &self.via)
+                    .is_some_and(|e| keep(&e))
+            })
+            .collect();
+        for (i, (a, ba)) in seen.iter().enumerate() {
+            for (b, bb) in seen[i + 1..].iter().take(CHAIN) {
+                let mut basis = ba.clone();
+                basis.add(bb);
+                if let Some(ev) = basis
+                    .evidence(self.kind, &self.via_schema, &self.via)
+                    .filter(|e| keep(e))
+                {
+                    into.entry(((*a).min(*b), (*a).max(*b))).or_default().push(ev);
+                }
+            }
+        }
+    }
 }
 
 /// What one entity contributes as evidence: its statements and their provenance.
@@ -445,15 +485,21 @@ impl InvestigationGraph {
                 // Everyone with everyone, or for a large group (a lorry that carried
                 // hundreds over the years) each with the next few in time order: the
                 // group stays one connected chain in linear, not quadratic, links.
-                let reach = if members.len() > max_group {
+                if members.len() > max_group {
                     g.too_large.push((via_schema.clone(), via.clone(), members.len()));
                     members.sort_by(|a, b| a.1.date.cmp(&b.1.date).then(a.0.cmp(b.0)));
-                    CHAIN
-                } else {
-                    members.len()
-                };
+                    let chain = Chain {
+                        kind,
+                        via_schema: via_schema.clone(),
+                        via: via.clone(),
+                        members: members.iter().map(|(p, b)| (**p, (*b).clone())).collect(),
+                    };
+                    chain.links(&|_| true, &mut pairs);
+                    g.chains.push(chain);
+                    continue;
+                }
                 for (i, (a, ba)) in members.iter().enumerate() {
-                    for (b, bb) in members[i + 1..].iter().take(reach) {
+                    for (b, bb) in members[i + 1..].iter() {
                         let mut basis = (*ba).clone();
                         basis.add(bb);
                         if let Some(ev) = basis.evidence(kind, via_schema, via) {
@@ -478,32 +524,39 @@ impl InvestigationGraph {
     /// The same parties with only the evidence `keep` accepts; links left without
     /// evidence are dropped, and so are events nobody may see.
     pub fn retain_evidence(&self, keep: impl Fn(&Evidence) -> bool) -> InvestigationGraph {
-        let links = self
-            .links
-            .iter()
-            .filter_map(|l| {
-                let evidence: Vec<Evidence> = l.evidence.iter().filter(|e| keep(e)).cloned().collect();
-                (!evidence.is_empty()).then_some(Link {
-                    a: l.a,
-                    b: l.b,
-                    evidence,
-                })
-            })
+        // A large group's chain links are drawn again among the members the reader
+        // may see: filtering the links drawn among all of them would break the chain
+        // wherever a few hidden members follow one another.
+        let chained: BTreeSet<(LinkKind, &str)> = self.chains.iter().map(|c| (c.kind, c.via.as_str())).collect();
+        let mut pairs: BTreeMap<(u32, u32), Vec<Evidence>> = BTreeMap::new();
+        for l in &self.links {
+            let evidence: Vec<Evidence> = l
+                .evidence
+                .iter()
+                .filter(|e| !chained.contains(&(e.kind, e.via.as_str())) && keep(e))
+                .cloned()
+                .collect();
+            if !evidence.is_empty() {
+                pairs.insert((l.a, l.b), evidence);
+            }
+        }
+        for chain in &self.chains {
+            chain.links(&keep, &mut pairs);
+        }
+        let links = pairs
+            .into_iter()
+            .map(|((a, b), evidence)| Link { a, b, evidence })
             .collect();
         InvestigationGraph {
             nodes: self.nodes.clone(),
             links,
             events: self.events.iter().filter(|e| keep(&e.evidence)).cloned().collect(),
             too_large: self.too_large.clone(),
+            chains: self.chains.clone(),
             index: self.index.clone(),
         }
     }
 
-    /// The graph as a reader with filter `f` may see it: only the evidence it
-    /// accepts (see [`InvestigationGraph::retain_evidence`]), and of each party only
-    /// the records whose agencies, grading and handling it accepts; a party none of
-    /// whose records it may see keeps its place (its links may be visible) but loses
-    /// its name, records and agencies. Its categories stay: they decide protection.
     pub fn filtered(&self, f: &crate::Filter) -> InvestigationGraph {
         let mut g = self.retain_evidence(|e| f.accepts(e));
         // A large shared thing is listed only if the reader still sees a link

@@ -114,6 +114,68 @@ fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
 }
 
 #[test]
+fn a_chain_passes_over_the_members_a_reader_may_not_see() {
+    // The lorry again; three crossings in a row (the 4th-6th in time) are H2.
+    let mut m = Maker {
+        next: 0,
+        entities: Vec::new(),
+    };
+    m.add(
+        "rs:0:vehicle",
+        "Vehicle",
+        "rs",
+        "B2",
+        H1,
+        &[("registrationNumber", "NS-123-AB")],
+    );
+    let hidden = [3, 4, 5];
+    for i in 0..10 {
+        let person = format!("rs:{i}:person");
+        m.add(&person, "Person", "rs", "B2", H1, &[("name", &format!("Person {i}"))]);
+        let handling = if hidden.contains(&i) { HandlingCode::H2 } else { H1 };
+        m.add(
+            &format!("rs:{i}:crossing"),
+            "BorderCrossing",
+            "rs",
+            "B2",
+            handling,
+            &[
+                ("date", &format!("2026-0{}-01", 9 - i % 9)),
+                ("involved", &person),
+                ("vehicle", "rs:0:vehicle"),
+            ],
+        );
+    }
+    let g = InvestigationGraph::build(&m.evidence(), &HashMap::new(), 5);
+    let reader = Filter {
+        handling: Some(BTreeSet::from([HandlingCode::H0, HandlingCode::H1])),
+        ..Filter::default()
+    };
+    let seen = g.filtered(&reader);
+    // The seven crossings the reader sees still make one chain: 6 + 5 + 4 links.
+    assert_eq!(seen.links.len(), 15);
+    let components = corridor_graph::components::components(&seen.graph());
+    let visible: Vec<u32> = (0..10)
+        .filter(|i| !hidden.contains(i))
+        .map(|i| node(&seen, &format!("rs:{i}:person")))
+        .collect();
+    assert!(
+        visible
+            .iter()
+            .all(|&v| components.of[v as usize] == components.of[visible[0] as usize]),
+        "one chain among what the reader sees"
+    );
+    // No link rests on a hidden crossing.
+    for link in &seen.links {
+        for e in &link.evidence {
+            assert!(e.handling.code != HandlingCode::H2, "{:?}", e.entities);
+        }
+    }
+    // And the reader who sees everything gets the whole chain.
+    assert_eq!(g.filtered(&Filter::default()).links.len(), 24);
+}
+
+#[test]
 fn payers_into_one_account_are_not_linked_to_each_other_by_it() {
     let mut m = Maker {
         next: 0,
