@@ -830,11 +830,9 @@ impl Sim {
         let fc = &net.facs[fi];
         let mut ev = ev.clone();
         ev.when += Duration::hours(rng.random_range(2..40));
-        ev.notes = format!(
-            "{} ({})",
-            vocab(out.files[file].spec.lang()).roles[fc.role.index()],
-            net.code()
-        );
+        // The role as the arresting officer wrote it; never the generator's network
+        // code, which is the answer networks are scored against.
+        ev.notes = vocab(out.files[file].spec.lang()).roles[fc.role.index()].to_string();
         let f = &mut out.files[file];
         let mut row = records::event_row(rng, f, &ev);
         let cat = if fc.convicted && chance(rng, 0.7) {

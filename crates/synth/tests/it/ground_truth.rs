@@ -126,3 +126,19 @@ fn biometric_references_recur_across_agencies() {
     let shared = refs.values().filter(|a| a.len() >= 2).count();
     assert!(shared >= 20, "only {shared} biometric references recur across agencies");
 }
+
+#[test]
+fn the_agencies_files_never_name_the_truths_networks() {
+    // The networks' codes are what network detection is scored against: no agency
+    // file may carry one (an arrest note once did).
+    let codes: BTreeSet<String> = truth("networks.csv").iter().map(|r| r["network_id"].clone()).collect();
+    assert!(codes.len() >= 5, "{codes:?}");
+    let fixture = crate::common::fixture();
+    for f in &fixture.report.files {
+        let text = std::fs::read_to_string(fixture.dir.join(&f.data)).expect("read agency file");
+        for code in &codes {
+            assert!(!text.contains(code.as_str()), "{} names {code}", f.data.display());
+        }
+    }
+    assert!(fixture.report.files.len() >= 10, "every agency file checked");
+}
