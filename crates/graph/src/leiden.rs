@@ -292,7 +292,8 @@ impl Scratch {
 /// The queue is taken in batches (one node in [`BATCH_FRACTION`], at most
 /// [`MAX_BATCH`]): every node of a batch decides its move from the state at the
 /// batch's start, on every core (reading its whole neighbourhood: most of the
-/// work), and the moves are then applied in queue order. A node none of whose
+/// work), and the moves are then applied in node order (the batch is sorted, so
+/// its reads run one way through the arrays). A node none of whose
 /// neighbours has moved since the batch began still has exact weights to every
 /// community, so its move is applied only if it still gains against the community
 /// totals as they now are; a node with a neighbour that moved decides again, then

@@ -52,9 +52,9 @@ fn resolved_records_are_one_party_and_every_link_keeps_its_evidence() {
     assert_eq!(g.events.len(), 4);
 }
 
-#[test]
-fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
-    // One lorry, ten drivers' passengers on ten dates.
+/// One lorry and the ten passengers of its crossings on ten dates; crossing `i` has
+/// the handling `handling(i)`.
+fn lorry(handling: impl Fn(usize) -> HandlingCode) -> Maker {
     let mut m = Maker {
         next: 0,
         entities: Vec::new(),
@@ -82,7 +82,7 @@ fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
             "BorderCrossing",
             "rs",
             "B2",
-            H1,
+            handling(i),
             &[
                 ("date", &format!("2026-0{}-01", 9 - i % 9)),
                 ("involved", &person),
@@ -90,6 +90,12 @@ fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
             ],
         );
     }
+    m
+}
+
+#[test]
+fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
+    let m = lorry(|_| H1);
     let g = InvestigationGraph::build(&m.evidence(), &HashMap::new(), 5);
     assert_eq!(g.too_large.len(), 1);
     assert_eq!(g.too_large[0].2, 10);
@@ -115,37 +121,9 @@ fn a_thing_shared_by_many_links_them_as_a_chain_in_time_and_is_reported() {
 
 #[test]
 fn a_chain_passes_over_the_members_a_reader_may_not_see() {
-    // The lorry again; three crossings in a row (the 4th-6th in time) are H2.
-    let mut m = Maker {
-        next: 0,
-        entities: Vec::new(),
-    };
-    m.add(
-        "rs:0:vehicle",
-        "Vehicle",
-        "rs",
-        "B2",
-        H1,
-        &[("registrationNumber", "NS-123-AB")],
-    );
+    // Three crossings in a row (the 4th-6th in time) are H2.
     let hidden = [3, 4, 5];
-    for i in 0..10 {
-        let person = format!("rs:{i}:person");
-        m.add(&person, "Person", "rs", "B2", H1, &[("name", &format!("Person {i}"))]);
-        let handling = if hidden.contains(&i) { HandlingCode::H2 } else { H1 };
-        m.add(
-            &format!("rs:{i}:crossing"),
-            "BorderCrossing",
-            "rs",
-            "B2",
-            handling,
-            &[
-                ("date", &format!("2026-0{}-01", 9 - i % 9)),
-                ("involved", &person),
-                ("vehicle", "rs:0:vehicle"),
-            ],
-        );
-    }
+    let m = lorry(|i| if hidden.contains(&i) { HandlingCode::H2 } else { H1 });
     let g = InvestigationGraph::build(&m.evidence(), &HashMap::new(), 5);
     let reader = Filter {
         handling: Some(BTreeSet::from([HandlingCode::H0, HandlingCode::H1])),
