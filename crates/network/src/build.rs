@@ -182,16 +182,27 @@ impl Chain {
             .collect();
         for (i, (a, ba)) in seen.iter().enumerate() {
             for (b, bb) in seen[i + 1..].iter().take(CHAIN) {
-                let mut basis = ba.clone();
-                basis.add(bb);
-                if let Some(ev) = basis
-                    .evidence(self.kind, &self.via_schema, &self.via)
-                    .filter(|e| keep(e))
-                {
-                    into.entry(((*a).min(*b), (*a).max(*b))).or_default().push(ev);
-                }
+                link_through(into, (*a, ba), (*b, bb), self.kind, &self.via_schema, &self.via, keep);
             }
         }
+    }
+}
+
+/// Links parties `a` and `b` through what they share (`via`), on the evidence of
+/// both their attachments, if `keep` accepts it.
+fn link_through(
+    into: &mut BTreeMap<(u32, u32), Vec<Evidence>>,
+    (a, ba): (u32, &Basis),
+    (b, bb): (u32, &Basis),
+    kind: LinkKind,
+    via_schema: &str,
+    via: &str,
+    keep: &dyn Fn(&Evidence) -> bool,
+) {
+    let mut basis = ba.clone();
+    basis.add(bb);
+    if let Some(ev) = basis.evidence(kind, via_schema, via).filter(|e| keep(e)) {
+        into.entry((a.min(b), a.max(b))).or_default().push(ev);
     }
 }
 
@@ -499,12 +510,8 @@ impl InvestigationGraph {
                     continue;
                 }
                 for (i, (a, ba)) in members.iter().enumerate() {
-                    for (b, bb) in members[i + 1..].iter() {
-                        let mut basis = (*ba).clone();
-                        basis.add(bb);
-                        if let Some(ev) = basis.evidence(kind, via_schema, via) {
-                            pairs.entry(((**a).min(**b), (**a).max(**b))).or_default().push(ev);
-                        }
+                    for (b, bb) in &members[i + 1..] {
+                        link_through(&mut pairs, (**a, ba), (**b, bb), kind, via_schema, via, &|_| true);
                     }
                 }
             }
@@ -557,6 +564,11 @@ impl InvestigationGraph {
         }
     }
 
+    /// The graph as a reader with filter `f` may see it: only the evidence it
+    /// accepts (see [`InvestigationGraph::retain_evidence`]), and of each party only
+    /// the records whose agencies, grading and handling it accepts; a party none of
+    /// whose records it may see keeps its place (its links may be visible) but loses
+    /// its name, records and agencies. Its categories stay: they decide protection.
     pub fn filtered(&self, f: &crate::Filter) -> InvestigationGraph {
         let mut g = self.retain_evidence(|e| f.accepts(e));
         // A large shared thing is listed only if the reader still sees a link
