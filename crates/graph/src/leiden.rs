@@ -82,7 +82,7 @@ struct Level<'g> {
     weights: Cow<'g, [f64]>,
     /// Every edge weighs 1 (an unweighted input): weights need not be read.
     unit: bool,
-    strength: Vec<f64>,
+    strength: Cow<'g, [f64]>,
 }
 
 /// Arrays of a level no longer in use, kept for the next level to fill: fresh
@@ -151,9 +151,18 @@ pub fn leiden(g: &Graph, opts: &Options) -> Communities {
     let mut of: Vec<u32> = (0..n as u32).collect();
     let mut iterations = 0;
     let mut spare = Spare::default();
+    // The input graph as the first level of every pass.
+    let (offsets, targets, weights) = g.parts();
+    let first = Level {
+        offsets: Cow::Borrowed(offsets),
+        targets: Cow::Borrowed(targets),
+        weights: Cow::Borrowed(weights),
+        unit: weights.iter().all(|&w| w == 1.0),
+        strength: Cow::Owned((0..n as u32).map(|v| g.strength(v)).collect()),
+    };
     for _ in 0..opts.iterations.max(1) {
         iterations += 1;
-        let (next, changed) = one_pass(g, &of, opts.resolution, &mut rng, &mut spare);
+        let (next, changed) = one_pass(&first, &of, opts.resolution, &mut rng, &mut spare);
         of = next;
         if !changed {
             break;
@@ -188,28 +197,26 @@ fn renumber(of: &[u32]) -> (Vec<u32>, usize) {
     (out, count as usize)
 }
 
-/// One Leiden pass from the partition `start` of `g`'s nodes; returns the new
-/// partition and whether any node moved.
+/// One Leiden pass from the partition `start` of the nodes of `first` (the input
+/// graph's level); returns the new partition and whether any node moved.
 fn one_pass(
-    g: &Graph,
+    first: &Level,
     start: &[u32],
     resolution: f64,
     rng: &mut rand_chacha::ChaCha8Rng,
     spare: &mut Spare,
 ) -> (Vec<u32>, bool) {
-    let n = g.nodes();
-    let strength: Vec<f64> = (0..n as u32).map(|v| g.strength(v)).collect();
-    let two_m: f64 = strength.iter().sum();
+    let n = first.nodes();
+    let two_m: f64 = first.strength.iter().sum();
     if two_m == 0.0 {
         return (start.to_vec(), false);
     }
-    let (offsets, targets, weights) = g.parts();
     let mut level = Level {
-        offsets: Cow::Borrowed(offsets),
-        targets: Cow::Borrowed(targets),
-        weights: Cow::Borrowed(weights),
-        unit: weights.iter().all(|&w| w == 1.0),
-        strength,
+        offsets: Cow::Borrowed(&first.offsets),
+        targets: Cow::Borrowed(&first.targets),
+        weights: Cow::Borrowed(&first.weights),
+        unit: first.unit,
+        strength: Cow::Borrowed(&first.strength),
     };
     // The partition of the current level's nodes, and each original node's node.
     let (mut membership, _) = renumber(start);
@@ -280,6 +287,20 @@ impl Scratch {
         Scratch {
             to: vec![0.0; n],
             touched: Vec::new(),
+        }
+    }
+
+    /// Adds a row's edge weights to the communities of its nodes. Generic over
+    /// the weights so a unit-weight level never loads them.
+    #[inline]
+    fn add_row(&mut self, membership: &[u32], targets: &[u32], weights: impl Iterator<Item = f64>) {
+        for (&u, w) in targets.iter().zip(weights) {
+            let c = membership[u as usize];
+            let slot = &mut self.to[c as usize];
+            if *slot == 0.0 {
+                self.touched.push(c);
+            }
+            *slot += w;
         }
     }
 }
@@ -445,23 +466,9 @@ fn decide(
     let k = level.strength[v as usize];
     let (targets, weights) = level.row(v);
     if level.unit {
-        for &u in targets {
-            let c = membership[u as usize];
-            let slot = &mut s.to[c as usize];
-            if *slot == 0.0 {
-                s.touched.push(c);
-            }
-            *slot += 1.0;
-        }
+        s.add_row(membership, targets, std::iter::repeat(1.0));
     } else {
-        for (&u, &w) in targets.iter().zip(weights) {
-            let c = membership[u as usize];
-            let slot = &mut s.to[c as usize];
-            if *slot == 0.0 {
-                s.touched.push(c);
-            }
-            *slot += w;
-        }
+        s.add_row(membership, targets, weights.iter().copied());
     }
     let to_old = s.to[old as usize];
     let stay = to_old - resolution * k * (total[old as usize] - k) / two_m;
@@ -513,24 +520,14 @@ fn refine(level: &Level, membership: &[u32], resolution: f64, two_m: f64, seed: 
     let n = level.nodes();
     let count = membership.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
     let mut community_total = vec![0.0; count];
-    // Members of each community, by a counting sort, and each node's place among them.
-    let mut start = vec![0usize; count + 1];
     for (v, &c) in membership.iter().enumerate() {
         community_total[c as usize] += level.strength[v];
-        start[c as usize + 1] += 1;
     }
-    for c in 0..count {
-        start[c + 1] += start[c];
-    }
+    // Members of each community, and each node's place among them.
+    let (start, members) = members_by(membership, count);
     let mut place = vec![0u32; n];
-    let mut members = vec![0u32; n];
-    {
-        let mut fill = start.clone();
-        for (v, &c) in membership.iter().enumerate() {
-            members[fill[c as usize]] = v as u32;
-            place[v] = fill[c as usize] as u32;
-            fill[c as usize] += 1;
-        }
+    for (i, &v) in members.iter().enumerate() {
+        place[v as usize] = i as u32;
     }
     // Tasks of whole communities, about equal in members.
     let tasks = (rayon::current_num_threads() * 8).max(1);
@@ -676,12 +673,9 @@ impl SubScratch {
     }
 }
 
-/// The next level: one node per (compact) group of `groups`, edges summed between
-/// groups; its starting partition is `membership` carried over (every group lies
-/// inside one community). Its arrays are `spare`'s, refilled.
-fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32], spare: &mut Spare) -> (Level<'g>, Vec<u32>) {
-    let count = groups.iter().map(|&r| r as usize + 1).max().unwrap_or(0);
-    // Members of each group, by a counting sort.
+/// The nodes of each group of `groups` (numbered `0..count`), by a counting sort:
+/// group `r`'s are `members[start[r]..start[r + 1]]`, in node order.
+fn members_by(groups: &[u32], count: usize) -> (Vec<usize>, Vec<u32>) {
     let mut start = vec![0usize; count + 1];
     for &r in groups {
         start[r as usize + 1] += 1;
@@ -695,7 +689,15 @@ fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32], spare: &mut 
         members[fill[r as usize]] = v as u32;
         fill[r as usize] += 1;
     }
-    drop(fill);
+    (start, members)
+}
+
+/// The next level: one node per (compact) group of `groups`, edges summed between
+/// groups; its starting partition is `membership` carried over (every group lies
+/// inside one community). Its arrays are `spare`'s, refilled.
+fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32], spare: &mut Spare) -> (Level<'g>, Vec<u32>) {
+    let count = groups.iter().map(|&r| r as usize + 1).max().unwrap_or(0);
+    let (start, members) = members_by(groups, count);
     // Ranges of groups, one per thread, about equal in edges: each writes its rows
     // into its own stretch of the new arrays (as long as its members' edges, the
     // most its rows can hold), in the order it meets the neighbours, with a dense
@@ -796,7 +798,7 @@ fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32], spare: &mut 
             targets: Cow::Owned(targets),
             weights: Cow::Owned(weights),
             unit: false,
-            strength,
+            strength: Cow::Owned(strength),
         },
         next_membership,
     )
