@@ -45,18 +45,18 @@ for size in "${sizes[@]}"; do
     rounds="${ROUNDS:-$([ "$size" = 100k ] && echo 5 || echo 1)}"
     results=()
     for round in $(seq "$rounds"); do
-    for tool in corridor igraph leidenalg networkit; do
-        echo "$tool on $size (round $round of $rounds)" >&2
-        res="$WORK/${size}_${tool}_$round.json"
-        if [ "$tool" = corridor ]; then
-            /usr/bin/time -f "%e %M" -o "$WORK/time" "$C" graph analyze --edges "$file" --seed "$SEED" \
-                --sources 1000 --paths 1000 --neighbourhoods 1000 --hops 2 >"$res"
-        else
-            /usr/bin/time -f "%e %M" -o "$WORK/time" "$PY" "$HERE/peer.py" "$tool" "$file" "$SEED" >"$res"
-        fi
-        read -r seconds kib <"$WORK/time"
-        results+=("$tool" "$res" "$seconds" "$kib")
-    done
+        for tool in corridor igraph leidenalg networkit; do
+            echo "$tool on $size (round $round of $rounds)" >&2
+            res="$WORK/${size}_${tool}_$round.json"
+            if [ "$tool" = corridor ]; then
+                /usr/bin/time -f "%e %M" -o "$WORK/time" "$C" graph analyze --edges "$file" --seed "$SEED" \
+                    --sources 1000 --paths 1000 --neighbourhoods 1000 --hops 2 >"$res"
+            else
+                /usr/bin/time -f "%e %M" -o "$WORK/time" "$PY" "$HERE/peer.py" "$tool" "$file" "$SEED" >"$res"
+            fi
+            read -r seconds kib <"$WORK/time"
+            results+=("$tool" "$res" "$seconds" "$kib")
+        done
     done
     "$PY" "$HERE/report.py" "$size" "$OUT/graph_$size.json" "${results[@]}"
 done

@@ -21,8 +21,8 @@
 //! the moves in order, deciding again any node a neighbour's move disturbed (see
 //! [`fast_local_move`]); refinement runs community by community, each with its own
 //! seeded order; aggregation builds rows for ranges of groups. On 2 cores this took
-//! the 100k-node benchmark graph from about 0.46 to 0.29 s (in-process minimum of
-//! eight runs, 2026-12-06). Where the time goes is memory: past about 4 MiB this
+//! the 100k-node benchmark graph from 0.40–0.46 s to 0.28–0.34 s (medians of
+//! in-process runs, old and new taking turns, 2026-12-06; BENCHMARKS.md). Where the time goes is memory: past about 4 MiB this
 //! machine's loads cost as much as main memory (150 ns), so the first level of an
 //! unweighted graph reads no weights at all, and each batch's decisions are taken
 //! in node order.
