@@ -25,12 +25,14 @@ mod jaro;
 mod parse;
 mod phone;
 mod profile;
+mod table;
 mod translit;
 
 pub use dates::{DateCheck, check_birth_date, implausible_birth_date};
 pub use jaro::{jaro_winkler, jaro_winkler_bound};
 pub use parse::{ParsedName, parse_name};
 pub use phone::{Phone, PhoneNormalizer, normalize_phone};
+pub use table::{NameTable, TokenMemo};
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
@@ -48,7 +50,7 @@ const PARTICLES: &[&str] = &[
 ];
 
 /// One token of a name with its spellings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Token {
     /// Latin spellings, folded to A-Z, first the ICAO/ELOT form.
     pub latin: Vec<String>,
@@ -412,7 +414,13 @@ pub fn similarity(ka: &NameKeys, kb: &NameKeys) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let (n, m) = (a.len(), b.len());
+    grid_similarity(a.len(), b.len(), |i, j| token_score(ka.tok(i), kb.tok(j)))
+}
+
+/// The score of [`similarity`] from `score(i, j)` of token `i` of the first name and
+/// token `j` of the second (each asked for once): the greedy matching in both
+/// directions over the grid, rounded to three decimals.
+fn grid_similarity(n: usize, m: usize, mut score: impl FnMut(usize, usize) -> f64) -> f64 {
     let mut small = [0.0f64; 64];
     let mut large = Vec::new();
     let grid: &mut [f64] = if n * m <= small.len() {
@@ -423,7 +431,7 @@ pub fn similarity(ka: &NameKeys, kb: &NameKeys) -> f64 {
     };
     for i in 0..n {
         for j in 0..m {
-            grid[i * m + j] = token_score(ka.tok(i), kb.tok(j));
+            grid[i * m + j] = score(i, j);
         }
     }
     let score = if n < m {
@@ -434,6 +442,20 @@ pub fn similarity(ka: &NameKeys, kb: &NameKeys) -> f64 {
         greedy(n, m, |i, j| grid[i * m + j]).max(greedy(m, n, |i, j| grid[j * m + i]))
     };
     (score * 1000.0).round() / 1000.0
+}
+
+/// Some token of one name is spelt like some token of the other (three letters or
+/// more, so initials do not count): a nickname, a missing or an extra name.
+pub fn shares_token(a: &NameKeys, b: &NameKeys) -> bool {
+    a.tokens
+        .iter()
+        .any(|ta| b.tokens.iter().any(|tb| token_spelt_alike(ta, tb)))
+}
+
+/// Two tokens share a Latin spelling or a skeleton of three letters or more.
+fn token_spelt_alike(a: &Token, b: &Token) -> bool {
+    a.latin.iter().any(|l| l.len() >= 3 && b.latin.contains(l))
+        || a.skeleton.iter().any(|k| k.len() >= 3 && b.skeleton.contains(k))
 }
 
 /// [`similarity`] when it is at least `floor`; otherwise some value below `floor`.

@@ -101,24 +101,11 @@ impl Attribute {
     pub fn level(self, a: &Features, b: &Features) -> u8 {
         match self {
             Attribute::Name => match (&a.name, &b.name) {
-                (Some(x), Some(y)) => {
-                    // Below 0.75 only a shared token matters: most random pairs
-                    // stop at letter counts.
-                    let s = corridor_normalize::similarity_at_least(x, y, 0.75);
-                    if s >= 1.0 {
-                        1
-                    } else if s >= 0.95 {
-                        2
-                    } else if s >= 0.88 {
-                        3
-                    } else if s >= 0.75 {
-                        4
-                    } else if shares_token(x, y) {
-                        5
-                    } else {
-                        6
-                    }
-                }
+                // Below 0.75 only a shared token matters: most random pairs stop at
+                // letter counts.
+                (Some(x), Some(y)) => name_level(corridor_normalize::similarity_at_least(x, y, 0.75), || {
+                    corridor_normalize::shares_token(x, y)
+                }),
                 _ => 0,
             },
             Attribute::BirthDate => match (a.birth, b.birth) {
@@ -154,23 +141,33 @@ impl Attribute {
                 } else if a.documents.iter().any(|d| b.documents.binary_search(d).is_ok()) {
                     1
                 } else {
-                    // Optimal string alignment: a swapped pair of digits is one edit.
-                    let closest = a
-                        .documents
-                        .iter()
-                        .flat_map(|x| b.documents.iter().map(move |y| (x, y)))
-                        .filter(|(x, y)| x.len().min(y.len()) >= 6 && maybe_within_two_edits(x, y))
-                        .map(|(x, y)| strsim::osa_distance(x, y))
-                        .min()
-                        .unwrap_or(usize::MAX);
-                    match closest {
-                        1 => 2,
-                        2 => 3,
-                        _ => 4,
-                    }
+                    document_distance_level(
+                        a.documents.iter().map(String::as_str),
+                        b.documents.iter().map(String::as_str),
+                    )
                 }
             }
         }
+    }
+}
+
+/// The document level of two records that share no number: by the closest two
+/// numbers of six characters or more (optimal string alignment, so a swapped pair
+/// of digits is one edit).
+pub(crate) fn document_distance_level<'s>(
+    a: impl Iterator<Item = &'s str>,
+    b: impl Iterator<Item = &'s str> + Clone,
+) -> u8 {
+    let closest = a
+        .flat_map(|x| b.clone().map(move |y| (x, y)))
+        .filter(|(x, y)| x.len().min(y.len()) >= 6 && maybe_within_two_edits(x, y))
+        .map(|(x, y)| strsim::osa_distance(x, y))
+        .min()
+        .unwrap_or(usize::MAX);
+    match closest {
+        1 => 2,
+        2 => 3,
+        _ => 4,
     }
 }
 
@@ -214,15 +211,22 @@ fn maybe_within_two_edits(x: &str, y: &str) -> bool {
     counts.iter().map(|c| c.unsigned_abs() as u32).sum::<u32>() <= 4
 }
 
-/// Some token of one name is spelt like some token of the other (three letters or
-/// more, so initials do not count).
-fn shares_token(a: &corridor_normalize::NameKeys, b: &corridor_normalize::NameKeys) -> bool {
-    a.tokens.iter().any(|ta| {
-        b.tokens.iter().any(|tb| {
-            ta.latin.iter().any(|l| l.len() >= 3 && tb.latin.contains(l))
-                || ta.skeleton.iter().any(|k| k.len() >= 3 && tb.skeleton.contains(k))
-        })
-    })
+/// The name level of two names of this `similarity` (exact at 0.75 and above), and
+/// whether they share a token (asked only below 0.75).
+pub(crate) fn name_level(similarity: f64, shares_token: impl FnOnce() -> bool) -> u8 {
+    if similarity >= 1.0 {
+        1
+    } else if similarity >= 0.95 {
+        2
+    } else if similarity >= 0.88 {
+        3
+    } else if similarity >= 0.75 {
+        4
+    } else if shares_token() {
+        5
+    } else {
+        6
+    }
 }
 
 /// Share of tokens with a close partner on the other side, over the larger token
@@ -306,7 +310,7 @@ fn date_digits(d: PartialDate) -> [u8; 8] {
     out
 }
 
-fn birth_level(x: PartialDate, y: PartialDate) -> u8 {
+pub(crate) fn birth_level(x: PartialDate, y: PartialDate) -> u8 {
     let full = x.day.is_some() && y.day.is_some();
     if full && x == y {
         return 1;

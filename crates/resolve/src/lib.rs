@@ -14,6 +14,7 @@
 
 pub mod blocking;
 pub mod cluster;
+mod compact;
 pub mod compare;
 pub mod evaluate;
 pub mod incremental;
@@ -193,7 +194,7 @@ pub fn resolve(
         f.given_skeletons = Vec::new();
         f.address = Vec::new();
     }
-    let tf = TermFrequencies::of(&features);
+    let surnames = compact::Surnames::of(&features);
     let prior_weight = model.prior_weight();
     let weights = model.weights();
     // Clustering needs the pairs at or above the review threshold with their scores,
@@ -207,7 +208,7 @@ pub fn resolve(
         .fold(
             || (Vec::new(), Vec::new()),
             |(mut scored, mut apart), (c, &p)| {
-                let (weight, probability) = weights.score(p, &features[c.a as usize], &features[c.b as usize], &tf);
+                let (weight, probability) = weights.score_with(p, || surnames.shared_frequency(c.a, c.b));
                 let s = Scored {
                     a: c.a,
                     b: c.b,

@@ -16,7 +16,10 @@ use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
 use crate::blocking::{Candidate, Rule};
-use crate::compare::Attribute;
+use corridor_normalize::{NameKeys, NameTable, TokenMemo};
+
+use crate::compact::Compact;
+use crate::compare::{self, Attribute};
 use crate::record::Features;
 
 /// One comparison's parameters.
@@ -101,7 +104,7 @@ impl TermFrequencies {
     }
 
     /// How often two random records share this surname.
-    fn frequency(&self, value: &str) -> Option<f64> {
+    pub(crate) fn frequency(&self, value: &str) -> Option<f64> {
         let c = *self.counts.get(value)?;
         (self.total > 0).then(|| f64::from(c) / f64::from(self.total))
     }
@@ -128,22 +131,27 @@ pub fn packed_pattern(a: &Features, b: &Features) -> Packed {
 /// keys: [`Features::of_all`] shares one set of keys among the records that spell a
 /// name alike, and blocked pairs repeat the same two spellings many times over (a
 /// person recorded again and again, a block of one common name). The level depends
-/// only on the two keys, so the result equals comparing every pair. Candidates are
-/// taken a slice at a time, so the memo's memory stays bounded at any size.
+/// only on the two keys, so the result equals comparing every pair. The names are
+/// compared through a [`NameTable`], which scores each pair of distinct tokens once
+/// per slice of work. Candidates are taken a slice at a time, so the memo's memory
+/// stays bounded at any size.
 pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<Packed> {
     use rayon::prelude::*;
     const NONE: u32 = u32::MAX;
-    let mut ids: HashMap<*const corridor_normalize::NameKeys, u32, rustc_hash::FxBuildHasher> = HashMap::default();
+    let mut ids: HashMap<*const NameKeys, u32, rustc_hash::FxBuildHasher> = HashMap::default();
+    let mut names: Vec<&NameKeys> = Vec::new();
     let name_id: Vec<u32> = features
         .iter()
         .map(|f| match &f.name {
-            Some(k) => {
-                let next = ids.len() as u32;
-                *ids.entry(std::sync::Arc::as_ptr(k)).or_insert(next)
-            }
+            Some(k) => *ids.entry(std::sync::Arc::as_ptr(k)).or_insert_with(|| {
+                names.push(k);
+                names.len() as u32 - 1
+            }),
             None => NONE,
         })
         .collect();
+    let table = NameTable::new(&names);
+    let compact = Compact::new(features);
     let name = Attribute::Name.index();
     let mut out: Vec<Packed> = Vec::with_capacity(candidates.len());
     for slice in candidates.chunks(1 << 22) {
@@ -160,13 +168,23 @@ pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<P
         let starts: Vec<usize> = (0..keyed.len())
             .filter(|&i| i == 0 || keyed[i].0 != keyed[i - 1].0)
             .collect();
-        let levels: Vec<u8> = starts
-            .par_iter()
-            .map(|&s| {
-                let c = slice[keyed[s].1 as usize];
-                Attribute::Name.level(&features[c.a as usize], &features[c.b as usize])
-            })
-            .collect();
+        // A few slices per thread: each slice's memo scores its token pairs once, and
+        // a slow slice still leaves others to take.
+        let per_slice = starts.len().div_ceil(4 * rayon::current_num_threads()).max(1);
+        let mut levels = vec![0u8; starts.len()];
+        levels
+            .par_chunks_mut(per_slice)
+            .zip(starts.par_chunks(per_slice))
+            .for_each(|(levels, starts)| {
+                let mut memo = TokenMemo::default();
+                for (level, &s) in levels.iter_mut().zip(starts) {
+                    let c = slice[keyed[s].1 as usize];
+                    let (a, b) = (name_id[c.a as usize] as usize, name_id[c.b as usize] as usize);
+                    *level = compare::name_level(table.similarity(a, b, &mut memo), || {
+                        table.shares_token(a, b, &mut memo)
+                    });
+                }
+            });
         // Level 0 (null) where either side has no name, as `level` gives.
         let mut name_level = vec![0u8; slice.len()];
         for (run, (&s, &level)) in starts.iter().zip(&levels).enumerate() {
@@ -177,12 +195,11 @@ pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<P
         }
         drop(keyed);
         out.par_extend(slice.par_iter().zip(name_level.par_iter()).map(|(c, &level)| {
-            let (a, b) = (&features[c.a as usize], &features[c.b as usize]);
             Attribute::ALL
                 .iter()
                 .filter(|c| **c != Attribute::Name)
-                .fold(Packed::from(level) << (4 * name), |p, c| {
-                    p | (Packed::from(c.level(a, b)) << (4 * c.index()))
+                .fold(Packed::from(level) << (4 * name), |p, attribute| {
+                    p | (Packed::from(compact.level(*attribute, c.a, c.b)) << (4 * attribute.index()))
                 })
         }));
     }
@@ -525,6 +542,19 @@ impl Weights {
     /// Weight and probability of a pair whose [`packed_pattern`] is known, with the
     /// term-frequency adjustment; the same as [`Model::score`].
     pub fn score(&self, p: Packed, a: &Features, b: &Features, tf: &TermFrequencies) -> (f64, f64) {
+        self.score_with(p, || {
+            a.surname_value
+                .as_deref()
+                .filter(|s| Some(*s) == b.surname_value.as_deref())
+                .and_then(|s| tf.frequency(s))
+        })
+    }
+
+    /// [`Weights::score`] given how often two random records share the pair's
+    /// surname (`None`: they share none, or it is not counted); asked only when the
+    /// names agree exactly.
+    pub(crate) fn score_with(&self, p: Packed, shared_surname_frequency: impl FnOnce() -> Option<f64>) -> (f64, f64) {
+        let mut shared_surname_frequency = Some(shared_surname_frequency);
         let mut w = self.prior;
         for (attribute, weights, u1) in &self.comparisons {
             let level = level_in(p, *attribute) as usize;
@@ -534,11 +564,7 @@ impl Weights {
             w += weights.get(level).copied().unwrap_or(0.0);
             if *attribute == Attribute::Name
                 && level == 1
-                && let Some(s) = a
-                    .surname_value
-                    .as_deref()
-                    .filter(|s| Some(*s) == b.surname_value.as_deref())
-                && let Some(freq) = tf.frequency(s)
+                && let Some(freq) = shared_surname_frequency.take().and_then(|f| f())
             {
                 w += log2(*u1) - log2(freq.max(u1 * 0.01));
             }
