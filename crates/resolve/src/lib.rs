@@ -27,7 +27,7 @@ pub use cluster::{Clustering, Held, Policy, Review, Scored};
 pub use compare::Attribute;
 pub use incremental::{Added, Index};
 pub use model::{Explanation, Model, Term, TermFrequencies};
-pub use record::{Features, Record, records_from_values};
+pub use record::{FeatureBuilder, Features, Record, records_from_values};
 
 use serde::Serialize;
 
@@ -141,8 +141,24 @@ pub fn resolve(
     opts: &Options,
 ) -> Resolution {
     let mut watch = Stopwatch::start();
-    let mut features: Vec<Features> = Features::of_all(records);
+    let features: Vec<Features> = Features::of_all(records);
     watch.lap("features");
+    let mut resolution = resolve_with_features(records, features, confirmed, rejected, opts);
+    resolution.timings.splice(0..0, watch.phases);
+    resolution
+}
+
+/// [`resolve`] with the records' features already computed, `features[i]` being
+/// those of `records[i]` (by [`Features::of_all`] or a [`FeatureBuilder`]).
+pub fn resolve_with_features(
+    records: &[Record],
+    mut features: Vec<Features>,
+    confirmed: &[(String, String)],
+    rejected: &[(String, String)],
+    opts: &Options,
+) -> Resolution {
+    assert_eq!(features.len(), records.len(), "one set of features per record");
+    let mut watch = Stopwatch::start();
     use rayon::prelude::*;
     let (mut candidates, blocking) = blocking::candidates(&features, &opts.rules, &opts.limits);
     if opts.link_only {

@@ -172,6 +172,27 @@ impl NameTexts {
 /// Name keys computed once per distinct text.
 type KeyCache = std::collections::HashMap<String, Arc<NameKeys>>;
 
+/// Features of records one at a time, name keys shared as [`Features::of_all`]
+/// shares them (the same features): for a caller that gets records as a stream and
+/// can compute their features on the way (resolution does so on a second thread
+/// while the store is still being read).
+#[derive(Default)]
+pub struct FeatureBuilder {
+    cache: KeyCache,
+}
+
+impl FeatureBuilder {
+    pub fn features(&mut self, r: &Record) -> Features {
+        let texts = NameTexts::of(r);
+        for t in texts.texts() {
+            if !self.cache.contains_key(t) {
+                self.cache.insert(t.to_string(), Arc::new(corridor_normalize::keys(t)));
+            }
+        }
+        Features::from_texts(r, &texts, &self.cache)
+    }
+}
+
 impl Features {
     pub fn of(r: &Record) -> Features {
         let texts = NameTexts::of(r);
@@ -358,4 +379,39 @@ pub fn records_from_values(entities: &[corridor_model::EntityValues]) -> Vec<Rec
         }
     }
     records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Built one record at a time, features are those of the batch, name keys shared
+    /// between records that spell a name alike as the batch shares them.
+    #[test]
+    fn features_built_one_at_a_time_equal_the_batchs() {
+        let person = |id: &str, name: &str, surname: Option<&str>, phone: &str| Record {
+            id: id.into(),
+            names: vec![name.into()],
+            surname: surname.map(String::from),
+            birth_date: Some("1990-03-07".into()),
+            phones: vec![phone.into()],
+            documents: vec!["AB1O2I34".into()],
+            address: Some("12 Knez Mihailova, Beograd".into()),
+            ..Record::default()
+        };
+        let records = vec![
+            person("a", "Marko Djordjevic", Some("Djordjevic"), "+381601234567"),
+            person("b", "Ђорђевић Марко", None, " +381601234567 "),
+            person("c", "Marko Djordjevic", Some("Djordjevic"), ""),
+            person("d", "", None, "+381609999999"),
+        ];
+        let batch = Features::of_all(&records);
+        let mut builder = FeatureBuilder::default();
+        let streamed: Vec<Features> = records.iter().map(|r| builder.features(r)).collect();
+        assert_eq!(streamed, batch);
+        let (Some(a), Some(c)) = (&streamed[0].name, &streamed[2].name) else {
+            panic!("both records have a name");
+        };
+        assert!(Arc::ptr_eq(a, c), "one spelling, one set of keys");
+    }
 }

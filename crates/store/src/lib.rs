@@ -76,13 +76,15 @@ pub trait Store {
     /// [`Store::entity_values`] one source record at a time: `each` gets the
     /// entities one row produced (all a relation in that row can point at), so a
     /// million persons can be turned into what the caller needs without holding
-    /// every entity at once. Logged the same way.
+    /// every entity at once. The entities are the caller's to keep or to hand to
+    /// another thread (resolution builds records there while the store reads on).
+    /// Logged the same way.
     fn entity_values_by_record(
         &mut self,
         schemata: &[&str],
         actor: &str,
         purpose: &str,
-        each: &mut dyn FnMut(&[EntityValues]),
+        each: &mut dyn FnMut(Vec<EntityValues>),
     ) -> Result<usize>;
 
     /// The entities of these schemata in their records' current versions, with their

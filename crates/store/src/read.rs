@@ -256,7 +256,7 @@ pub(crate) fn entity(conn: &Connection, id: &str) -> Result<Option<Entity>> {
 /// statements (no provenance beyond data set, agency and record).
 pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<EntityValues>> {
     let mut out = Vec::new();
-    entity_values_by_record(conn, schemata, &mut |row| out.extend_from_slice(row))?;
+    entity_values_by_record(conn, schemata, &mut |row| out.extend(row))?;
     Ok(out)
 }
 
@@ -267,7 +267,7 @@ pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<
 pub(crate) fn entity_values_by_record(
     conn: &Connection,
     schemata: &[&str],
-    each: &mut dyn FnMut(&[EntityValues]),
+    each: &mut dyn FnMut(Vec<EntityValues>),
 ) -> Result<usize> {
     use std::borrow::Cow;
     use std::sync::Arc;
@@ -315,11 +315,10 @@ pub(crate) fn entity_values_by_record(
     while let Some(r) = rows.next()? {
         let record_id: i64 = r.get(6)?;
         if group_record != Some(record_id) {
-            if !group.is_empty() {
-                each(&group);
-            }
             total += group.len();
-            group.clear();
+            if !group.is_empty() {
+                each(std::mem::take(&mut group));
+            }
             group_ids.clear();
             group_record = Some(record_id);
         }
@@ -351,10 +350,10 @@ pub(crate) fn entity_values_by_record(
         let prop = EntityValues::prop_name(&group[i].schema, prop);
         group[i].values.push((prop, r.get(5)?));
     }
-    if !group.is_empty() {
-        each(&group);
-    }
     total += group.len();
+    if !group.is_empty() {
+        each(group);
+    }
     Ok(total)
 }
 

@@ -248,7 +248,7 @@ impl Store for SqliteStore {
         schemata: &[&str],
         actor: &str,
         purpose: &str,
-        each: &mut dyn FnMut(&[EntityValues]),
+        each: &mut dyn FnMut(Vec<EntityValues>),
     ) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let n = read::entity_values_by_record(&tx, schemata, each)?;

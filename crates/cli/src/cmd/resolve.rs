@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
+use corridor_model::EntityValues;
 use corridor_resolve::{Features, Model, Options, Policy, Record, Resolution, TermFrequencies};
 use corridor_store::{ResolutionWrite, ReviewPair, SqliteStore, Store};
 
@@ -48,7 +49,11 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
         }
         ResolveCommand::Decide(d) => {
             let decision = if d.confirm { "confirm" } else { "reject" };
-            let (records, things) = load_all(ctx, &mut store, true)?;
+            let Loaded {
+                records,
+                links: things,
+                features,
+            } = load(ctx, &mut store, true, true)?;
             for id in [&d.a, &d.b] {
                 if !records.iter().any(|r| &r.id == id) {
                     return Err(Failure::new(
@@ -86,7 +91,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
                 pairs_per_record: summary["pairs_per_record"].as_f64().unwrap_or(10.0),
                 pairs: None,
             };
-            let resolution = resolve_records(ctx, &mut store, &args, model, &records, &things)?;
+            let resolution = resolve_records(ctx, &mut store, &args, model, &records, features, &things)?;
             let id = |x: &str| {
                 records
                     .iter()
@@ -133,32 +138,75 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
 
 /// Reads the records (logged as reads with the purpose).
 fn load_records(ctx: &Ctx, store: &mut SqliteStore) -> Result<Vec<Record>> {
-    Ok(load_all(ctx, store, false)?.0)
+    Ok(load(ctx, store, false, false)?.records)
 }
 
-/// The person records and, with `things`, the identities of phones, documents,
-/// vehicles, vessels and organisations by their selectors.
 /// `(entity, identity)` pairs.
 type Links = Vec<(String, String)>;
 
-fn load_all(ctx: &Ctx, store: &mut SqliteStore, things: bool) -> Result<(Vec<Record>, Links)> {
-    // One pass over the statements, without per-statement provenance, a source row
-    // at a time: at a million persons, holding every entity at once, or reading
-    // provenance, was most of a run's memory and time.
+/// What resolution reads from the store.
+#[derive(Default)]
+struct Loaded {
+    records: Vec<Record>,
+    /// With `things`: the identities of phones, documents, vehicles, vessels and
+    /// organisations by their selectors.
+    links: Links,
+    /// With `features`: each record's, in order.
+    features: Vec<Features>,
+}
+
+/// Rows the reading thread hands over at a time.
+const ROWS_PER_BATCH: usize = 256;
+
+/// The person records and, with `things` and `features`, the identities of things
+/// and the records' features.
+///
+/// One pass over the statements, without per-statement provenance, a source row at
+/// a time: at a million persons, holding every entity at once, or reading
+/// provenance, was most of a run's memory and time. The store is read on this
+/// thread while a second builds records, things and features from the rows already
+/// read: reading is SQLite's work on one core, and computing the features after it
+/// left the other core idle for most of a second at 100k records.
+fn load(ctx: &Ctx, store: &mut SqliteStore, things: bool, features: bool) -> Result<Loaded> {
     let mut schemata: Vec<&str> = SCHEMATA.to_vec();
     if things {
         schemata.extend(["Vehicle", "Vessel", "Organization"]);
     }
-    let mut records = Vec::new();
-    let mut links = Vec::new();
-    let mut resolver = corridor_resolve::things::Things::default();
-    store.entity_values_by_record(&schemata, &ctx.actor, &ctx.purpose, &mut |row| {
-        records.extend(corridor_resolve::records_from_values(row));
-        if things {
-            resolver.add(row, &mut links);
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Vec<EntityValues>>>(8);
+        let builder = scope.spawn(move || {
+            let mut loaded = Loaded::default();
+            let mut resolver = corridor_resolve::things::Things::default();
+            let mut keys = corridor_resolve::FeatureBuilder::default();
+            for row in receive.into_iter().flatten() {
+                let first = loaded.records.len();
+                loaded.records.extend(corridor_resolve::records_from_values(&row));
+                if features {
+                    let new = loaded.records[first..].iter().map(|r| keys.features(r));
+                    loaded.features.extend(new);
+                }
+                if things {
+                    resolver.add(&row, &mut loaded.links);
+                }
+            }
+            loaded
+        });
+        let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
+        let read = store.entity_values_by_record(&schemata, &ctx.actor, &ctx.purpose, &mut |row| {
+            batch.push(row);
+            if batch.len() == ROWS_PER_BATCH {
+                // A closed channel means the builder panicked; join says so below.
+                let _ = send.send(std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH)));
+            }
+        });
+        if !batch.is_empty() {
+            let _ = send.send(batch);
         }
-    })?;
-    Ok((records, links))
+        drop(send);
+        let loaded = builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        read?;
+        Ok(loaded)
+    })
 }
 
 fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Result<(Resolution, Vec<Record>)> {
@@ -225,19 +273,19 @@ pub(crate) fn resolve_with(
     model: Option<Model>,
 ) -> Result<(Resolution, Vec<Record>)> {
     let started = std::time::Instant::now();
-    let (records, things) = load_all(ctx, store, true)?;
+    let loaded = load(ctx, store, true, true)?;
     let read = started.elapsed().as_secs_f64();
     let read_peak = corridor_resolve::peak_memory_mib();
-    let mut resolution = resolve_records(ctx, store, a, model, &records, &things)?;
+    let mut resolution = resolve_records(ctx, store, a, model, &loaded.records, loaded.features, &loaded.links)?;
     resolution.timings.insert(
         0,
         corridor_resolve::Phase {
-            phase: "reading the store",
+            phase: "reading the store and features",
             seconds: read,
             peak_mib: read_peak,
         },
     );
-    Ok((resolution, records))
+    Ok((resolution, loaded.records))
 }
 
 /// Resolves `records` with the decisions in force and stores the run.
@@ -247,6 +295,7 @@ fn resolve_records(
     a: &ResolveRunArgs,
     model: Option<Model>,
     records: &[Record],
+    features: Vec<Features>,
     things: &[(String, String)],
 ) -> Result<Resolution> {
     let mut confirmed = Vec::new();
@@ -274,7 +323,7 @@ fn resolve_records(
         },
         ..Options::default()
     };
-    let mut resolution = corridor_resolve::resolve(records, &confirmed, &rejected, &opts);
+    let mut resolution = corridor_resolve::resolve_with_features(records, features, &confirmed, &rejected, &opts);
     let storing = std::time::Instant::now();
     let summary = serde_json::json!({
         "records": records.len(),
