@@ -73,30 +73,16 @@ pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &s
     {
         let mut links: Vec<&(String, String)> = run.links.iter().collect();
         links.sort_unstable();
-        insert_rows(
-            &tx,
-            "INSERT INTO identity_link (entity, identity, run_id) VALUES ",
-            &links,
-            |(entity, identity), out| {
-                out.push(entity);
-                out.push(identity);
-                out.push(&id);
-            },
+        let mut link = tx.prepare("INSERT INTO identity_link (entity, identity, run_id) VALUES (?1, ?2, ?3)")?;
+        for (entity, identity) in links {
+            link.execute(params![entity, identity, id])?;
+        }
+        let mut review = tx.prepare(
+            "INSERT INTO resolution_review (run_id, a, b, weight, probability, why) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let review: Vec<&ReviewPair> = run.review.iter().collect();
-        insert_rows(
-            &tx,
-            "INSERT INTO resolution_review (run_id, a, b, weight, probability, why) VALUES ",
-            &review,
-            |r, out| {
-                out.push(&id);
-                out.push(&r.a);
-                out.push(&r.b);
-                out.push(&r.weight);
-                out.push(&r.probability);
-                out.push(&r.why);
-            },
-        )?;
+        for r in &run.review {
+            review.execute(params![id, r.a, r.b, r.weight, r.probability, r.why])?;
+        }
     }
     tx.execute_batch("CREATE INDEX identity_link_identity ON identity_link(identity)")?;
     audit::append(
@@ -112,48 +98,6 @@ pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &s
     )?;
     tx.commit()?;
     Ok(id)
-}
-
-/// Rows in one INSERT statement: one statement per row was most of storing a run
-/// (SQLite runs each statement's program anew), and 64 rows of six values stay far
-/// below SQLite's limit of 32,766 parameters.
-const ROWS_PER_INSERT: usize = 64;
-
-/// Inserts `rows` with `insert` (`INSERT INTO t (columns) VALUES `, to which the
-/// placeholders are added), `ROWS_PER_INSERT` rows per statement; `values` gives a
-/// row's values in column order.
-fn insert_rows<'r, T>(
-    tx: &rusqlite::Transaction,
-    insert: &str,
-    rows: &[&'r T],
-    values: impl Fn(&'r T, &mut Vec<&'r dyn rusqlite::ToSql>),
-) -> Result<()>
-where
-    T: ?Sized,
-{
-    let Some(first) = rows.first() else {
-        return Ok(());
-    };
-    let mut params: Vec<&'r dyn rusqlite::ToSql> = Vec::new();
-    values(first, &mut params);
-    let columns = params.len();
-    let statement = |n: usize| {
-        let row = format!("({})", vec!["?"; columns].join(", "));
-        format!("{insert}{}", vec![row; n].join(", "))
-    };
-    let mut full = tx.prepare(&statement(ROWS_PER_INSERT))?;
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        params.clear();
-        for row in chunk {
-            values(row, &mut params);
-        }
-        if chunk.len() == ROWS_PER_INSERT {
-            full.execute(params.as_slice())?;
-        } else {
-            tx.prepare(&statement(chunk.len()))?.execute(params.as_slice())?;
-        }
-    }
-    Ok(())
 }
 
 pub(crate) fn latest_run(conn: &Connection) -> Result<Option<ResolutionRun>> {

@@ -366,9 +366,7 @@ fn resolve_records(
             })
             .collect(),
     };
-    eprintln!("TMP prep {:.3}", storing.elapsed().as_secs_f64());
     store.record_resolution(&write, &ctx.actor, &ctx.purpose)?;
-    eprintln!("TMP stored {:.3}", storing.elapsed().as_secs_f64());
     resolution.timings.push(corridor_resolve::Phase {
         phase: "storing",
         seconds: storing.elapsed().as_secs_f64(),
