@@ -18,6 +18,7 @@ use crate::{NameKeys, Tok, Token};
 
 /// Interned names: their tokens and `latin:` keys as small integers.
 pub struct NameTable<'k> {
+    names: Vec<&'k NameKeys>,
     tokens: Vec<Tok<'k>>,
     /// Per name, the range of its token ids in `token_ids`.
     token_spans: Vec<(u32, u32)>,
@@ -40,12 +41,21 @@ struct Pair {
     spelt_alike: bool,
 }
 
+/// Every ordered pair of a [`NameTable`]'s tokens scored at once: for comparing
+/// every name of a small table with every other (resolution's random sample for u,
+/// in which nearly every pair of tokens is met), read by any number of threads.
+pub struct TokenScores {
+    tokens: usize,
+    pairs: Vec<Pair>,
+}
+
 impl<'k> NameTable<'k> {
     /// The table of `names`, name `i` of the table being `names[i]`.
     pub fn new(names: &[&'k NameKeys]) -> NameTable<'k> {
         let mut token_index: HashMap<&'k Token, u32, FxBuildHasher> = HashMap::default();
         let mut latin_index: HashMap<&'k str, u32, FxBuildHasher> = HashMap::default();
         let mut table = NameTable {
+            names: names.to_vec(),
             tokens: Vec::new(),
             token_spans: Vec::with_capacity(names.len()),
             token_ids: Vec::new(),
@@ -100,19 +110,60 @@ impl<'k> NameTable<'k> {
         &self.latin_ids[from as usize..to as usize]
     }
 
+    fn score_pair(&self, x: u32, y: u32) -> Pair {
+        let (a, b) = (self.tokens[x as usize], self.tokens[y as usize]);
+        Pair {
+            score: crate::token_score(a, b),
+            spelt_alike: crate::token_spelt_alike(a.t, b.t),
+        }
+    }
+
     fn pair(&self, memo: &mut TokenMemo, x: u32, y: u32) -> Pair {
         let key = (u64::from(x) << 32) | u64::from(y);
-        *memo.pairs.entry(key).or_insert_with(|| {
-            let (a, b) = (self.tokens[x as usize], self.tokens[y as usize]);
+        *memo.pairs.entry(key).or_insert_with(|| self.score_pair(x, y))
+    }
+
+    /// Scores every ordered pair of the table's tokens (in parallel): the square of
+    /// [`NameTable::distinct_tokens`] entries, so for small tables only.
+    pub fn all_token_scores(&self) -> TokenScores {
+        use rayon::prelude::*;
+        let n = self.tokens.len();
+        let mut pairs = vec![
             Pair {
-                score: crate::token_score(a, b),
-                spelt_alike: crate::token_spelt_alike(a.t, b.t),
+                score: 0.0,
+                spelt_alike: false
+            };
+            n * n
+        ];
+        pairs.par_chunks_mut(n.max(1)).enumerate().for_each(|(x, row)| {
+            for (y, pair) in row.iter_mut().enumerate() {
+                *pair = self.score_pair(x as u32, y as u32);
             }
-        })
+        });
+        TokenScores { tokens: n, pairs }
     }
 
     /// [`crate::similarity`] of names `a` and `b` of the table.
     pub fn similarity(&self, a: usize, b: usize, memo: &mut TokenMemo) -> f64 {
+        self.similarity_by(a, b, |x, y| self.pair(memo, x, y))
+    }
+
+    /// [`crate::shares_token`] of names `a` and `b` of the table.
+    pub fn shares_token(&self, a: usize, b: usize, memo: &mut TokenMemo) -> bool {
+        self.shares_token_by(a, b, |x, y| self.pair(memo, x, y))
+    }
+
+    /// [`NameTable::similarity`] with every pair of tokens already scored.
+    pub fn similarity_scored(&self, a: usize, b: usize, scores: &TokenScores) -> f64 {
+        self.similarity_by(a, b, |x, y| scores.get(x, y))
+    }
+
+    /// [`NameTable::shares_token`] with every pair of tokens already scored.
+    pub fn shares_token_scored(&self, a: usize, b: usize, scores: &TokenScores) -> bool {
+        self.shares_token_by(a, b, |x, y| scores.get(x, y))
+    }
+
+    fn similarity_by(&self, a: usize, b: usize, mut pair: impl FnMut(u32, u32) -> Pair) -> f64 {
         if sorted_share(self.latin_of(a), self.latin_of(b)) {
             return 1.0;
         }
@@ -120,14 +171,23 @@ impl<'k> NameTable<'k> {
         if ta.is_empty() || tb.is_empty() {
             return 0.0;
         }
-        crate::grid_similarity(ta.len(), tb.len(), |i, j| self.pair(memo, ta[i], tb[j]).score)
+        crate::grid_similarity(ta.len(), tb.len(), |i, j| pair(ta[i], tb[j]).score)
     }
 
-    /// [`crate::shares_token`] of names `a` and `b` of the table.
-    pub fn shares_token(&self, a: usize, b: usize, memo: &mut TokenMemo) -> bool {
+    fn shares_token_by(&self, a: usize, b: usize, mut pair: impl FnMut(u32, u32) -> Pair) -> bool {
         let (ta, tb) = (self.tokens_of(a), self.tokens_of(b));
-        ta.iter()
-            .any(|&x| tb.iter().any(|&y| self.pair(memo, x, y).spelt_alike))
+        ta.iter().any(|&x| tb.iter().any(|&y| pair(x, y).spelt_alike))
+    }
+
+    /// The keys of name `i` of the table.
+    pub fn name(&self, i: usize) -> &'k NameKeys {
+        self.names[i]
+    }
+}
+
+impl TokenScores {
+    fn get(&self, x: u32, y: u32) -> Pair {
+        self.pairs[x as usize * self.tokens + y as usize]
     }
 }
 
@@ -178,9 +238,14 @@ mod tests {
             let refs: Vec<&NameKeys> = keys.iter().collect();
             let table = NameTable::new(&refs);
             let mut memo = TokenMemo::default();
+            let scores = table.all_token_scores();
             for (a, b) in picks {
-                prop_assert_eq!(table.similarity(a, b, &mut memo), crate::similarity(&keys[a], &keys[b]));
-                prop_assert_eq!(table.shares_token(a, b, &mut memo), crate::shares_token(&keys[a], &keys[b]));
+                let similarity = crate::similarity(&keys[a], &keys[b]);
+                let shares = crate::shares_token(&keys[a], &keys[b]);
+                prop_assert_eq!(table.similarity(a, b, &mut memo), similarity);
+                prop_assert_eq!(table.shares_token(a, b, &mut memo), shares);
+                prop_assert_eq!(table.similarity_scored(a, b, &scores), similarity);
+                prop_assert_eq!(table.shares_token_scored(a, b, &scores), shares);
             }
         }
 
@@ -194,10 +259,15 @@ mod tests {
             let refs: Vec<&NameKeys> = keys.iter().collect();
             let table = NameTable::new(&refs);
             let mut memo = TokenMemo::default();
+            let scores = table.all_token_scores();
             for a in 0..keys.len() {
                 for b in 0..keys.len() {
-                    prop_assert_eq!(table.similarity(a, b, &mut memo), crate::similarity(&keys[a], &keys[b]));
-                    prop_assert_eq!(table.shares_token(a, b, &mut memo), crate::shares_token(&keys[a], &keys[b]));
+                    let similarity = crate::similarity(&keys[a], &keys[b]);
+                    let shares = crate::shares_token(&keys[a], &keys[b]);
+                    prop_assert_eq!(table.similarity(a, b, &mut memo), similarity);
+                    prop_assert_eq!(table.shares_token(a, b, &mut memo), shares);
+                    prop_assert_eq!(table.similarity_scored(a, b, &scores), similarity);
+                    prop_assert_eq!(table.shares_token_scored(a, b, &scores), shares);
                 }
             }
         }

@@ -37,7 +37,7 @@ struct Row {
 
 /// Interned comparison data of a set of records, record `i` being `features[i]`.
 pub(crate) struct Compact<'f> {
-    features: &'f [Features],
+    features: Vec<&'f Features>,
     rows: Vec<Row>,
     ids: Vec<u32>,
     /// Each document id's number, for the edit distance.
@@ -65,7 +65,9 @@ impl<'f> Interner<'f> {
 }
 
 impl<'f> Compact<'f> {
-    pub(crate) fn new(features: &'f [Features]) -> Compact<'f> {
+    /// The rows of `features`, record `i` of the result being the `i`th given.
+    pub(crate) fn new(features: impl IntoIterator<Item = &'f Features>) -> Compact<'f> {
+        let features: Vec<&'f Features> = features.into_iter().collect();
         let (mut phones, mut documents, mut biometrics) =
             (Interner::default(), Interner::default(), Interner::default());
         let mut nationalities = Interner::default();
@@ -111,7 +113,7 @@ impl<'f> Compact<'f> {
     pub(crate) fn level(&self, attribute: Attribute, a: u32, b: u32) -> u8 {
         let (x, y) = (&self.rows[a as usize], &self.rows[b as usize]);
         match attribute {
-            Attribute::Name => Attribute::Name.level(&self.features[a as usize], &self.features[b as usize]),
+            Attribute::Name => Attribute::Name.level(self.features[a as usize], self.features[b as usize]),
             Attribute::BirthDate => match (x.birth, y.birth) {
                 (Some(p), Some(q)) => compare::birth_level(p, q),
                 _ => 0,
@@ -163,7 +165,7 @@ impl<'f> Compact<'f> {
             }
             Attribute::Address => {
                 if x.has_address && y.has_address {
-                    Attribute::Address.level(&self.features[a as usize], &self.features[b as usize])
+                    Attribute::Address.level(self.features[a as usize], self.features[b as usize])
                 } else {
                     0
                 }

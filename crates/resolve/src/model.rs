@@ -137,20 +137,8 @@ pub fn packed_pattern(a: &Features, b: &Features) -> Packed {
 /// stays bounded at any size.
 pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<Packed> {
     use rayon::prelude::*;
-    const NONE: u32 = u32::MAX;
-    let mut ids: HashMap<*const NameKeys, u32, rustc_hash::FxBuildHasher> = HashMap::default();
-    let mut names: Vec<&NameKeys> = Vec::new();
-    let name_id: Vec<u32> = features
-        .iter()
-        .map(|f| match &f.name {
-            Some(k) => *ids.entry(std::sync::Arc::as_ptr(k)).or_insert_with(|| {
-                names.push(k);
-                names.len() as u32 - 1
-            }),
-            None => NONE,
-        })
-        .collect();
-    let table = NameTable::new(&names);
+    const NONE: u32 = NO_NAME;
+    let (table, name_id) = name_table(features);
     let compact = Compact::new(features);
     let name = Attribute::Name.index();
     let mut out: Vec<Packed> = Vec::with_capacity(candidates.len());
@@ -204,6 +192,31 @@ pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<P
         }));
     }
     out
+}
+
+/// A record without a name, in [`name_table`]'s ids.
+const NO_NAME: u32 = u32::MAX;
+
+/// Tokens up to which [`estimate_u`] scores every pair of its sample's tokens at
+/// once (a million pairs: 16 MB).
+const MAX_SCORED_TOKENS: usize = 1024;
+
+/// The table of the distinct names of `features` (one set of keys may be shared by
+/// many records, see [`Features::of_all`]) and each record's name in it.
+fn name_table<'f>(features: impl IntoIterator<Item = &'f Features>) -> (NameTable<'f>, Vec<u32>) {
+    let mut ids: HashMap<*const NameKeys, u32, rustc_hash::FxBuildHasher> = HashMap::default();
+    let mut names: Vec<&NameKeys> = Vec::new();
+    let name_of: Vec<u32> = features
+        .into_iter()
+        .map(|f| match &f.name {
+            Some(k) => *ids.entry(std::sync::Arc::as_ptr(k)).or_insert_with(|| {
+                names.push(k);
+                names.len() as u32 - 1
+            }),
+            None => NO_NAME,
+        })
+        .collect();
+    (NameTable::new(&names), name_of)
 }
 
 /// One comparison's level in a packed pattern.
@@ -625,6 +638,24 @@ fn estimate_u(features: &[Features], attributes: &[Attribute], sample: usize, se
     };
     chosen.sort_unstable();
     let chosen: Vec<&Features> = chosen.iter().map(|&i| &features[i]).collect();
+    // The sample's names through a table whose every pair of tokens is scored once
+    // (a few hundred tokens meet each other in a million pairs of names), the other
+    // comparisons through interned rows: the same levels as `Attribute::level`.
+    let (table, name_of) = name_table(chosen.iter().copied());
+    let scores = (table.distinct_tokens() <= MAX_SCORED_TOKENS).then(|| table.all_token_scores());
+    let compact = Compact::new(chosen.iter().copied());
+    let level = |attribute: Attribute, i: usize, j: usize| match (attribute, &scores) {
+        (Attribute::Name, Some(scores)) => match (name_of[i], name_of[j]) {
+            (NO_NAME, _) | (_, NO_NAME) => 0,
+            (x, y) => {
+                let (x, y) = (x as usize, y as usize);
+                compare::name_level(table.similarity_scored(x, y, scores), || {
+                    table.shares_token_scored(x, y, scores)
+                })
+            }
+        },
+        _ => compact.level(attribute, i as u32, j as u32),
+    };
     // Counts are integers, so the sum is the same in any order.
     let counts = (0..chosen.len())
         .into_par_iter()
@@ -632,10 +663,9 @@ fn estimate_u(features: &[Features], attributes: &[Attribute], sample: usize, se
         .fold(
             || zero.clone(),
             |mut c, i| {
-                let a = chosen[i];
-                for b in &chosen[i + 1..] {
+                for j in i + 1..chosen.len() {
                     for (ci, attr) in c.iter_mut().zip(attributes) {
-                        ci[attr.level(a, b) as usize] += 1.0;
+                        ci[level(*attr, i, j) as usize] += 1.0;
                     }
                 }
                 c
