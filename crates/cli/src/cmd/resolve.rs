@@ -523,6 +523,16 @@ fn explain(ctx: &Ctx, store: &mut SqliteStore, a: &str, b: &str) -> Result<()> {
     Ok(())
 }
 
+/// One line of `resolve export`.
+#[derive(serde::Serialize)]
+struct ExportRow<'a> {
+    agency: &'a str,
+    dataset: &'a str,
+    record_id: &'a str,
+    entity: &'a str,
+    identity: &'a str,
+}
+
 fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
     if format != "csv" && format != "jsonl" {
         return Err(Failure::new(
@@ -530,7 +540,7 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
             anyhow!("--format {format}: give csv or jsonl"),
         ));
     }
-    let links: HashMap<String, String> = store.identity_links()?.into_iter().collect();
+    let links = store.identity_links()?;
     if links.is_empty() {
         return Err(Failure::new(
             Code::NotFound,
@@ -539,11 +549,7 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
     }
     // Only the persons' ids and origins are needed, not their values (at a million
     // records reading the values was most of the export).
-    let persons: Vec<[String; 4]> = store
-        .entity_origins(&["Person"])?
-        .into_iter()
-        .map(|e| [e.agency.to_string(), e.dataset.to_string(), e.record_id, e.id])
-        .collect();
+    let persons = store.entity_origins(&["Person"])?;
     let agency_of: HashMap<String, String> = store
         .sources()?
         .into_iter()
@@ -559,53 +565,67 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
         purpose: ctx.purpose.clone(),
         detail: serde_json::json!({"format": format, "records": links.len()}).to_string(),
     })?;
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(std::io::stdout().lock());
+    let identity_of: rustc_hash::FxHashMap<&str, &str> = links.iter().map(|(e, i)| (e.as_str(), i.as_str())).collect();
+    let mut csv_out = (format == "csv").then(|| {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .has_headers(false)
+            .from_writer(std::io::BufWriter::new(std::io::stdout().lock()))
+    });
+    let mut json_out = (format != "csv").then(|| std::io::BufWriter::new(std::io::stdout().lock()));
+    let mut write = |row: ExportRow| -> Result<()> {
+        use std::io::Write;
+        if let Some(out) = &mut csv_out {
+            out.serialize(row).map_err(anyhow::Error::from)?;
+        } else if let Some(out) = &mut json_out {
+            serde_json::to_writer(&mut *out, &row).map_err(anyhow::Error::from)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    };
     if format == "csv" {
-        out.write_record(["agency", "dataset", "record_id", "entity", "identity"])
-            .map_err(anyhow::Error::from)?;
+        write(ExportRow {
+            agency: "agency",
+            dataset: "dataset",
+            record_id: "record_id",
+            entity: "entity",
+            identity: "identity",
+        })?;
     }
     // Persons first, then the phones, documents, vehicles, vessels and organisations
-    // resolved by their selectors (their agency is their data set's).
-    let person_ids: std::collections::HashSet<&str> = persons.iter().map(|p| p[3].as_str()).collect();
-    let mut rows: Vec<[String; 5]> = persons
-        .iter()
-        .map(|[agency, dataset, record, id]| {
-            [
-                agency.clone(),
-                dataset.clone(),
-                record.clone(),
-                id.clone(),
-                links.get(id).cloned().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    let mut things: Vec<(&String, &String)> = links.iter().filter(|(e, _)| !person_ids.contains(e.as_str())).collect();
-    things.sort();
+    // resolved by their selectors (their agency is their data set's), by entity id.
+    let person_ids: rustc_hash::FxHashSet<&str> = persons.iter().map(|p| p.id.as_str()).collect();
+    for p in &persons {
+        write(ExportRow {
+            agency: &p.agency,
+            dataset: &p.dataset,
+            record_id: &p.record_id,
+            entity: &p.id,
+            identity: identity_of.get(p.id.as_str()).copied().unwrap_or_default(),
+        })?;
+    }
+    let mut things: Vec<&(String, String)> = links.iter().filter(|(e, _)| !person_ids.contains(e.as_str())).collect();
+    // The store lists the mapping by entity; sorting is for a store that does not.
+    if !things.is_sorted() {
+        things.sort_unstable();
+    }
     for (entity, identity) in things {
         let (dataset, rest) = entity.split_once(':').unwrap_or(("", entity));
         let record = rest.rsplit_once(':').map_or(rest, |(r, _)| r);
-        rows.push([
-            agency_of.get(dataset).map_or(String::new(), |a| a.to_string()),
-            dataset.to_string(),
-            record.to_string(),
-            entity.clone(),
-            identity.clone(),
-        ]);
+        write(ExportRow {
+            agency: agency_of.get(dataset).map_or("", String::as_str),
+            dataset,
+            record_id: record,
+            entity,
+            identity,
+        })?;
     }
-    for [agency, dataset, record, entity, identity] in &rows {
-        if format == "csv" {
-            out.write_record([agency, dataset, record, entity, identity])
-                .map_err(anyhow::Error::from)?;
-        } else {
-            println!(
-                "{}",
-                serde_json::json!({"agency": agency, "dataset": dataset, "record_id": record, "entity": entity, "identity": identity})
-            );
-        }
+    if let Some(out) = &mut csv_out {
+        out.flush()?;
     }
-    out.flush()?;
+    if let Some(out) = &mut json_out {
+        std::io::Write::flush(out)?;
+    }
     Ok(())
 }
 
