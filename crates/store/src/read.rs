@@ -264,29 +264,53 @@ pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<
 /// time (the entities one row produced, which is all a relation in that row can
 /// point at), so a caller can build what it needs without holding every entity.
 /// Returns the number of entities.
+///
+/// One pass over the statement table in id order: a record version's statements
+/// have consecutive ids, so each source record's current statements come together.
+/// The records and the entities of these schemata are read first into maps, so each
+/// statement costs a lookup in memory rather than two B-tree searches in a join
+/// (which were half of reading the store).
 pub(crate) fn entity_values_by_record(
     conn: &Connection,
     schemata: &[&str],
     each: &mut dyn FnMut(Vec<EntityValues>),
 ) -> Result<usize> {
     use std::borrow::Cow;
-    use std::sync::Arc;
-    // Kind id → (entity name in the mapping, schema).
-    let mut kinds: HashMap<i64, (String, Cow<'static, str>)> = HashMap::new();
+    /// An entity kind of the schemata: its name in the mapping, its schema and the
+    /// schema's properties by their stored names.
+    struct Kind {
+        name: String,
+        schema: Cow<'static, str>,
+        props: Vec<(String, Cow<'static, str>)>,
+    }
+    struct RecordInfo {
+        dataset: i64,
+        key: String,
+        current_version: i64,
+    }
+    type Fx<K, V> = rustc_hash::FxHashMap<K, V>;
+    let mut kinds: Fx<i64, Kind> = Fx::default();
     {
         let mut stmt = conn.prepare("SELECT id, name, schema FROM entity_kind")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let schema: String = r.get(2)?;
             if schemata.contains(&schema.as_str()) {
-                kinds.insert(r.get(0)?, (r.get(1)?, EntityValues::schema_name(&schema)));
+                kinds.insert(
+                    r.get(0)?,
+                    Kind {
+                        name: r.get(1)?,
+                        schema: EntityValues::schema_name(&schema),
+                        props: Vec::new(),
+                    },
+                );
             }
         }
     }
     if kinds.is_empty() {
         return Ok(0);
     }
-    let mut datasets: HashMap<i64, (Arc<str>, Arc<str>)> = HashMap::new();
+    let mut datasets: Fx<i64, (Arc<str>, Arc<str>)> = Fx::default();
     {
         let mut stmt = conn.prepare(
             "SELECT d.id, d.name, a.node FROM dataset d JOIN source s ON s.id = d.source_id JOIN agency a ON a.id = s.agency_id",
@@ -297,23 +321,51 @@ pub(crate) fn entity_values_by_record(
             datasets.insert(r.get(0)?, (name.into(), node.into()));
         }
     }
-    let mut ids: Vec<i64> = kinds.keys().copied().collect();
-    ids.sort_unstable();
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    // A record version's statements have consecutive ids, so in id order each
-    // source record's current statements come together.
-    let mut stmt = conn.prepare(&format!(
-        "SELECT s.entity_id, e.kind_id, r.dataset_id, r.key, s.prop, s.value, r.id FROM statement s \
-         JOIN entity e ON e.id = s.entity_id JOIN record r ON r.id = e.record_id \
-         WHERE e.kind_id IN ({list}) AND s.version_id = r.current_version ORDER BY s.id"
-    ))?;
+    let mut records: ById<RecordInfo> = ById::default();
+    {
+        let mut stmt = conn.prepare("SELECT id, dataset_id, key, current_version FROM record ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            records.rows.push((
+                r.get(0)?,
+                RecordInfo {
+                    dataset: r.get(1)?,
+                    key: r.get(2)?,
+                    current_version: r.get(3)?,
+                },
+            ));
+        }
+    }
+    // Entity → (kind, record), for the entities of these schemata only.
+    let mut entities: ById<(i64, i64)> = ById::default();
+    {
+        let list = kinds.keys().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, kind_id, record_id FROM entity WHERE kind_id IN ({list}) ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            entities.rows.push((r.get(0)?, (r.get(1)?, r.get(2)?)));
+        }
+    }
+    let mut stmt = conn.prepare("SELECT entity_id, version_id, prop, value FROM statement ORDER BY id")?;
     let mut rows = stmt.query([])?;
     let mut group: Vec<EntityValues> = Vec::new();
     let mut group_ids: Vec<i64> = Vec::new();
     let mut group_record: Option<i64> = None;
     let mut total = 0;
     while let Some(r) = rows.next()? {
-        let record_id: i64 = r.get(6)?;
+        let entity: i64 = r.get(0)?;
+        let Some(&(kind_id, record_id)) = entities.get(entity) else {
+            continue;
+        };
+        let Some(record) = records.get(record_id) else {
+            continue;
+        };
+        let version: i64 = r.get(1)?;
+        if version != record.current_version {
+            continue;
+        }
         if group_record != Some(record_id) {
             total += group.len();
             if !group.is_empty() {
@@ -322,39 +374,82 @@ pub(crate) fn entity_values_by_record(
             group_ids.clear();
             group_record = Some(record_id);
         }
-        let entity: i64 = r.get(0)?;
+        let Some(kind) = kinds.get_mut(&kind_id) else {
+            continue;
+        };
         let i = match group_ids.iter().position(|&e| e == entity) {
             Some(i) => i,
             None => {
-                let kind: i64 = r.get(1)?;
-                let dataset_id: i64 = r.get(2)?;
-                let record: String = r.get(3)?;
-                let (name, schema) = kinds.get(&kind).cloned().unwrap_or_default();
-                let (dataset, agency) = datasets.get(&dataset_id).cloned().unwrap_or_default();
+                let (dataset, agency) = datasets.get(&record.dataset).cloned().unwrap_or_default();
                 group_ids.push(entity);
                 group.push(EntityValues {
-                    id: entity_key(&dataset, &record, &name),
-                    schema,
+                    id: entity_key(&dataset, &record.key, &kind.name),
+                    schema: kind.schema.clone(),
                     dataset,
                     agency,
-                    record_id: record,
+                    record_id: record.key.clone(),
                     values: Vec::new(),
                 });
                 group.len() - 1
             }
         };
-        let prop = r.get_ref(4)?.as_str().map_err(|e| Error::Corrupt {
+        let prop = r.get_ref(2)?.as_str().map_err(|e| Error::Corrupt {
             what: "property name",
             value: e.to_string(),
         })?;
-        let prop = EntityValues::prop_name(&group[i].schema, prop);
-        group[i].values.push((prop, r.get(5)?));
+        // Each kind's properties are looked up in its schema once.
+        let prop = match kind.props.iter().find(|(stored, _)| stored == prop) {
+            Some((_, name)) => name.clone(),
+            None => {
+                let name = EntityValues::prop_name(&kind.schema, prop);
+                kind.props.push((prop.to_string(), name.clone()));
+                name
+            }
+        };
+        group[i].values.push((prop, r.get(3)?));
     }
     total += group.len();
     if !group.is_empty() {
         each(group);
     }
     Ok(total)
+}
+
+/// Rows sorted by id, looked up mostly in increasing order of id (statements in id
+/// order name their entities, and entities their records, in nearly that order):
+/// each lookup starts where the last one ended, so a pass over the statements reads
+/// these rows once, in order, instead of hashing into them at random.
+struct ById<T> {
+    rows: Vec<(i64, T)>,
+    at: usize,
+}
+
+impl<T> Default for ById<T> {
+    fn default() -> Self {
+        ById {
+            rows: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl<T> ById<T> {
+    fn get(&mut self, id: i64) -> Option<&T> {
+        let from = self.at.min(self.rows.len());
+        let ahead = &self.rows[from..];
+        let at = if from == 0 || self.rows[from - 1].0 < id {
+            // At or after the last one asked for: usually it or one of the next few.
+            match ahead.iter().take(4).position(|(i, _)| *i >= id) {
+                Some(k) => from + k,
+                None => from + ahead.partition_point(|(i, _)| *i < id),
+            }
+        } else {
+            self.rows.partition_point(|(i, _)| *i < id)
+        };
+        self.at = at;
+        let (found, row) = self.rows.get(at)?;
+        (*found == id).then_some(row)
+    }
 }
 
 /// The entities of these schemata in their records' current versions, with where
@@ -760,4 +855,25 @@ pub(crate) fn consistency(conn: &Connection) -> Result<ConsistencyReport> {
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::ById;
+
+    proptest! {
+        /// Looked up in any order, rows sorted by id are found as a map finds them.
+        #[test]
+        fn rows_by_id_are_found_in_any_order(
+            ids in proptest::collection::btree_set(-50i64..200, 0..60),
+            asked in proptest::collection::vec(-60i64..210, 0..200),
+        ) {
+            let mut rows = ById { rows: ids.iter().map(|&i| (i, i * 10)).collect(), at: 0 };
+            for id in asked {
+                prop_assert_eq!(rows.get(id).copied(), ids.contains(&id).then_some(id * 10));
+            }
+        }
+    }
 }
