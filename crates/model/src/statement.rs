@@ -65,11 +65,21 @@ pub struct EntityValues {
 impl EntityValues {
     /// The values of a property, in the order they were stored.
     pub fn values(&self, prop: &str) -> Vec<&str> {
+        self.values_of(prop).collect()
+    }
+
+    /// [`EntityValues::values`] without collecting them: for readers of millions of
+    /// entities.
+    pub fn values_of<'a>(&'a self, prop: &str) -> impl Iterator<Item = &'a str> {
         self.values
             .iter()
-            .filter(|(p, _)| p == prop)
+            .filter(move |(p, _)| p == prop)
             .map(|(_, v)| v.as_str())
-            .collect()
+    }
+
+    /// The first value of a property.
+    pub fn first(&self, prop: &str) -> Option<&str> {
+        self.values_of(prop).next()
     }
 
     /// A schema's name as its static string when the schema is known.

@@ -282,35 +282,42 @@ impl Features {
     }
 }
 
+/// The source row of an entity id (`dataset:record:name` → `dataset:record`).
+fn row_of(id: &str) -> &str {
+    id.rsplit_once(':').map(|(row, _)| row).unwrap_or_default()
+}
+
 /// Builds one record per Person entity, with the phones (`Uses` → Phone), travel
 /// documents (`Holds` → TravelDocument, or a document in the same row when no
 /// relation says whose it is and the row has one person) and biometric references
 /// (`BiometricReference.subject`) linked to it. `entities` are current entities of
 /// those schemata; anything else is ignored.
 pub fn records_from_values(entities: &[corridor_model::EntityValues]) -> Vec<Record> {
-    use std::collections::HashMap;
-    let by_id: HashMap<&str, &corridor_model::EntityValues> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
-    let first = |e: &corridor_model::EntityValues, p: &str| e.values(p).first().map(|v| v.to_string());
+    // A source row holds a few entities: lists searched in order cost less than
+    // maps built for each row (a million rows at a million records).
+    let by_id = |id: &str| entities.iter().find(|e| e.id == id);
+    let first = |e: &corridor_model::EntityValues, p: &str| e.first(p).map(str::to_string);
+    let owned = |e: &corridor_model::EntityValues, p: &str| e.values_of(p).map(str::to_string).collect::<Vec<_>>();
     let mut records: Vec<Record> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut persons_in_row: HashMap<String, Vec<usize>> = HashMap::new();
+    // (entity id, its record), and (source row, its persons' records).
+    let mut index: Vec<(&str, usize)> = Vec::new();
+    let mut persons_in_row: Vec<(&str, Vec<usize>)> = Vec::new();
     for e in entities.iter().filter(|e| e.schema == "Person") {
-        let (dataset, agency, source_record) = (e.dataset.to_string(), e.agency.to_string(), e.record_id.clone());
-        let row =
-            e.id.rsplit_once(':')
-                .map(|(row, _)| row.to_string())
-                .unwrap_or_default();
-        let mut names: Vec<String> = e.values("name").iter().map(|v| v.to_string()).collect();
-        names.extend(e.values("alias").iter().map(|v| v.to_string()));
-        let mut documents: Vec<String> = e.values("idNumber").iter().map(|v| v.to_string()).collect();
+        let mut names = owned(e, "name");
+        names.extend(e.values_of("alias").map(str::to_string));
+        let mut documents = owned(e, "idNumber");
         documents.retain(|d| !d.is_empty());
-        index.insert(e.id.as_str(), records.len());
-        persons_in_row.entry(row).or_default().push(records.len());
+        index.push((e.id.as_str(), records.len()));
+        let row = row_of(&e.id);
+        match persons_in_row.iter_mut().find(|(r, _)| *r == row) {
+            Some((_, persons)) => persons.push(records.len()),
+            None => persons_in_row.push((row, vec![records.len()])),
+        }
         records.push(Record {
             id: e.id.clone(),
-            dataset,
-            agency,
-            source_record,
+            dataset: e.dataset.to_string(),
+            agency: e.agency.to_string(),
+            source_record: e.record_id.clone(),
             names,
             given: first(e, "firstName"),
             surname: first(e, "lastName"),
@@ -321,42 +328,39 @@ pub fn records_from_values(entities: &[corridor_model::EntityValues]) -> Vec<Rec
             documents,
             biometrics: Vec::new(),
             address: first(e, "address"),
-            category: first(e, "category").and_then(|c| c.parse().ok()),
+            category: e.first("category").and_then(|c| c.parse().ok()),
         });
     }
-    let mut held_documents: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let record_of = |id: &str| index.iter().find(|(e, _)| *e == id).map(|&(_, i)| i);
+    let mut held_documents: Vec<&str> = Vec::new();
     for e in entities {
         match e.schema.as_ref() {
             "Uses" => {
-                for user in e.values("user") {
-                    let Some(&i) = index.get(user) else { continue };
-                    for object in e.values("object") {
-                        if let Some(o) = by_id.get(object).filter(|o| o.schema == "Phone") {
-                            records[i]
-                                .phones
-                                .extend(o.values("number").iter().map(|v| v.to_string()));
+                for user in e.values_of("user") {
+                    let Some(i) = record_of(user) else { continue };
+                    for object in e.values_of("object") {
+                        if let Some(o) = by_id(object).filter(|o| o.schema == "Phone") {
+                            records[i].phones.extend(o.values_of("number").map(str::to_string));
                         }
                     }
                 }
             }
             "Holds" => {
-                for holder in e.values("holder") {
-                    let Some(&i) = index.get(holder) else { continue };
-                    for doc in e.values("document") {
-                        if let Some(d) = by_id.get(doc).filter(|d| d.schema == "TravelDocument") {
-                            held_documents.insert(d.id.as_str());
-                            records[i]
-                                .documents
-                                .extend(d.values("number").iter().map(|v| v.to_string()));
+                for holder in e.values_of("holder") {
+                    let Some(i) = record_of(holder) else { continue };
+                    for doc in e.values_of("document") {
+                        if let Some(d) = by_id(doc).filter(|d| d.schema == "TravelDocument") {
+                            held_documents.push(d.id.as_str());
+                            records[i].documents.extend(d.values_of("number").map(str::to_string));
                         }
                     }
                 }
             }
             "BiometricReference" => {
-                for subject in e.values("subject") {
-                    let Some(&i) = index.get(subject) else { continue };
-                    let system = first(e, "system").unwrap_or_default();
-                    for r in e.values("referenceId") {
+                for subject in e.values_of("subject") {
+                    let Some(i) = record_of(subject) else { continue };
+                    let system = e.first("system").unwrap_or_default();
+                    for r in e.values_of("referenceId") {
                         records[i].biometrics.push(format!("{system}:{r}"));
                     }
                 }
@@ -367,15 +371,15 @@ pub fn records_from_values(entities: &[corridor_model::EntityValues]) -> Vec<Rec
     // A document no relation assigns, in a row with exactly one person, is theirs.
     for e in entities
         .iter()
-        .filter(|e| e.schema == "TravelDocument" && !held_documents.contains(e.id.as_str()))
+        .filter(|e| e.schema == "TravelDocument" && !held_documents.contains(&e.id.as_str()))
     {
-        let row = e.id.rsplit_once(':').map(|(row, _)| row).unwrap_or_default();
-        if let Some(persons) = persons_in_row.get(row)
+        let row = row_of(&e.id);
+        if let Some((_, persons)) = persons_in_row.iter().find(|(r, _)| *r == row)
             && let [only] = persons.as_slice()
         {
             records[*only]
                 .documents
-                .extend(e.values("number").iter().map(|v| v.to_string()));
+                .extend(e.values_of("number").map(str::to_string));
         }
     }
     records
@@ -413,5 +417,87 @@ mod tests {
             panic!("both records have a name");
         };
         assert!(Arc::ptr_eq(a, c), "one spelling, one set of keys");
+    }
+
+    fn entity(id: &str, schema: &'static str, values: &[(&'static str, &str)]) -> corridor_model::EntityValues {
+        let record = id.split(':').nth(1).unwrap_or_default();
+        corridor_model::EntityValues {
+            id: id.into(),
+            schema: schema.into(),
+            dataset: "rs-bp".into(),
+            agency: "RS".into(),
+            record_id: record.into(),
+            values: values.iter().map(|&(p, v)| (p.into(), v.to_string())).collect(),
+        }
+    }
+
+    /// Phones, documents and biometric references reach the person the row's
+    /// relations name; a document no relation assigns goes to a row's only person.
+    #[test]
+    fn records_take_what_their_rows_relations_give_them() {
+        let row1 = vec![
+            entity(
+                "rs-bp:1:driver",
+                "Person",
+                &[
+                    ("name", "Marko Djordjevic"),
+                    ("alias", "Djole"),
+                    ("birthDate", "1990-03-07"),
+                ],
+            ),
+            entity(
+                "rs-bp:1:passenger",
+                "Person",
+                &[("firstName", "Ahmad"), ("lastName", "Karimi"), ("idNumber", "")],
+            ),
+            entity("rs-bp:1:phone", "Phone", &[("number", "+381601234567")]),
+            entity(
+                "rs-bp:1:uses",
+                "Uses",
+                &[("user", "rs-bp:1:driver"), ("object", "rs-bp:1:phone")],
+            ),
+            entity("rs-bp:1:passport", "TravelDocument", &[("number", "P1234567")]),
+            entity(
+                "rs-bp:1:holds",
+                "Holds",
+                &[("holder", "rs-bp:1:passenger"), ("document", "rs-bp:1:passport")],
+            ),
+            entity("rs-bp:1:loose", "TravelDocument", &[("number", "X999")]),
+            entity(
+                "rs-bp:1:print",
+                "BiometricReference",
+                &[
+                    ("subject", "rs-bp:1:driver"),
+                    ("system", "EURODAC"),
+                    ("referenceId", "42"),
+                ],
+            ),
+        ];
+        let records = records_from_values(&row1);
+        assert_eq!(records.len(), 2);
+        let (driver, passenger) = (&records[0], &records[1]);
+        assert_eq!(driver.names, ["Marko Djordjevic", "Djole"]);
+        assert_eq!(driver.birth_date.as_deref(), Some("1990-03-07"));
+        assert_eq!(driver.phones, ["+381601234567"]);
+        assert_eq!(driver.biometrics, ["EURODAC:42"]);
+        assert!(
+            driver.documents.is_empty(),
+            "two persons: the loose document is no one's"
+        );
+        assert_eq!(
+            (passenger.given.as_deref(), passenger.surname.as_deref()),
+            (Some("Ahmad"), Some("Karimi"))
+        );
+        assert_eq!(passenger.documents, ["P1234567"], "empty numbers are dropped");
+        assert_eq!((driver.dataset.as_str(), driver.source_record.as_str()), ("rs-bp", "1"));
+        let row2 = vec![
+            entity("rs-bp:2:person", "Person", &[("name", "Ali Rezai")]),
+            entity("rs-bp:2:passport", "TravelDocument", &[("number", "P7654321")]),
+        ];
+        assert_eq!(
+            records_from_values(&row2)[0].documents,
+            ["P7654321"],
+            "the row's only person"
+        );
     }
 }
