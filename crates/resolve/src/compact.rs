@@ -109,9 +109,28 @@ impl<'f> Compact<'f> {
         &self.ids[from as usize..to as usize]
     }
 
-    /// [`Attribute::level`] of records `a` and `b` on every attribute but the name.
+    /// [`Attribute::level`] of records `a` and `b` (the name through the features:
+    /// resolution compares names through a [`corridor_normalize::NameTable`]).
     pub(crate) fn level(&self, attribute: Attribute, a: u32, b: u32) -> u8 {
+        self.level_of_rows(attribute, a, b, &self.rows[a as usize], &self.rows[b as usize])
+    }
+
+    /// The [`crate::model::packed_pattern`] of records `a` and `b` whose name level
+    /// is known: each record's row read once for every comparison.
+    pub(crate) fn pattern(&self, a: u32, b: u32, name_level: u8) -> crate::model::Packed {
         let (x, y) = (&self.rows[a as usize], &self.rows[b as usize]);
+        Attribute::ALL.iter().fold(0, |p, &attribute| {
+            let level = if attribute == Attribute::Name {
+                name_level
+            } else {
+                self.level_of_rows(attribute, a, b, x, y)
+            };
+            p | (crate::model::Packed::from(level) << (4 * attribute.index()))
+        })
+    }
+
+    #[inline]
+    fn level_of_rows(&self, attribute: Attribute, a: u32, b: u32, x: &Row, y: &Row) -> u8 {
         match attribute {
             Attribute::Name => Attribute::Name.level(self.features[a as usize], self.features[b as usize]),
             Attribute::BirthDate => match (x.birth, y.birth) {
@@ -273,6 +292,8 @@ mod tests {
                         );
                     }
                     let (x, y) = (&features[a as usize], &features[b as usize]);
+                    let name = Attribute::Name.level(x, y);
+                    prop_assert_eq!(compact.pattern(a, b, name), crate::model::packed_pattern(x, y));
                     let shared = x.surname_value.as_deref().filter(|s| Some(*s) == y.surname_value.as_deref());
                     prop_assert_eq!(surnames.shared_frequency(a, b), shared.and_then(|s| tf.frequency(s)));
                 }

@@ -140,7 +140,6 @@ pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<P
     const NONE: u32 = NO_NAME;
     let (table, name_id) = name_table(features);
     let compact = Compact::new(features);
-    let name = Attribute::Name.index();
     let mut out: Vec<Packed> = Vec::with_capacity(candidates.len());
     for slice in candidates.chunks(1 << 22) {
         // (name pair, position in the slice), sorted so each pair's runs are together.
@@ -166,8 +165,9 @@ pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<P
             .for_each(|(levels, starts)| {
                 let mut memo = TokenMemo::default();
                 for (level, &s) in levels.iter_mut().zip(starts) {
-                    let c = slice[keyed[s].1 as usize];
-                    let (a, b) = (name_id[c.a as usize] as usize, name_id[c.b as usize] as usize);
+                    // The names from the key, not the candidate (a read at random
+                    // in a large array): name similarity is symmetric.
+                    let (a, b) = ((keyed[s].0 >> 32) as usize, (keyed[s].0 & 0xFFFF_FFFF) as usize);
                     *level = compare::name_level(table.similarity(a, b, &mut memo), || {
                         table.shares_token(a, b, &mut memo)
                     });
@@ -182,14 +182,12 @@ pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<P
             }
         }
         drop(keyed);
-        out.par_extend(slice.par_iter().zip(name_level.par_iter()).map(|(c, &level)| {
-            Attribute::ALL
-                .iter()
-                .filter(|c| **c != Attribute::Name)
-                .fold(Packed::from(level) << (4 * name), |p, attribute| {
-                    p | (Packed::from(compact.level(*attribute, c.a, c.b)) << (4 * attribute.index()))
-                })
-        }));
+        out.par_extend(
+            slice
+                .par_iter()
+                .zip(name_level.par_iter())
+                .map(|(c, &level)| compact.pattern(c.a, c.b, level)),
+        );
     }
     out
 }
