@@ -30,6 +30,9 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
+/// SQLite's page cache, in KiB.
+const CACHE_KIB: i64 = 65536;
+
 impl SqliteStore {
     /// Creates the store file if needed and brings it to the current schema.
     /// Returns the store and whether it was newly created.
@@ -91,7 +94,7 @@ impl SqliteStore {
         conn.pragma_update(None, "page_size", 32768)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.set_prepared_statement_cache_capacity(64);
@@ -250,17 +253,24 @@ impl Store for SqliteStore {
         purpose: &str,
         each: &mut dyn FnMut(Vec<EntityValues>),
     ) -> Result<usize> {
-        let tx = self.conn.transaction()?;
-        let n = read::entity_values_by_record(&tx, schemata, each)?;
-        log_bulk_read(
-            &tx,
-            &format!("values of all {} entities", schemata.join(", ")),
-            n,
-            actor,
-            purpose,
-        )?;
-        tx.commit()?;
-        Ok(n)
+        // One pass in order reads each page once: a page cache only takes memory
+        // (64 MiB of fresh pages the kernel must zero: a tenth of reading 100k).
+        self.conn.pragma_update(None, "cache_size", -2048)?;
+        let read = (|| {
+            let tx = self.conn.transaction()?;
+            let n = read::entity_values_by_record(&tx, schemata, each)?;
+            log_bulk_read(
+                &tx,
+                &format!("values of all {} entities", schemata.join(", ")),
+                n,
+                actor,
+                purpose,
+            )?;
+            tx.commit()?;
+            Ok(n)
+        })();
+        self.conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        read
     }
 
     fn entity_origins(&self, schemata: &[&str]) -> Result<Vec<EntityValues>> {
