@@ -161,16 +161,46 @@ impl NameTexts {
         NameTexts { full, given, surname }
     }
 
-    fn texts(&self) -> impl Iterator<Item = &str> {
-        [&self.full, &self.given, &self.surname]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
+    /// The surname and given-names texts.
+    fn parts(&self) -> impl Iterator<Item = &str> {
+        [&self.given, &self.surname].into_iter().flatten().map(String::as_str)
     }
 }
 
-/// Name keys computed once per distinct text.
+/// Keys of full names, computed once per distinct text and shared.
 type KeyCache = std::collections::HashMap<String, Arc<NameKeys>>;
+
+/// What features keep of a surname or given-names text, once per distinct text.
+type PartCache = std::collections::HashMap<String, NamePart>;
+
+/// What features keep of a surname or given-names text: its consonant skeletons
+/// (blocking keys) and, for a surname, its spelling (the first Latin spelling of
+/// each token, for term frequencies). Its full name keys are dropped: kept for
+/// every distinct surname and given name, they were most of the features' memory.
+#[derive(Debug, Clone, Default)]
+struct NamePart {
+    skeletons: Vec<String>,
+    spelling: Option<String>,
+}
+
+impl NamePart {
+    fn of(text: &str) -> NamePart {
+        let keys = corridor_normalize::keys(text);
+        if keys.tokens.is_empty() {
+            return NamePart::default();
+        }
+        NamePart {
+            skeletons: skeleton_keys(Some(&keys)),
+            spelling: Some(
+                keys.tokens
+                    .iter()
+                    .filter_map(|t| t.latin.first().cloned())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        }
+    }
+}
 
 /// Features of records one at a time, name keys shared as [`Features::of_all`]
 /// shares them (the same features): for a caller that gets records as a stream and
@@ -178,29 +208,30 @@ type KeyCache = std::collections::HashMap<String, Arc<NameKeys>>;
 /// while the store is still being read).
 #[derive(Default)]
 pub struct FeatureBuilder {
-    cache: KeyCache,
+    names: KeyCache,
+    parts: PartCache,
 }
 
 impl FeatureBuilder {
     pub fn features(&mut self, r: &Record) -> Features {
         let texts = NameTexts::of(r);
-        for t in texts.texts() {
-            if !self.cache.contains_key(t) {
-                self.cache.insert(t.to_string(), Arc::new(corridor_normalize::keys(t)));
+        if let Some(t) = &texts.full
+            && !self.names.contains_key(t)
+        {
+            self.names.insert(t.clone(), Arc::new(corridor_normalize::keys(t)));
+        }
+        for t in texts.parts() {
+            if !self.parts.contains_key(t) {
+                self.parts.insert(t.to_string(), NamePart::of(t));
             }
         }
-        Features::from_texts(r, &texts, &self.cache)
+        Features::from_texts(r, &texts, &self.names, &self.parts)
     }
 }
 
 impl Features {
     pub fn of(r: &Record) -> Features {
-        let texts = NameTexts::of(r);
-        let cache: KeyCache = texts
-            .texts()
-            .map(|t| (t.to_string(), Arc::new(corridor_normalize::keys(t))))
-            .collect();
-        Features::from_texts(r, &texts, &cache)
+        FeatureBuilder::default().features(r)
     }
 
     /// The features of many records, each distinct name text keyed once and shared:
@@ -209,37 +240,36 @@ impl Features {
     pub fn of_all(records: &[Record]) -> Vec<Features> {
         use rayon::prelude::*;
         let texts: Vec<NameTexts> = records.par_iter().map(NameTexts::of).collect();
-        let mut distinct: Vec<&str> = texts.iter().flat_map(NameTexts::texts).collect();
-        distinct.par_sort_unstable();
-        distinct.dedup();
-        let cache: KeyCache = distinct
+        let distinct = |texts: &mut Vec<&str>| {
+            texts.par_sort_unstable();
+            texts.dedup();
+        };
+        let mut full: Vec<&str> = texts.iter().filter_map(|t| t.full.as_deref()).collect();
+        distinct(&mut full);
+        let names: KeyCache = full
             .par_iter()
             .map(|t| (t.to_string(), Arc::new(corridor_normalize::keys(t))))
             .collect();
+        let mut parts: Vec<&str> = texts.iter().flat_map(NameTexts::parts).collect();
+        distinct(&mut parts);
+        let parts: PartCache = parts.par_iter().map(|t| (t.to_string(), NamePart::of(t))).collect();
         records
             .par_iter()
             .zip(texts.par_iter())
-            .map(|(r, t)| Features::from_texts(r, t, &cache))
+            .map(|(r, t)| Features::from_texts(r, t, &names, &parts))
             .collect()
     }
 
-    fn from_texts(r: &Record, texts: &NameTexts, cache: &KeyCache) -> Features {
-        let keyed = |t: &Option<String>| {
-            t.as_deref()
-                .and_then(|t| cache.get(t))
-                .filter(|k| !k.tokens.is_empty())
-                .cloned()
-        };
-        let name = keyed(&texts.full);
-        let surname = keyed(&texts.surname);
-        let given = keyed(&texts.given);
-        let surname_value = surname.as_ref().map(|k| {
-            k.tokens
-                .iter()
-                .filter_map(|t| t.latin.first().cloned())
-                .collect::<Vec<_>>()
-                .join(" ")
-        });
+    fn from_texts(r: &Record, texts: &NameTexts, names: &KeyCache, parts: &PartCache) -> Features {
+        let name = texts
+            .full
+            .as_deref()
+            .and_then(|t| names.get(t))
+            .filter(|k| !k.tokens.is_empty())
+            .cloned();
+        let part = |t: &Option<String>| t.as_deref().and_then(|t| parts.get(t));
+        let (surname, given) = (part(&texts.surname), part(&texts.given));
+        let surname_value = surname.and_then(|p| p.spelling.clone());
         let mut documents: Vec<String> = r
             .documents
             .iter()
@@ -262,8 +292,8 @@ impl Features {
         let address = non_empty(&r.address).map(address_tokens).unwrap_or_default();
         Features {
             name,
-            surname_skeletons: skeleton_keys(surname.as_deref()),
-            given_skeletons: skeleton_keys(given.as_deref()),
+            surname_skeletons: surname.map(|p| p.skeletons.clone()).unwrap_or_default(),
+            given_skeletons: given.map(|p| p.skeletons.clone()).unwrap_or_default(),
             birth: non_empty(&r.birth_date).and_then(|d| PartialDate::parse_iso(d.get(..10).unwrap_or(d)).ok()),
             sex: non_empty(&r.sex).and_then(|s| match s.to_ascii_lowercase().chars().next() {
                 Some('m') => Some('M'),
