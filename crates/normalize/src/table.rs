@@ -273,6 +273,19 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// Resolution compares each distinct pair of names once, in either order.
+        #[test]
+        fn similarity_is_symmetric(
+            a in "([A-E][A-Ea-e]{0,5} ?){1,4}|[А-Д][а-д]{1,5} [А-Д][а-д]{1,5}",
+            b in "([A-E][A-Ea-e]{0,5} ?){1,4}|[А-Д][а-д]{1,5} [А-Д][а-д]{1,5}",
+        ) {
+            let (ka, kb) = (crate::keys(&a), crate::keys(&b));
+            prop_assert_eq!(crate::similarity(&ka, &kb), crate::similarity(&kb, &ka));
+            prop_assert_eq!(crate::shares_token(&ka, &kb), crate::shares_token(&kb, &ka));
+        }
+    }
+
     #[test]
     fn names_spelt_alike_share_their_tokens() {
         let keys: Vec<NameKeys> = ["Marko Djordjevic", "Djordjevic Marko", "Ђорђевић Марко"]
