@@ -7,7 +7,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
-use corridor_model::EntityValues;
 use corridor_resolve::{Features, Model, Options, Policy, Record, Resolution, TermFrequencies};
 use corridor_store::{ResolutionWrite, ReviewPair, SqliteStore, Store};
 
@@ -163,49 +162,56 @@ const ROWS_PER_BATCH: usize = 256;
 ///
 /// One pass over the statements, without per-statement provenance, a source row at
 /// a time: at a million persons, holding every entity at once, or reading
-/// provenance, was most of a run's memory and time. The store is read on this
-/// thread while a second builds records, things and features from the rows already
-/// read: reading is SQLite's work on one core, and computing the features after it
-/// left the other core idle for most of a second at 100k records.
+/// provenance, was most of a run's memory and time. This thread reads the store and
+/// turns each row into records and things; a second computes the records' features
+/// as they come. Reading is SQLite's work on one core, and computing the features
+/// after it left the other core idle for most of a second at 100k records (records
+/// and things are built here to even the two threads' work).
 fn load(ctx: &Ctx, store: &mut SqliteStore, things: bool, features: bool) -> Result<Loaded> {
     let mut schemata: Vec<&str> = SCHEMATA.to_vec();
     if things {
         schemata.extend(["Vehicle", "Vessel", "Organization"]);
     }
     std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Vec<EntityValues>>>(8);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Record>>(8);
         let builder = scope.spawn(move || {
-            let mut loaded = Loaded::default();
-            let mut resolver = corridor_resolve::things::Things::default();
+            let mut records: Vec<Record> = Vec::new();
+            let mut built: Vec<Features> = Vec::new();
             let mut keys = corridor_resolve::FeatureBuilder::default();
-            for row in receive.into_iter().flatten() {
-                let first = loaded.records.len();
-                loaded.records.extend(corridor_resolve::records_from_values(&row));
+            for batch in receive {
                 if features {
-                    let new = loaded.records[first..].iter().map(|r| keys.features(r));
-                    loaded.features.extend(new);
+                    built.extend(batch.iter().map(|r| keys.features(r)));
                 }
-                if things {
-                    resolver.add(&row, &mut loaded.links);
-                }
+                records.extend(batch);
             }
-            loaded
+            (records, built)
         });
-        let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
+        let mut links = Vec::new();
+        let mut resolver = corridor_resolve::things::Things::default();
+        let mut batch: Vec<Record> = Vec::new();
+        let mut rows = 0;
         let read = store.entity_values_by_record(&schemata, &ctx.actor, &ctx.purpose, &mut |row| {
-            batch.push(row);
-            if batch.len() == ROWS_PER_BATCH {
+            batch.extend(corridor_resolve::records_from_values(&row));
+            if things {
+                resolver.add(&row, &mut links);
+            }
+            rows += 1;
+            if rows % ROWS_PER_BATCH == 0 {
                 // A closed channel means the builder panicked; join says so below.
-                let _ = send.send(std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH)));
+                let _ = send.send(std::mem::take(&mut batch));
             }
         });
         if !batch.is_empty() {
             let _ = send.send(batch);
         }
         drop(send);
-        let loaded = builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (records, features) = builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         read?;
-        Ok(loaded)
+        Ok(Loaded {
+            records,
+            links,
+            features,
+        })
     })
 }
 
