@@ -141,19 +141,30 @@ pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<P
     let (table, name_id) = name_table(features);
     let compact = Compact::new(features);
     let mut out: Vec<Packed> = Vec::with_capacity(candidates.len());
-    for slice in candidates.chunks(1 << 22) {
-        // (name pair, position in the slice), sorted so each pair's runs are together.
-        let mut keyed: Vec<(u64, u32)> = slice
+    // Each candidate with a name on both sides becomes one 64-bit key: the pair of
+    // names (each in `name_bits`) above its position in the slice (in the bits
+    // left), so sorting plain integers brings each pair's candidates together.
+    // Slices are as long as the bits left allow, at most 4 M candidates.
+    let name_bits = (u32::BITS - (table.len() as u32).leading_zeros()).max(1);
+    let position_bits = (64 - 2 * name_bits).min(22);
+    let position_mask = (1u64 << position_bits) - 1;
+    let name_mask = (1u64 << name_bits) - 1;
+    for slice in candidates.chunks(1 << position_bits) {
+        let mut keyed: Vec<u64> = slice
             .par_iter()
             .enumerate()
             .filter_map(|(i, c)| {
                 let (x, y) = (name_id[c.a as usize], name_id[c.b as usize]);
-                (x != NONE && y != NONE).then(|| ((u64::from(x.min(y)) << 32) | u64::from(x.max(y)), i as u32))
+                (x != NONE && y != NONE).then(|| {
+                    let pair = (u64::from(x.min(y)) << name_bits) | u64::from(x.max(y));
+                    (pair << position_bits) | i as u64
+                })
             })
             .collect();
         keyed.par_sort_unstable();
+        let pair_of = |k: u64| k >> position_bits;
         let starts: Vec<usize> = (0..keyed.len())
-            .filter(|&i| i == 0 || keyed[i].0 != keyed[i - 1].0)
+            .filter(|&i| i == 0 || pair_of(keyed[i]) != pair_of(keyed[i - 1]))
             .collect();
         // A few slices per thread: each slice's memo scores its token pairs once, and
         // a slow slice still leaves others to take.
@@ -167,7 +178,8 @@ pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<P
                 for (level, &s) in levels.iter_mut().zip(starts) {
                     // The names from the key, not the candidate (a read at random
                     // in a large array): name similarity is symmetric.
-                    let (a, b) = ((keyed[s].0 >> 32) as usize, (keyed[s].0 & 0xFFFF_FFFF) as usize);
+                    let pair = pair_of(keyed[s]);
+                    let (a, b) = ((pair >> name_bits) as usize, (pair & name_mask) as usize);
                     *level = compare::name_level(table.similarity(a, b, &mut memo), || {
                         table.shares_token(a, b, &mut memo)
                     });
@@ -177,8 +189,8 @@ pub fn packed_patterns(features: &[Features], candidates: &[Candidate]) -> Vec<P
         let mut name_level = vec![0u8; slice.len()];
         for (run, (&s, &level)) in starts.iter().zip(&levels).enumerate() {
             let end = starts.get(run + 1).copied().unwrap_or(keyed.len());
-            for &(_, i) in &keyed[s..end] {
-                name_level[i as usize] = level;
+            for &k in &keyed[s..end] {
+                name_level[(k & position_mask) as usize] = level;
             }
         }
         drop(keyed);
