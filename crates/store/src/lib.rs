@@ -87,6 +87,11 @@ pub trait Store {
         each: &mut dyn FnMut(Vec<EntityValues>),
     ) -> Result<usize>;
 
+    /// How many entities of these schemata the store holds (every version's: at least
+    /// as many as a bulk read hands over), counted without reading any value: for a
+    /// caller to size what it builds from a bulk read once instead of growing it.
+    fn count_entities(&self, schemata: &[&str]) -> Result<usize>;
+
     /// The entities of these schemata in their records' current versions, with their
     /// data set, agency and source record but no values, in the order they were
     /// stored: what an export of the identity mapping lists. Not a read of personal

@@ -415,6 +415,20 @@ pub(crate) fn entity_values_by_record(
     Ok(total)
 }
 
+/// See [`crate::Store::count_entities`].
+pub(crate) fn count_entities(conn: &Connection, schemata: &[&str]) -> Result<usize> {
+    let mut n = 0;
+    for schema in schemata {
+        let count: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM entity WHERE kind_id IN (SELECT id FROM entity_kind WHERE schema = ?1)",
+            [schema],
+            |r| r.get(0),
+        )?;
+        n += usize::try_from(count).unwrap_or(0);
+    }
+    Ok(n)
+}
+
 /// Rows sorted by id, looked up mostly in increasing order of id (statements in id
 /// order name their entities, and entities their records, in nearly that order):
 /// each lookup starts where the last one ended, so a pass over the statements reads

@@ -273,6 +273,10 @@ impl Store for SqliteStore {
         read
     }
 
+    fn count_entities(&self, schemata: &[&str]) -> Result<usize> {
+        read::count_entities(&self.conn, schemata)
+    }
+
     fn entity_origins(&self, schemata: &[&str]) -> Result<Vec<EntityValues>> {
         read::entity_origins(&self.conn, schemata)
     }

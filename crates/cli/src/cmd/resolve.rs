@@ -172,11 +172,14 @@ fn load(ctx: &Ctx, store: &mut SqliteStore, things: bool, features: bool) -> Res
     if things {
         schemata.extend(["Vehicle", "Vessel", "Organization"]);
     }
+    // Sized once: grown as they fill, the two largest vectors of a run were copied
+    // into fresh memory again and again (and fresh memory is dear on a VM).
+    let persons = store.count_entities(&["Person"])?;
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Record>>(8);
         let builder = scope.spawn(move || {
-            let mut records: Vec<Record> = Vec::new();
-            let mut built: Vec<Features> = Vec::new();
+            let mut records: Vec<Record> = Vec::with_capacity(persons);
+            let mut built: Vec<Features> = Vec::with_capacity(if features { persons } else { 0 });
             let mut keys = corridor_resolve::FeatureBuilder::default();
             for batch in receive {
                 if features {

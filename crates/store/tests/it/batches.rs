@@ -195,6 +195,9 @@ fn bulk_values_equal_the_current_statements_read_with_provenance() {
     ingest(&mut store, src, &[("1", "Marko Đorđević"), ("3", "Ali Rezai")]);
     let audit_before = store.audit_entries().expect("audit").len();
     let lean = store.entity_values(&["Person"], "tester", "case 7").expect("values");
+    let counted = store.count_entities(&["Person"]).expect("count");
+    assert!(counted >= lean.len(), "every entity a bulk read gives is counted");
+    assert_eq!(store.count_entities(&["Vessel"]).expect("count"), 0);
     let full = store
         .entities_of_schema("Person", "tester", "case 7")
         .expect("entities");
