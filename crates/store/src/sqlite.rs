@@ -254,8 +254,13 @@ impl Store for SqliteStore {
         each: &mut dyn FnMut(Vec<EntityValues>),
     ) -> Result<usize> {
         // One pass in order reads each page once: a page cache only takes memory
-        // (64 MiB of fresh pages the kernel must zero: a tenth of reading 100k).
+        // (64 MiB of fresh pages the kernel must zero: a tenth of reading 100k), and
+        // reading pages through a memory map spares copying each from the kernel's
+        // cache (0.1-0.2 s of 1.0-1.4 at 100k, with fewer fresh pages). The map is
+        // dropped again after this one read: SQLite's own pages stay the default
+        // everywhere else.
         self.conn.pragma_update(None, "cache_size", -2048)?;
+        self.conn.pragma_update(None, "mmap_size", 1i64 << 40)?;
         let read = (|| {
             let tx = self.conn.transaction()?;
             let n = read::entity_values_by_record(&tx, schemata, each)?;
@@ -270,6 +275,7 @@ impl Store for SqliteStore {
             Ok(n)
         })();
         self.conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        self.conn.pragma_update(None, "mmap_size", 0)?;
         read
     }
 
