@@ -32,7 +32,7 @@ pub use dates::{DateCheck, check_birth_date, implausible_birth_date};
 pub use jaro::{jaro_winkler, jaro_winkler_bound};
 pub use parse::{ParsedName, parse_name};
 pub use phone::{Phone, PhoneNormalizer, normalize_phone};
-pub use table::{NameTable, TokenMemo, TokenScores};
+pub use table::{NameTable, TokenMemo, TokenScores, sorted_share};
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;

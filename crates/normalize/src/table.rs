@@ -191,8 +191,9 @@ impl TokenScores {
     }
 }
 
-/// Two sorted lists share a value.
-fn sorted_share(a: &[u32], b: &[u32]) -> bool {
+/// Two sorted lists of ids share one (a merge, no allocation): how interned keys and
+/// selectors are compared.
+pub fn sorted_share(a: &[u32], b: &[u32]) -> bool {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -209,6 +210,25 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    /// Names `a` and `b` of the table compare as their own keys do, through the memo
+    /// and through the scores of every pair of tokens.
+    fn compares_as_keys_do(
+        table: &NameTable,
+        memo: &mut TokenMemo,
+        scores: &TokenScores,
+        keys: &[NameKeys],
+        a: usize,
+        b: usize,
+    ) -> Result<(), TestCaseError> {
+        let similarity = crate::similarity(&keys[a], &keys[b]);
+        let shares = crate::shares_token(&keys[a], &keys[b]);
+        prop_assert_eq!(table.similarity(a, b, memo), similarity);
+        prop_assert_eq!(table.shares_token(a, b, memo), shares);
+        prop_assert_eq!(table.similarity_scored(a, b, scores), similarity);
+        prop_assert_eq!(table.shares_token_scored(a, b, scores), shares);
+        Ok(())
+    }
 
     const NAMES: &[&str] = &[
         "Ђорђевић Марко",
@@ -240,12 +260,7 @@ mod tests {
             let mut memo = TokenMemo::default();
             let scores = table.all_token_scores();
             for (a, b) in picks {
-                let similarity = crate::similarity(&keys[a], &keys[b]);
-                let shares = crate::shares_token(&keys[a], &keys[b]);
-                prop_assert_eq!(table.similarity(a, b, &mut memo), similarity);
-                prop_assert_eq!(table.shares_token(a, b, &mut memo), shares);
-                prop_assert_eq!(table.similarity_scored(a, b, &scores), similarity);
-                prop_assert_eq!(table.shares_token_scored(a, b, &scores), shares);
+                compares_as_keys_do(&table, &mut memo, &scores, &keys, a, b)?;
             }
         }
 
@@ -262,12 +277,7 @@ mod tests {
             let scores = table.all_token_scores();
             for a in 0..keys.len() {
                 for b in 0..keys.len() {
-                    let similarity = crate::similarity(&keys[a], &keys[b]);
-                    let shares = crate::shares_token(&keys[a], &keys[b]);
-                    prop_assert_eq!(table.similarity(a, b, &mut memo), similarity);
-                    prop_assert_eq!(table.shares_token(a, b, &mut memo), shares);
-                    prop_assert_eq!(table.similarity_scored(a, b, &scores), similarity);
-                    prop_assert_eq!(table.shares_token_scored(a, b, &scores), shares);
+                    compares_as_keys_do(&table, &mut memo, &scores, &keys, a, b)?;
                 }
             }
         }

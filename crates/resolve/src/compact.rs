@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 
 use corridor_model::PartialDate;
+use corridor_normalize::sorted_share;
 use rustc_hash::FxBuildHasher;
 
 use crate::compare::{self, Attribute};
@@ -222,19 +223,6 @@ impl Surnames {
         let (x, y) = (self.ids[a as usize], self.ids[b as usize]);
         (x != NONE && x == y).then(|| f64::from(self.counts[x as usize]) / f64::from(self.total))
     }
-}
-
-/// Two sorted lists share a value.
-fn sorted_share(a: &[u32], b: &[u32]) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return true,
-        }
-    }
-    false
 }
 
 #[cfg(test)]
