@@ -40,6 +40,7 @@ pub struct Index {
     ids: Vec<String>,
     features: Vec<Features>,
     clusters: Clusters,
+    /// (rule, block key) → the records with that key.
     keys: HashMap<(usize, u64), Vec<u32>>,
     by_id: HashMap<String, u32>,
     rejected: std::collections::HashSet<(String, String)>,
@@ -84,10 +85,6 @@ impl Index {
         self.rejected.insert((a.min(b).to_string(), a.max(b).to_string()));
     }
 
-    fn rule_key(rule: usize, key: u64) -> (usize, u64) {
-        (rule, key)
-    }
-
     /// Indexes a record a batch run already resolved, joining it to `identity` (the
     /// id of the identity's first record) without scoring anything: how the index
     /// is rebuilt from a stored resolution.
@@ -111,7 +108,7 @@ impl Index {
         let me = self.ids.len() as u32;
         for (r, rule) in self.rules.iter().enumerate() {
             for k in rule_keys(&f, rule) {
-                self.keys.entry(Index::rule_key(r, k)).or_default().push(me);
+                self.keys.entry((r, k)).or_default().push(me);
             }
         }
         self.ids.push(record.id.clone());
@@ -138,7 +135,7 @@ impl Index {
                     .copied()
                     .unwrap_or(usize::MAX)
                     .min(self.max_block);
-                if let Some(found) = self.keys.get(&Index::rule_key(r, k))
+                if let Some(found) = self.keys.get(&(r, k))
                     && found.len() < limit
                 {
                     candidates.extend(found);

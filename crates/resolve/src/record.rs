@@ -107,16 +107,13 @@ fn any_ascii_upper(t: &str) -> String {
 }
 
 /// The `skeleton:` keys of a name, without the prefix.
-fn skeleton_keys(keys: Option<&NameKeys>) -> Vec<String> {
-    keys.map(|k| {
-        k.keys
-            .iter()
-            .filter_map(|s| s.strip_prefix("skeleton:"))
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
-    })
-    .unwrap_or_default()
+fn skeleton_keys(keys: &NameKeys) -> Vec<String> {
+    keys.keys
+        .iter()
+        .filter_map(|s| s.strip_prefix("skeleton:"))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn non_empty(s: &Option<String>) -> Option<&str> {
@@ -190,7 +187,7 @@ impl NamePart {
             return NamePart::default();
         }
         NamePart {
-            skeletons: skeleton_keys(Some(&keys)),
+            skeletons: skeleton_keys(&keys),
             spelling: Some(
                 keys.tokens
                     .iter()
@@ -320,8 +317,10 @@ fn row_of(id: &str) -> &str {
 /// Builds one record per Person entity, with the phones (`Uses` → Phone), travel
 /// documents (`Holds` → TravelDocument, or a document in the same row when no
 /// relation says whose it is and the row has one person) and biometric references
-/// (`BiometricReference.subject`) linked to it. `entities` are current entities of
-/// those schemata; anything else is ignored.
+/// (`BiometricReference.subject`) linked to it. `entities` are the current entities
+/// of one source row, as the store's bulk read (`entity_values_by_record`) hands them
+/// over; anything else is ignored. Relations are looked up by searching the row in
+/// order, which is cheap for a row's few entities and would not be for a whole store.
 pub fn records_from_values(entities: &[corridor_model::EntityValues]) -> Vec<Record> {
     // A source row holds a few entities: lists searched in order cost less than
     // maps built for each row (a million rows at a million records).

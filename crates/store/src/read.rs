@@ -267,9 +267,9 @@ pub(crate) fn entity_values(conn: &Connection, schemata: &[&str]) -> Result<Vec<
 ///
 /// One pass over the statement table in id order: a record version's statements
 /// have consecutive ids, so each source record's current statements come together.
-/// The records and the entities of these schemata are read first into maps, so each
-/// statement costs a lookup in memory rather than two B-tree searches in a join
-/// (which were half of reading the store).
+/// The records and the entities of these schemata are read first into id-sorted rows
+/// ([`ById`]), so each statement costs a lookup in memory rather than two B-tree
+/// searches in a join (which were half of reading the store).
 pub(crate) fn entity_values_by_record(
     conn: &Connection,
     schemata: &[&str],

@@ -144,7 +144,6 @@ fn load_records(ctx: &Ctx, store: &mut SqliteStore) -> Result<Vec<Record>> {
 type Links = Vec<(String, String)>;
 
 /// What resolution reads from the store.
-#[derive(Default)]
 struct Loaded {
     records: Vec<Record>,
     /// With `things`: the identities of phones, documents, vehicles, vessels and
@@ -154,7 +153,7 @@ struct Loaded {
     features: Vec<Features>,
 }
 
-/// Rows the reading thread hands over at a time.
+/// Source rows whose records the reading thread hands over at a time.
 const ROWS_PER_BATCH: usize = 256;
 
 /// The person records and, with `things` and `features`, the identities of things
