@@ -20,12 +20,20 @@
 //! local move decides a batch of queued nodes at a time on every core and applies
 //! the moves in order, deciding again any node a neighbour's move disturbed (see
 //! [`fast_local_move`]); refinement runs community by community, each with its own
-//! seeded order; aggregation builds rows for ranges of groups. On 2 cores this took
-//! the 100k-node benchmark graph from 0.40–0.46 s to 0.28–0.34 s (medians of
-//! in-process runs, old and new taking turns, 2026-12-06; BENCHMARKS.md). Where the time goes is memory: past about 4 MiB this
-//! machine's loads cost as much as main memory (150 ns), so the first level of an
-//! unweighted graph reads no weights at all, and each batch's decisions are taken
-//! in node order.
+//! seeded order; aggregation builds rows for ranges of groups. The whole run sits on
+//! a thread of the pool, so the thread that applies a batch's moves also decides
+//! part of the next one.
+//!
+//! Where the time goes is memory: past about 4 MiB this machine's loads cost as
+//! much as main memory (150 ns). So the first level of an unweighted graph reads no
+//! weights at all; aggregated levels keep each edge's end and weight side by side
+//! (one run of memory per row, the weight in `f32`); a short row (most of the first
+//! level's) is summed by community in a list on the stack rather than in a dense
+//! array the size of the level; a long row's sum keeps its list of communities
+//! without a branch per edge; and each batch's decisions are taken in node order.
+//! Measured on the 100k-node benchmark graph on 2 cores (in-process runs, old and
+//! new taking turns, 2026-12-06): 0.40–0.46 s on one core, 0.28–0.34 s with the
+//! batches, and about 0.22 s with the rest of the above.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -78,11 +86,23 @@ pub struct Communities {
 /// (nothing here searches a row).
 struct Level<'g> {
     offsets: Cow<'g, [usize]>,
+    /// The edges' ends when every edge weighs 1 (an unweighted input, the first
+    /// level): no weights to read. Empty otherwise.
     targets: Cow<'g, [u32]>,
-    weights: Cow<'g, [f64]>,
-    /// Every edge weighs 1 (an unweighted input): weights need not be read.
-    unit: bool,
+    /// The edges with their weights side by side, when they are not all 1.
+    edges: Cow<'g, [Edge]>,
     strength: Cow<'g, [f64]>,
+}
+
+/// An edge of a weighted level: its end and weight together, so a row is one run
+/// of memory. The weight is single precision: an aggregated level's weights are
+/// counts of input edges (exact in `f32` below 2^24 per pair of groups), and an
+/// input weight keeps seven significant digits, far finer than any modularity gain
+/// it decides; strengths and sums stay `f64`.
+#[derive(Clone, Copy, Default)]
+struct Edge {
+    to: u32,
+    weight: f32,
 }
 
 /// Arrays of a level no longer in use, kept for the next level to fill: fresh
@@ -91,8 +111,7 @@ struct Level<'g> {
 #[derive(Default)]
 struct Spare {
     offsets: Vec<usize>,
-    targets: Vec<u32>,
-    weights: Vec<f64>,
+    edges: Vec<Edge>,
     /// Per range of groups, a dense weight per group (all zero between uses).
     to: Vec<Vec<f64>>,
 }
@@ -100,8 +119,11 @@ struct Spare {
 impl Spare {
     /// Keeps what `level` owns.
     fn keep(&mut self, level: Level) {
-        if let (Cow::Owned(o), Cow::Owned(t), Cow::Owned(w)) = (level.offsets, level.targets, level.weights) {
-            (self.offsets, self.targets, self.weights) = (o, t, w);
+        if let Cow::Owned(o) = level.offsets {
+            self.offsets = o;
+        }
+        if let Cow::Owned(e) = level.edges {
+            self.edges = e;
         }
     }
 }
@@ -111,11 +133,33 @@ impl Level<'_> {
         self.offsets.len() - 1
     }
 
-    /// `v`'s neighbours and the weights of its edges to them.
+    fn unit(&self) -> bool {
+        self.edges.is_empty()
+    }
+
+    /// Edge entries (each edge twice).
+    fn entries(&self) -> usize {
+        self.offsets[self.nodes()]
+    }
+
+    fn degree(&self, v: u32) -> usize {
+        self.offsets[v as usize + 1] - self.offsets[v as usize]
+    }
+
+    /// Calls `f` with each neighbour of `v` and the weight of the edge to it: the
+    /// choice between a unit and a weighted level made once per row.
     #[inline]
-    fn row(&self, v: u32) -> (&[u32], &[f64]) {
+    fn each(&self, v: u32, mut f: impl FnMut(u32, f64)) {
         let (from, to) = (self.offsets[v as usize], self.offsets[v as usize + 1]);
-        (&self.targets[from..to], &self.weights[from..to])
+        if self.unit() {
+            for &u in &self.targets[from..to] {
+                f(u, 1.0);
+            }
+        } else {
+            for e in &self.edges[from..to] {
+                f(e.to, f64::from(e.weight));
+            }
+        }
     }
 }
 
@@ -146,6 +190,14 @@ pub fn modularity(g: &Graph, of: &[u32], resolution: f64) -> f64 {
 
 /// Leiden communities of `g`.
 pub fn leiden(g: &Graph, opts: &Options) -> Communities {
+    // Run on one of the pool's threads: each batch of the local move is then
+    // shared between this thread and the others, instead of this thread waking them
+    // all and sleeping until they finish (hundreds of times a level; measured 10-15%
+    // of the run at 100k nodes on 2 cores).
+    rayon::scope(|_| leiden_on_pool(g, opts))
+}
+
+fn leiden_on_pool(g: &Graph, opts: &Options) -> Communities {
     let n = g.nodes();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed);
     let mut of: Vec<u32> = (0..n as u32).collect();
@@ -153,11 +205,19 @@ pub fn leiden(g: &Graph, opts: &Options) -> Communities {
     let mut spare = Spare::default();
     // The input graph as the first level of every pass.
     let (offsets, targets, weights) = g.parts();
+    let unit = weights.iter().all(|&w| w == 1.0);
     let first = Level {
         offsets: Cow::Borrowed(offsets),
-        targets: Cow::Borrowed(targets),
-        weights: Cow::Borrowed(weights),
-        unit: weights.iter().all(|&w| w == 1.0),
+        targets: Cow::Borrowed(if unit { targets } else { &[] }),
+        edges: if unit {
+            Cow::Borrowed(&[])
+        } else {
+            targets
+                .iter()
+                .zip(weights)
+                .map(|(&to, &w)| Edge { to, weight: w as f32 })
+                .collect()
+        },
         strength: Cow::Owned((0..n as u32).map(|v| g.strength(v)).collect()),
     };
     for _ in 0..opts.iterations.max(1) {
@@ -214,8 +274,7 @@ fn one_pass(
     let mut level = Level {
         offsets: Cow::Borrowed(&first.offsets),
         targets: Cow::Borrowed(&first.targets),
-        weights: Cow::Borrowed(&first.weights),
-        unit: first.unit,
+        edges: Cow::Borrowed(&first.edges),
         strength: Cow::Borrowed(&first.strength),
     };
     // The partition of the current level's nodes, and each original node's node.
@@ -274,12 +333,16 @@ struct Decision {
 
 const NEW_COMMUNITY: u32 = u32::MAX;
 
+/// Rows up to this long are summed by community in a list on the stack.
+const SMALL_ROW: usize = 24;
+
 /// Per-thread scratch: a dense weight per community and the communities touched.
 /// One per thread, not per run of a batch: the dense arrays are the size of the
 /// level, and more of them than cores thrash the caches.
 struct Scratch {
     to: Vec<f64>,
     touched: Vec<u32>,
+    len: usize,
 }
 
 impl Scratch {
@@ -287,21 +350,29 @@ impl Scratch {
         Scratch {
             to: vec![0.0; n],
             touched: Vec::new(),
+            len: 0,
         }
     }
 
-    /// Adds a row's edge weights to the communities of its nodes. Generic over
-    /// the weights so a unit-weight level never loads them.
+    /// Adds `v`'s edge weights to the communities of its neighbours.
     #[inline]
-    fn add_row(&mut self, membership: &[u32], targets: &[u32], weights: impl Iterator<Item = f64>) {
-        for (&u, w) in targets.iter().zip(weights) {
-            let c = membership[u as usize];
-            let slot = &mut self.to[c as usize];
-            if *slot == 0.0 {
-                self.touched.push(c);
-            }
-            *slot += w;
+    fn add_row(&mut self, level: &Level, membership: &[u32], v: u32) {
+        let degree = level.degree(v);
+        if self.touched.len() < degree {
+            self.touched.resize(degree, 0);
         }
+        let mut len = 0;
+        let (to, touched) = (&mut self.to, &mut self.touched);
+        level.each(v, |u, w| {
+            let c = membership[u as usize];
+            let slot = &mut to[c as usize];
+            // Branch-free: the community is written at the end of the list each
+            // time and kept only when new.
+            touched[len] = c;
+            len += usize::from(*slot == 0.0);
+            *slot += w;
+        });
+        self.len = len;
     }
 }
 
@@ -369,7 +440,7 @@ fn fast_local_move(
         nodes.sort_unstable();
         // The batch's work, estimated from the level's mean degree (reading each
         // node's degree would cost a cache miss per node).
-        let work = nodes.len() * (level.targets.len() / n.max(1) + 1);
+        let work = nodes.len() * (level.entries() / n.max(1) + 1);
         let state = (&*membership, &total[..], &size[..]);
         let used = if work < 4_000 {
             // Not worth handing over: decided here.
@@ -414,7 +485,8 @@ fn fast_local_move(
             }
             let old = membership[v];
             let k = level.strength[v];
-            let stay = d.to_old - resolution * k * (total[old as usize] - k) / two_m;
+            let per = resolution * k / two_m;
+            let stay = d.to_old - per * (total[old as usize] - k);
             let target = if d.best == NEW_COMMUNITY {
                 if size[old as usize] == 1 || stay >= 0.0 {
                     continue;
@@ -424,7 +496,7 @@ fn fast_local_move(
                     None => continue,
                 }
             } else {
-                let gain = d.to_best - resolution * k * total[d.best as usize] / two_m;
+                let gain = d.to_best - per * total[d.best as usize];
                 if gain <= stay {
                     continue;
                 }
@@ -439,13 +511,13 @@ fn fast_local_move(
             if size[old as usize] == 0 {
                 empty.push(old);
             }
-            for &u in level.row(d.node).0 {
+            level.each(d.node, |u, _| {
                 disturbed[u as usize] = stamp;
                 if !queued[u as usize] && membership[u as usize] != target {
                     queued[u as usize] = true;
                     queue.push_back(u);
                 }
-            }
+            });
         }
     }
     moved
@@ -464,46 +536,76 @@ fn decide(
 ) {
     let old = membership[v as usize];
     let k = level.strength[v as usize];
-    let (targets, weights) = level.row(v);
-    if level.unit {
-        s.add_row(membership, targets, std::iter::repeat(1.0));
+    // A community's pull on `v`: its weight to `v` less this times its total.
+    let per = resolution * k / two_m;
+    let state = (total, size);
+    let decision = if level.degree(v) <= SMALL_ROW {
+        // A short row: its communities and weights in a list on the stack, found by
+        // a linear search, instead of a dense array the size of the level (most
+        // rows of the first level: its loads are the ones that miss the caches).
+        let mut cs = [0u32; SMALL_ROW];
+        let mut ws = [0f64; SMALL_ROW];
+        let mut len = 0;
+        level.each(v, |u, w| {
+            let c = membership[u as usize];
+            match cs[..len].iter().position(|&x| x == c) {
+                Some(i) => ws[i] += w,
+                None => {
+                    cs[len] = c;
+                    ws[len] = w;
+                    len += 1;
+                }
+            }
+        });
+        let to_old = cs[..len].iter().position(|&x| x == old).map_or(0.0, |i| ws[i]);
+        let weights = cs[..len].iter().copied().zip(ws[..len].iter().copied());
+        choose(v, old, (k, per), state, to_old, weights)
     } else {
-        s.add_row(membership, targets, weights.iter().copied());
-    }
-    let to_old = s.to[old as usize];
-    let stay = to_old - resolution * k * (total[old as usize] - k) / two_m;
-    let (mut best, mut best_gain) = (old, stay);
-    for &c in &s.touched {
+        s.add_row(level, membership, v);
+        let touched = &s.touched[..s.len];
+        let weights = touched.iter().map(|&c| (c, s.to[c as usize]));
+        let decision = choose(v, old, (k, per), state, s.to[old as usize], weights);
+        for &c in touched {
+            s.to[c as usize] = 0.0;
+        }
+        decision
+    };
+    out.extend(decision);
+}
+
+/// `v`'s best move given its weight to its own community `old` and to each
+/// neighbouring one, or none when staying is best.
+fn choose(
+    v: u32,
+    old: u32,
+    (k, per): (f64, f64),
+    (total, size): (&[f64], &[u32]),
+    to_old: f64,
+    weights: impl Iterator<Item = (u32, f64)>,
+) -> Option<Decision> {
+    let stay = to_old - per * (total[old as usize] - k);
+    let (mut best, mut best_gain, mut to_best) = (old, stay, to_old);
+    for (c, w) in weights {
         if c == old {
             continue;
         }
-        let gain = s.to[c as usize] - resolution * k * total[c as usize] / two_m;
+        let gain = w - per * total[c as usize];
         if gain > best_gain {
-            (best, best_gain) = (c, gain);
+            (best, best_gain, to_best) = (c, gain, w);
         }
     }
     if best_gain < 0.0 {
         // Alone is better than anywhere: an empty community, unless it is alone
         // already.
         best = if size[old as usize] == 1 { old } else { NEW_COMMUNITY };
+        to_best = 0.0;
     }
-    let to_best = if best == NEW_COMMUNITY {
-        0.0
-    } else {
-        s.to[best as usize]
-    };
-    for &c in &s.touched {
-        s.to[c as usize] = 0.0;
-    }
-    s.touched.clear();
-    if best != old {
-        out.push(Decision {
-            node: v,
-            best,
-            to_best,
-            to_old,
-        });
-    }
+    (best != old).then_some(Decision {
+        node: v,
+        best,
+        to_best,
+        to_old,
+    })
 }
 
 /// Splits each community of `membership` (numbered `0..count`) into well-connected
@@ -614,13 +716,13 @@ impl SubScratch {
         // Weight from each sub-community to the rest of its community.
         self.outside.clear();
         self.outside.extend(members.iter().map(|&v| {
-            let (targets, weights) = level.row(v);
-            targets
-                .iter()
-                .zip(weights)
-                .filter(|(u, _)| membership[**u as usize] == c)
-                .map(|(_, w)| w)
-                .sum::<f64>()
+            let mut inside = 0.0;
+            level.each(v, |u, w| {
+                if membership[u as usize] == c {
+                    inside += w;
+                }
+            });
+            inside
         }));
         self.order.clear();
         self.order.extend(0..k as u32);
@@ -634,17 +736,17 @@ impl SubScratch {
             if self.size[self.refined[i] as usize] != 1 || !well_connected(self.outside[i], strength) {
                 continue;
             }
-            let (targets, weights) = level.row(members[i]);
-            for (&u, &w) in targets.iter().zip(weights) {
+            let (refined, to, touched) = (&self.refined, &mut self.to, &mut self.touched);
+            level.each(members[i], |u, w| {
                 if membership[u as usize] != c {
-                    continue;
+                    return;
                 }
-                let r = self.refined[place[u as usize] as usize - offset];
-                if self.to[r as usize] == 0.0 {
-                    self.touched.push(r);
+                let r = refined[place[u as usize] as usize - offset];
+                if to[r as usize] == 0.0 {
+                    touched.push(r);
                 }
-                self.to[r as usize] += w;
-            }
+                to[r as usize] += w;
+            });
             let mut best: Option<(u32, f64)> = None;
             for &r in &self.touched {
                 let ri = r as usize;
@@ -703,14 +805,14 @@ fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32], spare: &mut 
     // most its rows can hold), in the order it meets the neighbours, with a dense
     // scratch array; the stretches are then closed up.
     let threads = rayon::current_num_threads().max(1);
-    let edges = level.targets.len();
+    let edges = level.entries();
     let mut bounds = vec![0usize];
     let mut room = vec![0usize];
     let mut held = 0;
     for r in 0..count {
         held += members[start[r]..start[r + 1]]
             .iter()
-            .map(|&v| level.row(v).0.len())
+            .map(|&v| level.degree(v))
             .sum::<usize>();
         if held >= edges.div_ceil(threads) * bounds.len() || r + 1 == count {
             bounds.push(r + 1);
@@ -718,26 +820,22 @@ fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32], spare: &mut 
         }
     }
     spare.to.resize_with(bounds.len() - 1, Vec::new);
-    let mut targets = std::mem::take(&mut spare.targets);
-    let mut weights = std::mem::take(&mut spare.weights);
-    targets.clear();
-    targets.resize(held, 0);
-    weights.clear();
-    weights.resize(held, 0.0);
+    let mut edges = std::mem::take(&mut spare.edges);
+    edges.clear();
+    edges.resize(held, Edge::default());
     let mut pieces = Vec::with_capacity(bounds.len() - 1);
     {
-        let (mut t_rest, mut w_rest) = (&mut targets[..], &mut weights[..]);
+        let mut rest = &mut edges[..];
         for (i, to) in spare.to.iter_mut().enumerate() {
             let len = room[i + 1] - room[i];
-            let (t, t_tail) = t_rest.split_at_mut(len);
-            let (w, w_tail) = w_rest.split_at_mut(len);
-            pieces.push((i, t, w, to));
-            (t_rest, w_rest) = (t_tail, w_tail);
+            let (e, tail) = rest.split_at_mut(len);
+            pieces.push((i, e, to));
+            rest = tail;
         }
     }
     let lengths: Vec<Vec<usize>> = pieces
         .into_par_iter()
-        .map(|(i, t, w, to)| {
+        .map(|(i, e, to)| {
             if to.len() < count {
                 to.resize(count, 0.0);
             }
@@ -747,20 +845,19 @@ fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32], spare: &mut 
             for r in first..last {
                 let row_start = at;
                 for &v in &members[start[r]..start[r + 1]] {
-                    let (neighbours, edge_weights) = level.row(v);
-                    for (&u, &x) in neighbours.iter().zip(edge_weights) {
+                    level.each(v, |u, x| {
                         let b = groups[u as usize];
                         if b as usize != r {
                             if to[b as usize] == 0.0 {
-                                t[at] = b;
+                                e[at].to = b;
                                 at += 1;
                             }
                             to[b as usize] += x;
                         }
-                    }
+                    });
                 }
-                for k in row_start..at {
-                    w[k] = std::mem::take(&mut to[t[k] as usize]);
+                for edge in &mut e[row_start..at] {
+                    edge.weight = std::mem::take(&mut to[edge.to as usize]) as f32;
                 }
                 lengths.push(at - row_start);
             }
@@ -776,16 +873,14 @@ fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32], spare: &mut 
         let written: usize = part.iter().sum();
         let at = offsets[offsets.len() - 1];
         if from != at {
-            targets.copy_within(from..from + written, at);
-            weights.copy_within(from..from + written, at);
+            edges.copy_within(from..from + written, at);
         }
         for len in part {
             offsets.push(offsets[offsets.len() - 1] + len);
         }
     }
     let total = offsets[offsets.len() - 1];
-    targets.truncate(total);
-    weights.truncate(total);
+    edges.truncate(total);
     let mut strength = vec![0.0; count];
     let mut next_membership = vec![0u32; count];
     for v in 0..level.nodes() {
@@ -795,9 +890,8 @@ fn aggregate<'g>(level: &Level, groups: &[u32], membership: &[u32], spare: &mut 
     (
         Level {
             offsets: Cow::Owned(offsets),
-            targets: Cow::Owned(targets),
-            weights: Cow::Owned(weights),
-            unit: false,
+            targets: Cow::Borrowed(&[]),
+            edges: Cow::Owned(edges),
             strength: Cow::Owned(strength),
         },
         next_membership,
@@ -832,6 +926,23 @@ mod tests {
         let expected = 2.0 * (20.0 / 42.0 - (21.0f64 / 42.0).powi(2));
         assert!((c.modularity - expected).abs() < 1e-12, "{}", c.modularity);
         assert!((modularity(&g, &c.of, 1.0) - expected).abs() < 1e-12);
+    }
+
+    /// A ring of four whose heavy edges say which neighbours belong together: the
+    /// weights, not the shape, decide (a weighted level keeps them, in `f32`).
+    #[test]
+    fn weights_decide_the_communities() {
+        let ring = |heavy: f64, light: f64| {
+            Graph::from_edges(4, &[(0, 1, heavy), (1, 2, light), (2, 3, heavy), (3, 0, light)])
+        };
+        let c = leiden(&ring(10.0, 0.3), &Options::default());
+        assert_eq!(c.of, vec![0, 0, 1, 1]);
+        let c = leiden(&ring(0.3, 10.0), &Options::default());
+        assert_eq!(c.of, vec![0, 1, 1, 0]);
+        // By hand: each side holds a heavy edge of the total 20.6, and half the
+        // strength.
+        let expected = 2.0 * (10.0 / 20.6 - 0.25);
+        assert!((c.modularity - expected).abs() < 1e-12, "{}", c.modularity);
     }
 
     #[test]
