@@ -2,7 +2,8 @@
 
 /// mimalloc rather than the system allocator: ingest allocates rows on its reader
 /// thread and frees them on its writer thread, and glibc's arena locks made that
-/// cross-thread traffic cost a quarter of ingest time (measured with perf).
+/// cross-thread traffic cost a quarter of ingest time (measured with perf). Built
+/// without transparent huge pages (the workspace's `no_thp`; why in Cargo.toml).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
