@@ -122,6 +122,8 @@ struct Spare {
     edges: Vec<Edge>,
     /// Per range of groups, a dense weight per group (all zero between uses).
     to: Vec<Vec<f64>>,
+    /// The local move's.
+    scratches: Scratches,
 }
 
 impl Spare {
@@ -171,6 +173,9 @@ impl Level<'_> {
     }
 }
 
+/// Nodes per range in [`modularity`].
+const MODULARITY_RANGE: usize = 1 << 16;
+
 /// Modularity of a partition `of` of `g`.
 pub fn modularity(g: &Graph, of: &[u32], resolution: f64) -> f64 {
     let two_m = 2.0 * g.total_weight();
@@ -178,15 +183,37 @@ pub fn modularity(g: &Graph, of: &[u32], resolution: f64) -> f64 {
         return 0.0;
     }
     let count = of.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
-    let mut inside = vec![0.0; count];
-    let mut total = vec![0.0; count];
-    for v in 0..g.nodes() as u32 {
-        let c = of[v as usize] as usize;
-        for (&u, &w) in g.neighbours(v).iter().zip(g.weights(v)) {
-            total[c] += w;
-            if of[u as usize] as usize == c {
-                inside[c] += w;
+    // Per range of nodes, each community's inside and total weight: a split fixed
+    // by the graph and the partition, so the sums and the result do not depend on
+    // the number of threads; at most 2^22 sums per array in all.
+    let ranges = g
+        .nodes()
+        .div_ceil(MODULARITY_RANGE)
+        .min((1 << 22) / count.max(1))
+        .max(1);
+    let per = g.nodes().div_ceil(ranges);
+    let sums: Vec<(Vec<f64>, Vec<f64>)> = (0..ranges)
+        .into_par_iter()
+        .map(|r| {
+            let (mut inside, mut total) = (vec![0.0; count], vec![0.0; count]);
+            let end = ((r + 1) * per).min(g.nodes());
+            for v in (r * per) as u32..end as u32 {
+                let c = of[v as usize] as usize;
+                for (&u, &w) in g.neighbours(v).iter().zip(g.weights(v)) {
+                    total[c] += w;
+                    if of[u as usize] as usize == c {
+                        inside[c] += w;
+                    }
+                }
             }
+            (inside, total)
+        })
+        .collect();
+    let (mut inside, mut total) = (vec![0.0; count], vec![0.0; count]);
+    for (i, t) in &sums {
+        for c in 0..count {
+            inside[c] += i[c];
+            total[c] += t[c];
         }
     }
     inside
@@ -239,7 +266,14 @@ fn leiden_on_pool(g: &Graph, opts: &Options) -> Communities {
     let two_m: f64 = first.strength.iter().sum();
     if two_m > 0.0 {
         let (mut polished, _) = renumber(&of);
-        if fast_local_move(&first, &mut polished, opts.resolution, two_m, &mut rng) {
+        if fast_local_move(
+            &first,
+            &mut polished,
+            opts.resolution,
+            two_m,
+            &mut rng,
+            &mut spare.scratches,
+        ) {
             of = connected_parts(&first, &polished);
         }
     }
@@ -321,7 +355,7 @@ fn one_pass(
     let mut node_of: Vec<u32> = (0..n as u32).collect();
     let mut changed_any = false;
     loop {
-        let moved = fast_local_move(&level, &mut membership, resolution, two_m, rng);
+        let moved = fast_local_move(&level, &mut membership, resolution, two_m, rng, &mut spare.scratches);
         changed_any |= moved;
         let (compact, count) = renumber(&membership);
         membership = compact;
@@ -372,8 +406,21 @@ struct Decision {
 
 const NEW_COMMUNITY: u32 = u32::MAX;
 
+/// A node's mark in [`fast_local_move`]: queued.
+const QUEUED: u32 = 1 << 31;
+
 /// Rows up to this long are summed by community in a list on the stack.
 const SMALL_ROW: usize = 24;
+
+/// Scratch for every thread of [`fast_local_move`], kept from level to level and
+/// pass to pass: fresh memory costs a page fault and zeroing per page.
+#[derive(Default)]
+struct Scratches {
+    /// One per thread of the pool, made when first used.
+    pool: Vec<Mutex<Option<Scratch>>>,
+    /// The calling thread's, for what it decides alone.
+    mine: Option<Scratch>,
+}
 
 /// Per-thread scratch: a dense weight per community and the communities touched.
 /// One per thread, not per run of a batch: the dense arrays are the size of the
@@ -391,6 +438,15 @@ impl Scratch {
             touched: Vec::new(),
             len: 0,
         }
+    }
+
+    /// Room for a level of `n` nodes (`to` is all zero between uses, so a longer
+    /// one serves as it is).
+    fn fit(&mut self, n: usize) -> &mut Scratch {
+        if self.to.len() < n {
+            self.to.resize(n, 0.0);
+        }
+        self
     }
 
     /// Adds `v`'s edge weights to the communities of its neighbours.
@@ -439,6 +495,7 @@ fn fast_local_move(
     resolution: f64,
     two_m: f64,
     rng: &mut rand_chacha::ChaCha8Rng,
+    scratches: &mut Scratches,
 ) -> bool {
     let n = level.nodes();
     let mut total = vec![0.0; n];
@@ -448,30 +505,42 @@ fn fast_local_move(
         size[membership[v] as usize] += 1;
     }
     let mut empty: Vec<u32> = (0..n as u32).filter(|&c| size[c as usize] == 0).collect();
+    let batch = (n / BATCH_FRACTION).clamp(1, MAX_BATCH);
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.shuffle(rng);
+    // The first sweep's batches are these blocks: sorted here on every core rather
+    // than one by one below.
+    order.par_chunks_mut(batch).for_each(|block| block.sort_unstable());
     let mut queue: VecDeque<u32> = order.into();
-    let mut queued = vec![true; n];
-    // The batch in which a node's neighbour last moved (0: none yet).
-    let mut disturbed = vec![0u32; n];
-    let batch = (n / BATCH_FRACTION).clamp(1, MAX_BATCH);
+    // Per node, whether it is queued (the top bit) and the batch in which a
+    // neighbour last moved (0: none yet): one array, as the moves' neighbours
+    // read and write both.
+    let mut mark = vec![QUEUED; n];
     let threads = rayon::current_num_threads().max(1);
     // Runs of a batch decided on one thread each (a few per thread, so the cores
     // even out), their decisions kept from batch to batch; one scratch per thread,
     // made when first used.
     let mut runs: Vec<Vec<Decision>> = vec![Vec::new(); threads * 4];
-    let scratch: Vec<Mutex<Option<Scratch>>> = (0..threads).map(|_| Mutex::new(None)).collect();
-    let mut mine = Scratch::new(n);
+    if scratches.pool.len() < threads {
+        scratches.pool.resize_with(threads, || Mutex::new(None));
+    }
+    let scratch = &scratches.pool;
+    let mine = scratches.mine.get_or_insert_with(|| Scratch::new(n)).fit(n);
     let mut again: Vec<Decision> = Vec::new();
     let mut nodes: Vec<u32> = Vec::with_capacity(batch);
     let mut moved = false;
     let mut stamp = 0u32;
     while !queue.is_empty() {
+        if stamp + 1 == QUEUED {
+            // Out of batch numbers (two billion batches): forget old disturbances.
+            mark.iter_mut().for_each(|m| *m &= QUEUED);
+            stamp = 0;
+        }
         stamp += 1;
         nodes.clear();
         while nodes.len() < batch {
             let Some(v) = queue.pop_front() else { break };
-            queued[v as usize] = false;
+            mark[v as usize] &= !QUEUED;
             nodes.push(v);
         }
         // Decisions do not depend on their order within the batch: taken by node
@@ -485,7 +554,7 @@ fn fast_local_move(
             // Not worth handing over: decided here.
             runs[0].clear();
             for &v in &nodes {
-                decide(level, state, resolution, two_m, v, &mut mine, &mut runs[0]);
+                decide(level, state, resolution, two_m, v, mine, &mut runs[0]);
             }
             1
         } else {
@@ -494,7 +563,7 @@ fn fast_local_move(
             nodes.par_chunks(per).zip(runs.par_iter_mut()).for_each(|(run, out)| {
                 let slot = rayon::current_thread_index().unwrap_or(0) % threads;
                 let mut guard = scratch[slot].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                let s = guard.get_or_insert_with(|| Scratch::new(n));
+                let s = guard.get_or_insert_with(|| Scratch::new(n)).fit(n);
                 out.clear();
                 for &v in run {
                     decide(level, state, resolution, two_m, v, s, out);
@@ -505,7 +574,7 @@ fn fast_local_move(
         for &decided in runs[..used].iter().flatten() {
             let mut d = decided;
             let v = d.node as usize;
-            if disturbed[v] == stamp {
+            if mark[v] & !QUEUED == stamp {
                 // A neighbour moved since the batch began: decide again.
                 again.clear();
                 decide(
@@ -514,7 +583,7 @@ fn fast_local_move(
                     resolution,
                     two_m,
                     d.node,
-                    &mut mine,
+                    mine,
                     &mut again,
                 );
                 match again.first() {
@@ -551,10 +620,12 @@ fn fast_local_move(
                 empty.push(old);
             }
             level.each(d.node, |u, _| {
-                disturbed[u as usize] = stamp;
-                if !queued[u as usize] && membership[u as usize] != target {
-                    queued[u as usize] = true;
+                let m = &mut mark[u as usize];
+                if *m & QUEUED == 0 && membership[u as usize] != target {
+                    *m = QUEUED | stamp;
                     queue.push_back(u);
+                } else {
+                    *m = (*m & QUEUED) | stamp;
                 }
             });
         }
