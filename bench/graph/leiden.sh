@@ -9,36 +9,11 @@
 #
 # Usage: bench/graph/leiden.sh [100k] [1m]     (both when none is given)
 # Env:   ROUNDS=N   rounds at every size (default 7 at 100k, 5 at 1m)
-set -euo pipefail
-
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-OUT="$ROOT/bench/out"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$OUT"
-SEED=1
-sizes=("$@")
-[ ${#sizes[@]} -eq 0 ] && sizes=(100k 1m)
-
-VENV="$ROOT/bench/.venv-graph"
-[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-PY="$VENV/bin/python"
-"$PY" -c 'import igraph, networkit, numpy' 2>/dev/null ||
-    "$PY" -m pip install --quiet --disable-pip-version-check igraph leidenalg networkit numpy
-echo "building release binaries" >&2
-(cd "$ROOT" && cargo build --release --locked -q -p corridor-cli)
-C="$ROOT/target/release/corridor"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 for size in "${sizes[@]}"; do
-    case "$size" in
-    100k) nodes=100000 edges=400000 ;;
-    1m) nodes=1000000 edges=4000000 ;;
-    *) echo "unknown size $size: 100k or 1m" >&2; exit 2 ;;
-    esac
+    make_edges "$size"
     file="$WORK/$size.edges"
-    echo "generating $size ($nodes nodes, $edges edges)" >&2
-    "$PY" "$HERE/make_edges.py" "$nodes" "$edges" "$SEED" "$file"
     rounds="${ROUNDS:-$([ "$size" = 100k ] && echo 7 || echo 5)}"
     : >"$WORK/$size.jsonl"
     for round in $(seq "$rounds"); do
