@@ -89,7 +89,8 @@ pub struct Communities {
 
 /// A level of the algorithm: the graph of the current aggregate nodes in CSR form,
 /// without self-loops (each node's strength keeps what its members' edges weighed).
-/// The first level borrows the input graph's arrays; aggregated levels own theirs,
+/// The first level borrows the input graph's arrays (a weighted one owns a copy of
+/// its edges with their weights side by side); aggregated levels own theirs,
 /// and their rows are in the order aggregation met the neighbours, not sorted
 /// (nothing here searches a row).
 struct Level<'g> {
@@ -485,10 +486,9 @@ enum Visits {
 }
 
 /// The fast local move: every node once in random order (or node order, see
-/// [`Visits`]), then the neighbours of
-/// any node that moved, until the queue is empty. Each node joins the neighbouring
-/// (or an empty) community with the largest modularity gain. Returns whether any
-/// node moved.
+/// [`Visits`]), then the neighbours of any node that moved, until the queue is
+/// empty. Each node joins the neighbouring (or an empty) community with the largest
+/// modularity gain. Returns whether any node moved.
 ///
 /// The queue is taken in batches (one node in [`BATCH_FRACTION`], at most
 /// [`MAX_BATCH`]): every node of a batch decides its move from the state at the
