@@ -256,16 +256,20 @@ fn leiden_on_pool(g: &Graph, opts: &Options) -> Communities {
         },
         strength: Cow::Owned((0..n as u32).map(|v| g.strength(v)).collect()),
     };
-    for _ in 0..opts.iterations.max(1) {
-        iterations += 1;
-        let (next, changed) = one_pass(&first, &of, opts.resolution, &mut rng, &mut spare);
-        of = next;
-        if !changed {
-            break;
-        }
-    }
+    // Twice the total edge weight: every level's strengths sum to it.
     let two_m: f64 = first.strength.iter().sum();
-    if two_m > 0.0 {
+    if two_m == 0.0 {
+        // No edges: every node stays alone.
+        iterations = 1;
+    } else {
+        for _ in 0..opts.iterations.max(1) {
+            iterations += 1;
+            let (next, changed) = one_pass(&first, &of, (opts.resolution, two_m), &mut rng, &mut spare);
+            of = next;
+            if !changed {
+                break;
+            }
+        }
         let (mut polished, _) = renumber(&of);
         let visits = (&mut rng, Visits::InNodeOrder);
         if fast_local_move(
@@ -333,19 +337,16 @@ fn renumber(of: &[u32]) -> (Vec<u32>, usize) {
 }
 
 /// One Leiden pass from the partition `start` of the nodes of `first` (the input
-/// graph's level); returns the new partition and whether any node moved.
+/// graph's level, of total strength `two_m`, not zero); returns the new partition
+/// and whether any node moved.
 fn one_pass(
     first: &Level,
     start: &[u32],
-    resolution: f64,
+    (resolution, two_m): (f64, f64),
     rng: &mut rand_chacha::ChaCha8Rng,
     spare: &mut Spare,
 ) -> (Vec<u32>, bool) {
     let n = first.nodes();
-    let two_m: f64 = first.strength.iter().sum();
-    if two_m == 0.0 {
-        return (start.to_vec(), false);
-    }
     let mut level = Level {
         offsets: Cow::Borrowed(&first.offsets),
         targets: Cow::Borrowed(&first.targets),
