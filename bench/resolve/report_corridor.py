@@ -65,6 +65,8 @@ result = {
         "peak_rss_mib": c_peak,
         "seconds_ingest": i_secs,
         "peak_rss_mib_ingest": i_peak,
+        "largest_identity": c_score.get("largest_identity"),
+        "identities_over_20": c_score.get("identities_over_20"),
         "score": c_score,
     },
     "splink": {
@@ -74,6 +76,8 @@ result = {
         "run": s_run,
         "seconds_process": s_wall,
         "peak_rss_mib_process": s_peak,
+        "largest_identity": s_score.get("largest_identity"),
+        "identities_over_20": s_score.get("identities_over_20"),
         "score": s_score,
     },
 }
@@ -91,12 +95,13 @@ def row(tool, sc, secs, peak):
                   f"{best['f1']:.4f}", f"{sc['pairs']['blocking_recall']:.4f}"]
     else:
         cells += ["-"] * 5
+    cells += [str(sc.get("largest_identity", "-")), str(sc.get("identities_over_20", "-"))]
     cells += [f"{secs:.1f}", f"{peak:.0f}"]
     return cells
 
 
 head = ["tool", "P", "R", "F1", "cluster P", "pairs@0.5 P", "R", "F1", "best pair F1",
-        "blocking R", "seconds", "peak MiB"]
+        "blocking R", "largest", ">20", "seconds", "peak MiB"]
 rows = [
     row("Corridor (0.9)", c_score, c_secs, c_peak),
     row(f"Splink {result['splink']['version']} (0.5)", s_score, s_wall, s_peak),
@@ -106,6 +111,8 @@ print(f"corridor data, size {size}, seed {seed}: {result['records']} person reco
       f"{result['true_pairs']} true pairs")
 for r in [head] + rows:
     print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))))
+print(f"largest: records in the largest predicted identity (largest true identity "
+      f"{c_score.get('largest_true_identity', '-')}); >20: predicted identities of more than 20 records.")
 print(f"Corridor: resolve run + export; ingest {i_secs:.1f} s apart. "
       f"Splink: whole process (in-process {s_run['seconds_total']:.1f} s from reading the CSV).")
 print(f"written {out_json}")

@@ -14,7 +14,11 @@ PREDICTION_CSV  rec_id plus cluster_id or identity; records missing from it
 Clustered metrics: a predicted pair is two records in the same predicted
 cluster, a true pair two records with the same true_id. Cluster precision is
 the share of predicted clusters with more than one record whose records all
-share one true_id. Prints one JSON object. Stdlib only.
+share one true_id. Sizes: the largest predicted cluster (largest_identity), the
+number with more than 20 records (identities_over_20), a histogram of predicted
+cluster sizes (size_histogram, singletons included) and the largest true
+identity (largest_true_identity), all over the truth's records. Prints one
+JSON object. Stdlib only.
 """
 
 import argparse
@@ -49,6 +53,34 @@ def prf(tp, predicted, true):
     r = tp / true if true else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 6), "recall": round(r, 6), "f1": round(f, 6)}
+
+
+SIZE_BINS = [(1, 1, "1"), (2, 2, "2"), (3, 5, "3-5"), (6, 10, "6-10"), (11, 20, "11-20"),
+             (21, 50, "21-50"), (51, None, "51+")]
+
+
+def size_histogram(sizes):
+    """Counts of clusters per size bin, every bin listed."""
+    hist = {label: 0 for _, _, label in SIZE_BINS}
+    for n in sizes:
+        for lo, hi, label in SIZE_BINS:
+            if n >= lo and (hi is None or n <= hi):
+                hist[label] += 1
+                break
+    return hist
+
+
+def cluster_sizes(truth, pred):
+    """Predicted and true cluster sizes over the truth's records."""
+    predicted = Counter(pred.get(rec, ("__singleton__", rec)) for rec in truth)
+    true = Counter(truth.values())
+    return {
+        "largest_identity": max(predicted.values(), default=0),
+        "identities_over_20": sum(1 for n in predicted.values() if n > 20),
+        "size_histogram": size_histogram(predicted.values()),
+        "largest_true_identity": max(true.values(), default=0),
+        "true_size_histogram": size_histogram(true.values()),
+    }
 
 
 def score_clusters(truth, pred, source):
@@ -122,7 +154,7 @@ def main():
     out = {"truth": args.truth, "prediction": args.prediction,
            "link_only": bool(source), "records": len(truth),
            "unknown_predicted_records": sum(1 for r in pred if r not in truth),
-           "true_pairs": true_pairs, "clustered": clustered}
+           "true_pairs": true_pairs, "clustered": clustered, **cluster_sizes(truth, pred)}
     if args.pairs:
         out["pairs"] = score_pairs(args.pairs, truth, source, true_pairs)
     print(json.dumps(out))

@@ -484,6 +484,11 @@ pub struct ResolveRunArgs {
     /// million pairs per rule): the largest blocks past it are skipped and reported.
     #[arg(long, default_value_t = 10.0)]
     pub pairs_per_record: f64,
+    /// No identity grows past this many records by an automatic join unless the
+    /// link is corroborated by a shared biometric reference or the same document
+    /// number with compatible birth dates; such joins are held for review.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(2..))]
+    pub max_identity: u32,
     /// Write every scored candidate pair here as CSV (record_id_l, record_id_r: the
     /// source records; entity_l, entity_r: the persons, as one source row can hold
     /// several; match_weight, match_probability), for threshold sweeps.

@@ -1,25 +1,44 @@
 //! From scored pairs to identities. Pairs at or above the match threshold are
 //! joined strongest first, but two clusters are joined only if nothing between them
-//! speaks against it:
+//! speaks against it, whatever their sizes and however strong the joining link:
 //! - an analyst rejected a pair across them (decisions are always respected);
 //! - a scored pair across them is strong evidence of two people (weight below
 //!   `split_weight` in evidence, the prior left out: different full birth dates and
-//!   documents, say) — this is what
-//!   stops a weak middle record chaining two same-name strangers together;
+//!   documents, say) — this is what stops a weak middle record chaining two
+//!   same-name strangers together;
+//! - a full birth date of one conflicts with a full birth date of the other (three
+//!   or more edits apart as YYYYMMDD and not a day/month swap), unless the joining
+//!   pair shares a biometric reference: a fingerprint hit is one person whatever the
+//!   dates say, nothing else is;
+//! - one holds men and the other women, unless the joining pair is corroborated (a
+//!   shared biometric reference, or the same document number with compatible birth
+//!   dates);
 //! - one side holds a victim or witness and the other a suspect (or convicted,
 //!   or contact) record: that merge goes to review, never automatically;
-//! - any other pair across them, scored or not, is a hard conflict (full birth dates
-//!   three or more edits apart with no shared document, phone or biometric), unless
-//!   the link itself carries overwhelming evidence. Without this, at 30,000
-//!   synthetic records chains of same-name travellers joined into clusters of 20–30
-//!   people (pairwise precision 0.89; 0.97 with it), and at 100,000 precision fell
-//!   to 0.04.
+//! - the join would make an identity larger than `max_identity` records, unless the
+//!   joining pair is corroborated (a prolific facilitator can have hundreds of
+//!   records, each tied to the next by a fingerprint or a document).
+//!
+//! Why summaries: the birth dates and sexes are checked against per-cluster
+//! summaries (the distinct full birth dates, the sexes seen) kept up to date as
+//! clusters join, so a check costs the product of two clusters' *distinct dates*,
+//! not of their sizes. An earlier version compared every pair of members and gave
+//! up above 40,000 pairs or when the link itself was strong; at a million records
+//! such clusters were no longer rare, and once past the limit every further join
+//! went unchecked (identities of 5,000 strangers with common names). A guard here
+//! never switches itself off with size.
+//!
+//! Placeholder birth dates (1 January, the 1st of a month, a year alone: common in
+//! asylum registrations) are not full dates (see [`crate::record::Features::birth`]),
+//! so they neither conflict nor match as such.
 //!
 //! Analysts' confirmations are applied first and are never undone by a run.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
-use corridor_model::DataSubjectCategory;
+use corridor_model::{DataSubjectCategory, PartialDate};
 
 /// A scored candidate pair.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -32,7 +51,7 @@ pub struct Scored {
     pub evidence: f64,
 }
 
-/// Why a pair above the match threshold was not joined automatically.
+/// Why a pair above the review threshold was not joined automatically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Held {
@@ -40,10 +59,34 @@ pub enum Held {
     Uncertain,
     /// Would join a victim or witness with a suspect's identity.
     ProtectedCategory,
-    /// Another pair across the two clusters says they are different people.
+    /// Another pair across the two clusters says they are different people, or a
+    /// full birth date of one conflicts with a full birth date of the other.
     Conflict,
+    /// One identity holds men and the other women.
+    DifferentSex,
+    /// The joined identity would be larger than the policy's bound and the link is
+    /// not corroborated by a shared biometric reference or document.
+    TooLarge,
     /// An analyst rejected a pair across the two clusters.
     Rejected,
+}
+
+impl Held {
+    /// What an analyst reads in the review list.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Held::Uncertain => "between the review and match thresholds",
+            Held::ProtectedCategory => "would join a victim or witness to a suspect's identity",
+            Held::Conflict => {
+                "records across the two identities say they are different people (full birth dates that conflict, or strong disagreement)"
+            }
+            Held::DifferentSex => "one identity holds men and the other women",
+            Held::TooLarge => {
+                "the joined identity would pass the size bound and no shared biometric or document corroborates the link"
+            }
+            Held::Rejected => "an analyst rejected a pair across the two identities",
+        }
+    }
 }
 
 /// A pair for an analyst to decide.
@@ -64,9 +107,10 @@ pub struct Policy {
     /// A pair whose comparisons say this much against a match (log2 Bayes factor,
     /// prior left out) keeps its two records apart.
     pub split_weight: f64,
-    /// A link whose own evidence reaches this (log2 Bayes factor) joins two clusters
-    /// even when a hard conflict (birth dates) stands between other members.
-    pub trusted_evidence: f64,
+    /// No identity grows past this many records by an automatic join unless the
+    /// joining link is corroborated (a shared biometric reference, or the same
+    /// document number with compatible birth dates); such joins go to review.
+    pub max_identity: usize,
 }
 
 impl Default for Policy {
@@ -75,7 +119,38 @@ impl Default for Policy {
             match_probability: 0.9,
             review_probability: 0.5,
             split_weight: -8.0,
-            trusted_evidence: 20.0,
+            max_identity: 50,
+        }
+    }
+}
+
+/// What ties the two records of a joining link beyond their score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Corroboration {
+    #[default]
+    None,
+    /// The same document number, and birth dates on both that are compatible.
+    Document,
+    /// A shared biometric reference (one system, one reference): one person.
+    Biometric,
+}
+
+/// What one record brings to its cluster's summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Traits {
+    /// A full birth date (placeholders are not: see [`crate::record::Features::birth`]).
+    pub full_birth: Option<PartialDate>,
+    /// `M` or `F`.
+    pub sex: Option<char>,
+    pub category: Option<DataSubjectCategory>,
+}
+
+impl Traits {
+    pub fn of(f: &crate::record::Features, category: Option<DataSubjectCategory>) -> Traits {
+        Traits {
+            full_birth: f.birth.filter(|d| d.day.is_some()),
+            sex: f.sex,
+            category,
         }
     }
 }
@@ -92,26 +167,71 @@ fn side(c: Option<DataSubjectCategory>) -> u8 {
     }
 }
 
-/// Union–find over record indexes, with each cluster's members and which sides of
-/// the victim/suspect line it holds; batch clustering and the incremental index
-/// share it.
+fn sex_bit(s: Option<char>) -> u8 {
+    match s {
+        Some('M') => 1,
+        Some('F') => 2,
+        _ => 0,
+    }
+}
+
+/// What a cluster holds that can speak against joining it to another.
+#[derive(Debug, Clone, Default)]
+struct Summary {
+    /// Bit 1: holds a victim/witness; bit 2: holds a suspect-side record.
+    sides: u8,
+    /// Bit 1: a man's record; bit 2: a woman's.
+    sexes: u8,
+    /// Distinct full birth dates, sorted.
+    dates: Vec<PartialDate>,
+}
+
+/// Union–find over record indexes, with each cluster's members and [`Summary`], and
+/// the pairs that keep records apart; batch clustering and the incremental index
+/// share it, so the guards are the same in both.
 #[derive(Debug, Default)]
 pub(crate) struct Clusters {
     parent: Vec<u32>,
     /// Members of each root (empty for non-roots).
     pub(crate) members: Vec<Vec<u32>>,
-    /// Bit 1: holds a victim/witness; bit 2: holds a suspect-side record.
-    pub(crate) sides: Vec<u8>,
+    summary: Vec<Summary>,
+    /// Per record, the records it must not share an identity with (analysts'
+    /// rejections and strongly disagreeing pairs).
+    apart: Vec<Vec<u32>>,
+    rejected: HashSet<(u32, u32)>,
+    /// Root pairs already found apart by a rejection, a strongly disagreeing pair or
+    /// the victim/suspect line. Those hold as clusters grow, and a root stays a root
+    /// until it is joined, so the memo is never wrong; it spares scanning the same
+    /// members again for each of many links between two held clusters.
+    held: HashMap<(u32, u32), Held>,
 }
 
 impl Clusters {
     /// Adds a record as a cluster of its own; returns its index.
-    pub(crate) fn push(&mut self, category: Option<DataSubjectCategory>) -> u32 {
+    pub(crate) fn push(&mut self, traits: Traits) -> u32 {
         let me = self.parent.len() as u32;
         self.parent.push(me);
         self.members.push(vec![me]);
-        self.sides.push(side(category));
+        self.summary.push(Summary {
+            sides: side(traits.category),
+            sexes: sex_bit(traits.sex),
+            dates: traits.full_birth.into_iter().collect(),
+        });
+        self.apart.push(Vec::new());
         me
+    }
+
+    /// Keeps `a` and `b` apart for good (a strongly disagreeing pair).
+    pub(crate) fn keep_apart(&mut self, a: u32, b: u32) {
+        self.apart[a as usize].push(b);
+        self.apart[b as usize].push(a);
+    }
+
+    /// An analyst's rejection of `a` and `b`.
+    pub(crate) fn reject(&mut self, a: u32, b: u32) {
+        if self.rejected.insert((a.min(b), a.max(b))) {
+            self.keep_apart(a, b);
+        }
     }
 
     pub(crate) fn find(&mut self, mut x: u32) -> u32 {
@@ -123,6 +243,8 @@ impl Clusters {
         x
     }
 
+    /// Joins the clusters of `a` and `b`, whatever the guards say (an analyst's
+    /// confirmation, or a join [`Clusters::held`] allowed).
     pub(crate) fn union(&mut self, a: u32, b: u32) {
         let (mut ra, mut rb) = (self.find(a), self.find(b));
         if ra == rb {
@@ -134,8 +256,81 @@ impl Clusters {
         self.parent[rb as usize] = ra;
         let moved = std::mem::take(&mut self.members[rb as usize]);
         self.members[ra as usize].extend(moved);
-        self.sides[ra as usize] |= self.sides[rb as usize];
+        let other = std::mem::take(&mut self.summary[rb as usize]);
+        let s = &mut self.summary[ra as usize];
+        s.sides |= other.sides;
+        s.sexes |= other.sexes;
+        if !other.dates.is_empty() {
+            s.dates.extend(other.dates);
+            s.dates.sort_unstable();
+            s.dates.dedup();
+        }
     }
+
+    /// Why the clusters of `a` and `b` must not be joined automatically through the
+    /// link `a`–`b`, or None. See the module doc for the guards; none of them
+    /// depends on how large the clusters are except the size bound itself, and no
+    /// check's cost grows with the product of their sizes.
+    pub(crate) fn held(&mut self, a: u32, b: u32, link: Corroboration, policy: &Policy) -> Option<Held> {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return None;
+        }
+        let key = (ra.min(rb), ra.max(rb));
+        if let Some(&why) = self.held.get(&key) {
+            return Some(why);
+        }
+        if let Some(why) = self.apart_across(ra, rb) {
+            self.held.insert(key, why);
+            return Some(why);
+        }
+        let (x, y) = (&self.summary[ra as usize], &self.summary[rb as usize]);
+        if link < Corroboration::Biometric && dates_conflict(&x.dates, &y.dates) {
+            return Some(Held::Conflict);
+        }
+        if link == Corroboration::None && (x.sexes | y.sexes) == 3 {
+            return Some(Held::DifferentSex);
+        }
+        if (x.sides | y.sides) == 3 {
+            self.held.insert(key, Held::ProtectedCategory);
+            return Some(Held::ProtectedCategory);
+        }
+        let size = self.members[ra as usize].len() + self.members[rb as usize].len();
+        if link == Corroboration::None && size > policy.max_identity {
+            return Some(Held::TooLarge);
+        }
+        None
+    }
+
+    /// A rejection or strongly disagreeing pair across two clusters, looked for from
+    /// the smaller one's members.
+    fn apart_across(&mut self, ra: u32, rb: u32) -> Option<Held> {
+        let (small, other) = if self.members[ra as usize].len() <= self.members[rb as usize].len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        let mut found = None;
+        for i in 0..self.members[small as usize].len() {
+            let x = self.members[small as usize][i];
+            for j in 0..self.apart[x as usize].len() {
+                let y = self.apart[x as usize][j];
+                if self.find(y) == other {
+                    if self.rejected.contains(&(x.min(y), x.max(y))) {
+                        return Some(Held::Rejected);
+                    }
+                    found = Some(Held::Conflict);
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Two sets of full birth dates hold a pair that cannot be one person's.
+fn dates_conflict(xs: &[PartialDate], ys: &[PartialDate]) -> bool {
+    xs.iter()
+        .any(|&x| ys.iter().any(|&y| crate::compare::full_dates_conflict(x, y)))
 }
 
 /// The outcome: an identity number per record (the smallest record index in it)
@@ -146,7 +341,8 @@ pub struct Clustering {
     pub review: Vec<Review>,
 }
 
-/// Clusters `n` records. `confirmed` and `rejected` are analysts' decisions.
+/// Clusters `n` records knowing only their categories (no dates, sexes or
+/// corroboration). `confirmed` and `rejected` are analysts' decisions.
 pub fn cluster(
     n: usize,
     scored: &[Scored],
@@ -155,49 +351,45 @@ pub fn cluster(
     rejected: &[(u32, u32)],
     policy: &Policy,
 ) -> Clustering {
-    cluster_with(n, scored, &[], categories, confirmed, rejected, policy, &|_, _| false)
+    let traits: Vec<Traits> = (0..n)
+        .map(|i| Traits {
+            category: categories.get(i).copied().flatten(),
+            ..Traits::default()
+        })
+        .collect();
+    cluster_with(n, scored, &[], &traits, confirmed, rejected, policy, &|_, _| {
+        Corroboration::None
+    })
 }
 
-/// Cross pairs checked for a hard conflict when two clusters would join; above this
-/// the check is left to the scored pairs (clusters that large are rare).
-const MAX_CROSS_CHECK: usize = 40_000;
-
-/// [`cluster`] with pairs known to be strong evidence against a match beyond those
-/// in `scored` (`apart_pairs`: a run keeps only their ids, not their scores) and
-/// with a hard conflict between two records (full birth dates that
-/// disagree, say) checked over every pair across two clusters before they join,
-/// scored or not: a chain of individually plausible links cannot put two people
-/// with different birth dates in one identity.
+/// [`cluster`] with each record's [`Traits`] (birth date, sex, category), pairs
+/// known to be strong evidence against a match beyond those in `scored`
+/// (`apart_pairs`: a run keeps only their ids, not their scores) and what
+/// corroborates a link between two records beyond its score.
 #[allow(clippy::too_many_arguments)]
 pub fn cluster_with(
     n: usize,
     scored: &[Scored],
     apart_pairs: &[(u32, u32)],
-    categories: &[Option<DataSubjectCategory>],
+    traits: &[Traits],
     confirmed: &[(u32, u32)],
     rejected: &[(u32, u32)],
     policy: &Policy,
-    conflict: &(dyn Fn(u32, u32) -> bool + Sync),
+    corroboration: &(dyn Fn(u32, u32) -> Corroboration + Sync),
 ) -> Clustering {
     let mut c = Clusters::default();
     for i in 0..n {
-        c.push(categories.get(i).copied().flatten());
+        c.push(traits.get(i).copied().unwrap_or_default());
     }
-    // Pairs that keep records apart: analysts' rejections and strong disagreement.
-    let mut apart: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut rejected_set = std::collections::HashSet::new();
     for &(a, b) in rejected {
-        apart[a as usize].push(b);
-        apart[b as usize].push(a);
-        rejected_set.insert((a.min(b), a.max(b)));
+        c.reject(a, b);
     }
     let strongly_apart = scored
         .iter()
         .filter(|s| s.evidence <= policy.split_weight)
         .map(|s| (s.a, s.b));
     for (a, b) in strongly_apart.chain(apart_pairs.iter().copied()) {
-        apart[a as usize].push(b);
-        apart[b as usize].push(a);
+        c.keep_apart(a, b);
     }
     for &(a, b) in confirmed {
         c.union(a, b);
@@ -208,61 +400,31 @@ pub fn cluster_with(
         .collect();
     strong.sort_by(|x, y| y.weight.total_cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));
     let mut review = Vec::new();
+    // One review entry per pair of clusters, its strongest pair: an analyst decides
+    // whether two identities are one, and their other pairs say the same. (Without
+    // this a million records gave millions of entries, most of them the same
+    // question many times over.)
+    let mut asked: HashSet<(u32, u32)> = HashSet::new();
     for s in strong {
         let (ra, rb) = (c.find(s.a), c.find(s.b));
-        if ra == rb {
+        if ra == rb || asked.contains(&(ra.min(rb), ra.max(rb))) {
             continue;
         }
-        if s.probability < policy.match_probability {
-            review.push(Review {
-                pair: *s,
-                why: Held::Uncertain,
-            });
-            continue;
-        }
-        // Check from the smaller cluster's side.
-        let (small, other) = if c.members[ra as usize].len() <= c.members[rb as usize].len() {
-            (ra, rb)
+        let why = if s.probability < policy.match_probability {
+            Some(Held::Uncertain)
         } else {
-            (rb, ra)
+            c.held(s.a, s.b, corroboration(s.a, s.b), policy)
         };
-        let mut why = None;
-        'check: for &x in &c.members[small as usize].clone() {
-            for &y in &apart[x as usize] {
-                if c.find(y) == other {
-                    why = Some(if rejected_set.contains(&(x.min(y), x.max(y))) {
-                        Held::Rejected
-                    } else {
-                        Held::Conflict
-                    });
-                    break 'check;
-                }
-            }
-        }
-        // A link with overwhelming evidence of its own (many fields agreeing) is
-        // trusted over a birth-date conflict elsewhere in the two clusters: data-entry
-        // noise in dates is common; chains of same-name strangers have weak links.
-        if why.is_none() && s.evidence < policy.trusted_evidence {
-            let (xs, ys) = (&c.members[ra as usize], &c.members[rb as usize]);
-            // The linking pair itself was judged by its score; the check is about the
-            // others the link would bring together.
-            let linking = |x: u32, y: u32| (x.min(y), x.max(y)) == (s.a.min(s.b), s.a.max(s.b));
-            if xs.len() * ys.len() <= MAX_CROSS_CHECK
-                && xs.iter().any(|&x| ys.iter().any(|&y| !linking(x, y) && conflict(x, y)))
-            {
-                why = Some(Held::Conflict);
-            }
-        }
-        if why.is_none() && (c.sides[ra as usize] | c.sides[rb as usize]) == 3 {
-            why = Some(Held::ProtectedCategory);
-        }
         match why {
-            Some(w) => review.push(Review { pair: *s, why: w }),
+            Some(why) => {
+                asked.insert((ra.min(rb), ra.max(rb)));
+                review.push(Review { pair: *s, why });
+            }
             None => c.union(s.a, s.b),
         }
     }
     let mut identity = vec![0u32; n];
-    let mut smallest: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    let mut smallest: HashMap<u32, u32> = HashMap::new();
     for i in 0..n as u32 {
         let r = c.find(i);
         let e = smallest.entry(r).or_insert(i);
@@ -282,6 +444,14 @@ mod tests {
             weight,
             probability: crate::model::probability(weight),
             evidence: weight,
+        }
+    }
+
+    fn born(d: &str, sex: char) -> Traits {
+        Traits {
+            full_birth: PartialDate::parse_iso(d).ok(),
+            sex: Some(sex),
+            category: None,
         }
     }
 
@@ -318,5 +488,116 @@ mod tests {
         assert_eq!(c.identity, vec![0, 1, 2]);
         let whys: Vec<Held> = c.review.iter().map(|r| r.why).collect();
         assert_eq!(whys, vec![Held::Rejected, Held::Uncertain]);
+    }
+
+    /// Two clusters whose members' full birth dates conflict stay apart even when
+    /// the link between them is overwhelming and the clusters are large; only a
+    /// shared biometric reference on the link joins them.
+    #[test]
+    fn a_strong_link_does_not_hide_a_birth_date_conflict_at_any_size() {
+        let policy = Policy {
+            max_identity: usize::MAX,
+            ..Policy::default()
+        };
+        for size in [2u32, 50, 400, 3_000] {
+            // Records 0..size born 1990-03-07 in a chain, size..2*size born 1975-11-20.
+            let n = 2 * size;
+            let traits: Vec<Traits> = (0..n)
+                .map(|i| born(if i < size { "1990-03-07" } else { "1975-11-20" }, 'M'))
+                .collect();
+            let mut pairs: Vec<Scored> = (1..n).filter(|&i| i != size).map(|i| s(i - 1, i, 30.0)).collect();
+            // The link is the strongest pair when only a document backs it, the
+            // weakest when a fingerprint does (after it, the other members' dates
+            // conflict inside one identity, and records with those dates are held).
+            pairs.push(s(size - 1, size, 60.0));
+            let c = cluster_with(n as usize, &pairs, &[], &traits, &[], &[], &policy, &|_, _| {
+                Corroboration::Document
+            });
+            assert_ne!(c.identity[0], c.identity[n as usize - 1], "size {size}");
+            assert_eq!(c.review.len(), 1);
+            assert_eq!(c.review[0].why, Held::Conflict);
+            if let Some(link) = pairs.last_mut() {
+                *link = s(size - 1, size, 20.0);
+            }
+            let c = cluster_with(n as usize, &pairs, &[], &traits, &[], &[], &policy, &|a, b| {
+                if (a, b) == (size - 1, size) {
+                    Corroboration::Biometric
+                } else {
+                    Corroboration::None
+                }
+            });
+            assert_eq!(
+                c.identity[0],
+                c.identity[n as usize - 1],
+                "a fingerprint hit is one person"
+            );
+        }
+    }
+
+    #[test]
+    fn sexes_and_placeholder_free_dates_are_checked() {
+        let traits = [born("1990-03-07", 'M'), born("1990-03-07", 'F')];
+        let c = cluster_with(
+            2,
+            &[s(0, 1, 25.0)],
+            &[],
+            &traits,
+            &[],
+            &[],
+            &Policy::default(),
+            &|_, _| Corroboration::None,
+        );
+        assert_eq!(c.review[0].why, Held::DifferentSex);
+        let c = cluster_with(
+            2,
+            &[s(0, 1, 25.0)],
+            &[],
+            &traits,
+            &[],
+            &[],
+            &Policy::default(),
+            &|_, _| Corroboration::Document,
+        );
+        assert_eq!(
+            c.identity,
+            vec![0, 0],
+            "a shared document with compatible dates corroborates"
+        );
+        // A date one typo apart is not a conflict.
+        let traits = [
+            born("1990-03-07", 'M'),
+            born("1990-03-01", 'M'),
+            born("1991-03-07", 'M'),
+        ];
+        let pairs = [s(0, 1, 25.0), s(0, 2, 24.0)];
+        let c = cluster_with(3, &pairs, &[], &traits, &[], &[], &Policy::default(), &|_, _| {
+            Corroboration::None
+        });
+        assert_eq!(c.identity, vec![0, 0, 0]);
+    }
+
+    /// The size bound sends a join past it to review, with its reason, unless the
+    /// link is corroborated.
+    #[test]
+    fn the_size_bound_sends_the_join_to_review() {
+        let policy = Policy {
+            max_identity: 5,
+            ..Policy::default()
+        };
+        let pairs: Vec<Scored> = (1..8).map(|i| s(i - 1, i, 30.0 - f64::from(i))).collect();
+        let none = |_: u32, _: u32| Corroboration::None;
+        let c = cluster_with(8, &pairs, &[], &[Traits::default(); 8], &[], &[], &policy, &none);
+        assert_eq!(&c.identity[..5], &[0; 5]);
+        assert_ne!(c.identity[5], 0);
+        assert_eq!(c.review[0].why, Held::TooLarge);
+        assert_eq!(c.review[0].pair.a, 4);
+        let c = cluster_with(8, &pairs, &[], &[Traits::default(); 8], &[], &[], &policy, &|_, _| {
+            Corroboration::Biometric
+        });
+        assert_eq!(c.identity, vec![0; 8], "corroborated links pass the bound");
+        // An analyst's confirmations are not bounded.
+        let confirmed: Vec<(u32, u32)> = (1..8).map(|i| (i - 1, i)).collect();
+        let c = cluster_with(8, &[], &[], &[Traits::default(); 8], &confirmed, &[], &policy, &none);
+        assert_eq!(c.identity, vec![0; 8]);
     }
 }

@@ -171,23 +171,48 @@ pub(crate) fn document_distance_level<'s>(
     }
 }
 
-/// Two records that cannot be one person whatever else links them: both give a full
-/// birth date, the dates are not day/month swaps of each other and are three or more
-/// edits apart as YYYYMMDD (a typo or a transposed pair is one or two), and no
-/// document, phone or biometric reference is shared.
-pub fn hard_conflict(a: &Features, b: &Features) -> bool {
-    let (Some(x), Some(y)) = (a.birth, b.birth) else {
-        return false;
-    };
+/// Two full birth dates that cannot be one person's: not equal, not day/month swaps
+/// of each other, and three or more edits apart as YYYYMMDD (a typo or a transposed
+/// pair is one or two). Dates without a day (placeholders included, see
+/// [`Features::birth`]) never conflict.
+pub fn full_dates_conflict(x: PartialDate, y: PartialDate) -> bool {
     if x.day.is_none() || y.day.is_none() || birth_level(x, y) < 5 {
         return false;
     }
     let (dx, dy) = (date_digits(x), date_digits(y));
-    let as_str = |d: &[u8; 8]| std::str::from_utf8(d).map(str::to_string).unwrap_or_default();
-    if strsim::osa_distance(&as_str(&dx), &as_str(&dy)) < 3 {
-        return false;
+    match (std::str::from_utf8(&dx), std::str::from_utf8(&dy)) {
+        (Ok(a), Ok(b)) => strsim::osa_distance(a, b) >= 3,
+        _ => false,
     }
-    Attribute::Document.level(a, b) != 1 && Attribute::Phone.level(a, b) != 1 && Attribute::Biometric.level(a, b) != 1
+}
+
+/// Two records that speak against being one person whatever else links them: full
+/// birth dates that conflict ([`full_dates_conflict`]) or different sexes. Only an
+/// analyst, or a corroborated link ([`corroboration`]), joins such records; see
+/// `cluster` for how the check is made over whole clusters.
+pub fn hard_conflict(a: &Features, b: &Features) -> bool {
+    let dates = matches!((a.birth, b.birth), (Some(x), Some(y)) if full_dates_conflict(x, y));
+    dates || matches!((a.sex, b.sex), (Some(x), Some(y)) if x != y)
+}
+
+/// What ties two records beyond their score: a shared biometric reference, or the
+/// same document number with birth dates on both that do not conflict. A shared
+/// phone is no corroboration (a smuggler's number is given by everyone he moved), nor
+/// is a shared document with conflicting or missing birth dates (numbers are reused
+/// on forged documents).
+pub fn corroboration(a: &Features, b: &Features) -> crate::cluster::Corroboration {
+    use crate::cluster::Corroboration;
+    if Attribute::Biometric.level(a, b) == 1 {
+        return Corroboration::Biometric;
+    }
+    match (a.birth, b.birth) {
+        (Some(x), Some(y))
+            if !full_dates_conflict(x, y) && birth_level(x, y) < 5 && Attribute::Document.level(a, b) == 1 =>
+        {
+            Corroboration::Document
+        }
+        _ => Corroboration::None,
+    }
 }
 
 /// False when two strings are surely more than two edits apart: an edit changes the

@@ -1,16 +1,18 @@
 //! Matching records as they arrive, against identities already resolved, without a
 //! batch re-run: per-key indexes (the blocking rules' keys) find the candidates, the
-//! trained model scores them, and the same guards as batch clustering decide
-//! (strongest first; no join across a strong disagreement, an analyst's rejection,
-//! or the victim/suspect line). A new record that links two identities joins them,
-//! as a batch run would.
+//! trained model scores them, and the guards of batch clustering decide, through the
+//! same code (`cluster::Clusters`): strongest first; no join across a strong
+//! disagreement, an analyst's rejection, conflicting full birth dates, different
+//! sexes or the victim/suspect line, and none past the identity size bound without
+//! a corroborated link. A new record that links two identities joins them, as a
+//! batch run would.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::blocking::{Rule, rule_keys};
-use crate::cluster::{Clusters, Held, Policy};
+use crate::cluster::{Clusters, Held, Policy, Traits};
 use crate::model::{Model, TermFrequencies};
 use crate::record::{Features, Record};
 
@@ -43,7 +45,9 @@ pub struct Index {
     /// (rule, block key) → the records with that key.
     keys: HashMap<(usize, u64), Vec<u32>>,
     by_id: HashMap<String, u32>,
-    rejected: std::collections::HashSet<(String, String)>,
+    /// Analysts' rejections by record id, both ways: applied to the clusters as soon
+    /// as both records are indexed.
+    rejected: HashMap<String, Vec<String>>,
 }
 
 impl std::fmt::Debug for Index {
@@ -69,7 +73,7 @@ impl Index {
             clusters: Clusters::default(),
             keys: HashMap::new(),
             by_id: HashMap::new(),
-            rejected: std::collections::HashSet::new(),
+            rejected: HashMap::new(),
         }
     }
 
@@ -82,7 +86,11 @@ impl Index {
 
     /// Pairs an analyst rejected; always respected.
     pub fn reject(&mut self, a: &str, b: &str) {
-        self.rejected.insert((a.min(b).to_string(), a.max(b).to_string()));
+        self.rejected.entry(a.to_string()).or_default().push(b.to_string());
+        self.rejected.entry(b.to_string()).or_default().push(a.to_string());
+        if let (Some(&x), Some(&y)) = (self.by_id.get(a), self.by_id.get(b)) {
+            self.clusters.reject(x, y);
+        }
     }
 
     /// Indexes a record a batch run already resolved, joining it to `identity` (the
@@ -113,8 +121,14 @@ impl Index {
         }
         self.ids.push(record.id.clone());
         self.by_id.insert(record.id.clone(), me);
+        self.clusters.push(Traits::of(&f, record.category));
         self.features.push(f);
-        self.clusters.push(record.category);
+        if let Some(partners) = self.rejected.get(&record.id) {
+            let known: Vec<u32> = partners.iter().filter_map(|p| self.by_id.get(p).copied()).collect();
+            for other in known.into_iter().filter(|&o| o != me) {
+                self.clusters.reject(me, other);
+            }
+        }
         me
     }
 
@@ -157,36 +171,29 @@ impl Index {
         scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         let me = self.push(record, f);
         let prior_weight = self.model.prior_weight();
-        let apart: Vec<u32> = scored
-            .iter()
-            .filter(|s| s.1 - prior_weight <= self.policy.split_weight)
-            .map(|s| s.0)
-            .collect();
+        for s in &scored {
+            if s.1 - prior_weight <= self.policy.split_weight {
+                self.clusters.keep_apart(me, s.0);
+            }
+        }
         let mut joined = Vec::new();
         let mut review = Vec::new();
-        for &(c, w, p) in &scored {
+        for &(c, _, p) in &scored {
             if p < self.policy.review_probability {
                 break;
             }
-            let (rc, rm) = (self.clusters.find(c), self.clusters.find(me));
-            if rc == rm {
+            if self.clusters.find(c) == self.clusters.find(me) {
                 continue;
             }
             if p < self.policy.match_probability {
                 review.push((self.ids[c as usize].clone(), p, Held::Uncertain));
                 continue;
             }
-            let held = self.guard(
-                rc,
-                rm,
-                &apart,
-                w - self.model.prior_weight() >= self.policy.trusted_evidence,
-                (c, me),
-            );
-            match held {
+            let link = crate::compare::corroboration(&self.features[c as usize], &self.features[me as usize]);
+            match self.clusters.held(c, me, link, &self.policy) {
                 Some(h) => review.push((self.ids[c as usize].clone(), p, h)),
                 None => {
-                    self.clusters.union(rc, rm);
+                    self.clusters.union(c, me);
                     joined.push((self.ids[c as usize].clone(), p));
                 }
             }
@@ -203,44 +210,6 @@ impl Index {
             joined,
             review,
         }
-    }
-
-    fn guard(&mut self, rc: u32, rm: u32, apart: &[u32], trusted: bool, link: (u32, u32)) -> Option<Held> {
-        for &a in apart {
-            if self.clusters.find(a) == rc {
-                return Some(Held::Conflict);
-            }
-        }
-        let (xs, ys) = (&self.clusters.members[rc as usize], &self.clusters.members[rm as usize]);
-        if !trusted
-            && xs.len() * ys.len() <= 40_000
-            && xs.iter().any(|&x| {
-                ys.iter().any(|&y| {
-                    (x, y) != (link.0, link.1)
-                        && (y, x) != (link.0, link.1)
-                        && crate::compare::hard_conflict(&self.features[x as usize], &self.features[y as usize])
-                })
-            })
-        {
-            return Some(Held::Conflict);
-        }
-        let mine: Vec<String> = self.clusters.members[rm as usize]
-            .iter()
-            .map(|&m| self.ids[m as usize].clone())
-            .collect();
-        for &o in &self.clusters.members[rc as usize] {
-            let other = &self.ids[o as usize];
-            if mine.iter().any(|x| {
-                self.rejected
-                    .contains(&(x.as_str().min(other).to_string(), x.as_str().max(other).to_string()))
-            }) {
-                return Some(Held::Rejected);
-            }
-        }
-        if self.clusters.sides[rc as usize] | self.clusters.sides[rm as usize] == 3 {
-            return Some(Held::ProtectedCategory);
-        }
-        None
     }
 
     /// The identity of every indexed record, in the order they were added.

@@ -23,7 +23,7 @@ pub mod record;
 pub mod things;
 
 pub use blocking::{Candidate, Key, Limits, Rule, RuleReport, default_rules};
-pub use cluster::{Clustering, Held, Policy, Review, Scored};
+pub use cluster::{Clustering, Corroboration, Held, Policy, Review, Scored, Traits};
 pub use compare::Attribute;
 pub use incremental::{Added, Index};
 pub use model::{Explanation, Model, Term, TermFrequencies};
@@ -85,8 +85,66 @@ pub struct Resolution {
     pub scored: Vec<Scored>,
     pub review: Vec<Review>,
     pub identities: u64,
+    /// How large the identities came out: what to look at first when a run goes
+    /// wrong (one identity of thousands of records is chaining, not a person).
+    pub sizes: IdentitySizes,
     /// Wall time of each phase, in order, to see where a run's time goes.
     pub timings: Vec<Phase>,
+}
+
+/// The size distribution of a run's identities.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IdentitySizes {
+    /// Records in the largest identity.
+    pub largest: u64,
+    /// Identities of more than 20 records.
+    pub over_20: u64,
+    /// Identities larger than the policy's bound (only analysts' confirmations and
+    /// corroborated links make them).
+    pub over_bound: u64,
+    /// Identities per size class: 1, 2, 3–5, 6–10, 11–20, 21–50, 51 and more.
+    pub histogram: Vec<SizeClass>,
+}
+
+/// One class of [`IdentitySizes::histogram`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SizeClass {
+    pub records: &'static str,
+    pub identities: u64,
+}
+
+impl IdentitySizes {
+    /// The sizes of the identities of `identity` (one identity number per record).
+    pub fn of(identity: &[u32], bound: usize) -> IdentitySizes {
+        let mut size: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
+        for &i in identity {
+            *size.entry(i).or_default() += 1;
+        }
+        const CLASSES: [(&str, u64); 7] = [
+            ("1", 1),
+            ("2", 2),
+            ("3-5", 5),
+            ("6-10", 10),
+            ("11-20", 20),
+            ("21-50", 50),
+            ("51+", u64::MAX),
+        ];
+        let mut histogram: Vec<SizeClass> = CLASSES
+            .iter()
+            .map(|&(records, _)| SizeClass { records, identities: 0 })
+            .collect();
+        for &n in size.values() {
+            if let Some(k) = CLASSES.iter().position(|&(_, up_to)| n <= up_to) {
+                histogram[k].identities += 1;
+            }
+        }
+        IdentitySizes {
+            largest: size.values().copied().max().unwrap_or(0),
+            over_20: size.values().filter(|&&n| n > 20).count() as u64,
+            over_bound: size.values().filter(|&&n| n > bound as u64).count() as u64,
+            histogram,
+        }
+    }
 }
 
 /// One phase of a run and its wall time.
@@ -252,16 +310,20 @@ pub fn resolve_with_features(
     drop(candidates);
     drop(patterns);
     watch.lap("scoring");
-    let categories: Vec<_> = records.iter().map(|r| r.category).collect();
+    let traits: Vec<Traits> = records
+        .iter()
+        .zip(&features)
+        .map(|(r, f)| Traits::of(f, r.category))
+        .collect();
     let clustering = cluster::cluster_with(
         records.len(),
         &scored,
         &apart,
-        &categories,
+        &traits,
         &confirmed,
         &rejected,
         &opts.policy,
-        &|a, b| compare::hard_conflict(&features[a as usize], &features[b as usize]),
+        &|a, b| compare::corroboration(&features[a as usize], &features[b as usize]),
     );
     let links: Vec<Scored> = scored
         .iter()
@@ -276,9 +338,8 @@ pub fn resolve_with_features(
         .iter()
         .map(|&i| records[i as usize].id.clone())
         .collect();
-    let mut distinct = clustering.identity.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
+    let sizes = IdentitySizes::of(&clustering.identity, opts.policy.max_identity);
+    let identities = sizes.histogram.iter().map(|c| c.identities).sum();
     watch.lap("clustering");
     Resolution {
         identity,
@@ -288,7 +349,8 @@ pub fn resolve_with_features(
         links,
         scored,
         review: clustering.review,
-        identities: distinct.len() as u64,
+        identities,
+        sizes,
         timings: watch.phases,
     }
 }

@@ -46,6 +46,11 @@ pub struct Features {
     /// three times over were most of a run's memory.
     pub surname_skeletons: Vec<String>,
     pub given_skeletons: Vec<String>,
+    /// The birth date with placeholders read as what they are: `YYYY-01-01` as the
+    /// year alone and the 1st of a month as the month alone. Registrations that do
+    /// not know a day (asylum registrations above all) write the 1st, and the
+    /// commonest of them, 1 January, would otherwise be one huge block and a "match"
+    /// between strangers, or a "conflict" with the person's own true date.
     pub birth: Option<PartialDate>,
     pub sex: Option<char>,
     pub nationality: Option<String>,
@@ -291,7 +296,9 @@ impl Features {
             name,
             surname_skeletons: surname.map(|p| p.skeletons.clone()).unwrap_or_default(),
             given_skeletons: given.map(|p| p.skeletons.clone()).unwrap_or_default(),
-            birth: non_empty(&r.birth_date).and_then(|d| PartialDate::parse_iso(d.get(..10).unwrap_or(d)).ok()),
+            birth: non_empty(&r.birth_date)
+                .and_then(|d| PartialDate::parse_iso(d.get(..10).unwrap_or(d)).ok())
+                .map(without_placeholders),
             sex: non_empty(&r.sex).and_then(|s| match s.to_ascii_lowercase().chars().next() {
                 Some('m') => Some('M'),
                 Some('f') => Some('F'),
@@ -306,6 +313,19 @@ impl Features {
             address_signature: address_signature(&address),
             address,
         }
+    }
+}
+
+/// A birth date without its placeholder parts (see [`Features::birth`]).
+pub(crate) fn without_placeholders(d: PartialDate) -> PartialDate {
+    match (d.month, d.day) {
+        (Some(1), Some(1)) => PartialDate {
+            month: None,
+            day: None,
+            ..d
+        },
+        (Some(_), Some(1)) => PartialDate { day: None, ..d },
+        _ => d,
     }
 }
 
@@ -446,6 +466,31 @@ mod tests {
             panic!("both records have a name");
         };
         assert!(Arc::ptr_eq(a, c), "one spelling, one set of keys");
+    }
+
+    /// Placeholder birth dates are neither full dates nor matches as such.
+    #[test]
+    fn placeholder_birth_dates_are_not_full_dates() {
+        let born = |d: &str| {
+            Features::of(&Record {
+                id: "x".into(),
+                birth_date: Some(d.into()),
+                sex: Some("m".into()),
+                ..Record::default()
+            })
+        };
+        let as_text = |d: &str| born(d).birth.map(|b| b.to_string());
+        assert_eq!(as_text("1990-01-01").as_deref(), Some("1990"));
+        assert_eq!(as_text("1990-05-01").as_deref(), Some("1990-05"));
+        assert_eq!(as_text("1990-01-15").as_deref(), Some("1990-01-15"));
+        assert_eq!(as_text("1990").as_deref(), Some("1990"));
+        // Two registrations on 1 January of different years do not conflict, and
+        // two on 1 January of one year are not an exact match.
+        assert!(!crate::compare::hard_conflict(&born("1990-01-01"), &born("1975-01-01")));
+        assert!(!crate::compare::hard_conflict(&born("1990-01-01"), &born("1975-11-20")));
+        assert!(crate::compare::hard_conflict(&born("1990-03-07"), &born("1975-11-20")));
+        let same = crate::compare::Attribute::BirthDate.level(&born("1990-01-01"), &born("1990-01-01"));
+        assert_ne!(same, 1, "a placeholder is not an exact date match");
     }
 
     fn entity(id: &str, schema: &'static str, values: &[(&'static str, &str)]) -> corridor_model::EntityValues {

@@ -134,6 +134,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         review_probability: 0.5,
         link_only: false,
         pairs_per_record: 10.0,
+        max_identity: 50,
         pairs: None,
     };
     let (res, records) = resolve::resolve_with(ctx, &mut store, &run_args, None)?;

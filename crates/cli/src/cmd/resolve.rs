@@ -88,6 +88,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
                 review_probability: summary["review_probability"].as_f64().unwrap_or(0.5),
                 link_only: summary["link_only"].as_bool().unwrap_or(false),
                 pairs_per_record: summary["pairs_per_record"].as_f64().unwrap_or(10.0),
+                max_identity: summary["max_identity"].as_u64().map_or(50, |m| m as u32),
                 pairs: None,
             };
             let resolution = resolve_records(ctx, &mut store, &args, model, &records, features, &things)?;
@@ -327,6 +328,7 @@ fn resolve_records(
         policy: Policy {
             match_probability: a.match_probability,
             review_probability: a.review_probability,
+            max_identity: a.max_identity as usize,
             ..Policy::default()
         },
         ..Options::default()
@@ -349,6 +351,8 @@ fn resolve_records(
         "pairs_per_record": a.pairs_per_record,
         "match_probability": a.match_probability,
         "review_probability": a.review_probability,
+        "max_identity": a.max_identity,
+        "identity_sizes": resolution.sizes,
     });
     let write = ResolutionWrite {
         model: serde_json::to_string(&resolution.model)?,
@@ -430,6 +434,7 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
             "candidate_pairs": res.pairs,
             "links": res.links.len(),
             "review": res.review.len(),
+            "identity_sizes": res.sizes,
             "blocking": res.blocking,
             "model": res.model,
             "timings": res.timings,
@@ -457,6 +462,39 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
             } else {
                 String::new()
             }
+        );
+    }
+    let sizes = &res.sizes;
+    println!(
+        "  identities: largest {} records, {} above 20, {} above the bound; by size {}",
+        sizes.largest,
+        sizes.over_20,
+        sizes.over_bound,
+        sizes
+            .histogram
+            .iter()
+            .map(|c| format!("{}: {}", c.records, c.identities))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut held: Vec<(String, usize)> = Vec::new();
+    for r in &res.review {
+        let why = serde_json::to_value(r.why)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        match held.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, n)) => *n += 1,
+            None => held.push((why, 1)),
+        }
+    }
+    if !held.is_empty() {
+        println!(
+            "  held for review: {}",
+            held.iter()
+                .map(|(w, n)| format!("{n} {w}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     println!(
@@ -763,6 +801,7 @@ pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, batch: i64) 
     let policy = Policy {
         match_probability: summary["match_probability"].as_f64().unwrap_or(0.9),
         review_probability: summary["review_probability"].as_f64().unwrap_or(0.5),
+        max_identity: summary["max_identity"].as_u64().map_or(50, |m| m as usize),
         ..Policy::default()
     };
     let mut index = corridor_resolve::Index::new(
