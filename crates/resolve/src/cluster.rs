@@ -7,9 +7,10 @@
 //!   documents, say) — this is what stops a weak middle record chaining two
 //!   same-name strangers together;
 //! - a full birth date of one conflicts with a full birth date of the other (three
-//!   or more edits apart as YYYYMMDD and not a day/month swap), unless the joining
-//!   pair shares a biometric reference: a fingerprint hit is one person whatever the
-//!   dates say, nothing else is;
+//!   or more edits apart as YYYYMMDD and not a day/month swap), or a birth year of
+//!   one with a birth year of the other, of any precision (more than five years and
+//!   two digits apart), unless the joining pair shares a biometric reference: a
+//!   fingerprint hit is one person whatever the dates say, nothing else is;
 //! - one holds men and the other women, unless the joining pair is corroborated (a
 //!   shared biometric reference, or the same document number with compatible birth
 //!   dates);
@@ -140,6 +141,8 @@ pub enum Corroboration {
 pub struct Traits {
     /// A full birth date (placeholders are not: see [`crate::record::Features::birth`]).
     pub full_birth: Option<PartialDate>,
+    /// The birth year, of a date of any precision.
+    pub birth_year: Option<i32>,
     /// `M` or `F`.
     pub sex: Option<char>,
     pub category: Option<DataSubjectCategory>,
@@ -149,6 +152,7 @@ impl Traits {
     pub fn of(f: &crate::record::Features, category: Option<DataSubjectCategory>) -> Traits {
         Traits {
             full_birth: f.birth.filter(|d| d.day.is_some()),
+            birth_year: f.birth.map(|d| d.year),
             sex: f.sex,
             category,
         }
@@ -184,6 +188,8 @@ struct Summary {
     sexes: u8,
     /// Distinct full birth dates, sorted.
     dates: Vec<PartialDate>,
+    /// Distinct birth years of every dated record, sorted.
+    years: Vec<i32>,
 }
 
 /// Union–find over record indexes, with each cluster's members and [`Summary`], and
@@ -216,6 +222,7 @@ impl Clusters {
             sides: side(traits.category),
             sexes: sex_bit(traits.sex),
             dates: traits.full_birth.into_iter().collect(),
+            years: traits.birth_year.into_iter().collect(),
         });
         self.apart.push(Vec::new());
         me
@@ -260,11 +267,8 @@ impl Clusters {
         let s = &mut self.summary[ra as usize];
         s.sides |= other.sides;
         s.sexes |= other.sexes;
-        if !other.dates.is_empty() {
-            s.dates.extend(other.dates);
-            s.dates.sort_unstable();
-            s.dates.dedup();
-        }
+        merge_distinct(&mut s.dates, other.dates);
+        merge_distinct(&mut s.years, other.years);
     }
 
     /// Why the clusters of `a` and `b` must not be joined automatically through the
@@ -285,7 +289,8 @@ impl Clusters {
             return Some(why);
         }
         let (x, y) = (&self.summary[ra as usize], &self.summary[rb as usize]);
-        if link < Corroboration::Biometric && dates_conflict(&x.dates, &y.dates) {
+        if link < Corroboration::Biometric && (dates_conflict(&x.dates, &y.dates) || years_conflict(&x.years, &y.years))
+        {
             return Some(Held::Conflict);
         }
         if link == Corroboration::None && (x.sexes | y.sexes) == 3 {
@@ -327,10 +332,25 @@ impl Clusters {
     }
 }
 
+/// Adds `theirs` to the sorted distinct values `mine`.
+fn merge_distinct<T: Ord>(mine: &mut Vec<T>, theirs: Vec<T>) {
+    if !theirs.is_empty() {
+        mine.extend(theirs);
+        mine.sort_unstable();
+        mine.dedup();
+    }
+}
+
 /// Two sets of full birth dates hold a pair that cannot be one person's.
 fn dates_conflict(xs: &[PartialDate], ys: &[PartialDate]) -> bool {
     xs.iter()
         .any(|&x| ys.iter().any(|&y| crate::compare::full_dates_conflict(x, y)))
+}
+
+/// Two sets of birth years hold a pair that cannot be one person's.
+fn years_conflict(xs: &[i32], ys: &[i32]) -> bool {
+    xs.iter()
+        .any(|&x| ys.iter().any(|&y| crate::compare::years_conflict(x, y)))
 }
 
 /// The outcome: an identity number per record (the smallest record index in it)
@@ -450,6 +470,7 @@ mod tests {
     fn born(d: &str, sex: char) -> Traits {
         Traits {
             full_birth: PartialDate::parse_iso(d).ok(),
+            birth_year: PartialDate::parse_iso(d).ok().map(|d| d.year),
             sex: Some(sex),
             category: None,
         }
@@ -574,6 +595,34 @@ mod tests {
             Corroboration::None
         });
         assert_eq!(c.identity, vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn birth_years_of_any_precision_conflict_when_far_apart() {
+        let year = |y: i32| Traits {
+            birth_year: Some(y),
+            ..Traits::default()
+        };
+        let none = |_: u32, _: u32| Corroboration::None;
+        for (x, y, apart) in [
+            (1958, 2003, true),
+            (1998, 2023, true),
+            (1980, 1990, false),
+            (1999, 2000, false),
+            (2003, 2006, false),
+        ] {
+            let c = cluster_with(
+                2,
+                &[s(0, 1, 25.0)],
+                &[],
+                &[year(x), year(y)],
+                &[],
+                &[],
+                &Policy::default(),
+                &none,
+            );
+            assert_eq!(c.identity[1] == 1, apart, "{x} and {y}");
+        }
     }
 
     /// The size bound sends a join past it to review, with its reason, unless the

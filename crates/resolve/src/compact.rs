@@ -5,8 +5,8 @@
 //! vectors of strings, two records per pair in no order. At 100k records and three
 //! million candidate pairs, following those pointers and comparing the strings byte
 //! by byte was half of comparing. Here every phone, document, biometric reference,
-//! nationality and surname is interned once, and each record keeps one row of
-//! integers; the levels and the surname's term frequency are exactly those of
+//! nationality and name skeleton is interned once, and each record keeps one row of
+//! integers; the levels and the name's term frequency are exactly those of
 //! [`Attribute::level`] and [`crate::model::Weights::score`] (a property test holds
 //! them to it). Names go through [`corridor_normalize::NameTable`] and addresses
 //! (rarely present) through the features themselves.
@@ -194,30 +194,30 @@ impl<'f> Compact<'f> {
     }
 }
 
-/// Each record's surname as an id, and how many records have each: the term
+/// Each record's name as an id, and how many records have each: the term
 /// frequencies of [`crate::model::TermFrequencies`] without hashing a string per pair.
-pub(crate) struct Surnames {
+pub(crate) struct NameValues {
     ids: Vec<u32>,
     counts: Vec<u32>,
     total: u32,
 }
 
-impl Surnames {
-    pub(crate) fn of(features: &[Features]) -> Surnames {
+impl NameValues {
+    pub(crate) fn of(features: &[Features]) -> NameValues {
         let mut interner = Interner::default();
         let ids: Vec<u32> = features
             .iter()
-            .map(|f| f.surname_value.as_deref().map_or(NONE, |s| interner.id(s)))
+            .map(|f| f.name_value.as_deref().map_or(NONE, |s| interner.id(s)))
             .collect();
         let mut counts = vec![0u32; interner.values.len()];
         for &id in ids.iter().filter(|&&id| id != NONE) {
             counts[id as usize] += 1;
         }
         let total = counts.iter().sum();
-        Surnames { ids, counts, total }
+        NameValues { ids, counts, total }
     }
 
-    /// How often two random records share the surname records `a` and `b` share,
+    /// How often two random records share the name records `a` and `b` share,
     /// if they share one.
     pub(crate) fn shared_frequency(&self, a: u32, b: u32) -> Option<f64> {
         let (x, y) = (self.ids[a as usize], self.ids[b as usize]);
@@ -263,13 +263,13 @@ mod tests {
     }
 
     proptest! {
-        /// Every level, and the shared surname's count, are those of the features.
+        /// Every level, and the shared name's count, are those of the features.
         #[test]
         fn compact_levels_are_the_features_levels(records in proptest::collection::vec(record(), 2..10)) {
             let features = Features::of_all(&records);
             let compact = Compact::new(&features);
             let tf = crate::model::TermFrequencies::of(&features);
-            let surnames = Surnames::of(&features);
+            let name_values = NameValues::of(&features);
             for a in 0..features.len() as u32 {
                 for b in 0..features.len() as u32 {
                     for attribute in Attribute::ALL {
@@ -282,8 +282,8 @@ mod tests {
                     let (x, y) = (&features[a as usize], &features[b as usize]);
                     let name = Attribute::Name.level(x, y);
                     prop_assert_eq!(compact.pattern(a, b, name), crate::model::packed_pattern(x, y));
-                    let shared = x.surname_value.as_deref().filter(|s| Some(*s) == y.surname_value.as_deref());
-                    prop_assert_eq!(surnames.shared_frequency(a, b), shared.and_then(|s| tf.frequency(s)));
+                    let shared = x.name_value.as_deref().filter(|s| Some(*s) == y.name_value.as_deref());
+                    prop_assert_eq!(name_values.shared_frequency(a, b), shared.and_then(|s| tf.frequency(s)));
                 }
             }
         }

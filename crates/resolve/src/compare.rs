@@ -53,6 +53,18 @@ impl Attribute {
         }
     }
 
+    /// Agreement on this attribute follows from agreeing names among strangers too:
+    /// given names are a man's or a woman's, and names belong to a language and so,
+    /// mostly, to a nationality. Fellegi–Sunter takes comparisons as independent, so
+    /// two strangers with similar Arabic names were credited again for both being
+    /// men and both Syrian (+0.9 and +3.6 bits at 100,000 records, u from random
+    /// pairs), which put pairs that share only a birth date and the commonest name
+    /// token above the match threshold. For these attributes agreement weighs
+    /// nothing; disagreement still counts against a match.
+    pub fn implied_by_names(self) -> bool {
+        matches!(self, Attribute::Sex | Attribute::Nationality)
+    }
+
     /// Labels of the levels, level 0 first.
     pub fn levels(self) -> &'static [&'static str] {
         match self {
@@ -186,12 +198,31 @@ pub fn full_dates_conflict(x: PartialDate, y: PartialDate) -> bool {
     }
 }
 
+/// Two birth years that cannot be one person's, whatever the precision of the dates
+/// they come from: more than five years apart and two or more of their four digits
+/// different. A slip of one digit (1980/1990), an age claimed a few years younger or
+/// older, a year-only or placeholder registration of the same year all pass; 1958
+/// against 2003 does not. Without it a record dated `2003` (or a placeholder
+/// `2003-01-01`) could join an identity born in 1958.
+pub fn years_conflict(x: i32, y: i32) -> bool {
+    if (x - y).abs() <= 5 {
+        return false;
+    }
+    let digits = |v: i32| {
+        let v = v.rem_euclid(10_000);
+        [v / 1000, v / 100 % 10, v / 10 % 10, v % 10]
+    };
+    digits(x).iter().zip(digits(y)).filter(|(a, b)| **a != *b).count() >= 2
+}
+
 /// Two records that speak against being one person whatever else links them: full
-/// birth dates that conflict ([`full_dates_conflict`]) or different sexes. Only an
+/// birth dates that conflict ([`full_dates_conflict`]), birth years that conflict
+/// ([`years_conflict`]) or different sexes. Only an
 /// analyst, or a corroborated link ([`corroboration`]), joins such records; see
 /// `cluster` for how the check is made over whole clusters.
 pub fn hard_conflict(a: &Features, b: &Features) -> bool {
-    let dates = matches!((a.birth, b.birth), (Some(x), Some(y)) if full_dates_conflict(x, y));
+    let dates =
+        matches!((a.birth, b.birth), (Some(x), Some(y)) if full_dates_conflict(x, y) || years_conflict(x.year, y.year));
     dates || matches!((a.sex, b.sex), (Some(x), Some(y)) if x != y)
 }
 

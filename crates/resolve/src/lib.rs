@@ -3,7 +3,7 @@
 //! Fellegi–Sunter record linkage as Splink practises it, in Rust: blocking rules
 //! over normalised keys (`blocking`), comparisons with levels built on the
 //! transliteration-aware name keys of `corridor-normalize` (`compare`), u from random
-//! pairs and m by EM with term-frequency adjustment for surnames (`model`), and
+//! pairs and m by EM with term-frequency adjustment for names (`model`), and
 //! clustering that refuses chains through a weak middle record and never joins a
 //! victim or witness to a suspect without an analyst (`cluster`). Every score can be
 //! explained term by term; a run is deterministic for a seed.
@@ -260,7 +260,7 @@ pub fn resolve_with_features(
         )
     });
     watch.lap("training");
-    // Scoring needs only the surname's spelling and clustering the dates and
+    // Scoring needs only the name.s skeleton and clustering the dates and
     // selectors: the name keys (most of the features' memory) go now.
     for f in &mut features {
         f.name = None;
@@ -268,7 +268,19 @@ pub fn resolve_with_features(
         f.given_skeletons = Vec::new();
         f.address = Vec::new();
     }
-    let surnames = compact::Surnames::of(&features);
+    let name_values = compact::NameValues::of(&features);
+    let mut model = model;
+    if opts.model.is_none() {
+        // The prior from every candidate's own evidence, the name's frequency
+        // included (see `Model::settle_prior`).
+        let weights = model.weights();
+        let prior_weight = model.prior_weight();
+        let evidence = candidates
+            .par_iter()
+            .zip(patterns.par_iter())
+            .map(|(c, &p)| weights.score_with(p, || name_values.shared_frequency(c.a, c.b)).0 - prior_weight);
+        model.settle_prior(model::EvidenceHistogram::of(evidence), records.len());
+    }
     let prior_weight = model.prior_weight();
     let weights = model.weights();
     // Clustering needs the pairs at or above the review threshold with their scores,
@@ -276,13 +288,17 @@ pub fn resolve_with_features(
     // are dropped as they are scored unless every score is asked for.
     let review = opts.policy.review_probability.min(opts.policy.match_probability);
     let split = opts.policy.split_weight;
-    let (scored, apart): (Vec<Scored>, Vec<(u32, u32)>) = candidates
+    // Per rule, its new pairs (those whose lowest rule bit is its own) at or above
+    // the match probability and their summed probability: what each rule is worth.
+    let rules = opts.rules.len().min(blocking::MAX_RULES);
+    type Worth = Vec<(u64, f64)>;
+    let (scored, apart, worth): (Vec<Scored>, Vec<(u32, u32)>, Worth) = candidates
         .par_iter()
         .zip(patterns.par_iter())
         .fold(
-            || (Vec::new(), Vec::new()),
-            |(mut scored, mut apart), (c, &p)| {
-                let (weight, probability) = weights.score_with(p, || surnames.shared_frequency(c.a, c.b));
+            || (Vec::new(), Vec::new(), vec![(0, 0.0); rules]),
+            |(mut scored, mut apart, mut worth), (c, &p)| {
+                let (weight, probability) = weights.score_with(p, || name_values.shared_frequency(c.a, c.b));
                 let s = Scored {
                     a: c.a,
                     b: c.b,
@@ -290,22 +306,35 @@ pub fn resolve_with_features(
                     probability,
                     evidence: weight - prior_weight,
                 };
+                if let Some(w) = worth.get_mut(c.rules.trailing_zeros() as usize) {
+                    w.0 += u64::from(probability >= opts.policy.match_probability);
+                    w.1 += probability;
+                }
                 if opts.keep_all_scores || probability >= review {
                     scored.push(s);
                 } else if s.evidence <= split {
                     apart.push((c.a, c.b));
                 }
-                (scored, apart)
+                (scored, apart, worth)
             },
         )
         .reduce(
-            || (Vec::new(), Vec::new()),
-            |(mut s1, mut a1), (s2, a2)| {
+            || (Vec::new(), Vec::new(), vec![(0, 0.0); rules]),
+            |(mut s1, mut a1, mut w1), (s2, a2, w2)| {
                 s1.extend(s2);
                 a1.extend(a2);
-                (s1, a1)
+                for (x, y) in w1.iter_mut().zip(w2) {
+                    x.0 += y.0;
+                    x.1 += y.1;
+                }
+                (s1, a1, w1)
             },
         );
+    let mut blocking = blocking;
+    for (report, (matching, expected)) in blocking.iter_mut().zip(worth) {
+        report.new_pairs_matching = matching;
+        report.expected_matches = expected.round() as u64;
+    }
     let pairs = candidates.len() as u64;
     drop(candidates);
     drop(patterns);

@@ -7,8 +7,8 @@
 //! m and the prior by expectation–maximisation over the candidate pairs that
 //! blocking produces, with u held fixed. EM runs over distinct comparison patterns
 //! with their counts, so a million candidate pairs cost a few hundred patterns per
-//! iteration. An exact name match is adjusted by the surname's term frequency: two
-//! records sharing a rare surname are stronger evidence than two Mohammeds.
+//! iteration. An exact name match is adjusted by the name's term frequency: two
+//! records sharing a rare name are stronger evidence than two Mohammed Ahmads.
 
 use std::collections::HashMap;
 
@@ -77,7 +77,8 @@ pub struct Explanation {
     pub match_probability: f64,
 }
 
-/// Surname frequencies over the records being resolved.
+/// Name frequencies over the records being resolved (each record's
+/// [`Features::name_value`]).
 ///
 /// Phone numbers were tried the same way (a smuggler's number that every migrant he
 /// moved gives is hardly evidence) and cost recall on both the synthetic corridor data
@@ -95,7 +96,7 @@ impl TermFrequencies {
         let mut counts: HashMap<String, u32> = HashMap::new();
         let mut total = 0;
         for f in features {
-            if let Some(s) = &f.surname_value {
+            if let Some(s) = &f.name_value {
                 *counts.entry(s.clone()).or_default() += 1;
                 total += 1;
             }
@@ -103,7 +104,7 @@ impl TermFrequencies {
         TermFrequencies { counts, total }
     }
 
-    /// How often two random records share this surname.
+    /// How often two random records share this name.
     pub(crate) fn frequency(&self, value: &str) -> Option<f64> {
         let c = *self.counts.get(value)?;
         (self.total > 0).then(|| f64::from(c) / f64::from(self.total))
@@ -333,8 +334,10 @@ impl Model {
                 .collect::<Vec<_>>()
         };
         let mut model = fresh(seed);
-        let mut m_sum: Vec<Vec<f64>> = attributes.iter().map(|c| vec![0.0; c.levels().len()]).collect();
-        let mut sessions = vec![0u32; attributes.len()];
+        // Per comparison, the m of each session that estimated it, with whether the
+        // session's rule blocks on a selector only (an anchor) and the expected
+        // matches behind the estimate.
+        let mut estimates: Vec<Vec<(Vec<f64>, bool, f64)>> = vec![Vec::new(); attributes.len()];
         let mut iterations = 0;
         let mut converged = true;
         for ((rule, patterns), mask) in rules.iter().zip(by_rule).zip(&masks) {
@@ -351,21 +354,28 @@ impl Model {
             session.expectation_maximisation_labelled(&patterns, &known, 200, 1e-7);
             iterations += session.em_iterations;
             converged &= session.converged;
+            let anchor = rule.keys.iter().all(|k| k.is_selector());
             for (i, c) in session.comparisons.iter().enumerate() {
                 let blocked = rule.keys.iter().any(|k| k.attribute() == c.attribute);
-                let seen = patterns.iter().any(|(p, _)| p[i] > 0);
-                if !blocked && seen {
-                    for (l, m) in c.m.iter().enumerate() {
-                        m_sum[i][l] += m;
-                    }
-                    sessions[i] += 1;
+                let matches: f64 = patterns
+                    .iter()
+                    .filter(|(p, _)| p[i] > 0)
+                    .map(|(p, n)| session.probability_of(p) * *n as f64)
+                    .sum();
+                if !blocked && matches > 0.0 {
+                    estimates[i].push((c.m.clone(), anchor, matches));
                 }
             }
         }
-        for (i, c) in model.comparisons.iter_mut().enumerate() {
-            if sessions[i] > 0 {
-                c.m = m_sum[i].iter().map(|m| m / f64::from(sessions[i])).collect();
+        for (c, estimates) in model.comparisons.iter_mut().zip(&estimates) {
+            if let Some(m) = combine_sessions(estimates) {
+                c.m = m;
                 c.m[0] = 1.0;
+            }
+            if c.attribute.implied_by_names() {
+                // Agreement carries no weight of its own (u = m): see
+                // `Attribute::implied_by_names`.
+                c.u[1] = c.m[1];
             }
         }
         // The share of candidate pairs that match, with m and u fixed, then over
@@ -500,18 +510,15 @@ impl Model {
                 u: (level > 0).then_some(u),
                 weight: if level == 0 { 0.0 } else { log2(m) - log2(u) },
             });
-            if c.attribute == Attribute::Name && level == 1 {
-                let shared_surname = a
-                    .surname_value
-                    .as_deref()
-                    .filter(|s| Some(*s) == b.surname_value.as_deref());
-                if let Some(freq) = shared_surname.and_then(|s| tf.frequency(s)) {
+            if c.attribute == Attribute::Name && TF_LEVELS.contains(&level) {
+                let shared_name = a.name_value.as_deref().filter(|s| Some(*s) == b.name_value.as_deref());
+                if let Some(freq) = shared_name.and_then(|s| tf.frequency(s)) {
                     terms.push(Term {
                         name: "tf_name".into(),
-                        level: format!("surname shared by {:.4}% of records", freq * 100.0),
+                        level: format!("name shared by {:.4}% of records", freq * 100.0),
                         m: None,
                         u: Some(freq),
-                        weight: log2(u) - log2(freq.max(u * 0.01)),
+                        weight: tf_adjustment(level, u, freq),
                     });
                 }
             }
@@ -544,7 +551,7 @@ impl Model {
                             .enumerate()
                             .map(|(l, (m, u))| if l == 0 { 0.0 } else { log2(*m) - log2(*u) })
                             .collect();
-                    (c.attribute, w, c.u.get(1).copied().unwrap_or(FLOOR))
+                    (c.attribute, w, c.u.clone())
                 })
                 .collect(),
         }
@@ -556,9 +563,9 @@ impl Model {
 #[derive(Debug, Clone)]
 pub struct Weights {
     prior: f64,
-    /// Per comparison: its attribute, the weight of each level, and u of level 1
-    /// (for the term-frequency adjustment).
-    comparisons: Vec<(Attribute, Vec<f64>, f64)>,
+    /// Per comparison: its attribute, the weight and u of each level (u for the
+    /// term-frequency adjustment).
+    comparisons: Vec<(Attribute, Vec<f64>, Vec<f64>)>,
 }
 
 impl Weights {
@@ -566,34 +573,164 @@ impl Weights {
     /// term-frequency adjustment; the same as [`Model::score`].
     pub fn score(&self, p: Packed, a: &Features, b: &Features, tf: &TermFrequencies) -> (f64, f64) {
         self.score_with(p, || {
-            a.surname_value
+            a.name_value
                 .as_deref()
-                .filter(|s| Some(*s) == b.surname_value.as_deref())
+                .filter(|s| Some(*s) == b.name_value.as_deref())
                 .and_then(|s| tf.frequency(s))
         })
     }
 
     /// [`Weights::score`] given how often two random records share the pair's
-    /// surname (`None`: they share none, or it is not counted); asked only when the
-    /// names agree exactly.
-    pub(crate) fn score_with(&self, p: Packed, shared_surname_frequency: impl FnOnce() -> Option<f64>) -> (f64, f64) {
-        let mut shared_surname_frequency = Some(shared_surname_frequency);
+    /// name (`None`: they share none, or it is not counted); asked only when the
+    /// names agree at one of the [`TF_LEVELS`].
+    pub(crate) fn score_with(&self, p: Packed, shared_name_frequency: impl FnOnce() -> Option<f64>) -> (f64, f64) {
+        let mut shared_name_frequency = Some(shared_name_frequency);
         let mut w = self.prior;
-        for (attribute, weights, u1) in &self.comparisons {
+        for (attribute, weights, u) in &self.comparisons {
             let level = level_in(p, *attribute) as usize;
             if level == 0 {
                 continue;
             }
             w += weights.get(level).copied().unwrap_or(0.0);
             if *attribute == Attribute::Name
-                && level == 1
-                && let Some(freq) = shared_surname_frequency.take().and_then(|f| f())
+                && TF_LEVELS.contains(&level)
+                && let Some(freq) = shared_name_frequency.take().and_then(|f| f())
             {
-                w += log2(*u1) - log2(freq.max(u1 * 0.01));
+                w += tf_adjustment(level, u.get(level).copied().unwrap_or(FLOOR), freq);
             }
         }
         (w, probability(w))
     }
+}
+
+/// The name levels adjusted by the name's frequency: an exact match, and spellings
+/// at similarity 0.95 and 0.88 (Muhammad Hussain and MOHAMMAD HOSSAIN are the same
+/// common name spelt two ways, and were the commonest false link at 100,000
+/// records while only exact spellings were adjusted).
+pub const TF_LEVELS: [usize; 3] = [1, 2, 3];
+
+/// The term-frequency adjustment of a name level whose u is `u`, for a name shared
+/// by a share `frequency` of records: an exact match is worth what the name's own
+/// frequency says (at most a hundred times its average u); a close spelling is only
+/// ever marked down for a common name, never up for a rare one (the two spellings
+/// may be two rare names).
+fn tf_adjustment(level: usize, u: f64, frequency: f64) -> f64 {
+    let adjustment = log2(u) - log2(frequency.max(u * 0.01));
+    if level == 1 { adjustment } else { adjustment.min(0.0) }
+}
+
+/// Candidate pairs counted by their evidence (match weight without the prior), in
+/// bins of 1/16 bit from -64 to +64 bits (beyond that, the end bins).
+#[derive(Debug, Clone)]
+pub struct EvidenceHistogram {
+    counts: Vec<u64>,
+}
+
+impl EvidenceHistogram {
+    const BINS_PER_BIT: f64 = 16.0;
+    const RANGE: f64 = 64.0;
+
+    /// The histogram of `evidence`, gathered on every core.
+    pub fn of(evidence: impl rayon::iter::ParallelIterator<Item = f64>) -> EvidenceHistogram {
+        use rayon::prelude::*;
+        let bins = (2.0 * Self::RANGE * Self::BINS_PER_BIT) as usize;
+        let counts = evidence
+            .fold(
+                move || vec![0u64; bins],
+                move |mut h, e| {
+                    let at = ((e.clamp(-Self::RANGE, Self::RANGE) + Self::RANGE) * Self::BINS_PER_BIT) as usize;
+                    h[at.min(bins - 1)] += 1;
+                    h
+                },
+            )
+            .reduce(
+                move || vec![0u64; bins],
+                |mut x, y| {
+                    for (a, b) in x.iter_mut().zip(y) {
+                        *a += b;
+                    }
+                    x
+                },
+            );
+        EvidenceHistogram { counts }
+    }
+
+    /// (evidence at the middle of the bin, pairs) of every bin that has pairs.
+    fn bins(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, &n)| ((i as f64 + 0.5) / Self::BINS_PER_BIT - Self::RANGE, n as f64))
+    }
+}
+
+impl Model {
+    /// Sets the prior from the candidates' evidence as scoring will see it, the
+    /// name's term frequency included: the share λ of candidate pairs that match
+    /// is the fixed point of λ = mean P(match | evidence, λ), and the prior is λ
+    /// times the candidates over every pair of `records`.
+    ///
+    /// Training estimates λ over comparison patterns, where two strangers named
+    /// Mohammed Ahmad agree on the name as fully as one person's two records; at
+    /// hub scale such pairs are most candidates, and λ came out at about half of
+    /// them where the truth was a twentieth, a prior twelve times too high. The
+    /// name's frequency is what tells those pairs apart, and scoring applies it
+    /// per pair, so the prior is settled on the same footing.
+    pub fn settle_prior(&mut self, evidence: EvidenceHistogram, records: usize) {
+        let bins: Vec<(f64, f64)> = evidence.bins().collect();
+        let candidates: f64 = bins.iter().map(|b| b.1).sum();
+        if candidates == 0.0 {
+            return;
+        }
+        let mut lambda: f64 = 0.5;
+        for _ in 0..1000 {
+            let logit = log2(lambda) - log2(1.0 - lambda);
+            let matches: f64 = bins.iter().map(|&(e, n)| probability(logit + e) * n).sum();
+            let next = (matches / candidates).clamp(FLOOR, 1.0 - FLOOR);
+            let done = (next - lambda).abs() < 1e-9;
+            lambda = next;
+            if done {
+                break;
+            }
+        }
+        let n = records as f64;
+        let total_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+        self.prior = (lambda * candidates / total_pairs).clamp(FLOOR * FLOOR, 0.5);
+    }
+}
+
+/// Expected matches behind the anchor sessions' estimates of a comparison above
+/// which only they are used (see [`combine_sessions`]).
+const ANCHOR_MATCHES: f64 = 200.0;
+
+/// One comparison's m from the sessions that estimated it.
+///
+/// Sessions of rules that block on a selector alone (a document, a phone, a
+/// biometric reference) are trusted over the others when they saw enough matches.
+/// In a session blocked on a name, most pairs at hub scale are strangers who share a
+/// common name (and with it a nationality and a sex), and EM's "match" class takes
+/// them in: at 100,000 multi-script records with concentrated names such sessions
+/// put m of "birth dates completely different" at 0.45 where the truth is about 0.02,
+/// so that a different birth date, passport and phone cost a same-name stranger a
+/// few bits only. Pairs that share a document or a phone split cleanly on names
+/// instead. Without enough anchor matches (data without selectors), every session
+/// counts equally, as Splink averages its sessions.
+fn combine_sessions(estimates: &[(Vec<f64>, bool, f64)]) -> Option<Vec<f64>> {
+    let anchored: f64 = estimates.iter().filter(|e| e.1).map(|e| e.2).sum();
+    let chosen: Vec<&Vec<f64>> = estimates
+        .iter()
+        .filter(|e| anchored < ANCHOR_MATCHES || e.1)
+        .map(|e| &e.0)
+        .collect();
+    let first = chosen.first()?;
+    let mut m = vec![0.0; first.len()];
+    for e in &chosen {
+        for (x, y) in m.iter_mut().zip(e.iter()) {
+            *x += y;
+        }
+    }
+    Some(m.into_iter().map(|x| x / chosen.len() as f64).collect())
 }
 
 /// Adds `y`'s counts to `x`.

@@ -452,15 +452,18 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
     );
     for b in &res.blocking {
         println!(
-            "  rule {:<28} {:>9} pairs ({} new), largest block {}{}",
+            "  rule {:<28} {:>9} pairs ({} new: {} matching, ~{} matches), largest block {}{}",
             b.rule,
             b.pairs_before_dedup,
             b.new_pairs,
+            b.new_pairs_matching,
+            b.expected_matches,
             b.largest_block,
-            if b.oversized_blocks > 0 {
-                format!(", {} oversized blocks skipped", b.oversized_blocks)
-            } else {
-                String::new()
+            match (b.refined_blocks, b.oversized_blocks) {
+                (0, 0) => String::new(),
+                (0, skipped) => format!(", {skipped} oversized blocks skipped"),
+                (refined, skipped) =>
+                    format!(", {refined} oversized blocks refined, {skipped} still too large skipped"),
             }
         );
     }
