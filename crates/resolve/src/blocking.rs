@@ -47,6 +47,20 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// A rule on one value that strangers share by chance (a birth date, a birth
+    /// year, a surname or given names alone). Such a rule gets a tenth of the pair
+    /// budget and no training session of its own: at a million records a birth
+    /// date alone gave 8.65 million candidate pairs, nearly all strangers, a quarter
+    /// of comparing, and a session that took strangers for matches; at 100,000 records
+    /// of the multi-script population its 231,000 new pairs held 706 links. Small
+    /// files (FEBRL: typos in every name field, the date intact) still get all of it.
+    pub fn is_weak(&self) -> bool {
+        matches!(
+            self.keys.as_slice(),
+            [Key::BirthDate | Key::BirthYear | Key::SurnameSkeleton | Key::GivenSkeleton]
+        )
+    }
+
     /// The same rule, its oversized blocks split by `key`.
     fn refined_by(self, key: Key) -> Rule {
         Rule {
@@ -81,13 +95,10 @@ impl Rule {
 }
 
 /// The default rules: selectors on their own, names with a birth year or date,
-/// names together, addresses. No rule blocks on one value that strangers share by
-/// chance (a birth date alone, a surname alone): at a million records a birth date
-/// alone gave 8.65 million candidate pairs, nearly all strangers, which cost a
-/// quarter of comparing and drowned training; at 100,000 records of the
-/// multi-script population (`bench/resolve/population.sh`) its 231,000 new pairs held
-/// 706 links (recall +0.008). A rule whose blocks grow too large at hub scale is
-/// refined (its oversized blocks split by one more key) rather than left out.
+/// names together, addresses, and last the birth date alone, a weak rule (see
+/// [`Rule::is_weak`]) for records whose names are too mangled for any name key.
+/// A rule whose blocks grow too large at hub scale is refined (its oversized blocks
+/// split by one more key) rather than left out.
 pub fn default_rules() -> Vec<Rule> {
     vec![
         Rule::new(&[Key::Biometric]),
@@ -101,6 +112,7 @@ pub fn default_rules() -> Vec<Rule> {
         Rule::new(&[Key::AddressNumbers]).refined_by(Key::SurnameSkeleton),
         Rule::new(&[Key::AddressWords]).refined_by(Key::SurnameSkeleton),
         Rule::new(&[Key::SurnameSkeleton, Key::AddressNumbers]),
+        Rule::new(&[Key::BirthDate]),
     ]
 }
 
@@ -313,6 +325,11 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The pair budget of a weak rule ([`Rule::is_weak`]).
+    fn weak_rule_budget(&self, records: usize) -> u64 {
+        self.rule_budget(records) / 10
+    }
+
     fn rule_budget(&self, records: usize) -> u64 {
         ((self.pairs_per_record * records as f64) as u64).max(self.min_rule_pairs)
     }
@@ -353,6 +370,11 @@ pub fn candidates(features: &[Features], rules: &[Rule], limits: &Limits) -> (Ve
     let mut reports = Vec::new();
     for (rule_index, rule) in rules.iter().enumerate() {
         let max_block = if rule_index < MAX_RULES { limits.max_block } else { 0 };
+        let budget = if rule.is_weak() {
+            limits.weak_rule_budget(features.len())
+        } else {
+            budget
+        };
         let everyone = Blocked::of(features, None, rule, budget, max_block);
         let mut report = RuleReport {
             rule: rule.name.clone(),

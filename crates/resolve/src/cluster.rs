@@ -9,8 +9,13 @@
 //! - a full birth date of one conflicts with a full birth date of the other (three
 //!   or more edits apart as YYYYMMDD and not a day/month swap), or a birth year of
 //!   one with a birth year of the other, of any precision (more than five years and
-//!   two digits apart), unless the joining pair shares a biometric reference: a
-//!   fingerprint hit is one person whatever the dates say, nothing else is;
+//!   two digits apart), unless the joining pair shares a biometric reference (a
+//!   fingerprint hit is one person whatever the dates say), or its evidence is
+//!   overwhelming and the conflict is its own records' or a single record's (a date
+//!   mistyped beyond recognition on a record that agrees with another on everything
+//!   else) — never two identities' whose link agrees on the date — or it joins two
+//!   single records that share a document number (their score, which holds the
+//!   dates' disagreement, decides);
 //! - one holds men and the other women, unless the joining pair is corroborated (a
 //!   shared biometric reference, or the same document number with compatible birth
 //!   dates);
@@ -112,6 +117,14 @@ pub struct Policy {
     /// joining link is corroborated (a shared biometric reference, or the same
     /// document number with compatible birth dates); such joins go to review.
     pub max_identity: usize,
+    /// A link whose comparisons say this much for a match (log2 Bayes factor, prior
+    /// left out) joins across a birth-date conflict between its own two records, or
+    /// between a single record and an identity: the same name, address and number
+    /// with the date mistyped beyond recognition is one person (FEBRL's duplicates
+    /// are made so). It never outweighs a conflict between two identities of
+    /// several records whose link agrees on the date: a strong link between two
+    /// records says nothing about the others.
+    pub overwhelming_evidence: f64,
 }
 
 impl Default for Policy {
@@ -121,6 +134,7 @@ impl Default for Policy {
             review_probability: 0.5,
             split_weight: -8.0,
             max_identity: 50,
+            overwhelming_evidence: 20.0,
         }
     }
 }
@@ -130,6 +144,11 @@ impl Default for Policy {
 pub enum Corroboration {
     #[default]
     None,
+    /// The same document number, with birth dates that conflict or are missing on
+    /// a side: a date mistyped, or a number reused on a forged document. Two single
+    /// records so tied are judged by their score alone (the date's disagreement is
+    /// in it); nothing more.
+    SharedDocument,
     /// The same document number, and birth dates on both that are compatible.
     Document,
     /// A shared biometric reference (one system, one reference): one person.
@@ -201,6 +220,8 @@ pub(crate) struct Clusters {
     /// Members of each root (empty for non-roots).
     pub(crate) members: Vec<Vec<u32>>,
     summary: Vec<Summary>,
+    /// Each record's own birth date (full or not), for a link's own conflict.
+    births: Vec<(Option<PartialDate>, Option<i32>)>,
     /// Per record, the records it must not share an identity with (analysts'
     /// rejections and strongly disagreeing pairs).
     apart: Vec<Vec<u32>>,
@@ -225,7 +246,15 @@ impl Clusters {
             years: traits.birth_year.into_iter().collect(),
         });
         self.apart.push(Vec::new());
+        self.births.push((traits.full_birth, traits.birth_year));
         me
+    }
+
+    /// The two records' own birth dates or years conflict.
+    fn own_dates_conflict(&self, a: u32, b: u32) -> bool {
+        let ((da, ya), (db, yb)) = (self.births[a as usize], self.births[b as usize]);
+        matches!((da, db), (Some(x), Some(y)) if crate::compare::full_dates_conflict(x, y))
+            || matches!((ya, yb), (Some(x), Some(y)) if crate::compare::years_conflict(x, y))
     }
 
     /// Keeps `a` and `b` apart for good (a strongly disagreeing pair).
@@ -275,7 +304,7 @@ impl Clusters {
     /// link `a`–`b`, or None. See the module doc for the guards; none of them
     /// depends on how large the clusters are except the size bound itself, and no
     /// check's cost grows with the product of their sizes.
-    pub(crate) fn held(&mut self, a: u32, b: u32, link: Corroboration, policy: &Policy) -> Option<Held> {
+    pub(crate) fn held(&mut self, a: u32, b: u32, link: Corroboration, evidence: f64, policy: &Policy) -> Option<Held> {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return None;
@@ -289,11 +318,15 @@ impl Clusters {
             return Some(why);
         }
         let (x, y) = (&self.summary[ra as usize], &self.summary[rb as usize]);
-        if link < Corroboration::Biometric && (dates_conflict(&x.dates, &y.dates) || years_conflict(&x.years, &y.years))
-        {
+        let (na, nb) = (self.members[ra as usize].len(), self.members[rb as usize].len());
+        let single = na.min(nb) == 1;
+        let outweighs_dates = link == Corroboration::Biometric
+            || (na == 1 && nb == 1 && link >= Corroboration::SharedDocument)
+            || (evidence >= policy.overwhelming_evidence && (single || self.own_dates_conflict(a, b)));
+        if !outweighs_dates && (dates_conflict(&x.dates, &y.dates) || years_conflict(&x.years, &y.years)) {
             return Some(Held::Conflict);
         }
-        if link == Corroboration::None && (x.sexes | y.sexes) == 3 {
+        if link < Corroboration::Document && (x.sexes | y.sexes) == 3 {
             return Some(Held::DifferentSex);
         }
         if (x.sides | y.sides) == 3 {
@@ -301,7 +334,7 @@ impl Clusters {
             return Some(Held::ProtectedCategory);
         }
         let size = self.members[ra as usize].len() + self.members[rb as usize].len();
-        if link == Corroboration::None && size > policy.max_identity {
+        if link < Corroboration::Document && size > policy.max_identity {
             return Some(Held::TooLarge);
         }
         None
@@ -433,7 +466,7 @@ pub fn cluster_with(
         let why = if s.probability < policy.match_probability {
             Some(Held::Uncertain)
         } else {
-            c.held(s.a, s.b, corroboration(s.a, s.b), policy)
+            c.held(s.a, s.b, corroboration(s.a, s.b), s.evidence, policy)
         };
         match why {
             Some(why) => {
@@ -521,16 +554,31 @@ mod tests {
             ..Policy::default()
         };
         for size in [2u32, 50, 400, 3_000] {
-            // Records 0..size born 1990-03-07 in a chain, size..2*size born 1975-11-20.
+            // Records 0..size born 1990-03-07 in a chain; record `size`, the link's
+            // far end, born 1987-03-07 (compatible with both sides); the rest born
+            // 1984-03-07, which cannot be 1990's (six years, two digits).
             let n = 2 * size;
             let traits: Vec<Traits> = (0..n)
-                .map(|i| born(if i < size { "1990-03-07" } else { "1975-11-20" }, 'M'))
+                .map(|i| {
+                    born(
+                        match i {
+                            i if i < size => "1990-03-07",
+                            i if i == size => "1987-03-07",
+                            _ => "1984-03-07",
+                        },
+                        'M',
+                    )
+                })
                 .collect();
-            let mut pairs: Vec<Scored> = (1..n).filter(|&i| i != size).map(|i| s(i - 1, i, 30.0)).collect();
-            // The link is the strongest pair when only a document backs it, the
-            // weakest when a fingerprint does (after it, the other members' dates
-            // conflict inside one identity, and records with those dates are held).
+            // Each side joined first by links stronger than the one between them.
+            let mut pairs: Vec<Scored> = (1..n).filter(|&i| i != size).map(|i| s(i - 1, i, 80.0)).collect();
+            // The link is the strongest pair when its score or a shared document
+            // backs it, the weakest when a fingerprint does (after it, the other
+            // members' dates conflict inside one identity, and records with those
+            // dates are held).
             pairs.push(s(size - 1, size, 60.0));
+            // However strong, a link whose own records agree on their dates does
+            // not outweigh the other members' conflict.
             let c = cluster_with(n as usize, &pairs, &[], &traits, &[], &[], &policy, &|_, _| {
                 Corroboration::Document
             });
@@ -538,7 +586,7 @@ mod tests {
             assert_eq!(c.review.len(), 1);
             assert_eq!(c.review[0].why, Held::Conflict);
             if let Some(link) = pairs.last_mut() {
-                *link = s(size - 1, size, 20.0);
+                *link = s(size - 1, size, 10.0);
             }
             let c = cluster_with(n as usize, &pairs, &[], &traits, &[], &[], &policy, &|a, b| {
                 if (a, b) == (size - 1, size) {
@@ -553,6 +601,72 @@ mod tests {
                 "a fingerprint hit is one person"
             );
         }
+    }
+
+    /// A date mistyped beyond recognition on a record that agrees with another on
+    /// everything else: the link's own conflict, or a single record's, outweighed by
+    /// its overwhelming evidence; never two identities' whose link agrees.
+    #[test]
+    fn an_overwhelming_link_outweighs_its_own_or_a_single_records_date_conflict() {
+        let traits = [
+            born("1947-12-03", 'M'),
+            born("1922-09-02", 'M'),
+            born("1947-12-03", 'M'),
+        ];
+        let none = |_: u32, _: u32| Corroboration::None;
+        let c = cluster_with(
+            2,
+            &[s(0, 1, 25.0)],
+            &[],
+            &traits[..2],
+            &[],
+            &[],
+            &Policy::default(),
+            &none,
+        );
+        assert_eq!(c.identity, vec![0, 0]);
+        let c = cluster_with(
+            2,
+            &[s(0, 1, 12.0)],
+            &[],
+            &traits[..2],
+            &[],
+            &[],
+            &Policy::default(),
+            &none,
+        );
+        assert_eq!(c.identity, vec![0, 1], "12 bits are not overwhelming");
+        let traits = [
+            born("1990-03-07", 'M'),
+            born("1990-03-07", 'M'),
+            born("1987-03-07", 'M'),
+            born("1984-03-07", 'M'),
+        ];
+        let pairs = [s(0, 1, 15.0), s(2, 3, 15.0), s(1, 2, 12.0)];
+        let overwhelming = [s(0, 1, 30.0), s(2, 3, 30.0), s(1, 2, 25.0)];
+        let c = cluster_with(4, &overwhelming, &[], &traits, &[], &[], &Policy::default(), &none);
+        assert_eq!(
+            c.identity,
+            vec![0, 0, 2, 2],
+            "two identities whose link agrees stay apart"
+        );
+        // A single record with an odd date joins on an overwhelming link only.
+        let c = cluster_with(4, &pairs[..2], &[], &traits, &[], &[], &Policy::default(), &none);
+        assert_eq!(c.identity, vec![0, 0, 2, 2]);
+        let single = [s(0, 1, 30.0), s(1, 3, 25.0)];
+        let c = cluster_with(4, &single, &[], &traits, &[], &[], &Policy::default(), &none);
+        assert_eq!(c.identity, vec![0, 0, 2, 0]);
+        let c = cluster_with(
+            4,
+            &[s(0, 1, 15.0), s(1, 3, 12.0)],
+            &[],
+            &traits,
+            &[],
+            &[],
+            &Policy::default(),
+            &none,
+        );
+        assert_eq!(c.identity, vec![0, 0, 2, 3]);
     }
 
     #[test]
@@ -613,7 +727,7 @@ mod tests {
         ] {
             let c = cluster_with(
                 2,
-                &[s(0, 1, 25.0)],
+                &[s(0, 1, 15.0)],
                 &[],
                 &[year(x), year(y)],
                 &[],

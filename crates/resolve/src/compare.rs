@@ -202,47 +202,48 @@ pub fn full_dates_conflict(x: PartialDate, y: PartialDate) -> bool {
 /// they come from: more than five years apart and two or more of their four digits
 /// different. A slip of one digit (1980/1990), an age claimed a few years younger or
 /// older, a year-only or placeholder registration of the same year all pass; 1958
-/// against 2003 does not. Without it a record dated `2003` (or a placeholder
+/// against 2003 does not. Digits swapped (1985/1958) are one slip, not two. Without it a record dated `2003` (or a placeholder
 /// `2003-01-01`) could join an identity born in 1958.
 pub fn years_conflict(x: i32, y: i32) -> bool {
     if (x - y).abs() <= 5 {
         return false;
     }
-    let digits = |v: i32| {
-        let v = v.rem_euclid(10_000);
-        [v / 1000, v / 100 % 10, v / 10 % 10, v % 10]
-    };
-    digits(x).iter().zip(digits(y)).filter(|(a, b)| **a != *b).count() >= 2
+    let digits = |v: i32| format!("{:04}", v.rem_euclid(10_000));
+    // Optimal string alignment: two digits swapped (1985/1958) are one slip.
+    strsim::osa_distance(&digits(x), &digits(y)) >= 2
 }
 
 /// Two records that speak against being one person whatever else links them: full
-/// birth dates that conflict ([`full_dates_conflict`]), birth years that conflict
-/// ([`years_conflict`]) or different sexes. Only an
+/// birth dates that conflict ([`full_dates_conflict`]) or birth years that conflict
+/// ([`years_conflict`]) while they share no document number or biometric reference
+/// (with one, their score judges them), or different sexes. Only an
 /// analyst, or a corroborated link ([`corroboration`]), joins such records; see
 /// `cluster` for how the check is made over whole clusters.
 pub fn hard_conflict(a: &Features, b: &Features) -> bool {
-    let dates =
-        matches!((a.birth, b.birth), (Some(x), Some(y)) if full_dates_conflict(x, y) || years_conflict(x.year, y.year));
+    let dates = matches!((a.birth, b.birth), (Some(x), Some(y)) if full_dates_conflict(x, y) || years_conflict(x.year, y.year))
+        && corroboration(a, b) == crate::cluster::Corroboration::None;
     dates || matches!((a.sex, b.sex), (Some(x), Some(y)) if x != y)
 }
 
 /// What ties two records beyond their score: a shared biometric reference, or the
-/// same document number with birth dates on both that do not conflict. A shared
-/// phone is no corroboration (a smuggler's number is given by everyone he moved), nor
-/// is a shared document with conflicting or missing birth dates (numbers are reused
-/// on forged documents).
+/// same document number (with birth dates on both that do not conflict, or not). A
+/// shared phone is no corroboration (a smuggler's number is given by everyone he
+/// moved).
 pub fn corroboration(a: &Features, b: &Features) -> crate::cluster::Corroboration {
     use crate::cluster::Corroboration;
     if Attribute::Biometric.level(a, b) == 1 {
         return Corroboration::Biometric;
     }
+    if Attribute::Document.level(a, b) != 1 {
+        return Corroboration::None;
+    }
     match (a.birth, b.birth) {
         (Some(x), Some(y))
-            if !full_dates_conflict(x, y) && birth_level(x, y) < 5 && Attribute::Document.level(a, b) == 1 =>
+            if !full_dates_conflict(x, y) && !years_conflict(x.year, y.year) && birth_level(x, y) < 5 =>
         {
             Corroboration::Document
         }
-        _ => Corroboration::None,
+        _ => Corroboration::SharedDocument,
     }
 }
 

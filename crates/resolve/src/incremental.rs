@@ -178,7 +178,7 @@ impl Index {
         }
         let mut joined = Vec::new();
         let mut review = Vec::new();
-        for &(c, _, p) in &scored {
+        for &(c, w, p) in &scored {
             if p < self.policy.review_probability {
                 break;
             }
@@ -190,7 +190,7 @@ impl Index {
                 continue;
             }
             let link = crate::compare::corroboration(&self.features[c as usize], &self.features[me as usize]);
-            match self.clusters.held(c, me, link, &self.policy) {
+            match self.clusters.held(c, me, link, w - prior_weight, &self.policy) {
                 Some(h) => review.push((self.ids[c as usize].clone(), p, h)),
                 None => {
                     self.clusters.union(c, me);

@@ -342,7 +342,8 @@ impl Model {
         let mut converged = true;
         for ((rule, patterns), mask) in rules.iter().zip(by_rule).zip(&masks) {
             let patterns = sorted(patterns);
-            if patterns.is_empty() {
+            // A weak rule's pairs are strangers sharing one value: no session.
+            if patterns.is_empty() || rule.is_weak() {
                 continue;
             }
             let mut known = Counts::default();

@@ -466,8 +466,10 @@ fn thousands_of_same_name_strangers_stay_apart() {
 }
 
 /// Why two records of one identity may disagree: an analyst joined them, or a link
-/// inside the identity is corroborated (a shared biometric reference for any
-/// conflict; a shared document with compatible dates for different sexes).
+/// inside the identity carries overwhelming evidence of its own (a shared biometric
+/// reference for any conflict; overwhelming comparisons for a birth-date conflict;
+/// a shared document with compatible dates for different sexes or past the size
+/// bound).
 fn conflict_is_explained(
     members: &[usize],
     features: &[Features],
@@ -477,12 +479,15 @@ fn conflict_is_explained(
 ) -> bool {
     use corridor_resolve::{Corroboration, compare::corroboration};
     let inside = |x: usize| members.contains(&x);
+    let overwhelming = corridor_resolve::Policy::default().overwhelming_evidence;
     confirmed.iter().any(|&(a, b)| inside(a) && inside(b))
         || r.links.iter().any(|l| {
             let (a, b) = (l.a as usize, l.b as usize);
             inside(a) && inside(b) && {
                 let c = corroboration(&features[a], &features[b]);
-                c == Corroboration::Biometric || (sexes_only && c == Corroboration::Document)
+                c == Corroboration::Biometric
+                    || (sexes_only && c == Corroboration::Document)
+                    || (!sexes_only && l.evidence >= overwhelming)
             }
         })
 }
