@@ -238,6 +238,13 @@ pub fn level_in(p: Packed, attribute: Attribute) -> u8 {
 /// Pattern counts, keyed by packed pattern.
 type Counts = HashMap<Packed, u64, rustc_hash::FxBuildHasher>;
 
+/// log2 of the odds of a prior, without [`log2`]'s floor: at a million records the
+/// prior is near 1e-6 and at ten million below it, where the floor would have set
+/// it.
+fn log_odds(p: f64) -> f64 {
+    p.max(f64::MIN_POSITIVE).log2() - (1.0 - p).max(f64::MIN_POSITIVE).log2()
+}
+
 fn log2(x: f64) -> f64 {
     x.max(FLOOR).log2()
 }
@@ -478,12 +485,12 @@ impl Model {
 
     /// The prior's part of every match weight: log2 of the prior odds.
     pub fn prior_weight(&self) -> f64 {
-        log2(self.prior) - log2(1.0 - self.prior)
+        log_odds(self.prior)
     }
 
     /// Match weight of a pattern (no term-frequency adjustment).
     pub fn weight_of(&self, p: &[u8]) -> f64 {
-        let mut w = log2(self.prior) - log2(1.0 - self.prior);
+        let mut w = log_odds(self.prior);
         for (c, &level) in self.comparisons.iter().zip(p) {
             if level > 0 {
                 w += log2(c.m[level as usize]) - log2(c.u[level as usize]);
@@ -499,7 +506,7 @@ impl Model {
             level: format!("two random records match with probability {:.3e}", self.prior),
             m: None,
             u: None,
-            weight: log2(self.prior) - log2(1.0 - self.prior),
+            weight: log_odds(self.prior),
         }];
         for c in &self.comparisons {
             let level = c.attribute.level(a, b) as usize;
@@ -541,7 +548,7 @@ impl Model {
     /// Each level's weight computed once, for scoring millions of pairs.
     pub fn weights(&self) -> Weights {
         Weights {
-            prior: log2(self.prior) - log2(1.0 - self.prior),
+            prior: log_odds(self.prior),
             comparisons: self
                 .comparisons
                 .iter()
@@ -672,12 +679,20 @@ impl Model {
     /// is the fixed point of λ = mean P(match | evidence, λ), and the prior is λ
     /// times the candidates over every pair of `records`.
     ///
-    /// Training estimates λ over comparison patterns, where two strangers named
-    /// Mohammed Ahmad agree on the name as fully as one person's two records; at
-    /// hub scale such pairs are most candidates, and λ came out at about half of
-    /// them where the truth was a twentieth, a prior twelve times too high. The
-    /// name's frequency is what tells those pairs apart, and scoring applies it
-    /// per pair, so the prior is settled on the same footing.
+    /// Training estimates λ over comparison patterns, without the name's
+    /// frequency, which scoring applies per pair; the prior is settled on the same
+    /// footing as scoring.
+    ///
+    /// Known limit, measured on the multi-script population
+    /// (`bench/resolve/population.sh`): λ still counts the modest probabilities of
+    /// a record's many same-name strangers, so it comes out near half the
+    /// candidates where the truth is 4%, and the prior falls only 3.4 times from
+    /// 100,000 to a million records instead of ten (pairs scored 0.92 matched 62%
+    /// of the time at a million, and were calibrated at 100,000). Summing only each
+    /// record's four best candidates gives a prior near the truth (1.13e-5 against
+    /// 1.67e-5 at 100,000), but it exposed likelihood ratios two to three bits too
+    /// low for a shared name with a placeholder birth year, and F1 fell at both
+    /// sizes (0.885 to 0.861, 0.859 to 0.823): fixing those ratios comes first.
     pub fn settle_prior(&mut self, evidence: EvidenceHistogram, records: usize) {
         let bins: Vec<(f64, f64)> = evidence.bins().collect();
         let candidates: f64 = bins.iter().map(|b| b.1).sum();
@@ -686,7 +701,7 @@ impl Model {
         }
         let mut lambda: f64 = 0.5;
         for _ in 0..1000 {
-            let logit = log2(lambda) - log2(1.0 - lambda);
+            let logit = log_odds(lambda);
             let matches: f64 = bins.iter().map(|&(e, n)| probability(logit + e) * n).sum();
             let next = (matches / candidates).clamp(FLOOR, 1.0 - FLOOR);
             let done = (next - lambda).abs() < 1e-9;
