@@ -250,6 +250,28 @@ fn log2(x: f64) -> f64 {
 }
 
 impl Model {
+    /// Whether this model's comparisons and levels are this version's
+    /// ([`Attribute::ALL`] in order, each with its levels): a model saved or stored
+    /// by a version with other levels would score every pair wrongly (or index past
+    /// a level), so it is refused with what to do.
+    pub fn check_levels(&self) -> Result<(), String> {
+        let same = self.comparisons.len() == Attribute::ALL.len()
+            && self
+                .comparisons
+                .iter()
+                .zip(Attribute::ALL)
+                .all(|(c, a)| c.attribute == a && c.m.len() == a.levels().len() && c.u.len() == a.levels().len());
+        if same {
+            Ok(())
+        } else {
+            Err(
+                "the model was trained by a version of Corridor with other comparison levels: \
+                 run `corridor resolve run` again to train one"
+                    .into(),
+            )
+        }
+    }
+
     /// A model with u from `sample` random pairs, m by EM per blocking rule, and the
     /// prior as the probability that two random records match.
     ///
@@ -689,10 +711,11 @@ impl Model {
     /// candidates where the truth is 4%, and the prior falls only 3.4 times from
     /// 100,000 to a million records instead of ten (pairs scored 0.92 matched 62%
     /// of the time at a million, and were calibrated at 100,000). Summing only each
-    /// record's four best candidates gives a prior near the truth (1.13e-5 against
+    /// record's four best candidates gives a prior near the truth (1.15e-5 against
     /// 1.67e-5 at 100,000), but it exposed likelihood ratios two to three bits too
     /// low for a shared name with a placeholder birth year, and F1 fell at both
-    /// sizes (0.885 to 0.861, 0.859 to 0.823): fixing those ratios comes first.
+    /// sizes (0.896 to 0.862 at 100,000, 0.863 to 0.823 at a million, P 0.997):
+    /// fixing those ratios comes first.
     pub fn settle_prior(&mut self, evidence: EvidenceHistogram, records: usize) {
         let bins: Vec<(f64, f64)> = evidence.bins().collect();
         let candidates: f64 = bins.iter().map(|b| b.1).sum();

@@ -74,7 +74,8 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
             let latest = store.latest_resolution()?;
             let model = latest
                 .as_ref()
-                .and_then(|r| serde_json::from_str::<Model>(&r.model).ok());
+                .and_then(|r| serde_json::from_str::<Model>(&r.model).ok())
+                .filter(|m| m.check_levels().is_ok());
             let summary: serde_json::Value = latest
                 .as_ref()
                 .and_then(|r| serde_json::from_str(&r.summary).ok())
@@ -224,11 +225,13 @@ fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Res
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("cannot read model {}", p.display()))
                 .map_err(|e| Failure::new(Code::BadInput, e))?;
-            Some(
-                serde_json::from_str::<Model>(&text)
-                    .with_context(|| format!("{} is not a Corridor resolution model", p.display()))
-                    .map_err(|e| Failure::new(Code::BadInput, e))?,
-            )
+            let model = serde_json::from_str::<Model>(&text)
+                .with_context(|| format!("{} is not a Corridor resolution model", p.display()))
+                .map_err(|e| Failure::new(Code::BadInput, e))?;
+            model
+                .check_levels()
+                .map_err(|e| Failure::new(Code::BadInput, anyhow!("{}: {e}", p.display())))?;
+            Some(model)
         }
         None => None,
     };
@@ -538,6 +541,9 @@ fn explain(ctx: &Ctx, store: &mut SqliteStore, a: &str, b: &str) -> Result<()> {
         ));
     };
     let model: Model = serde_json::from_str(&run.model).context("the stored model does not parse")?;
+    model
+        .check_levels()
+        .map_err(|e| Failure::new(Code::BadInput, anyhow!("{e}")))?;
     let records = load_records(ctx, store)?;
     let features: Vec<Features> = Features::of_all(&records);
     let find = |id: &str| {
@@ -787,6 +793,11 @@ pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, batch: i64) 
     let origin = format!("ingest batch {batch}");
     let origin = origin.as_str();
     let model: Model = serde_json::from_str(&run.model).context("the stored resolution model does not parse")?;
+    if let Err(e) = model.check_levels() {
+        // The batch is stored; its persons are resolved by the next run.
+        eprintln!("not matched at ingest: {e}");
+        return Ok(None);
+    }
     let links: HashMap<String, String> = store.identity_links()?.into_iter().collect();
     let records = load_records(ctx, store)?;
     let (known, new): (Vec<usize>, Vec<usize>) = (0..records.len()).partition(|&i| links.contains_key(&records[i].id));

@@ -412,6 +412,27 @@ fn matching_at_ingest_holds_the_conflict_and_size_guards() {
     assert_eq!(added.identity, "ds:other:person");
 }
 
+/// A model whose comparisons have other levels than this version's (saved by an
+/// older one) is refused, not used to score with the wrong weights.
+#[test]
+fn a_model_with_other_levels_is_refused() {
+    let (records, _) = population(5);
+    let model = resolve(&records, &[], &[], &options()).model;
+    assert_eq!(model.check_levels(), Ok(()));
+    let mut old = model.clone();
+    for c in &mut old.comparisons {
+        if c.attribute == Attribute::BirthDate {
+            c.m.pop();
+            c.u.pop();
+        }
+    }
+    let refused = old.check_levels().expect_err("one level fewer");
+    assert!(refused.contains("corridor resolve run"), "{refused}");
+    let mut fewer = model;
+    fewer.comparisons.pop();
+    assert!(fewer.check_levels().is_err());
+}
+
 /// Thousands of strangers who all carry the commonest name of the corridor, in
 /// three spellings and two scripts, each with their own full birth date and
 /// passport and two or three records, stay apart at every size the test affords:
