@@ -9,13 +9,13 @@
 //! - a full birth date of one conflicts with a full birth date of the other (three
 //!   or more edits apart as YYYYMMDD and not a day/month swap), or a birth year of
 //!   one with a birth year of the other, of any precision (more than five years and
-//!   two digits apart), unless the joining pair shares a biometric reference (a
-//!   fingerprint hit is one person whatever the dates say), or its evidence is
-//!   overwhelming and the conflict is its own records' or a single record's (a date
-//!   mistyped beyond recognition on a record that agrees with another on everything
-//!   else) — never two identities' whose link agrees on the date — or it joins two
-//!   single records that share a document number (their score, which holds the
-//!   dates' disagreement, decides);
+//!   not one slip of a digit), unless the joining pair shares a biometric reference
+//!   (a fingerprint hit is one person whatever the dates say), or its evidence is
+//!   overwhelming and the conflict is the link's own (one side a single record, or
+//!   every date on each side its end's: a date mistyped beyond recognition on a
+//!   record that agrees with another on everything else) — never where other
+//!   members bring dates of their own — or it joins two single records that share
+//!   a document number (their score, which holds the dates' disagreement, decides);
 //! - one holds men and the other women, unless the joining pair is corroborated (a
 //!   shared biometric reference, or the same document number with compatible birth
 //!   dates);
@@ -118,12 +118,12 @@ pub struct Policy {
     /// document number with compatible birth dates); such joins go to review.
     pub max_identity: usize,
     /// A link whose comparisons say this much for a match (log2 Bayes factor, prior
-    /// left out) joins across a birth-date conflict between its own two records, or
-    /// between a single record and an identity: the same name, address and number
-    /// with the date mistyped beyond recognition is one person (FEBRL's duplicates
-    /// are made so). It never outweighs a conflict between two identities of
-    /// several records whose link agrees on the date: a strong link between two
-    /// records says nothing about the others.
+    /// left out) joins across a birth-date conflict that is its own (one side a
+    /// single record, or every date on each side that of the link's end there): the
+    /// same name, address and number with the date mistyped beyond recognition is
+    /// one person (FEBRL's duplicates are made so). It never outweighs dates that
+    /// other members bring: a strong link between two records says nothing about
+    /// the others.
     pub overwhelming_evidence: f64,
 }
 
@@ -220,7 +220,7 @@ pub(crate) struct Clusters {
     /// Members of each root (empty for non-roots).
     pub(crate) members: Vec<Vec<u32>>,
     summary: Vec<Summary>,
-    /// Each record's own birth date (full or not), for a link's own conflict.
+    /// Each record's own full birth date and birth year.
     births: Vec<(Option<PartialDate>, Option<i32>)>,
     /// Per record, the records it must not share an identity with (analysts'
     /// rejections and strongly disagreeing pairs).
@@ -250,11 +250,17 @@ impl Clusters {
         me
     }
 
-    /// The two records' own birth dates or years conflict.
-    fn own_dates_conflict(&self, a: u32, b: u32) -> bool {
-        let ((da, ya), (db, yb)) = (self.births[a as usize], self.births[b as usize]);
-        matches!((da, db), (Some(x), Some(y)) if crate::compare::full_dates_conflict(x, y))
-            || matches!((ya, yb), (Some(x), Some(y)) if crate::compare::years_conflict(x, y))
+    /// Every birth date and year in the clusters of `a` and `b` is that of `a` or
+    /// `b` respectively: whatever conflict there is between the two clusters is the
+    /// link's own, and a link that says `a` and `b` are one person says it of both
+    /// clusters.
+    fn dates_are_the_links(&self, (a, ra): (u32, u32), (b, rb): (u32, u32)) -> bool {
+        let side = |x: u32, root: u32| {
+            let (full, year) = self.births[x as usize];
+            let s = &self.summary[root as usize];
+            s.dates.iter().all(|d| Some(*d) == full) && s.years.iter().all(|y| Some(*y) == year)
+        };
+        side(a, ra) && side(b, rb)
     }
 
     /// Keeps `a` and `b` apart for good (a strongly disagreeing pair).
@@ -317,21 +323,23 @@ impl Clusters {
             self.held.insert(key, why);
             return Some(why);
         }
+        let own_conflict = self.dates_are_the_links((a, ra), (b, rb));
         let (x, y) = (&self.summary[ra as usize], &self.summary[rb as usize]);
+        // First, as it is what an analyst must see: whatever else is wrong, this
+        // join would put a victim or witness with a suspect.
+        if (x.sides | y.sides) == 3 {
+            self.held.insert(key, Held::ProtectedCategory);
+            return Some(Held::ProtectedCategory);
+        }
         let (na, nb) = (self.members[ra as usize].len(), self.members[rb as usize].len());
-        let single = na.min(nb) == 1;
         let outweighs_dates = link == Corroboration::Biometric
             || (na == 1 && nb == 1 && link >= Corroboration::SharedDocument)
-            || (evidence >= policy.overwhelming_evidence && (single || self.own_dates_conflict(a, b)));
+            || (evidence >= policy.overwhelming_evidence && (na.min(nb) == 1 || own_conflict));
         if !outweighs_dates && (dates_conflict(&x.dates, &y.dates) || years_conflict(&x.years, &y.years)) {
             return Some(Held::Conflict);
         }
         if link < Corroboration::Document && (x.sexes | y.sexes) == 3 {
             return Some(Held::DifferentSex);
-        }
-        if (x.sides | y.sides) == 3 {
-            self.held.insert(key, Held::ProtectedCategory);
-            return Some(Held::ProtectedCategory);
         }
         let size = self.members[ra as usize].len() + self.members[rb as usize].len();
         if link < Corroboration::Document && size > policy.max_identity {
@@ -434,40 +442,72 @@ pub fn cluster_with(
     for i in 0..n {
         c.push(traits.get(i).copied().unwrap_or_default());
     }
-    for &(a, b) in rejected {
+    // Pairs naming a record that is not there are no pairs.
+    let within = |&(a, b): &(u32, u32)| (a as usize) < n && (b as usize) < n && a != b;
+    for &(a, b) in rejected.iter().filter(|p| within(p)) {
         c.reject(a, b);
     }
     let strongly_apart = scored
         .iter()
         .filter(|s| s.evidence <= policy.split_weight)
         .map(|s| (s.a, s.b));
-    for (a, b) in strongly_apart.chain(apart_pairs.iter().copied()) {
+    for (a, b) in strongly_apart.chain(apart_pairs.iter().copied()).filter(|p| within(p)) {
         c.keep_apart(a, b);
     }
-    for &(a, b) in confirmed {
+    for &(a, b) in confirmed.iter().filter(|p| within(p)) {
         c.union(a, b);
+    }
+    let mut review = Vec::new();
+    // Analysts' decisions that contradict each other (a chain of confirmations
+    // across a rejection) are theirs to settle: the confirmations stand, and the
+    // rejected pair is shown again.
+    for &(a, b) in rejected.iter().filter(|p| within(p)) {
+        if c.find(a) == c.find(b) {
+            review.push(Review {
+                pair: Scored {
+                    a,
+                    b,
+                    weight: f64::NEG_INFINITY,
+                    probability: 0.0,
+                    evidence: f64::NEG_INFINITY,
+                },
+                why: Held::Rejected,
+            });
+        }
     }
     let mut strong: Vec<&Scored> = scored
         .iter()
-        .filter(|s| s.probability >= policy.review_probability)
+        .filter(|s| s.probability >= policy.review_probability && within(&(s.a, s.b)))
         .collect();
     strong.sort_by(|x, y| y.weight.total_cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));
-    let mut review = Vec::new();
     // One review entry per pair of clusters, its strongest pair: an analyst decides
     // whether two identities are one, and their other pairs say the same. (Without
     // this a million records gave millions of entries, most of them the same
-    // question many times over.)
+    // question many times over.) A later pair corroborated by a shared identifier
+    // is still tried: it may pass where the first could not.
     let mut asked: HashSet<(u32, u32)> = HashSet::new();
     for s in strong {
         let (ra, rb) = (c.find(s.a), c.find(s.b));
-        if ra == rb || asked.contains(&(ra.min(rb), ra.max(rb))) {
+        if ra == rb {
+            continue;
+        }
+        let seen = asked.contains(&(ra.min(rb), ra.max(rb)));
+        let link = if s.probability < policy.match_probability {
+            Corroboration::None
+        } else {
+            corroboration(s.a, s.b)
+        };
+        if seen && link == Corroboration::None {
             continue;
         }
         let why = if s.probability < policy.match_probability {
             Some(Held::Uncertain)
         } else {
-            c.held(s.a, s.b, corroboration(s.a, s.b), s.evidence, policy)
+            c.held(s.a, s.b, link, s.evidence, policy)
         };
+        if seen && why.is_some() {
+            continue;
+        }
         match why {
             Some(why) => {
                 asked.insert((ra.min(rb), ra.max(rb)));
@@ -604,10 +644,10 @@ mod tests {
     }
 
     /// A date mistyped beyond recognition on a record that agrees with another on
-    /// everything else: the link's own conflict, or a single record's, outweighed by
-    /// its overwhelming evidence; never two identities' whose link agrees.
+    /// everything else: the link's own conflict, outweighed by its overwhelming
+    /// evidence; never dates that other members bring.
     #[test]
-    fn an_overwhelming_link_outweighs_its_own_or_a_single_records_date_conflict() {
+    fn an_overwhelming_link_outweighs_only_its_own_date_conflict() {
         let traits = [
             born("1947-12-03", 'M'),
             born("1922-09-02", 'M'),
@@ -667,6 +707,17 @@ mod tests {
             &none,
         );
         assert_eq!(c.identity, vec![0, 0, 2, 3]);
+        // Two identities of two records each, every date on each side its link
+        // end's: the link's own conflict, outweighed.
+        let traits = [
+            born("1947-12-03", 'M'),
+            born("1947-12-03", 'M'),
+            born("1922-09-02", 'M'),
+            born("1922-09-02", 'M'),
+        ];
+        let pairs = [s(0, 1, 30.0), s(2, 3, 30.0), s(1, 2, 25.0)];
+        let c = cluster_with(4, &pairs, &[], &traits, &[], &[], &Policy::default(), &none);
+        assert_eq!(c.identity, vec![0, 0, 0, 0]);
     }
 
     #[test]
@@ -737,6 +788,43 @@ mod tests {
             );
             assert_eq!(c.identity[1] == 1, apart, "{x} and {y}");
         }
+    }
+
+    /// Analysts' confirmations that chain across their own rejection stand, and the
+    /// rejected pair is shown again; a later link corroborated by a fingerprint is
+    /// tried even after an earlier pair between the same clusters was held.
+    #[test]
+    fn contradictory_decisions_are_shown_and_corroborated_links_retried() {
+        let c = cluster(3, &[], &[None; 3], &[(0, 1), (1, 2)], &[(0, 2)], &Policy::default());
+        assert_eq!(c.identity, vec![0, 0, 0]);
+        assert_eq!(c.review.len(), 1);
+        assert_eq!(
+            (c.review[0].pair.a, c.review[0].pair.b, c.review[0].why),
+            (0, 2, Held::Rejected)
+        );
+        let policy = Policy {
+            max_identity: 2,
+            ..Policy::default()
+        };
+        let pairs = [s(0, 1, 40.0), s(0, 2, 30.0), s(1, 2, 25.0)];
+        let c = cluster_with(3, &pairs, &[], &[Traits::default(); 3], &[], &[], &policy, &|a, b| {
+            if (a, b) == (1, 2) {
+                Corroboration::Biometric
+            } else {
+                Corroboration::None
+            }
+        });
+        assert_eq!(c.identity, vec![0, 0, 0]);
+        // Pairs naming records that are not there are ignored, not a panic.
+        let c = cluster(
+            2,
+            &[s(0, 7, 30.0)],
+            &[None; 2],
+            &[(0, 9)],
+            &[(5, 1)],
+            &Policy::default(),
+        );
+        assert_eq!(c.identity, vec![0, 1]);
     }
 
     /// The size bound sends a join past it to review, with its reason, unless the

@@ -200,18 +200,46 @@ pub fn full_dates_conflict(x: PartialDate, y: PartialDate) -> bool {
 }
 
 /// Two birth years that cannot be one person's, whatever the precision of the dates
-/// they come from: more than five years apart and two or more of their four digits
-/// different. A slip of one digit (1980/1990), an age claimed a few years younger or
-/// older, a year-only or placeholder registration of the same year all pass; 1958
-/// against 2003 does not. Digits swapped (1985/1958) are one slip, not two. Without it a record dated `2003` (or a placeholder
-/// `2003-01-01`) could join an identity born in 1958.
+/// they come from: more than five years apart and not one slip. A slip is two
+/// neighbouring digits swapped (1985/1958) or one digit mistyped less than twenty
+/// years off (1980/1990); an age claimed a few years younger or older, a year-only
+/// or placeholder registration of the same year all pass. 1958 against 2003, and
+/// 1960 against 1990 (a father and son of one name), do not. Without it a record
+/// dated `2003` (or a placeholder `2003-01-01`) could join an identity born in 1958.
 pub fn years_conflict(x: i32, y: i32) -> bool {
-    if (x - y).abs() <= 5 {
+    let apart = (i64::from(x) - i64::from(y)).abs();
+    if apart <= 5 {
         return false;
     }
-    let digits = |v: i32| format!("{:04}", v.rem_euclid(10_000));
-    // Optimal string alignment: two digits swapped (1985/1958) are one slip.
-    strsim::osa_distance(&digits(x), &digits(y)) >= 2
+    let digits = |v: i32| {
+        let v = v.rem_euclid(10_000);
+        [v / 1000, v / 100 % 10, v / 10 % 10, v % 10]
+    };
+    let (dx, dy) = (digits(x), digits(y));
+    let differing: Vec<usize> = (0..4).filter(|&i| dx[i] != dy[i]).collect();
+    match differing.as_slice() {
+        // Two neighbouring digits swapped (1985/1958): one slip.
+        [i, j] if j - i == 1 && dx[*i] == dy[*j] && dx[*j] == dy[*i] => false,
+        // One digit mistyped (1980/1990) is a slip up to twenty years; beyond, a
+        // generation (a father and son of one name, 1960 and 1990) is likelier.
+        [_] => apart >= 20,
+        _ => true,
+    }
+}
+
+/// Identifiers too short or too plain to tie two records: a placeholder (`NA`,
+/// `0`, `UNKNOWN`, `000000`) shared by hundreds of records is no evidence that they
+/// are one person. A real document number or biometric reference has at least six
+/// characters, three digits among them (document numbers read O as 0, so
+/// `UNKNOWN` has one), and more than one distinct character.
+fn plausible_identifier(s: &str) -> bool {
+    let reference = s
+        .rsplit_once(':')
+        .map_or(s, |(system, r)| if system.is_empty() { "" } else { r });
+    let first = reference.chars().next();
+    reference.chars().count() >= 6
+        && reference.chars().filter(|c| c.is_ascii_digit()).count() >= 3
+        && reference.chars().any(|c| Some(c) != first)
 }
 
 /// Two records that speak against being one person whatever else links them: full
@@ -232,10 +260,11 @@ pub fn hard_conflict(a: &Features, b: &Features) -> bool {
 /// moved).
 pub fn corroboration(a: &Features, b: &Features) -> crate::cluster::Corroboration {
     use crate::cluster::Corroboration;
-    if Attribute::Biometric.level(a, b) == 1 {
+    let shared = |x: &[String], y: &[String]| x.iter().any(|v| plausible_identifier(v) && y.binary_search(v).is_ok());
+    if shared(&a.biometrics, &b.biometrics) {
         return Corroboration::Biometric;
     }
-    if Attribute::Document.level(a, b) != 1 {
+    if !shared(&a.documents, &b.documents) {
         return Corroboration::None;
     }
     match (a.birth, b.birth) {
@@ -392,7 +421,7 @@ pub(crate) fn birth_level(x: PartialDate, y: PartialDate) -> u8 {
     if x.year == y.year && month_fits && (x.day.is_none() || y.day.is_none() || x.day == y.day) {
         return 3;
     }
-    if full {
+    if full && !years_conflict(x.year, y.year) {
         let apart = date_digits(x)
             .iter()
             .zip(date_digits(y))
@@ -438,6 +467,36 @@ mod tests {
             5
         );
         assert_eq!(Attribute::Phone.level(&a, &a), 0, "no phones on either side: null");
+    }
+
+    /// Placeholder identifiers shared by many records tie nobody together.
+    #[test]
+    fn only_plausible_identifiers_corroborate() {
+        use crate::cluster::Corroboration;
+        let with = |doc: &str, bio: &str| {
+            Features::of(&Record {
+                id: "x".into(),
+                birth_date: Some("1990-03-07".into()),
+                documents: vec![doc.into()],
+                biometrics: vec![bio.into()],
+                ..Record::default()
+            })
+        };
+        for (doc, bio) in [("NA", ":123"), ("000000", "EURODAC:42"), ("UNKNOWN", ":GR12345678")] {
+            assert_eq!(
+                corroboration(&with(doc, bio), &with(doc, bio)),
+                Corroboration::None,
+                "{doc} {bio}"
+            );
+        }
+        assert_eq!(
+            corroboration(&with("P1234567", "x"), &with("P1234567", "y")),
+            Corroboration::Document
+        );
+        assert_eq!(
+            corroboration(&with("NA", "EURODAC:GR12345678"), &with("NA", "EURODAC:GR12345678")),
+            Corroboration::Biometric
+        );
     }
 
     #[test]

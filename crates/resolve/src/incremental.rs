@@ -84,7 +84,10 @@ impl Index {
         self.block_limits = limits.to_vec();
     }
 
-    /// Pairs an analyst rejected; always respected.
+    /// Pairs an analyst rejected; always respected by later joins. Give them before
+    /// the records are indexed (as the CLI does, from the stored decisions): a
+    /// rejection of two records already in one identity cannot split it here; a
+    /// batch run does.
     pub fn reject(&mut self, a: &str, b: &str) {
         self.rejected.entry(a.to_string()).or_default().push(b.to_string());
         self.rejected.entry(b.to_string()).or_default().push(a.to_string());
@@ -178,20 +181,37 @@ impl Index {
         }
         let mut joined = Vec::new();
         let mut review = Vec::new();
+        // Identities already held against this record: their other candidates ask
+        // the same question (and would cost the same checks again).
+        let mut held_roots: Vec<u32> = Vec::new();
         for &(c, w, p) in &scored {
             if p < self.policy.review_probability {
                 break;
             }
-            if self.clusters.find(c) == self.clusters.find(me) {
+            let root = self.clusters.find(c);
+            if root == self.clusters.find(me) {
+                continue;
+            }
+            let seen = held_roots.contains(&root);
+            if seen
+                && (p < self.policy.match_probability
+                    || crate::compare::corroboration(&self.features[c as usize], &self.features[me as usize])
+                        == crate::cluster::Corroboration::None)
+            {
                 continue;
             }
             if p < self.policy.match_probability {
                 review.push((self.ids[c as usize].clone(), p, Held::Uncertain));
+                held_roots.push(root);
                 continue;
             }
             let link = crate::compare::corroboration(&self.features[c as usize], &self.features[me as usize]);
             match self.clusters.held(c, me, link, w - prior_weight, &self.policy) {
-                Some(h) => review.push((self.ids[c as usize].clone(), p, h)),
+                Some(_) if seen => {}
+                Some(h) => {
+                    review.push((self.ids[c as usize].clone(), p, h));
+                    held_roots.push(root);
+                }
                 None => {
                     self.clusters.union(c, me);
                     joined.push((self.ids[c as usize].clone(), p));

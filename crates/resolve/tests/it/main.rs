@@ -560,8 +560,13 @@ proptest::proptest! {
                     names: vec![format!("{} {}", given[g], surnames[s])],
                     birth_date: date,
                     sex: (!sex.is_empty()).then(|| sex.to_string()),
-                    documents: if ids & 1 == 1 { vec![format!("P{}", (p as u32 + v % 3) % 50)] } else { vec![] },
-                    biometrics: if ids & 2 == 2 { vec![format!("EURODAC:{}", (p as u32 + v % 2) % 50)] } else { vec![] },
+                    documents: if ids & 1 == 1 { vec![format!("P{:07}", (p as u32 + v % 3) % 50)] } else { vec![] },
+                    biometrics: if ids & 2 == 2 { vec![format!("EURODAC:GR{:08}", (p as u32 + v % 2) % 50)] } else { vec![] },
+                    category: match v % 7 {
+                        0 => Some(DataSubjectCategory::Victim),
+                        1 => Some(DataSubjectCategory::Suspect),
+                        _ => None,
+                    },
                     phones: if kind == 4 { vec!["+381601234567".into()] } else { vec![] },
                     ..Record::default()
                 });
@@ -608,10 +613,25 @@ proptest::proptest! {
                 );
             }
         }
+        // A rejected pair is never joined by a run; where the analysts' own
+        // confirmations join it, it is shown again for review.
         for &(a, b, _) in decided.iter().filter(|d| !d.2) {
-            let joined_by_analyst = decided.iter().any(|d| d.2);
-            if !joined_by_analyst {
-                proptest::prop_assert_ne!(&r.identity[a], &r.identity[b], "a rejected pair was joined");
+            if r.identity[a] == r.identity[b] {
+                let shown = r.review.iter().any(|v| {
+                    v.why == corridor_resolve::Held::Rejected
+                        && (v.pair.a as usize, v.pair.b as usize) == (a, b)
+                });
+                proptest::prop_assert!(shown, "a rejected pair was joined without review");
+            }
+        }
+        // No identity holds a victim or witness and a suspect without an analyst.
+        for members in identities.values() {
+            let has = |c: DataSubjectCategory| members.iter().any(|&i| records[i].category == Some(c));
+            if has(DataSubjectCategory::Victim) && has(DataSubjectCategory::Suspect) {
+                proptest::prop_assert!(
+                    confirmed_idx.iter().any(|&(a, b)| members.contains(&a) && members.contains(&b)),
+                    "a victim and a suspect joined without an analyst"
+                );
             }
         }
     }
