@@ -224,6 +224,24 @@ fn resolution_through_the_binary_explains_decides_undoes_and_exports() {
     assert!(log.contains("analyst7"), "{log}");
     let o = run(&store, &["resolve", "explain", a, "nope:x:person"]);
     assert_eq!(code(&o), 7, "{}", stderr(&o));
+    // A model saved by a version with other comparison levels is refused with what
+    // to do, not used to score with the wrong weights.
+    let saved = dir.path().join("model.json");
+    let saved_arg = saved.to_str().expect("utf-8 path");
+    let o = run(&store, &["resolve", "run", "--save-model", saved_arg]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).expect("saved model")).expect("model json");
+    for c in model["comparisons"].as_array_mut().expect("comparisons") {
+        if c["attribute"] == "birth_date" {
+            c["m"].as_array_mut().expect("m").pop();
+            c["u"].as_array_mut().expect("u").pop();
+        }
+    }
+    std::fs::write(&saved, model.to_string()).expect("write model");
+    let o = run(&store, &["resolve", "run", "--model", saved_arg]);
+    assert_ne!(code(&o), 0, "an old model is refused");
+    assert!(stderr(&o).contains("corridor resolve run"), "{}", stderr(&o));
     let o = run(
         &store,
         &["resolve", "decide", a, "nope:x:person", "--reject", "--reason", "x"],
