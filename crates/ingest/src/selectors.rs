@@ -152,6 +152,11 @@ mod tests {
         let (v, flag) = n(&mut s, "BankAccount", "iban", "RS35 2600 0560 1001 6113 78");
         assert_eq!(v, "RS35 2600 0560 1001 6113 78");
         assert_eq!(flag.map(|f| f.kind), Some("iban_invalid"));
+        // A Cyrillic С among Latin letters panicked ingest (issue 20, item 2): kept as
+        // received and flagged with the letter.
+        let (v, flag) = n(&mut s, "BankAccount", "iban", "RС35 2600 0560 1001 6113 79");
+        assert_eq!(v, "RС35 2600 0560 1001 6113 79");
+        assert!(flag.is_some_and(|f| f.kind == "iban_invalid" && f.reason.contains('С')));
         assert_eq!(n(&mut s, "Vessel", "imoNumber", "IMO 9074729").1, None);
         assert!(n(&mut s, "Vessel", "imoNumber", "IMO 9074728").1.is_some());
         assert_eq!(

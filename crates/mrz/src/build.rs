@@ -88,6 +88,14 @@ fn name_field(d: &Document, len: usize) -> Result<String, Error> {
         name.push_str("<<");
         name.push_str(&d.given_names);
     }
+    // Characters are checked before the cut: truncating at a byte position inside a
+    // letter of another script would panic.
+    if !name.is_ascii() {
+        return Err(Error::BadCharacters {
+            field: "name",
+            value: name,
+        });
+    }
     name.truncate(len);
     checked("name", &name, len)
 }
@@ -244,6 +252,22 @@ mod tests {
             expiry_date: "120415".into(),
             optional: String::new(),
             optional_2: String::new(),
+        }
+    }
+
+    /// A name in another script longer than the line is refused, not cut inside a
+    /// letter (which panicked), in every layout.
+    #[test]
+    fn a_long_name_in_another_script_is_refused_not_a_panic() {
+        for format in [Format::Td1, Format::Td2, Format::Td3, Format::MrvA, Format::MrvB] {
+            let mut d = doc(format, "P", "L898902C3");
+            d.surname = "ЂОРЂЕВИЋ".repeat(10);
+            assert!(
+                matches!(build_lines(&d), Err(Error::BadCharacters { field: "name", .. })),
+                "{format:?}"
+            );
+            d.surname = "É".repeat(60);
+            assert!(build_lines(&d).is_err(), "{format:?}");
         }
     }
 

@@ -15,11 +15,13 @@ pub struct Identifier {
 }
 
 /// Letters and digits only, upper case: the canonical form of an identifier before
-/// any confusable letters are read alike.
+/// any confusable letters are read alike. Filtered again after upper-casing: some
+/// letters upper-case to a letter and combining marks (Greek ΐ to Ϊ́).
 pub fn compact(raw: &str) -> String {
     raw.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
+        .filter(|c| c.is_alphanumeric())
         .collect()
 }
 
@@ -30,6 +32,7 @@ pub fn document_match_key(raw: &str) -> String {
     raw.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
+        .filter(|c| c.is_alphanumeric())
         .map(|c| match c {
             'O' => '0',
             'I' => '1',
@@ -129,8 +132,15 @@ pub fn plate(raw: &str) -> Identifier {
 /// An IBAN, checked with the ISO 13616 mod-97 rule.
 pub fn iban(raw: &str) -> Identifier {
     let canonical = compact(raw);
-    let problem = if canonical.len() < 15 || canonical.len() > 34 {
-        Some(format!("{} characters: an IBAN has 15 to 34", canonical.len()))
+    let chars = canonical.chars().count();
+    // Checked before any slicing by position: `compact` keeps letters of every
+    // script (a Cyrillic С in "RС35…" looks like a Latin C and is two bytes).
+    let problem = if let Some(c) = canonical.chars().find(|c| !c.is_ascii()) {
+        Some(format!(
+            "'{c}' cannot appear in an IBAN: Latin letters A-Z and digits only"
+        ))
+    } else if !(15..=34).contains(&chars) {
+        Some(format!("{chars} characters: an IBAN has 15 to 34"))
     } else if !canonical[..2].chars().all(|c| c.is_ascii_uppercase())
         || !canonical[2..4].chars().all(|c| c.is_ascii_digit())
     {
@@ -242,6 +252,33 @@ mod tests {
         assert_eq!(plate("NS-123-AB").canonical, "NS123AB");
         assert_eq!(plate("ЖЖ 123").canonical, "ZZ123");
         assert!(plate("ЯЯ 123").problem.is_some(), "Я has no plate reading");
+    }
+
+    /// A letter of another script that looks Latin (Cyrillic С) is refused with a
+    /// reason, not a panic on a byte slice; no text panics the check.
+    #[test]
+    fn a_mixed_script_iban_is_refused_not_a_panic() {
+        let mixed = iban("RС35 2600 0560 1001 6113 79");
+        assert!(mixed.problem.as_deref().is_some_and(|p| p.contains('С')), "{mixed:?}");
+        for raw in ["ÄÖ", "RС", "ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ", "ééééééééééééééééé"] {
+            assert!(iban(raw).problem.is_some(), "{raw}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Every identifier check takes any text without a panic.
+        #[test]
+        fn identifier_checks_never_panic(raw in "\\PC{0,40}") {
+            // Canonical numbers keep letters and digits only, whatever came in.
+            for check in [iban, document_number, plate] {
+                let id = check(&raw);
+                proptest::prop_assert!(id.canonical.chars().all(char::is_alphanumeric), "{:?}", id);
+            }
+            for check in [imo, mmsi, email] {
+                let id = check(&raw);
+                proptest::prop_assert!(id.problem.is_some() || !id.canonical.is_empty(), "{:?}", id);
+            }
+        }
     }
 
     #[test]
