@@ -114,7 +114,30 @@ impl<'m> Mapper<'m> {
     }
 
     /// Maps one row. The error is the reason to put in the rejects file.
+    ///
+    /// A rejected row takes back the provenances it registered: they reach the
+    /// store only with an accepted row (`MappedRow::new_provenances`), so a later row
+    /// must not refer to one. (A first row rejected after registering the
+    /// mapping's fixed provenance panicked the ingest, or with per-row grading left
+    /// a later row's statements on a provenance that was never stored.)
     pub fn map_row(&mut self, row: &dyn RowValues, row_number: u64) -> Result<MappedRow, String> {
+        let registered = self.specs.len();
+        let mapped = self.map_row_registering(row, row_number);
+        if mapped.is_err() && self.specs.len() > registered {
+            for spec in self.specs.drain(registered..) {
+                self.interned.remove(&spec);
+            }
+            self.texts.truncate(registered);
+            for fixed in &mut self.fixed {
+                if fixed.as_ref().is_some_and(|(id, _)| *id >= registered) {
+                    *fixed = None;
+                }
+            }
+        }
+        mapped
+    }
+
+    fn map_row_registering(&mut self, row: &dyn RowValues, row_number: u64) -> Result<MappedRow, String> {
         let m = self.mapping;
         let mut key_parts = Vec::with_capacity(m.record_id.len());
         for &c in &m.record_id {

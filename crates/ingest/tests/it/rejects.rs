@@ -179,3 +179,21 @@ fn on_invalid_skip_keeps_the_row_and_flags_the_value() {
     let err = corridor_ingest::Mapping::parse("m.toml", &bad).expect_err("unknown on_invalid");
     assert!(err.to_string().contains("give \"reject\""), "{err}");
 }
+
+/// A first row rejected after the mapping's provenance was registered for it panicked
+/// the ingest (issue 20, item 1): the rows after it are stored, each statement on a
+/// provenance that is in the store.
+#[test]
+fn a_rejected_first_row_takes_back_its_provenance() {
+    let mut fx = Fixture::new();
+    let mut body = Vec::new();
+    body.extend_from_slice(b"4;Ana;Jovanovic;31.02.1991;SRB;suspect;;;12.03.2024;Horgos;;\n"); // no such date
+    body.extend_from_slice(b"1;Marko;Petrovic;03.07.1991;SRB;suspect;;;12.03.2024;Horgos;;\n");
+    body.extend_from_slice(b"2;Ana;Jovanovic;03.07.1991;SRB;suspect;;;12.03.2024;Horgos;;\n");
+    let r = run(&mut fx, &body);
+    assert_eq!(
+        (r.summary.rows_read, r.summary.new_records, r.summary.rejected),
+        (3, 2, 1)
+    );
+    assert_eq!(fx.rejects().iter().map(|(r, _)| *r).collect::<Vec<_>>(), vec![2]);
+}
