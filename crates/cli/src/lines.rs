@@ -9,20 +9,35 @@ use crate::exit::{Code, Failure, Result};
 const CHUNK: usize = 20_000;
 
 /// Applies `f` to every line of standard input and writes its results, one per line,
-/// in input order.
+/// in input order. A line that is not UTF-8 stops the run there: the results of the
+/// lines before it are written, and the error names the line (one bad byte after a
+/// thousand good lines lost all their results and said nothing of where).
 pub(crate) fn map_stdin_lines(f: impl Fn(&str) -> String + Sync) -> Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
+    let mut lines = stdin.lock().split(b'\n');
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let f = &f;
+    let mut line_number = 0u64;
+    let mut bad_line = None;
     loop {
         let mut batch: Vec<String> = Vec::with_capacity(CHUNK * threads);
         for line in lines.by_ref().take(CHUNK * threads) {
-            batch.push(line?);
+            let mut line = line?;
+            line_number += 1;
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            match String::from_utf8(line) {
+                Ok(text) => batch.push(text),
+                Err(e) => {
+                    bad_line = Some((line_number, e.utf8_error().valid_up_to()));
+                    break;
+                }
+            }
         }
-        if batch.is_empty() {
+        if batch.is_empty() && bad_line.is_none() {
             break;
         }
         let rendered: Vec<std::thread::Result<String>> = std::thread::scope(|s| {
@@ -49,6 +64,17 @@ pub(crate) fn map_stdin_lines(f: impl Fn(&str) -> String + Sync) -> Result<()> {
                 )
             })?;
             out.write_all(text.as_bytes())?;
+        }
+        if let Some((line, at)) = bad_line {
+            out.flush()?;
+            return Err(Failure::new(
+                Code::BadInput,
+                anyhow::anyhow!(
+                    "line {line} is not UTF-8 (byte {} of the line): the results of the lines before it are written; \
+                     convert the input to UTF-8 and run again from line {line}",
+                    at + 1
+                ),
+            ));
         }
     }
     out.flush()?;

@@ -7,7 +7,7 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use crate::args::MrzCommand;
-use crate::exit::Result;
+use crate::exit::{Code, Failure, Result};
 
 #[derive(Serialize)]
 struct Out<'a> {
@@ -34,8 +34,23 @@ pub(crate) fn run(cmd: &MrzCommand) -> Result<ExitCode> {
         return crate::lines::map_stdin_lines(|line| check_json_line(line, today)).map(|()| ExitCode::SUCCESS);
     } else {
         let mut doc: Vec<String> = Vec::new();
-        for line in stdin.lock().lines() {
-            let line = line?;
+        for (n, line) in stdin.lock().lines().enumerate() {
+            let line = match line {
+                Ok(line) => line,
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    // The documents before it are written (the writer flushes as it
+                    // is dropped); the error says where to look.
+                    out.flush()?;
+                    return Err(Failure::new(
+                        Code::BadInput,
+                        anyhow::anyhow!(
+                            "line {} is not UTF-8: the documents before it are written; convert the input to UTF-8 and run again",
+                            n + 1
+                        ),
+                    ));
+                }
+                Err(e) => return Err(e.into()),
+            };
             if line.trim().is_empty() {
                 if !doc.is_empty() {
                     emit(&mut out, None, &doc)?;

@@ -759,3 +759,55 @@ fn resolve_records_exports_the_flat_person_table_and_logs_it() {
         "each export is logged, the refused one is not: {log}"
     );
 }
+
+/// One byte that is not UTF-8 after a thousand good lines (issue 20, item 6): the
+/// thousand results are written, the error names the line, the exit code says bad
+/// input; for `mrz check --jsonl` and for `names keys` alike.
+#[test]
+fn a_bad_byte_keeps_the_good_results_and_names_its_line() {
+    use std::io::Write;
+    let run = |args: &[&str], input: &[u8]| {
+        let mut child = std::process::Command::new(crate::BIN)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child.stdin.take().expect("stdin").write_all(input).expect("write");
+        child.wait_with_output().expect("wait")
+    };
+    let mut input = Vec::new();
+    for i in 0..1000 {
+        input.extend_from_slice(
+            format!("{{\"id\": {i}, \"lines\": [\"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\", \"L898902C36UTO7408122F1204159ZE184226B<<<<<10\"]}}\n")
+                .as_bytes(),
+        );
+    }
+    input.extend_from_slice(b"\xff\n");
+    let o = run(&["mrz", "check", "--jsonl"], &input);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    let results: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(results.len(), 1000);
+    assert_eq!(results[999]["id"], 999);
+    assert!(stderr(&o).contains("line 1001"), "{}", stderr(&o));
+
+    let o = run(
+        &["mrz", "check"],
+        b"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\n\n\xff\n",
+    );
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 1, "the document before the bad line");
+    assert!(stderr(&o).contains("line 4"), "{}", stderr(&o));
+
+    let o = run(
+        &["names", "keys"],
+        b"Marko Petrovic\r\nAhmad Karimi\nAn\xe6a\nLater Line\n",
+    );
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    assert!(stderr(&o).contains("line 3"), "{}", stderr(&o));
+}
