@@ -120,6 +120,28 @@ impl InputReader {
                         s.trim().to_string()
                     })
                     .collect();
+                // A column named twice: which of the two the mapping means is a
+                // guess, and the other's values would be dropped without a word.
+                let mut duplicated: Vec<&str> = names
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, n)| !n.is_empty() && names[..*i].contains(n))
+                    .map(|(_, n)| n.as_str())
+                    .collect();
+                duplicated.dedup();
+                if !duplicated.is_empty() {
+                    return Err(Error::Input {
+                        path: path.to_path_buf(),
+                        message: format!(
+                            "the header names column(s) more than once: {}; give every column its own name",
+                            duplicated
+                                .iter()
+                                .map(|n| format!("'{n}'"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
                 let mut positions = Vec::with_capacity(mapping.columns.len());
                 let mut missing = Vec::new();
                 for (i, col) in mapping.columns.iter().enumerate() {

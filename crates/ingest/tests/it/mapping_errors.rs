@@ -90,3 +90,27 @@ fn a_header_missing_a_mapped_column_stops_before_any_row() {
     assert_eq!(corridor_store::Store::stats(&fx.store).expect("stats").batches, 0);
     assert!(!fx.rejects_path().exists());
 }
+
+/// A header naming a column twice (`id,given,given`) kept the first and dropped the
+/// second without a word (issue 20, item 3): the file is refused, naming the column.
+#[test]
+fn a_header_naming_a_column_twice_is_refused() {
+    let mut fx = Fixture::new();
+    let header = crate::HEADER.trim_end().to_string() + ";ime\n";
+    let file = fx.write("in.csv", header.as_bytes());
+    let m = Mapping::parse("m.toml", INTERCEPTIONS).expect("mapping");
+    let opts = IngestOptions {
+        actor: "t".into(),
+        purpose: String::new(),
+        rejects_path: fx.rejects_path(),
+        received_at: "2026-11-01T00:00:00Z".into(),
+    };
+    let err =
+        corridor_ingest::ingest(&mut fx.store, &m, INTERCEPTIONS, &file, &opts, &NoProgress).expect_err("refused");
+    assert!(
+        err.to_string()
+            .contains("the header names column(s) more than once: 'ime'"),
+        "{err}"
+    );
+    assert_eq!(corridor_store::Store::stats(&fx.store).expect("stats").batches, 0);
+}
