@@ -135,6 +135,21 @@ fn watchlist_hits_carry_the_list_and_read_o_as_zero() {
     );
     std::fs::write(&path, "nr,country\n1,SY\n").expect("write");
     assert!(Watchlist::from_csv(&path).is_err_and(|e| e.to_string().contains("no 'number' column")));
+    // A country name would never match a document's code, a row without a number
+    // matches nothing (issue 20, item 5): the list is refused, naming the rows.
+    std::fs::write(
+        &path,
+        "number,country,status\nAB102345,Serbia,stolen\n,SRB,lost\nAB777777,SRB,stolen\n",
+    )
+    .expect("write");
+    let err = Watchlist::from_csv(&path).expect_err("refused").to_string();
+    assert!(
+        err.contains("2 row(s)")
+            && err.contains("row 2: country 'Serbia' is not an ISO 3166 code")
+            && err.contains("row 3: no document number")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
 }
 
 #[test]

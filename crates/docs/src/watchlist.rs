@@ -15,7 +15,23 @@ pub enum WatchlistError {
     Read { path: String, message: String },
     #[error("watchlist {path} has no '{column}' column: give a header with number (required), country, status, list")]
     MissingColumn { path: String, column: &'static str },
+    /// Rows that would be imported wrong: a country that is no code would never
+    /// match a document's (a stolen document missed), a row without a number matches
+    /// nothing. The whole list is refused so that no count is a lie.
+    #[error(
+        "watchlist {path}: {count} row(s) cannot be imported as they stand, nothing was imported: {}{}; fix them and import again",
+        shown.join("; "),
+        if *count > shown.len() { "; …" } else { "" }
+    )]
+    BadRows {
+        path: String,
+        count: usize,
+        shown: Vec<String>,
+    },
 }
+
+/// Rows named at most in [`WatchlistError::BadRows`].
+const SHOWN_BAD_ROWS: usize = 10;
 
 /// An imported list, matched by document number (O/0 and I/1 read alike) and, when
 /// both sides give one, issuing country.
@@ -44,7 +60,9 @@ fn country(code: &str) -> String {
 }
 
 /// Reads a CSV list with a header: `number` (required), `country`, `status`, `list`.
-/// Rows without a number are skipped; everything else is kept as listed.
+/// Every row needs a number, and a country, where given, must be an ISO 3166 code
+/// (`RS`, `SRB`); otherwise the list is refused, naming the rows. Everything else is
+/// kept as listed.
 pub fn read_csv(path: &Path) -> Result<Vec<WatchlistEntry>, WatchlistError> {
     let shown = path.display().to_string();
     let read_err = |e: csv::Error| WatchlistError::Read {
@@ -60,20 +78,37 @@ pub fn read_csv(path: &Path) -> Result<Vec<WatchlistEntry>, WatchlistError> {
     })?;
     let (country_col, status_col, list_col) = (col("country"), col("status"), col("list"));
     let mut entries = Vec::new();
+    let mut bad: Vec<String> = Vec::new();
     for (i, rec) in reader.records().enumerate() {
         let rec = rec.map_err(read_err)?;
+        let row = i as u64 + 2;
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
         let number = get(Some(number_col));
-        if number.is_empty() {
+        let listed_country = get(country_col);
+        if number.is_empty() || match_key(&number).is_empty() {
+            bad.push(format!("row {row}: no document number"));
+            continue;
+        }
+        if !listed_country.is_empty() && corridor_model::country::to_alpha3(&listed_country).is_none() {
+            bad.push(format!(
+                "row {row}: country '{listed_country}' is not an ISO 3166 code (give one such as RS or SRB)"
+            ));
             continue;
         }
         entries.push(WatchlistEntry {
             key: match_key(&number),
             number,
-            country: country(&get(country_col)),
+            country: country(&listed_country),
             status: get(status_col),
             list: get(list_col),
-            row: i as u64 + 2,
+            row,
+        });
+    }
+    if !bad.is_empty() {
+        return Err(WatchlistError::BadRows {
+            path: shown,
+            count: bad.len(),
+            shown: bad.into_iter().take(SHOWN_BAD_ROWS).collect(),
         });
     }
     Ok(entries)
