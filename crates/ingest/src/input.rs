@@ -351,7 +351,11 @@ impl InputReader {
                         original: original(),
                     }));
                 }
-                if let Some(reason) = self.columns.iter().find_map(|c| nested_value(&obj, c)) {
+                if let Some(reason) = self
+                    .columns
+                    .iter()
+                    .find_map(|c| nested_value(&obj, c).or_else(|| inexact_number(&obj, c)))
+                {
                     return Ok(Some(ReadItem::Reject {
                         row_number,
                         reason,
@@ -414,6 +418,33 @@ fn nested_value(obj: &serde_json::Map<String, serde_json::Value>, path: &str) ->
         _ => false,
     };
     bad.then(|| format!("'{path}' holds an object or nested list, not a value: map its fields with dotted names such as {path}.field"))
+}
+
+/// A reason to reject the row when a mapped path holds a JSON number that cannot be
+/// kept as written: an integer beyond 2^53 or one written with an exponent is read as
+/// a binary fraction, and `12345678901234567890123` would be stored as
+/// `1.2345678901234568e22`. A value is stored as received or refused, never changed.
+fn inexact_number(obj: &serde_json::Map<String, serde_json::Value>, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let mut parts = path.split('.');
+    let mut cur = parts.next().and_then(|k| obj.get(k));
+    for k in parts {
+        cur = cur.and_then(|v| v.get(k));
+    }
+    let inexact = |v: &Value| match v {
+        Value::Number(n) if n.is_f64() => {
+            let text = n.to_string();
+            text.contains(['e', 'E']) || n.as_f64().is_some_and(|f| f.abs() >= 9_007_199_254_740_992.0)
+        }
+        _ => false,
+    };
+    let bad = match cur? {
+        Value::Array(items) => items.iter().any(inexact),
+        v => inexact(v),
+    };
+    bad.then(|| {
+        format!("'{path}' holds a number too large or too precise to keep exactly: write it as a string (\"...\") in the file")
+    })
 }
 
 fn json_cell(v: Option<&serde_json::Value>) -> Cell<'_> {

@@ -97,7 +97,7 @@ pub fn clean(ty: PropType, raw: &str) -> Result<Option<String>, String> {
         PropType::Country => country::to_alpha3(t)
             .map(str::to_string)
             .ok_or_else(|| format!("'{t}' is not an ISO 3166 country code (use a mapping `map` for names)"))?,
-        PropType::Number => format_number(parse_number(t)?),
+        PropType::Number => clean_number(t)?,
         PropType::Latitude => {
             let v = parse_number(t)?;
             if !(-90.0..=90.0).contains(&v) {
@@ -147,6 +147,48 @@ fn parse_number(t: &str) -> Result<f64, String> {
         .ok()
         .filter(|v| v.is_finite())
         .ok_or_else(|| format!("'{t}' is not a number"))
+}
+
+/// A count, length or amount as received: digits with at most one decimal point or
+/// comma (a comma becomes a point), never reinterpreted. Refused: a thousands
+/// separator or any other character (`1,500` could be 1500 or 1.5, and was stored
+/// as 1.5), a negative number (every number property is a count, a length or an
+/// amount), more digits than can be meant.
+fn clean_number(t: &str) -> Result<String, String> {
+    let body = t.strip_prefix('+').unwrap_or(t);
+    if body.starts_with('-') {
+        return Err(format!(
+            "'{t}' is negative: counts, lengths and amounts are never below zero"
+        ));
+    }
+    let separators = body.matches(['.', ',']).count();
+    let (int, frac) = match body.split_once(['.', ',']) {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if separators > 1 || !digits(int) || frac.is_some_and(|f| !digits(f)) {
+        return Err(format!(
+            "'{t}' is not a plain number: write digits with at most one decimal point, without thousands separators"
+        ));
+    }
+    if let Some(f) = frac
+        && f.len() == 3
+        && int.len() <= 3
+        && int != "0"
+    {
+        return Err(format!(
+            "'{t}' is ambiguous: {int}{f} with a thousands separator, or {int}.{f}? write it without the separator, \
+             or with a decimal point and not three decimals"
+        ));
+    }
+    if int.len() + frac.map_or(0, str::len) > 30 {
+        return Err(format!("'{t}' has more digits than a count or amount can mean"));
+    }
+    Ok(match frac {
+        Some(f) => format!("{int}.{f}"),
+        None => int.to_string(),
+    })
 }
 
 fn format_number(v: f64) -> String {
@@ -206,6 +248,24 @@ mod tests {
         assert_eq!(clean(PropType::Latitude, "41,13"), Ok(Some("41.13".into())));
         assert!(clean(PropType::Longitude, "200").is_err());
         assert_eq!(clean(PropType::Number, "12"), Ok(Some("12".into())));
+        // Stored as received or refused with a reason, never reinterpreted (issue 20,
+        // item 4).
+        assert_eq!(clean(PropType::Number, "2310,50"), Ok(Some("2310.50".into())));
+        assert_eq!(clean(PropType::Number, "0.125"), Ok(Some("0.125".into())));
+        assert_eq!(
+            clean(PropType::Number, "12345678901234567890123"),
+            Ok(Some("12345678901234567890123".into()))
+        );
+        for (bad, why) in [
+            ("1,500", "ambiguous"),
+            ("1.000", "ambiguous"),
+            ("1.500.000", "plain number"),
+            ("-3", "negative"),
+            ("12 persons", "plain number"),
+            ("1e5", "plain number"),
+        ] {
+            assert!(clean(PropType::Number, bad).is_err_and(|e| e.contains(why)), "{bad}");
+        }
         assert_eq!(clean(PropType::Category, "Victim"), Ok(Some("victim".into())));
         assert!(clean(PropType::Category, "smuggler").is_err());
         assert_eq!(

@@ -198,3 +198,60 @@ role = { column = "role", assessment = "personal_assessment" }
         .expect("person");
     assert_eq!(p2.statements[0].provenance.grading.to_string(), "C3");
 }
+
+/// A JSON number that cannot be kept as written (issue 20, item 4: the name
+/// `12345678901234567890123` was stored as `1.2345678901234568e+22`) rejects its row
+/// with the reason; small numbers are kept as written.
+#[test]
+fn json_numbers_are_kept_as_written_or_the_row_is_refused() {
+    let mapping = r#"
+[dataset]
+name = "numbers"
+format = "jsonl"
+record_id = "id"
+
+[source]
+agency = "frontex"
+country = "EUE"
+
+[defaults]
+grading = "B2"
+handling = "H1"
+
+[entities.person]
+schema = "Person"
+[entities.person.properties]
+name = { column = "name" }
+category = { literal = "witness" }
+"#;
+    let mut fx = Fixture::new();
+    let lines = concat!(
+        r#"{"id": "1", "name": 12345678901234567890123}"#,
+        "\n",
+        r#"{"id": "2", "name": 1234567}"#,
+        "\n",
+        r#"{"id": "3", "name": 1.5e300}"#,
+        "\n"
+    );
+    let file = fx.write("n.jsonl", lines.as_bytes());
+    let r = fx.ingest(mapping, &file);
+    assert_eq!(
+        (r.summary.new_records, r.summary.rejected),
+        (1, 2),
+        "{:?}",
+        fx.rejects()
+    );
+    let rejects = fx.rejects();
+    assert!(
+        rejects
+            .iter()
+            .all(|(_, why)| why.contains("too large or too precise to keep exactly")),
+        "{rejects:?}"
+    );
+    let p = fx
+        .store
+        .entity("numbers:2:person", "t", "")
+        .expect("read")
+        .expect("person");
+    assert_eq!(p.values("name"), vec!["1234567"]);
+}
