@@ -25,12 +25,42 @@ pub struct Global {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
-    /// Who is acting, for the audit log (default: the login name).
-    #[arg(long = "user", global = true, env = "CORRIDOR_USER")]
+    /// Who is acting, for the audit log (default: the login name): 1 to 128
+    /// characters, no control characters.
+    #[arg(long = "user", global = true, env = "CORRIDOR_USER", value_parser = actor)]
     pub user: Option<String>,
-    /// The case or purpose of this action, for the audit log.
-    #[arg(long, global = true, default_value = "")]
+    /// The case or purpose of this action, for the audit log: at most 1,000
+    /// characters, no control characters.
+    #[arg(long, global = true, default_value = "", value_parser = purpose)]
     pub purpose: String,
+}
+
+/// An actor for the audit log: a name that cannot be empty or forge a line of the
+/// log's display (a newline in `--user` printed a fake entry).
+pub fn actor(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("the user cannot be empty: give who is acting, or leave --user out to use the login name".into());
+    }
+    audit_text(t, 128, "user")
+}
+
+/// A purpose for the audit log (see [`actor`]); empty is allowed.
+pub fn purpose(s: &str) -> Result<String, String> {
+    audit_text(s.trim(), 1000, "purpose")
+}
+
+fn audit_text(t: &str, max: usize, what: &str) -> Result<String, String> {
+    if let Some(c) = t.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "the {what} contains a control character ({:?}): the audit log takes printable text only",
+            c
+        ));
+    }
+    if t.chars().count() > max {
+        return Err(format!("the {what} is longer than {max} characters"));
+    }
+    Ok(t.to_string())
 }
 
 #[derive(Debug, Subcommand)]

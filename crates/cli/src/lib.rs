@@ -47,10 +47,14 @@ impl Ctx {
     }
 }
 
+/// The login name, when it is one the audit log can take (see [`args::actor`]);
+/// `local` otherwise.
 fn login_name() -> String {
     std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "local".to_string())
+        .ok()
+        .and_then(|n| args::actor(&n).ok())
+        .unwrap_or_else(|| "local".to_string())
 }
 
 /// `corridor network show 1 | head`: when the reader closes the pipe, `println!`

@@ -48,14 +48,31 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
                 ctx.print_json(&entries)?;
             } else {
                 for e in &entries {
+                    // Entries written before actors were checked, or by another
+                    // program, are shown escaped: no entry prints a line of its own.
+                    let shown = |s: &str| -> String {
+                        s.chars()
+                            .map(|c| {
+                                if c.is_control() {
+                                    c.escape_default().to_string()
+                                } else {
+                                    c.to_string()
+                                }
+                            })
+                            .collect()
+                    };
                     let why = if e.entry.purpose.is_empty() {
                         String::new()
                     } else {
-                        format!(" purpose={}", e.entry.purpose)
+                        format!(" purpose={}", shown(&e.entry.purpose))
                     };
                     println!(
                         "{:>6} {} {:<10} {:<14} {}{why}",
-                        e.seq, e.at, e.entry.actor, e.entry.action, e.entry.target
+                        e.seq,
+                        e.at,
+                        shown(&e.entry.actor),
+                        shown(&e.entry.action),
+                        shown(&e.entry.target)
                     );
                 }
             }

@@ -811,3 +811,41 @@ fn a_bad_byte_keeps_the_good_results_and_names_its_line() {
     assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
     assert!(stderr(&o).contains("line 3"), "{}", stderr(&o));
 }
+
+/// An actor with a newline printed a forged line in `audit log`, an empty one left an
+/// entry with no actor (issue 20, item 11): both are refused before anything is
+/// done, and so are control characters in the purpose.
+#[test]
+fn actors_and_purposes_that_would_forge_the_log_are_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("c.db");
+    let o = corridor(&store, &["init"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let as_user = |args: &[&str]| {
+        std::process::Command::new(crate::BIN)
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("run corridor")
+    };
+    for bad in [
+        vec!["--user", "evil\n  999 2099-01-01T00:00:00Z admin read fake", "stats"],
+        vec!["--user", "", "stats"],
+        vec!["--user", "   ", "stats"],
+        vec!["--user", "analyst", "--purpose", "case\u{1b}[2J", "stats"],
+    ] {
+        let o = as_user(&bad);
+        assert_eq!(code(&o), 2, "{bad:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("user") || stderr(&o).contains("purpose"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = corridor(&store, &["audit", "log"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stdout(&o).contains("fake"), "{}", stdout(&o));
+    let o = as_user(&["--user", "Đorđe Petrović", "--purpose", "case RS-14", "stats"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
