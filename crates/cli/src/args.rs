@@ -9,7 +9,12 @@ use crate::exit::EXIT_CODES_HELP;
 /// Corridor: a node for holding, linking and lawfully sharing intelligence on
 /// migrant-smuggling networks.
 #[derive(Debug, Parser)]
-#[command(name = "corridor", version, about, after_help = EXIT_CODES_HELP)]
+#[command(
+    name = "corridor",
+    version,
+    about = "Corridor: a node for holding, linking and lawfully sharing intelligence on migrant-smuggling networks",
+    after_help = EXIT_CODES_HELP
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

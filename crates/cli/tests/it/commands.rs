@@ -849,3 +849,17 @@ fn actors_and_purposes_that_would_forge_the_log_are_refused() {
     let o = as_user(&["--user", "Đorđe Petrović", "--purpose", "case RS-14", "stats"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
+
+/// The top of `--help` says what Corridor is, not the crate's description for
+/// developers (issue 20, item 14).
+#[test]
+fn help_begins_with_what_corridor_is() {
+    let o = std::process::Command::new(crate::BIN)
+        .arg("--help")
+        .output()
+        .expect("run corridor");
+    assert_eq!(code(&o), 0);
+    let help = stdout(&o);
+    assert!(help.starts_with("Corridor: a node for holding, linking"), "{help}");
+    assert!(!help.contains("crate"), "{help}");
+}
