@@ -403,16 +403,21 @@ impl RowValues for View<'_> {
     }
 }
 
-/// A reason to reject the row when a mapped path holds an object or nested arrays,
-/// which have no single value to store.
-fn nested_value(obj: &serde_json::Map<String, serde_json::Value>, path: &str) -> Option<String> {
-    use serde_json::Value;
+/// The value at a dotted path (`person.name`) of a JSON object.
+fn value_at<'v>(obj: &'v serde_json::Map<String, serde_json::Value>, path: &str) -> Option<&'v serde_json::Value> {
     let mut parts = path.split('.');
     let mut cur = parts.next().and_then(|k| obj.get(k));
     for k in parts {
         cur = cur.and_then(|v| v.get(k));
     }
-    let bad = match cur? {
+    cur
+}
+
+/// A reason to reject the row when a mapped path holds an object or nested arrays,
+/// which have no single value to store.
+fn nested_value(obj: &serde_json::Map<String, serde_json::Value>, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let bad = match value_at(obj, path)? {
         Value::Object(_) => true,
         Value::Array(items) => items.iter().any(|i| matches!(i, Value::Object(_) | Value::Array(_))),
         _ => false,
@@ -426,11 +431,6 @@ fn nested_value(obj: &serde_json::Map<String, serde_json::Value>, path: &str) ->
 /// `1.2345678901234568e22`. A value is stored as received or refused, never changed.
 fn inexact_number(obj: &serde_json::Map<String, serde_json::Value>, path: &str) -> Option<String> {
     use serde_json::Value;
-    let mut parts = path.split('.');
-    let mut cur = parts.next().and_then(|k| obj.get(k));
-    for k in parts {
-        cur = cur.and_then(|v| v.get(k));
-    }
     let inexact = |v: &Value| match v {
         Value::Number(n) if n.is_f64() => {
             let text = n.to_string();
@@ -438,7 +438,7 @@ fn inexact_number(obj: &serde_json::Map<String, serde_json::Value>, path: &str) 
         }
         _ => false,
     };
-    let bad = match cur? {
+    let bad = match value_at(obj, path)? {
         Value::Array(items) => items.iter().any(inexact),
         v => inexact(v),
     };

@@ -78,19 +78,16 @@ pub enum Held {
 }
 
 impl Held {
-    /// What an analyst reads in the review list.
-    pub fn describe(self) -> &'static str {
+    /// The reason's name, as stored with a review pair and shown in `resolve review`
+    /// (the same as its serialised form).
+    pub fn name(self) -> &'static str {
         match self {
-            Held::Uncertain => "between the review and match thresholds",
-            Held::ProtectedCategory => "would join a victim or witness to a suspect's identity",
-            Held::Conflict => {
-                "records across the two identities say they are different people (full birth dates that conflict, or strong disagreement)"
-            }
-            Held::DifferentSex => "one identity holds men and the other women",
-            Held::TooLarge => {
-                "the joined identity would pass the size bound and no shared biometric or document corroborates the link"
-            }
-            Held::Rejected => "an analyst rejected a pair across the two identities",
+            Held::Uncertain => "uncertain",
+            Held::ProtectedCategory => "protected_category",
+            Held::Conflict => "conflict",
+            Held::DifferentSex => "different_sex",
+            Held::TooLarge => "too_large",
+            Held::Rejected => "rejected",
         }
     }
 }
@@ -323,7 +320,6 @@ impl Clusters {
             self.held.insert(key, why);
             return Some(why);
         }
-        let own_conflict = self.dates_are_the_links((a, ra), (b, rb));
         let (x, y) = (&self.summary[ra as usize], &self.summary[rb as usize]);
         // First, as it is what an analyst must see: whatever else is wrong, this
         // join would put a victim or witness with a suspect.
@@ -332,17 +328,19 @@ impl Clusters {
             return Some(Held::ProtectedCategory);
         }
         let (na, nb) = (self.members[ra as usize].len(), self.members[rb as usize].len());
-        let outweighs_dates = link == Corroboration::Biometric
-            || (na == 1 && nb == 1 && link >= Corroboration::SharedDocument)
-            || (evidence >= policy.overwhelming_evidence && (na.min(nb) == 1 || own_conflict));
-        if !outweighs_dates && (dates_conflict(&x.dates, &y.dates) || years_conflict(&x.years, &y.years)) {
+        let outweighs_dates = || {
+            link == Corroboration::Biometric
+                || (na == 1 && nb == 1 && link >= Corroboration::SharedDocument)
+                || (evidence >= policy.overwhelming_evidence
+                    && (na.min(nb) == 1 || self.dates_are_the_links((a, ra), (b, rb))))
+        };
+        if (dates_conflict(&x.dates, &y.dates) || years_conflict(&x.years, &y.years)) && !outweighs_dates() {
             return Some(Held::Conflict);
         }
         if link < Corroboration::Document && (x.sexes | y.sexes) == 3 {
             return Some(Held::DifferentSex);
         }
-        let size = self.members[ra as usize].len() + self.members[rb as usize].len();
-        if link < Corroboration::Document && size > policy.max_identity {
+        if link < Corroboration::Document && na + nb > policy.max_identity {
             return Some(Held::TooLarge);
         }
         None
@@ -464,12 +462,13 @@ pub fn cluster_with(
     for &(a, b) in rejected.iter().filter(|p| within(p)) {
         if c.find(a) == c.find(b) {
             review.push(Review {
+                // No score: the pair is shown for the analysts' own decisions.
                 pair: Scored {
                     a,
                     b,
-                    weight: f64::NEG_INFINITY,
+                    weight: 0.0,
                     probability: 0.0,
-                    evidence: f64::NEG_INFINITY,
+                    evidence: 0.0,
                 },
                 why: Held::Rejected,
             });
@@ -546,6 +545,17 @@ mod tests {
             birth_year: PartialDate::parse_iso(d).ok().map(|d| d.year),
             sex: Some(sex),
             category: None,
+        }
+    }
+
+    #[test]
+    fn a_reasons_name_is_its_serialised_form() {
+        use Held::*;
+        for why in [Uncertain, ProtectedCategory, Conflict, DifferentSex, TooLarge, Rejected] {
+            assert_eq!(
+                serde_json::to_value(why).ok(),
+                Some(serde_json::Value::from(why.name()))
+            );
         }
     }
 

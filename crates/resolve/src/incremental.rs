@@ -193,11 +193,12 @@ impl Index {
                 continue;
             }
             let seen = held_roots.contains(&root);
-            if seen
-                && (p < self.policy.match_probability
-                    || crate::compare::corroboration(&self.features[c as usize], &self.features[me as usize])
-                        == crate::cluster::Corroboration::None)
-            {
+            let link = if p < self.policy.match_probability {
+                crate::cluster::Corroboration::None
+            } else {
+                crate::compare::corroboration(&self.features[c as usize], &self.features[me as usize])
+            };
+            if seen && link == crate::cluster::Corroboration::None {
                 continue;
             }
             if p < self.policy.match_probability {
@@ -205,7 +206,6 @@ impl Index {
                 held_roots.push(root);
                 continue;
             }
-            let link = crate::compare::corroboration(&self.features[c as usize], &self.features[me as usize]);
             match self.clusters.held(c, me, link, w - prior_weight, &self.policy) {
                 Some(_) if seen => {}
                 Some(h) => {

@@ -260,7 +260,7 @@ pub fn resolve_with_features(
         )
     });
     watch.lap("training");
-    // Scoring needs only the name.s skeleton and clustering the dates and
+    // Scoring needs only the name's skeleton and clustering the dates and
     // selectors: the name keys (most of the features' memory) go now.
     for f in &mut features {
         f.name = None;

@@ -374,10 +374,7 @@ fn resolve_records(
                 b: records[r.pair.b as usize].id.clone(),
                 weight: r.pair.weight,
                 probability: r.pair.probability,
-                why: serde_json::to_value(r.why)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                why: r.why.name().to_string(),
             })
             .collect(),
     };
@@ -485,10 +482,7 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
     );
     let mut held: Vec<(String, usize)> = Vec::new();
     for r in &res.review {
-        let why = serde_json::to_value(r.why)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let why = r.why.name().to_string();
         match held.iter_mut().find(|(w, _)| *w == why) {
             Some((_, n)) => *n += 1,
             None => held.push((why, 1)),
@@ -861,17 +855,12 @@ pub(crate) fn match_new_records(ctx: &Ctx, store: &mut SqliteStore, batch: i64) 
         let r = &records[i];
         let added = index.add_with(r, take(i));
         joined += usize::from(!added.joined.is_empty());
-        review.extend(added.review.into_iter().map(|(other, p, why)| {
-            ReviewPair {
-                a: r.id.clone(),
-                b: other,
-                weight: 0.0,
-                probability: p,
-                why: serde_json::to_value(why)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-            }
+        review.extend(added.review.into_iter().map(|(other, p, why)| ReviewPair {
+            a: r.id.clone(),
+            b: other,
+            weight: 0.0,
+            probability: p,
+            why: why.name().to_string(),
         }));
     }
     let changed: Vec<(String, String)> = order

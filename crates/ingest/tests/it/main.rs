@@ -36,6 +36,11 @@ impl Fixture {
     }
 
     pub fn ingest(&mut self, mapping: &str, file: &Path) -> IngestReport {
+        self.try_ingest(mapping, file).expect("ingest")
+    }
+
+    /// [`Fixture::ingest`] for a file or mapping the ingest may refuse.
+    pub fn try_ingest(&mut self, mapping: &str, file: &Path) -> Result<IngestReport, corridor_ingest::Error> {
         let m = Mapping::parse("mapping.toml", mapping).expect("mapping");
         let opts = IngestOptions {
             actor: "tester".into(),
@@ -43,7 +48,7 @@ impl Fixture {
             rejects_path: self.rejects_path(),
             received_at: "2026-11-01T00:00:00Z".into(),
         };
-        ingest(&mut self.store, &m, mapping, file, &opts, &NoProgress).expect("ingest")
+        ingest(&mut self.store, &m, mapping, file, &opts, &NoProgress)
     }
 
     /// The rejects file as (row, reason) pairs.

@@ -1,6 +1,6 @@
 //! A wrong mapping is reported with its line before any row is read.
 
-use corridor_ingest::{Error, IngestOptions, Mapping, NoProgress};
+use corridor_ingest::{Error, Mapping};
 
 use crate::{Fixture, INTERCEPTIONS};
 
@@ -71,15 +71,7 @@ fn unknown_schema_bad_reference_and_missing_category_are_reported() {
 fn a_header_missing_a_mapped_column_stops_before_any_row() {
     let mut fx = Fixture::new();
     let file = fx.write("in.csv", b"broj;ime\n1;Marko\n");
-    let m = Mapping::parse("m.toml", INTERCEPTIONS).expect("mapping");
-    let opts = IngestOptions {
-        actor: "t".into(),
-        purpose: String::new(),
-        rejects_path: fx.rejects_path(),
-        received_at: "2026-11-01T00:00:00Z".into(),
-    };
-    let err =
-        corridor_ingest::ingest(&mut fx.store, &m, INTERCEPTIONS, &file, &opts, &NoProgress).expect_err("refused");
+    let err = fx.try_ingest(INTERCEPTIONS, &file).expect_err("refused");
     assert!(matches!(err, Error::Input { .. }));
     assert!(
         err.to_string().contains(
@@ -98,15 +90,7 @@ fn a_header_naming_a_column_twice_is_refused() {
     let mut fx = Fixture::new();
     let header = crate::HEADER.trim_end().to_string() + ";ime\n";
     let file = fx.write("in.csv", header.as_bytes());
-    let m = Mapping::parse("m.toml", INTERCEPTIONS).expect("mapping");
-    let opts = IngestOptions {
-        actor: "t".into(),
-        purpose: String::new(),
-        rejects_path: fx.rejects_path(),
-        received_at: "2026-11-01T00:00:00Z".into(),
-    };
-    let err =
-        corridor_ingest::ingest(&mut fx.store, &m, INTERCEPTIONS, &file, &opts, &NoProgress).expect_err("refused");
+    let err = fx.try_ingest(INTERCEPTIONS, &file).expect_err("refused");
     assert!(
         err.to_string()
             .contains("the header names column(s) more than once: 'ime'"),
