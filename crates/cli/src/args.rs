@@ -38,6 +38,23 @@ pub struct Global {
     /// characters, no control characters.
     #[arg(long, global = true, default_value = "", value_parser = purpose)]
     pub purpose: String,
+    /// Seconds to wait for another command's write to finish (an ingest holds the
+    /// store's write lock for its whole batch) before giving up: 0 to 3600.
+    #[arg(long, global = true, default_value = "10", value_name = "SECONDS", value_parser = wait_seconds)]
+    pub wait: f64,
+    /// Open the store read-only, as for an archived copy: nothing is written, reads
+    /// of personal data (which must be logged) are refused; `audit verify`, `check`
+    /// and `stats` work. A store that cannot be written is opened so anyway.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+}
+
+/// A wait in seconds: finite, 0 to an hour.
+fn wait_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(w) if (0.0..=3600.0).contains(&w) => Ok(w),
+        _ => Err(format!("--wait {s}: expected seconds from 0 to 3600")),
+    }
 }
 
 /// An actor for the audit log: a name that cannot be empty or forge a line of the

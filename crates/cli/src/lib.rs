@@ -25,6 +25,10 @@ pub(crate) struct Ctx {
     pub json: bool,
     pub actor: String,
     pub purpose: String,
+    /// How long to wait for another command's write lock.
+    pub wait: std::time::Duration,
+    /// Open the store read-only even if it could be written.
+    pub read_only: bool,
 }
 
 impl Ctx {
@@ -33,11 +37,26 @@ impl Ctx {
     }
 
     pub fn open(&self) -> exit::Result<SqliteStore> {
-        Ok(SqliteStore::open(&self.store_path())?)
+        let path = self.store_path();
+        let mut store = if self.read_only {
+            SqliteStore::open_read_only(&path)?
+        } else {
+            SqliteStore::open(&path)?
+        };
+        store.set_wait(self.wait)?;
+        if store.is_read_only() && !self.read_only {
+            eprintln!(
+                "note: {} is read-only: nothing will be written or logged, and reads of personal data are refused",
+                path.display()
+            );
+        }
+        Ok(store)
     }
 
     pub fn open_at(&self, path: &Path) -> exit::Result<SqliteStore> {
-        Ok(SqliteStore::create(path, &self.actor)?.0)
+        let mut store = SqliteStore::create(path, &self.actor)?.0;
+        store.set_wait(self.wait)?;
+        Ok(store)
     }
 
     /// Prints a value as pretty JSON.
@@ -85,6 +104,8 @@ pub fn main() -> ExitCode {
     let ctx = Ctx {
         store: cli.global.store.clone(),
         json: cli.global.json,
+        wait: std::time::Duration::from_secs_f64(cli.global.wait),
+        read_only: cli.global.read_only,
         actor: cli.global.user.clone().unwrap_or_else(login_name),
         purpose: cli.global.purpose.clone(),
     };

@@ -90,7 +90,7 @@ pub(crate) fn import_watchlist(
     entries: &[WatchlistEntry],
     actor: &str,
 ) -> Result<i64> {
-    let tx = conn.transaction()?;
+    let tx = crate::sqlite::write_tx(conn)?;
     let known: Option<i64> = tx
         .query_row("SELECT 1 FROM source WHERE id = ?1", [spec.source_id], |r| r.get(0))
         .optional()?;
@@ -203,7 +203,7 @@ pub(crate) fn record_findings(
     origin: &str,
     actor: &str,
 ) -> Result<u64> {
-    let tx = conn.transaction()?;
+    let tx = crate::sqlite::write_tx(conn)?;
     let new = insert_findings(&tx, findings, origin, actor)?;
     tx.commit()?;
     Ok(new)

@@ -13,9 +13,22 @@ pub enum Error {
     /// The file was written by a newer Corridor than this one.
     #[error("the store at {path} has schema version {found}, newer than this program's {supported}: upgrade Corridor")]
     TooNew { path: String, found: i64, supported: i64 },
-    /// Another process holds the write lock for longer than the busy timeout.
-    #[error("the store is busy (another ingest or command is writing): wait for it to finish and try again")]
+    /// Another process held the write lock for longer than this one would wait.
+    #[error(
+        "the store is busy: another ingest or command held its write lock for longer than this command waits (10 s unless set with --wait SECONDS); try again when it has finished, or wait longer"
+    )]
     Busy,
+    /// The store could only be opened read-only and this needs to write, or to log a
+    /// read of personal data.
+    #[error(
+        "the store is open read-only (the file, its directory or its medium cannot be written): nothing can be written to it, and reads of personal data are refused because they could not be logged; `audit verify`, `check` and `stats` work on it. To work with its data, copy it where it can be written"
+    )]
+    ReadOnly,
+    /// A read-only store older than this code: it cannot be migrated in place.
+    #[error(
+        "the store at {path} is read-only and has schema version {found}, older than this program's {supported}: it cannot be upgraded in place; copy it where it can be written, or use the Corridor that wrote it"
+    )]
+    ReadOnlyOld { path: String, found: i64, supported: i64 },
     /// An entity id that is not of the form `dataset:record:name`.
     #[error("'{id}' is not an entity id: expected dataset:record:name, as `corridor show` prints them")]
     BadEntityId { id: String },
@@ -39,6 +52,7 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => Error::Busy,
+            Some(rusqlite::ErrorCode::ReadOnly) => Error::ReadOnly,
             _ => Error::Sqlite(e),
         }
     }

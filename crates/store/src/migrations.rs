@@ -249,7 +249,12 @@ CREATE TABLE resolution_decision (
 pub(crate) fn migrate(conn: &mut Connection) -> Result<i64> {
     let before: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     for (i, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(before.max(0) as usize) {
-        let tx = conn.transaction()?;
+        let tx = crate::sqlite::write_tx(conn)?;
+        // Another process may have migrated while this one waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
         tx.execute_batch(sql)?;
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
         tx.commit()?;

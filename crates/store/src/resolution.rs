@@ -57,7 +57,7 @@ pub struct Decision {
 }
 
 pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &str, purpose: &str) -> Result<i64> {
-    let tx = conn.transaction()?;
+    let tx = crate::sqlite::write_tx(conn)?;
     let at = now();
     tx.execute(
         "INSERT INTO resolution_run (at, actor, purpose, model, summary) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -156,7 +156,7 @@ pub(crate) fn decide(
         });
     }
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
-    let tx = conn.transaction()?;
+    let tx = crate::sqlite::write_tx(conn)?;
     let at = now();
     tx.execute(
         "INSERT INTO resolution_decision (a, b, decision, reason, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -208,7 +208,7 @@ pub(crate) fn add_links(
     origin: &str,
     actor: &str,
 ) -> Result<()> {
-    let tx = conn.transaction()?;
+    let tx = crate::sqlite::write_tx(conn)?;
     let run: Option<i64> = tx
         .query_row("SELECT MAX(id) FROM resolution_run", [], |r| r.get(0))
         .optional()?

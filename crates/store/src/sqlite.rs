@@ -18,6 +18,9 @@ use crate::{Batch, SourceSpec, Store};
 /// A Corridor store in one SQLite file.
 pub struct SqliteStore {
     conn: Connection,
+    /// Opened read-only (a read-only file or directory, an archived copy): nothing
+    /// is written, and reads that must be logged are refused.
+    read_only: bool,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -39,12 +42,22 @@ const CACHE_KIB: i64 = 65536;
 /// zero, a tenth of reading 100k records), and the map spares copying each page from
 /// the kernel's cache (0.1-0.2 s of 1.0-1.4 s at 100k).
 fn bulk_read<T>(conn: &Connection, read: impl FnOnce() -> Result<T>) -> Result<T> {
-    conn.pragma_update(None, "cache_size", -2048)?;
-    conn.pragma_update(None, "mmap_size", 1i64 << 40)?;
+    bulk_settings(conn, true)?;
     let out = read();
-    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
-    conn.pragma_update(None, "mmap_size", 0)?;
+    bulk_settings(conn, false)?;
     out
+}
+
+/// Switches to `bulk_read`'s page settings (`on`) or back.
+fn bulk_settings(conn: &Connection, on: bool) -> Result<()> {
+    if on {
+        conn.pragma_update(None, "cache_size", -2048)?;
+        conn.pragma_update(None, "mmap_size", 1i64 << 40)?;
+    } else {
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        conn.pragma_update(None, "mmap_size", 0)?;
+    }
+    Ok(())
 }
 
 impl SqliteStore {
@@ -52,7 +65,7 @@ impl SqliteStore {
     /// Returns the store and whether it was newly created.
     pub fn create(path: &Path, actor: &str) -> Result<(SqliteStore, bool)> {
         let conn = Connection::open(path)?;
-        let mut store = SqliteStore::configure(conn, path)?;
+        let mut store = SqliteStore::configure(conn, path, false)?;
         let before = migrations::migrate(&mut store.conn)?;
         let created = before == 0;
         if created {
@@ -72,12 +85,26 @@ impl SqliteStore {
     }
 
     /// Opens an existing store, migrating it forward if it is older than this code.
+    ///
+    /// A store that cannot be written (a read-only file, a file in a read-only
+    /// directory, an archived copy on read-only media) is opened read-only: the audit
+    /// chain can be verified and counts read, but nothing is written, and reads of
+    /// personal data, which must be logged, are refused ([`Error::ReadOnly`]).
     pub fn open(path: &Path) -> Result<SqliteStore> {
         if !path.exists() {
             return Err(Error::NotFound {
                 path: path.display().to_string(),
             });
         }
+        match SqliteStore::open_writable(path) {
+            Ok(Some(store)) => Ok(store),
+            Ok(None) => SqliteStore::open_read_only(path),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Opens for writing; `None` when the file or its directory cannot be written.
+    fn open_writable(path: &Path) -> Result<Option<SqliteStore>> {
         // No SQLite mutex per call (rusqlite's default, which plain READ_WRITE left
         // out): a `Connection` is never shared between threads at once (it is not
         // `Sync`), and the locking was a tenth of reading the store.
@@ -85,12 +112,73 @@ impl SqliteStore {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        let mut store = SqliteStore::configure(conn, path)?;
-        migrations::migrate(&mut store.conn)?;
+        // SQLite opens a file it may not write read-only without saying so; a
+        // read-only directory shows only when the WAL's files cannot be created.
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Ok(None);
+        }
+        match SqliteStore::configure(conn, path, false) {
+            Ok(mut store) => {
+                migrations::migrate(&mut store.conn)?;
+                Ok(Some(store))
+            }
+            Err(Error::Sqlite(e))
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen)
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Opens read-only. Without the WAL's files and a directory to create them in,
+    /// SQLite reads a WAL store only as immutable: right for an archived copy, the
+    /// case this serves, though it would not see another process's later writes.
+    pub fn open_read_only(path: &Path) -> Result<SqliteStore> {
+        if !path.exists() {
+            return Err(Error::NotFound {
+                path: path.display().to_string(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let uri = file_uri(path);
+        let attempt = Connection::open_with_flags(format!("{uri}?mode=ro"), flags)
+            .map_err(Error::from)
+            .and_then(|c| SqliteStore::configure(c, path, true));
+        let store = match attempt {
+            Ok(s) => s,
+            Err(_) => {
+                let conn = Connection::open_with_flags(format!("{uri}?immutable=1"), flags)?;
+                SqliteStore::configure(conn, path, true)?
+            }
+        };
+        let version: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version < migrations::LATEST {
+            return Err(Error::ReadOnlyOld {
+                path: path.display().to_string(),
+                found: version,
+                supported: migrations::LATEST,
+            });
+        }
         Ok(store)
     }
 
-    fn configure(conn: Connection, path: &Path) -> Result<SqliteStore> {
+    /// Whether the store was opened read-only (see [`SqliteStore::open`]).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// How long a command waits for another's write lock before giving up with
+    /// [`Error::Busy`] (10 s unless set).
+    pub fn set_wait(&mut self, wait: std::time::Duration) -> Result<()> {
+        self.conn.busy_timeout(wait)?;
+        Ok(())
+    }
+
+    fn configure(conn: Connection, path: &Path, read_only: bool) -> Result<SqliteStore> {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > migrations::LATEST {
             return Err(Error::TooNew {
@@ -99,25 +187,50 @@ impl SqliteStore {
                 supported: migrations::LATEST,
             });
         }
-        // WAL: readers never block the writer and a killed writer leaves the last
-        // committed state. NORMAL sync is durable against process crashes, which is
-        // what batches are tested against; a power cut may lose the last commit but
-        // never corrupts the file.
-        // 32 KiB pages (applies to new files only): fewer WAL frames and b-tree pages
-        // per statement; measured to halve the checkpoint at the end of a 1M-row batch.
-        conn.pragma_update(None, "page_size", 32768)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        if !read_only {
+            // WAL: readers never block the writer and a killed writer leaves the last
+            // committed state. NORMAL sync is durable against process crashes, which
+            // is what batches are tested against; a power cut may lose the last
+            // commit but never corrupts the file.
+            // 32 KiB pages (applies to new files only): fewer WAL frames and b-tree
+            // pages per statement; measured to halve the checkpoint at the end of a
+            // 1M-row batch.
+            conn.pragma_update(None, "page_size", 32768)?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.set_prepared_statement_cache_capacity(64);
-        Ok(SqliteStore { conn })
+        Ok(SqliteStore { conn, read_only })
+    }
+
+    /// Reads in a snapshot of its own, then logs the read (when `log` gives an entry)
+    /// in a write transaction: readers never hold the write lock while they read, and
+    /// the caller gets nothing unless the log entry was committed.
+    fn logged_read<T>(
+        &mut self,
+        read: impl FnOnce(&Connection) -> Result<T>,
+        log: impl FnOnce(&T) -> Option<AuditEntry>,
+    ) -> Result<T> {
+        if self.read_only {
+            return Err(Error::ReadOnly);
+        }
+        let snapshot = self.conn.transaction()?;
+        let out = read(&snapshot)?;
+        snapshot.commit()?;
+        if let Some(entry) = log(&out) {
+            let tx = write_tx(&mut self.conn)?;
+            audit::append(&tx, &now(), &entry)?;
+            tx.commit()?;
+        }
+        Ok(out)
     }
 
     /// Replaces the retention policy (months per category).
     pub fn set_retention_policy(&mut self, policy: &RetentionPolicy, actor: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         let json = serde_json::to_string(policy)?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('retention_policy', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -146,7 +259,7 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn register_source(&mut self, s: &SourceSpec) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         tx.execute(
             "INSERT INTO agency (node, country, name) VALUES (?1, ?2, ?3) ON CONFLICT (node) DO NOTHING",
             params![s.agency, s.country, s.agency_name],
@@ -170,7 +283,7 @@ impl Store for SqliteStore {
     }
 
     fn grade_source(&mut self, source_id: i64, grade: SourceReliability, reason: &str, actor: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         let exists: Option<i64> = tx
             .query_row("SELECT id FROM source WHERE id = ?1", [source_id], |r| r.get(0))
             .optional()?;
@@ -205,59 +318,48 @@ impl Store for SqliteStore {
     }
 
     fn entity(&mut self, id: &str, actor: &str, purpose: &str) -> Result<Option<Entity>> {
-        let tx = self.conn.transaction()?;
-        let entity = read::entity(&tx, id)?;
-        if let Some(e) = &entity {
-            audit::append(
-                &tx,
-                &now(),
-                &AuditEntry {
+        self.logged_read(
+            |c| read::entity(c, id),
+            |entity| {
+                entity.as_ref().map(|e| AuditEntry {
                     actor: actor.into(),
                     action: "read".into(),
                     target: e.id.clone(),
                     purpose: purpose.into(),
                     detail: serde_json::json!({"schema": e.schema, "statements": e.statements.len()}).to_string(),
-                },
-            )?;
-        }
-        tx.commit()?;
-        Ok(entity)
+                })
+            },
+        )
     }
 
     fn entities_of_schema(&mut self, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>> {
-        let tx = self.conn.transaction()?;
-        let entities = read::entities_of_schema(&tx, schema)?;
-        log_bulk_read(&tx, &format!("all {schema} entities"), entities.len(), actor, purpose)?;
-        tx.commit()?;
-        Ok(entities)
+        self.logged_read(
+            |c| read::entities_of_schema(c, schema),
+            |es| {
+                Some(bulk_read_entry(
+                    &format!("all {schema} entities"),
+                    es.len(),
+                    actor,
+                    purpose,
+                ))
+            },
+        )
     }
 
     fn entity_evidence(&mut self, schemata: &[&str], actor: &str, purpose: &str) -> Result<Vec<EntityEvidence>> {
-        let tx = self.conn.transaction()?;
-        let entities = read::entity_evidence(&tx, schemata)?;
-        log_bulk_read(
-            &tx,
-            &format!("evidence of all {} entities", schemata.join(", ")),
-            entities.len(),
-            actor,
-            purpose,
-        )?;
-        tx.commit()?;
-        Ok(entities)
+        let what = format!("evidence of all {} entities", schemata.join(", "));
+        self.logged_read(
+            |c| read::entity_evidence(c, schemata),
+            |es| Some(bulk_read_entry(&what, es.len(), actor, purpose)),
+        )
     }
 
     fn entity_values(&mut self, schemata: &[&str], actor: &str, purpose: &str) -> Result<Vec<EntityValues>> {
-        let tx = self.conn.transaction()?;
-        let entities = read::entity_values(&tx, schemata)?;
-        log_bulk_read(
-            &tx,
-            &format!("values of all {} entities", schemata.join(", ")),
-            entities.len(),
-            actor,
-            purpose,
-        )?;
-        tx.commit()?;
-        Ok(entities)
+        let what = format!("values of all {} entities", schemata.join(", "));
+        self.logged_read(
+            |c| read::entity_values(c, schemata),
+            |es| Some(bulk_read_entry(&what, es.len(), actor, purpose)),
+        )
     }
 
     fn entity_values_by_record(
@@ -267,20 +369,15 @@ impl Store for SqliteStore {
         purpose: &str,
         each: &mut dyn FnMut(Vec<EntityValues>),
     ) -> Result<usize> {
-        let conn = &self.conn;
-        bulk_read(conn, || {
-            let tx = conn.unchecked_transaction()?;
-            let n = read::entity_values_by_record(&tx, schemata, each)?;
-            log_bulk_read(
-                &tx,
-                &format!("values of all {} entities", schemata.join(", ")),
-                n,
-                actor,
-                purpose,
-            )?;
-            tx.commit()?;
-            Ok(n)
-        })
+        let what = format!("values of all {} entities", schemata.join(", "));
+        // The page settings of `bulk_read` change outside any transaction.
+        bulk_settings(&self.conn, true)?;
+        let out = self.logged_read(
+            |c| read::entity_values_by_record(c, schemata, each),
+            |n| Some(bulk_read_entry(&what, *n, actor, purpose)),
+        );
+        bulk_settings(&self.conn, false)?;
+        out
     }
 
     fn count_entities(&self, schemata: &[&str]) -> Result<usize> {
@@ -292,19 +389,11 @@ impl Store for SqliteStore {
     }
 
     fn entities_of_batch(&mut self, batch: i64, schema: &str, actor: &str, purpose: &str) -> Result<Vec<Entity>> {
-        let tx = self.conn.transaction()?;
-        let entities = read::entities_of_batch(&tx, batch, schema)?;
-        if !entities.is_empty() {
-            log_bulk_read(
-                &tx,
-                &format!("{schema} entities of batch {batch}"),
-                entities.len(),
-                actor,
-                purpose,
-            )?;
-        }
-        tx.commit()?;
-        Ok(entities)
+        let what = format!("{schema} entities of batch {batch}");
+        self.logged_read(
+            |c| read::entities_of_batch(c, batch, schema),
+            |es| (!es.is_empty()).then(|| bulk_read_entry(&what, es.len(), actor, purpose)),
+        )
     }
 
     fn import_watchlist(&mut self, spec: &WatchlistSpec, entries: &[WatchlistEntry], actor: &str) -> Result<i64> {
@@ -358,7 +447,7 @@ impl Store for SqliteStore {
     }
 
     fn record_derived(&mut self, kind: &str, description: &str, basis: &[i64], actor: &str) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         let at = now();
         tx.execute(
             "INSERT INTO derived_fact (kind, description, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
@@ -412,7 +501,7 @@ impl Store for SqliteStore {
     }
 
     fn audit(&mut self, entry: &AuditEntry) -> Result<AuditRecord> {
-        let tx = self.conn.transaction()?;
+        let tx = write_tx(&mut self.conn)?;
         let rec = audit::append(&tx, &now(), entry)?;
         tx.commit()?;
         Ok(rec)
@@ -427,21 +516,38 @@ impl Store for SqliteStore {
     }
 }
 
-/// Logs a read of many entities at once (who, why, what, how many) in the reading
-/// transaction.
-fn log_bulk_read(tx: &Connection, target: &str, entities: usize, actor: &str, purpose: &str) -> Result<()> {
-    audit::append(
-        tx,
-        &now(),
-        &AuditEntry {
-            actor: actor.into(),
-            action: "read".into(),
-            target: target.into(),
-            purpose: purpose.into(),
-            detail: serde_json::json!({ "entities": entities }).to_string(),
-        },
-    )?;
-    Ok(())
+/// `path` as an SQLite URI (`file:` and the path, percent-encoded where a URI needs
+/// it), so that a `?` or `#` in a file name is not read as the URI's query.
+fn file_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    use std::os::unix::ffi::OsStrExt;
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
+/// The log entry of a read of many entities at once: who, why, what, how many.
+fn bulk_read_entry(target: &str, entities: usize, actor: &str, purpose: &str) -> AuditEntry {
+    AuditEntry {
+        actor: actor.into(),
+        action: "read".into(),
+        target: target.into(),
+        purpose: purpose.into(),
+        detail: serde_json::json!({ "entities": entities }).to_string(),
+    }
+}
+
+/// Begins a transaction that writes: `BEGIN IMMEDIATE`, so it takes the write lock
+/// first and waits for it under the busy timeout. A deferred transaction that reads
+/// and then upgrades to a write cannot wait (SQLite returns BUSY at once, since
+/// waiting could deadlock two upgraders): forty parallel `show`s failed that way.
+pub(crate) fn write_tx(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
 }
 
 /// A batch in progress: an open `BEGIN IMMEDIATE` transaction on the store.

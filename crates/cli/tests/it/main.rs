@@ -5,6 +5,7 @@ mod demo;
 mod graph;
 mod kill;
 mod network;
+mod store_access;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
