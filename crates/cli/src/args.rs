@@ -47,6 +47,10 @@ pub struct Global {
     /// and `stats` work. A store that cannot be written is opened so anyway.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Replace output files that already exist (--out, --pairs, --nodes,
+    /// --save-model); without it they are refused.
+    #[arg(long, global = true)]
+    pub force: bool,
 }
 
 /// A wait in seconds: finite, 0 to an hour.
@@ -317,7 +321,9 @@ pub struct GraphAnalyzeArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// A JSON retention policy: {"review_after_months": {"suspect": 36, "victim": 12, ...}}.
+    /// A file holding the retention policy as JSON, such as
+    /// {"review_after_months": {"suspect": 36, "victim": 12, ...}}: 1 to 1,200 months
+    /// per category.
     #[arg(long)]
     pub retention: Option<PathBuf>,
 }

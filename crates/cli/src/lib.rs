@@ -8,6 +8,7 @@ mod exit;
 mod files;
 mod lines;
 mod progress;
+pub(crate) mod text;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ pub(crate) struct Ctx {
     pub wait: std::time::Duration,
     /// Open the store read-only even if it could be written.
     pub read_only: bool,
+    /// Replace existing output files.
+    pub force: bool,
 }
 
 impl Ctx {
@@ -106,6 +109,7 @@ pub fn main() -> ExitCode {
         json: cli.global.json,
         wait: std::time::Duration::from_secs_f64(cli.global.wait),
         read_only: cli.global.read_only,
+        force: cli.global.force,
         actor: cli.global.user.clone().unwrap_or_else(login_name),
         purpose: cli.global.purpose.clone(),
     };
@@ -124,7 +128,7 @@ pub fn main() -> ExitCode {
         Command::Watchlist(c) => cmd::watchlist::run(&ctx, &c),
         Command::Resolve(c) => cmd::resolve::run(&ctx, &c),
         Command::Names(c) => cmd::names::run(&ctx, &c),
-        Command::Graph(c) => cmd::graph::run(&c),
+        Command::Graph(c) => cmd::graph::run(&c, ctx.force),
         Command::Network(c) => cmd::network::run(&ctx, &c),
         Command::Routes(c) => cmd::network::routes(&ctx, &c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
@@ -136,7 +140,7 @@ pub fn main() -> ExitCode {
             if failure.is_broken_pipe() {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {failure}");
+            eprintln!("error: {}", text::terminal(&failure.to_string()));
             failure.exit_code()
         }
     }

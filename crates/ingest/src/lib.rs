@@ -17,5 +17,5 @@ mod selectors;
 
 pub use error::{Error, MappingError, Result};
 pub use mapping::Mapping;
-pub use run::{IngestOptions, IngestReport, NoProgress, Progress, ingest};
+pub use run::{IngestOptions, IngestReport, NoProgress, Progress, RejectsOutcome, ingest};
 pub use selectors::Flag;

@@ -2,7 +2,6 @@
 //! thread writes them into one store batch, with a bounded channel between them so
 //! memory stays flat whatever the file size.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -27,7 +26,8 @@ const IN_FLIGHT: usize = 8;
 pub struct IngestOptions {
     pub actor: String,
     pub purpose: String,
-    /// Where rejected rows are written (created only if a row is rejected).
+    /// Where rejected rows are written (created only if a row is rejected; an
+    /// earlier file there is replaced, or removed when no row is rejected).
     pub rejects_path: PathBuf,
     /// RFC 3339 time the batch is received; the caller reads the clock.
     pub received_at: String,
@@ -55,6 +55,9 @@ pub struct IngestReport {
     pub summary: BatchSummary,
     /// The rejects file, when a row was rejected.
     pub rejects_file: Option<PathBuf>,
+    /// Whether the rejects file was written, replaced an earlier one, or an earlier
+    /// one was removed.
+    pub rejects: RejectsOutcome,
     /// Header columns neither mapped nor listed under `ignore`.
     pub unmapped_columns: Vec<String>,
     /// What the checks at ingest found (stolen/lost watchlist hits, specimen
@@ -64,7 +67,10 @@ pub struct IngestReport {
 }
 
 enum Item {
-    Row(MappedRow),
+    /// A mapped row, with its original content when its record id was seen before
+    /// in this file: the store rejects it if the content differs, and the rejects
+    /// file must show what was rejected.
+    Row(MappedRow, Option<serde_json::Value>),
     Reject {
         row_number: u64,
         reason: String,
@@ -137,7 +143,7 @@ pub fn ingest(
                         reason,
                         original,
                     } => rejects.write(row_number, &reason, original)?,
-                    Item::Row(mut row) => {
+                    Item::Row(mut row, original) => {
                         for (local, spec) in &row.new_provenances {
                             let id = batch.provenance(spec)?;
                             if local_to_db.len() <= *local {
@@ -182,7 +188,7 @@ pub fn ingest(
                                 "duplicate record id '{}': row {first_row} of this file has the same id with other content",
                                 row.record_key
                             );
-                            rejects.write(row.row_number, &reason, serde_json::Value::Null)?;
+                            rejects.write(row.row_number, &reason, original.unwrap_or_default())?;
                         }
                     }
                 }
@@ -193,11 +199,26 @@ pub fn ingest(
     });
     outcome?;
     let rejected = rejects.count;
-    rejects.finish()?;
+    let rejects_outcome = rejects.finish()?;
     if !findings.is_empty() {
         batch.record_findings(&findings)?;
     }
     let summary = batch.commit(rows_read, rejected)?;
+    if summary.batch_id.is_none() && rejected > 0 {
+        // No batch was kept, so no batch entry logs the rows written to the rejects
+        // file: personal data leaving the store's protection must still be logged.
+        store.audit(&corridor_store::AuditEntry {
+            actor: opts.actor.clone(),
+            action: "ingest.rejected".into(),
+            target: input.display().to_string(),
+            purpose: opts.purpose.clone(),
+            detail: serde_json::json!({
+                "dataset": mapping.dataset, "rows_read": rows_read, "rejected": rejected,
+                "rejects_file": opts.rejects_path.display().to_string(),
+            })
+            .to_string(),
+        })?;
+    }
     if summary.batch_id.is_none() {
         // Nothing changed, so the batch and its findings were rolled back; the rows
         // were checked when they first came in.
@@ -208,6 +229,7 @@ pub fn ingest(
         file: input.display().to_string(),
         summary,
         rejects_file: (rejected > 0).then(|| opts.rejects_path.clone()),
+        rejects: rejects_outcome,
         unmapped_columns,
         findings,
         seconds: started.elapsed().as_secs_f64(),
@@ -233,6 +255,9 @@ fn read_and_map(
     tx: &mpsc::SyncSender<Message>,
 ) {
     let mut mapper = Mapper::new(mapping, source_id, today);
+    // Hashes of the record ids seen (8 bytes a row, not the ids): a collision only
+    // keeps one more row's original.
+    let mut seen: std::collections::HashSet<u64> = std::collections::HashSet::new();
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut rows = 0u64;
     loop {
@@ -262,7 +287,11 @@ fn read_and_map(
                     columns: &mapping.columns,
                 };
                 match mapper.map_row(&view, row_number) {
-                    Ok(mapped) => Item::Row(mapped),
+                    Ok(mapped) => {
+                        let again = !seen.insert(xxhash_rust::xxh3::xxh3_64(mapped.record_key.as_bytes()));
+                        let original = again.then(|| row.to_json());
+                        Item::Row(mapped, original)
+                    }
                     Err(reason) => Item::Reject {
                         row_number,
                         reason,
@@ -283,12 +312,31 @@ fn read_and_map(
     }
 }
 
-/// The rejects file: one JSON object per rejected row, `{"row", "reason", "original"}`,
-/// created on the first reject.
+/// The rejects file: one JSON object per rejected row, `{"row", "reason", "original"}`.
+///
+/// Rows hold personal data, so the file is written as exports are: into a temporary
+/// file of a random name created exclusively and readable by its owner only (0600),
+/// renamed over the target when the ingest is done. The rename replaces whatever is
+/// at the target, a symbolic link included, and never writes through it.
 struct Rejects<'p> {
     path: &'p Path,
-    out: Option<BufWriter<File>>,
+    out: Option<BufWriter<tempfile::NamedTempFile>>,
     count: u64,
+}
+
+/// What became of the rejects file of an ingest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectsOutcome {
+    /// No row was rejected and no earlier rejects file was there.
+    None,
+    /// Rows were rejected; the file is new.
+    Written,
+    /// Rows were rejected; the file replaced an earlier ingest's.
+    Replaced,
+    /// No row was rejected; an earlier ingest's rejects file was removed, since it no
+    /// longer describes this input.
+    RemovedStale,
 }
 
 impl<'p> Rejects<'p> {
@@ -300,29 +348,56 @@ impl<'p> Rejects<'p> {
         }
     }
 
-    fn write(&mut self, row: u64, reason: &str, original: serde_json::Value) -> Result<()> {
-        let io = |source| Error::Io {
+    fn io(&self, source: std::io::Error) -> Error {
+        Error::Io {
             path: self.path.to_path_buf(),
             source,
-        };
+        }
+    }
+
+    fn write(&mut self, row: u64, reason: &str, original: serde_json::Value) -> Result<()> {
         if self.out.is_none() {
-            self.out = Some(BufWriter::new(File::create(self.path).map_err(io)?));
+            let dir = match self.path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let mut prefix = std::ffi::OsString::from(".");
+            prefix.push(self.path.file_name().unwrap_or_default());
+            prefix.push(".");
+            let temp = tempfile::Builder::new()
+                .prefix(&prefix)
+                .suffix(".partial")
+                .tempfile_in(dir)
+                .map_err(|e| self.io(e))?;
+            self.out = Some(BufWriter::new(temp));
         }
         self.count += 1;
         let line = serde_json::json!({"row": row, "reason": reason, "original": original});
-        if let Some(out) = &mut self.out {
-            writeln!(out, "{line}").map_err(io)?;
-        }
-        Ok(())
+        let written = match &mut self.out {
+            Some(out) => writeln!(out, "{line}"),
+            None => Ok(()),
+        };
+        written.map_err(|e| self.io(e))
     }
 
-    fn finish(self) -> Result<()> {
-        if let Some(mut out) = self.out {
-            out.flush().map_err(|source| Error::Io {
-                path: self.path.to_path_buf(),
-                source,
-            })?;
-        }
-        Ok(())
+    /// Puts the file in place, or removes an earlier ingest's when no row was
+    /// rejected this time.
+    fn finish(mut self) -> Result<RejectsOutcome> {
+        let earlier = std::fs::symlink_metadata(self.path).is_ok();
+        let Some(out) = self.out.take() else {
+            if earlier {
+                std::fs::remove_file(self.path).map_err(|e| self.io(e))?;
+                return Ok(RejectsOutcome::RemovedStale);
+            }
+            return Ok(RejectsOutcome::None);
+        };
+        let temp = out.into_inner().map_err(|e| self.io(e.into_error()))?;
+        temp.as_file().sync_all().map_err(|e| self.io(e))?;
+        temp.persist(self.path).map_err(|e| self.io(e.error))?;
+        Ok(if earlier {
+            RejectsOutcome::Replaced
+        } else {
+            RejectsOutcome::Written
+        })
     }
 }

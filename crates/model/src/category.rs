@@ -122,7 +122,29 @@ impl Default for RetentionPolicy {
     }
 }
 
+/// The longest review period a policy may set, in months (a century): past it a
+/// number is a typing error, and dates that far off overflow the calendar.
+pub const MAX_REVIEW_MONTHS: u32 = 1200;
+
 impl RetentionPolicy {
+    /// Checks every period: at least a month, at most [`MAX_REVIEW_MONTHS`].
+    pub fn validate(&self) -> Result<(), String> {
+        let bad: Vec<String> = self
+            .review_after_months
+            .iter()
+            .filter(|(_, m)| !(1..=MAX_REVIEW_MONTHS).contains(*m))
+            .map(|(c, m)| format!("{c}: {m}"))
+            .collect();
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "review periods must be 1 to {MAX_REVIEW_MONTHS} months; not {}",
+                bad.join(", ")
+            ))
+        }
+    }
+
     /// The date on which data received on `received` about a person of `category` must
     /// be reviewed. A category missing from a custom policy falls back to the default,
     /// so a partial policy file never means "keep forever".

@@ -10,7 +10,7 @@ use crate::build::{Evidence, LinkKind, RecordSource};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FilterError {
-    #[error("`{0}` is not a date: give YYYY-MM-DD")]
+    #[error("`{0}` is not a day of the calendar: give YYYY-MM-DD")]
     Date(String),
     #[error("the window ends ({to}) before it starts ({from})")]
     Window { from: String, to: String },
@@ -41,11 +41,28 @@ fn check_date(d: &str) -> Result<String, FilterError> {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if ok {
+    if ok && is_calendar_day(d) {
         Ok(d.to_string())
     } else {
         Err(FilterError::Date(d.to_string()))
     }
+}
+
+/// Whether `YYYY-MM-DD` (digits already checked) names a day of the Gregorian
+/// calendar: `2024-02-30` does not, and a window bound on it would silently mean
+/// something else.
+fn is_calendar_day(d: &str) -> bool {
+    let n = |r: std::ops::Range<usize>| d.get(r).and_then(|x| x.parse::<u32>().ok()).unwrap_or(0);
+    let (y, m, day) = (n(0..4), n(5..7), n(8..10));
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    (1..=days).contains(&day)
 }
 
 impl Filter {
@@ -100,5 +117,28 @@ impl Filter {
             return false;
         }
         self.accepts_provenance(&e.agencies, e.grading, e.handling.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_bounds_must_be_days_of_the_calendar() {
+        for bad in [
+            "2024-02-30",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-04-31",
+            "1900-02-29",
+            "2024-1-01",
+        ] {
+            assert!(Filter::window(Some(bad), None).is_err(), "{bad} accepted");
+        }
+        for good in ["2024-02-29", "2000-02-29", "2024-12-31", "2024-01-01"] {
+            assert!(Filter::window(None, Some(good)).is_ok(), "{good} refused");
+        }
     }
 }

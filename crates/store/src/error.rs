@@ -10,6 +10,14 @@ pub enum Error {
     /// No store file at the path; `corridor init` creates one.
     #[error("no Corridor store at {path}: run `corridor init --store {path}` first")]
     NotFound { path: String },
+    /// A file that is not a Corridor store.
+    #[error(
+        "{path} is not a Corridor store ({detail}): give the path of a store, or `corridor init --store PATH` with a new path to create one"
+    )]
+    Foreign { path: String, detail: String },
+    /// A file could not be created.
+    #[error("cannot create {path}: {source}")]
+    Io { path: String, source: std::io::Error },
     /// The file was written by a newer Corridor than this one.
     #[error("the store at {path} has schema version {found}, newer than this program's {supported}: upgrade Corridor")]
     TooNew { path: String, found: i64, supported: i64 },

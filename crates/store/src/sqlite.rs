@@ -63,8 +63,43 @@ fn bulk_settings(conn: &Connection, on: bool) -> Result<()> {
 impl SqliteStore {
     /// Creates the store file if needed and brings it to the current schema.
     /// Returns the store and whether it was newly created.
+    ///
+    /// A new file is created exclusively and readable by its owner only (0600: the
+    /// store holds personal data; SQLite gives its WAL files the same mode). An
+    /// existing file is taken only if it is a Corridor store or empty: Corridor does
+    /// not add its tables to another application's database.
     pub fn create(path: &Path, actor: &str) -> Result<(SqliteStore, bool)> {
-        let conn = Connection::open(path)?;
+        if std::fs::symlink_metadata(path).is_err() {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|source| Error::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+        }
+        let conn = Connection::open(path).map_err(|e| foreign(path, e))?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| foreign(path, e))?;
+        if version == 0 {
+            let tables: Vec<String> = conn
+                .prepare("SELECT name FROM sqlite_schema ORDER BY name LIMIT 5")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if !tables.is_empty() {
+                return Err(Error::Foreign {
+                    path: path.display().to_string(),
+                    detail: format!(
+                        "an SQLite database of another application (tables {})",
+                        tables.join(", ")
+                    ),
+                });
+            }
+        }
         let mut store = SqliteStore::configure(conn, path, false)?;
         let before = migrations::migrate(&mut store.conn)?;
         let created = before == 0;
@@ -96,6 +131,12 @@ impl SqliteStore {
                 path: path.display().to_string(),
             });
         }
+        if std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(false) {
+            return Err(Error::Foreign {
+                path: path.display().to_string(),
+                detail: "an empty file".into(),
+            });
+        }
         match SqliteStore::open_writable(path) {
             Ok(Some(store)) => Ok(store),
             Ok(None) => SqliteStore::open_read_only(path),
@@ -116,6 +157,17 @@ impl SqliteStore {
         // read-only directory shows only when the WAL's files cannot be created.
         if conn.is_readonly(rusqlite::MAIN_DB)? {
             return Ok(None);
+        }
+        let version: rusqlite::Result<i64> = conn.query_row("PRAGMA user_version", [], |r| r.get(0));
+        match version {
+            Ok(0) => {
+                return Err(Error::Foreign {
+                    path: path.display().to_string(),
+                    detail: "an SQLite database that Corridor did not create".into(),
+                });
+            }
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => return Err(foreign(path, e)),
+            _ => {}
         }
         match SqliteStore::configure(conn, path, false) {
             Ok(mut store) => {
@@ -156,6 +208,12 @@ impl SqliteStore {
             }
         };
         let version: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == 0 {
+            return Err(Error::Foreign {
+                path: path.display().to_string(),
+                detail: "an SQLite database that Corridor did not create, or an empty file".into(),
+            });
+        }
         if version < migrations::LATEST {
             return Err(Error::ReadOnlyOld {
                 path: path.display().to_string(),
@@ -513,6 +571,18 @@ impl Store for SqliteStore {
 
     fn check_consistency(&self) -> Result<ConsistencyReport> {
         read::consistency(&self.conn)
+    }
+}
+
+/// An SQLite error opening `path` as a store: a file that is no database says so.
+fn foreign(path: &Path, e: rusqlite::Error) -> Error {
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
+        Error::Foreign {
+            path: path.display().to_string(),
+            detail: "not an SQLite database".into(),
+        }
+    } else {
+        Error::from(e)
     }
 }
 

@@ -16,11 +16,11 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
             if ctx.json {
                 ctx.print_json(&report)?;
             } else if report.is_intact() {
-                println!("audit log intact: {} entries, head {}", report.entries, report.head);
+                crate::outln!("audit log intact: {} entries, head {}", report.entries, report.head);
             } else {
-                println!("audit log NOT intact ({} entries):", report.entries);
+                crate::outln!("audit log NOT intact ({} entries):", report.entries);
                 for p in &report.problems {
-                    println!("  {p}");
+                    crate::outln!("  {p}");
                 }
             }
             Ok(if report.is_intact() {
@@ -34,7 +34,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
             if ctx.json {
                 ctx.print_json(&serde_json::json!({"head": report.head, "entries": report.entries}))?;
             } else {
-                println!("{}", report.head);
+                crate::outln!("{}", report.head);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -50,23 +50,13 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
                 for e in &entries {
                     // Entries written before actors were checked, or by another
                     // program, are shown escaped: no entry prints a line of its own.
-                    let shown = |s: &str| -> String {
-                        s.chars()
-                            .map(|c| {
-                                if c.is_control() {
-                                    c.escape_default().to_string()
-                                } else {
-                                    c.to_string()
-                                }
-                            })
-                            .collect()
-                    };
+                    let shown = crate::text::one_line;
                     let why = if e.entry.purpose.is_empty() {
                         String::new()
                     } else {
                         format!(" purpose={}", shown(&e.entry.purpose))
                     };
-                    println!(
+                    crate::outln!(
                         "{:>6} {} {:<10} {:<14} {}{why}",
                         e.seq,
                         e.at,

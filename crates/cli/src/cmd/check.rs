@@ -13,13 +13,14 @@ pub(crate) fn run(ctx: &Ctx) -> Result<ExitCode> {
     if ctx.json {
         ctx.print_json(&report)?;
     } else if report.problems.is_empty() {
-        println!(
+        crate::outln!(
             "store consistent: {} batches, {} statements, every batch whole",
-            report.batches, report.statements
+            report.batches,
+            report.statements
         );
     } else {
         for p in &report.problems {
-            println!("{p}");
+            crate::outln!("{p}");
         }
     }
     Ok(if report.problems.is_empty() {

@@ -42,7 +42,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     let rejects_dir = args.dir.join("rejects");
     std::fs::create_dir_all(&rejects_dir)?;
     if !ctx.json {
-        println!(
+        crate::outln!(
             "1/5 generating a synthetic corridor data set (seed {}, size {size}) in {}",
             args.seed,
             data.display()
@@ -50,7 +50,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     }
     let report = synth::generate(args.seed, size, &data, false)?;
     if !ctx.json {
-        println!(
+        crate::outln!(
             "    {} records in {} files from {} agencies; ground truth in {}",
             report.records,
             report.files.len(),
@@ -61,7 +61,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             },
             data.join("truth").display()
         );
-        println!("2/5 ingesting every agency's files into {}", store_path.display());
+        crate::outln!("2/5 ingesting every agency's files into {}", store_path.display());
     }
     let mut store = ctx.open_at(&store_path)?;
     for w in &report.watchlists {
@@ -80,7 +80,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             },
         )?;
         if !ctx.json {
-            println!(
+            crate::outln!(
                 "    watchlist {name} from {}: {entries} stolen/lost documents",
                 w.agency
             );
@@ -122,7 +122,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         *findings.entry(f.kind).or_default() += 1;
     }
     if !ctx.json {
-        println!("3/5 resolving persons into identities");
+        crate::outln!("3/5 resolving persons into identities");
     }
     let truth_file = data.join("truth").join("identities.csv");
     let run_args = ResolveRunArgs {
@@ -147,7 +147,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         "against_truth": scores,
     });
     if !ctx.json {
-        println!(
+        crate::outln!(
             "    {} person records → {} identities ({} pairs held for review); against the generator's truth: \
              precision {:.3}, recall {:.3}, F1 {:.3}, cluster precision {:.3}",
             records.len(),
@@ -160,12 +160,12 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         );
     }
     if !ctx.json {
-        println!("4/5 mapping networks: relations, shared selectors and shared events between identities");
+        crate::outln!("4/5 mapping networks: relations, shared selectors and shared events between identities");
     }
     let networks = super::network::overview(ctx, &mut store, Some(&data.join("truth")))?;
     if !ctx.json {
         let q = &networks["against_truth"];
-        println!(
+        crate::outln!(
             "    {} parties, {} links → {} networks (largest {}), modularity {:.3}; against the generator's \
              networks: ARI {:.3}, NMI {:.3}. See `corridor --store {} network list`",
             networks["parties"],
@@ -196,10 +196,10 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     if ctx.json {
         ctx.print_json(&demo)?;
     } else {
-        println!("5/5 the node now holds:");
+        crate::outln!("5/5 the node now holds:");
         stats::print_stats(&demo.stats);
         let listed: Vec<String> = demo.document_findings.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        println!(
+        crate::outln!(
             "document checks on {} travel documents: {} (stored; `corridor show` lists them with the document)",
             docs.documents,
             if listed.is_empty() {
@@ -208,14 +208,14 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
                 listed.join(", ")
             }
         );
-        println!(
+        crate::outln!(
             "audit log {}: {} entries, head {}",
             if demo.audit_intact { "intact" } else { "NOT intact" },
             audit.entries,
             audit.head
         );
         let example = example_person(&demo.data).unwrap_or_else(|| "<dataset:record:name>".to_string());
-        println!(
+        crate::outln!(
             "done in {:.1} s. Try: corridor --store {} show {example}",
             demo.seconds,
             demo.store.display()

@@ -30,9 +30,9 @@ pub(crate) fn run(ctx: &Ctx, cmd: &DocsCommand) -> Result<ExitCode> {
         ctx.print_json(&outcome.findings)?;
     } else {
         for f in &outcome.findings {
-            println!("{:<13} {}  {}", f.kind, f.document, f.reason);
+            crate::outln!("{:<13} {}  {}", f.kind, f.document, f.reason);
         }
-        println!(
+        crate::outln!(
             "{} findings on {} documents ({} not found before)",
             outcome.findings.len(),
             outcome.documents,

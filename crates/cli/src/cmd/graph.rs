@@ -14,11 +14,12 @@ use serde::Serialize;
 
 use crate::args::{GraphAnalyzeArgs, GraphCommand};
 use crate::exit::{Code, Failure, Result};
-use crate::files::write_whole;
+use crate::files::{check_new, write_whole};
+use crate::text::spreadsheet_cell;
 
-pub(crate) fn run(cmd: &GraphCommand) -> Result<ExitCode> {
+pub(crate) fn run(cmd: &GraphCommand, force: bool) -> Result<ExitCode> {
     match cmd {
-        GraphCommand::Analyze(a) => analyze(a)?,
+        GraphCommand::Analyze(a) => analyze(a, force)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -156,7 +157,10 @@ fn top(scores: &[f64], k: usize, edges: &EdgeList) -> Vec<Ranked> {
         .collect()
 }
 
-fn analyze(a: &GraphAnalyzeArgs) -> Result<()> {
+fn analyze(a: &GraphAnalyzeArgs, force: bool) -> Result<()> {
+    if let Some(out) = &a.nodes {
+        check_new(out, force).map_err(|e| Failure::new(Code::BadInput, e))?;
+    }
     if !(a.resolution > 0.0 && a.resolution.is_finite()) {
         return Err(Failure::new(
             Code::BadInput,
@@ -212,13 +216,13 @@ fn analyze(a: &GraphAnalyzeArgs) -> Result<()> {
     let near_sizes: Vec<usize> = near.iter().map(|v| v.len().saturating_sub(1)).collect();
 
     if let Some(out) = &a.nodes {
-        write_whole(out, |w| {
+        write_whole(out, force, |w| {
             let mut csv = csv::Writer::from_writer(w);
             csv.write_record(["node", "degree", "component", "community", "pagerank", "betweenness"])?;
             for v in 0..n as u32 {
                 let i = v as usize;
                 csv.write_record([
-                    edges.labels.label(v),
+                    spreadsheet_cell(&edges.labels.label(v)).into_owned(),
                     g.degree(v).to_string(),
                     comps.of[i].to_string(),
                     communities.of[i].to_string(),

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use corridor_ingest::{IngestOptions, IngestReport, Mapping};
+use corridor_ingest::{IngestOptions, IngestReport, Mapping, RejectsOutcome};
 use corridor_store::SqliteStore;
 
 use crate::Ctx;
@@ -58,18 +58,32 @@ pub(crate) fn print_report(r: &IngestReport) {
         Some(id) => format!("batch {id}"),
         None => "nothing changed, no batch kept".to_string(),
     };
-    println!(
+    crate::outln!(
         "{}: {} rows read: {} new, {} new versions, {} unchanged, {} rejected; {} statements ({verdict}, {:.1} s)",
-        r.file, s.rows_read, s.new_records, s.new_versions, s.unchanged, s.rejected, s.statements, r.seconds
+        r.file,
+        s.rows_read,
+        s.new_records,
+        s.new_versions,
+        s.unchanged,
+        s.rejected,
+        s.statements,
+        r.seconds
     );
     if let Some(p) = &r.rejects_file {
-        println!("  rejected rows and reasons: {}", p.display());
+        let replaced = if r.rejects == RejectsOutcome::Replaced {
+            " (replaced the earlier rejects file)"
+        } else {
+            ""
+        };
+        crate::outln!("  rejected rows and reasons: {}{replaced}", p.display());
+    } else if r.rejects == RejectsOutcome::RemovedStale {
+        crate::outln!("  no row rejected: removed the earlier ingest's rejects file beside the input");
     }
     // The first few findings in full, then counts: a file with thousands of
     // flagged values must not bury the summary.
     const SHOWN: usize = 5;
     for f in r.findings.iter().take(SHOWN) {
-        println!("  {} {}: {}", f.kind, f.entity, f.reason);
+        crate::outln!("  {} {}: {}", f.kind, f.entity, f.reason);
     }
     if r.findings.len() > SHOWN {
         let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
@@ -77,14 +91,14 @@ pub(crate) fn print_report(r: &IngestReport) {
             *kinds.entry(f.kind.as_str()).or_default() += 1;
         }
         let counts: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        println!(
+        crate::outln!(
             "  … {} findings in all ({}); stored with the batch, listed by `corridor show` and `--json`",
             r.findings.len(),
             counts.join(", ")
         );
     }
     if !r.unmapped_columns.is_empty() {
-        println!(
+        crate::outln!(
             "  columns not mapped (add them to `ignore` to silence this): {}",
             r.unmapped_columns.join(", ")
         );
@@ -110,9 +124,11 @@ pub(crate) fn run(ctx: &Ctx, args: &IngestArgs) -> Result<ExitCode> {
     } else {
         print_report(&report);
         if let Some(r) = &resolution {
-            println!(
+            crate::outln!(
                 "  resolution: {} new person records matched at once: {} joined an existing identity, {} held for review",
-                r.new_records, r.joined, r.held_for_review
+                r.new_records,
+                r.joined,
+                r.held_for_review
             );
         }
     }

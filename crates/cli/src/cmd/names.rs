@@ -24,7 +24,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NamesCommand) -> Result<ExitCode> {
                     parsed: &parsed,
                 })?;
             } else {
-                println!(
+                crate::outln!(
                     "given {}  surname {}{}{}  (read by rule: {})",
                     or_none(&parsed.given),
                     or_none(&parsed.surname),
@@ -41,7 +41,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NamesCommand) -> Result<ExitCode> {
                     parsed.rule
                 );
                 for (i, t) in k.tokens.iter().enumerate() {
-                    println!(
+                    crate::outln!(
                         "token {}: spellings {}  skeletons {}  phonetic {}",
                         i + 1,
                         t.latin.join(", "),
@@ -50,10 +50,10 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NamesCommand) -> Result<ExitCode> {
                     );
                 }
                 if !k.particles.is_empty() {
-                    println!("particles: {}", k.particles.join(", "));
+                    crate::outln!("particles: {}", k.particles.join(", "));
                 }
                 for key in &k.keys {
-                    println!("{key}");
+                    crate::outln!("{key}");
                 }
             }
         }
@@ -62,9 +62,9 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NamesCommand) -> Result<ExitCode> {
             if ctx.json {
                 println!("{}", serde_json::to_string(&c)?);
             } else {
-                println!("{:.3}", c.score);
+                crate::outln!("{:.3}", c.score);
                 for k in &c.keys {
-                    println!("  {k}");
+                    crate::outln!("  {k}");
                 }
             }
         }

@@ -18,7 +18,7 @@ use serde_json::json;
 use crate::Ctx;
 use crate::args::{NetworkArgs, NetworkCommand, RoutesCommand};
 use crate::exit::{Code, Failure, Result};
-use crate::files::write_whole;
+use crate::files::{check_new, write_whole};
 
 pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
     let args = match cmd {
@@ -104,6 +104,9 @@ fn export(
         include_protected_names: names,
     };
     let count = opts.parties.as_ref().map_or(g.nodes.len(), BTreeSet::len);
+    if let Some(path) = out {
+        check_new(path, ctx.force).map_err(|e| Failure::new(Code::BadInput, e))?;
+    }
     // Personal data leaves the store: logged before a byte is written.
     store.audit(&corridor_store::AuditEntry {
         actor: ctx.actor.clone(),
@@ -136,7 +139,7 @@ fn export(
         Ok(())
     };
     match out {
-        Some(path) => write_whole(path, |w| write(w)).map_err(|e| Failure::new(Code::BadInput, e))?,
+        Some(path) => write_whole(path, ctx.force, |w| write(w)).map_err(|e| Failure::new(Code::BadInput, e))?,
         None => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
@@ -315,7 +318,7 @@ fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs)
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    crate::outln!(
         "{} parties, {} links, {} connected groups; {} networks of at least {} (modularity {:.3})",
         g.nodes.len(),
         g.links.len(),
@@ -330,7 +333,7 @@ fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs)
             .brokers
             .first()
             .map_or_else(|| "-".to_string(), |b| format!("{} ({})", b.name, b.id));
-        println!(
+        crate::outln!(
             "N{:<4} {:>5} members ({})  {}..{}  agencies {}  top broker {}",
             n.id,
             n.size,
@@ -342,7 +345,7 @@ fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs)
         );
     }
     if let Some(q) = &quality {
-        println!(
+        crate::outln!(
             "against the truth: {} records of true network members in {} networks, {} found; ARI {:.3}, NMI {:.3}",
             q["records"],
             q["true_networks"],
@@ -352,7 +355,9 @@ fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs)
         );
     }
     for (schema, id, parties) in &g.too_large {
-        println!("chained in time, not all pairs: {schema} {id} is shared by {parties} parties (above --max-group)");
+        crate::outln!(
+            "chained in time, not all pairs: {schema} {id} is shared by {parties} parties (above --max-group)"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -407,7 +412,7 @@ fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Resul
         ctx.print_json(&out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    crate::outln!(
         "N{}: {} members, {} victims or witnesses; active {}..{}; agencies {}",
         n.id,
         n.size,
@@ -418,19 +423,19 @@ fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Resul
     );
     let links: Vec<String> = n.links.iter().map(|(k, c)| format!("{c} {}", k.as_str())).collect();
     let selectors: Vec<String> = n.selectors.iter().map(|(k, c)| format!("{c} {k}")).collect();
-    println!(
+    crate::outln!(
         "links: {}; shared selectors: {}",
         links.join(", "),
         selectors.join(", ")
     );
     let places: Vec<String> = n.places.iter().take(5).map(|(p, c)| format!("{p} ({c})")).collect();
-    println!("places: {}", places.join(", "));
+    crate::outln!("places: {}", places.join(", "));
     let top: Vec<String> = used
         .iter()
         .take(5)
         .map(|((a, b), c)| format!("{a} -> {b} ({c})"))
         .collect();
-    println!(
+    crate::outln!(
         "routes: {}",
         if top.is_empty() {
             "none seen".to_string()
@@ -438,15 +443,15 @@ fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Resul
             top.join(", ")
         }
     );
-    println!("brokers (betweenness, victims and witnesses not ranked unless --include-protected):");
+    crate::outln!("brokers (betweenness, victims and witnesses not ranked unless --include-protected):");
     for b in &n.brokers {
-        println!("  {:>10.1}  {}  {}", b.betweenness, b.id, b.name);
+        crate::outln!("  {:>10.1}  {}  {}", b.betweenness, b.id, b.name);
     }
-    println!("members:");
+    crate::outln!("members:");
     for &v in &n.members {
         let node = &g.nodes[v as usize];
         let cats: Vec<&str> = node.categories.iter().map(|c| c.as_str()).collect();
-        println!("  {}  {}  [{}]", node.id, node.name, cats.join(", "));
+        crate::outln!("  {}  {}  [{}]", node.id, node.name, cats.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -480,14 +485,14 @@ fn near(ctx: &Ctx, g: &InvestigationGraph, id: &str, hops: usize) -> Result<Exit
     if ctx.json {
         ctx.print_json(&json!({"id": g.nodes[v as usize].id, "hops": hops, "near": rows}))?;
     } else {
-        println!(
+        crate::outln!(
             "{} parties within {hops} links of {} ({})",
             rows.len(),
             g.nodes[v as usize].id,
             g.nodes[v as usize].name
         );
         for r in &rows {
-            println!(
+            crate::outln!(
                 "  {}  {}  {}  {}",
                 r["hops"],
                 r["id"].as_str().unwrap_or(""),
@@ -508,7 +513,7 @@ fn show_path(ctx: &Ctx, g: &InvestigationGraph, a: &str, b: &str) -> Result<Exit
         if ctx.json {
             ctx.print_json(&json!({"from": a, "to": b, "path": null}))?;
         } else {
-            println!("no chain of links joins {a} and {b} on the evidence allowed");
+            crate::outln!("no chain of links joins {a} and {b} on the evidence allowed");
         }
         return Ok(ExitCode::from(Code::NotFound as u8));
     };
@@ -518,7 +523,7 @@ fn show_path(ctx: &Ctx, g: &InvestigationGraph, a: &str, b: &str) -> Result<Exit
     }
     for (i, s) in steps.iter().enumerate() {
         for e in &s.evidence {
-            println!(
+            crate::outln!(
                 "    | {} via {} {} ({}, {}, {}, {})",
                 e.kind.as_str(),
                 e.via_schema,
@@ -530,7 +535,7 @@ fn show_path(ctx: &Ctx, g: &InvestigationGraph, a: &str, b: &str) -> Result<Exit
             );
         }
         let mark = if s.protected { "  [victim/witness]" } else { "" };
-        println!("{i:>2}. {}  {}{mark}", s.id, s.name);
+        crate::outln!("{i:>2}. {}  {}{mark}", s.id, s.name);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -587,9 +592,9 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
                     &json!({"id": node.id, "name": node.name, "categories": node.categories, "track": points}),
                 )?;
             } else {
-                println!("{}  {}  ({} events)", node.id, node.name, points.len());
+                crate::outln!("{}  {}  ({} events)", node.id, node.name, points.len());
                 for p in &points {
-                    println!(
+                    crate::outln!(
                         "  {:<16}  {:<14}  {:<30}  {}",
                         p.date.as_deref().unwrap_or("undated"),
                         p.schema,
@@ -644,12 +649,16 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
                 ctx.print_json(&flows)?;
             } else {
                 for f in &flows {
-                    println!(
+                    crate::outln!(
                         "{}  N{:<3}  {:>4}  {} -> {}",
-                        f.week, f.network, f.parties, f.from, f.to
+                        f.week,
+                        f.network,
+                        f.parties,
+                        f.from,
+                        f.to
                     );
                 }
-                println!("{} weekly flows", flows.len());
+                crate::outln!("{} weekly flows", flows.len());
             }
         }
         RoutesCommand::Spikes {
@@ -677,12 +686,17 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
                 ctx.print_json(&json!({"places": at_places, "routes": on_routes}))?;
             } else {
                 for s in at_places.iter().chain(&on_routes) {
-                    println!(
+                    crate::outln!(
                         "{}  {:>4} (baseline {:.1} ± {:.1} over {} weeks)  {}",
-                        s.week, s.count, s.baseline_mean, s.baseline_sd, s.weeks_of_baseline, s.name
+                        s.week,
+                        s.count,
+                        s.baseline_mean,
+                        s.baseline_sd,
+                        s.weeks_of_baseline,
+                        s.name
                     );
                 }
-                println!("{} spikes at places, {} on routes", at_places.len(), on_routes.len());
+                crate::outln!("{} spikes at places, {} on routes", at_places.len(), on_routes.len());
             }
         }
     }

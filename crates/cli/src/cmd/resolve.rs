@@ -13,6 +13,8 @@ use corridor_store::{ResolutionWrite, ReviewPair, SqliteStore, Store};
 use crate::Ctx;
 use crate::args::{ResolveCommand, ResolveRunArgs};
 use crate::exit::{Code, Failure, Result};
+use crate::files::{check_new, write_whole};
+use crate::text::spreadsheet_cell;
 
 /// The schemata a record is built from.
 const SCHEMATA: [&str; 6] = [
@@ -38,9 +40,9 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
                 ctx.print_json(&review)?;
             } else {
                 for r in &review {
-                    println!("{:.3}  {:<18} {}  {}", r.probability, r.why, r.a, r.b);
+                    crate::outln!("{:.3}  {:<18} {}  {}", r.probability, r.why, r.a, r.b);
                 }
-                println!(
+                crate::outln!(
                     "{} pairs to review; decide with `corridor resolve decide A B --confirm|--reject --reason ...`",
                     review.len()
                 );
@@ -103,7 +105,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
             if ctx.json {
                 ctx.print_json(&serde_json::json!({"decision": decision, "a": ia, "b": ib}))?;
             } else {
-                println!(
+                crate::outln!(
                     "{decision}ed {} / {}: now {}",
                     d.a,
                     d.b,
@@ -117,18 +119,21 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
         }
         ResolveCommand::Status => {
             let Some(run) = store.latest_resolution()? else {
-                println!("no resolution yet: run `corridor resolve run`");
+                crate::outln!("no resolution yet: run `corridor resolve run`");
                 return Ok(ExitCode::SUCCESS);
             };
             if ctx.json {
                 ctx.print_json(&run)?;
             } else {
-                println!(
+                crate::outln!(
                     "resolution {} at {} by {} (purpose: {})",
-                    run.id, run.at, run.actor, run.purpose
+                    run.id,
+                    run.at,
+                    run.actor,
+                    run.purpose
                 );
-                println!("{}", run.summary);
-                println!("decisions in force: {}", store.decisions()?.len());
+                crate::outln!("{}", run.summary);
+                crate::outln!("decisions in force: {}", store.decisions()?.len());
             }
         }
         ResolveCommand::Export(e) => export(ctx, &mut store, &e.format)?,
@@ -235,6 +240,9 @@ fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Res
         }
         None => None,
     };
+    for p in a.pairs.iter().chain(&a.save_model) {
+        check_new(p, ctx.force).map_err(|e| Failure::new(Code::BadInput, e))?;
+    }
     let (resolution, records) = resolve_with(ctx, store, a, model)?;
     if let Some(p) = &a.pairs {
         // Personal data leaves the store: logged as an export.
@@ -245,35 +253,39 @@ fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Res
             purpose: ctx.purpose.clone(),
             detail: serde_json::json!({"pairs": resolution.scored.len()}).to_string(),
         })?;
-        let mut w = csv::Writer::from_path(p)
-            .with_context(|| format!("cannot write {}", p.display()))
-            .map_err(|e| Failure::new(Code::BadInput, e))?;
-        w.write_record([
-            "record_id_l",
-            "record_id_r",
-            "entity_l",
-            "entity_r",
-            "match_weight",
-            "match_probability",
-        ])
-        .map_err(anyhow::Error::from)?;
-        for s in &resolution.scored {
-            let (l, r) = (&records[s.a as usize], &records[s.b as usize]);
+        write_whole(p, ctx.force, |out| {
+            let mut w = csv::Writer::from_writer(out);
             w.write_record([
-                l.source_record.as_str(),
-                r.source_record.as_str(),
-                l.id.as_str(),
-                r.id.as_str(),
-                &format!("{:.6}", s.weight),
-                &format!("{:.8}", s.probability),
-            ])
-            .map_err(anyhow::Error::from)?;
-        }
-        w.flush()?;
+                "record_id_l",
+                "record_id_r",
+                "entity_l",
+                "entity_r",
+                "match_weight",
+                "match_probability",
+            ])?;
+            for s in &resolution.scored {
+                let (l, r) = (&records[s.a as usize], &records[s.b as usize]);
+                w.write_record(
+                    [
+                        l.source_record.as_str(),
+                        r.source_record.as_str(),
+                        l.id.as_str(),
+                        r.id.as_str(),
+                        &format!("{:.6}", s.weight),
+                        &format!("{:.8}", s.probability),
+                    ]
+                    .map(|c| spreadsheet_cell(c).into_owned()),
+                )?;
+            }
+            w.flush()?;
+            Ok(())
+        })
+        .map_err(|e| Failure::new(Code::BadInput, e))?;
     }
     if let Some(p) = &a.save_model {
-        std::fs::write(p, serde_json::to_string_pretty(&resolution.model)?)
-            .with_context(|| format!("cannot write {}", p.display()))?;
+        let text = serde_json::to_string_pretty(&resolution.model)?;
+        write_whole(p, ctx.force, |w| Ok(std::io::Write::write_all(w, text.as_bytes())?))
+            .map_err(|e| Failure::new(Code::BadInput, e))?;
     }
     Ok((resolution, records))
 }
@@ -442,7 +454,7 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
         }))?;
         return Ok(());
     }
-    println!(
+    crate::outln!(
         "{} records → {} identities; {} candidate pairs scored, {} joined, {} held for review",
         records.len(),
         res.identities,
@@ -451,7 +463,7 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
         res.review.len()
     );
     for b in &res.blocking {
-        println!(
+        crate::outln!(
             "  rule {:<28} {:>9} pairs ({} new: {} matching, ~{} matches), largest block {}{}",
             b.rule,
             b.pairs_before_dedup,
@@ -468,7 +480,7 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
         );
     }
     let sizes = &res.sizes;
-    println!(
+    crate::outln!(
         "  identities: largest {} records, {} above 20, {} above the bound; by size {}",
         sizes.largest,
         sizes.over_20,
@@ -489,7 +501,7 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
         }
     }
     if !held.is_empty() {
-        println!(
+        crate::outln!(
             "  held for review: {}",
             held.iter()
                 .map(|(w, n)| format!("{n} {w}"))
@@ -497,7 +509,7 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
                 .join(", ")
         );
     }
-    println!(
+    crate::outln!(
         "  model: prior {:.4}, EM {} iterations ({})",
         res.model.prior,
         res.model.em_iterations,
@@ -507,7 +519,7 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
             "not converged"
         }
     );
-    println!(
+    crate::outln!(
         "  time: {}",
         res.timings
             .iter()
@@ -516,12 +528,15 @@ fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>)
             .join(", ")
     );
     if let Some(peak) = res.timings.iter().filter_map(|p| p.peak_mib).max() {
-        println!("  peak memory: {peak} MiB");
+        crate::outln!("  peak memory: {peak} MiB");
     }
     if let Some(s) = scores {
-        println!(
+        crate::outln!(
             "  against the truth: precision {:.3}, recall {:.3}, F1 {:.3}, cluster precision {:.3}",
-            s.precision, s.recall, s.f1, s.cluster_precision
+            s.precision,
+            s.recall,
+            s.f1,
+            s.cluster_precision
         );
     }
     Ok(())
@@ -562,11 +577,12 @@ fn explain(ctx: &Ctx, store: &mut SqliteStore, a: &str, b: &str) -> Result<()> {
                 (None, Some(u)) => format!("u {u:.6}"),
                 _ => String::new(),
             };
-            println!("{:>+8.2}  {:<12} {:<45} {mu}", t.weight, t.name, t.level);
+            crate::outln!("{:>+8.2}  {:<12} {:<45} {mu}", t.weight, t.name, t.level);
         }
-        println!(
+        crate::outln!(
             "{:>+8.2}  match weight → probability {:.4}",
-            e.match_weight, e.match_probability
+            e.match_weight,
+            e.match_probability
         );
     }
     Ok(())
@@ -625,7 +641,9 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
     let mut write = |row: ExportRow| -> Result<()> {
         use std::io::Write;
         if let Some(out) = &mut csv_out {
-            out.serialize(row).map_err(anyhow::Error::from)?;
+            let cells = [row.agency, row.dataset, row.record_id, row.entity, row.identity];
+            out.write_record(cells.iter().map(|c| spreadsheet_cell(c).into_owned()))
+                .map_err(anyhow::Error::from)?;
         } else if let Some(out) = &mut json_out {
             serde_json::to_writer(&mut *out, &row).map_err(anyhow::Error::from)?;
             out.write_all(b"\n")?;
@@ -715,24 +733,27 @@ fn export_records(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()
             .and_then(|c| serde_json::to_value(c).ok())
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        out.write_record([
-            r.id.clone(),
-            r.agency.clone(),
-            r.dataset.clone(),
-            r.source_record.clone(),
-            r.names.first().cloned().unwrap_or_default(),
-            r.names.get(1..).map(|a| a.join("; ")).unwrap_or_default(),
-            opt(&r.given),
-            opt(&r.surname),
-            opt(&r.birth_date),
-            opt(&r.sex),
-            opt(&r.nationality),
-            r.phones.join("; "),
-            r.documents.join("; "),
-            r.biometrics.join("; "),
-            opt(&r.address),
-            category,
-        ])
+        out.write_record(
+            [
+                r.id.clone(),
+                r.agency.clone(),
+                r.dataset.clone(),
+                r.source_record.clone(),
+                r.names.first().cloned().unwrap_or_default(),
+                r.names.get(1..).map(|a| a.join("; ")).unwrap_or_default(),
+                opt(&r.given),
+                opt(&r.surname),
+                opt(&r.birth_date),
+                opt(&r.sex),
+                opt(&r.nationality),
+                r.phones.join("; "),
+                r.documents.join("; "),
+                r.biometrics.join("; "),
+                opt(&r.address),
+                category,
+            ]
+            .map(|c| spreadsheet_cell(&c).into_owned()),
+        )
         .map_err(anyhow::Error::from)?;
     }
     out.flush()?;

@@ -35,7 +35,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ReviewArgs) -> Result<ExitCode> {
         ctx.print_json(&reviews)?;
     } else {
         for r in &reviews {
-            println!(
+            crate::outln!(
                 "{}  {:<20} received {}  review {}",
                 r.entity,
                 r.category.to_string(),
@@ -43,7 +43,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ReviewArgs) -> Result<ExitCode> {
                 r.review_date
             );
         }
-        println!("{} persons", reviews.len());
+        crate::outln!("{} persons", reviews.len());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `corridor show`: one entity, every statement, full provenance. Logged as a read.
 
+use crate::text::one_line;
 use std::process::ExitCode;
 
 use corridor_model::{DataSubjectCategory, Restrictions, Statement};
@@ -68,20 +69,27 @@ pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
         ctx.print_json(&shown)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} ({})", shown.id, shown.schema);
+    crate::outln!("{} ({})", one_line(shown.id), shown.schema);
     if let Some(r) = &shown.restrictions {
-        println!(
+        crate::outln!(
             "  as a whole: {}, weakest grading {}, {}, on {} statements",
-            r.handling, r.grading, r.assessment, r.basis
+            r.handling,
+            r.grading,
+            r.assessment,
+            r.basis
         );
     }
     if let (Some(c), Some(d)) = (shown.category, &shown.review_date) {
-        println!("  data-subject category {c}; due for review on {d}");
+        crate::outln!("  data-subject category {c}; due for review on {d}");
     }
     for f in &shown.findings {
-        println!(
+        crate::outln!(
             "  finding {}: {} ({}, {} by {})",
-            f.kind, f.reason, f.origin, f.found_at, f.found_by
+            f.kind,
+            f.reason,
+            f.origin,
+            f.found_at,
+            f.found_by
         );
     }
     for s in &shown.statements {
@@ -97,8 +105,8 @@ pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
         } else {
             String::new()
         };
-        println!("  {:<14} {}{raw}{old}", s.prop, s.value);
-        println!(
+        crate::outln!("  {:<14} {}{raw}{old}", s.prop, one_line(&s.value));
+        crate::outln!(
             "  {:<14} {}{downgraded} {} {} · {} ({}){} · record {} · batch {} · received {}",
             "",
             p.grading,
@@ -111,7 +119,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
             } else {
                 format!(" {}", p.source.unit)
             },
-            p.record_id,
+            one_line(&p.record_id),
             p.batch,
             p.received_at
         );

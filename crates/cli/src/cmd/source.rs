@@ -22,7 +22,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &SourceCommand) -> Result<ExitCode> {
                         .source
                         .current_reliability
                         .map_or("as graded per statement".to_string(), |r| r.to_string());
-                    println!(
+                    crate::outln!(
                         "{:>3}  {} ({}) {}  reliability: {now}  data sets: {}",
                         s.id,
                         s.source.agency,
@@ -31,9 +31,12 @@ pub(crate) fn run(ctx: &Ctx, cmd: &SourceCommand) -> Result<ExitCode> {
                         s.datasets.join(", ")
                     );
                     for h in &s.history {
-                        println!(
+                        crate::outln!(
                             "       {} {} by {}: {}",
-                            h.valid_from, h.reliability, h.recorded_by, h.reason
+                            h.valid_from,
+                            h.reliability,
+                            h.recorded_by,
+                            h.reason
                         );
                     }
                 }
@@ -47,7 +50,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &SourceCommand) -> Result<ExitCode> {
                     corridor_store::Error::Unknown { .. } => Failure::new(Code::NotFound, e),
                     other => Failure::from(other),
                 })?;
-            println!("source {id} is now graded {grade}; every statement it gave shows the new grade");
+            crate::outln!("source {id} is now graded {grade}; every statement it gave shows the new grade");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -8,20 +8,26 @@ use crate::Ctx;
 use crate::exit::Result;
 
 pub(crate) fn print_stats(s: &Stats) {
-    println!(
+    crate::outln!(
         "{} data sets, {} batches, {} records ({} versions), {} entities, {} statements, {} audit entries",
-        s.datasets, s.batches, s.records, s.record_versions, s.entities, s.statements, s.audit_entries
+        s.datasets,
+        s.batches,
+        s.records,
+        s.record_versions,
+        s.entities,
+        s.statements,
+        s.audit_entries
     );
     if !s.entities_by_schema.is_empty() {
-        println!("entities by schema:");
+        crate::outln!("entities by schema:");
         for (schema, n) in &s.entities_by_schema {
-            println!("  {schema:<20} {n:>9}");
+            crate::outln!("  {schema:<20} {n:>9}");
         }
     }
     if !s.persons_by_category.is_empty() {
-        println!("persons by data-subject category:");
+        crate::outln!("persons by data-subject category:");
         for (c, n) in &s.persons_by_category {
-            println!("  {c:<20} {n:>9}");
+            crate::outln!("  {c:<20} {n:>9}");
         }
     }
 }

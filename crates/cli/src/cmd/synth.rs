@@ -23,7 +23,7 @@ pub(crate) fn run(ctx: &Ctx, args: &SynthArgs) -> Result<ExitCode> {
     if ctx.json {
         ctx.print_json(&report)?;
     } else {
-        println!(
+        crate::outln!(
             "wrote {} records in {} files ({} persons, {} networks) to {}",
             report.records,
             report.files.len(),
@@ -32,7 +32,7 @@ pub(crate) fn run(ctx: &Ctx, args: &SynthArgs) -> Result<ExitCode> {
             args.out.display()
         );
         for f in &report.files {
-            println!(
+            crate::outln!(
                 "  {:<10} {:>9} rows  {}  (mapping {})",
                 f.agency,
                 f.rows,
@@ -41,7 +41,7 @@ pub(crate) fn run(ctx: &Ctx, args: &SynthArgs) -> Result<ExitCode> {
             );
         }
         for t in &report.truth {
-            println!("  ground truth  {}", t.display());
+            crate::outln!("  ground truth  {}", t.display());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -30,7 +30,7 @@ fn import(ctx: &Ctx, a: &WatchlistImportArgs) -> Result<ExitCode> {
     if ctx.json {
         ctx.print_json(&serde_json::json!({"name": name, "entries": entries}))?;
     } else {
-        println!(
+        crate::outln!(
             "watchlist {name}: {entries} entries imported; every ingest checks documents against it from now on \
              (run `corridor docs check` for documents already stored)"
         );
@@ -103,7 +103,7 @@ fn list(ctx: &Ctx) -> Result<ExitCode> {
         ctx.print_json(&shown)?;
     } else {
         for l in &lists {
-            println!(
+            crate::outln!(
                 "{}  {} entries  from {}{}  {} {}  imported {} by {}  sha256 {}",
                 l.name,
                 l.entries.len(),
@@ -121,7 +121,7 @@ fn list(ctx: &Ctx) -> Result<ExitCode> {
             );
         }
         if lists.is_empty() {
-            println!("no watchlists: import one with `corridor watchlist import FILE --agency NODE --country CC`");
+            crate::outln!("no watchlists: import one with `corridor watchlist import FILE --agency NODE --country CC`");
         }
     }
     Ok(ExitCode::SUCCESS)

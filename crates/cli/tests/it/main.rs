@@ -5,6 +5,7 @@ mod demo;
 mod graph;
 mod kill;
 mod network;
+mod output_files;
 mod store_access;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,241 @@
+//! Files Corridor writes and opens: rejects files, exports, the store itself
+//! (issue 20, items 13-14).
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use crate::{code, corridor, fixture, stderr, stdout};
+
+fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).expect("meta").permissions().mode() & 0o777
+}
+
+fn ingest(store: &Path, mapping: &Path, csv: &Path) -> std::process::Output {
+    corridor(
+        store,
+        &[
+            "--purpose",
+            "case MK-1",
+            "ingest",
+            "--mapping",
+            mapping.to_str().expect("utf8"),
+            csv.to_str().expect("utf8"),
+        ],
+    )
+}
+
+#[test]
+fn the_store_and_the_rejects_file_are_private_and_a_planted_symlink_is_not_followed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    assert_eq!(mode(&store), 0o600, "the store holds personal data");
+
+    let (mapping, csv) = fixture(dir.path(), 3);
+    let good = std::fs::read_to_string(&csv).expect("read");
+    std::fs::write(&csv, format!("{good}MK-X,Secret Name,31/02/1990,suspect,\n")).expect("write");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").expect("write");
+    let rejects = dir.path().join("mk.csv.rejects.jsonl");
+    std::os::unix::fs::symlink(&victim, &rejects).expect("symlink");
+
+    let o = ingest(&store, &mapping, &csv);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("read"),
+        "precious",
+        "the link was followed"
+    );
+    let meta = std::fs::symlink_metadata(&rejects).expect("rejects");
+    assert!(meta.file_type().is_file());
+    assert_eq!(mode(&rejects), 0o600);
+    assert!(std::fs::read_to_string(&rejects).expect("read").contains("Secret Name"));
+    assert!(
+        stdout(&o).contains("replaced the earlier rejects file"),
+        "{}",
+        stdout(&o)
+    );
+    let temporaries: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("ls")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(temporaries.is_empty());
+
+    // The input corrected: the earlier rejects file no longer describes it.
+    std::fs::write(&csv, &good).expect("write");
+    let o = ingest(&store, &mapping, &csv);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!rejects.exists(), "a stale rejects file stayed");
+    assert!(stdout(&o).contains("removed the earlier"), "{}", stdout(&o));
+}
+
+#[test]
+fn an_ingest_whose_every_row_is_rejected_is_logged_and_duplicates_keep_their_row() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let (mapping, csv) = fixture(dir.path(), 0);
+    let header = std::fs::read_to_string(&csv).expect("read");
+    std::fs::write(&csv, format!("{header}MK-X,Secret Name,31/02/1990,suspect,\n")).expect("write");
+    let o = ingest(&store, &mapping, &csv);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let log = stdout(&corridor(&store, &["--json", "audit", "log"]));
+    let entries: serde_json::Value = serde_json::from_str(&log).expect("json");
+    let last = entries.as_array().and_then(|a| a.last()).expect("an entry");
+    assert_eq!(last["action"], "ingest.rejected", "{last}");
+    assert_eq!(last["purpose"], "case MK-1");
+    assert!(last["detail"].as_str().is_some_and(|d| d.contains("rejects_file")));
+
+    std::fs::write(
+        &csv,
+        format!("{header}MK-1,First Person,01/02/1990,suspect,\nMK-1,Other Person,02/02/1990,suspect,\n"),
+    )
+    .expect("write");
+    let o = ingest(&store, &mapping, &csv);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let text = std::fs::read_to_string(dir.path().join("mk.csv.rejects.jsonl")).expect("rejects");
+    let line: serde_json::Value = serde_json::from_str(text.trim()).expect("json");
+    assert!(
+        line["reason"].as_str().is_some_and(|r| r.contains("duplicate")),
+        "{line}"
+    );
+    assert!(line["original"].to_string().contains("Other Person"), "{line}");
+}
+
+#[test]
+fn an_export_refuses_to_overwrite_without_force_and_is_private() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let (mapping, csv) = fixture(dir.path(), 10);
+    assert_eq!(code(&ingest(&store, &mapping, &csv)), 0);
+    let out = dir.path().join("net.graphml");
+    std::fs::write(&out, "keep me").expect("write");
+    let export = |extra: &[&str]| {
+        let args = [
+            extra,
+            &[
+                "network",
+                "export",
+                "--format",
+                "graphml",
+                "--out",
+                out.to_str().expect("utf8"),
+            ],
+        ]
+        .concat();
+        corridor(&store, &args)
+    };
+    let o = export(&[]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).expect("read"), "keep me");
+    let o = export(&["--force"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&out).expect("read").contains("<graphml"));
+    assert_eq!(mode(&out), 0o600);
+}
+
+#[test]
+fn another_applications_database_and_an_empty_file_are_not_taken_for_stores() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let other = dir.path().join("other.sqlite");
+    let conn = rusqlite::Connection::open(&other).expect("open");
+    conn.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
+        .expect("create");
+    drop(conn);
+    let before = std::fs::read(&other).expect("read");
+    for args in [&["init"][..], &["stats"][..]] {
+        let o = corridor(&other, args);
+        assert_ne!(code(&o), 0, "{args:?}");
+        assert!(stderr(&o).contains("not a Corridor store"), "{}", stderr(&o));
+    }
+    assert_eq!(
+        std::fs::read(&other).expect("read"),
+        before,
+        "the other database was changed"
+    );
+
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, "").expect("write");
+    let o = corridor(&empty, &["stats"]);
+    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a Corridor store"), "{}", stderr(&o));
+    assert_eq!(std::fs::metadata(&empty).expect("meta").len(), 0);
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "this is not a database at all, just some text\n".repeat(100)).expect("write");
+    let o = corridor(&text, &["init"]);
+    assert_ne!(code(&o), 0);
+    assert!(stderr(&o).contains("not a Corridor store"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_absurd_retention_period_and_an_impossible_window_day_are_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    let policy = dir.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"review_after_months": {"suspect": 2000000000, "victim": 12}}"#,
+    )
+    .expect("write");
+    let o = corridor(&store, &["init", "--retention", policy.to_str().expect("utf8")]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 to 1200 months"), "{}", stderr(&o));
+    assert!(!store.exists(), "a store was created with a refused policy");
+
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let o = corridor(&store, &["network", "list", "--from", "2024-02-30"]);
+    assert_ne!(code(&o), 0);
+    assert!(stderr(&o).contains("2024-02-30"), "{}", stderr(&o));
+}
+
+#[test]
+fn control_characters_are_escaped_on_the_terminal_and_formulas_neutralised_in_csv() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let (mapping, csv) = fixture(dir.path(), 0);
+    let header = std::fs::read_to_string(&csv).expect("read");
+    let rows = "MK-\u{1b}[2J1,\"Evil\u{1b}]0;owned\u{7}\u{0}Name\",01/02/1990,suspect,\n\
+                MK-2,\"=cmd|' /C calc'!A0\",02/02/1990,suspect,\n\
+                MK-3,\"@HYPERLINK(\"\"http://x\"\")\",03/02/1990,suspect,+38970123456\n";
+    std::fs::write(&csv, format!("{header}{rows}")).expect("write");
+    let o = ingest(&store, &mapping, &csv);
+    assert!(code(&o) == 0 || code(&o) == 3, "{}", stderr(&o));
+
+    let id = "mk-crossings:MK-\u{1b}[2J1:person";
+    let o = corridor(&store, &["show", id]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\0') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(text.contains("\\u{1b}"), "{text}");
+    let log = stdout(&corridor(&store, &["audit", "log"]));
+    assert!(!log.contains('\u{1b}'), "{log:?}");
+
+    let o = corridor(&store, &["resolve", "records"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let names: Vec<String> = reader.records().map(|r| r.expect("row")[4].to_string()).collect();
+    assert!(names.contains(&"'=cmd|' /C calc'!A0".to_string()), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("'@HYPERLINK")), "{names:?}");
+    let phones: Vec<String> = csv::Reader::from_reader(o.stdout.as_slice())
+        .records()
+        .map(|r| r.expect("row")[11].to_string())
+        .collect();
+    assert!(
+        phones.contains(&"+38970123456".to_string()),
+        "a phone was altered: {phones:?}"
+    );
+
+    let o = corridor(&store, &["resolve", "records", "--format", "jsonl"]);
+    assert!(
+        stdout(&o).contains("\"=cmd|' /C calc'!A0\""),
+        "JSON Lines must keep values as stored"
+    );
+}
