@@ -15,11 +15,16 @@ pub fn ingest_bytes(mapping: &str, data: &[u8]) {
         purpose: String::new(),
         rejects_path: dir.path().join("rejects.jsonl"),
         received_at: "2026-01-01T00:00:00Z".into(),
+        limits: corridor_ingest::Limits::default(),
     };
     match corridor_ingest::ingest(&mut store, &m, mapping, &file, &opts, &NoProgress) {
         Ok(r) => {
             let s = r.summary;
-            assert_eq!(s.rows_read, s.new_records + s.new_versions + s.unchanged + s.rejected, "{s:?}");
+            assert_eq!(
+                s.rows_read,
+                s.new_records + s.new_versions + s.unchanged + s.rejected,
+                "{s:?}"
+            );
             let check = store.check_consistency().expect("check");
             assert!(check.problems.is_empty(), "{:?}", check.problems);
         }

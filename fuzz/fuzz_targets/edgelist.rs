@@ -22,7 +22,11 @@ fuzz_target!(|data: &[u8]| {
             let c = leiden::leiden(g, &leiden::Options::default());
             assert!(c.modularity <= 1.0 + 1e-9);
             if g.nodes() > 1 {
-                assert!(paths::Search::new(g).shortest_path(g, 0, 1).is_none_or(|p| p.len() >= 2));
+                assert!(
+                    paths::Search::new(g)
+                        .shortest_path(g, 0, 1)
+                        .is_none_or(|p| p.len() >= 2)
+                );
             }
         }
     }

@@ -7,6 +7,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data)
         && let Err(e) = corridor_ingest::Mapping::parse("fuzz.toml", text)
     {
-        assert!(e.line >= 1 && e.line <= text.lines().count() + 1, "line {} out of range", e.line);
+        assert!(
+            e.line >= 1 && e.line <= text.lines().count() + 1,
+            "line {} out of range",
+            e.line
+        );
     }
 });

@@ -355,6 +355,14 @@ pub struct IngestArgs {
     /// Where rejected rows go (default: FILE.rejects.jsonl).
     #[arg(long)]
     pub rejects: Option<PathBuf>,
+    /// The longest line (CSV record or JSON line) in bytes; longer rows are
+    /// rejected: 1 KiB to 256 MiB.
+    #[arg(long, default_value_t = 1 << 20, value_parser = clap::value_parser!(u64).range(1024..=(256 << 20)))]
+    pub max_line: u64,
+    /// The longest field value in bytes; rows with a longer one are rejected: 64 to
+    /// 256 MiB, and at most --max-line.
+    #[arg(long, default_value_t = 64 << 10, value_parser = clap::value_parser!(u64).range(64..=(256 << 20)))]
+    pub max_field: u64,
 }
 
 #[derive(Debug, Args)]

@@ -10,10 +10,8 @@ use std::path::{Path, PathBuf};
 
 use crate::apply::{Cell, RowValues};
 use crate::error::{Error, Result};
+use crate::limits::{Cuts, Limits, RecordLimit};
 use crate::mapping::{ColumnId, Format, Mapping};
-
-/// The longest JSON line accepted; longer lines are rejected, not buffered.
-const MAX_LINE: u64 = 16 * 1024 * 1024;
 
 /// A row as read, before mapping.
 pub enum RawRow {
@@ -60,11 +58,22 @@ pub struct InputReader {
     /// Header columns the mapping neither reads nor ignores.
     pub unmapped: Vec<String>,
     bytes: u64,
+    limits: Limits,
 }
 
 enum Kind {
-    Csv(csv::Reader<HashingFile>),
-    Json { reader: BufReader<HashingFile>, line: u64 },
+    Csv {
+        reader: Box<csv::Reader<RecordLimit<HashingFile>>>,
+        cuts: std::sync::Arc<Cuts>,
+        /// Records cut at the line limit so far.
+        cut: u64,
+        /// Records read so far, the header included.
+        records: u64,
+    },
+    Json {
+        reader: BufReader<HashingFile>,
+        line: u64,
+    },
 }
 
 /// The input file, hashed (SHA-256) as it is read, so the batch records the file's
@@ -84,27 +93,49 @@ impl Read for HashingFile {
 
 impl InputReader {
     /// Opens `path` and checks its header against the mapping before any row is read.
-    pub fn open(path: &Path, mapping: &Mapping) -> Result<InputReader> {
+    pub fn open(path: &Path, mapping: &Mapping, limits: Limits) -> Result<InputReader> {
         let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
         };
+        // A directory or a device (`/dev/zero`, `/dev/urandom`) is no agency file:
+        // refused before a byte is read. Pipes are read as files.
+        let kind = std::fs::metadata(path).map_err(io)?.file_type();
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if kind.is_dir() || kind.is_char_device() || kind.is_block_device() || kind.is_socket() {
+                return Err(Error::Input {
+                    path: path.to_path_buf(),
+                    message: "not a regular file: give a CSV or JSON Lines file".into(),
+                });
+            }
+        }
         let file = HashingFile {
             file: File::open(path).map_err(io)?,
             hasher: Sha256::new(),
         };
         match mapping.format {
             Format::Csv { delimiter } => {
+                let (limited, cuts) = RecordLimit::new(file, limits.max_line, delimiter);
                 let mut reader = csv::ReaderBuilder::new()
                     .delimiter(delimiter)
                     .has_headers(false)
                     .flexible(true)
-                    .from_reader(file);
+                    .from_reader(limited);
                 let mut header = csv::ByteRecord::new();
                 let got = reader.read_byte_record(&mut header).map_err(|e| Error::Input {
                     path: path.to_path_buf(),
                     message: format!("cannot read the header line: {e}"),
                 })?;
+                if cuts.take_cut(0) {
+                    return Err(Error::Input {
+                        path: path.to_path_buf(),
+                        message: format!(
+                            "the header line is longer than {} bytes: this is not a CSV file with a header",
+                            limits.max_line
+                        ),
+                    });
+                }
                 if !got {
                     return Err(Error::Input {
                         path: path.to_path_buf(),
@@ -173,12 +204,18 @@ impl InputReader {
                 Ok(InputReader {
                     path: path.to_path_buf(),
                     header_len: names.len(),
-                    kind: Kind::Csv(reader),
+                    kind: Kind::Csv {
+                        reader: Box::new(reader),
+                        cuts,
+                        cut: 0,
+                        records: 1,
+                    },
                     positions,
                     known_keys: HashSet::new(),
                     columns: mapping.columns.clone(),
                     unmapped,
                     bytes: 0,
+                    limits,
                 })
             }
             Format::JsonLines => {
@@ -200,6 +237,7 @@ impl InputReader {
                     columns: mapping.columns.clone(),
                     unmapped: Vec::new(),
                     bytes: 0,
+                    limits,
                 })
             }
         }
@@ -208,7 +246,7 @@ impl InputReader {
     /// The SHA-256 of everything read, hex; complete once `next_item` returned `None`.
     pub fn sha256(self) -> String {
         let file = match self.kind {
-            Kind::Csv(r) => r.into_inner(),
+            Kind::Csv { reader, .. } => reader.into_inner().into_inner(),
             Kind::Json { reader, .. } => reader.into_inner(),
         };
         hex::encode(file.hasher.finalize())
@@ -222,7 +260,12 @@ impl InputReader {
     /// The next row, `Ok(None)` at the end of the file.
     pub fn next_item(&mut self) -> Result<Option<ReadItem>> {
         match &mut self.kind {
-            Kind::Csv(reader) => {
+            Kind::Csv {
+                reader,
+                cuts,
+                cut,
+                records,
+            } => {
                 let mut rec = csv::ByteRecord::new();
                 let more = reader.read_byte_record(&mut rec).map_err(|e| Error::Input {
                     path: self.path.clone(),
@@ -232,8 +275,34 @@ impl InputReader {
                     return Ok(None);
                 }
                 let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
-                self.bytes = pos.byte();
-                let row_number = pos.line();
+                self.bytes = pos.byte() + cuts.skipped_bytes();
+                // Line breaks skipped with cut records were never seen by the csv
+                // reader, which saw one line end in their place.
+                let row_number = (pos.line() + cuts.skipped_lines()).saturating_sub(*cut);
+                *records += 1;
+                if cuts.take_cut(*records - 1) {
+                    *cut += 1;
+                    return Ok(Some(ReadItem::Reject {
+                        row_number,
+                        reason: format!(
+                            "line longer than {} bytes, the limit (--max-line): the row was skipped",
+                            self.limits.max_line
+                        ),
+                        original: serde_json::Value::Null,
+                    }));
+                }
+                if let Some((i, f)) = rec.iter().enumerate().find(|(_, f)| f.len() > self.limits.max_field) {
+                    return Ok(Some(ReadItem::Reject {
+                        row_number,
+                        reason: format!(
+                            "field {} is {} bytes long, over the limit of {} (--max-field)",
+                            i + 1,
+                            f.len(),
+                            self.limits.max_field
+                        ),
+                        original: serde_json::Value::Null,
+                    }));
+                }
                 let original = || {
                     serde_json::Value::Array(
                         rec.iter()
@@ -275,7 +344,7 @@ impl InputReader {
                 let mut buf = Vec::new();
                 let n = reader
                     .by_ref()
-                    .take(MAX_LINE + 1)
+                    .take(self.limits.max_line + 1)
                     .read_until(b'\n', &mut buf)
                     .map_err(|source| Error::Io {
                         path: self.path.clone(),
@@ -287,7 +356,8 @@ impl InputReader {
                 *line += 1;
                 self.bytes += n as u64;
                 let row_number = *line;
-                if n as u64 > MAX_LINE && !buf.ends_with(b"\n") {
+                let max_line = self.limits.max_line;
+                if n as u64 > max_line && !buf.ends_with(b"\n") {
                     // Skip the rest of the over-long line.
                     let mut rest = Vec::new();
                     loop {
@@ -307,7 +377,9 @@ impl InputReader {
                     }
                     return Ok(Some(ReadItem::Reject {
                         row_number,
-                        reason: format!("line longer than {MAX_LINE} bytes"),
+                        reason: format!(
+                            "line longer than {max_line} bytes, the limit (--max-line): the row was skipped"
+                        ),
                         original: serde_json::Value::Null,
                     }));
                 }
@@ -342,6 +414,22 @@ impl InputReader {
                         }));
                     }
                 };
+                if let Some(len) = obj
+                    .iter()
+                    .flat_map(|(k, v)| [Some(k.len()), longest_string(v)])
+                    .flatten()
+                    .max()
+                    .filter(|l| *l > self.limits.max_field)
+                {
+                    return Ok(Some(ReadItem::Reject {
+                        row_number,
+                        reason: format!(
+                            "a value is {len} bytes long, over the limit of {} (--max-field)",
+                            self.limits.max_field
+                        ),
+                        original: serde_json::Value::Null,
+                    }));
+                }
                 if let Some(unknown) = obj.keys().find(|k| !self.known_keys.contains(*k)) {
                     return Ok(Some(ReadItem::Reject {
                         row_number,
@@ -368,6 +456,20 @@ impl InputReader {
                 }));
             },
         }
+    }
+}
+
+/// The length of the longest string in a JSON value (keys included), if any.
+fn longest_string(v: &serde_json::Value) -> Option<usize> {
+    match v {
+        serde_json::Value::String(s) => Some(s.len()),
+        serde_json::Value::Array(a) => a.iter().filter_map(longest_string).max(),
+        serde_json::Value::Object(o) => o
+            .iter()
+            .flat_map(|(k, v)| [Some(k.len()), longest_string(v)])
+            .flatten()
+            .max(),
+        _ => None,
     }
 }
 

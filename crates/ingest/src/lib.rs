@@ -11,11 +11,13 @@ pub mod apply;
 pub mod dates;
 mod error;
 pub mod input;
+mod limits;
 pub mod mapping;
 mod run;
 mod selectors;
 
 pub use error::{Error, MappingError, Result};
+pub use limits::Limits;
 pub use mapping::Mapping;
 pub use run::{IngestOptions, IngestReport, NoProgress, Progress, RejectsOutcome, ingest};
 pub use selectors::Flag;

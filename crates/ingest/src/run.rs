@@ -31,6 +31,8 @@ pub struct IngestOptions {
     pub rejects_path: PathBuf,
     /// RFC 3339 time the batch is received; the caller reads the clock.
     pub received_at: String,
+    /// What one row may cost.
+    pub limits: crate::Limits,
 }
 
 /// Told about progress; the CLI draws a bar with it, libraries stay silent.
@@ -95,7 +97,7 @@ pub fn ingest(
     progress: &dyn Progress,
 ) -> Result<IngestReport> {
     let started = Instant::now();
-    let reader = InputReader::open(input, mapping)?;
+    let reader = InputReader::open(input, mapping, opts.limits)?;
     let unmapped_columns = reader.unmapped.clone();
     let source_id = store.register_source(&SourceSpec {
         agency: mapping.source.agency.clone(),

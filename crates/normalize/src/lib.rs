@@ -202,9 +202,34 @@ fn split(name: &str) -> (Vec<String>, Vec<String>) {
     (tokens, particles)
 }
 
-/// The comparison keys of a name in any supported script.
+/// The most of a name that is compared, in characters: names are a few dozen
+/// characters, and a name of a megabyte must not cost more than a real one.
+pub const MAX_NAME_CHARS: usize = 256;
+
+/// The most tokens of a name that are compared: a full Arabic name with its chain
+/// of ancestors (nasab) and tribal and place names (nisba) has about a dozen.
+pub const MAX_NAME_TOKENS: usize = 16;
+
+/// Whether a name is longer than what is compared of it ([`MAX_NAME_CHARS`],
+/// [`MAX_NAME_TOKENS`]): the rest of it is ignored.
+pub fn over_limits(name: &str) -> bool {
+    name.chars().nth(MAX_NAME_CHARS).is_some() || {
+        let (tokens, particles) = split(name);
+        tokens.len() > MAX_NAME_TOKENS || particles.len() > MAX_NAME_TOKENS
+    }
+}
+
+/// The comparison keys of a name in any supported script. Only the first
+/// [`MAX_NAME_CHARS`] characters and [`MAX_NAME_TOKENS`] tokens count, so the cost
+/// of one name, and of comparing two, is bounded whatever their length.
 pub fn keys(name: &str) -> NameKeys {
-    let (raw, particles) = split(name);
+    let name = match name.char_indices().nth(MAX_NAME_CHARS) {
+        Some((at, _)) => &name[..at],
+        None => name,
+    };
+    let (mut raw, mut particles) = split(name);
+    raw.truncate(MAX_NAME_TOKENS);
+    particles.truncate(MAX_NAME_TOKENS);
     let tokens: Vec<Token> = raw
         .iter()
         .map(|t| {

@@ -101,6 +101,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             &data.join(&f.mapping),
             &data.join(&f.data),
             Some(rejects),
+            corridor_ingest::Limits::default(),
         )?;
         if !ctx.json {
             print!("    {:<10} ", f.agency);

@@ -28,6 +28,7 @@ pub(crate) fn ingest_file(
     mapping_path: &Path,
     file: &Path,
     rejects: Option<PathBuf>,
+    limits: corridor_ingest::Limits,
 ) -> Result<IngestReport> {
     let (mapping, text) = load_mapping(mapping_path)?;
     let rejects_path = rejects.unwrap_or_else(|| {
@@ -40,6 +41,7 @@ pub(crate) fn ingest_file(
         purpose: ctx.purpose.clone(),
         rejects_path,
         received_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        limits,
     };
     let total = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     let label = file
@@ -109,7 +111,11 @@ pub(crate) fn run(ctx: &Ctx, args: &IngestArgs) -> Result<ExitCode> {
     // The mapping is checked before the store is touched or any row read.
     load_mapping(&args.mapping)?;
     let mut store = ctx.open()?;
-    let report = ingest_file(ctx, &mut store, &args.mapping, &args.file, args.rejects.clone())?;
+    let limits = corridor_ingest::Limits {
+        max_line: args.max_line,
+        max_field: usize::try_from(args.max_field.min(args.max_line)).unwrap_or(usize::MAX),
+    };
+    let report = ingest_file(ctx, &mut store, &args.mapping, &args.file, args.rejects.clone(), limits)?;
     // Records arriving after a resolution are matched against it at once.
     let resolution = match report.summary.batch_id {
         Some(b) => crate::cmd::resolve::match_new_records(ctx, &mut store, b)?,

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use crate::Ctx;
 use crate::args::NamesCommand;
-use crate::exit::Result;
+use crate::exit::{Code, Failure, Result};
 
 pub(crate) fn run(ctx: &Ctx, cmd: &NamesCommand) -> Result<ExitCode> {
     match cmd {
@@ -58,6 +58,17 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NamesCommand) -> Result<ExitCode> {
             }
         }
         NamesCommand::Compare { a, b } => {
+            if let Some(long) = [a, b].into_iter().find(|n| corridor_normalize::over_limits(n)) {
+                return Err(Failure::new(
+                    Code::BadInput,
+                    anyhow::anyhow!(
+                        "a name of {} characters: names are compared on their first {} characters and {} words at most; give the name itself",
+                        long.chars().count(),
+                        corridor_normalize::MAX_NAME_CHARS,
+                        corridor_normalize::MAX_NAME_TOKENS
+                    ),
+                ));
+            }
             let c = corridor_normalize::compare(a, b);
             if ctx.json {
                 println!("{}", serde_json::to_string(&c)?);

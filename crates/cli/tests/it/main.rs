@@ -4,6 +4,7 @@ mod commands;
 mod demo;
 mod graph;
 mod kill;
+mod limits;
 mod network;
 mod output_files;
 mod store_access;

@@ -47,6 +47,7 @@ impl Fixture {
             purpose: "test".into(),
             rejects_path: self.rejects_path(),
             received_at: "2026-11-01T00:00:00Z".into(),
+            limits: corridor_ingest::Limits::default(),
         };
         ingest(&mut self.store, &m, mapping, file, &opts, &NoProgress)
     }

@@ -51,6 +51,7 @@ fn build() -> Fixture {
             purpose: PURPOSE.into(),
             rejects_path: root.join(format!("{}.rejects.jsonl", mapping.dataset)),
             received_at: "2026-01-01T00:00:00Z".into(),
+            limits: corridor_ingest::Limits::default(),
         };
         let r = corridor_ingest::ingest(&mut store, &mapping, &text, &dir.join(&f.data), &opts, &NoProgress)
             .expect("ingest");

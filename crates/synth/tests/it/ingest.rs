@@ -64,6 +64,7 @@ fn small_ingests_without_rejects() {
             purpose: "synth small".into(),
             rejects_path: tmp.path().join(format!("{}.rejects.jsonl", mapping.dataset)),
             received_at: "2026-01-01T00:00:00Z".into(),
+            limits: corridor_ingest::Limits::default(),
         };
         let r = corridor_ingest::ingest(&mut store, &mapping, &text, &dir.join(&f.data), &opts, &NoProgress)
             .expect("ingest");
