@@ -262,14 +262,58 @@ impl<'a> Reader<'a> {
         f.optional_data = filler_trim(optional.get(rest.len() + 1..).unwrap_or(""));
     }
 
+    /// Reads the name field and applies Doc 9303's rules for it (Part 3 §4.6 and
+    /// the name rows of Parts 4-7): letters A-Z and the filler only, no digit; the
+    /// primary identifier first, from the first position; components separated by
+    /// one filler, the primary and secondary identifiers by two, only once; fillers
+    /// after the name to the end of the field. A field ending in a letter is a
+    /// truncated or exactly fitting name, and valid.
     fn names(&mut self, field: &str, fields: &mut Fields) {
         let (primary, secondary) = field.split_once("<<").unwrap_or((field, ""));
         let clean = |s: &str| s.split('<').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
         fields.surname = clean(primary);
         fields.given_names = clean(secondary);
-        if fields.surname.is_empty() {
-            self.errors.push("the primary identifier (surname) is empty".into());
+        let name = field.trim_end_matches('<');
+        if let Some(c) = name.chars().find(|c| !(c.is_ascii_uppercase() || *c == '<')) {
+            let what = if c.is_ascii_digit() { "a digit" } else { "a character" };
+            self.errors.push(format!(
+                "the name field holds {what} ('{c}'): names in an MRZ are written with the letters A-Z and the filler < only (Doc 9303 Part 3, 4.6)"
+            ));
         }
+        if name.is_empty() || fields.surname.is_empty() {
+            self.errors.push("the primary identifier (surname) is empty".into());
+        } else if name.starts_with('<') {
+            self.errors.push(
+                "the name field begins with a filler: the primary identifier starts at its first position".into(),
+            );
+        }
+        if name.contains("<<<") {
+            self.errors.push(
+                "the name field has three or more fillers inside the name: components are separated by one filler, the primary and secondary identifiers by two".into(),
+            );
+        } else if secondary.trim_end_matches('<').contains("<<") {
+            self.errors
+                .push("the name field separates identifiers with << more than once: only one primary and one secondary identifier".into());
+        }
+    }
+}
+
+/// What is wrong with the document code's second character, by Doc 9303: in a
+/// passport (Part 4) a letter chosen by the issuer or the filler; in TD1 and TD2
+/// cards (Parts 5-6, note k) anything but V, and not AI (TD1) or AC (TD2: only
+/// TD1 crew member certificates may use AC); a visa's (Part 7) is the issuer's.
+fn second_code_letter(format: Format, code: &str) -> Option<&'static str> {
+    let second = code.chars().nth(1)?;
+    match format {
+        Format::Td3 if !(second.is_ascii_uppercase() || second == '<') => {
+            Some("the second character of a passport's code is a letter or the filler <")
+        }
+        Format::Td1 | Format::Td2 if second == 'V' => {
+            Some("V may not be the second character of a TD1 or TD2 document's code (Doc 9303 Parts 5-6)")
+        }
+        Format::Td1 if code == "AI" => Some("AI is not a document code (Doc 9303 Part 5)"),
+        Format::Td2 if code == "AC" => Some("AC is not a TD2 document code (Doc 9303 Part 6)"),
+        _ => None,
     }
 }
 
@@ -353,6 +397,9 @@ pub fn parse(lines: &[String], today: Today) -> Parsed {
                 .collect::<Vec<_>>()
                 .join(" or ")
         ));
+    }
+    if let Some(problem) = second_code_letter(format, code) {
+        r.errors.push(format!("document code '{code}': {problem}"));
     }
     let state = r.field(0, 2, 5);
     f.issuing_state = r.state("issuing state", state);
@@ -520,5 +567,89 @@ mod tests {
             "{:?}",
             r.errors
         );
+    }
+
+    /// The TD3 specimen with its name field (39 characters from position 6) and
+    /// document code replaced: neither is covered by a check digit.
+    fn td3(code: &str, name: &str) -> Parsed {
+        let line1 = format!("{code}UTO{:<<39}", name);
+        p(&[&line1, "L898902C36UTO7408122F1204159ZE184226B<<<<<10"])
+    }
+
+    /// The TD1 specimen with its document code replaced.
+    fn td1(code: &str) -> Parsed {
+        let line1 = format!("{code}UTOD231458907<<<<<<<<<<<<<<<");
+        p(&[
+            &line1,
+            "7408122F1204159UTO<<<<<<<<<<<6",
+            "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+        ])
+    }
+
+    #[test]
+    fn name_fields_that_break_doc_9303_are_invalid() {
+        for name in [
+            "ERIKSSON<<ANNA<5ARIA",
+            "ERIK5SON<<ANNA",
+            "<ERIKSSON<<ANNA",
+            "<ARKFREITH",
+            "<<ANNA<MARIA",
+            "ERIKSSON<<<ANNA",
+            "ERIKSSON<<ANNA<<MARIA",
+            "ERIKSSON<<ANNA<<<<<<<<<<<<X",
+            "<<<<<<<<",
+        ] {
+            let r = td3("P<", name);
+            assert!(!r.valid, "{name} accepted");
+            assert!(
+                r.errors
+                    .iter()
+                    .any(|e| e.contains("name field") || e.contains("primary")),
+                "{name}: {:?}",
+                r.errors
+            );
+        }
+    }
+
+    #[test]
+    fn names_written_to_doc_9303_are_valid_truncated_or_not() {
+        // The examples of Parts 4 and 6: primary identifier only, truncated
+        // components, a secondary identifier cut to its initial, an exact fit.
+        for name in [
+            "ARKFREITH",
+            "SATRIYA<SUDARPA",
+            "BENNEL<WOOLOO<WARRAN<WARNAM<<DINGO<POTO",
+            "NILAVADHANANANDA<<CHAYAPA<DEJTHAMRONG<K",
+            "PAPANDROPOULOUS<<JONATHON<WARREN<TREVOR",
+            "MACHIN<WARRANDYTE<W<<DI",
+            "ERIKSSON<<ANNA<MARIA",
+        ] {
+            let r = td3("P<", name);
+            assert!(r.valid, "{name}: {:?}", r.errors);
+        }
+    }
+
+    #[test]
+    fn document_codes_follow_doc_9303() {
+        for code in ["IV", "AV", "CV", "AI"] {
+            assert!(!td1(code).valid, "TD1 {code} accepted");
+        }
+        for code in ["I<", "ID", "IP", "AC", "A<", "C<", "CR"] {
+            assert!(td1(code).valid, "TD1 {code}: {:?}", td1(code).errors);
+        }
+        for (code, valid) in [("P1", false), ("PV", true), ("PP", true), ("P<", true)] {
+            let r = td3(code, "ERIKSSON<<ANNA");
+            assert_eq!(r.valid, valid, "TD3 {code}: {:?}", r.errors);
+        }
+        let td2 = |code: &str| {
+            p(&[
+                &format!("{code}UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<"),
+                "D231458907UTO7408122F1204159<<<<<<<6",
+            ])
+        };
+        assert!(td2("I<").valid, "{:?}", td2("I<").errors);
+        for code in ["IV", "AC"] {
+            assert!(!td2(code).valid, "TD2 {code} accepted");
+        }
     }
 }
