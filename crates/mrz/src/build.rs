@@ -97,10 +97,7 @@ fn name_field(d: &Document, len: usize) -> Result<String, Error> {
         });
     }
     // Doc 9303 Part 3, 4.6: letters and fillers only, the primary identifier first.
-    if d.surname.is_empty()
-        || name.starts_with('<')
-        || !name.bytes().all(|b| b.is_ascii_uppercase() || b == b'<')
-    {
+    if d.surname.is_empty() || name.starts_with('<') || !name.bytes().all(|b| b.is_ascii_uppercase() || b == b'<') {
         return Err(Error::BadCharacters {
             field: "name",
             value: name,

@@ -4,7 +4,8 @@
 //!
 //! Our schemata are close to FtM's but not the same, so each is mapped explicitly
 //! (property names and types checked against followthemoney 4.11's model, and the
-//! output against its `ftm validate` in `bench/graph/validate_exports.sh`):
+//! demo's output against `ftm validate` and a strict check with the model's
+//! required properties and ranges in `bench/graph/validate_exports.sh`, run by CI):
 //! - a party is one FtM `Person` or `Organization` per identity, its records'
 //!   values merged; phones and e-mail addresses it uses become its `phone` and
 //!   `email` properties (FtM has no phone entity);
@@ -13,8 +14,15 @@
 //! - associations, family and memberships keep theirs; `Uses` of a vehicle, vessel,
 //!   account or address becomes an `UnknownLink` with role `uses`; a payment (event
 //!   or relation) becomes `Payment`; crossings, interceptions, arrests and sightings
-//!   become `Event` with the parties as `involved`, and the vehicle, vessel or
-//!   document of an event an `UnknownLink` from it (role `vehicle`, …);
+//!   become `Event` with the parties as `involved`, and the vehicle or vessel of an
+//!   event an `UnknownLink` from it (role `vehicle`, `vessel`); an event's travel
+//!   documents are not linked, since a `Passport` is an Interval, not the `Thing`
+//!   an UnknownLink's ends must be, and FtM has no property for them;
+//! - every reference is checked against its FtM property's range, and every
+//!   entity carries what its schema requires (`name` of persons, organisations,
+//!   vessels and events, taken from name parts, numbers or place when the records
+//!   have no name; `holder` and `number` of passports); what still lacks it is
+//!   left out, and so is what refers to it, so no reference dangles;
 //! - countries become ISO alpha-2 lower case, date-times are cut to what FtM
 //!   dates hold (`YYYY-MM-DDTHH:MM`);
 //! - ids become `corridor-` and the first 20 bytes of the SHA-256 of our id in hex:
@@ -28,7 +36,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use corridor_model::EntityEvidence;
-use corridor_model::country::to_alpha2;
+use corridor_model::country::{to_alpha2, to_alpha3};
 use serde_json::{Value, json};
 
 use crate::build::InvestigationGraph;
@@ -69,8 +77,6 @@ fn mapping(schema: &str) -> Option<(&'static str, &'static [(&'static str, &'sta
             &[
                 ("number", "number"),
                 ("country", "country"),
-                ("surname", "surname"),
-                ("givenNames", "givenName"),
                 ("birthDate", "birthDate"),
                 ("gender", "gender"),
                 ("authority", "authority"),
@@ -102,7 +108,7 @@ fn mapping(schema: &str) -> Option<(&'static str, &'static [(&'static str, &'sta
                 ("iban", "iban"),
                 ("accountNumber", "accountNumber"),
                 ("bankName", "bankName"),
-                ("swiftBic", "swiftBic"),
+                ("swiftBic", "bic"),
                 ("country", "country"),
             ],
         ),
@@ -195,6 +201,51 @@ fn mapping(schema: &str) -> Option<(&'static str, &'static [(&'static str, &'sta
     })
 }
 
+/// Whether an entity of FtM schema `target` may be the value of `prop` of an FtM
+/// `schema` entity: the property's range in followthemoney 4.11's model, with the
+/// schemata this export writes (Passport and Payment are Intervals, not Things).
+fn in_range(target: &str, schema: &str, prop: &str) -> bool {
+    let legal_entity = matches!(target, "Person" | "Organization");
+    match (schema, prop) {
+        ("UnknownLink", "subject" | "object") => !matches!(target, "Passport" | "Payment"),
+        ("Associate", "person" | "associate") | ("Family", "person" | "relative") => target == "Person",
+        ("Membership", "organization") => target == "Organization",
+        ("Membership", "member")
+        | ("Payment", "payer" | "beneficiary")
+        | ("Event", "involved" | "organizer")
+        | ("Passport", "holder") => legal_entity,
+        _ => true,
+    }
+}
+
+/// The properties FtM requires of each schema written here (`required` in its
+/// model is per schema, not inherited): an entity without them is not exported.
+const REQUIRED: [(&str, &[&str]); 9] = [
+    ("Associate", &["person", "associate"]),
+    ("Family", &["person", "relative"]),
+    ("Membership", &["member", "organization"]),
+    ("UnknownLink", &["subject", "object"]),
+    ("Payment", &["payer", "beneficiary"]),
+    ("Passport", &["holder", "number"]),
+    ("Person", &["name"]),
+    ("Organization", &["name"]),
+    ("Event", &["name"]),
+];
+
+/// Whether an FtM property of the schemata written here names another entity.
+fn is_entity_prop(schema: &str, prop: &str) -> bool {
+    matches!(
+        (schema, prop),
+        ("UnknownLink", "subject" | "object")
+            | ("Associate", "person" | "associate")
+            | ("Family", "person" | "relative")
+            | ("Membership", "member" | "organization")
+            | ("Payment", "payer" | "beneficiary")
+            | ("Event", "involved" | "organizer")
+            | ("Passport", "holder")
+    )
+}
+
 /// Whether a property of our schema names another entity.
 fn is_reference(schema: &str, prop: &str) -> bool {
     corridor_model::schema(schema)
@@ -212,12 +263,23 @@ fn ftm_value(prop: &str, value: &str) -> Option<String> {
         return None;
     }
     if COUNTRY_PROPS.contains(&prop) {
-        let code = if value.len() == 3 {
-            to_alpha2(&value.to_ascii_uppercase())
-        } else {
-            Some(value)
-        };
-        return code.map(|c| c.to_ascii_lowercase());
+        // Through alpha-3, which also reads MRZ codes (`D` is Germany); what maps
+        // to no country is dropped rather than written as an invalid one.
+        return to_alpha3(value).and_then(to_alpha2).map(|c| c.to_ascii_lowercase());
+    }
+    if prop == "phone" {
+        // Stored phones are E.164 when they were valid at ingest and as received
+        // otherwise; FtM takes only the former.
+        let e164 = value
+            .strip_prefix('+')
+            .is_some_and(|d| (7..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()));
+        return e164.then(|| value.to_string());
+    }
+    if prop == "email" {
+        let ok = value.split_once('@').is_some_and(|(user, domain)| {
+            !user.is_empty() && domain.contains('.') && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        });
+        return ok.then(|| value.to_string());
     }
     if matches!(prop, "date" | "startDate" | "endDate" | "birthDate") {
         // FtM dates go down to the minute.
@@ -327,21 +389,34 @@ pub fn ftm(
             continue;
         };
         // A party reference is written as the party's identity; a thing's as its
-        // identity; anything else is dropped.
-        let reference = |target: &str, things: &mut BTreeSet<String>| -> Option<String> {
-            if let Some(v) = party_of(target) {
-                return Some(ftm_id(&g.nodes[v as usize].id));
-            }
-            let t = by_id.get(target)?;
-            match &*t.schema {
-                "Phone" | "Email" | "BiometricReference" => None,
-                _ if mapping(&t.schema).is_some() => {
-                    things.insert(t.id.clone());
-                    Some(ftm_id(&identity(&t.id)))
+        // identity; anything else is dropped, and so is a target outside the FtM
+        // property's range (a Passport or Payment is no `Thing`). A person or
+        // organisation that is not an exported party is never written as a thing:
+        // it may be a victim outside the reader's selection.
+        let reference =
+            |target: &str, ftm_schema: &str, ftm_prop: &str, things: &mut BTreeSet<String>| -> Option<String> {
+                if let Some(v) = party_of(target) {
+                    let node = &g.nodes[v as usize];
+                    let schema = if node.schema == "Organization" {
+                        "Organization"
+                    } else {
+                        "Person"
+                    };
+                    return in_range(schema, ftm_schema, ftm_prop).then(|| ftm_id(&node.id));
                 }
-                _ => None,
-            }
-        };
+                let t = by_id.get(target)?;
+                match &*t.schema {
+                    "Phone" | "Email" | "BiometricReference" | "Person" | "Organization" => None,
+                    _ => {
+                        let (target_schema, _) = mapping(&t.schema)?;
+                        if !in_range(target_schema, ftm_schema, ftm_prop) {
+                            return None;
+                        }
+                        things.insert(t.id.clone());
+                        Some(ftm_id(&identity(&t.id)))
+                    }
+                }
+            };
         if e.schema == "Uses" {
             // Phones and e-mail addresses are properties of their user in FtM.
             let users: Vec<String> = e
@@ -402,7 +477,7 @@ pub fn ftm(
                 continue;
             };
             let value = if is_reference(&e.schema, &s.prop) {
-                reference(&s.value, &mut things)
+                reference(&s.value, to_schema, to, &mut things)
             } else {
                 ftm_value(to, &s.value)
             };
@@ -415,20 +490,13 @@ pub fn ftm(
             out.put(&e.id, to_schema, "recordId", e.id.clone());
         }
         if written && to_schema == "Event" {
-            // The vehicles, boats and documents of an event: FtM's Event has no
-            // property for them, so each is an UnknownLink from the event.
-            let protected_involved = e
-                .values("involved")
-                .into_iter()
-                .filter_map(&party_of)
-                .any(|v| g.nodes[v as usize].is_protected());
-            for prop in ["vehicle", "vessel", "document"] {
-                if prop == "document" && protected_involved && !protected_names {
-                    // It may be a victim's or witness's passport.
-                    continue;
-                }
+            // The vehicles and boats of an event: FtM's Event has no property for
+            // them, so each is an UnknownLink from the event. Its travel
+            // documents are not linked: a Passport is no `Thing`, the range of
+            // an UnknownLink's ends, and FtM has no link from an event to one.
+            for prop in ["vehicle", "vessel"] {
                 for target in e.values(prop) {
-                    if let Some(object) = reference(target, &mut things) {
+                    if let Some(object) = reference(target, "UnknownLink", "object", &mut things) {
                         let link = format!("{}:{prop}:{target}", e.id);
                         out.put(&link, "UnknownLink", "subject", ftm_id(&e.id));
                         out.put(&link, "UnknownLink", "object", object);
@@ -470,20 +538,59 @@ pub fn ftm(
             }
         }
     }
-    // Links whose endpoints were not exported are dropped: FtM requires both.
-    let required: [(&str, [&str; 2]); 5] = [
-        ("Associate", ["person", "associate"]),
-        ("Family", ["person", "relative"]),
-        ("Membership", ["member", "organization"]),
-        ("UnknownLink", ["subject", "object"]),
-        ("Payment", ["payer", "beneficiary"]),
-    ];
-    out.entities.retain(|_, (schema, props)| {
-        required
-            .iter()
-            .find(|(s, _)| s == schema)
-            .is_none_or(|(_, needs)| needs.iter().all(|p| props.contains_key(*p)))
-    });
+    // Names FtM requires: a party known only by its parts, a boat only by its
+    // numbers, an event reached only as the object of a link.
+    for (schema, props) in out.entities.values_mut() {
+        if props.contains_key("name") {
+            continue;
+        }
+        let first = |keys: &[&str]| keys.iter().find_map(|k| props.get(*k).and_then(|v| v.first().cloned()));
+        let name = match schema.as_str() {
+            "Person" | "Organization" => {
+                let parts: Vec<String> = ["firstName", "middleName", "lastName"]
+                    .iter()
+                    .filter_map(|k| props.get(*k).and_then(|v| v.first().cloned()))
+                    .collect();
+                (!parts.is_empty())
+                    .then(|| parts.join(" "))
+                    .or_else(|| first(&["alias", "idNumber", "registrationNumber"]))
+                    .unwrap_or_else(|| format!("unnamed {}", schema.to_lowercase()))
+            }
+            "Vessel" => first(&["imoNumber", "mmsi", "registrationNumber"]).unwrap_or_else(|| "unnamed vessel".into()),
+            "Event" => first(&["location"]).map_or_else(|| "event".into(), |place| format!("event {place}")),
+            _ => continue,
+        };
+        props.entry("name".into()).or_default().insert(name);
+    }
+    // Entities without what FtM requires are dropped, and then whatever refers to
+    // a dropped one, until nothing changes: no dangling reference is written.
+    loop {
+        let before = out.entities.len();
+        out.entities.retain(|_, (schema, props)| {
+            REQUIRED
+                .iter()
+                .find(|(s, _)| s == schema)
+                .is_none_or(|(_, needs)| needs.iter().all(|p| props.get(*p).is_some_and(|v| !v.is_empty())))
+        });
+        let kept: BTreeSet<String> = out.entities.keys().map(|id| ftm_id(id)).collect();
+        for (schema, props) in out.entities.values_mut() {
+            for (prop, values) in props.iter_mut() {
+                if is_entity_prop(schema, prop) {
+                    values.retain(|v| kept.contains(v));
+                }
+            }
+            props.retain(|_, v| !v.is_empty());
+        }
+        out.entities.retain(|_, (schema, props)| {
+            REQUIRED
+                .iter()
+                .find(|(s, _)| s == schema)
+                .is_none_or(|(_, needs)| needs.iter().all(|p| props.contains_key(*p)))
+        });
+        if out.entities.len() == before {
+            break;
+        }
+    }
     out.entities
         .into_iter()
         .map(|(id, (schema, props))| {

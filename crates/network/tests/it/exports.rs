@@ -209,3 +209,104 @@ fn an_h3_restriction_travels_with_the_link_and_the_file() {
     let geo = export::geojson(&g, &f, &ExportOptions::default());
     assert_eq!(geo["handling_full"], "H3 (ask first)");
 }
+
+/// followthemoney 4.11's model, as far as this export writes it: the properties
+/// each schema requires (per schema, not inherited) and the schemata that are no
+/// `Thing`, the range of an UnknownLink's ends. `bench/graph/validate_exports.sh`
+/// checks the demo's export against the model itself.
+#[test]
+fn followthemoney_entities_have_what_the_model_requires_and_references_in_range() {
+    let mut m = Maker {
+        next: 0,
+        entities: Vec::new(),
+    };
+    let props = |p: &[(&'static str, &'static str)]| p.to_vec();
+    for (id, schema, p) in [
+        (
+            "x:1:person",
+            "Person",
+            props(&[("firstName", "Goran"), ("lastName", "Ilić"), ("category", "suspect")]),
+        ),
+        (
+            "x:2:person",
+            "Person",
+            props(&[("name", "Besnik Krasniqi"), ("category", "suspect")]),
+        ),
+        (
+            "x:3:vessel",
+            "Vessel",
+            props(&[("imoNumber", "9074729"), ("flag", "D")]),
+        ),
+        (
+            "x:4:document",
+            "TravelDocument",
+            props(&[("number", "L898902C3"), ("country", "D")]),
+        ),
+        (
+            "x:5:interception",
+            "Interception",
+            props(&[
+                ("date", "2026-04-10"),
+                ("involved", "x:1:person"),
+                ("involved", "x:2:person"),
+                ("vessel", "x:3:vessel"),
+                ("document", "x:4:document"),
+            ]),
+        ),
+        (
+            "x:6:holds",
+            "Holds",
+            props(&[("holder", "x:1:person"), ("document", "x:4:document")]),
+        ),
+    ] {
+        m.add(id, schema, "rs", "B2", H1, &p);
+    }
+    let entities = m.evidence();
+    let identity_of = HashMap::new();
+    let g = InvestigationGraph::build(&entities, &identity_of, 100);
+    let out = corridor_network::ftm::ftm(&g, &entities, &identity_of, None, false);
+    let schema_of: HashMap<&str, &str> = out
+        .iter()
+        .filter_map(|e| Some((e["id"].as_str()?, e["schema"].as_str()?)))
+        .collect();
+    let has = |e: &Value, p: &str| e["properties"][p].as_array().is_some_and(|v| !v.is_empty());
+    for e in &out {
+        let schema = e["schema"].as_str().expect("schema");
+        let required: &[&str] = match schema {
+            "Person" | "Organization" | "Vessel" | "Event" => &["name"],
+            "Passport" => &["holder", "number"],
+            "UnknownLink" => &["subject", "object"],
+            _ => &[],
+        };
+        for p in required {
+            assert!(has(e, p), "{schema} without {p}: {e}");
+        }
+        if schema == "UnknownLink" {
+            for end in ["subject", "object"] {
+                let target = e["properties"][end][0].as_str().expect("id");
+                let target_schema = schema_of.get(target).copied();
+                assert!(
+                    !matches!(target_schema, None | Some("Passport" | "Payment")),
+                    "UnknownLink.{end} -> {target_schema:?}: outside Thing"
+                );
+            }
+        }
+    }
+    let one = |schema: &str| {
+        let all: Vec<&Value> = out.iter().filter(|e| e["schema"] == schema).collect();
+        assert_eq!(all.len(), 1, "{schema}: {all:?}");
+        all[0].clone()
+    };
+    let vessel = one("Vessel");
+    assert_eq!(vessel["properties"]["name"][0], "9074729", "a boat known by its number");
+    assert_eq!(vessel["properties"]["flag"][0], "de", "the MRZ code D is Germany");
+    // The document of the interception: no link (a Passport is no Thing), and no
+    // passport without its holder.
+    assert!(out.iter().all(|e| e["schema"] != "Passport" || has(e, "holder")));
+    let names: Vec<&str> = out
+        .iter()
+        .filter(|e| e["schema"] == "Person")
+        .filter_map(|e| e["properties"]["name"][0].as_str())
+        .collect();
+    assert!(names.contains(&"Goran Ilić"), "{names:?}");
+}
