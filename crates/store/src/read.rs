@@ -854,6 +854,11 @@ pub(crate) fn consistency(conn: &Connection) -> Result<ConsistencyReport> {
             "SELECT COUNT(*) FROM statement s LEFT JOIN record_version v ON v.id = s.version_id WHERE v.id IS NULL",
         ),
         (
+            "statements without a valid provenance (who said it, how reliable, which handling code)",
+            "SELECT COUNT(*) FROM statement s LEFT JOIN provenance p ON p.id = s.provenance_id \
+             LEFT JOIN source src ON src.id = p.source_id WHERE p.id IS NULL OR src.id IS NULL",
+        ),
+        (
             "statements without their entity",
             "SELECT COUNT(*) FROM statement s LEFT JOIN entity e ON e.id = s.entity_id WHERE e.id IS NULL",
         ),

@@ -863,3 +863,27 @@ fn help_begins_with_what_corridor_is() {
     assert!(help.starts_with("Corridor: a node for holding, linking"), "{help}");
     assert!(!help.contains("crate"), "{help}");
 }
+
+#[test]
+fn check_finds_statements_whose_provenance_is_gone() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    let (mapping, csv) = fixture(dir.path(), 3);
+    corridor(&store, &["init"]);
+    let m = mapping.to_str().expect("utf8");
+    assert_eq!(
+        code(&corridor(
+            &store,
+            &["ingest", "--mapping", m, csv.to_str().expect("utf8")]
+        )),
+        0
+    );
+    assert_eq!(code(&corridor(&store, &["check"])), 0);
+    let conn = rusqlite::Connection::open(&store).expect("open");
+    conn.execute_batch("UPDATE statement SET provenance_id = 0 WHERE id = (SELECT MAX(id) FROM statement)")
+        .expect("edit");
+    drop(conn);
+    let o = corridor(&store, &["check"]);
+    assert_eq!(code(&o), 6, "{}", stdout(&o));
+    assert!(stdout(&o).contains("without a valid provenance"), "{}", stdout(&o));
+}
