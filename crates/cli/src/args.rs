@@ -47,6 +47,10 @@ pub struct Global {
     /// and `stats` work. A store that cannot be written is opened so anyway.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// The node's key file (Ed25519; made by `init`, readable by its owner only,
+    /// kept outside the store) [default: the store's path with .key appended].
+    #[arg(long, global = true, env = "CORRIDOR_KEY")]
+    pub key: Option<PathBuf>,
     /// Replace output files that already exist (--out, --pairs, --nodes,
     /// --save-model); without it they are refused.
     #[arg(long, global = true)]
@@ -399,9 +403,20 @@ pub enum SourceCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Walk the hash chain and name any altered, removed or reordered entry.
-    Verify,
-    /// Print the newest entry's sequence number and hash, to write down elsewhere.
+    /// Walk the hash chain and name any altered, removed or reordered entry; check
+    /// each batch's evidence hash, that every batch is logged, and the node's
+    /// signatures with the public key of the key file (never the store's).
+    Verify {
+        /// Also check the chain against an anchor kept elsewhere (from `audit
+        /// anchor`); its public key's fingerprint is printed to compare.
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+    },
+    /// Sign the current head with the node's key and print the anchor (JSON), to keep
+    /// outside the node: a file elsewhere, a partner node, a printout.
+    Anchor,
+    /// Print the newest entry's sequence number and hash, unsigned (`anchor` prints
+    /// the signed head).
     Head,
     /// Print the log.
     Log {

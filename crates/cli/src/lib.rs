@@ -32,6 +32,8 @@ pub(crate) struct Ctx {
     pub read_only: bool,
     /// Replace existing output files.
     pub force: bool,
+    /// The node key file, when given.
+    pub key: Option<PathBuf>,
 }
 
 impl Ctx {
@@ -47,6 +49,9 @@ impl Ctx {
             SqliteStore::open(&path)?
         };
         store.set_wait(self.wait)?;
+        if let Some(key) = self.node_key()? {
+            store.set_signer(key);
+        }
         if store.is_read_only() && !self.read_only {
             eprintln!(
                 "note: {} is read-only: nothing will be written or logged, and reads of personal data are refused",
@@ -59,7 +64,35 @@ impl Ctx {
     pub fn open_at(&self, path: &Path) -> exit::Result<SqliteStore> {
         let mut store = SqliteStore::create(path, &self.actor)?.0;
         store.set_wait(self.wait)?;
+        let key = self.make_node_key(&store, path)?;
+        store.set_signer(key);
         Ok(store)
+    }
+
+    /// Where the node key is: `--key`, or beside the store.
+    pub fn key_path(&self, store: &Path) -> PathBuf {
+        self.key.clone().unwrap_or_else(|| corridor_store::node_key_path(store))
+    }
+
+    /// The node key, when its file exists.
+    pub fn node_key(&self) -> exit::Result<Option<corridor_store::NodeKey>> {
+        let path = self.key_path(&self.store_path());
+        if std::fs::symlink_metadata(&path).is_err() {
+            return Ok(None);
+        }
+        corridor_store::NodeKey::load(&path)
+            .map(Some)
+            .map_err(|e| Failure::new(Code::Store, e))
+    }
+
+    /// The node key of the store at `path`, made now if it has none (at `init`).
+    pub fn make_node_key(&self, store: &SqliteStore, path: &Path) -> exit::Result<corridor_store::NodeKey> {
+        let key_path = self.key_path(path);
+        if std::fs::symlink_metadata(&key_path).is_ok() {
+            return corridor_store::NodeKey::load(&key_path).map_err(|e| Failure::new(Code::Store, e));
+        }
+        let since = store.audit_entries()?.last().map_or(0, |e| e.seq);
+        corridor_store::NodeKey::create(&key_path, since).map_err(|e| Failure::new(Code::Store, e))
     }
 
     /// Prints a value as pretty JSON.
@@ -110,6 +143,7 @@ pub fn main() -> ExitCode {
         wait: std::time::Duration::from_secs_f64(cli.global.wait),
         read_only: cli.global.read_only,
         force: cli.global.force,
+        key: cli.global.key.clone(),
         actor: cli.global.user.clone().unwrap_or_else(login_name),
         purpose: cli.global.purpose.clone(),
     };

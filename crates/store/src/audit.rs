@@ -6,9 +6,16 @@
 //! place [`verify`] can name. The newest entry's hash is also kept in `meta` under
 //! `audit_head`, updated in the same transaction, so cutting entries off the end is
 //! detected too. Triggers refuse UPDATE and DELETE through SQL; the chain is what
-//! catches someone who edits the file directly. Anyone able to rewrite the whole
-//! file can rebuild a consistent chain, so `corridor audit head` prints the head for
-//! writing down elsewhere (an external anchor).
+//! catches someone who edits the file directly.
+//!
+//! Anyone able to rewrite the whole file could rebuild a consistent chain, so the
+//! chain is anchored outside the file: the node signs its head with its Ed25519 key
+//! (kept in a file of its own, `corridor-node-key`) at every batch and for every
+//! anchor (`corridor audit anchor`), and [`verify_full`] checks those signatures
+//! with a public key that does not come from the store, and the chain against an
+//! anchor kept elsewhere. The evidence is under the chain too: each batch's entry
+//! carries the hash of its statements' leaf hashes (`evidence.rs`), recomputed on
+//! verification, and every committed batch must have its entry.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -59,6 +66,17 @@ pub enum AuditProblem {
     ChainBroken { seq: i64 },
     /// Entries after the last one are missing (the recorded head is further on).
     Truncated { last_seq: i64, head_seq: i64 },
+    /// A batch's statements no longer hash to the evidence hash in its entry.
+    EvidenceAltered { batch: i64, seq: i64 },
+    /// A committed batch has no entry in the log.
+    BatchUnlogged { batch: i64 },
+    /// A stored signature does not verify with the node's public key, or signs a
+    /// head the chain no longer has.
+    BadSignature { seq: i64 },
+    /// An ingest entry after signing began has no signature.
+    Unsigned { seq: i64 },
+    /// The chain does not hold the head an anchor kept elsewhere signed.
+    AnchorMismatch { seq: i64 },
 }
 
 impl std::fmt::Display for AuditProblem {
@@ -89,6 +107,25 @@ impl std::fmt::Display for AuditProblem {
                     last_seq + 1
                 )
             }
+            AuditProblem::EvidenceAltered { batch, seq } => write!(
+                f,
+                "the statements of batch {batch} were altered: they no longer hash to the evidence hash of entry {seq}"
+            ),
+            AuditProblem::BatchUnlogged { batch } => {
+                write!(f, "batch {batch} has no entry in the log: the log was cut or rewritten")
+            }
+            AuditProblem::BadSignature { seq } => write!(
+                f,
+                "the node's signature of entry {seq} does not verify with the node's key: the log was rewritten"
+            ),
+            AuditProblem::Unsigned { seq } => write!(
+                f,
+                "entry {seq} (an ingest) has no signature of the node: a signature was removed or the log rewritten"
+            ),
+            AuditProblem::AnchorMismatch { seq } => write!(
+                f,
+                "the log does not hold the anchored head at entry {seq}: entries up to it were rewritten or removed"
+            ),
         }
     }
 }
@@ -152,6 +189,145 @@ pub(crate) fn append(conn: &Connection, at: &str, e: &AuditEntry) -> Result<Audi
         prev_hash: prev,
         hash,
     })
+}
+
+/// The current head: the newest entry's sequence number and hash (0 and the
+/// genesis hash for an empty log).
+pub(crate) fn head(conn: &Connection) -> Result<(i64, String)> {
+    let last: Option<(i64, String)> = conn
+        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    Ok(last.unwrap_or((0, GENESIS.to_string())))
+}
+
+/// Keeps the node's signature of the head `seq:hash`.
+pub(crate) fn store_signature(
+    conn: &Connection,
+    public_key: &str,
+    seq: i64,
+    hash: &str,
+    signature: &str,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_signature (seq, hash, public_key, signature, at) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (seq) DO NOTHING",
+        params![seq, hash, public_key, signature, at],
+    )?;
+    Ok(())
+}
+
+/// The node's public key as a verifier has it from outside the store: the key
+/// (hex) and the log's length when it was made (every later ingest is signed).
+#[derive(Debug, Clone)]
+pub struct NodePublicKey {
+    pub public_hex: String,
+    pub since_seq: i64,
+}
+
+/// [`verify`], and then what only an anchor outside the file can prove: the
+/// evidence hashes of every batch, that every batch is logged, the node's
+/// signatures checked with `key` (from the key file; `None` checks none, and says
+/// nothing about them), and the chain against `anchor`.
+pub(crate) fn verify_full(
+    conn: &Connection,
+    key: Option<&NodePublicKey>,
+    anchor: Option<&corridor_node_key::Anchor>,
+) -> Result<AuditReport> {
+    let mut report = verify(conn)?;
+    let all = entries(conn)?;
+    let hash_at: std::collections::HashMap<i64, &str> = all.iter().map(|r| (r.seq, r.hash.as_str())).collect();
+    // Evidence of each batch, and every committed batch logged.
+    let mut logged = std::collections::HashSet::new();
+    for rec in all.iter().filter(|r| r.entry.action == "ingest") {
+        let Some(batch) = rec
+            .entry
+            .target
+            .strip_prefix("batch:")
+            .and_then(|b| b.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        logged.insert(batch);
+        let detail: serde_json::Value = serde_json::from_str(&rec.entry.detail).unwrap_or_default();
+        let Some(expected) = detail["evidence"].as_str() else {
+            continue;
+        };
+        let range: Option<(i64, i64)> = conn
+            .query_row(
+                "SELECT first_statement, last_statement FROM batch WHERE id = ?1",
+                [batch],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let found = match range {
+            Some((first, last)) => crate::evidence::statements_hash(conn, first, last)?,
+            None => String::new(),
+        };
+        if found != expected {
+            report
+                .problems
+                .push(AuditProblem::EvidenceAltered { batch, seq: rec.seq });
+        }
+    }
+    let mut batches = conn.prepare("SELECT id FROM batch WHERE committed_at IS NOT NULL ORDER BY id")?;
+    for batch in batches.query_map([], |r| r.get::<_, i64>(0))? {
+        let batch = batch?;
+        if !logged.contains(&batch) {
+            report.problems.push(AuditProblem::BatchUnlogged { batch });
+        }
+    }
+    // The node's signatures, with a key from outside the store.
+    if let Some(NodePublicKey {
+        public_hex: public,
+        since_seq,
+    }) = key
+    {
+        let public = public.as_str();
+        let last_seq = all.last().map_or(0, |r| r.seq);
+        if last_seq < *since_seq {
+            report.problems.push(AuditProblem::Truncated {
+                last_seq,
+                head_seq: *since_seq,
+            });
+        }
+        let mut stmt = conn.prepare("SELECT seq, hash, public_key, signature FROM audit_signature ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut signed = std::collections::HashSet::new();
+        for row in rows {
+            let (seq, hash, key, signature) = row?;
+            // Signatures by an earlier key (before a rotation) cannot be checked with
+            // this one; they are left to the anchors made with it.
+            if key != public {
+                continue;
+            }
+            signed.insert(seq);
+            let valid = corridor_node_key::verify_head(public, seq, &hash, &signature);
+            if !valid || hash_at.get(&seq).copied() != Some(hash.as_str()) {
+                report.problems.push(AuditProblem::BadSignature { seq });
+            }
+        }
+        for rec in all.iter().filter(|r| r.entry.action == "ingest" && r.seq > *since_seq) {
+            if !signed.contains(&rec.seq) {
+                report.problems.push(AuditProblem::Unsigned { seq: rec.seq });
+            }
+        }
+    }
+    if let Some(a) = anchor
+        && hash_at.get(&a.seq).copied() != Some(a.hash.as_str())
+    {
+        report.problems.push(AuditProblem::AnchorMismatch { seq: a.seq });
+    }
+    Ok(report)
 }
 
 /// Reads every entry in sequence order.

@@ -17,14 +17,16 @@ mod audit;
 mod batch;
 mod checks;
 mod error;
+mod evidence;
 mod migrations;
 mod read;
 mod resolution;
 mod sqlite;
 
-pub use audit::{AuditEntry, AuditProblem, AuditRecord, AuditReport, GENESIS};
+pub use audit::{AuditEntry, AuditProblem, AuditRecord, AuditReport, GENESIS, NodePublicKey};
 pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome, RowWrite, StatementWrite};
 pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, WatchlistSpec};
+pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};
 pub use error::{Error, Result};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
 pub use resolution::{Decision, ResolutionRun, ResolutionWrite, ReviewPair};

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("initial schema", INITIAL),
     ("watchlists and findings", CHECKS),
     ("resolution", RESOLUTION),
+    ("signed audit heads", SIGNATURES),
 ];
 
 /// The newest schema version this code knows.
@@ -211,6 +212,23 @@ CREATE TABLE finding (
 /// (replaced whole by each run, the runs themselves kept), the pairs it held for
 /// review, and analysts' decisions, which are never replaced: the latest decision on
 /// a pair is the one in force, so a merge is undone by a later rejection.
+/// The node's signatures over audit heads (see `corridor-node-key`): made at every
+/// batch and for every anchor; checked by `audit verify` with a public key that
+/// does not come from the store.
+const SIGNATURES: &str = r#"
+CREATE TABLE audit_signature (
+    seq        INTEGER PRIMARY KEY,
+    hash       TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    signature  TEXT NOT NULL,
+    at         TEXT NOT NULL
+);
+CREATE TRIGGER audit_signature_no_update BEFORE UPDATE ON audit_signature
+BEGIN SELECT RAISE(ABORT, 'audit signatures are append-only'); END;
+CREATE TRIGGER audit_signature_no_delete BEFORE DELETE ON audit_signature
+BEGIN SELECT RAISE(ABORT, 'audit signatures are append-only'); END;
+"#;
+
 const RESOLUTION: &str = r#"
 CREATE TABLE resolution_run (
     id      INTEGER PRIMARY KEY,

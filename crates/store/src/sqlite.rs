@@ -18,6 +18,8 @@ use crate::{Batch, SourceSpec, Store};
 /// A Corridor store in one SQLite file.
 pub struct SqliteStore {
     conn: Connection,
+    /// The node's key, when the caller gave it: signs the audit head at every batch.
+    signer: Option<corridor_node_key::NodeKey>,
     /// Opened read-only (a read-only file or directory, an archived copy): nothing
     /// is written, and reads that must be logged are refused.
     read_only: bool,
@@ -224,6 +226,35 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Gives the store the node's key, to sign the audit head at every batch.
+    pub fn set_signer(&mut self, key: corridor_node_key::NodeKey) {
+        self.signer = Some(key);
+    }
+
+    /// Signs the current audit head with the node's key, keeps the signature and
+    /// returns the anchor to be kept elsewhere.
+    pub fn anchor(&mut self) -> Result<Option<corridor_node_key::Anchor>> {
+        let Some(key) = &self.signer else { return Ok(None) };
+        let tx = write_tx(&mut self.conn)?;
+        let head = audit::head(&tx)?;
+        let at = now();
+        let anchor = key.anchor(head.0, &head.1, &at);
+        audit::store_signature(&tx, &anchor.public_key, head.0, &head.1, &anchor.signature, &at)?;
+        tx.commit()?;
+        Ok(Some(anchor))
+    }
+
+    /// Verifies the audit chain, the evidence under it, the node's signatures with
+    /// `key` (from the key file, never from the store), and the chain
+    /// against an `anchor` kept elsewhere.
+    pub fn verify_audit_with(
+        &self,
+        key: Option<&audit::NodePublicKey>,
+        anchor: Option<&corridor_node_key::Anchor>,
+    ) -> Result<AuditReport> {
+        bulk_read(&self.conn, || audit::verify_full(&self.conn, key, anchor))
+    }
+
     /// Whether the store was opened read-only (see [`SqliteStore::open`]).
     pub fn is_read_only(&self) -> bool {
         self.read_only
@@ -261,7 +292,11 @@ impl SqliteStore {
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.set_prepared_statement_cache_capacity(64);
-        Ok(SqliteStore { conn, read_only })
+        Ok(SqliteStore {
+            conn,
+            signer: None,
+            read_only,
+        })
     }
 
     /// Reads in a snapshot of its own, then logs the read (when `log` gives an entry)
@@ -372,7 +407,7 @@ impl Store for SqliteStore {
     }
 
     fn begin_batch(&mut self, spec: &BatchSpec) -> Result<Box<dyn Batch + '_>> {
-        Ok(Box::new(SqliteBatch::begin(&self.conn, spec)?))
+        Ok(Box::new(SqliteBatch::begin(&self.conn, self.signer.as_ref(), spec)?))
     }
 
     fn entity(&mut self, id: &str, actor: &str, purpose: &str) -> Result<Option<Entity>> {
@@ -629,6 +664,9 @@ pub(crate) fn write_tx(conn: &mut Connection) -> Result<rusqlite::Transaction<'_
 /// with one multi-row INSERT each, which saves SQLite's per-statement overhead.
 pub struct SqliteBatch<'c> {
     conn: &'c Connection,
+    signer: Option<&'c corridor_node_key::NodeKey>,
+    /// The evidence hash of the statements written so far (see `evidence.rs`).
+    evidence: crate::evidence::EvidenceHash,
     batch_id: i64,
     actor: String,
     dataset_id: i64,
@@ -689,9 +727,13 @@ const ENTITY_HEAD: &str = "INSERT INTO entity (record_id, kind_id)";
 const STATEMENT_HEAD: &str = "INSERT INTO statement (entity_id, version_id, prop, value, raw, provenance_id)";
 
 impl<'c> SqliteBatch<'c> {
-    fn begin(conn: &'c Connection, spec: &BatchSpec) -> Result<SqliteBatch<'c>> {
+    fn begin(
+        conn: &'c Connection,
+        signer: Option<&'c corridor_node_key::NodeKey>,
+        spec: &BatchSpec,
+    ) -> Result<SqliteBatch<'c>> {
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        match SqliteBatch::start(conn, spec) {
+        match SqliteBatch::start(conn, signer, spec) {
             Ok(b) => Ok(b),
             Err(e) => {
                 let _ = conn.execute_batch("ROLLBACK");
@@ -700,7 +742,11 @@ impl<'c> SqliteBatch<'c> {
         }
     }
 
-    fn start(conn: &'c Connection, spec: &BatchSpec) -> Result<SqliteBatch<'c>> {
+    fn start(
+        conn: &'c Connection,
+        signer: Option<&'c corridor_node_key::NodeKey>,
+        spec: &BatchSpec,
+    ) -> Result<SqliteBatch<'c>> {
         conn.execute(
             "INSERT INTO dataset (name, source_id) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
             params![spec.dataset, spec.source_id],
@@ -724,6 +770,8 @@ impl<'c> SqliteBatch<'c> {
         let next_statement = next("statement")?;
         Ok(SqliteBatch {
             conn,
+            signer,
+            evidence: crate::evidence::EvidenceHash::default(),
             batch_id,
             actor: spec.actor.clone(),
             dataset_id,
@@ -870,7 +918,16 @@ impl<'c> SqliteBatch<'c> {
         for chunk in statements.chunks(MULTI) {
             let stmt = cached(&mut self.insert_statements, self.conn, STATEMENT_HEAD, 6, chunk.len())?;
             let mut p = 1;
-            for (_, entity_id, version, s) in chunk {
+            for (id, entity_id, version, s) in chunk {
+                self.evidence.add(&crate::evidence::statement_leaf(
+                    *id,
+                    *entity_id,
+                    *version,
+                    s.prop,
+                    &s.value,
+                    s.raw.as_deref(),
+                    s.provenance_id,
+                ));
                 stmt.raw_bind_parameter(p, *entity_id)?;
                 stmt.raw_bind_parameter(p + 1, *version)?;
                 stmt.raw_bind_parameter(p + 2, s.prop)?;
@@ -1036,7 +1093,7 @@ impl Batch for SqliteBatch<'_> {
             [self.batch_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
-        audit::append(
+        let entry = audit::append(
             self.conn,
             &at,
             &AuditEntry {
@@ -1047,10 +1104,15 @@ impl Batch for SqliteBatch<'_> {
                 detail: serde_json::json!({
                     "dataset": dataset, "file": file, "file_sha256": sha256, "rows_read": s.rows_read, "new_records": s.new_records,
                     "new_versions": s.new_versions, "unchanged": s.unchanged, "rejected": s.rejected, "statements": s.statements,
+                    "evidence": std::mem::take(&mut self.evidence).finish(),
                 })
                 .to_string(),
             },
         )?;
+        if let Some(key) = self.signer {
+            let signature = key.sign_head(entry.seq, &entry.hash);
+            audit::store_signature(self.conn, &key.public_hex(), entry.seq, &entry.hash, &signature, &at)?;
+        }
         self.conn.execute_batch("COMMIT")?;
         self.finished = true;
         Ok(s)

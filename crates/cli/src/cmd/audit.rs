@@ -6,21 +6,72 @@ use corridor_store::Store;
 
 use crate::Ctx;
 use crate::args::AuditCommand;
-use crate::exit::{Code, Result};
+use anyhow::Context;
+
+use crate::exit::{Code, Failure, Result};
 
 pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
     let store = ctx.open()?;
     match cmd {
-        AuditCommand::Verify => {
-            let report = store.verify_audit()?;
+        AuditCommand::Verify { anchor } => {
+            let anchor = match anchor {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read the anchor {}", path.display()))
+                        .map_err(|e| Failure::new(Code::BadInput, e))?;
+                    let a = corridor_store::Anchor::parse(&text)
+                        .map_err(|e| Failure::new(Code::Integrity, anyhow::anyhow!("{}: {e}", path.display())))?;
+                    Some(a)
+                }
+                None => None,
+            };
+            let key = ctx.node_key()?;
+            if let (Some(a), Some(k)) = (&anchor, &key)
+                && a.public_key != k.public_hex()
+            {
+                return Err(Failure::new(
+                    Code::Integrity,
+                    anyhow::anyhow!(
+                        "the anchor was signed by key {}, not by this node's key {}: it is another node's, or the node key was replaced",
+                        a.fingerprint,
+                        k.fingerprint()
+                    ),
+                ));
+            }
+            let public = key.as_ref().map(|k| corridor_store::NodePublicKey {
+                public_hex: k.public_hex(),
+                since_seq: k.since_seq(),
+            });
+            let report = store.verify_audit_with(public.as_ref(), anchor.as_ref())?;
             if ctx.json {
-                ctx.print_json(&report)?;
-            } else if report.is_intact() {
-                crate::outln!("audit log intact: {} entries, head {}", report.entries, report.head);
+                ctx.print_json(&serde_json::json!({
+                    "entries": report.entries, "head": report.head, "problems": report.problems,
+                    "intact": report.is_intact(),
+                    "signatures_checked_with": key.as_ref().map(|k| k.fingerprint()),
+                    "anchor": anchor.as_ref().map(|a| serde_json::json!({"seq": a.seq, "fingerprint": a.fingerprint})),
+                }))?;
             } else {
-                crate::outln!("audit log NOT intact ({} entries):", report.entries);
-                for p in &report.problems {
-                    crate::outln!("  {p}");
+                if report.is_intact() {
+                    crate::outln!("audit log intact: {} entries, head {}", report.entries, report.head);
+                } else {
+                    crate::outln!("audit log NOT intact ({} entries):", report.entries);
+                    for p in &report.problems {
+                        crate::outln!("  {p}");
+                    }
+                }
+                match &key {
+                    Some(k) => crate::outln!("  node signatures checked with key {}", k.fingerprint()),
+                    None => crate::outln!(
+                        "  no node key at {}: the node's signatures were not checked (give --key)",
+                        ctx.key_path(&ctx.store_path()).display()
+                    ),
+                }
+                if let Some(a) = &anchor {
+                    crate::outln!(
+                        "  checked against the anchor of entry {} signed by key {} (compare this fingerprint with the one kept elsewhere)",
+                        a.seq,
+                        a.fingerprint
+                    );
                 }
             }
             Ok(if report.is_intact() {
@@ -28,6 +79,20 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
             } else {
                 ExitCode::from(Code::Integrity as u8)
             })
+        }
+        AuditCommand::Anchor => {
+            let mut store = store;
+            let anchor = store.anchor()?.ok_or_else(|| {
+                Failure::new(
+                    Code::Store,
+                    anyhow::anyhow!(
+                        "no node key at {}: run `corridor init` to make one (or give --key)",
+                        ctx.key_path(&ctx.store_path()).display()
+                    ),
+                )
+            })?;
+            println!("{}", serde_json::to_string_pretty(&anchor)?);
+            Ok(ExitCode::SUCCESS)
         }
         AuditCommand::Head => {
             let report = store.verify_audit()?;

@@ -37,12 +37,26 @@ pub(crate) fn run(ctx: &Ctx, args: &InitArgs) -> Result<ExitCode> {
     if let Some(policy) = &policy {
         store.set_retention_policy(policy, &ctx.actor)?;
     }
+    let key_path = ctx.key_path(&path);
+    let new_key = std::fs::symlink_metadata(&key_path).is_err();
+    let key = ctx.make_node_key(&store, &path)?;
     if ctx.json {
-        ctx.print_json(&serde_json::json!({"store": path, "created": created}))?;
-    } else if created {
-        crate::outln!("created store {}", path.display());
+        ctx.print_json(&serde_json::json!({
+            "store": path, "created": created,
+            "node_key": key_path, "node_key_created": new_key, "fingerprint": key.fingerprint(),
+        }))?;
     } else {
-        crate::outln!("store {} already exists; it is at the current schema", path.display());
+        if created {
+            crate::outln!("created store {}", path.display());
+        } else {
+            crate::outln!("store {} already exists; it is at the current schema", path.display());
+        }
+        crate::outln!(
+            "node key {} ({}): fingerprint {}; keep a copy of it, and the fingerprint, away from this machine",
+            key_path.display(),
+            if new_key { "created" } else { "already there" },
+            key.fingerprint()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `corridor` binary, one test binary (see style.md).
 
+mod anchor;
 mod commands;
 mod demo;
 mod graph;
