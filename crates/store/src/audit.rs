@@ -70,6 +70,11 @@ pub enum AuditProblem {
     EvidenceAltered { batch: i64, seq: i64 },
     /// A committed batch has no entry in the log.
     BatchUnlogged { batch: i64 },
+    /// Evidence an entry logged (a decision, findings, the identity mapping) no
+    /// longer hashes to what the entry recorded, or is gone.
+    RecordAltered { what: String, seq: i64 },
+    /// A row of evidence that no entry logged: added behind the log's back.
+    RecordUnlogged { what: String },
     /// A stored signature does not verify with the node's public key, or signs a
     /// head the chain no longer has.
     BadSignature { seq: i64 },
@@ -111,6 +116,15 @@ impl std::fmt::Display for AuditProblem {
                 f,
                 "the statements of batch {batch} were altered: they no longer hash to the evidence hash of entry {seq}"
             ),
+            AuditProblem::RecordAltered { what, seq } => {
+                write!(f, "{what}, logged by entry {seq}, was altered or removed")
+            }
+            AuditProblem::RecordUnlogged { what } => {
+                write!(
+                    f,
+                    "{what} is in no entry of the log: it was added behind the log's back"
+                )
+            }
             AuditProblem::BatchUnlogged { batch } => {
                 write!(f, "batch {batch} has no entry in the log: the log was cut or rewritten")
             }
@@ -279,6 +293,7 @@ pub(crate) fn verify_full(
             report.problems.push(AuditProblem::BatchUnlogged { batch });
         }
     }
+    other_evidence(conn, &all, &mut report.problems)?;
     // The node's signatures, with a key from outside the store.
     if let Some(NodePublicKey {
         public_hex: public,
@@ -328,6 +343,84 @@ pub(crate) fn verify_full(
         report.problems.push(AuditProblem::AnchorMismatch { seq: a.seq });
     }
     Ok(report)
+}
+
+/// The evidence other than statements under the chain: analysts' decisions, stored
+/// findings, and the record → identity mapping (see `evidence.rs`). Rows older
+/// than the first entry that logged their kind's hashes are not judged.
+fn other_evidence(conn: &Connection, all: &[AuditRecord], problems: &mut Vec<AuditProblem>) -> Result<()> {
+    let detail = |r: &AuditRecord| serde_json::from_str::<serde_json::Value>(&r.entry.detail).unwrap_or_default();
+    let mut decisions = std::collections::HashSet::new();
+    let mut finding_ranges: Vec<(i64, i64)> = Vec::new();
+    let mut links: Option<(i64, String)> = None;
+    for rec in all {
+        let d = detail(rec);
+        match rec.entry.action.as_str() {
+            "resolve.confirm" | "resolve.reject" => {
+                let (Some(id), Some(leaf)) = (d["decision_id"].as_i64(), d["evidence"].as_str()) else {
+                    continue;
+                };
+                decisions.insert(id);
+                if crate::evidence::decision_leaf_of(conn, id)?.as_deref() != Some(leaf) {
+                    problems.push(AuditProblem::RecordAltered {
+                        what: format!("decision {id}"),
+                        seq: rec.seq,
+                    });
+                }
+            }
+            "finding.record" => {
+                let (Some(first), Some(last), Some(hash)) =
+                    (d["first"].as_i64(), d["last"].as_i64(), d["evidence"].as_str())
+                else {
+                    continue;
+                };
+                finding_ranges.push((first, last));
+                if crate::evidence::findings_hash(conn, first, last)? != hash {
+                    problems.push(AuditProblem::RecordAltered {
+                        what: format!("findings {first}..={last}"),
+                        seq: rec.seq,
+                    });
+                }
+            }
+            "resolve.run" | "resolve.incremental" => {
+                if let Some(state) = d["links_state"].as_str() {
+                    links = Some((rec.seq, state.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(&min) = decisions.iter().min() {
+        let mut stmt = conn.prepare("SELECT id FROM resolution_decision WHERE id > ?1 ORDER BY id")?;
+        for id in stmt.query_map([min], |r| r.get::<_, i64>(0))? {
+            let id = id?;
+            if !decisions.contains(&id) {
+                problems.push(AuditProblem::RecordUnlogged {
+                    what: format!("decision {id}"),
+                });
+            }
+        }
+    }
+    if let Some(min) = finding_ranges.iter().map(|r| r.0).min() {
+        let mut stmt = conn.prepare("SELECT id FROM finding WHERE id > ?1 ORDER BY id")?;
+        for id in stmt.query_map([min], |r| r.get::<_, i64>(0))? {
+            let id = id?;
+            if !finding_ranges.iter().any(|(a, b)| (*a..=*b).contains(&id)) {
+                problems.push(AuditProblem::RecordUnlogged {
+                    what: format!("finding {id}"),
+                });
+            }
+        }
+    }
+    if let Some((seq, state)) = links
+        && crate::evidence::LinkState::of_table(conn)?.hex() != state
+    {
+        problems.push(AuditProblem::RecordAltered {
+            what: "the record → identity mapping".into(),
+            seq,
+        });
+    }
+    Ok(())
 }
 
 /// Reads every entry in sequence order.

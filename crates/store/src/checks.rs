@@ -213,6 +213,9 @@ pub(crate) fn record_findings(
 pub(crate) fn insert_findings(tx: &Connection, findings: &[FindingWrite], origin: &str, actor: &str) -> Result<u64> {
     let at = now();
     let mut new = 0u64;
+    // The new rows' ids: consecutive, under the write lock (a skipped conflict
+    // takes no id), so their range names them in the entry.
+    let (mut first, mut last): (Option<i64>, i64) = (None, 0);
     {
         let mut insert = tx.prepare(
             "INSERT INTO finding (kind, entity, related, reason, origin, found_at, found_by) \
@@ -220,7 +223,13 @@ pub(crate) fn insert_findings(tx: &Connection, findings: &[FindingWrite], origin
         )?;
         for f in findings {
             let related = serde_json::to_string(&f.related)?;
-            new += insert.execute(params![f.kind, f.entity, related, f.reason, origin, at, actor])? as u64;
+            let n = insert.execute(params![f.kind, f.entity, related, f.reason, origin, at, actor])?;
+            if n > 0 {
+                let id = tx.last_insert_rowid();
+                first.get_or_insert(id);
+                last = id;
+            }
+            new += n as u64;
         }
     }
     if new > 0 {
@@ -231,7 +240,11 @@ pub(crate) fn insert_findings(tx: &Connection, findings: &[FindingWrite], origin
                 actor: actor.into(),
                 action: "finding.record".into(),
                 target: origin.into(),
-                detail: serde_json::json!({"new": new, "reported": findings.len()}).to_string(),
+                detail: serde_json::json!({
+                    "new": new, "reported": findings.len(), "first": first, "last": last,
+                    "evidence": crate::evidence::findings_hash(tx, first.unwrap_or(0), last)?,
+                })
+                .to_string(),
                 ..AuditEntry::default()
             },
         )?;

@@ -87,3 +87,137 @@ pub(crate) fn statements_hash(conn: &Connection, first: i64, last: i64) -> Resul
     }
     Ok(hash.finish())
 }
+
+/// A hash over length-prefixed text parts, under a domain tag.
+fn parts_hash(tag: &[u8], numbers: &[i64], parts: &[&str]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(tag);
+    for n in numbers {
+        h.update(n.to_le_bytes());
+    }
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    h.finalize().into()
+}
+
+/// An analyst's decision's leaf hash: every column of its row.
+pub(crate) fn decision_leaf(id: i64, a: &str, b: &str, decision: &str, reason: &str, actor: &str, at: &str) -> String {
+    hex::encode(parts_hash(
+        b"corridor decision v1",
+        &[id],
+        &[a, b, decision, reason, actor, at],
+    ))
+}
+
+/// Recomputes a decision's leaf from its row; `None` when the row is gone.
+pub(crate) fn decision_leaf_of(conn: &Connection, id: i64) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT a, b, decision, reason, actor, at FROM resolution_decision WHERE id = ?1",
+            [id],
+            |r| {
+                let t: Vec<String> = (0..6).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+                Ok(decision_leaf(id, &t[0], &t[1], &t[2], &t[3], &t[4], &t[5]))
+            },
+        )
+        .optional()?)
+}
+
+/// The evidence hash of the findings `first..=last` (ids given to one insert).
+pub(crate) fn findings_hash(conn: &Connection, first: i64, last: i64) -> Result<String> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, entity, related, reason, origin, found_at, found_by FROM finding \
+         WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+    )?;
+    let mut rows = stmt.query([first, last])?;
+    let mut hash = EvidenceHash::default();
+    while let Some(r) = rows.next()? {
+        let t: Vec<String> = (1..8).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+        let parts: Vec<&str> = t.iter().map(String::as_str).collect();
+        hash.add(&parts_hash(b"corridor finding v1", &[r.get(0)?], &parts));
+    }
+    Ok(hash.finish())
+}
+
+/// The state of the record → identity mapping as a multiset hash: the sum of the
+/// links' leaf hashes (four 64-bit lanes, wrapping), so a run or a match at ingest
+/// updates it link by link and `verify` recomputes it from the table in any order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct LinkState([u64; 4]);
+
+impl LinkState {
+    fn lanes(entity: &str, identity: &str) -> [u64; 4] {
+        let leaf = parts_hash(b"corridor identity link v1", &[], &[entity, identity]);
+        let mut lanes = [0u64; 4];
+        for (i, chunk) in leaf.chunks(8).enumerate() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(chunk);
+            lanes[i] = u64::from_le_bytes(b);
+        }
+        lanes
+    }
+
+    pub(crate) fn add(&mut self, entity: &str, identity: &str) {
+        for (s, l) in self.0.iter_mut().zip(Self::lanes(entity, identity)) {
+            *s = s.wrapping_add(l);
+        }
+    }
+
+    pub(crate) fn remove(&mut self, entity: &str, identity: &str) {
+        for (s, l) in self.0.iter_mut().zip(Self::lanes(entity, identity)) {
+            *s = s.wrapping_sub(l);
+        }
+    }
+
+    pub(crate) fn hex(&self) -> String {
+        self.0.iter().map(|l| format!("{l:016x}")).collect()
+    }
+
+    pub(crate) fn parse(hex: &str) -> Option<LinkState> {
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut lanes = [0u64; 4];
+        for (i, lane) in lanes.iter_mut().enumerate() {
+            *lane = u64::from_str_radix(hex.get(i * 16..(i + 1) * 16)?, 16).ok()?;
+        }
+        Some(LinkState(lanes))
+    }
+
+    /// The state of the mapping as stored.
+    pub(crate) fn of_table(conn: &Connection) -> Result<LinkState> {
+        let mut stmt = conn.prepare("SELECT entity, identity FROM identity_link")?;
+        let mut rows = stmt.query([])?;
+        let mut state = LinkState::default();
+        while let Some(r) = rows.next()? {
+            let (e, i): (String, String) = (r.get(0)?, r.get(1)?);
+            state.add(&e, &i);
+        }
+        Ok(state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_link_state_is_the_same_in_any_order_and_undoes_a_removal() {
+        let mut a = LinkState::default();
+        a.add("r1", "i1");
+        a.add("r2", "i1");
+        let mut b = LinkState::default();
+        b.add("r2", "i1");
+        b.add("r1", "i1");
+        assert_eq!(a, b);
+        b.remove("r2", "i1");
+        b.add("r2", "i2");
+        assert_ne!(a, b);
+        b.remove("r2", "i2");
+        b.add("r2", "i1");
+        assert_eq!(LinkState::parse(&b.hex()), Some(a));
+    }
+}

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::audit::{self, AuditEntry};
 use crate::error::{Error, Result};
+use crate::evidence::{LinkState, decision_leaf};
 use crate::sqlite::now;
 
 /// A pair held for review.
@@ -66,6 +67,8 @@ pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &s
     let id = tx.last_insert_rowid();
     tx.execute("DELETE FROM identity_link", [])?;
     tx.execute("DELETE FROM resolution_review", [])?;
+    // The mapping's state hash goes into the run's entry (see `evidence.rs`).
+    let mut state = LinkState::default();
     // The mapping goes in sorted by its key, so the table's B-tree only ever grows
     // at its end, and the index on identity is rebuilt once (one sort) instead of
     // taking a hundred thousand random inserts: together half of storing a run.
@@ -73,6 +76,9 @@ pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &s
     {
         let mut links: Vec<&(String, String)> = run.links.iter().collect();
         links.sort_unstable();
+        for (entity, identity) in &links {
+            state.add(entity, identity);
+        }
         let mut link = tx.prepare("INSERT INTO identity_link (entity, identity, run_id) VALUES (?1, ?2, ?3)")?;
         for (entity, identity) in links {
             link.execute(params![entity, identity, id])?;
@@ -93,11 +99,41 @@ pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &s
             action: "resolve.run".into(),
             target: format!("resolution:{id}"),
             purpose: purpose.into(),
-            detail: run.summary.clone(),
+            detail: with_links_state(&run.summary, &state),
         },
     )?;
     tx.commit()?;
     Ok(id)
+}
+
+/// The run's summary (a JSON object) with the mapping's state hash added.
+fn with_links_state(summary: &str, state: &LinkState) -> String {
+    match serde_json::from_str::<serde_json::Value>(summary) {
+        Ok(serde_json::Value::Object(mut o)) => {
+            o.insert("links_state".into(), state.hex().into());
+            serde_json::Value::Object(o).to_string()
+        }
+        _ => serde_json::json!({"summary": summary, "links_state": state.hex()}).to_string(),
+    }
+}
+
+/// The mapping's state hash as the latest entry that changed it recorded it; the
+/// table's own when no entry did (a store from before these hashes).
+pub(crate) fn latest_links_state(conn: &Connection) -> Result<LinkState> {
+    let detail: Option<String> = conn
+        .query_row(
+            "SELECT detail FROM audit WHERE action IN ('resolve.run', 'resolve.incremental') ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let recorded = detail
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+        .and_then(|v| v["links_state"].as_str().and_then(LinkState::parse));
+    match recorded {
+        Some(s) => Ok(s),
+        None => LinkState::of_table(conn),
+    }
 }
 
 pub(crate) fn latest_run(conn: &Connection) -> Result<Option<ResolutionRun>> {
@@ -170,7 +206,11 @@ pub(crate) fn decide(
             actor: actor.into(),
             action: format!("resolve.{decision}"),
             target: format!("{a} {b}"),
-            detail: serde_json::json!({"reason": reason}).to_string(),
+            detail: serde_json::json!({
+                "reason": reason, "decision_id": id,
+                "evidence": decision_leaf(id, a, b, decision, reason, actor, &at),
+            })
+            .to_string(),
             ..AuditEntry::default()
         },
     )?;
@@ -219,12 +259,18 @@ pub(crate) fn add_links(
             name: "latest".into(),
         });
     };
+    let mut state = latest_links_state(&tx)?;
     {
+        let mut old = tx.prepare("SELECT identity FROM identity_link WHERE entity = ?1")?;
         let mut link = tx.prepare(
             "INSERT INTO identity_link (entity, identity, run_id) VALUES (?1, ?2, ?3) \
              ON CONFLICT (entity) DO UPDATE SET identity = excluded.identity, run_id = excluded.run_id",
         )?;
         for (entity, identity) in links {
+            if let Some(before) = old.query_row([entity], |r| r.get::<_, String>(0)).optional()? {
+                state.remove(entity, &before);
+            }
+            state.add(entity, identity);
             link.execute(params![entity, identity, run])?;
         }
         let mut rev = tx.prepare(
@@ -242,7 +288,10 @@ pub(crate) fn add_links(
             actor: actor.into(),
             action: "resolve.incremental".into(),
             target: origin.into(),
-            detail: serde_json::json!({"records": links.len(), "review": review.len(), "run": run}).to_string(),
+            detail: serde_json::json!({
+                "records": links.len(), "review": review.len(), "run": run, "links_state": state.hex(),
+            })
+            .to_string(),
             ..AuditEntry::default()
         },
     )?;

@@ -73,7 +73,8 @@ fn entry_hash(seq: i64, fields: &[String], prev: &str) -> String {
 /// edit the file would after changing an entry.
 fn rechain(store: &Path) {
     let conn = rusqlite::Connection::open(store).expect("open");
-    conn.execute_batch("DROP TRIGGER IF EXISTS audit_no_update").expect("drop");
+    conn.execute_batch("DROP TRIGGER IF EXISTS audit_no_update")
+        .expect("drop");
     let rows: Vec<(i64, Vec<String>)> = conn
         .prepare("SELECT seq, at, actor, action, target, purpose, detail FROM audit ORDER BY seq")
         .expect("prepare")
@@ -194,4 +195,83 @@ fn an_edited_statement_is_found_by_its_batch_evidence_hash() {
         0,
         "check looks at wholeness, verify at content"
     );
+}
+
+#[test]
+fn an_edited_decision_finding_or_identity_link_is_found() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (store, _) = anchored(dir.path());
+    // A finding: a phone that is no number.
+    let (mapping, _) = fixture(dir.path(), 0);
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "id,name,born,category,phone\nMK-B,Bad Phone,01/02/1990,suspect,12\n",
+    )
+    .expect("write");
+    let m = mapping.to_str().expect("utf8");
+    let o = corridor(&store, &["ingest", "--mapping", m, bad.to_str().expect("utf8")]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(code(&corridor(&store, &["resolve", "run"])), 0);
+    let (a, b) = ("mk-crossings:MK-0000001:person", "mk-crossings:MK-0000002:person");
+    let o = corridor(
+        &store,
+        &[
+            "resolve",
+            "decide",
+            a,
+            b,
+            "--reject",
+            "--reason",
+            "different fingerprints",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // A record matched at ingest moves the mapping's state with it.
+    let late = dir.path().join("late.csv");
+    std::fs::write(
+        &late,
+        "id,name,born,category,phone\nMK-L,Person Number 1,02/02/1961,suspect,\n",
+    )
+    .expect("write");
+    let o = corridor(
+        &store,
+        &["--json", "ingest", "--mapping", m, late.to_str().expect("utf8")],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("resolution"),
+        "not matched at ingest: {}",
+        stdout(&o)
+    );
+    let o = corridor(&store, &["audit", "verify"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+
+    for (edit, expected) in [
+        (
+            "UPDATE resolution_decision SET reason = 'same person' WHERE id = (SELECT MAX(id) FROM resolution_decision)",
+            "decision",
+        ),
+        (
+            "UPDATE finding SET reason = 'nothing' WHERE id = (SELECT MAX(id) FROM finding)",
+            "findings",
+        ),
+        (
+            "UPDATE identity_link SET identity = 'someone-else' WHERE entity = (SELECT MIN(entity) FROM identity_link)",
+            "identity mapping",
+        ),
+        (
+            "INSERT INTO resolution_decision (a, b, decision, reason, actor, at) VALUES ('x', 'y', 'confirm', 'r', 'ghost', 'now')",
+            "in no entry of the log",
+        ),
+    ] {
+        let copy = dir.path().join("copy.db");
+        std::fs::copy(&store, &copy).expect("copy");
+        sql(&copy, edit);
+        let key = dir.path().join("s.db.key");
+        let o = corridor(&copy, &["--key", key.to_str().expect("utf8"), "audit", "verify"]);
+        assert_eq!(code(&o), 6, "{edit}: {}", stdout(&o));
+        assert!(stdout(&o).contains(expected), "{edit}: {}", stdout(&o));
+        std::fs::remove_file(&copy).expect("rm");
+    }
 }
