@@ -11,9 +11,23 @@ use std::path::Path;
 
 use anyhow::Context;
 
+/// Whether `path` leads (through any links) to a device, pipe or socket
+/// (`--out /dev/stdout`): written to as a stream, never replaced.
+fn is_stream(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::metadata(path).is_ok_and(|m| {
+        let t = m.file_type();
+        t.is_char_device() || t.is_fifo() || t.is_socket() || t.is_block_device()
+    })
+}
+
 /// Refuses an output path that already exists unless `force`: checked before the
 /// work that produces the file, and again, atomically, when it is put in place.
+/// A stream (`/dev/stdout`, a named pipe) is always written to.
 pub(crate) fn check_new(path: &Path, force: bool) -> anyhow::Result<()> {
+    if is_stream(path) {
+        return Ok(());
+    }
     if !force && std::fs::symlink_metadata(path).is_ok() {
         anyhow::bail!(
             "{} already exists: give --force to replace it, or another file name",
@@ -30,6 +44,16 @@ pub(crate) fn write_whole(
     fill: impl FnOnce(&mut BufWriter<&mut std::fs::File>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     check_new(path, force)?;
+    if is_stream(path) {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut out = BufWriter::new(&mut file);
+        fill(&mut out)?;
+        out.flush()?;
+        return Ok(());
+    }
     let name = path
         .file_name()
         .with_context(|| format!("{} is not a file name", path.display()))?;
@@ -111,6 +135,18 @@ mod tests {
         write_whole(&p, true, |w| Ok(w.write_all(b"rows")?)).expect("forced");
         assert_eq!(std::fs::read(&victim).expect("read"), b"precious");
         assert!(!std::fs::symlink_metadata(&p).expect("meta").file_type().is_symlink());
+    }
+
+    #[test]
+    fn a_device_is_written_to_not_replaced() {
+        write_whole(Path::new("/dev/null"), false, |w| Ok(w.write_all(b"rows")?)).expect("write");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(
+            std::fs::metadata("/dev/null")
+                .expect("meta")
+                .file_type()
+                .is_char_device()
+        );
     }
 
     #[test]

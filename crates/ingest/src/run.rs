@@ -2,6 +2,7 @@
 //! thread writes them into one store batch, with a bounded channel between them so
 //! memory stays flat whatever the file size.
 
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -320,10 +321,44 @@ fn read_and_map(
 /// file of a random name created exclusively and readable by its owner only (0600),
 /// renamed over the target when the ingest is done. The rename replaces whatever is
 /// at the target, a symbolic link included, and never writes through it.
+///
+/// A target that is a stream rather than a file (`--rejects /dev/null`, a named
+/// pipe, `/dev/stderr`) is written to directly: there is nothing to replace, and
+/// renaming over a device would replace the device.
 struct Rejects<'p> {
     path: &'p Path,
-    out: Option<BufWriter<tempfile::NamedTempFile>>,
+    out: Option<BufWriter<RejectsFile>>,
     count: u64,
+}
+
+enum RejectsFile {
+    Temp(tempfile::NamedTempFile),
+    Stream(File),
+}
+
+impl Write for RejectsFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            RejectsFile::Temp(t) => t.write(buf),
+            RejectsFile::Stream(f) => f.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            RejectsFile::Temp(t) => t.flush(),
+            RejectsFile::Stream(f) => f.flush(),
+        }
+    }
+}
+
+/// Whether `path` leads (through any links) to a device, pipe or socket.
+pub(crate) fn is_stream(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::metadata(path).is_ok_and(|m| {
+        let t = m.file_type();
+        t.is_char_device() || t.is_fifo() || t.is_socket() || t.is_block_device()
+    })
 }
 
 /// What became of the rejects file of an ingest.
@@ -358,6 +393,13 @@ impl<'p> Rejects<'p> {
     }
 
     fn write(&mut self, row: u64, reason: &str, original: serde_json::Value) -> Result<()> {
+        if self.out.is_none() && is_stream(self.path) {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(self.path)
+                .map_err(|e| self.io(e))?;
+            self.out = Some(BufWriter::new(RejectsFile::Stream(f)));
+        }
         if self.out.is_none() {
             let dir = match self.path.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
@@ -371,7 +413,7 @@ impl<'p> Rejects<'p> {
                 .suffix(".partial")
                 .tempfile_in(dir)
                 .map_err(|e| self.io(e))?;
-            self.out = Some(BufWriter::new(temp));
+            self.out = Some(BufWriter::new(RejectsFile::Temp(temp)));
         }
         self.count += 1;
         let line = serde_json::json!({"row": row, "reason": reason, "original": original});
@@ -385,7 +427,15 @@ impl<'p> Rejects<'p> {
     /// Puts the file in place, or removes an earlier ingest's when no row was
     /// rejected this time.
     fn finish(mut self) -> Result<RejectsOutcome> {
-        let earlier = std::fs::symlink_metadata(self.path).is_ok();
+        if is_stream(self.path) {
+            if let Some(mut out) = self.out.take() {
+                out.flush().map_err(|e| self.io(e))?;
+                return Ok(RejectsOutcome::Written);
+            }
+            return Ok(RejectsOutcome::None);
+        }
+        // Only a file or a link is ever removed or replaced; never a directory.
+        let earlier = std::fs::symlink_metadata(self.path).is_ok_and(|m| m.is_file() || m.is_symlink());
         let Some(out) = self.out.take() else {
             if earlier {
                 std::fs::remove_file(self.path).map_err(|e| self.io(e))?;
@@ -393,7 +443,10 @@ impl<'p> Rejects<'p> {
             }
             return Ok(RejectsOutcome::None);
         };
-        let temp = out.into_inner().map_err(|e| self.io(e.into_error()))?;
+        let temp = match out.into_inner().map_err(|e| self.io(e.into_error()))? {
+            RejectsFile::Temp(t) => t,
+            RejectsFile::Stream(_) => return Ok(RejectsOutcome::Written),
+        };
         temp.as_file().sync_all().map_err(|e| self.io(e))?;
         temp.persist(self.path).map_err(|e| self.io(e.error))?;
         Ok(if earlier {

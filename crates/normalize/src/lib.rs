@@ -60,6 +60,17 @@ pub struct Token {
     /// phonetic key, which also joins spellings the romanisation tables do not list
     /// (Jovanovich / Yovanovitch, Mohamed / Mukhammed).
     pub phonetic: Vec<String>,
+    /// `ABD` when the token is the second part of a theophoric name (Abdul Rahman,
+    /// عبد الرحمن, Abdelrahman: RAHMAN under ABD); its spellings are that part's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
+    /// The article stood before the token (al-Zahrani, الزهراني).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub after_article: bool,
+    /// Spellings without an article written joined (Alzahrani: ZAHRANI), compared
+    /// only with a token that followed an article.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bare: Vec<String>,
 }
 
 /// The comparison keys of a name.
@@ -171,10 +182,12 @@ fn skeleton(latin: &str) -> String {
     out
 }
 
-/// Splits a name into raw tokens, setting particles aside.
-fn split(name: &str) -> (Vec<String>, Vec<String>) {
+/// Splits a name into raw tokens, setting particles aside; each token says whether
+/// the article (al-, el-, ul-, or Arabic ال written attached) stood before it.
+fn split(name: &str) -> (Vec<(String, bool)>, Vec<String>) {
     let mut tokens = Vec::new();
     let mut particles = Vec::new();
+    let mut article = false;
     for raw in name.split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '_') {
         for part in raw.split(['-', '‐', '\'', '’', 'ʿ', 'ʾ']) {
             if part.is_empty() {
@@ -182,24 +195,194 @@ fn split(name: &str) -> (Vec<String>, Vec<String>) {
             }
             let probe = fold_latin(part);
             if PARTICLES.contains(&probe.as_str()) {
+                article = ARTICLES.contains(&probe.as_str());
                 particles.push(probe);
             } else {
-                tokens.push(part.to_string());
+                tokens.push((part.to_string(), article));
+                article = false;
             }
         }
     }
     // Arabic article written attached: "ال" at the start of a token.
     let tokens = tokens
         .into_iter()
-        .map(|t| match t.strip_prefix("ال") {
+        .map(|(t, article)| match t.strip_prefix("ال") {
             Some(rest) if rest.chars().count() >= 2 => {
                 particles.push("AL".into());
-                rest.to_string()
+                (rest.to_string(), true)
             }
-            _ => t,
+            _ => (t, article),
         })
         .collect();
     (tokens, particles)
+}
+
+/// The particles that are the Arabic article.
+const ARTICLES: &[&str] = &["AL", "EL", "UL"];
+
+/// "Servant of" (عبد): the first part of the theophoric names (Abd al-Rahman,
+/// Abdullah, Abdolreza), written as a word of its own in these spellings.
+const ABD_WORDS: &[&str] = &[
+    "ABD", "ABDU", "ABDUL", "ABDEL", "ABDAL", "ABDOL", "ABDOUL", "ABDUR", "ABDER", "ABDAR", "ABDOR",
+];
+
+/// The same written joined to the name that follows, longest first (Abdelrahman,
+/// Abdurrahman, Abdirahman, Abdallah).
+const ABD_PREFIXES: &[&str] = &[
+    "ABDOUL", "ABDUL", "ABDEL", "ABDAL", "ABDOL", "ABDUR", "ABDER", "ABDAR", "ABDOR", "ABDI", "ABDU", "ABD",
+];
+
+/// Spellings of Allah as the second part of a theophoric name (Abdullah, Abd Allah,
+/// Zabihullah), and as Arabic script gives it once its article is set aside.
+const ALLAH_FORMS: &[&str] = &[
+    "ALLAH", "LLAH", "LAH", "ULLAH", "ELLAH", "OLLAH", "ALLA", "ALLH", "LLH", "LH",
+];
+
+/// A name token on its way to a [`Token`]: its folded Latin spellings, and the
+/// theophoric head (`ABD`) when it is the second part of such a name.
+struct Part {
+    latin: Vec<String>,
+    head: Option<&'static str>,
+    article: bool,
+    /// The token alone is عبد / Abd / Abdul …: it joins the name after it.
+    bare_head: bool,
+}
+
+impl Part {
+    fn of(text: &str, article: bool) -> Part {
+        let fold = |t: &str| {
+            let mut latin: Vec<String> = translit::latin_variants(t).iter().map(|v| fold_latin(v)).collect();
+            latin.retain(|l| !l.is_empty());
+            dedup_keep_order(&mut latin);
+            latin
+        };
+        if text == "عبد" {
+            return Part {
+                latin: fold(text),
+                head: None,
+                article,
+                bare_head: true,
+            };
+        }
+        // عبدالله, عبدالرحمن: written joined in Arabic script.
+        if let Some(rest) = text.strip_prefix("عبد")
+            && rest.chars().count() >= 2
+        {
+            let rest = rest
+                .strip_prefix("ال")
+                .filter(|r| r.chars().count() >= 2)
+                .unwrap_or(rest);
+            return Part {
+                latin: allah(fold(rest)),
+                head: Some("ABD"),
+                article,
+                bare_head: false,
+            };
+        }
+        let latin = fold(text);
+        let bare_head = !latin.is_empty() && latin.iter().all(|l| ABD_WORDS.contains(&l.as_str()));
+        if !bare_head {
+            let rests: Vec<String> = latin
+                .iter()
+                .filter_map(|l| {
+                    ABD_PREFIXES
+                        .iter()
+                        .find_map(|p| l.strip_prefix(p).filter(|r| r.len() >= 3))
+                        .map(str::to_string)
+                })
+                .collect();
+            if !rests.is_empty() && rests.len() == latin.len() {
+                return Part {
+                    latin: allah(rests),
+                    head: Some("ABD"),
+                    article,
+                    bare_head: false,
+                };
+            }
+        }
+        Part {
+            latin,
+            head: None,
+            article,
+            bare_head,
+        }
+    }
+
+    fn into_token(self) -> Token {
+        // A Latin token that begins with the article written joined (Alzahrani,
+        // Elhusseini): its spellings without it, compared only with a token that
+        // followed an article in the other name.
+        let bare: Vec<String> = if self.head.is_none() && !self.article {
+            self.latin
+                .iter()
+                .filter_map(|l| l.strip_prefix("AL").or_else(|| l.strip_prefix("EL")))
+                .filter(|r| r.len() >= 4)
+                .map(str::to_string)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        token_of(self.latin, self.head, self.article, bare)
+    }
+}
+
+/// Allah's spellings as one.
+fn allah(mut latin: Vec<String>) -> Vec<String> {
+    for l in &mut latin {
+        if ALLAH_FORMS.contains(&l.as_str()) {
+            *l = "ALLAH".into();
+        }
+    }
+    dedup_keep_order(&mut latin);
+    latin
+}
+
+/// Joins each theophoric head standing alone (Abd, Abdul, عبد) with the name after
+/// it: "Abdul Rahman", "Abd al-Rahman", "Abdelrahman" and "عبد الرحمن" are then one
+/// token RAHMAN under the head ABD, compared on the part that differs between such
+/// names, so "Abdul Rahman" and "Abdul Karim" no longer share a whole token.
+fn join_heads(parts: Vec<Part>) -> Vec<Part> {
+    let mut out: Vec<Part> = Vec::with_capacity(parts.len());
+    let mut pending_head = false;
+    for part in parts {
+        if pending_head && part.head.is_none() && !part.bare_head {
+            out.pop();
+            out.push(Part {
+                latin: allah(part.latin),
+                head: Some("ABD"),
+                article: false,
+                bare_head: false,
+            });
+            pending_head = false;
+            continue;
+        }
+        pending_head = part.bare_head;
+        out.push(part);
+    }
+    out
+}
+
+/// A token from its Latin spellings: skeletons and phonetic codes derived.
+fn token_of(latin: Vec<String>, head: Option<&'static str>, after_article: bool, bare: Vec<String>) -> Token {
+    let mut skel: Vec<String> = latin.iter().map(|l| skeleton(l)).collect();
+    dedup_keep_order(&mut skel);
+    let mut phonetic = Vec::with_capacity(2 * latin.len());
+    let encoder = phonetic_encoder();
+    for l in &latin {
+        let code = encoder.double_metaphone(l);
+        phonetic.push(code.primary());
+        phonetic.push(code.alternate());
+    }
+    phonetic.retain(|p| !p.is_empty());
+    dedup_keep_order(&mut phonetic);
+    Token {
+        latin,
+        skeleton: skel,
+        phonetic,
+        head: head.map(str::to_string),
+        after_article,
+        bare,
+    }
 }
 
 /// The most of a name that is compared, in characters: names are a few dozen
@@ -230,29 +413,10 @@ pub fn keys(name: &str) -> NameKeys {
     let (mut raw, mut particles) = split(name);
     raw.truncate(MAX_NAME_TOKENS);
     particles.truncate(MAX_NAME_TOKENS);
-    let tokens: Vec<Token> = raw
-        .iter()
-        .map(|t| {
-            let mut latin: Vec<String> = translit::latin_variants(t).iter().map(|v| fold_latin(v)).collect();
-            latin.retain(|l| !l.is_empty());
-            dedup_keep_order(&mut latin);
-            let mut skel: Vec<String> = latin.iter().map(|l| skeleton(l)).collect();
-            dedup_keep_order(&mut skel);
-            let mut phonetic = Vec::with_capacity(2 * latin.len());
-            let encoder = phonetic_encoder();
-            for l in &latin {
-                let code = encoder.double_metaphone(l);
-                phonetic.push(code.primary());
-                phonetic.push(code.alternate());
-            }
-            phonetic.retain(|p| !p.is_empty());
-            dedup_keep_order(&mut phonetic);
-            Token {
-                latin,
-                skeleton: skel,
-                phonetic,
-            }
-        })
+    let parts: Vec<Part> = raw.iter().map(|(t, article)| Part::of(t, *article)).collect();
+    let tokens: Vec<Token> = join_heads(parts)
+        .into_iter()
+        .map(Part::into_token)
         .filter(|t| !t.latin.is_empty())
         .collect();
     let mut keys = Vec::new();
@@ -267,6 +431,7 @@ pub fn keys(name: &str) -> NameKeys {
             .into_iter()
             .map(|k| format!("phonetic:{k}")),
     );
+    // A theophoric name's keys hold its head: "Abdul Rahman" is not "Rahman".
     dedup_keep_order(&mut keys);
     NameKeys {
         profile: tokens.iter().map(profile::TokenProfile::of).collect(),
@@ -301,7 +466,10 @@ fn combos(tokens: &[Token], pick: fn(&Token) -> &Vec<String>) -> Vec<String> {
             for v in pick(t).iter().filter(|v| !v.is_empty()) {
                 if next.len() < CAP {
                     let mut p = prefix.clone();
-                    p.push(v.clone());
+                    p.push(match &t.head {
+                        Some(h) => format!("{h}{v}"),
+                        None => v.clone(),
+                    });
                     next.push(p);
                 }
             }
@@ -346,7 +514,42 @@ impl NameKeys {
     }
 }
 
+/// How much a token keeps of its score against a token with another theophoric
+/// head (or none): Abdulrahman and Rahman are different names.
+const HEAD_MISMATCH: f64 = 0.75;
+
 fn token_score(a: Tok, b: Tok) -> f64 {
+    let mut best = spelling_score(a, b);
+    if a.t.head != b.t.head {
+        best *= HEAD_MISMATCH;
+    }
+    if a.t.after_article && !b.t.bare.is_empty() {
+        best = best.max(bare_score(&b.t.bare, a.t));
+    }
+    if b.t.after_article && !a.t.bare.is_empty() {
+        best = best.max(bare_score(&a.t.bare, b.t));
+    }
+    best
+}
+
+/// A token's spellings without the article written joined (`bare`) against a token
+/// that followed the article: Alzahrani against al-Zahrani or الزهراني.
+fn bare_score(bare: &[String], t: &Token) -> f64 {
+    let mut best: f64 = 0.0;
+    for b in bare {
+        let skel = skeleton(b);
+        if skel.len() >= 2 && t.skeleton.contains(&skel) {
+            best = best.max(0.97);
+        }
+        for l in &t.latin {
+            best = best.max(jaro_winkler(b, l));
+        }
+    }
+    best
+}
+
+/// The score of two tokens' spellings: Latin, phonetic and skeleton.
+fn spelling_score(a: Tok, b: Tok) -> f64 {
     let mut best: f64 = 0.0;
     for (la, ca) in a.t.latin.iter().zip(&a.p.latin) {
         for (lb, cb) in b.t.latin.iter().zip(&b.p.latin) {
@@ -380,6 +583,18 @@ fn token_score(a: Tok, b: Tok) -> f64 {
 /// An upper bound of [`token_score`] from letter counts and shared keys, without
 /// any Jaro–Winkler.
 fn token_bound(a: Tok, b: Tok) -> f64 {
+    if (a.t.after_article && !b.t.bare.is_empty()) || (b.t.after_article && !a.t.bare.is_empty()) {
+        return 1.0;
+    }
+    let bound = spelling_bound(a, b);
+    if a.t.head != b.t.head {
+        bound * HEAD_MISMATCH
+    } else {
+        bound
+    }
+}
+
+fn spelling_bound(a: Tok, b: Tok) -> f64 {
     let mut best: f64 = 0.0;
     for (la, ca) in a.t.latin.iter().zip(&a.p.latin) {
         for (lb, cb) in b.t.latin.iter().zip(&b.p.latin) {
@@ -416,7 +631,9 @@ pub fn compare(a: &str, b: &str) -> Comparison {
 /// keys each name once.
 pub fn compare_keys(ka: &NameKeys, kb: &NameKeys) -> Comparison {
     let shared: Vec<String> = ka.keys.iter().filter(|k| kb.keys.contains(k)).cloned().collect();
-    let score = score_tokens(ka, kb).max(score_tokens(kb, ka));
+    let score = score_tokens(ka, kb)
+        .max(score_tokens(kb, ka))
+        .max(joined_similarity(ka, kb).unwrap_or(0.0));
     let score = if shared.iter().any(|k| k.starts_with("latin:")) {
         1.0
     } else {
@@ -439,7 +656,86 @@ pub fn similarity(ka: &NameKeys, kb: &NameKeys) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    grid_similarity(a.len(), b.len(), |i, j| token_score(ka.tok(i), kb.tok(j)))
+    let base = grid_similarity(a.len(), b.len(), |i, j| token_score(ka.tok(i), kb.tok(j)));
+    base.max(joined_similarity(ka, kb).unwrap_or(0.0))
+}
+
+/// The longest name whose adjacent tokens are tried joined (a compound written apart
+/// in one name and joined in the other).
+const MAX_JOINED_TOKENS: usize = 6;
+
+/// Where the name with more tokens may hold, as two adjacent tokens, a compound the
+/// other writes as one (Mohammad Reza / محمدرضا, Amir Hossein / Amirhossein): the
+/// pairs `i, i + 1` whose spellings together are about as long as a token of the
+/// other name and begin with its letter. A cheap test, so that resolution pays for
+/// joining only on such pairs.
+fn joinable(short: &NameKeys, long: &NameKeys) -> Vec<usize> {
+    let n = long.tokens.len();
+    if short.tokens.len() >= n || !(2..=MAX_JOINED_TOKENS).contains(&n) {
+        return Vec::new();
+    }
+    (0..n - 1)
+        .filter(|&i| {
+            let (x, y) = (&long.tokens[i], &long.tokens[i + 1]);
+            x.head.is_none()
+                && y.head.is_none()
+                && short.tokens.iter().any(|s| {
+                    // Spellings within two letters, or (for scripts that write no
+                    // short vowels) skeletons within one.
+                    let fits = |of: fn(&Token) -> &Vec<String>, slack: usize| {
+                        of(s).iter().any(|ls| {
+                            of(x).iter().any(|lx| {
+                                ls.as_bytes().first() == lx.as_bytes().first()
+                                    && of(y).iter().any(|ly| ls.len().abs_diff(lx.len() + ly.len()) <= slack)
+                            })
+                        })
+                    };
+                    s.head.is_none() && (fits(|t| &t.latin, 2) || fits(|t| &t.skeleton, 1))
+                })
+        })
+        .collect()
+}
+
+/// The best score of the two names with a pair of adjacent tokens of the longer
+/// joined into one (see [`joinable`]); `None` when no pair may be joined.
+pub(crate) fn joined_similarity(ka: &NameKeys, kb: &NameKeys) -> Option<f64> {
+    let (short, long) = if ka.tokens.len() < kb.tokens.len() {
+        (ka, kb)
+    } else {
+        (kb, ka)
+    };
+    let pairs = joinable(short, long);
+    let mut best: Option<f64> = None;
+    for i in pairs {
+        let (x, y) = (&long.tokens[i], &long.tokens[i + 1]);
+        let mut latin: Vec<String> = Vec::new();
+        for lx in x.latin.iter().take(4) {
+            for ly in y.latin.iter().take(4) {
+                latin.push(format!("{lx}{ly}"));
+            }
+        }
+        dedup_keep_order(&mut latin);
+        let joined = token_of(latin, None, x.after_article, Vec::new());
+        let profile = profile::TokenProfile::of(&joined);
+        let merged: Vec<Tok> = (0..long.tokens.len())
+            .filter(|&k| k != i + 1)
+            .map(|k| {
+                if k == i {
+                    Tok {
+                        t: &joined,
+                        p: &profile,
+                    }
+                } else {
+                    long.tok(k)
+                }
+            })
+            .collect();
+        let score = grid_similarity(short.tokens.len(), merged.len(), |r, c| {
+            token_score(short.tok(r), merged[c])
+        });
+        best = Some(best.map_or(score, |b: f64| b.max(score)));
+    }
+    best
 }
 
 /// The score of [`similarity`] from `score(i, j)` of token `i` of the first name and
@@ -496,6 +792,10 @@ pub fn similarity_at_least(ka: &NameKeys, kb: &NameKeys, floor: f64) -> f64 {
     }
     let (a, b) = (&ka.tokens, &kb.tokens);
     if a.is_empty() || b.is_empty() {
+        return similarity(ka, kb);
+    }
+    let (short, long) = if a.len() < b.len() { (ka, kb) } else { (kb, ka) };
+    if !joinable(short, long).is_empty() {
         return similarity(ka, kb);
     }
     let (n, m) = (a.len(), b.len());

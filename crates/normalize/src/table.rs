@@ -171,7 +171,8 @@ impl<'k> NameTable<'k> {
         if ta.is_empty() || tb.is_empty() {
             return 0.0;
         }
-        crate::grid_similarity(ta.len(), tb.len(), |i, j| pair(ta[i], tb[j]).score)
+        let base = crate::grid_similarity(ta.len(), tb.len(), |i, j| pair(ta[i], tb[j]).score);
+        base.max(crate::joined_similarity(self.names[a], self.names[b]).unwrap_or(0.0))
     }
 
     fn shares_token_by(&self, a: usize, b: usize, mut pair: impl FnMut(u32, u32) -> Pair) -> bool {

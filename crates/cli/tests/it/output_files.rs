@@ -239,3 +239,33 @@ fn control_characters_are_escaped_on_the_terminal_and_formulas_neutralised_in_cs
         "JSON Lines must keep values as stored"
     );
 }
+
+#[test]
+fn a_device_as_the_rejects_file_or_the_output_is_written_to_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let (mapping, csv) = fixture(dir.path(), 2);
+    let good = std::fs::read_to_string(&csv).expect("read");
+    let m = mapping.to_str().expect("utf8");
+    let c = csv.to_str().expect("utf8");
+    for text in [format!("{good}MK-X,Bad,31/02/1990,suspect,\n"), good.clone()] {
+        std::fs::write(&csv, text).expect("write");
+        let o = corridor(&store, &["ingest", "--rejects", "/dev/null", "--mapping", m, c]);
+        assert!(code(&o) == 0 || code(&o) == 3, "{}", stderr(&o));
+        let meta = std::fs::metadata("/dev/null").expect("meta");
+        assert!(meta.file_type().is_char_device(), "/dev/null was replaced");
+    }
+    let o = corridor(
+        &store,
+        &["network", "export", "--format", "graphml", "--out", "/dev/null"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        std::fs::metadata("/dev/null")
+            .expect("meta")
+            .file_type()
+            .is_char_device()
+    );
+}

@@ -1,5 +1,6 @@
 //! Integration tests of mapped ingest, one binary (see style.md).
 
+mod every_schema;
 mod mapping_errors;
 mod props;
 mod rejects;
