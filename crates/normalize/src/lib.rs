@@ -159,7 +159,9 @@ fn replace_in_place(buf: &mut Vec<u8>, from: &[u8], to: &[u8]) {
     buf.truncate(write);
 }
 
-/// The consonant skeleton of a folded Latin token.
+/// The consonant skeleton of a folded Latin token. A final I or Y stays (as I):
+/// Arabic script writes it (ی, ي), and it is what tells the family names Ahmadi,
+/// Hosseini and Karimi from the given names Ahmad, Hossein and Karim.
 fn skeleton(latin: &str) -> String {
     let mut s = latin.as_bytes().to_vec();
     for (from, to) in SKELETON_RULES {
@@ -178,6 +180,9 @@ fn skeleton(latin: &str) -> String {
             out.push(char::from(c));
             last = c;
         }
+    }
+    if latin.len() >= 2 && matches!(latin.as_bytes().last(), Some(b'I' | b'Y')) {
+        out.push('I');
     }
     out
 }
@@ -337,6 +342,29 @@ fn allah(mut latin: Vec<String>) -> Vec<String> {
     latin
 }
 
+/// Allah written after a name as a word of its own (Sana Ullah, ثناء الله) or
+/// joined (Sanaullah, Nasrallah, نصرالله): the name is one token under the tail
+/// marker `ULLAH`, as the theophoric heads are under `ABD`.
+const ALLAH_TAILS: &[&str] = &[
+    "ULLAH", "ULLA", "OLLAH", "OLLA", "ALLAH", "ELLAH", "ALLH", "ULLH", "LLAH", "LLH",
+];
+
+/// The Allah tail written joined at the end of a token's spellings, if every
+/// spelling has one and leaves a name of three letters or more.
+fn allah_tail(latin: &[String]) -> Option<Vec<String>> {
+    let rests: Vec<String> = latin
+        .iter()
+        .filter_map(|l| {
+            ALLAH_TAILS
+                .iter()
+                .find_map(|t| l.strip_suffix(t).filter(|r| r.len() >= 3))
+                .map(|r| r.trim_end_matches(['U', 'O', 'A', 'E']).to_string())
+        })
+        .filter(|r| r.len() >= 2)
+        .collect();
+    (!latin.is_empty() && rests.len() == latin.len()).then_some(rests)
+}
+
 /// Joins each theophoric head standing alone (Abd, Abdul, عبد) with the name after
 /// it: "Abdul Rahman", "Abd al-Rahman", "Abdelrahman" and "عبد الرحمن" are then one
 /// token RAHMAN under the head ABD, compared on the part that differs between such
@@ -344,7 +372,27 @@ fn allah(mut latin: Vec<String>) -> Vec<String> {
 fn join_heads(parts: Vec<Part>) -> Vec<Part> {
     let mut out: Vec<Part> = Vec::with_capacity(parts.len());
     let mut pending_head = false;
-    for part in parts {
+    for mut part in parts {
+        // Allah as a word of its own after a name: the name takes the tail.
+        let is_allah = part.head.is_none()
+            && !part.bare_head
+            && !part.latin.is_empty()
+            && part.latin.iter().all(|l| ALLAH_FORMS.contains(&l.as_str()));
+        if is_allah
+            && !pending_head
+            && let Some(prev) = out.last_mut()
+            && prev.head.is_none()
+        {
+            prev.head = Some("ULLAH");
+            continue;
+        }
+        if part.head.is_none()
+            && !part.bare_head
+            && let Some(rests) = allah_tail(&part.latin)
+        {
+            part.latin = rests;
+            part.head = Some("ULLAH");
+        }
         if pending_head && part.head.is_none() && !part.bare_head {
             out.pop();
             out.push(Part {

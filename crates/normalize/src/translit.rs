@@ -35,7 +35,14 @@ pub(crate) fn latin_variants(token: &str) -> Vec<String> {
     } else if has(is_greek) {
         vec![greek(token, false), greek(token, true)]
     } else if has(is_arabic) {
-        vec![map_chars(token, arabic)]
+        // The Arabic reading, and the Persian, Urdu and Pashto one where it differs
+        // (ث as S, ذ and ض as Z, ق as GH, و at the start as V): Usman, Zabih, Ghasem, Vahid.
+        let mut v = vec![arabic_reading(token, arabic, false)];
+        let persian = arabic_reading(token, persian, true);
+        if persian != v[0] {
+            v.push(persian);
+        }
+        v
     } else if has(|c| c.is_alphabetic() && !is_latin(c)) {
         // Scripts the tables do not cover (Ge'ez for Tigrinya and Amharic, Bengali,
         // Devanagari, Armenian, Georgian, Hebrew …): the general transliterator.
@@ -279,6 +286,47 @@ fn greek(token: &str, alt: bool) -> String {
 }
 
 /// Arabic-script letters to Latin, consonant-oriented.
+/// Arabic script through `table`. ح and ه after a letter that would make a Latin
+/// digraph with H (ز+ه is no ZH, س+ح no SH: Zahra, Ishaq) are written HH, so the
+/// consonant skeleton keeps the H.
+fn arabic_reading(token: &str, table: fn(char) -> Option<&'static str>, initial_v: bool) -> String {
+    let mut out = String::with_capacity(token.len() * 2);
+    let mut first = true;
+    for c in token.chars() {
+        let s = if first && c == 'و' && initial_v {
+            Some("V")
+        } else {
+            table(c)
+        };
+        match s {
+            Some("H")
+                if matches!(
+                    out.as_bytes().last(),
+                    Some(b'Z' | b'K' | b'S' | b'T' | b'D' | b'G' | b'C' | b'P')
+                ) =>
+            {
+                out.push_str("HH")
+            }
+            Some(s) => out.push_str(s),
+            None => out.push(c),
+        }
+        if table(c) != Some("") {
+            first = false;
+        }
+    }
+    out
+}
+
+/// The Persian, Urdu and Pashto readings that differ from the Arabic ones.
+fn persian(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ث' | 'ص' => "S",
+        'ذ' | 'ض' | 'ظ' => "Z",
+        'ق' => "GH",
+        _ => return arabic(c),
+    })
+}
+
 fn arabic(c: char) -> Option<&'static str> {
     Some(match c {
         'ا' | 'آ' | 'أ' | 'إ' | 'ى' => "A",
