@@ -65,32 +65,21 @@ fn wait_seconds(s: &str) -> Result<f64, String> {
     }
 }
 
-/// An actor for the audit log: a name that cannot be empty or forge a line of the
-/// log's display (a newline in `--user` printed a fake entry).
+/// An actor for the audit log (the rules are the application's, see
+/// `corridor_app::validate_actor`).
 pub fn actor(s: &str) -> Result<String, String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err("the user cannot be empty: give who is acting, or leave --user out to use the login name".into());
-    }
-    audit_text(t, 128, "user")
+    corridor_app::validate_actor(s).map_err(|e| {
+        if s.trim().is_empty() {
+            format!("{e}, or leave --user out to use the login name")
+        } else {
+            e.to_string()
+        }
+    })
 }
 
 /// A purpose for the audit log (see [`actor`]); empty is allowed.
 pub fn purpose(s: &str) -> Result<String, String> {
-    audit_text(s.trim(), 1000, "purpose")
-}
-
-fn audit_text(t: &str, max: usize, what: &str) -> Result<String, String> {
-    if let Some(c) = t.chars().find(|c| c.is_control()) {
-        return Err(format!(
-            "the {what} contains a control character ({:?}): the audit log takes printable text only",
-            c
-        ));
-    }
-    if t.chars().count() > max {
-        return Err(format!("the {what} is longer than {max} characters"));
-    }
-    Ok(t.to_string())
+    corridor_app::validate_purpose(s).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]

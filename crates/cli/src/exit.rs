@@ -68,6 +68,18 @@ impl fmt::Display for Failure {
     }
 }
 
+impl From<corridor_app::Error> for Failure {
+    fn from(e: corridor_app::Error) -> Self {
+        let code = match e.code().exit_code() {
+            4 => Code::BadInput,
+            6 => Code::Integrity,
+            7 => Code::NotFound,
+            _ => Code::Store,
+        };
+        Failure::new(code, e)
+    }
+}
+
 impl From<corridor_store::Error> for Failure {
     fn from(e: corridor_store::Error) -> Self {
         Failure::new(Code::Store, e)

@@ -69,6 +69,11 @@ impl Ctx {
         Ok(store)
     }
 
+    /// The session of this command: who acts and why (checked when parsed).
+    pub fn session(&self) -> exit::Result<corridor_app::Session> {
+        Ok(corridor_app::Session::new(&self.actor, &self.purpose)?)
+    }
+
     /// Where the node key is: `--key`, or beside the store.
     pub fn key_path(&self, store: &Path) -> PathBuf {
         self.key.clone().unwrap_or_else(|| corridor_store::node_key_path(store))

@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use corridor_store::Store;
-
 use crate::Ctx;
 use crate::args::ReviewArgs;
 use crate::exit::{Code, Failure, Result};
@@ -18,19 +16,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ReviewArgs) -> Result<ExitCode> {
                 .map_err(|_| Failure::new(Code::BadInput, anyhow::anyhow!("--due {d}: expected a date YYYY-MM-DD")))
         })
         .transpose()?;
-    let reviews: Vec<_> = store
-        .person_reviews()?
-        .into_iter()
-        .filter(|r| due.is_none_or(|d| r.review_date <= d))
-        .collect();
-    // The list names persons and their category: a consultation of personal data.
-    store.audit(&corridor_store::AuditEntry {
-        actor: ctx.actor.clone(),
-        action: "read".into(),
-        target: "review list".into(),
-        purpose: ctx.purpose.clone(),
-        detail: serde_json::json!({"due": args.due, "persons": reviews.len()}).to_string(),
-    })?;
+    let reviews = corridor_app::persons_due(&mut store, &ctx.session()?, due)?.persons;
     if ctx.json {
         ctx.print_json(&reviews)?;
     } else {

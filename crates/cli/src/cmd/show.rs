@@ -1,75 +1,21 @@
-//! `corridor show`: one entity, every statement, full provenance. Logged as a read.
+//! `corridor show`: one entity, every statement, full provenance (the use case is
+//! `corridor_app::show_entity`, which logs the read).
 
 use crate::text::one_line;
 use std::process::ExitCode;
 
-use corridor_model::{DataSubjectCategory, Restrictions, Statement};
-use corridor_store::Store;
-use serde::Serialize;
-
 use crate::Ctx;
 use crate::args::ShowArgs;
-use crate::exit::{Code, Failure, Result};
-
-#[derive(Serialize)]
-struct Shown<'a> {
-    id: &'a str,
-    schema: &'a str,
-    /// What applies to the entity as a whole: the strictest handling and weakest
-    /// grading over its current statements.
-    restrictions: Option<Restrictions>,
-    category: Option<DataSubjectCategory>,
-    review_date: Option<String>,
-    statements: Vec<&'a Statement>,
-    /// Stored findings of checks about this entity (watchlist hits, MRZ problems …).
-    findings: Vec<corridor_store::StoredFinding>,
-}
+use crate::exit::Result;
 
 pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
     let mut store = ctx.open()?;
-    let Some(entity) = store.entity(&args.id, &ctx.actor, &ctx.purpose)? else {
-        return Err(Failure::new(
-            Code::NotFound,
-            anyhow::anyhow!(
-                "no entity '{}': ids are dataset:record:name, as ingest prints them",
-                args.id
-            ),
-        ));
-    };
-    let current: Vec<&Statement> = entity.statements.iter().filter(|s| s.current).collect();
-    let restrictions = Restrictions::of(current.iter().map(|s| &s.provenance));
-    let category = entity
-        .values("category")
-        .first()
-        .and_then(|c| c.parse::<DataSubjectCategory>().ok());
-    let review_date = match category {
-        Some(c) if entity.schema == "Person" => {
-            let policy = store.retention_policy()?;
-            let received = entity
-                .statements
-                .iter()
-                .map(|s| s.provenance.received_at.as_str())
-                .min()
-                .and_then(|r| chrono::NaiveDate::parse_from_str(r.get(..10)?, "%Y-%m-%d").ok());
-            received.map(|d| policy.review_date(c, d).to_string())
-        }
-        _ => None,
-    };
-    let statements: Vec<&Statement> = entity.statements.iter().filter(|s| args.history || s.current).collect();
-    let shown = Shown {
-        id: &entity.id,
-        schema: &entity.schema,
-        restrictions,
-        category,
-        review_date,
-        statements,
-        findings: store.findings(Some(&entity.id))?,
-    };
+    let shown = corridor_app::show_entity(&mut store, &ctx.session()?, &args.id, args.history)?;
     if ctx.json {
         ctx.print_json(&shown)?;
         return Ok(ExitCode::SUCCESS);
     }
-    crate::outln!("{} ({})", one_line(shown.id), shown.schema);
+    crate::outln!("{} ({})", one_line(&shown.id), shown.schema);
     if let Some(r) = &shown.restrictions {
         crate::outln!(
             "  as a whole: {}, weakest grading {}, {}, on {} statements",

@@ -1,0 +1,118 @@
+//! The errors of the use cases, each with a stable code: one table says which exit
+//! code the CLI and which HTTP status the server give it. Messages say what to do
+//! without naming a front end's commands; no backend type leaks through.
+
+use serde::Serialize;
+
+/// What can go wrong, as a front end needs to tell it apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The input is wrong: a bad id, a bad value, a refused option.
+    BadInput,
+    /// The thing asked for does not exist.
+    NotFound,
+    /// Another writer held the store for longer than this request would wait.
+    Busy,
+    /// The store is open read-only and this would write or log.
+    ReadOnly,
+    /// The store cannot be used: missing, newer, foreign, or a database failure.
+    StoreUnavailable,
+    /// The store or its audit log failed verification.
+    Integrity,
+}
+
+impl ErrorCode {
+    /// Every code, for documentation and for tests that the table is whole.
+    pub const ALL: [ErrorCode; 6] = [
+        ErrorCode::BadInput,
+        ErrorCode::NotFound,
+        ErrorCode::Busy,
+        ErrorCode::ReadOnly,
+        ErrorCode::StoreUnavailable,
+        ErrorCode::Integrity,
+    ];
+
+    /// The stable name, as JSON and the API give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadInput => "bad_input",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Busy => "busy",
+            ErrorCode::ReadOnly => "read_only",
+            ErrorCode::StoreUnavailable => "store_unavailable",
+            ErrorCode::Integrity => "integrity",
+        }
+    }
+
+    /// The CLI's exit code (see `corridor --help`).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorCode::BadInput => 4,
+            ErrorCode::Busy | ErrorCode::ReadOnly | ErrorCode::StoreUnavailable => 5,
+            ErrorCode::Integrity => 6,
+            ErrorCode::NotFound => 7,
+        }
+    }
+
+    /// The HTTP status the node server will answer with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::BadInput => 400,
+            ErrorCode::NotFound => 404,
+            ErrorCode::Busy => 503,
+            ErrorCode::ReadOnly => 409,
+            ErrorCode::StoreUnavailable => 503,
+            ErrorCode::Integrity => 500,
+        }
+    }
+}
+
+/// The use cases' result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error of a use case.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("{0}")]
+    BadInput(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(#[from] corridor_store::Error),
+}
+
+impl Error {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        use corridor_store::Error as S;
+        match self {
+            Error::BadInput(_) => ErrorCode::BadInput,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Store(e) => match e {
+                S::Busy => ErrorCode::Busy,
+                S::ReadOnly => ErrorCode::ReadOnly,
+                S::BadEntityId { .. } => ErrorCode::BadInput,
+                S::Unknown { .. } => ErrorCode::NotFound,
+                S::Corrupt { .. } => ErrorCode::Integrity,
+                _ => ErrorCode::StoreUnavailable,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_distinct_name_an_exit_code_and_an_http_status() {
+        let names: std::collections::HashSet<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+        for c in ErrorCode::ALL {
+            assert!((3..=7).contains(&c.exit_code()), "{c:?}");
+            assert!((400..=599).contains(&c.http_status()), "{c:?}");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Corridor's use cases, for every front end: the CLI today, the node server and
+//! partner exchange next. A use case is a function over a store and a [`Session`]
+//! (who acts, why) that returns a typed result and never prints; the front end
+//! parses its input, calls one use case, and presents the result. What personal
+//! data a use case reads or exports is logged here, in one place, so no front end
+//! can forget it. Errors carry a stable [`ErrorCode`] that says which exit code the
+//! CLI and which HTTP status the server gives them.
+//!
+//! The crate is being filled use case by use case (issue 21): entity display and
+//! the review listing are here; resolution and networks still live in the CLI.
+
+mod entity;
+mod error;
+mod review;
+mod session;
+
+pub use entity::{EntityView, show_entity};
+pub use error::{Error, ErrorCode, Result};
+pub use review::{ReviewListing, persons_due};
+pub use session::{Session, validate_actor, validate_purpose};

@@ -1,0 +1,59 @@
+//! Who acts and why: every use case takes a [`Session`], and every audit entry it
+//! writes names them.
+
+use crate::error::{Error, Result};
+
+/// Who acts, and for which purpose; cases join them with the node server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    actor: String,
+    purpose: String,
+}
+
+impl Session {
+    /// A session, its actor and purpose checked by [`validate_actor`] and
+    /// [`validate_purpose`].
+    pub fn new(actor: &str, purpose: &str) -> Result<Session> {
+        Ok(Session {
+            actor: validate_actor(actor)?,
+            purpose: validate_purpose(purpose)?,
+        })
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    pub fn purpose(&self) -> &str {
+        &self.purpose
+    }
+}
+
+/// An actor for the audit log: 1 to 128 characters after trimming, no control
+/// characters (a newline in an actor once printed a forged line of the log).
+pub fn validate_actor(s: &str) -> Result<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Error::BadInput("the user cannot be empty: give who is acting".into()));
+    }
+    audit_text(t, 128, "user")
+}
+
+/// A purpose for the audit log: at most 1,000 characters, no control characters;
+/// empty is allowed.
+pub fn validate_purpose(s: &str) -> Result<String> {
+    audit_text(s.trim(), 1000, "purpose")
+}
+
+fn audit_text(t: &str, max: usize, what: &str) -> Result<String> {
+    if let Some(c) = t.chars().find(|c| c.is_control()) {
+        return Err(Error::BadInput(format!(
+            "the {what} contains a control character ({:?}): the audit log takes printable text only",
+            c
+        )));
+    }
+    if t.chars().count() > max {
+        return Err(Error::BadInput(format!("the {what} is longer than {max} characters")));
+    }
+    Ok(t.to_string())
+}
