@@ -20,17 +20,20 @@ pub enum ErrorCode {
     StoreUnavailable,
     /// The store or its audit log failed verification.
     Integrity,
+    /// The result could not be written out.
+    Output,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and for tests that the table is whole.
-    pub const ALL: [ErrorCode; 6] = [
+    pub const ALL: [ErrorCode; 7] = [
         ErrorCode::BadInput,
         ErrorCode::NotFound,
         ErrorCode::Busy,
         ErrorCode::ReadOnly,
         ErrorCode::StoreUnavailable,
         ErrorCode::Integrity,
+        ErrorCode::Output,
     ];
 
     /// The stable name, as JSON and the API give it.
@@ -42,6 +45,7 @@ impl ErrorCode {
             ErrorCode::ReadOnly => "read_only",
             ErrorCode::StoreUnavailable => "store_unavailable",
             ErrorCode::Integrity => "integrity",
+            ErrorCode::Output => "output",
         }
     }
 
@@ -52,6 +56,7 @@ impl ErrorCode {
             ErrorCode::Busy | ErrorCode::ReadOnly | ErrorCode::StoreUnavailable => 5,
             ErrorCode::Integrity => 6,
             ErrorCode::NotFound => 7,
+            ErrorCode::Output => 1,
         }
     }
 
@@ -64,6 +69,7 @@ impl ErrorCode {
             ErrorCode::ReadOnly => 409,
             ErrorCode::StoreUnavailable => 503,
             ErrorCode::Integrity => 500,
+            ErrorCode::Output => 500,
         }
     }
 }
@@ -79,6 +85,12 @@ pub enum Error {
     BadInput(String),
     #[error("{0}")]
     NotFound(String),
+    /// Stored data that no longer reads: the store was changed outside Corridor.
+    #[error("{0}")]
+    Integrity(String),
+    /// Writing a result out failed (a closed pipe, a full disk).
+    #[error("writing the output failed: {0}")]
+    Output(#[source] std::io::Error),
     #[error(transparent)]
     Store(#[from] corridor_store::Error),
 }
@@ -90,6 +102,8 @@ impl Error {
         match self {
             Error::BadInput(_) => ErrorCode::BadInput,
             Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Integrity(_) => ErrorCode::Integrity,
+            Error::Output(_) => ErrorCode::Output,
             Error::Store(e) => match e {
                 S::Busy => ErrorCode::Busy,
                 S::ReadOnly => ErrorCode::ReadOnly,
@@ -111,7 +125,7 @@ mod tests {
         let names: std::collections::HashSet<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(names.len(), ErrorCode::ALL.len());
         for c in ErrorCode::ALL {
-            assert!((3..=7).contains(&c.exit_code()), "{c:?}");
+            assert!((1..=7).contains(&c.exit_code()) && c.exit_code() != 2, "{c:?}");
             assert!((400..=599).contains(&c.http_status()), "{c:?}");
         }
     }

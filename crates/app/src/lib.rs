@@ -6,11 +6,13 @@
 //! can forget it. Errors carry a stable [`ErrorCode`] that says which exit code the
 //! CLI and which HTTP status the server gives them.
 //!
-//! The crate is being filled use case by use case (issue 21): entity display and
-//! the review listing are here; resolution and networks still live in the CLI.
+//! The crate is being filled use case by use case (issue 21): entity display, the
+//! review listing and resolution are here; networks, routes, documents and ingest
+//! still live in the CLI.
 
 mod entity;
 mod error;
+pub mod resolution;
 mod review;
 mod session;
 

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use corridor_app::resolution::RunSettings;
+
 use clap::{Args, Parser, Subcommand};
 
 use crate::exit::EXIT_CODES_HELP;
@@ -529,7 +531,7 @@ pub enum ResolveCommand {
 #[derive(Debug, Args)]
 pub struct ResolveRunArgs {
     /// Seed for the random pairs behind u; the same seed gives the same result.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = RunSettings::DEFAULT.seed)]
     pub seed: u64,
     /// Use a saved model (JSON) instead of training one.
     #[arg(long)]
@@ -541,10 +543,10 @@ pub struct ResolveRunArgs {
     #[arg(long)]
     pub truth: Option<PathBuf>,
     /// Join automatically at or above this match probability.
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(long, default_value_t = RunSettings::DEFAULT.match_probability)]
     pub match_probability: f64,
     /// Hold for review at or above this probability.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = RunSettings::DEFAULT.review_probability)]
     pub review_probability: f64,
     /// Compare only records of different data sets (linking files without
     /// duplicates inside each).
@@ -552,12 +554,12 @@ pub struct ResolveRunArgs {
     pub link_only: bool,
     /// Each blocking rule's budget of candidate pairs per record (at least a
     /// million pairs per rule): the largest blocks past it are skipped and reported.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = RunSettings::DEFAULT.pairs_per_record)]
     pub pairs_per_record: f64,
     /// No identity grows past this many records by an automatic join unless the
     /// link is corroborated by a shared biometric reference or the same document
     /// number with compatible birth dates; such joins are held for review.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(2..))]
+    #[arg(long, default_value_t = RunSettings::DEFAULT.max_identity, value_parser = clap::value_parser!(u32).range(2..))]
     pub max_identity: u32,
     /// Write every scored candidate pair here as CSV (record_id_l, record_id_r: the
     /// source records; entity_l, entity_r: the persons, as one source row can hold

@@ -13,7 +13,7 @@ use corridor_store::Store;
 use serde::Serialize;
 
 use crate::Ctx;
-use crate::args::{DemoArgs, ResolveRunArgs, WatchlistImportArgs};
+use crate::args::{DemoArgs, WatchlistImportArgs};
 use crate::cmd::{ingest, resolve, stats, synth, watchlist};
 use crate::exit::{Code, Result};
 
@@ -126,19 +126,12 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         crate::outln!("3/5 resolving persons into identities");
     }
     let truth_file = data.join("truth").join("identities.csv");
-    let run_args = ResolveRunArgs {
+    let settings = corridor_app::resolution::RunSettings {
         seed: args.seed,
-        model: None,
-        save_model: None,
-        truth: None,
-        match_probability: 0.9,
-        review_probability: 0.5,
-        link_only: false,
-        pairs_per_record: 10.0,
-        max_identity: 50,
-        pairs: None,
+        ..corridor_app::resolution::RunSettings::DEFAULT
     };
-    let (res, records) = resolve::resolve_with(ctx, &mut store, &run_args, None)?;
+    let outcome = corridor_app::resolution::run(&mut store, &ctx.session()?, &settings, None, false)?;
+    let (res, records) = (outcome.resolution, outcome.records);
     let scores = resolve::score_against(&res, &records, &truth_file)?;
     let resolution = serde_json::json!({
         "records": records.len(),

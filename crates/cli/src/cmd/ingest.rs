@@ -118,23 +118,33 @@ pub(crate) fn run(ctx: &Ctx, args: &IngestArgs) -> Result<ExitCode> {
     let report = ingest_file(ctx, &mut store, &args.mapping, &args.file, args.rejects.clone(), limits)?;
     // Records arriving after a resolution are matched against it at once.
     let resolution = match report.summary.batch_id {
-        Some(b) => crate::cmd::resolve::match_new_records(ctx, &mut store, b)?,
+        Some(b) => Some(corridor_app::resolution::match_new_records(
+            &mut store,
+            &ctx.session()?,
+            b,
+        )?),
         None => None,
     };
+    if let Some(corridor_app::resolution::IngestMatch::ModelOutdated { reason }) = &resolution {
+        eprintln!("not matched at ingest: {reason}");
+    }
+    let matched = resolution.filter(|r| matches!(r, corridor_app::resolution::IngestMatch::Matched { .. }));
     if ctx.json {
         let mut value = serde_json::to_value(&report)?;
-        if let (Some(obj), Some(r)) = (value.as_object_mut(), &resolution) {
+        if let (Some(obj), Some(r)) = (value.as_object_mut(), &matched) {
             obj.insert("resolution".into(), serde_json::to_value(r)?);
         }
         ctx.print_json(&value)?;
     } else {
         print_report(&report);
-        if let Some(r) = &resolution {
+        if let Some(corridor_app::resolution::IngestMatch::Matched {
+            new_records,
+            joined,
+            held_for_review,
+        }) = &matched
+        {
             crate::outln!(
-                "  resolution: {} new person records matched at once: {} joined an existing identity, {} held for review",
-                r.new_records,
-                r.joined,
-                r.held_for_review
+                "  resolution: {new_records} new person records matched at once: {joined} joined an existing identity, {held_for_review} held for review"
             );
         }
     }

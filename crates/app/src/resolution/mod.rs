@@ -1,0 +1,16 @@
+//! Resolution's use cases: a run, an analyst's decision, an explanation, the
+//! exports of the identity mapping and of the person table, and matching at ingest.
+//! Reading the records is logged with the purpose (by the store); runs, decisions
+//! and matches at ingest are logged with who and why; exports are logged here
+//! before any row is handed out.
+
+mod export;
+mod ingest;
+mod load;
+mod run;
+mod settings;
+
+pub use export::{IdentityRow, export_identities, export_records, scored_pairs};
+pub use ingest::{IngestMatch, match_new_records};
+pub use run::{Decided, Decision, RunOutcome, decide, explain, review, run, status};
+pub use settings::RunSettings;
