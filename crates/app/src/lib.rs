@@ -7,11 +7,12 @@
 //! CLI and which HTTP status the server gives them.
 //!
 //! The crate is being filled use case by use case (issue 21): entity display, the
-//! review listing and resolution are here; networks, routes, documents and ingest
-//! still live in the CLI.
+//! review listing, resolution, networks and routes are here; documents, watchlists
+//! and ingest still live in the CLI.
 
 mod entity;
 mod error;
+pub mod network;
 pub mod resolution;
 mod review;
 mod session;

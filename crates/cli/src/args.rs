@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use corridor_app::network::NetworkQuery;
 use corridor_app::resolution::RunSettings;
 
 use clap::{Args, Parser, Subcommand};
@@ -212,16 +213,16 @@ pub struct NetworkArgs {
     #[arg(long = "handling")]
     pub handling: Vec<String>,
     /// A thing or event with more parties than this links each only to the next few in time (reported).
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = NetworkQuery::DEFAULT.max_group)]
     pub max_group: usize,
     /// Seeds community detection: the same seed gives the same networks.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = NetworkQuery::DEFAULT.seed)]
     pub seed: u64,
     /// Modularity resolution: above 1 splits networks finer.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = NetworkQuery::DEFAULT.resolution)]
     pub resolution: f64,
     /// Smallest network listed.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = NetworkQuery::DEFAULT.min_size)]
     pub min_size: usize,
     /// Rank victims and witnesses among brokers too.
     #[arg(long)]

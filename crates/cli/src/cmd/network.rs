@@ -8,11 +8,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use corridor_model::{EntityEvidence, HandlingCode, SCHEMATA};
-use corridor_network::{
-    Filter, InvestigationGraph, LinkKind, NetworkOptions, Networks, export, ftm, networks, path, quality, routes,
-};
-use corridor_store::{SqliteStore, Store};
+use corridor_app::network::{self as app, ExportFormat, ExportRequest, NetworkQuery, NetworkView};
+use corridor_network::{InvestigationGraph, Networks, path, quality, routes};
+use corridor_store::SqliteStore;
 use serde_json::json;
 
 use crate::Ctx;
@@ -28,122 +26,92 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         | NetworkCommand::Near { args: a, .. }
         | NetworkCommand::Export { args: a, .. } => a,
     };
-    if let NetworkCommand::Export { format, .. } = cmd
-        && !FORMATS.contains(&format.as_str())
-    {
-        return Err(bad(format!(
-            "unknown export format `{format}`: one of {}",
-            FORMATS.join(", ")
-        )));
-    }
-    let filter = filter(args)?;
+    let format = match cmd {
+        NetworkCommand::Export { format, .. } => Some(format.parse::<ExportFormat>()?),
+        _ => None,
+    };
+    let query = query(args);
+    query.filter()?;
     let mut store = ctx.open()?;
-    let loaded = load(ctx, &mut store, args)?;
-    let g = loaded.graph.filtered(&filter);
+    let view = open(ctx, &mut store, &query)?;
+    let g = &view.graph;
     match cmd {
-        NetworkCommand::List(a) => list(ctx, &g, &find(&g, a), a),
-        NetworkCommand::Show { id, args } => show(ctx, &g, &find(&g, args), *id),
-        NetworkCommand::Path { a, b, .. } => show_path(ctx, &g, a, b),
-        NetworkCommand::Near { id, hops, .. } => near(ctx, &g, id, *hops),
+        NetworkCommand::List(a) => list(ctx, g, &view.networks(), a),
+        NetworkCommand::Show { id, .. } => show(ctx, &view, &view.networks(), *id),
+        NetworkCommand::Path { a, b, .. } => show_path(ctx, &view, a, b),
+        NetworkCommand::Near { id, hops, .. } => near(ctx, &view, id, *hops),
         NetworkCommand::Export {
-            format,
             network,
             out,
             include_protected_names,
-            args,
-        } => export(
-            ctx,
-            &mut store,
-            (&g, &loaded),
-            &find(&g, args),
-            format,
-            *network,
-            out.as_deref(),
-            *include_protected_names,
-        ),
+            ..
+        } => {
+            let request = ExportRequest {
+                format: format.unwrap_or(ExportFormat::GraphMl),
+                network: *network,
+                include_protected_names: *include_protected_names,
+                destination: out
+                    .as_deref()
+                    .map_or_else(|| "standard output".to_string(), |p| p.display().to_string()),
+            };
+            export(ctx, &mut store, &view, &request, out.as_deref())
+        }
     }
 }
 
-const FORMATS: [&str; 5] = ["graphml", "gexf", "cytoscape", "geojson", "ftm"];
-
-/// What `load` read: the entities and identities, and the graph of all evidence.
-struct Loaded {
-    entities: Vec<EntityEvidence>,
-    identity_of: HashMap<String, String>,
-    graph: InvestigationGraph,
+/// The query of the command line's options.
+pub(crate) fn query(a: &NetworkArgs) -> NetworkQuery {
+    NetworkQuery {
+        from: a.from.clone(),
+        to: a.to.clone(),
+        agencies: a.agencies.clone(),
+        min_grading: a.min_grading.clone(),
+        kinds: a.kinds.clone(),
+        handling: a.handling.clone(),
+        max_group: a.max_group,
+        seed: a.seed,
+        resolution: a.resolution,
+        min_size: a.min_size,
+        include_protected: a.include_protected,
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The view of the store `query` allows, with a note when nothing is resolved yet.
+fn open(ctx: &Ctx, store: &mut SqliteStore, query: &NetworkQuery) -> Result<NetworkView> {
+    let view = app::open(store, &ctx.session()?, query)?;
+    if !view.resolved && !ctx.json {
+        eprintln!(
+            "note: no resolution in this store yet; each record is its own identity (run `corridor resolve run`)"
+        );
+    }
+    Ok(view)
+}
+
 fn export(
     ctx: &Ctx,
     store: &mut SqliteStore,
-    (g, loaded): (&InvestigationGraph, &Loaded),
-    found: &Networks,
-    format: &str,
-    network: Option<usize>,
+    view: &NetworkView,
+    request: &ExportRequest,
     out: Option<&Path>,
-    names: bool,
 ) -> Result<ExitCode> {
-    let parties = match network {
-        None => None,
-        Some(id) => {
-            let n = found.networks.iter().find(|n| n.id == id).ok_or_else(|| {
-                Failure::new(
-                    Code::NotFound,
-                    anyhow!(
-                        "no network N{id}: there are {} (see `corridor network list`)",
-                        found.networks.len()
-                    ),
-                )
-            })?;
-            Some(n.members.iter().copied().collect::<BTreeSet<u32>>())
-        }
-    };
-    let opts = export::ExportOptions {
-        parties,
-        include_protected_names: names,
-    };
-    let count = opts.parties.as_ref().map_or(g.nodes.len(), BTreeSet::len);
+    let found = view.networks();
     if let Some(path) = out {
         check_new(path, ctx.force).map_err(|e| Failure::new(Code::BadInput, e))?;
     }
-    // Personal data leaves the store: logged before a byte is written.
-    store.audit(&corridor_store::AuditEntry {
-        actor: ctx.actor.clone(),
-        action: "export".into(),
-        target: format!(
-            "network graph{} as {format} to {}",
-            network.map(|n| format!(" N{n}")).unwrap_or_default(),
-            out.map_or_else(|| "standard output".to_string(), |p| p.display().to_string())
-        ),
-        purpose: ctx.purpose.clone(),
-        detail: json!({"parties": count, "protected_names": names}).to_string(),
-    })?;
-    let write = |w: &mut dyn std::io::Write| -> anyhow::Result<()> {
-        match format {
-            "graphml" => export::graphml(g, found, &opts, &mut &mut *w)?,
-            "gexf" => export::gexf(g, found, &opts, &mut &mut *w)?,
-            "cytoscape" => serde_json::to_writer_pretty(&mut *w, &export::cytoscape(g, found, &opts))?,
-            "ftm" => {
-                let entities = ftm::ftm(g, &loaded.entities, &loaded.identity_of, opts.parties.as_ref(), names);
-                for (i, e) in entities.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(w)?;
-                    }
-                    serde_json::to_writer(&mut *w, e)?;
-                }
-            }
-            _ => serde_json::to_writer(&mut *w, &export::geojson(g, found, &opts))?,
-        }
-        writeln!(w)?;
-        Ok(())
-    };
+    let session = ctx.session()?;
     match out {
-        Some(path) => write_whole(path, ctx.force, |w| write(w)).map_err(|e| Failure::new(Code::BadInput, e))?,
+        Some(path) => write_whole(path, ctx.force, |w| {
+            app::export(store, &session, view, &found, request, w)?;
+            Ok(())
+        })
+        .map_err(|e| match e.downcast::<corridor_app::Error>() {
+            Ok(app) => Failure::from(app),
+            Err(e) => Failure::new(Code::BadInput, e),
+        })?,
         None => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            write(&mut lock)?;
+            app::export(store, &session, view, &found, request, &mut lock)?;
             std::io::Write::flush(&mut lock).map_err(anyhow::Error::from)?;
         }
     }
@@ -153,15 +121,10 @@ fn export(
 /// The demo's network step: every piece of evidence, default options; the
 /// networks' count and sizes, the top brokers, and with `truth` the scores.
 pub(crate) fn overview(ctx: &Ctx, store: &mut SqliteStore, truth: Option<&Path>) -> Result<serde_json::Value> {
-    // The command line's own defaults, so the demo and `network list` agree.
-    let args = {
-        use clap::{Args, FromArgMatches};
-        let matches = NetworkArgs::augment_args(clap::Command::new("demo")).get_matches_from(["demo"]);
-        NetworkArgs::from_arg_matches(&matches).map_err(|e| anyhow!("network defaults: {e}"))?
-    };
-    let g = load(ctx, store, &args)?.graph;
-    let found = find(&g, &args);
-    let quality = truth.map(|t| score(&g, &found, t)).transpose()?;
+    let view = app::open(store, &ctx.session()?, &NetworkQuery::default())?;
+    let g = &view.graph;
+    let found = view.networks();
+    let quality = truth.map(|t| score(g, &found, t)).transpose()?;
     Ok(json!({
         "parties": g.nodes.len(),
         "links": g.links.len(),
@@ -175,71 +138,6 @@ pub(crate) fn overview(ctx: &Ctx, store: &mut SqliteStore, truth: Option<&Path>)
 
 fn bad(message: String) -> Failure {
     Failure::new(Code::BadInput, anyhow!(message))
-}
-
-fn filter(a: &NetworkArgs) -> Result<Filter> {
-    let mut f = Filter::window(a.from.as_deref(), a.to.as_deref()).map_err(|e| bad(e.to_string()))?;
-    if !a.agencies.is_empty() {
-        f.agencies = Some(a.agencies.iter().map(|s| s.trim().to_string()).collect());
-    }
-    if let Some(g) = &a.min_grading {
-        f.min_grading = Some(g.parse().map_err(|e| bad(format!("--min-grading: {e}")))?);
-    }
-    if !a.kinds.is_empty() {
-        f.kinds = Some(
-            a.kinds
-                .iter()
-                .map(|k| k.parse::<LinkKind>())
-                .collect::<std::result::Result<BTreeSet<_>, _>>()
-                .map_err(|e| bad(format!("--kind: {e}")))?,
-        );
-    }
-    if !a.handling.is_empty() {
-        f.handling = Some(
-            a.handling
-                .iter()
-                .map(|h| h.parse::<HandlingCode>())
-                .collect::<std::result::Result<BTreeSet<_>, _>>()
-                .map_err(|e| bad(format!("--handling: {e}")))?,
-        );
-    }
-    if !(a.resolution > 0.0 && a.resolution.is_finite()) {
-        return Err(bad(
-            "--resolution must be a positive number (1 is standard modularity)".into()
-        ));
-    }
-    Ok(f)
-}
-
-/// Every entity with its statements, and the latest resolution's identities.
-fn load(ctx: &Ctx, store: &mut SqliteStore, a: &NetworkArgs) -> Result<Loaded> {
-    let schemata: Vec<&str> = SCHEMATA.iter().map(|s| s.name).collect();
-    let entities = store.entity_evidence(&schemata, &ctx.actor, &ctx.purpose)?;
-    let identity_of: HashMap<String, String> = store.identity_links()?.into_iter().collect();
-    if identity_of.is_empty() && !ctx.json {
-        eprintln!(
-            "note: no resolution in this store yet; each record is its own identity (run `corridor resolve run`)"
-        );
-    }
-    let graph = InvestigationGraph::build(&entities, &identity_of, a.max_group);
-    Ok(Loaded {
-        entities,
-        identity_of,
-        graph,
-    })
-}
-
-fn find(g: &InvestigationGraph, a: &NetworkArgs) -> Networks {
-    networks(
-        g,
-        &NetworkOptions {
-            seed: a.seed,
-            resolution: a.resolution,
-            min_size: a.min_size,
-            include_protected: a.include_protected,
-            ..NetworkOptions::default()
-        },
-    )
 }
 
 fn summary_json(n: &corridor_network::NetworkSummary) -> serde_json::Value {
@@ -362,16 +260,9 @@ fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs)
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Result<ExitCode> {
-    let Some(n) = found.networks.iter().find(|n| n.id == id) else {
-        return Err(Failure::new(
-            Code::NotFound,
-            anyhow!(
-                "no network N{id}: there are {} (see `corridor network list` with the same filters)",
-                found.networks.len()
-            ),
-        ));
-    };
+fn show(ctx: &Ctx, view: &NetworkView, found: &Networks, id: usize) -> Result<ExitCode> {
+    let g = &view.graph;
+    let n = view.network(found, id)?;
     let members: Vec<serde_json::Value> = n
         .members
         .iter()
@@ -456,18 +347,9 @@ fn show(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, id: usize) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-/// The party a command line names, by identity id or record id.
-fn party(g: &InvestigationGraph, id: &str) -> Result<u32> {
-    g.node(id).ok_or_else(|| {
-        Failure::new(
-            Code::NotFound,
-            anyhow!("no person or organisation '{id}': give an identity id or a record id (dataset:record:name)"),
-        )
-    })
-}
-
-fn near(ctx: &Ctx, g: &InvestigationGraph, id: &str, hops: usize) -> Result<ExitCode> {
-    let v = party(g, id)?;
+fn near(ctx: &Ctx, view: &NetworkView, id: &str, hops: usize) -> Result<ExitCode> {
+    let g = &view.graph;
+    let v = view.party(id)?;
     let graph = g.graph();
     let found = corridor_graph::paths::Search::new(&graph).neighbourhood_with_hops(&graph, v, hops);
     let rows: Vec<serde_json::Value> = found
@@ -507,8 +389,9 @@ fn near(ctx: &Ctx, g: &InvestigationGraph, id: &str, hops: usize) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-fn show_path(ctx: &Ctx, g: &InvestigationGraph, a: &str, b: &str) -> Result<ExitCode> {
-    let (from, to) = (party(g, a)?, party(g, b)?);
+fn show_path(ctx: &Ctx, view: &NetworkView, a: &str, b: &str) -> Result<ExitCode> {
+    let g = &view.graph;
+    let (from, to) = (view.party(a)?, view.party(b)?);
     let Some(steps) = path(g, from, to) else {
         if ctx.json {
             ctx.print_json(&json!({"from": a, "to": b, "path": null}))?;
@@ -547,46 +430,20 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
             args
         }
     };
-    let filter = filter(args)?;
+    let query = query(args);
+    query.filter()?;
     let mut store = ctx.open()?;
-    let g = load(ctx, &mut store, args)?.graph.filtered(&filter);
-    let places = routes::Places::of(&g);
+    let view = open(ctx, &mut store, &query)?;
+    let g = &view.graph;
+    let places = routes::Places::of(g);
     match cmd {
         RoutesCommand::Track { id, geojson, .. } => {
-            let v = party(&g, id)?;
+            let v = view.party(id)?;
             let node = &g.nodes[v as usize];
-            let points = routes::track(&g, &places, v);
+            let points = routes::track(g, &places, v);
             if *geojson {
-                let located: Vec<[f64; 2]> = points.iter().filter_map(|p| p.position).collect();
-                let mut features: Vec<serde_json::Value> = points
-                    .iter()
-                    .filter_map(|p| {
-                        let at = p.position?;
-                        Some(json!({
-                            "type": "Feature",
-                            "id": p.event,
-                            "geometry": {"type": "Point", "coordinates": at},
-                            "properties": {"schema": p.schema, "date": p.date, "place": p.place, "agencies": p.agencies},
-                        }))
-                    })
-                    .collect();
-                if located.len() >= 2 {
-                    features.push(json!({
-                        "type": "Feature",
-                        "id": format!("track:{}", node.id),
-                        "geometry": {"type": "LineString", "coordinates": located},
-                        "properties": {"party": node.id, "events": located.len()},
-                    }));
-                }
-                // What applies to the file: the strictest handling of the events in it.
-                let handling = corridor_model::Handling::strictest(
-                    g.events
-                        .iter()
-                        .filter(|e| e.parties.contains(&v))
-                        .map(|e| &e.evidence.handling),
-                )
-                .map(|h| h.to_string());
-                ctx.print_json(&json!({"type": "FeatureCollection", "features": features, "handling_full": handling}))?;
+                let track = app::track_geojson(&mut store, &ctx.session()?, &view, id, "standard output")?;
+                ctx.print_json(&track.geojson)?;
             } else if ctx.json {
                 ctx.print_json(
                     &json!({"id": node.id, "name": node.name, "categories": node.categories, "track": points}),
@@ -604,23 +461,9 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
                 }
             }
         }
-        RoutesCommand::Flows { network, geojson, args } => {
-            let found = find(&g, args);
-            if let Some(n) = network
-                && !found.networks.iter().any(|x| x.id == *n)
-            {
-                return Err(Failure::new(
-                    Code::NotFound,
-                    anyhow!(
-                        "no network N{n}: there are {} (see `corridor network list`)",
-                        found.networks.len()
-                    ),
-                ));
-            }
-            let flows: Vec<routes::Flow> = routes::flows(&g, &places, &found.network_of)
-                .into_iter()
-                .filter(|f| network.is_none_or(|n| f.network == n))
-                .collect();
+        RoutesCommand::Flows { network, geojson, .. } => {
+            let found = view.networks();
+            let flows: Vec<routes::Flow> = view.flows(&found, *network)?;
             if *geojson {
                 let at: HashMap<&str, [f64; 2]> = places
                     .places
@@ -642,8 +485,7 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
                     .collect();
                 // Conservatively, the strictest handling of every event the flows
                 // could rest on.
-                let handling = corridor_model::Handling::strictest(g.events.iter().map(|e| &e.evidence.handling))
-                    .map(|h| h.to_string());
+                let handling = view.strictest_handling(None);
                 ctx.print_json(&json!({"type": "FeatureCollection", "features": features, "handling_full": handling}))?;
             } else if ctx.json {
                 ctx.print_json(&flows)?;
@@ -665,15 +507,15 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
             window,
             threshold,
             min_count,
-            args,
+            ..
         } => {
             if *window == 0 || !(threshold.is_finite() && *threshold >= 0.0) {
                 return Err(bad(
                     "--window must be at least 1 and --threshold a number of at least 0".into(),
                 ));
             }
-            let found = find(&g, args);
-            let flows = routes::flows(&g, &places, &found.network_of);
+            let found = view.networks();
+            let flows = routes::flows(g, &places, &found.network_of);
             let opts = routes::SpikeOptions {
                 window: *window,
                 threshold: *threshold,
@@ -681,7 +523,7 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
                 // A baseline can be no longer than its window.
                 min_baseline: routes::SpikeOptions::default().min_baseline.min(*window),
             };
-            let (at_places, on_routes) = routes::spikes(&g, &places, &flows, &opts);
+            let (at_places, on_routes) = routes::spikes(g, &places, &flows, &opts);
             if ctx.json {
                 ctx.print_json(&json!({"places": at_places, "routes": on_routes}))?;
             } else {

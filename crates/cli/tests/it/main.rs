@@ -1,6 +1,7 @@
 //! End-to-end tests of the `corridor` binary, one test binary (see style.md).
 
 mod anchor;
+mod audit_trail;
 mod commands;
 mod demo;
 mod graph;

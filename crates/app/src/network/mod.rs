@@ -1,0 +1,14 @@
+//! Networks and routes over the investigation graph: what the reader's filters
+//! allow (handling codes, agencies, grading, link kinds, time window) builds the
+//! links; communities, brokers, paths, neighbourhoods, tracks and flows are
+//! computed on that filtered graph only, never on evidence the reader may not see.
+//! Reading the evidence is logged (by the store, with the purpose); exports are
+//! logged here before a byte is written, with the handling marking of the file.
+
+mod export;
+mod query;
+mod view;
+
+pub use export::{ExportFormat, ExportRequest, export};
+pub use query::NetworkQuery;
+pub use view::{NetworkView, TrackGeoJson, open, track_geojson};

@@ -1,0 +1,157 @@
+//! The investigation graph as one reader may see it, and what is computed on it.
+
+use std::collections::HashMap;
+
+use corridor_model::{EntityEvidence, SCHEMATA};
+use corridor_network::{InvestigationGraph, Networks, networks, routes};
+use corridor_store::{AuditEntry, Store};
+use serde_json::json;
+
+use super::query::NetworkQuery;
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+/// The graph of the evidence a reader may use, with what it was built from.
+pub struct NetworkView {
+    /// The filtered graph: every computation runs on it.
+    pub graph: InvestigationGraph,
+    /// Whether a resolution mapped records to identities (without one, each record
+    /// is its own identity).
+    pub resolved: bool,
+    pub(crate) entities: Vec<EntityEvidence>,
+    pub(crate) identity_of: HashMap<String, String>,
+    query: NetworkQuery,
+}
+
+impl std::fmt::Debug for NetworkView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NetworkView")
+            .field("parties", &self.graph.nodes.len())
+            .field("links", &self.graph.links.len())
+            .finish()
+    }
+}
+
+/// Reads every entity with its provenance (logged with the session's purpose),
+/// takes records to the latest resolution's identities, and builds the graph of
+/// the evidence `query` allows.
+pub fn open(store: &mut dyn Store, session: &Session, query: &NetworkQuery) -> Result<NetworkView> {
+    let filter = query.filter()?;
+    let schemata: Vec<&str> = SCHEMATA.iter().map(|s| s.name).collect();
+    let entities = store.entity_evidence(&schemata, session.actor(), session.purpose())?;
+    let identity_of: HashMap<String, String> = store.identity_links()?.into_iter().collect();
+    let graph = InvestigationGraph::build(&entities, &identity_of, query.max_group).filtered(&filter);
+    Ok(NetworkView {
+        graph,
+        resolved: !identity_of.is_empty(),
+        entities,
+        identity_of,
+        query: query.clone(),
+    })
+}
+
+impl NetworkView {
+    /// The networks (communities), their roles, brokers and selectors.
+    pub fn networks(&self) -> Networks {
+        networks(&self.graph, &self.query.options())
+    }
+
+    /// The party an id names: an identity id or a record id.
+    pub fn party(&self, id: &str) -> Result<u32> {
+        self.graph.node(id).ok_or_else(|| {
+            Error::NotFound(format!(
+                "no person or organisation '{id}': give an identity id or a record id (dataset:record:name)"
+            ))
+        })
+    }
+
+    /// The network numbered `id` among `found`.
+    pub fn network<'n>(&self, found: &'n Networks, id: usize) -> Result<&'n corridor_network::NetworkSummary> {
+        found.networks.iter().find(|n| n.id == id).ok_or_else(|| {
+            Error::NotFound(format!(
+                "no network N{id}: there are {} with the same filters",
+                found.networks.len()
+            ))
+        })
+    }
+
+    /// The weekly flows between places, of every network or one.
+    pub fn flows(&self, found: &Networks, network: Option<usize>) -> Result<Vec<routes::Flow>> {
+        if let Some(n) = network {
+            self.network(found, n)?;
+        }
+        let places = routes::Places::of(&self.graph);
+        Ok(routes::flows(&self.graph, &places, &found.network_of)
+            .into_iter()
+            .filter(|f| network.is_none_or(|n| f.network == n))
+            .collect())
+    }
+
+    /// The strictest handling of the events of party `v` (all events with `None`):
+    /// what applies to a file made of them.
+    pub fn strictest_handling(&self, v: Option<u32>) -> Option<String> {
+        corridor_model::Handling::strictest(
+            self.graph
+                .events
+                .iter()
+                .filter(|e| v.is_none_or(|v| e.parties.contains(&v)))
+                .map(|e| &e.evidence.handling),
+        )
+        .map(|h| h.to_string())
+    }
+}
+
+/// One party's movements as GeoJSON (its events as points, the track as a line),
+/// marked with the strictest handling of the events in it.
+#[derive(Debug, Clone)]
+pub struct TrackGeoJson {
+    pub geojson: serde_json::Value,
+}
+
+/// The GeoJSON of party `id`'s track: one person's movements leave the store, so
+/// it is logged as an export (to `destination`, for the log) before it is handed out.
+pub fn track_geojson(
+    store: &mut dyn Store,
+    session: &Session,
+    view: &NetworkView,
+    id: &str,
+    destination: &str,
+) -> Result<TrackGeoJson> {
+    let v = view.party(id)?;
+    let g = &view.graph;
+    let node = &g.nodes[v as usize];
+    let places = routes::Places::of(g);
+    let points = routes::track(g, &places, v);
+    let located: Vec<[f64; 2]> = points.iter().filter_map(|p| p.position).collect();
+    let mut features: Vec<serde_json::Value> = points
+        .iter()
+        .filter_map(|p| {
+            let at = p.position?;
+            Some(json!({
+                "type": "Feature",
+                "id": p.event,
+                "geometry": {"type": "Point", "coordinates": at},
+                "properties": {"schema": p.schema, "date": p.date, "place": p.place, "agencies": p.agencies},
+            }))
+        })
+        .collect();
+    if located.len() >= 2 {
+        features.push(json!({
+            "type": "Feature",
+            "id": format!("track:{}", node.id),
+            "geometry": {"type": "LineString", "coordinates": located},
+            "properties": {"party": node.id, "events": located.len()},
+        }));
+    }
+    let handling = view.strictest_handling(Some(v));
+    store.audit(&AuditEntry {
+        actor: session.actor().into(),
+        action: "export".into(),
+        target: format!("track of {} as geojson to {destination}", node.id),
+        purpose: session.purpose().into(),
+        detail: json!({"events": points.len(), "handling": handling}).to_string(),
+    })?;
+    Ok(TrackGeoJson {
+        geojson: json!({"type": "FeatureCollection", "features": features, "handling_full": handling}),
+    })
+}
