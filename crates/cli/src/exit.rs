@@ -71,18 +71,41 @@ impl fmt::Display for Failure {
 impl From<corridor_app::Error> for Failure {
     fn from(e: corridor_app::Error) -> Self {
         let code = match e.code().exit_code() {
+            1 => Code::Internal,
             4 => Code::BadInput,
             6 => Code::Integrity,
             7 => Code::NotFound,
             _ => Code::Store,
         };
-        Failure::new(code, e)
+        let hint = match &e {
+            corridor_app::Error::Store(s) => store_hint(s),
+            _ => None,
+        };
+        match hint {
+            Some(h) => Failure::new(code, anyhow::anyhow!("{e} ({h})")),
+            None => Failure::new(code, e),
+        }
     }
+}
+
+/// What to type, for the store errors whose messages (shared with the node
+/// server) name no command.
+fn store_hint(e: &corridor_store::Error) -> Option<String> {
+    use corridor_store::Error as S;
+    Some(match e {
+        S::NotFound { path } => format!("`corridor init --store {path}` creates it"),
+        S::Busy => "corridor waits 10 s unless told otherwise with --wait SECONDS".into(),
+        S::Corrupt { .. } => "run `corridor audit verify`".into(),
+        _ => return None,
+    })
 }
 
 impl From<corridor_store::Error> for Failure {
     fn from(e: corridor_store::Error) -> Self {
-        Failure::new(Code::Store, e)
+        match store_hint(&e) {
+            Some(h) => Failure::new(Code::Store, anyhow::anyhow!("{e} ({h})")),
+            None => Failure::new(Code::Store, e),
+        }
     }
 }
 

@@ -8,11 +8,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// No store file at the path; `corridor init` creates one.
-    #[error("no Corridor store at {path}: run `corridor init --store {path}` first")]
+    #[error("no Corridor store at {path}: create one first")]
     NotFound { path: String },
     /// A file that is not a Corridor store.
     #[error(
-        "{path} is not a Corridor store ({detail}): give the path of a store, or `corridor init --store PATH` with a new path to create one"
+        "{path} is not a Corridor store ({detail}): give the path of a store, or create a new one at another path"
     )]
     Foreign { path: String, detail: String },
     /// A file could not be created.
@@ -23,7 +23,7 @@ pub enum Error {
     TooNew { path: String, found: i64, supported: i64 },
     /// Another process held the write lock for longer than this one would wait.
     #[error(
-        "the store is busy: another ingest or command held its write lock for longer than this command waits (10 s unless set with --wait SECONDS); try again when it has finished, or wait longer"
+        "the store is busy: another ingest or command held its write lock for longer than this request waits; try again when it has finished, or wait longer"
     )]
     Busy,
     /// The store could only be opened read-only and this needs to write, or to log a
@@ -38,14 +38,14 @@ pub enum Error {
     )]
     ReadOnlyOld { path: String, found: i64, supported: i64 },
     /// An entity id that is not of the form `dataset:record:name`.
-    #[error("'{id}' is not an entity id: expected dataset:record:name, as `corridor show` prints them")]
+    #[error("'{id}' is not an entity id: expected dataset:record:name, as ingest gives them")]
     BadEntityId { id: String },
     /// A registered object that does not exist.
     #[error("no {what} '{name}' in this store")]
     Unknown { what: &'static str, name: String },
     /// A value in the store that no longer parses: the file was edited outside Corridor.
     #[error(
-        "the store holds an invalid {what} '{value}': it was changed outside Corridor; run `corridor audit verify`"
+        "the store holds an invalid {what} '{value}': it was changed outside Corridor; verify its audit log"
     )]
     Corrupt { what: &'static str, value: String },
     /// The SQLite layer failed.
