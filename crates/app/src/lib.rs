@@ -7,9 +7,11 @@
 //! CLI and which HTTP status the server gives them.
 //!
 //! The crate is being filled use case by use case (issue 21): entity display, the
-//! review listing, resolution, networks and routes are here; documents, watchlists
-//! and ingest still live in the CLI.
+//! review listing, resolution, networks and routes, documents and watchlists, and
+//! the node's housekeeping are here; ingest still lives in the CLI.
 
+pub mod admin;
+pub mod documents;
 mod entity;
 mod error;
 pub mod network;

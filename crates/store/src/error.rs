@@ -11,9 +11,7 @@ pub enum Error {
     #[error("no Corridor store at {path}: create one first")]
     NotFound { path: String },
     /// A file that is not a Corridor store.
-    #[error(
-        "{path} is not a Corridor store ({detail}): give the path of a store, or create a new one at another path"
-    )]
+    #[error("{path} is not a Corridor store ({detail}): give the path of a store, or create a new one at another path")]
     Foreign { path: String, detail: String },
     /// A file could not be created.
     #[error("cannot create {path}: {source}")]
@@ -44,9 +42,7 @@ pub enum Error {
     #[error("no {what} '{name}' in this store")]
     Unknown { what: &'static str, name: String },
     /// A value in the store that no longer parses: the file was edited outside Corridor.
-    #[error(
-        "the store holds an invalid {what} '{value}': it was changed outside Corridor; verify its audit log"
-    )]
+    #[error("the store holds an invalid {what} '{value}': it was changed outside Corridor; verify its audit log")]
     Corrupt { what: &'static str, value: String },
     /// The SQLite layer failed.
     #[error("database error: {0}")]

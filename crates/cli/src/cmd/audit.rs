@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use corridor_store::Store;
-
 use crate::Ctx;
 use crate::args::AuditCommand;
 use anyhow::Context;
@@ -42,7 +40,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
                 public_hex: k.public_hex(),
                 since_seq: k.since_seq(),
             });
-            let report = store.verify_audit_with(public.as_ref(), anchor.as_ref())?;
+            let report = corridor_app::admin::verify_audit(&store, public.as_ref(), anchor.as_ref())?;
             if ctx.json {
                 ctx.print_json(&serde_json::json!({
                     "entries": report.entries, "head": report.head, "problems": report.problems,
@@ -82,7 +80,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
         }
         AuditCommand::Anchor => {
             let mut store = store;
-            let anchor = store.anchor()?.ok_or_else(|| {
+            let anchor = corridor_app::admin::anchor(&mut store)?.ok_or_else(|| {
                 Failure::new(
                     Code::Store,
                     anyhow::anyhow!(
@@ -95,7 +93,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         AuditCommand::Head => {
-            let report = store.verify_audit()?;
+            let report = corridor_app::admin::audit_head(&store)?;
             if ctx.json {
                 ctx.print_json(&serde_json::json!({"head": report.head, "entries": report.entries}))?;
             } else {
@@ -104,11 +102,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         AuditCommand::Log { last } => {
-            let mut entries = store.audit_entries()?;
-            if let Some(n) = last {
-                let skip = entries.len().saturating_sub(*n);
-                entries.drain(..skip);
-            }
+            let entries = corridor_app::admin::audit_log(&store, *last)?;
             if ctx.json {
                 ctx.print_json(&entries)?;
             } else {

@@ -2,14 +2,12 @@
 
 use std::process::ExitCode;
 
-use corridor_store::Store;
-
 use crate::Ctx;
 use crate::exit::{Code, Result};
 
 pub(crate) fn run(ctx: &Ctx) -> Result<ExitCode> {
     let store = ctx.open()?;
-    let report = store.check_consistency()?;
+    let report = corridor_app::admin::consistency(&store)?;
     if ctx.json {
         ctx.print_json(&report)?;
     } else if report.problems.is_empty() {

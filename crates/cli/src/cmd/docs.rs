@@ -18,14 +18,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &DocsCommand) -> Result<ExitCode> {
     let mut store = ctx.open()?;
     let now = chrono::Utc::now().date_naive();
     let today = (now.year(), now.month(), now.day());
-    let outcome = corridor_docs::run_checks(
-        &mut store,
-        corridor_docs::Scope::All,
-        &lists,
-        today,
-        &ctx.actor,
-        &ctx.purpose,
-    )?;
+    let outcome = corridor_app::documents::check_documents(&mut store, &ctx.session()?, &lists, today)?;
     if ctx.json {
         ctx.print_json(&outcome.findings)?;
     } else {

@@ -2,18 +2,15 @@
 
 use std::process::ExitCode;
 
-use corridor_model::SourceReliability;
-use corridor_store::Store;
-
 use crate::Ctx;
 use crate::args::SourceCommand;
-use crate::exit::{Code, Failure, Result};
+use crate::exit::Result;
 
 pub(crate) fn run(ctx: &Ctx, cmd: &SourceCommand) -> Result<ExitCode> {
     let mut store = ctx.open()?;
     match cmd {
         SourceCommand::List => {
-            let sources = store.sources()?;
+            let sources = corridor_app::admin::sources(&store)?;
             if ctx.json {
                 ctx.print_json(&sources)?;
             } else {
@@ -43,13 +40,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &SourceCommand) -> Result<ExitCode> {
             }
         }
         SourceCommand::Grade { id, grade, reason } => {
-            let grade: SourceReliability = grade.parse().map_err(|e| Failure::new(Code::BadInput, e))?;
-            store
-                .grade_source(*id, grade, reason, &ctx.actor)
-                .map_err(|e| match e {
-                    corridor_store::Error::Unknown { .. } => Failure::new(Code::NotFound, e),
-                    other => Failure::from(other),
-                })?;
+            let grade = corridor_app::admin::grade_source(&mut store, &ctx.session()?, *id, grade, reason)?;
             crate::outln!("source {id} is now graded {grade}; every statement it gave shows the new grade");
         }
     }

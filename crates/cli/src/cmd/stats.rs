@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use corridor_store::{Stats, Store};
+use corridor_store::Stats;
 
 use crate::Ctx;
 use crate::exit::Result;
@@ -34,7 +34,7 @@ pub(crate) fn print_stats(s: &Stats) {
 
 pub(crate) fn run(ctx: &Ctx) -> Result<ExitCode> {
     let store = ctx.open()?;
-    let s = store.stats()?;
+    let s = corridor_app::admin::stats(&store)?;
     if ctx.json {
         ctx.print_json(&s)?;
     } else {

@@ -4,24 +4,15 @@
 
 use std::process::ExitCode;
 
-use anyhow::anyhow;
-use corridor_model::{Grading, Handling, HandlingCode};
-use corridor_store::{SourceSpec, Store, WatchlistSpec};
-use sha2::{Digest, Sha256};
-
 use crate::Ctx;
 use crate::args::{WatchlistCommand, WatchlistImportArgs};
-use crate::exit::{Code, Failure, Result};
+use crate::exit::Result;
 
 pub(crate) fn run(ctx: &Ctx, cmd: &WatchlistCommand) -> Result<ExitCode> {
     match cmd {
         WatchlistCommand::Import(a) => import(ctx, a),
         WatchlistCommand::List => list(ctx),
     }
-}
-
-fn bad(e: impl std::fmt::Display) -> Failure {
-    Failure::new(Code::BadInput, anyhow!("{e}"))
 }
 
 fn import(ctx: &Ctx, a: &WatchlistImportArgs) -> Result<ExitCode> {
@@ -40,51 +31,30 @@ fn import(ctx: &Ctx, a: &WatchlistImportArgs) -> Result<ExitCode> {
 
 /// Reads and checks the list, then imports it; returns its name and entry count.
 /// Shared with `demo`.
-pub(crate) fn import_into(ctx: &Ctx, store: &mut dyn Store, a: &WatchlistImportArgs) -> Result<(String, usize)> {
-    let grading: Grading = a.grading.parse().map_err(bad)?;
-    let code: HandlingCode = a.handling.parse().map_err(bad)?;
-    let handling = Handling::new(code, a.restriction.clone(), None).map_err(bad)?;
-    let country = corridor_model::country::to_alpha3(&a.country).ok_or_else(|| {
-        bad(format!(
-            "--country '{}' is not an ISO 3166 country code: give one such as RS or SRB",
-            a.country
-        ))
-    })?;
-    let bytes = std::fs::read(&a.file).map_err(|e| bad(format!("cannot read {}: {e}", a.file.display())))?;
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    // Every entry is read and checked before the store is touched.
-    let entries = corridor_docs::read_csv(&a.file).map_err(bad)?;
-    let name = a.name.clone().unwrap_or_else(|| {
-        a.file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| a.file.display().to_string())
-    });
-    let source_id = store.register_source(&SourceSpec {
-        agency: a.agency.clone(),
-        country: country.to_string(),
-        agency_name: String::new(),
-        unit: a.unit.clone(),
-        informant_code: String::new(),
-    })?;
-    store.import_watchlist(
-        &WatchlistSpec {
-            name: name.clone(),
-            source_id,
-            grading,
-            handling,
-            file_name: a.file.display().to_string(),
-            file_sha256: sha256,
+pub(crate) fn import_into(
+    ctx: &Ctx,
+    store: &mut dyn corridor_store::Store,
+    a: &WatchlistImportArgs,
+) -> Result<(String, usize)> {
+    Ok(corridor_app::documents::import_watchlist(
+        store,
+        &ctx.session()?,
+        &corridor_app::documents::WatchlistImport {
+            file: &a.file,
+            name: a.name.clone(),
+            agency: a.agency.clone(),
+            country: a.country.clone(),
+            unit: a.unit.clone(),
+            grading: a.grading.clone(),
+            handling: a.handling.clone(),
+            restriction: a.restriction.clone(),
         },
-        &entries,
-        &ctx.actor,
-    )?;
-    Ok((name, entries.len()))
+    )?)
 }
 
 fn list(ctx: &Ctx) -> Result<ExitCode> {
     let store = ctx.open()?;
-    let lists = store.watchlists()?;
+    let lists = corridor_app::documents::watchlists(&store)?;
     if ctx.json {
         #[derive(serde::Serialize)]
         struct Shown<'a> {
