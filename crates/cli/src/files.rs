@@ -11,14 +11,10 @@ use std::path::Path;
 
 use anyhow::Context;
 
-/// Whether `path` leads (through any links) to a device, pipe or socket
-/// (`--out /dev/stdout`): written to as a stream, never replaced.
+/// Whether `path` is written to as a stream, never replaced (see
+/// `corridor_ingest::is_stream`: devices, pipes, names under /dev and /proc).
 fn is_stream(path: &Path) -> bool {
-    use std::os::unix::fs::FileTypeExt;
-    std::fs::metadata(path).is_ok_and(|m| {
-        let t = m.file_type();
-        t.is_char_device() || t.is_fifo() || t.is_socket() || t.is_block_device()
-    })
+    corridor_ingest::is_stream(path)
 }
 
 /// Refuses an output path that already exists unless `force`: checked before the

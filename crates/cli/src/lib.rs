@@ -74,6 +74,38 @@ impl Ctx {
         Ok(corridor_app::Session::new(&self.actor, &self.purpose)?)
     }
 
+    /// Checks an output path: new unless `--force` (see [`files::check_new`]), and
+    /// never the store or its key, whatever the spelling of the path.
+    pub fn check_output(&self, path: &Path) -> exit::Result<()> {
+        files::check_new(path, self.force).map_err(|e| Failure::new(Code::BadInput, e))?;
+        let store = self.store_path();
+        let same = |a: &Path, b: &Path| {
+            let canon = |p: &Path| {
+                let parent = p
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                parent
+                    .canonicalize()
+                    .ok()
+                    .map(|d| d.join(p.file_name().unwrap_or_default()))
+            };
+            canon(a).is_some_and(|x| Some(x) == canon(b))
+        };
+        for protected in [store.clone(), self.key_path(&store)] {
+            if same(path, &protected) {
+                return Err(Failure::new(
+                    Code::BadInput,
+                    anyhow::anyhow!(
+                        "{} is the store or its key: give the output another path",
+                        path.display()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Where the node key is: `--key`, or beside the store.
     pub fn key_path(&self, store: &Path) -> PathBuf {
         self.key.clone().unwrap_or_else(|| corridor_store::node_key_path(store))
@@ -90,11 +122,23 @@ impl Ctx {
             .map_err(|e| Failure::new(Code::Store, e))
     }
 
-    /// The node key of the store at `path`, made now if it has none (at `init`).
+    /// The node key of the store at `path`, made now if it has none (at `init`). A
+    /// store whose batches were signed never gets a new key in place of a lost one:
+    /// its signatures could no longer be checked.
     pub fn make_node_key(&self, store: &SqliteStore, path: &Path) -> exit::Result<corridor_store::NodeKey> {
         let key_path = self.key_path(path);
         if std::fs::symlink_metadata(&key_path).is_ok() {
             return corridor_store::NodeKey::load(&key_path).map_err(|e| Failure::new(Code::Store, e));
+        }
+        if let Some(signer) = store.signing_keys()?.last() {
+            let fingerprint = hex_fingerprint(signer);
+            return Err(Failure::new(
+                Code::Store,
+                anyhow::anyhow!(
+                    "this store's batches are signed by node key {fingerprint}, and its key file {} is missing: restore it, or give its path with --key; a new key would leave the signatures unchecked",
+                    key_path.display()
+                ),
+            ));
         }
         let since = store.audit_entries()?.last().map_or(0, |e| e.seq);
         corridor_store::NodeKey::create(&key_path, since).map_err(|e| Failure::new(Code::Store, e))
@@ -102,9 +146,17 @@ impl Ctx {
 
     /// Prints a value as pretty JSON.
     pub fn print_json<T: serde::Serialize>(&self, value: &T) -> exit::Result<()> {
-        println!("{}", serde_json::to_string_pretty(value)?);
+        text::print_raw(&format!("{}\n", serde_json::to_string_pretty(value)?));
         Ok(())
     }
+}
+
+/// The fingerprint of a public key given in hex.
+fn hex_fingerprint(public_hex: &str) -> String {
+    let bytes: Vec<u8> = (0..public_hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(public_hex.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    corridor_node_key::fingerprint(&bytes)
 }
 
 /// The login name, when it is one the audit log can take (see [`args::actor`]);
@@ -172,7 +224,7 @@ pub fn main() -> ExitCode {
         Command::Routes(c) => cmd::network::routes(&ctx, &c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(failure) => {
             // `corridor resolve export | head`: the reader went away; nothing to report.
@@ -181,6 +233,15 @@ pub fn main() -> ExitCode {
             }
             eprintln!("error: {}", text::terminal(&failure.to_string()));
             failure.exit_code()
+        }
+    };
+    match text::output_error() {
+        // The reader went away (`audit verify | head -1`): the command's own code
+        // stands, so a pipeline still sees a failed verification.
+        None | Some((std::io::ErrorKind::BrokenPipe, _)) => code,
+        Some((_, message)) => {
+            eprintln!("error: writing the output failed: {message}");
+            ExitCode::from(Code::Internal as u8)
         }
     }
 }

@@ -43,17 +43,44 @@ pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
     Cow::Owned(terminal(&s.replace('\n', "\\n").replace('\t', "\\t")).into_owned())
 }
 
+/// The first error writing standard output met (a closed pipe, a closed or full
+/// output): later writes are skipped, and `main` decides the exit code from it
+/// once the command has finished, instead of a panic in the middle of it.
+static OUTPUT_ERROR: std::sync::Mutex<Option<(std::io::ErrorKind, String)>> = std::sync::Mutex::new(None);
+
+/// Writes `text` to standard output as it is, unless an earlier write failed.
+pub(crate) fn print_raw(text: &str) {
+    use std::io::Write;
+    let mut failed = OUTPUT_ERROR.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if failed.is_some() {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        *failed = Some((e.kind(), e.to_string()));
+    }
+}
+
+/// The first error writing standard output, if any.
+pub(crate) fn output_error() -> Option<(std::io::ErrorKind, String)> {
+    OUTPUT_ERROR
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
 /// Prints a line of text output with [`terminal`] applied to all of it; the
 /// text-mode commands print through [`outln!`](crate::outln).
 pub(crate) fn print_line(line: &str) {
-    println!("{}", terminal(line));
+    print_raw(&format!("{}\n", terminal(line)));
 }
 
-/// `println!` for text output: control characters of the values escaped.
+/// `println!` for text output: control characters of the values escaped, and a
+/// failed write recorded rather than a panic.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! outln {
-    () => { println!() };
+    () => { $crate::text::print_raw("\n") };
     ($($t:tt)*) => { $crate::text::print_line(&format!($($t)*)) };
 }
 

@@ -98,6 +98,7 @@ pub fn ingest(
     progress: &dyn Progress,
 ) -> Result<IngestReport> {
     let started = Instant::now();
+    check_rejects_target(&opts.rejects_path)?;
     let reader = InputReader::open(input, mapping, opts.limits)?;
     let unmapped_columns = reader.unmapped.clone();
     let source_id = store.register_source(&SourceSpec {
@@ -352,13 +353,57 @@ impl Write for RejectsFile {
     }
 }
 
-/// Whether `path` leads (through any links) to a device, pipe or socket.
-pub(crate) fn is_stream(path: &Path) -> bool {
+/// Whether `path` is written to as a stream, never replaced or removed: it leads
+/// (through any links) to a device, pipe or socket, or it is (or links to) a name
+/// under /dev or /proc (`/dev/stdout` when standard output is a file).
+pub fn is_stream(path: &Path) -> bool {
     use std::os::unix::fs::FileTypeExt;
-    std::fs::metadata(path).is_ok_and(|m| {
-        let t = m.file_type();
-        t.is_char_device() || t.is_fifo() || t.is_socket() || t.is_block_device()
-    })
+    let special = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
+    special(path)
+        || std::fs::read_link(path).is_ok_and(|t| special(&t))
+        || std::fs::metadata(path).is_ok_and(|m| {
+            let t = m.file_type();
+            t.is_char_device() || t.is_fifo() || t.is_socket() || t.is_block_device()
+        })
+}
+
+/// Refuses a rejects path that holds something other than an earlier rejects file
+/// (the store, its key, the input, any other file): it would be replaced, or
+/// removed when no row is rejected. Checked before anything is read or written.
+fn check_rejects_target(path: &Path) -> Result<()> {
+    if is_stream(path) {
+        return Ok(());
+    }
+    let refuse = |why: &str| Error::Input {
+        path: path.to_path_buf(),
+        message: format!("{why}: give the rejects file another path (--rejects), or remove it"),
+    };
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if meta.is_symlink() {
+        // A link is replaced, never followed.
+        return Ok(());
+    }
+    if !meta.is_file() {
+        return Err(refuse("it exists and is not a file"));
+    }
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    File::open(path)
+        .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
+        .map_err(|e| refuse(&format!("it exists and cannot be read ({e})")))?;
+    if head.is_empty() {
+        return Ok(());
+    }
+    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    let is_rejects = serde_json::from_slice::<serde_json::Value>(first)
+        .is_ok_and(|v| v.get("row").is_some() && v.get("reason").is_some());
+    if is_rejects {
+        Ok(())
+    } else {
+        Err(refuse("it exists and is not a rejects file"))
+    }
 }
 
 /// What became of the rejects file of an ingest.

@@ -20,10 +20,10 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    #[error("cannot read the node key {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("cannot create the node key {path}: {source}")]
-    Create { path: PathBuf, source: std::io::Error },
+    #[error("cannot read the node key {path}: {cause}")]
+    Read { path: PathBuf, cause: std::io::Error },
+    #[error("cannot create the node key {path}: {cause}")]
+    Create { path: PathBuf, cause: std::io::Error },
     #[error("{path} is not a Corridor node key: {reason}")]
     Malformed { path: PathBuf, reason: String },
     #[error(
@@ -84,9 +84,9 @@ impl NodeKey {
         seed.fill(0);
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
-        let create = |source| Error::Create {
+        let create = |cause| Error::Create {
             path: path.to_path_buf(),
-            source,
+            cause,
         };
         let mut f = std::fs::OpenOptions::new()
             .write(true)
@@ -103,10 +103,16 @@ impl NodeKey {
     /// Reads the key at `path`; refuses a file others may read.
     pub fn load(path: &Path) -> Result<NodeKey, Error> {
         use std::os::unix::fs::PermissionsExt;
-        let read = |source| Error::Read {
+        let read = |cause| Error::Read {
             path: path.to_path_buf(),
-            source,
+            cause,
         };
+        if std::fs::symlink_metadata(path).map_err(read)?.is_symlink() {
+            return Err(Error::Malformed {
+                path: path.to_path_buf(),
+                reason: "it is a symbolic link; give the key file's own path".into(),
+            });
+        }
         let mode = std::fs::metadata(path).map_err(read)?.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(Error::Exposed {

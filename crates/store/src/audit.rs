@@ -82,6 +82,8 @@ pub enum AuditProblem {
     Unsigned { seq: i64 },
     /// The chain does not hold the head an anchor kept elsewhere signed.
     AnchorMismatch { seq: i64 },
+    /// Heads signed by a key other than the node's: its key was replaced.
+    OtherKey { seq: i64, count: usize },
 }
 
 impl std::fmt::Display for AuditProblem {
@@ -135,6 +137,10 @@ impl std::fmt::Display for AuditProblem {
             AuditProblem::Unsigned { seq } => write!(
                 f,
                 "entry {seq} (an ingest) has no signature of the node: a signature was removed or the log rewritten"
+            ),
+            AuditProblem::OtherKey { seq, count } => write!(
+                f,
+                "{count} heads from entry {seq} on are signed by another key than this node's: the node key was replaced, or the log rewritten and signed anew"
             ),
             AuditProblem::AnchorMismatch { seq } => write!(
                 f,
@@ -318,11 +324,14 @@ pub(crate) fn verify_full(
             ))
         })?;
         let mut signed = std::collections::HashSet::new();
+        let mut other: Option<(i64, usize)> = None;
         for row in rows {
             let (seq, hash, key, signature) = row?;
-            // Signatures by an earlier key (before a rotation) cannot be checked with
-            // this one; they are left to the anchors made with it.
+            // There is no key rotation yet: a head signed by another key means the
+            // key was replaced (a lost key file, `init` making a new one) or the log
+            // was rewritten and signed with an attacker's key.
             if key != public {
+                other.get_or_insert((seq, 0)).1 += 1;
                 continue;
             }
             signed.insert(seq);
@@ -330,6 +339,9 @@ pub(crate) fn verify_full(
             if !valid || hash_at.get(&seq).copied() != Some(hash.as_str()) {
                 report.problems.push(AuditProblem::BadSignature { seq });
             }
+        }
+        if let Some((seq, count)) = other {
+            report.problems.push(AuditProblem::OtherKey { seq, count });
         }
         for rec in all.iter().filter(|r| r.entry.action == "ingest" && r.seq > *since_seq) {
             if !signed.contains(&rec.seq) {
@@ -349,76 +361,170 @@ pub(crate) fn verify_full(
 /// findings, and the record → identity mapping (see `evidence.rs`). Rows older
 /// than the first entry that logged their kind's hashes are not judged.
 fn other_evidence(conn: &Connection, all: &[AuditRecord], problems: &mut Vec<AuditProblem>) -> Result<()> {
+    use crate::evidence;
     let detail = |r: &AuditRecord| serde_json::from_str::<serde_json::Value>(&r.entry.detail).unwrap_or_default();
+    let altered = |problems: &mut Vec<AuditProblem>, what: String, seq: i64| {
+        problems.push(AuditProblem::RecordAltered { what, seq });
+    };
     let mut decisions = std::collections::HashSet::new();
+    let mut legacy_decisions = 0usize;
     let mut finding_ranges: Vec<(i64, i64)> = Vec::new();
+    let mut legacy_findings = 0usize;
+    let mut grades = std::collections::HashSet::new();
+    let mut legacy_grades = 0usize;
     let mut links: Option<(i64, String)> = None;
+    let mut watchlists: std::collections::BTreeMap<String, (i64, Option<String>)> = std::collections::BTreeMap::new();
+    let mut retention: Option<(i64, String)> = None;
     for rec in all {
         let d = detail(rec);
         match rec.entry.action.as_str() {
+            "ingest" => {
+                let Some(context) = d["context"].as_str() else { continue };
+                let Some(batch) = rec
+                    .entry
+                    .target
+                    .strip_prefix("batch:")
+                    .and_then(|b| b.parse::<i64>().ok())
+                else {
+                    continue;
+                };
+                if evidence::batch_context(conn, batch)? != context {
+                    altered(
+                        problems,
+                        format!("the records, entities, provenance or batch row of batch {batch}"),
+                        rec.seq,
+                    );
+                }
+            }
             "resolve.confirm" | "resolve.reject" => {
                 let (Some(id), Some(leaf)) = (d["decision_id"].as_i64(), d["evidence"].as_str()) else {
+                    legacy_decisions += 1;
                     continue;
                 };
                 decisions.insert(id);
-                if crate::evidence::decision_leaf_of(conn, id)?.as_deref() != Some(leaf) {
-                    problems.push(AuditProblem::RecordAltered {
-                        what: format!("decision {id}"),
-                        seq: rec.seq,
-                    });
+                if evidence::decision_leaf_of(conn, id)?.as_deref() != Some(leaf) {
+                    altered(problems, format!("decision {id}"), rec.seq);
                 }
             }
             "finding.record" => {
                 let (Some(first), Some(last), Some(hash)) =
                     (d["first"].as_i64(), d["last"].as_i64(), d["evidence"].as_str())
                 else {
+                    legacy_findings += d["new"].as_u64().unwrap_or(0) as usize;
                     continue;
                 };
                 finding_ranges.push((first, last));
-                if crate::evidence::findings_hash(conn, first, last)? != hash {
-                    problems.push(AuditProblem::RecordAltered {
-                        what: format!("findings {first}..={last}"),
-                        seq: rec.seq,
-                    });
+                if evidence::findings_hash(conn, first, last)? != hash {
+                    altered(problems, format!("findings {first}..={last}"), rec.seq);
                 }
             }
+            "source.grade" => {
+                let (Some(id), Some(hash)) = (d["grade_id"].as_i64(), d["evidence"].as_str()) else {
+                    legacy_grades += 1;
+                    continue;
+                };
+                grades.insert(id);
+                if evidence::grade_hash(conn, id)? != hash {
+                    altered(problems, format!("source grading {id}"), rec.seq);
+                }
+            }
+            "watchlist.import" => {
+                if let Some(name) = rec.entry.target.strip_prefix("watchlist:") {
+                    watchlists.insert(name.to_string(), (rec.seq, d["evidence"].as_str().map(str::to_string)));
+                }
+            }
+            "retention.set" => retention = Some((rec.seq, rec.entry.detail.clone())),
             "resolve.run" | "resolve.incremental" => {
                 if let Some(state) = d["links_state"].as_str() {
                     links = Some((rec.seq, state.to_string()));
+                }
+                if let (Some(hash), Some(id)) = (
+                    d["run_evidence"].as_str(),
+                    rec.entry
+                        .target
+                        .strip_prefix("resolution:")
+                        .and_then(|i| i.parse::<i64>().ok()),
+                ) && evidence::run_hash(conn, id)? != hash
+                {
+                    altered(problems, format!("resolution run {id}"), rec.seq);
                 }
             }
             _ => {}
         }
     }
-    if let Some(&min) = decisions.iter().min() {
-        let mut stmt = conn.prepare("SELECT id FROM resolution_decision WHERE id > ?1 ORDER BY id")?;
-        for id in stmt.query_map([min], |r| r.get::<_, i64>(0))? {
-            let id = id?;
-            if !decisions.contains(&id) {
-                problems.push(AuditProblem::RecordUnlogged {
-                    what: format!("decision {id}"),
-                });
+    // Rows no entry logged: those past the rows of entries written before these
+    // hashes existed (a store from an earlier version) were added behind the log.
+    let unlogged = |problems: &mut Vec<AuditProblem>,
+                    sql: &str,
+                    what: &str,
+                    legacy: usize,
+                    logged: &dyn Fn(i64) -> bool|
+     -> Result<()> {
+        let mut stmt = conn.prepare(sql)?;
+        let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut legacy_left = legacy;
+        for id in ids {
+            if logged(id) {
+                continue;
             }
+            if legacy_left > 0 {
+                legacy_left -= 1;
+                continue;
+            }
+            problems.push(AuditProblem::RecordUnlogged {
+                what: format!("{what} {id}"),
+            });
+        }
+        Ok(())
+    };
+    unlogged(
+        problems,
+        "SELECT id FROM resolution_decision ORDER BY id",
+        "decision",
+        legacy_decisions,
+        &|id| decisions.contains(&id),
+    )?;
+    unlogged(
+        problems,
+        "SELECT id FROM finding ORDER BY id",
+        "finding",
+        legacy_findings,
+        &|id| finding_ranges.iter().any(|(a, b)| (*a..=*b).contains(&id)),
+    )?;
+    unlogged(
+        problems,
+        "SELECT id FROM source_reliability ORDER BY id",
+        "source grading",
+        legacy_grades,
+        &|id| grades.contains(&id),
+    )?;
+    for (name, (seq, hash)) in &watchlists {
+        if let Some(hash) = hash
+            && evidence::watchlist_hash(conn, name)?.as_deref() != Some(hash.as_str())
+        {
+            altered(problems, format!("watchlist {name}"), *seq);
         }
     }
-    if let Some(min) = finding_ranges.iter().map(|r| r.0).min() {
-        let mut stmt = conn.prepare("SELECT id FROM finding WHERE id > ?1 ORDER BY id")?;
-        for id in stmt.query_map([min], |r| r.get::<_, i64>(0))? {
-            let id = id?;
-            if !finding_ranges.iter().any(|(a, b)| (*a..=*b).contains(&id)) {
-                problems.push(AuditProblem::RecordUnlogged {
-                    what: format!("finding {id}"),
-                });
-            }
-        }
+    let policy: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'retention_policy'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let expected = match &retention {
+        Some((_, logged)) => Some(logged.clone()),
+        None => serde_json::to_string(&corridor_model::RetentionPolicy::default()).ok(),
+    };
+    if policy.is_some() && policy != expected {
+        altered(
+            problems,
+            "the retention policy".into(),
+            retention.as_ref().map_or(0, |r| r.0),
+        );
     }
     if let Some((seq, state)) = links
-        && crate::evidence::LinkState::of_table(conn)?.hex() != state
+        && evidence::LinkState::of_table(conn)?.hex() != state
     {
-        problems.push(AuditProblem::RecordAltered {
-            what: "the record → identity mapping".into(),
-            seq,
-        });
+        altered(problems, "the record → identity mapping".into(), seq);
     }
     Ok(())
 }

@@ -140,6 +140,7 @@ pub(crate) fn import_watchlist(
             action: "watchlist.import".into(),
             target: format!("watchlist:{}", spec.name),
             detail: serde_json::json!({
+                "evidence": crate::evidence::watchlist_hash(&tx, &spec.name)?,
                 "entries": entries.len(),
                 "replaced": previous.is_some(),
                 "file": spec.file_name,

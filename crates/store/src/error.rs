@@ -14,8 +14,8 @@ pub enum Error {
     #[error("{path} is not a Corridor store ({detail}): give the path of a store, or create a new one at another path")]
     Foreign { path: String, detail: String },
     /// A file could not be created.
-    #[error("cannot create {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    #[error("cannot create {path}: {cause}")]
+    Io { path: String, cause: std::io::Error },
     /// The file was written by a newer Corridor than this one.
     #[error("the store at {path} has schema version {found}, newer than this program's {supported}: upgrade Corridor")]
     TooNew { path: String, found: i64, supported: i64 },

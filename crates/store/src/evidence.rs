@@ -200,6 +200,139 @@ impl LinkState {
     }
 }
 
+/// The SHA-256 of every row `sql` returns (columns read as text or as the integers
+/// and blobs they are, each length-prefixed), in the order it returns them: a
+/// table's content under the chain without a leaf function per table.
+pub(crate) fn rows_hash(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<String> {
+    use rusqlite::types::ValueRef;
+    let mut stmt = conn.prepare_cached(sql)?;
+    let columns = stmt.column_count();
+    let mut rows = stmt.query(params)?;
+    let mut h = Sha256::new();
+    h.update(b"corridor rows v1");
+    while let Some(r) = rows.next()? {
+        for i in 0..columns {
+            match r.get_ref(i)? {
+                ValueRef::Null => h.update([0]),
+                ValueRef::Integer(n) => {
+                    h.update([1]);
+                    h.update(n.to_le_bytes());
+                }
+                ValueRef::Real(x) => {
+                    h.update([2]);
+                    h.update(x.to_le_bytes());
+                }
+                ValueRef::Text(t) | ValueRef::Blob(t) => {
+                    h.update([3]);
+                    h.update((t.len() as u64).to_le_bytes());
+                    h.update(t);
+                }
+            }
+        }
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// What gives a batch's statements their meaning, beyond their own columns: the
+/// batch row, its data set and source, its record versions with their record keys,
+/// its entities with their kinds, and every provenance its statements use with its
+/// source (editing a provenance from A2/H2 to A1/H0 changes what may be shared).
+pub(crate) fn batch_context(conn: &Connection, batch: i64) -> Result<String> {
+    use rusqlite::OptionalExtension;
+    type Ranges = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let ranges: Option<Ranges> = conn
+        .query_row(
+            "SELECT first_version, last_version, first_statement, last_statement FROM batch WHERE id = ?1",
+            [batch],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let (fv, lv, fs, ls) = ranges.unwrap_or((None, None, None, None));
+    let versions = (fv.unwrap_or(0), lv.unwrap_or(-1));
+    let statements = (fs.unwrap_or(0), ls.unwrap_or(-1));
+    let entities: (Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT MIN(first_entity), MAX(last_entity) FROM record_version WHERE id BETWEEN ?1 AND ?2 AND batch_id = ?3",
+        [versions.0, versions.1, batch],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let entities = (entities.0.unwrap_or(0), entities.1.unwrap_or(-1));
+    let parts = [
+        rows_hash(
+            conn,
+            "SELECT b.id, d.name, a.node, a.country, s.unit, s.informant_code, b.file_name, b.file_sha256, \
+             b.mapping_sha256, b.actor, b.purpose, b.received_at, b.first_version, b.last_version, \
+             b.first_statement, b.last_statement \
+             FROM batch b JOIN dataset d ON d.id = b.dataset_id JOIN source s ON s.id = d.source_id \
+             JOIN agency a ON a.id = s.agency_id WHERE b.id = ?1",
+            [batch],
+        )?,
+        rows_hash(
+            conn,
+            "SELECT v.id, r.key, d.name, v.row_number, v.content_hash, v.first_statement, v.last_statement, \
+             v.first_entity, v.last_entity FROM record_version v \
+             JOIN record r ON r.id = v.record_id JOIN dataset d ON d.id = r.dataset_id \
+             WHERE v.id BETWEEN ?2 AND ?3 AND v.batch_id = ?1 ORDER BY v.id",
+            [batch, versions.0, versions.1],
+        )?,
+        // A batch's entities have consecutive ids: one range, not a join per version
+        // (which SQLite ran as a scan of every entity for each version).
+        rows_hash(
+            conn,
+            "SELECT e.id, e.record_id, k.name, k.schema FROM entity e JOIN entity_kind k ON k.id = e.kind_id \
+             WHERE e.id BETWEEN ?1 AND ?2 ORDER BY e.id",
+            [entities.0, entities.1],
+        )?,
+        rows_hash(
+            conn,
+            "SELECT p.id, a.node, a.country, s.unit, s.informant_code, p.grading, p.handling, p.restriction, \
+             p.tlp, p.assessment FROM provenance p JOIN source s ON s.id = p.source_id \
+             JOIN agency a ON a.id = s.agency_id \
+             WHERE p.id IN (SELECT DISTINCT provenance_id FROM statement WHERE id BETWEEN ?1 AND ?2) \
+             ORDER BY p.id",
+            [statements.0, statements.1],
+        )?,
+    ];
+    let mut h = Sha256::new();
+    for p in &parts {
+        h.update(p.as_bytes());
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// The entries of the watchlist called `name`, in order; `None` when it is gone.
+pub(crate) fn watchlist_hash(conn: &Connection, name: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    let id: Option<i64> = conn
+        .query_row("SELECT id FROM watchlist WHERE name = ?1", [name], |r| r.get(0))
+        .optional()?;
+    let Some(id) = id else { return Ok(None) };
+    Ok(Some(rows_hash(
+        conn,
+        "SELECT w.name, w.source_id, w.grading, w.handling, w.file_name, w.file_sha256, e.key, e.number, \
+         e.country, e.status, e.list, e.row_number FROM watchlist w \
+         LEFT JOIN watchlist_entry e ON e.watchlist_id = w.id WHERE w.id = ?1 ORDER BY e.id",
+        [id],
+    )?))
+}
+
+/// A source regrading's row.
+pub(crate) fn grade_hash(conn: &Connection, id: i64) -> Result<String> {
+    rows_hash(
+        conn,
+        "SELECT id, source_id, reliability, valid_from, reason, recorded_by FROM source_reliability WHERE id = ?1",
+        [id],
+    )
+}
+
+/// A resolution run's row.
+pub(crate) fn run_hash(conn: &Connection, id: i64) -> Result<String> {
+    rows_hash(
+        conn,
+        "SELECT id, at, actor, purpose, model, summary FROM resolution_run WHERE id = ?1",
+        [id],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,21 +99,23 @@ pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &s
             action: "resolve.run".into(),
             target: format!("resolution:{id}"),
             purpose: purpose.into(),
-            detail: with_links_state(&run.summary, &state),
+            detail: with_links_state(&run.summary, &state, &crate::evidence::run_hash(&tx, id)?),
         },
     )?;
     tx.commit()?;
     Ok(id)
 }
 
-/// The run's summary (a JSON object) with the mapping's state hash added.
-fn with_links_state(summary: &str, state: &LinkState) -> String {
+/// The run's summary (a JSON object) with the mapping's state hash and the run
+/// row's hash added.
+fn with_links_state(summary: &str, state: &LinkState, run_hash: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(summary) {
         Ok(serde_json::Value::Object(mut o)) => {
             o.insert("links_state".into(), state.hex().into());
+            o.insert("run_evidence".into(), run_hash.into());
             serde_json::Value::Object(o).to_string()
         }
-        _ => serde_json::json!({"summary": summary, "links_state": state.hex()}).to_string(),
+        _ => serde_json::json!({"summary": summary, "links_state": state.hex(), "run_evidence": run_hash}).to_string(),
     }
 }
 

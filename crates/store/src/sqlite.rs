@@ -71,6 +71,12 @@ impl SqliteStore {
     /// existing file is taken only if it is a Corridor store or empty: Corridor does
     /// not add its tables to another application's database.
     pub fn create(path: &Path, actor: &str) -> Result<(SqliteStore, bool)> {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) {
+            return Err(Error::Foreign {
+                path: path.display().to_string(),
+                detail: "a symbolic link; give the store's own path".into(),
+            });
+        }
         if std::fs::symlink_metadata(path).is_err() {
             use std::os::unix::fs::OpenOptionsExt;
             std::fs::OpenOptions::new()
@@ -78,9 +84,9 @@ impl SqliteStore {
                 .create_new(true)
                 .mode(0o600)
                 .open(path)
-                .map_err(|source| Error::Io {
+                .map_err(|cause| Error::Io {
                     path: path.display().to_string(),
-                    source,
+                    cause,
                 })?;
         }
         let conn = Connection::open(path).map_err(|e| foreign(path, e))?;
@@ -224,6 +230,17 @@ impl SqliteStore {
             });
         }
         Ok(store)
+    }
+
+    /// The public keys (hex) that signed this store's audit heads, oldest first.
+    pub fn signing_keys(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT public_key FROM audit_signature GROUP BY public_key ORDER BY MIN(seq)")?;
+        let keys = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(keys)
     }
 
     /// Gives the store the node's key, to sign the audit head at every batch.
@@ -391,6 +408,8 @@ impl Store for SqliteStore {
             "INSERT INTO source_reliability (source_id, reliability, valid_from, reason, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![source_id, grade.to_string(), at, reason, actor],
         )?;
+        let grade_id = tx.last_insert_rowid();
+        let evidence = crate::evidence::grade_hash(&tx, grade_id)?;
         audit::append(
             &tx,
             &at,
@@ -398,7 +417,10 @@ impl Store for SqliteStore {
                 actor: actor.into(),
                 action: "source.grade".into(),
                 target: format!("source:{source_id}"),
-                detail: serde_json::json!({"reliability": grade.to_string(), "reason": reason}).to_string(),
+                detail: serde_json::json!({
+                    "reliability": grade.to_string(), "reason": reason, "grade_id": grade_id, "evidence": evidence,
+                })
+                .to_string(),
                 ..AuditEntry::default()
             },
         )?;
@@ -1105,6 +1127,7 @@ impl Batch for SqliteBatch<'_> {
                     "dataset": dataset, "file": file, "file_sha256": sha256, "rows_read": s.rows_read, "new_records": s.new_records,
                     "new_versions": s.new_versions, "unchanged": s.unchanged, "rejected": s.rejected, "statements": s.statements,
                     "evidence": std::mem::take(&mut self.evidence).finish(),
+                    "context": crate::evidence::batch_context(self.conn, self.batch_id)?,
                 })
                 .to_string(),
             },

@@ -36,16 +36,26 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
                     ),
                 ));
             }
-            let public = key.as_ref().map(|k| corridor_store::NodePublicKey {
-                public_hex: k.public_hex(),
-                since_seq: k.since_seq(),
-            });
+            // The key file's public key; without one, the anchor's (checked against
+            // its fingerprint): every batch after the anchor must then be signed.
+            let public = key
+                .as_ref()
+                .map(|k| corridor_store::NodePublicKey {
+                    public_hex: k.public_hex(),
+                    since_seq: k.since_seq(),
+                })
+                .or_else(|| {
+                    anchor.as_ref().map(|a| corridor_store::NodePublicKey {
+                        public_hex: a.public_key.clone(),
+                        since_seq: a.seq,
+                    })
+                });
             let report = corridor_app::admin::verify_audit(&store, public.as_ref(), anchor.as_ref())?;
             if ctx.json {
                 ctx.print_json(&serde_json::json!({
                     "entries": report.entries, "head": report.head, "problems": report.problems,
                     "intact": report.is_intact(),
-                    "signatures_checked_with": key.as_ref().map(|k| k.fingerprint()),
+                    "signatures_checked_with": key.as_ref().map(|k| k.fingerprint()).or_else(|| anchor.as_ref().map(|a| a.fingerprint.clone())),
                     "anchor": anchor.as_ref().map(|a| serde_json::json!({"seq": a.seq, "fingerprint": a.fingerprint})),
                 }))?;
             } else {
@@ -57,10 +67,15 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
                         crate::outln!("  {p}");
                     }
                 }
-                match &key {
-                    Some(k) => crate::outln!("  node signatures checked with key {}", k.fingerprint()),
-                    None => crate::outln!(
-                        "  no node key at {}: the node's signatures were not checked (give --key)",
+                match (&key, &anchor) {
+                    (Some(k), _) => crate::outln!("  node signatures checked with key {}", k.fingerprint()),
+                    (None, Some(a)) => crate::outln!(
+                        "  no node key at {}: the node's signatures were checked with the anchor's key {}",
+                        ctx.key_path(&ctx.store_path()).display(),
+                        a.fingerprint
+                    ),
+                    (None, None) => crate::outln!(
+                        "  no node key at {}: the node's signatures were not checked (give --key, or --anchor)",
                         ctx.key_path(&ctx.store_path()).display()
                     ),
                 }
@@ -89,7 +104,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
                     ),
                 )
             })?;
-            println!("{}", serde_json::to_string_pretty(&anchor)?);
+            crate::text::print_raw(&format!("{}\n", serde_json::to_string_pretty(&anchor)?));
             Ok(ExitCode::SUCCESS)
         }
         AuditCommand::Head => {

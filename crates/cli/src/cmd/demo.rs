@@ -104,7 +104,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             corridor_ingest::Limits::default(),
         )?;
         if !ctx.json {
-            print!("    {:<10} ", f.agency);
+            crate::text::print_raw(&crate::text::terminal(&format!("    {:<10} ", f.agency)));
             ingest::print_report(&r);
         }
         ingests.push(r);

@@ -285,6 +285,6 @@ fn analyze(a: &GraphAnalyzeArgs, force: bool) -> Result<()> {
         },
         milliseconds: ms,
     };
-    println!("{}", serde_json::to_string_pretty(&analysis)?);
+    crate::text::print_raw(&format!("{}\n", serde_json::to_string_pretty(&analysis)?));
     Ok(())
 }

@@ -33,11 +33,15 @@ pub(crate) fn run(ctx: &Ctx, args: &InitArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    // A key file that is there must be a good one before the store is touched.
+    let key_path = ctx.key_path(&path);
+    if std::fs::symlink_metadata(&key_path).is_ok() {
+        corridor_store::NodeKey::load(&key_path).map_err(|e| Failure::new(Code::Store, e))?;
+    }
     let (mut store, created) = SqliteStore::create(&path, &ctx.actor)?;
     if let Some(policy) = &policy {
         store.set_retention_policy(policy, &ctx.actor)?;
     }
-    let key_path = ctx.key_path(&path);
     let new_key = std::fs::symlink_metadata(&key_path).is_err();
     let key = ctx.make_node_key(&store, &path)?;
     if ctx.json {

@@ -71,7 +71,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NamesCommand) -> Result<ExitCode> {
             }
             let c = corridor_normalize::compare(a, b);
             if ctx.json {
-                println!("{}", serde_json::to_string(&c)?);
+                crate::text::print_raw(&format!("{}\n", serde_json::to_string(&c)?));
             } else {
                 crate::outln!("{:.3}", c.score);
                 for k in &c.keys {

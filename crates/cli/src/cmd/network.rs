@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::Ctx;
 use crate::args::{NetworkArgs, NetworkCommand, RoutesCommand};
 use crate::exit::{Code, Failure, Result};
-use crate::files::{check_new, write_whole};
+use crate::files::write_whole;
 
 pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
     let args = match cmd {
@@ -96,7 +96,7 @@ fn export(
 ) -> Result<ExitCode> {
     let found = view.networks();
     if let Some(path) = out {
-        check_new(path, ctx.force).map_err(|e| Failure::new(Code::BadInput, e))?;
+        ctx.check_output(path)?;
     }
     let session = ctx.session()?;
     match out {

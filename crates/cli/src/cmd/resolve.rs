@@ -14,7 +14,7 @@ use corridor_store::SqliteStore;
 use crate::Ctx;
 use crate::args::{ResolveCommand, ResolveRunArgs};
 use crate::exit::{Code, Failure, Result};
-use crate::files::{check_new, write_whole};
+use crate::files::write_whole;
 use crate::text::spreadsheet_cell;
 
 pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
@@ -132,7 +132,18 @@ fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Res
         None => None,
     };
     for p in a.pairs.iter().chain(&a.save_model) {
-        check_new(p, ctx.force).map_err(|e| Failure::new(Code::BadInput, e))?;
+        ctx.check_output(p)?;
+    }
+    if let (Some(x), Some(y)) = (&a.pairs, &a.save_model)
+        && x == y
+    {
+        return Err(Failure::new(
+            Code::BadInput,
+            anyhow!(
+                "--pairs and --save-model both name {}: give each its own file",
+                x.display()
+            ),
+        ));
     }
     let session = ctx.session()?;
     let outcome = resolution::run(store, &session, &settings(a), model, a.pairs.is_some())?;

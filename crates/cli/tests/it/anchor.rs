@@ -275,3 +275,93 @@ fn an_edited_decision_finding_or_identity_link_is_found() {
         std::fs::remove_file(&copy).expect("rm");
     }
 }
+
+#[test]
+fn edited_meaning_forged_rows_and_a_replaced_key_are_found() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (store, anchor) = anchored(dir.path());
+    let (mapping, _) = fixture(dir.path(), 0);
+    let _ = mapping;
+    assert_eq!(
+        code(&corridor(&store, &["source", "grade", "1", "B", "--reason", "checked"])),
+        0
+    );
+    assert_eq!(code(&corridor(&store, &["resolve", "run"])), 0);
+    let key = dir.path().join("s.db.key");
+    let verify_copy = |edit: &str| {
+        let copy = dir.path().join("copy.db");
+        let _ = std::fs::remove_file(&copy);
+        std::fs::copy(&store, &copy).expect("copy");
+        sql(&copy, edit);
+        let o = corridor(&copy, &["--key", key.to_str().expect("utf8"), "audit", "verify"]);
+        std::fs::remove_file(&copy).expect("rm");
+        o
+    };
+    assert_eq!(code(&verify_copy("SELECT 1")), 0, "the untouched copy verifies");
+    for (edit, expected) in [
+        ("UPDATE provenance SET grading = 'A1', handling = 'H0'", "provenance"),
+        ("UPDATE record SET key = 'FAKE-1' WHERE id = 1", "batch 1"),
+        (
+            "UPDATE entity_kind SET schema = 'Organization' WHERE schema = 'Person'",
+            "entities",
+        ),
+        ("UPDATE batch SET actor = 'someone else' WHERE id = 1", "batch row"),
+        ("UPDATE agency SET country = 'XXX'", "batch 1"),
+        (
+            "INSERT INTO resolution_decision (a, b, decision, reason, actor, at) VALUES ('x', 'y', 'confirm', 'r', 'chief', 'now')",
+            "decision 1 is in no entry",
+        ),
+        (
+            "INSERT INTO source_reliability (source_id, reliability, valid_from, reason, recorded_by) VALUES (1, 'A', 'now', 'x', 'y')",
+            "source grading 2 is in no entry",
+        ),
+        (
+            "UPDATE meta SET value = '{\"review_after_months\":{\"suspect\":999}}' WHERE key = 'retention_policy'",
+            "retention",
+        ),
+        ("UPDATE resolution_run SET actor = 'ghost'", "resolution run"),
+    ] {
+        let o = verify_copy(edit);
+        assert_eq!(code(&o), 6, "{edit}: {}", stdout(&o));
+        assert!(stdout(&o).contains(expected), "{edit}: {}", stdout(&o));
+    }
+
+    // A batch after the anchor; then every signature deleted and the key file gone:
+    // the anchor's key still finds the unsigned batch.
+    let late = dir.path().join("late.csv");
+    std::fs::write(
+        &late,
+        "id,name,born,category,phone\nMK-L,Late Person,02/02/1961,suspect,\n",
+    )
+    .expect("write");
+    let m = dir.path().join("mk.mapping.toml");
+    let o = corridor(
+        &store,
+        &[
+            "ingest",
+            "--mapping",
+            m.to_str().expect("utf8"),
+            late.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let copy = dir.path().join("nosig.db");
+    std::fs::copy(&store, &copy).expect("copy");
+    sql(
+        &copy,
+        "DROP TRIGGER audit_signature_no_delete; DELETE FROM audit_signature",
+    );
+    let o = corridor(&copy, &["audit", "verify", "--anchor", anchor.to_str().expect("utf8")]);
+    assert_eq!(code(&o), 6, "{}", stdout(&o));
+    assert!(stdout(&o).contains("anchor's key"), "{}", stdout(&o));
+    // A store whose batches are signed never gets a new key in place of a lost one.
+    let signed = dir.path().join("signed.db");
+    std::fs::copy(&store, &signed).expect("copy");
+    let o = corridor(&signed, &["init"]);
+    assert_ne!(code(&o), 0, "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("key file") && stderr(&o).contains("missing"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -269,3 +269,96 @@ fn a_device_as_the_rejects_file_or_the_output_is_written_to_never_replaced() {
             .is_char_device()
     );
 }
+
+#[test]
+fn the_rejects_path_and_outputs_never_take_the_store_its_key_or_another_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let (mapping, csv) = fixture(dir.path(), 2);
+    let good = std::fs::read_to_string(&csv).expect("read");
+    let m = mapping.to_str().expect("utf8");
+    let c = csv.to_str().expect("utf8");
+    let precious = dir.path().join("notes.txt");
+    std::fs::write(&precious, "precious").expect("write");
+    let store_bytes = std::fs::read(&store).expect("read");
+    for target in [&store, &dir.path().join("s.db.key"), &precious, &csv] {
+        for text in [format!("{good}MK-X,Bad,31/02/1990,suspect,\n"), good.clone()] {
+            std::fs::write(&csv, &text).expect("write");
+            let before = std::fs::read(target).expect("read");
+            let o = corridor(
+                &store,
+                &["ingest", "--rejects", target.to_str().expect("utf8"), "--mapping", m, c],
+            );
+            assert_eq!(code(&o), 4, "{target:?}: {}", stderr(&o));
+            assert!(stderr(&o).contains("not a rejects file"), "{}", stderr(&o));
+            assert_eq!(
+                std::fs::read(target).expect("still there"),
+                before,
+                "{target:?} was changed"
+            );
+        }
+    }
+    assert_eq!(std::fs::read(&store).expect("read"), store_bytes);
+
+    // Outputs: never the store or its key, not twice the same file.
+    assert_eq!(code(&corridor(&store, &["ingest", "--mapping", m, c])), 0);
+    let s = store.to_str().expect("utf8");
+    let o = corridor(&store, &["--force", "resolve", "run", "--pairs", s]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    let same = dir.path().join("same.out");
+    let same = same.to_str().expect("utf8");
+    let o = corridor(&store, &["resolve", "run", "--pairs", same, "--save-model", same]);
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert_eq!(code(&corridor(&store, &["check"])), 0);
+
+    // A store is never created through a symbolic link.
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.db"), &link).expect("symlink");
+    let o = corridor(&link, &["init"]);
+    assert_ne!(code(&o), 0);
+    assert!(!dir.path().join("elsewhere.db").exists());
+}
+
+#[test]
+fn a_name_under_dev_is_written_to_as_a_stream() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let (mapping, csv) = fixture(dir.path(), 3);
+    let m = mapping.to_str().expect("utf8");
+    assert_eq!(
+        code(&corridor(
+            &store,
+            &["ingest", "--mapping", m, csv.to_str().expect("utf8")]
+        )),
+        0
+    );
+    // Standard output a file, written through /dev/stdout, which stays a link.
+    let captured = dir.path().join("captured.graphml");
+    let o = std::process::Command::new(crate::BIN)
+        .arg("--store")
+        .arg(&store)
+        .args([
+            "--user",
+            "tester",
+            "--force",
+            "network",
+            "export",
+            "--format",
+            "graphml",
+            "--out",
+            "/dev/stdout",
+        ])
+        .stdout(std::fs::File::create(&captured).expect("create"))
+        .output()
+        .expect("run");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&captured).expect("read").contains("<graphml"));
+    assert!(
+        std::fs::symlink_metadata("/dev/stdout")
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+}
