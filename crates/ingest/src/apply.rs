@@ -151,6 +151,13 @@ impl<'m> Mapper<'m> {
             key_parts.push(v);
         }
         let record_key = key_parts.join("/");
+        // An id with a control character (a NUL, an escape sequence) could never be
+        // named again on a command line, and would rewrite a terminal showing it.
+        if let Some(c) = record_key.chars().find(|c| c.is_control()) {
+            return Err(format!(
+                "the record id contains a control character ({c:?}): ids must be printable"
+            ));
+        }
         let mut new_provenances = Vec::new();
         let mut present: Vec<Option<String>> = vec![None; m.entities.len()];
         let mut entities = Vec::with_capacity(m.entities.len());

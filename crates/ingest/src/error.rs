@@ -28,6 +28,9 @@ pub enum Error {
     /// The input cannot be opened or read.
     #[error("cannot read {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// The rejects file cannot be written; nothing was ingested.
+    #[error("cannot write the rejects file {path}: {cause}; give --rejects a path that can be written")]
+    Write { path: PathBuf, cause: std::io::Error },
     /// The input does not fit the mapping as a whole (a missing column, an unreadable header).
     #[error("{path}: {message}")]
     Input { path: PathBuf, message: String },

@@ -127,6 +127,7 @@ impl InputReader {
                     path: path.to_path_buf(),
                     message: format!("cannot read the header line: {e}"),
                 })?;
+                cuts.take_start();
                 if cuts.take_cut(0) {
                     return Err(Error::Input {
                         path: path.to_path_buf(),
@@ -276,9 +277,12 @@ impl InputReader {
                 }
                 let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
                 self.bytes = pos.byte() + cuts.skipped_bytes();
-                // Line breaks skipped with cut records were never seen by the csv
-                // reader, which saw one line end in their place.
-                let row_number = (pos.line() + cuts.skipped_lines()).saturating_sub(*cut);
+                // The line the record starts on, as the limiting reader counted it
+                // (every break, CRLF or LF, skipped ones too); the csv reader's
+                // count is the fallback.
+                let row_number = cuts
+                    .take_start()
+                    .unwrap_or_else(|| (pos.line() + cuts.skipped_lines()).saturating_sub(*cut));
                 *records += 1;
                 if cuts.take_cut(*records - 1) {
                     *cut += 1;

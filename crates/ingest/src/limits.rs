@@ -55,6 +55,10 @@ pub(crate) struct Cuts {
     skipped_lines: AtomicU64,
     /// Bytes skipped, for progress.
     skipped_bytes: AtomicU64,
+    /// The line each record delivered but not yet taken starts on, counted from 1
+    /// on every line break the file holds: the csv crate counts a CRLF record's
+    /// break only when it reads the next, one line short for Windows files.
+    starts: Mutex<std::collections::VecDeque<u64>>,
 }
 
 impl Cuts {
@@ -67,6 +71,14 @@ impl Cuts {
         } else {
             false
         }
+    }
+
+    /// The line the next record taken starts on.
+    pub(crate) fn take_start(&self) -> Option<u64> {
+        self.starts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop_front()
     }
 
     pub(crate) fn skipped_lines(&self) -> u64 {
@@ -98,6 +110,8 @@ pub(crate) struct RecordLimit<R> {
     /// Records delivered so far (blank lines not counted, as the csv reader skips
     /// them).
     records: u64,
+    /// Line breaks seen so far, delivered or skipped.
+    lines: u64,
     /// Bytes of the current record skipped so far.
     skipping: Option<u64>,
     inject: &'static [u8],
@@ -116,6 +130,7 @@ impl<R: Read> RecordLimit<R> {
             state: State::StartField,
             current: 0,
             records: 0,
+            lines: 0,
             skipping: None,
             inject: b"",
             carry: Vec::new(),
@@ -179,6 +194,7 @@ impl<R: Read> Read for RecordLimit<R> {
                     self.at += 1;
                     bytes += 1;
                     lines += u64::from(b == b'\n');
+                    self.lines += u64::from(b == b'\n');
                     if self.step(b) {
                         ended = true;
                         break;
@@ -221,6 +237,15 @@ impl<R: Read> Read for RecordLimit<R> {
                 self.at += 1;
                 out[n] = b;
                 n += 1;
+                let terminator = b == b'\n' || b == b'\r';
+                if self.current == 0 && !(terminator && self.state != State::InQuoted) {
+                    self.cuts
+                        .starts
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push_back(self.lines + 1);
+                }
+                self.lines += u64::from(b == b'\n');
                 if self.step(b) {
                     self.records += u64::from(self.current > 0);
                     self.current = 0;

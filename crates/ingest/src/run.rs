@@ -430,10 +430,10 @@ impl<'p> Rejects<'p> {
         }
     }
 
-    fn io(&self, source: std::io::Error) -> Error {
-        Error::Io {
+    fn io(&self, cause: std::io::Error) -> Error {
+        Error::Write {
             path: self.path.to_path_buf(),
-            source,
+            cause,
         }
     }
 

@@ -27,9 +27,14 @@ pub enum Error {
     /// The store could only be opened read-only and this needs to write, or to log a
     /// read of personal data.
     #[error(
-        "the store is open read-only (the file, its directory or its medium cannot be written): nothing can be written to it, and reads of personal data are refused because they could not be logged; `audit verify`, `check` and `stats` work on it. To work with its data, copy it where it can be written"
+        "the store is open read-only (as asked, or because the file, its directory or its medium cannot be written): nothing can be written to it, and reads of personal data are refused because they could not be logged; `audit verify`, `check` and `stats` work on it. To work with its data, copy it where it can be written"
     )]
     ReadOnly,
+    /// A read-only copy whose write-ahead log cannot be read without writing.
+    #[error(
+        "{path} is read-only and has a write-ahead log beside it ({path}-wal) that cannot be read without writing its index: copy the store with its -wal file where they can be written, or checkpoint the store before archiving it"
+    )]
+    ReadOnlyWal { path: String },
     /// A read-only store older than this code: it cannot be migrated in place.
     #[error(
         "the store at {path} is read-only and has schema version {found}, older than this program's {supported}: it cannot be upgraded in place; copy it where it can be written, or use the Corridor that wrote it"

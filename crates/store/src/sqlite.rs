@@ -211,6 +211,15 @@ impl SqliteStore {
         let store = match attempt {
             Ok(s) => s,
             Err(_) => {
+                // Read as immutable, SQLite would ignore a write-ahead log beside the
+                // file, and verification would judge a store without its last commits.
+                let mut wal = path.as_os_str().to_owned();
+                wal.push("-wal");
+                if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                    return Err(Error::ReadOnlyWal {
+                        path: path.display().to_string(),
+                    });
+                }
                 let conn = Connection::open_with_flags(format!("{uri}?immutable=1"), flags)?;
                 SqliteStore::configure(conn, path, true)?
             }

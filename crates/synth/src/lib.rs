@@ -234,8 +234,23 @@ fn generate_inner(config: &SynthConfig, out: &Path) -> Result<SynthReport, Error
         path: path.clone(),
         source,
     })?;
-    std::fs::write(&path, text + "\n").map_err(|source| Error::Io { path, source })?;
+    write_fresh(&path, (text + "\n").as_bytes()).map_err(|source| Error::Io { path, source })?;
     Ok(report)
+}
+
+/// Creates `path` anew: whatever is there (a file, or a link an earlier output
+/// directory was given) is removed first, never written through.
+pub(crate) fn create_fresh(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir()) {
+        std::fs::remove_file(path)?;
+    }
+    std::fs::OpenOptions::new().write(true).create_new(true).open(path)
+}
+
+/// [`create_fresh`] and write `bytes`.
+pub(crate) fn write_fresh(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    create_fresh(path)?.write_all(bytes)
 }
 
 #[cfg(test)]

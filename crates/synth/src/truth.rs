@@ -26,7 +26,7 @@ pub const FILES: [&str; 3] = ["identities.csv", "networks.csv", "documents.csv"]
 
 fn open(dir: &Path, name: &str, header: &[&str]) -> Result<Csv, Error> {
     let path = dir.join(name);
-    let file = File::create(&path).map_err(|source| Error::Io {
+    let file = crate::create_fresh(&path).map_err(|source| Error::Io {
         path: path.clone(),
         source,
     })?;

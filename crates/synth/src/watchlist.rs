@@ -3,7 +3,6 @@
 //! from it has been used yet), plus ordinary lost and stolen passports that match
 //! nothing in the data. Ingesting after importing it shows hits at ingest.
 
-use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
@@ -42,7 +41,7 @@ pub fn write(out: &Path, world: &World, seed: u64) -> Result<SynthWatchlist, Err
         source,
     };
     std::fs::create_dir_all(out.join("watchlists")).map_err(io)?;
-    let file = File::create(&path).map_err(io)?;
+    let file = crate::create_fresh(&path).map_err(io)?;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(BufWriter::new(file));

@@ -12,6 +12,9 @@ use super::settings::RunSettings;
 use crate::error::{Error, Result};
 use crate::session::Session;
 
+/// The most review pairs one new record adds at ingest.
+const REVIEW_PER_RECORD: usize = 5;
+
 /// What matching at ingest did.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -110,12 +113,25 @@ pub fn match_new_records(store: &mut dyn Store, session: &Session, batch: i64) -
         let r = &records[i];
         let added = index.add_with(r, take(i));
         joined += usize::from(!added.joined.is_empty());
-        review.extend(added.review.into_iter().map(|(other, p, why)| ReviewPair {
+        // One review pair per identity the record was held from, the most probable
+        // first, and a few at most: a file re-keying records already resolved (new
+        // ids for the same rows) once held fourteen million pairs.
+        let mut held: Vec<(String, f64, String)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut candidates = added.review;
+        candidates.sort_by(|x, y| y.1.total_cmp(&x.1));
+        for (other, p, why) in candidates {
+            let identity = links.get(&other).cloned().unwrap_or_else(|| other.clone());
+            if seen.insert(identity) && held.len() < REVIEW_PER_RECORD {
+                held.push((other, p, why.name().to_string()));
+            }
+        }
+        review.extend(held.into_iter().map(|(other, p, why)| ReviewPair {
             a: r.id.clone(),
             b: other,
             weight: 0.0,
             probability: p,
-            why: why.name().to_string(),
+            why,
         }));
     }
     let changed: Vec<(String, String)> = order

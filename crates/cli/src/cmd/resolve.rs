@@ -343,9 +343,10 @@ fn export(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()> {
             .from_writer(stdout);
         out.write_record(["agency", "dataset", "record_id", "entity", "identity"])
             .map_err(anyhow::Error::from)?;
+        let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
         resolution::export_identities(store, &ctx.session()?, format, &mut |row| {
             let cells = [row.agency, row.dataset, row.record_id, row.entity, row.identity];
-            out.write_record(cells.iter().map(|c| spreadsheet_cell(c).into_owned()))
+            out.write_record(cells.iter().map(|c| csv_cell(c, tty)))
                 .map_err(std::io::Error::other)
         })?;
         out.flush()?;
@@ -379,6 +380,7 @@ fn export_records(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()
         stdout.flush()?;
         return Ok(());
     }
+    let tty = std::io::IsTerminal::is_terminal(&stdout);
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(stdout);
@@ -409,12 +411,23 @@ fn export_records(ctx: &Ctx, store: &mut SqliteStore, format: &str) -> Result<()
                 opt(&r.address),
                 category,
             ]
-            .map(|c| spreadsheet_cell(&c).into_owned()),
+            .map(|c| csv_cell(&c, tty)),
         )
         .map_err(anyhow::Error::from)?;
     }
     out.flush()?;
     Ok(())
+}
+
+/// A CSV cell: neutralised for spreadsheets, and escaped as text output is when the
+/// CSV goes to a terminal rather than a file or a pipe.
+fn csv_cell(c: &str, terminal: bool) -> String {
+    let cell = spreadsheet_cell(c);
+    if terminal {
+        crate::text::terminal(&cell).into_owned()
+    } else {
+        cell.into_owned()
+    }
 }
 
 /// Columns of `corridor resolve records --format csv`; lists are joined with "; ".

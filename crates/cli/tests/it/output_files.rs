@@ -199,14 +199,20 @@ fn control_characters_are_escaped_on_the_terminal_and_formulas_neutralised_in_cs
     assert_eq!(code(&corridor(&store, &["init"])), 0);
     let (mapping, csv) = fixture(dir.path(), 0);
     let header = std::fs::read_to_string(&csv).expect("read");
-    let rows = "MK-\u{1b}[2J1,\"Evil\u{1b}]0;owned\u{7}\u{0}Name\",01/02/1990,suspect,\n\
+    let rows = "MK-1,\"Evil\u{1b}]0;owned\u{7}\u{0}Name\",01/02/1990,suspect,\n\
+                MK-\u{1b}[2J9,Escaped Id,01/02/1990,suspect,\n\
                 MK-2,\"=cmd|' /C calc'!A0\",02/02/1990,suspect,\n\
                 MK-3,\"@HYPERLINK(\"\"http://x\"\")\",03/02/1990,suspect,+38970123456\n";
     std::fs::write(&csv, format!("{header}{rows}")).expect("write");
     let o = ingest(&store, &mapping, &csv);
-    assert!(code(&o) == 0 || code(&o) == 3, "{}", stderr(&o));
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let rejects = std::fs::read_to_string(dir.path().join("mk.csv.rejects.jsonl")).expect("rejects");
+    assert!(
+        rejects.contains("control character"),
+        "an id with ESC was not refused: {rejects}"
+    );
 
-    let id = "mk-crossings:MK-\u{1b}[2J1:person";
+    let id = "mk-crossings:MK-1:person";
     let o = corridor(&store, &["show", id]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let text = stdout(&o);
@@ -361,4 +367,33 @@ fn a_name_under_dev_is_written_to_as_a_stream() {
             .file_type()
             .is_symlink()
     );
+}
+
+#[test]
+fn row_numbers_are_physical_lines_in_windows_files_too() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let (mapping, csv) = fixture(dir.path(), 0);
+    let m = mapping.to_str().expect("utf8");
+    for (name, eol) in [("crlf.csv", "\r\n"), ("lf.csv", "\n")] {
+        let file = dir.path().join(name);
+        let text = [
+            "id,name,born,category,phone",
+            "MK-1,Good,01/02/1990,suspect,",
+            "",
+            "MK-2,Bad,31/02/1990,suspect,",
+        ]
+        .join(eol)
+            + eol;
+        std::fs::write(&file, text).expect("write");
+        let o = corridor(&store, &["ingest", "--mapping", m, file.to_str().expect("utf8")]);
+        assert_eq!(code(&o), 3, "{}", stderr(&o));
+        let mut rejects = file.as_os_str().to_owned();
+        rejects.push(".rejects.jsonl");
+        let line: serde_json::Value =
+            serde_json::from_str(std::fs::read_to_string(&rejects).expect("rejects").trim()).expect("json");
+        assert_eq!(line["row"], 4, "{name}: {line}");
+    }
+    let _ = csv;
 }

@@ -201,12 +201,12 @@ impl Out {
             })?;
             let (text, entities) = mapping(spec);
             let mpath = dir.join(mapping_path(spec));
-            std::fs::write(&mpath, text).map_err(|source| Error::Io {
+            crate::write_fresh(&mpath, text.as_bytes()).map_err(|source| Error::Io {
                 path: mpath.clone(),
                 source,
             })?;
             let path = dir.join(data_path(spec));
-            let file = File::create(&path).map_err(|source| Error::Io {
+            let file = crate::create_fresh(&path).map_err(|source| Error::Io {
                 path: path.clone(),
                 source,
             })?;
