@@ -262,12 +262,7 @@ pub(crate) fn verify_full(
     // Evidence of each batch, and every committed batch logged.
     let mut logged = std::collections::HashSet::new();
     for rec in all.iter().filter(|r| r.entry.action == "ingest") {
-        let Some(batch) = rec
-            .entry
-            .target
-            .strip_prefix("batch:")
-            .and_then(|b| b.parse::<i64>().ok())
-        else {
+        let Some(batch) = batch_of(rec) else {
             continue;
         };
         logged.insert(batch);
@@ -380,12 +375,7 @@ fn other_evidence(conn: &Connection, all: &[AuditRecord], problems: &mut Vec<Aud
         match rec.entry.action.as_str() {
             "ingest" => {
                 let Some(context) = d["context"].as_str() else { continue };
-                let Some(batch) = rec
-                    .entry
-                    .target
-                    .strip_prefix("batch:")
-                    .and_then(|b| b.parse::<i64>().ok())
-                else {
+                let Some(batch) = batch_of(rec) else {
                     continue;
                 };
                 if evidence::batch_context(conn, batch)? != context {
@@ -527,6 +517,11 @@ fn other_evidence(conn: &Connection, all: &[AuditRecord], problems: &mut Vec<Aud
         altered(problems, "the record → identity mapping".into(), seq);
     }
     Ok(())
+}
+
+/// The batch an `ingest` entry logged.
+fn batch_of(rec: &AuditRecord) -> Option<i64> {
+    rec.entry.target.strip_prefix("batch:")?.parse().ok()
 }
 
 /// Reads every entry in sequence order.
