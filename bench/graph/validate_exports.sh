@@ -21,7 +21,7 @@ PY="$VENV/bin/python"
 "$PY" -c 'import networkx, igraph, geojson, followthemoney' 2>/dev/null ||
     "$PY" -m pip install --quiet --disable-pip-version-check networkx igraph geojson followthemoney
 (cd "$ROOT" && cargo build --release --locked -q -p corridor-cli)
-C="$ROOT/target/release/corridor"
+C="${CARGO_TARGET_DIR:-$ROOT/target}/release/corridor"
 
 "$C" demo --dir "$WORK/demo" >/dev/null
 S="$WORK/demo/corridor.db"
