@@ -3,6 +3,7 @@
 mod audit;
 mod batches;
 mod checks;
+mod conformance;
 mod derived;
 
 use std::path::Path;

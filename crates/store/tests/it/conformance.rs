@@ -1,0 +1,299 @@
+//! The conformance suite of the `Store` trait: what every backend must do, written
+//! against `&mut dyn Store` only, so that a second backend (PostgreSQL) runs it
+//! unchanged. The SQLite store runs it here.
+
+use corridor_model::{Assessment, Handling, HandlingCode, SourceReliability};
+use corridor_store::{
+    AuditEntry, BatchSpec, EntityWrite, FindingWrite, ProvenanceSpec, ResolutionWrite, ReviewPair, RowOutcome,
+    RowWrite, SourceSpec, StatementWrite, Store, WatchlistEntry, WatchlistSpec,
+};
+
+/// Every behaviour a backend must have, in one pass over a fresh, empty store.
+pub(crate) fn conformance(store: &mut dyn Store) {
+    // Sources: registering twice gives the same id; a regrading is kept and logged.
+    let spec = SourceSpec {
+        agency: "rs-bp".into(),
+        country: "SRB".into(),
+        agency_name: "Border Police".into(),
+        unit: "Subotica".into(),
+        informant_code: String::new(),
+    };
+    let source = store.register_source(&spec).expect("source");
+    assert_eq!(store.register_source(&spec).expect("again"), source);
+
+    // A batch: rows in, a duplicate id with other content refused, an identical row
+    // unchanged, and all of it or nothing.
+    let batch_spec = BatchSpec {
+        dataset: "rs-intercepts".into(),
+        source_id: source,
+        file_name: "intercepts.csv".into(),
+        file_sha256: "00".into(),
+        mapping_sha256: "00".into(),
+        actor: "tester".into(),
+        purpose: "case 7".into(),
+        received_at: "2026-11-01T10:00:00Z".into(),
+    };
+    let person = |prov: i64, name: &str| {
+        vec![EntityWrite {
+            name: "person".into(),
+            schema: "Person",
+            statements: vec![
+                StatementWrite {
+                    prop: "name",
+                    value: name.into(),
+                    raw: None,
+                    provenance_id: prov,
+                },
+                StatementWrite {
+                    prop: "category",
+                    value: "suspect".into(),
+                    raw: None,
+                    provenance_id: prov,
+                },
+            ],
+        }]
+    };
+    let batch_id = {
+        let mut batch = store.begin_batch(&batch_spec).expect("batch");
+        let prov = batch
+            .provenance(&ProvenanceSpec {
+                source_id: source,
+                grading: "B2".parse().expect("grading"),
+                handling: Handling::new(HandlingCode::H1, None, None).expect("handling"),
+                assessment: Assessment::Fact,
+            })
+            .expect("provenance");
+        for (i, (key, name)) in [("1", "Marko Petrović"), ("2", "Ilir Hoxha")].iter().enumerate() {
+            let outcome = batch
+                .write_row(RowWrite {
+                    record_key: key,
+                    row_number: i as u64 + 2,
+                    content_hash: [i as u8; 16],
+                    entities: person(prov, name),
+                })
+                .expect("row");
+            assert!(matches!(outcome, RowOutcome::New), "{outcome:?}");
+        }
+        let duplicate = batch
+            .write_row(RowWrite {
+                record_key: "1",
+                row_number: 4,
+                content_hash: [9; 16],
+                entities: person(prov, "Someone Else"),
+            })
+            .expect("row");
+        assert!(
+            matches!(duplicate, RowOutcome::Duplicate { first_row: 2 }),
+            "{duplicate:?}"
+        );
+        let summary = batch.commit(3, 1).expect("commit");
+        assert_eq!((summary.new_records, summary.rejected), (2, 1));
+        summary.batch_id.expect("a batch")
+    };
+    // A batch dropped without commit leaves nothing.
+    {
+        let mut batch = store.begin_batch(&batch_spec).expect("batch");
+        let prov = batch
+            .provenance(&ProvenanceSpec {
+                source_id: source,
+                grading: "C3".parse().expect("grading"),
+                handling: Handling::new(HandlingCode::H2, None, None).expect("handling"),
+                assessment: Assessment::Fact,
+            })
+            .expect("provenance");
+        batch
+            .write_row(RowWrite {
+                record_key: "9",
+                row_number: 2,
+                content_hash: [7; 16],
+                entities: person(prov, "Never Stored"),
+            })
+            .expect("row");
+    }
+    assert_eq!(store.count_entities(&["Person"]).expect("count"), 2);
+
+    // Reads return what was written, with provenance, and are logged.
+    let before = store.stats().expect("stats").audit_entries;
+    let e = store
+        .entity("rs-intercepts:1:person", "analyst", "case 7")
+        .expect("read")
+        .expect("found");
+    assert_eq!(e.values("name"), vec!["Marko Petrović"]);
+    assert!(e.statements.iter().all(|s| s.provenance.grading.to_string() == "B2"));
+    assert_eq!(
+        store.stats().expect("stats").audit_entries,
+        before + 1,
+        "a read is logged"
+    );
+    assert!(
+        store
+            .entity("rs-intercepts:404:person", "analyst", "x")
+            .expect("read")
+            .is_none()
+    );
+    assert!(store.entity("not an id", "analyst", "x").is_err());
+    assert_eq!(
+        store.entities_of_schema("Person", "analyst", "x").expect("all").len(),
+        2
+    );
+    assert_eq!(
+        store
+            .entities_of_batch(batch_id, "Person", "analyst", "x")
+            .expect("batch")
+            .len(),
+        2
+    );
+    let mut rows = 0;
+    let n = store
+        .entity_values_by_record(&["Person"], "analyst", "x", &mut |row| rows += row.len())
+        .expect("values");
+    assert_eq!((n, rows), (2, 2));
+
+    // The source regraded: shown on read.
+    store
+        .grade_source(source, SourceReliability::C, "two false reports", "supervisor")
+        .expect("grade");
+    assert!(store.grade_source(9999, SourceReliability::A, "x", "y").is_err());
+    let e = store
+        .entity("rs-intercepts:2:person", "analyst", "x")
+        .expect("read")
+        .expect("found");
+    assert!(
+        e.statements
+            .iter()
+            .all(|s| s.provenance.effective_grading().to_string().starts_with('C'))
+    );
+
+    // Findings: new ones counted once.
+    let finding = FindingWrite {
+        kind: "watchlist".into(),
+        entity: "rs-intercepts:1:person".into(),
+        related: Vec::new(),
+        reason: "listed".into(),
+    };
+    assert_eq!(
+        store
+            .record_findings(std::slice::from_ref(&finding), "test", "tester")
+            .expect("findings"),
+        1
+    );
+    assert_eq!(store.record_findings(&[finding], "test", "tester").expect("again"), 0);
+    assert_eq!(
+        store.findings(Some("rs-intercepts:1:person")).expect("findings").len(),
+        1
+    );
+
+    // Watchlists keep their entries and provenance.
+    store
+        .import_watchlist(
+            &WatchlistSpec {
+                name: "sltd".into(),
+                source_id: source,
+                grading: "A1".parse().expect("grading"),
+                handling: Handling::new(HandlingCode::H1, None, None).expect("handling"),
+                file_name: "sltd.csv".into(),
+                file_sha256: "00".into(),
+            },
+            &[WatchlistEntry {
+                key: "SRBP1234567".into(),
+                number: "P1234567".into(),
+                country: "SRB".into(),
+                status: "stolen".into(),
+                list: "SLTD".into(),
+                row: 2,
+            }],
+            "tester",
+        )
+        .expect("watchlist");
+    assert_eq!(store.watchlists().expect("lists")[0].entries.len(), 1);
+
+    // Resolution: a run replaces the mapping, matches at ingest add to it, and
+    // decisions are kept in order.
+    store
+        .record_resolution(
+            &ResolutionWrite {
+                model: "{}".into(),
+                summary: "{}".into(),
+                links: vec![
+                    ("rs-intercepts:1:person".into(), "rs-intercepts:1:person".into()),
+                    ("rs-intercepts:2:person".into(), "rs-intercepts:1:person".into()),
+                ],
+                review: vec![ReviewPair {
+                    a: "rs-intercepts:1:person".into(),
+                    b: "rs-intercepts:2:person".into(),
+                    weight: 1.0,
+                    probability: 0.7,
+                    why: "uncertain".into(),
+                }],
+            },
+            "tester",
+            "case 7",
+        )
+        .expect("run");
+    assert_eq!(store.identity_links().expect("links").len(), 2);
+    assert_eq!(store.resolution_review().expect("review").len(), 1);
+    store
+        .add_identity_links(
+            &[("rs-intercepts:2:person".into(), "rs-intercepts:2:person".into())],
+            &[],
+            "ingest batch 1",
+            "tester",
+        )
+        .expect("add");
+    let links = store.identity_links().expect("links");
+    assert!(links.contains(&("rs-intercepts:2:person".into(), "rs-intercepts:2:person".into())));
+    store
+        .decide(
+            "rs-intercepts:2:person",
+            "rs-intercepts:1:person",
+            "reject",
+            "fingerprints",
+            "analyst",
+        )
+        .expect("decide");
+    assert!(store.decide("a", "b", "maybe", "x", "y").is_err());
+    let d = store.decisions().expect("decisions");
+    assert_eq!(d.len(), 1);
+    assert!(d[0].a <= d[0].b, "pairs are kept in one order");
+    assert!(store.latest_resolution().expect("latest").is_some());
+
+    // Derived facts keep their basis; an unknown statement is refused.
+    let basis: Vec<i64> = e.statements.iter().map(|s| s.id).collect();
+    let id = store
+        .record_derived("network", "N1", &basis, "analyst")
+        .expect("derived");
+    assert_eq!(
+        store.derived(id).expect("read").expect("found").basis.len(),
+        basis.len()
+    );
+    assert!(store.record_derived("network", "N2", &[i64::MAX], "analyst").is_err());
+
+    // The retention policy gives every person a review date.
+    assert!(!store.retention_policy().expect("policy").review_after_months.is_empty());
+    assert_eq!(store.person_reviews().expect("reviews").len(), 2);
+
+    // An entry of one's own; then everything is intact and whole.
+    let rec = store
+        .audit(&AuditEntry {
+            actor: "dpo".into(),
+            action: "review".into(),
+            target: "all".into(),
+            purpose: "annual".into(),
+            detail: String::new(),
+        })
+        .expect("audit");
+    let report = store.verify_audit().expect("verify");
+    assert!(report.is_intact(), "{:?}", report.problems);
+    assert_eq!(report.entries, rec.seq);
+    let check = store.check_consistency().expect("check");
+    assert!(check.problems.is_empty(), "{:?}", check.problems);
+    let stats = store.stats().expect("stats");
+    assert_eq!((stats.batches, stats.records), (1, 2));
+}
+
+#[test]
+fn the_sqlite_store_conforms() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = super::new_store(dir.path());
+    conformance(&mut store);
+}
