@@ -7,13 +7,14 @@
 //! CLI and which HTTP status the server gives them.
 //!
 //! The crate is being filled use case by use case (issue 21): entity display, the
-//! review listing, resolution, networks and routes, documents and watchlists, and
-//! the node's housekeeping are here; ingest still lives in the CLI.
+//! review listing, resolution, networks and routes, documents and watchlists,
+//! ingest, and the node's housekeeping are here.
 
 pub mod admin;
 pub mod documents;
 mod entity;
 mod error;
+pub mod ingest;
 pub mod network;
 pub mod resolution;
 mod review;

@@ -103,6 +103,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             Some(rejects),
             corridor_ingest::Limits::default(),
         )?;
+        let r = r.report;
         if !ctx.json {
             crate::text::print_raw(&crate::text::terminal(&format!("    {:<10} ", f.agency)));
             ingest::print_report(&r);

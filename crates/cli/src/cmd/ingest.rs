@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use corridor_ingest::{IngestOptions, IngestReport, Mapping, RejectsOutcome};
+use corridor_app::ingest::IngestOutcome;
+use corridor_ingest::{IngestReport, RejectsOutcome};
 use corridor_store::SqliteStore;
 
 use crate::Ctx;
@@ -12,16 +13,16 @@ use crate::args::IngestArgs;
 use crate::exit::{Code, Failure, Result};
 use crate::progress::Bar;
 
-/// Reads and checks a mapping file; its errors carry the line.
-pub(crate) fn load_mapping(path: &Path) -> Result<(Mapping, String)> {
+/// Reads a mapping file and checks it; its errors carry the line.
+pub(crate) fn load_mapping(path: &Path) -> Result<String> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read mapping {}", path.display()))
         .map_err(|e| Failure::new(Code::BadInput, e))?;
-    let mapping = Mapping::parse(&path.display().to_string(), &text).map_err(|e| Failure::new(Code::BadInput, e))?;
-    Ok((mapping, text))
+    corridor_app::ingest::check_mapping(&path.display().to_string(), &text)?;
+    Ok(text)
 }
 
-/// Ingests one file; shared with `demo`.
+/// Ingests one file, with a progress bar; shared with `demo`.
 pub(crate) fn ingest_file(
     ctx: &Ctx,
     store: &mut SqliteStore,
@@ -29,29 +30,24 @@ pub(crate) fn ingest_file(
     file: &Path,
     rejects: Option<PathBuf>,
     limits: corridor_ingest::Limits,
-) -> Result<IngestReport> {
-    let (mapping, text) = load_mapping(mapping_path)?;
-    let rejects_path = rejects.unwrap_or_else(|| {
-        let mut p = file.as_os_str().to_owned();
-        p.push(".rejects.jsonl");
-        PathBuf::from(p)
-    });
-    let opts = IngestOptions {
-        actor: ctx.actor.clone(),
-        purpose: ctx.purpose.clone(),
-        rejects_path,
-        received_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        limits,
-    };
+) -> Result<IngestOutcome> {
+    let text = load_mapping(mapping_path)?;
     let total = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     let label = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let bar = Bar::new(total, &label);
-    let report = corridor_ingest::ingest(store, &mapping, &text, file, &opts, &bar);
+    let request = corridor_app::ingest::IngestRequest {
+        mapping_name: &mapping_path.display().to_string(),
+        mapping_text: &text,
+        file,
+        rejects,
+        limits,
+    };
+    let outcome = corridor_app::ingest::ingest_file(store, &ctx.session()?, &request, &bar);
     bar.finish();
-    Ok(report?)
+    Ok(outcome?)
 }
 
 pub(crate) fn print_report(r: &IngestReport) {
@@ -115,16 +111,8 @@ pub(crate) fn run(ctx: &Ctx, args: &IngestArgs) -> Result<ExitCode> {
         max_line: args.max_line,
         max_field: usize::try_from(args.max_field.min(args.max_line)).unwrap_or(usize::MAX),
     };
-    let report = ingest_file(ctx, &mut store, &args.mapping, &args.file, args.rejects.clone(), limits)?;
-    // Records arriving after a resolution are matched against it at once.
-    let resolution = match report.summary.batch_id {
-        Some(b) => Some(corridor_app::resolution::match_new_records(
-            &mut store,
-            &ctx.session()?,
-            b,
-        )?),
-        None => None,
-    };
+    let IngestOutcome { report, resolution } =
+        ingest_file(ctx, &mut store, &args.mapping, &args.file, args.rejects.clone(), limits)?;
     if let Some(corridor_app::resolution::IngestMatch::ModelOutdated { reason }) = &resolution {
         eprintln!("not matched at ingest: {reason}");
     }
