@@ -261,6 +261,11 @@ impl SqliteStore {
     /// returns the anchor to be kept elsewhere.
     pub fn anchor(&mut self) -> Result<Option<corridor_node_key::Anchor>> {
         let Some(key) = &self.signer else { return Ok(None) };
+        if self.read_only {
+            // An archived copy can still be anchored; the signature is not kept.
+            let head = audit::head(&self.conn)?;
+            return Ok(Some(key.anchor(head.0, &head.1, &now())));
+        }
         let tx = write_tx(&mut self.conn)?;
         let head = audit::head(&tx)?;
         let at = now();
