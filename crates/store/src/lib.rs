@@ -29,7 +29,7 @@ pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, W
 pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};
 pub use error::{Error, Result};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
-pub use resolution::{Decision, ResolutionRun, ResolutionWrite, ReviewPair};
+pub use resolution::{Decision, DecisionKind, ResolutionRun, ResolutionWrite, ReviewPair};
 pub use sqlite::{SqliteBatch, SqliteStore};
 
 use corridor_model::{Entity, EntityEvidence, EntityValues, RetentionPolicy, SourceReliability};
@@ -143,7 +143,7 @@ pub trait Store {
 
     /// Records an analyst's decision on a pair (`confirm` or `reject`) with the
     /// reason; logged. A later decision on the same pair overrides it (undo).
-    fn decide(&mut self, a: &str, b: &str, decision: &str, reason: &str, actor: &str) -> Result<i64>;
+    fn decide(&mut self, a: &str, b: &str, decision: DecisionKind, reason: &str, actor: &str) -> Result<i64>;
 
     /// The decision in force on each decided pair.
     fn decisions(&self) -> Result<Vec<Decision>>;

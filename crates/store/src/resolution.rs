@@ -44,14 +44,41 @@ pub struct ResolutionRun {
     pub summary: String,
 }
 
+/// What an analyst decided about a pair of records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    /// The two are one person.
+    Confirm,
+    /// They are not.
+    Reject,
+}
+
+impl DecisionKind {
+    /// The word stored and logged.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Confirm => "confirm",
+            DecisionKind::Reject => "reject",
+        }
+    }
+
+    fn parse(s: &str) -> Option<DecisionKind> {
+        match s {
+            "confirm" => Some(DecisionKind::Confirm),
+            "reject" => Some(DecisionKind::Reject),
+            _ => None,
+        }
+    }
+}
+
 /// An analyst's decision on a pair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
     pub id: i64,
     pub a: String,
     pub b: String,
-    /// `confirm` or `reject`.
-    pub decision: String,
+    pub decision: DecisionKind,
     pub reason: String,
     pub actor: String,
     pub at: String,
@@ -183,16 +210,11 @@ pub(crate) fn decide(
     conn: &mut Connection,
     a: &str,
     b: &str,
-    decision: &str,
+    decision: DecisionKind,
     reason: &str,
     actor: &str,
 ) -> Result<i64> {
-    if decision != "confirm" && decision != "reject" {
-        return Err(Error::Unknown {
-            what: "decision",
-            name: decision.into(),
-        });
-    }
+    let decision = decision.as_str();
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
     let tx = crate::sqlite::write_tx(conn)?;
     let at = now();
@@ -222,23 +244,33 @@ pub(crate) fn decide(
 
 /// The decision in force on each pair (the latest), oldest pair first.
 pub(crate) fn decisions(conn: &Connection) -> Result<Vec<Decision>> {
-    Ok(conn
-        .prepare(
-            "SELECT d.id, d.a, d.b, d.decision, d.reason, d.actor, d.at FROM resolution_decision d \
+    conn.prepare(
+        "SELECT d.id, d.a, d.b, d.decision, d.reason, d.actor, d.at FROM resolution_decision d \
              WHERE d.id = (SELECT MAX(id) FROM resolution_decision x WHERE x.a = d.a AND x.b = d.b) ORDER BY d.id",
-        )?
-        .query_map([], |r| {
-            Ok(Decision {
+    )?
+    .query_map([], |r| {
+        Ok((
+            Decision {
                 id: r.get(0)?,
                 a: r.get(1)?,
                 b: r.get(2)?,
-                decision: r.get(3)?,
+                decision: DecisionKind::Confirm,
                 reason: r.get(4)?,
                 actor: r.get(5)?,
                 at: r.get(6)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?)
+            },
+            r.get::<_, String>(3)?,
+        ))
+    })?
+    .map(|row| {
+        let (mut d, word) = row?;
+        d.decision = DecisionKind::parse(&word).ok_or(Error::Corrupt {
+            what: "decision",
+            value: word,
+        })?;
+        Ok(d)
+    })
+    .collect()
 }
 
 /// Adds records matched at ingest to the latest run's mapping (and their review

@@ -567,7 +567,14 @@ impl Store for SqliteStore {
         resolution::review(&self.conn)
     }
 
-    fn decide(&mut self, a: &str, b: &str, decision: &str, reason: &str, actor: &str) -> Result<i64> {
+    fn decide(
+        &mut self,
+        a: &str,
+        b: &str,
+        decision: resolution::DecisionKind,
+        reason: &str,
+        actor: &str,
+    ) -> Result<i64> {
         resolution::decide(&mut self.conn, a, b, decision, reason, actor)
     }
 

@@ -91,7 +91,7 @@ pub fn match_new_records(store: &mut dyn Store, session: &Session, batch: i64) -
         index.set_block_limits(&limits);
     }
     for d in store.decisions()? {
-        if d.decision == "reject" {
+        if d.decision == corridor_store::DecisionKind::Reject {
             index.reject(&d.a, &d.b);
         }
     }

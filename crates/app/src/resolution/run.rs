@@ -73,7 +73,7 @@ fn resolve_loaded(
     let mut confirmed = Vec::new();
     let mut rejected = Vec::new();
     for d in store.decisions()? {
-        if d.decision == "confirm" {
+        if d.decision == Decision::Confirm {
             confirmed.push((d.a, d.b));
         } else {
             rejected.push((d.a, d.b));
@@ -129,22 +129,8 @@ fn resolve_loaded(
     Ok(resolution)
 }
 
-/// An analyst's decision on a pair of records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Confirm,
-    Reject,
-}
-
-impl Decision {
-    fn as_str(self) -> &'static str {
-        match self {
-            Decision::Confirm => "confirm",
-            Decision::Reject => "reject",
-        }
-    }
-}
+/// An analyst's decision on a pair of records (the store's type).
+pub use corridor_store::DecisionKind as Decision;
 
 /// Where a decision left the two records.
 #[derive(Debug, Clone, Serialize)]
@@ -192,7 +178,7 @@ pub fn decide(
             "a record is always its own identity: give two different records".into(),
         ));
     }
-    store.decide(a, b, decision.as_str(), reason, session.actor())?;
+    store.decide(a, b, decision, reason, session.actor())?;
     let latest = store.latest_resolution()?;
     let model = latest
         .as_ref()
