@@ -88,6 +88,9 @@ pub enum Error {
     /// Stored data that no longer reads: the store was changed outside Corridor.
     #[error("{0}")]
     Integrity(String),
+    /// The node key cannot be read, made, or used with this store.
+    #[error("{0}")]
+    Key(String),
     /// Writing a result out failed (a closed pipe, a full disk).
     #[error("writing the output failed: {0}")]
     Output(#[source] std::io::Error),
@@ -103,6 +106,7 @@ impl Error {
             Error::BadInput(_) => ErrorCode::BadInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Integrity(_) => ErrorCode::Integrity,
+            Error::Key(_) => ErrorCode::StoreUnavailable,
             Error::Output(_) => ErrorCode::Output,
             Error::Store(e) => match e {
                 S::Busy => ErrorCode::Busy,

@@ -16,6 +16,7 @@ mod entity;
 mod error;
 pub mod ingest;
 pub mod network;
+pub mod node;
 pub mod resolution;
 mod review;
 mod session;

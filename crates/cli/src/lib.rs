@@ -62,10 +62,9 @@ impl Ctx {
     }
 
     pub fn open_at(&self, path: &Path) -> exit::Result<SqliteStore> {
-        let mut store = SqliteStore::create(path, &self.actor)?.0;
+        let made = corridor_app::node::create_store(path, &self.key_path(path), &self.session()?, None)?;
+        let mut store = made.store;
         store.set_wait(self.wait)?;
-        let key = self.make_node_key(&store, path)?;
-        store.set_signer(key);
         Ok(store)
     }
 
@@ -122,41 +121,11 @@ impl Ctx {
             .map_err(|e| Failure::new(Code::Store, e))
     }
 
-    /// The node key of the store at `path`, made now if it has none (at `init`). A
-    /// store whose batches were signed never gets a new key in place of a lost one:
-    /// its signatures could no longer be checked.
-    pub fn make_node_key(&self, store: &SqliteStore, path: &Path) -> exit::Result<corridor_store::NodeKey> {
-        let key_path = self.key_path(path);
-        if std::fs::symlink_metadata(&key_path).is_ok() {
-            return corridor_store::NodeKey::load(&key_path).map_err(|e| Failure::new(Code::Store, e));
-        }
-        if let Some(signer) = store.signing_keys()?.last() {
-            let fingerprint = hex_fingerprint(signer);
-            return Err(Failure::new(
-                Code::Store,
-                anyhow::anyhow!(
-                    "this store's batches are signed by node key {fingerprint}, and its key file {} is missing: restore it, or give its path with --key; a new key would leave the signatures unchecked",
-                    key_path.display()
-                ),
-            ));
-        }
-        let since = store.audit_entries()?.last().map_or(0, |e| e.seq);
-        corridor_store::NodeKey::create(&key_path, since).map_err(|e| Failure::new(Code::Store, e))
-    }
-
     /// Prints a value as pretty JSON.
     pub fn print_json<T: serde::Serialize>(&self, value: &T) -> exit::Result<()> {
         text::print_raw(&format!("{}\n", serde_json::to_string_pretty(value)?));
         Ok(())
     }
-}
-
-/// The fingerprint of a public key given in hex.
-fn hex_fingerprint(public_hex: &str) -> String {
-    let bytes: Vec<u8> = (0..public_hex.len() / 2)
-        .filter_map(|i| u8::from_str_radix(public_hex.get(2 * i..2 * i + 2)?, 16).ok())
-        .collect();
-    corridor_node_key::fingerprint(&bytes)
 }
 
 /// The login name, when it is one the audit log can take (see [`args::actor`]);

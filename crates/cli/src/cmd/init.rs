@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use corridor_model::RetentionPolicy;
-use corridor_store::SqliteStore;
 
 use crate::Ctx;
 use crate::args::InitArgs;
@@ -12,7 +11,8 @@ use crate::exit::{Code, Failure, Result};
 
 pub(crate) fn run(ctx: &Ctx, args: &InitArgs) -> Result<ExitCode> {
     let path = ctx.store_path();
-    // The policy is checked before the store is created or touched.
+    // The policy file is read and parsed before the store is created or touched;
+    // the application checks its periods.
     let policy = match &args.retention {
         Some(file) => {
             let text = std::fs::read_to_string(file)
@@ -33,21 +33,13 @@ pub(crate) fn run(ctx: &Ctx, args: &InitArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    // A key file that is there must be a good one before the store is touched.
     let key_path = ctx.key_path(&path);
-    if std::fs::symlink_metadata(&key_path).is_ok() {
-        corridor_store::NodeKey::load(&key_path).map_err(|e| Failure::new(Code::Store, e))?;
-    }
-    let (mut store, created) = SqliteStore::create(&path, &ctx.actor)?;
-    if let Some(policy) = &policy {
-        store.set_retention_policy(policy, &ctx.actor)?;
-    }
-    let new_key = std::fs::symlink_metadata(&key_path).is_err();
-    let key = ctx.make_node_key(&store, &path)?;
+    let made = corridor_app::node::create_store(&path, &key_path, &ctx.session()?, policy.as_ref())?;
+    let (created, new_key, fingerprint) = (made.created, made.key_created, made.fingerprint);
     if ctx.json {
         ctx.print_json(&serde_json::json!({
             "store": path, "created": created,
-            "node_key": key_path, "node_key_created": new_key, "fingerprint": key.fingerprint(),
+            "node_key": key_path, "node_key_created": new_key, "fingerprint": fingerprint,
         }))?;
     } else {
         if created {
@@ -59,7 +51,7 @@ pub(crate) fn run(ctx: &Ctx, args: &InitArgs) -> Result<ExitCode> {
             "node key {} ({}): fingerprint {}; keep a copy of it, and the fingerprint, away from this machine",
             key_path.display(),
             if new_key { "created" } else { "already there" },
-            key.fingerprint()
+            fingerprint
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,70 @@
+//! Creating a node's store with its identity key, and opening its key.
+
+use std::path::Path;
+
+use corridor_model::RetentionPolicy;
+use corridor_store::{NodeKey, SqliteStore};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+/// What creating (or bringing up to date) a store did.
+#[derive(Debug, Serialize)]
+pub struct Created {
+    pub created: bool,
+    pub key_created: bool,
+    pub fingerprint: String,
+    #[serde(skip)]
+    pub store: SqliteStore,
+}
+
+/// Creates the store at `path` (or brings an existing one to the current schema)
+/// with its node key at `key_path`, and `policy` if given (checked first). A key
+/// file already there must be a good one before the store is touched; a store
+/// whose batches were signed never gets a new key in place of a lost one.
+pub fn create_store(
+    path: &Path,
+    key_path: &Path,
+    session: &Session,
+    policy: Option<&RetentionPolicy>,
+) -> Result<Created> {
+    if let Some(p) = policy {
+        p.validate().map_err(Error::BadInput)?;
+    }
+    let existing_key = if std::fs::symlink_metadata(key_path).is_ok() {
+        Some(NodeKey::load(key_path).map_err(|e| Error::Key(e.to_string()))?)
+    } else {
+        None
+    };
+    let (mut store, created) = SqliteStore::create(path, session.actor())?;
+    if let Some(p) = policy {
+        store.set_retention_policy(p, session.actor())?;
+    }
+    let key_created = existing_key.is_none();
+    let key = match existing_key {
+        Some(k) => k,
+        None => {
+            if let Some(signer) = store.signing_keys()?.last() {
+                let bytes: Vec<u8> = (0..signer.len() / 2)
+                    .filter_map(|i| u8::from_str_radix(signer.get(2 * i..2 * i + 2)?, 16).ok())
+                    .collect();
+                return Err(Error::Key(format!(
+                    "this store's batches are signed by node key {}, and its key file {} is missing: restore it, or give its path; a new key would leave the signatures unchecked",
+                    corridor_node_key::fingerprint(&bytes),
+                    key_path.display()
+                )));
+            }
+            let since = store.audit_entries()?.last().map_or(0, |e| e.seq);
+            NodeKey::create(key_path, since).map_err(|e| Error::Key(e.to_string()))?
+        }
+    };
+    let fingerprint = key.fingerprint();
+    store.set_signer(key);
+    Ok(Created {
+        created,
+        key_created,
+        fingerprint,
+        store,
+    })
+}
