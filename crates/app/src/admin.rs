@@ -64,3 +64,9 @@ pub fn audit_log(store: &SqliteStore, last: Option<usize>) -> Result<Vec<AuditRe
 pub fn audit_head(store: &dyn Store) -> Result<AuditReport> {
     Ok(store.verify_audit()?)
 }
+
+/// The audit log a page at a time: up to `limit` entries after sequence number
+/// `after`.
+pub fn audit_page(store: &dyn Store, after: i64, limit: usize) -> Result<Vec<AuditRecord>> {
+    Ok(store.audit_page(after, limit)?)
+}

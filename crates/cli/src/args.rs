@@ -413,8 +413,14 @@ pub enum AuditCommand {
     /// Print the log.
     Log {
         /// Only the last N entries.
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["after", "limit"])]
         last: Option<usize>,
+        /// Only entries after this sequence number (a page: with --limit).
+        #[arg(long)]
+        after: Option<i64>,
+        /// At most this many entries after --after.
+        #[arg(long)]
+        limit: Option<usize>,
     },
 }
 

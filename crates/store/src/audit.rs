@@ -524,25 +524,38 @@ fn batch_of(rec: &AuditRecord) -> Option<i64> {
     rec.entry.target.strip_prefix("batch:")?.parse().ok()
 }
 
+/// Up to `limit` entries after sequence number `after`, in order.
+pub(crate) fn page(conn: &Connection, after: i64, limit: usize) -> Result<Vec<AuditRecord>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at, actor, action, target, purpose, detail, prev_hash, hash FROM audit \
+         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after, limit], record)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRecord> {
+    Ok(AuditRecord {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        entry: AuditEntry {
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            target: r.get(4)?,
+            purpose: r.get(5)?,
+            detail: r.get(6)?,
+        },
+        prev_hash: r.get(7)?,
+        hash: r.get(8)?,
+    })
+}
+
 /// Reads every entry in sequence order.
 pub(crate) fn entries(conn: &Connection) -> Result<Vec<AuditRecord>> {
     let mut stmt = conn
         .prepare("SELECT seq, at, actor, action, target, purpose, detail, prev_hash, hash FROM audit ORDER BY seq")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(AuditRecord {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            entry: AuditEntry {
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                target: r.get(4)?,
-                purpose: r.get(5)?,
-                detail: r.get(6)?,
-            },
-            prev_hash: r.get(7)?,
-            hash: r.get(8)?,
-        })
-    })?;
+    let rows = stmt.query_map([], record)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 

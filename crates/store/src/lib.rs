@@ -169,6 +169,14 @@ pub trait Store {
     /// Walks the audit chain.
     fn verify_audit(&self) -> Result<AuditReport>;
 
+    /// Up to `limit` audit entries after sequence number `after`, in order: the log
+    /// a page at a time (a node's log holds an entry for every read).
+    fn audit_page(&self, after: i64, limit: usize) -> Result<Vec<AuditRecord>>;
+
+    /// Up to `limit` record → identity links after entity `after` (`""` for the
+    /// first page), by entity.
+    fn identity_links_page(&self, after: &str, limit: usize) -> Result<Vec<(String, String)>>;
+
     /// Checks that every batch is whole and nothing points at a missing batch.
     fn check_consistency(&self) -> Result<ConsistencyReport>;
 }

@@ -647,6 +647,19 @@ impl Store for SqliteStore {
         audit::verify(&self.conn)
     }
 
+    fn audit_page(&self, after: i64, limit: usize) -> Result<Vec<AuditRecord>> {
+        audit::page(&self.conn, after, limit)
+    }
+
+    fn identity_links_page(&self, after: &str, limit: usize) -> Result<Vec<(String, String)>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Ok(self
+            .conn
+            .prepare_cached("SELECT entity, identity FROM identity_link WHERE entity > ?1 ORDER BY entity LIMIT ?2")?
+            .query_map(params![after, limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     fn check_consistency(&self) -> Result<ConsistencyReport> {
         read::consistency(&self.conn)
     }

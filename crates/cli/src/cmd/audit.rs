@@ -116,8 +116,12 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        AuditCommand::Log { last } => {
-            let entries = corridor_app::admin::audit_log(&store, *last)?;
+        AuditCommand::Log { last, after, limit } => {
+            let entries = if after.is_some() || limit.is_some() {
+                corridor_app::admin::audit_page(&store, after.unwrap_or(0), limit.unwrap_or(usize::MAX))?
+            } else {
+                corridor_app::admin::audit_log(&store, *last)?
+            };
             if ctx.json {
                 ctx.print_json(&entries)?;
             } else {

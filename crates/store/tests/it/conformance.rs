@@ -281,6 +281,21 @@ pub(crate) fn conformance(store: &mut dyn Store) {
             detail: String::new(),
         })
         .expect("audit");
+    // The log and the mapping a page at a time, in order, every item once.
+    let all = store.audit_page(0, usize::MAX).expect("log");
+    assert_eq!(all.last().map(|r| r.seq), Some(rec.seq));
+    let mut paged = Vec::new();
+    let mut after = 0;
+    while let Some(last) = store.audit_page(after, 3).expect("page").last().map(|r| r.seq) {
+        paged.extend(store.audit_page(after, 3).expect("page").into_iter().map(|r| r.seq));
+        after = last;
+    }
+    assert_eq!(paged, all.iter().map(|r| r.seq).collect::<Vec<_>>());
+    let first = store.identity_links_page("", 1).expect("links");
+    let rest = store.identity_links_page(&first[0].0, 10).expect("links");
+    assert_eq!(first.len() + rest.len(), store.identity_links().expect("links").len());
+    assert!(rest.iter().all(|(e, _)| e > &first[0].0));
+
     let report = store.verify_audit().expect("verify");
     assert!(report.is_intact(), "{:?}", report.problems);
     assert_eq!(report.entries, rec.seq);
