@@ -46,9 +46,7 @@ pub fn create_store(
         Some(k) => k,
         None => {
             if let Some(signer) = store.signing_keys()?.last() {
-                let bytes: Vec<u8> = (0..signer.len() / 2)
-                    .filter_map(|i| u8::from_str_radix(signer.get(2 * i..2 * i + 2)?, 16).ok())
-                    .collect();
+                let bytes = hex::decode(signer).unwrap_or_default();
                 return Err(Error::Key(format!(
                     "this store's batches are signed by node key {}, and its key file {} is missing: restore it, or give its path; a new key would leave the signatures unchecked",
                     corridor_node_key::fingerprint(&bytes),

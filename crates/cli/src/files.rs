@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::Context;
 
 /// Whether `path` is written to as a stream, never replaced (see
-/// `corridor_ingest::is_stream`: devices, pipes, names under /dev and /proc).
+/// `corridor_ingest::is_stream`: devices, pipes, the process's own open files).
 fn is_stream(path: &Path) -> bool {
     corridor_ingest::is_stream(path)
 }

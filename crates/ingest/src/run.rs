@@ -354,13 +354,22 @@ impl Write for RejectsFile {
 }
 
 /// Whether `path` is written to as a stream, never replaced or removed: it leads
-/// (through any links) to a device, pipe or socket, or it is (or links to) a name
-/// under /dev or /proc (`/dev/stdout` when standard output is a file).
+/// (through any links) to a device, pipe or socket, or it is one of the names of
+/// the process's own open files (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`, or
+/// a link to them), which name a regular file when standard output is redirected
+/// to one. A regular file elsewhere under /dev (`/dev/shm`) is a file like any other.
 pub fn is_stream(path: &Path) -> bool {
     use std::os::unix::fs::FileTypeExt;
-    let special = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
-    special(path)
-        || std::fs::read_link(path).is_ok_and(|t| special(&t))
+    let own_fd = |p: &Path| {
+        ["/dev/stdin", "/dev/stdout", "/dev/stderr"]
+            .iter()
+            .any(|n| p == Path::new(n))
+            || p.starts_with("/dev/fd")
+            || p.starts_with("/proc/self/fd")
+            || p.starts_with("/proc/thread-self/fd")
+    };
+    own_fd(path)
+        || std::fs::read_link(path).is_ok_and(|t| own_fd(&t))
         || std::fs::metadata(path).is_ok_and(|m| {
             let t = m.file_type();
             t.is_char_device() || t.is_fifo() || t.is_socket() || t.is_block_device()
