@@ -18,6 +18,7 @@ mod batch;
 mod checks;
 mod error;
 mod evidence;
+mod links;
 mod migrations;
 mod read;
 mod resolution;
@@ -28,6 +29,7 @@ pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome
 pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, WatchlistSpec};
 pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};
 pub use error::{Error, Result};
+pub use links::{EntityPlace, IndexedEntity, KeyDigest, KeyDigester, LinkIndex, Reference};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
 pub use resolution::{Decision, DecisionKind, ResolutionRun, ResolutionWrite, ReviewPair};
 pub use sqlite::{SqliteBatch, SqliteStore};
@@ -68,6 +70,22 @@ pub trait Store {
     /// The current values of every entity of these schemata, without per-statement
     /// provenance, in one pass: for bulk analysis of the whole store. Logged as a
     /// read of personal data like [`Store::entities_of_schema`].
+    /// Which current entity names which in an entity-valued property, with every
+    /// entity's schema, keys digested and no other value: what decides which
+    /// entities a graph needs before any is read. Not logged: it holds no personal
+    /// data.
+    fn link_index(&self) -> Result<LinkIndex>;
+
+    /// The current evidence of the entities at `places` (from [`Store::link_index`])
+    /// alone, logged as one read of `what`.
+    fn entity_evidence_at(
+        &mut self,
+        places: &[EntityPlace],
+        what: &str,
+        actor: &str,
+        purpose: &str,
+    ) -> Result<Vec<EntityEvidence>>;
+
     fn entity_values(&mut self, schemata: &[&str], actor: &str, purpose: &str) -> Result<Vec<EntityValues>>;
 
     /// Every entity of these schemata with its current statements and what evidence

@@ -581,21 +581,66 @@ pub(crate) fn entities_of_schema(conn: &Connection, schema: &str) -> Result<Vec<
 pub(crate) fn entity_evidence(conn: &Connection, schemata: &[&str]) -> Result<Vec<EntityEvidence>> {
     let placeholders = vec!["?"; schemata.len()].join(",");
     let mut stmt = conn.prepare(&format!(
-        "SELECT s.id, d.name, r.key, e.name, e.schema, s.prop, s.value, p.grading, p.handling, p.restriction, p.tlp, \
-         p.source_id \
+        "SELECT {EVIDENCE_COLUMNS} \
          FROM statement s JOIN entity_named e ON e.id = s.entity_id JOIN record r ON r.id = e.record_id \
          JOIN dataset d ON d.id = r.dataset_id JOIN provenance p ON p.id = s.provenance_id \
          WHERE s.version_id = r.current_version AND e.schema IN ({placeholders}) ORDER BY s.id"
     ))?;
     let mut rows = stmt.query(rusqlite::params_from_iter(schemata))?;
-    let mut sources: HashMap<i64, (Arc<str>, Option<corridor_model::SourceReliability>)> = HashMap::new();
-    let mut handlings: HashMap<(String, String, String), Arc<Handling>> = HashMap::new();
-    let mut gradings: HashMap<String, Grading> = HashMap::new();
-    let mut out: Vec<EntityEvidence> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut reader = EvidenceReader::default();
     while let Some(r) = rows.next()? {
+        reader.row(conn, r)?;
+    }
+    Ok(reader.out)
+}
+
+/// The current evidence of the entities at `places` alone, in the order of their
+/// first statement (as [`entity_evidence`] gives them).
+pub(crate) fn entity_evidence_at(
+    conn: &Connection,
+    places: &[crate::links::EntityPlace],
+) -> Result<Vec<EntityEvidence>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVIDENCE_COLUMNS} \
+         FROM entity e0 JOIN entity_named e ON e.id = e0.id JOIN record r ON r.id = e0.record_id \
+         JOIN dataset d ON d.id = r.dataset_id JOIN record_version v ON v.id = r.current_version \
+         JOIN statement s ON s.id BETWEEN v.first_statement AND v.last_statement AND s.entity_id = e0.id \
+         JOIN provenance p ON p.id = s.provenance_id WHERE e0.id = ?1 ORDER BY s.id"
+    ))?;
+    let mut places = places.to_vec();
+    places.sort_unstable();
+    places.dedup();
+    let mut reader = EvidenceReader::default();
+    for place in places {
+        let mut rows = stmt.query([place.0])?;
+        while let Some(r) = rows.next()? {
+            reader.row(conn, r)?;
+        }
+    }
+    let mut out = reader.out;
+    out.sort_by_key(|e| e.statements.first().map(|s| s.id));
+    Ok(out)
+}
+
+/// What [`EvidenceReader::row`] reads, in order.
+const EVIDENCE_COLUMNS: &str = "s.id, d.name, r.key, e.name, e.schema, s.prop, s.value, p.grading, p.handling, \
+    p.restriction, p.tlp, p.source_id";
+
+/// Groups evidence rows into entities, reading each source, grading and handling
+/// once.
+#[derive(Default)]
+struct EvidenceReader {
+    sources: HashMap<i64, (Arc<str>, Option<corridor_model::SourceReliability>)>,
+    handlings: HashMap<(String, String, String), Arc<Handling>>,
+    gradings: HashMap<String, Grading>,
+    out: Vec<EntityEvidence>,
+    index: HashMap<String, usize>,
+}
+
+impl EvidenceReader {
+    fn row(&mut self, conn: &Connection, r: &rusqlite::Row<'_>) -> Result<()> {
         let source_id: i64 = r.get(11)?;
-        let (agency, now) = match sources.entry(source_id) {
+        let (agency, now) = match self.sources.entry(source_id) {
             std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
             std::collections::hash_map::Entry::Vacant(e) => {
                 let s = source(conn, source_id)?;
@@ -603,21 +648,21 @@ pub(crate) fn entity_evidence(conn: &Connection, schemata: &[&str]) -> Result<Ve
             }
         };
         let grading_text: String = r.get(7)?;
-        let given = match gradings.get(&grading_text) {
+        let given = match self.gradings.get(&grading_text) {
             Some(g) => *g,
             None => {
                 let g = grading_text.parse::<Grading>().map_err(corrupt("grading"))?;
-                gradings.insert(grading_text, g);
+                self.gradings.insert(grading_text, g);
                 g
             }
         };
         let grading = given.after_regrading(now);
         let key: (String, String, String) = (r.get(8)?, r.get(9)?, r.get(10)?);
-        let handling = match handlings.get(&key) {
+        let handling = match self.handlings.get(&key) {
             Some(h) => h.clone(),
             None => {
                 let h = Arc::new(handling(&key.0, &key.1, &key.2)?);
-                handlings.insert(key, h.clone());
+                self.handlings.insert(key, h.clone());
                 h
             }
         };
@@ -633,19 +678,64 @@ pub(crate) fn entity_evidence(conn: &Connection, schemata: &[&str]) -> Result<Ve
             grading,
             handling,
         };
-        match index.get(&id) {
-            Some(&i) => out[i].statements.push(statement),
+        match self.index.get(&id) {
+            Some(&i) => self.out[i].statements.push(statement),
             None => {
-                index.insert(id.clone(), out.len());
-                out.push(EntityEvidence {
+                self.index.insert(id.clone(), self.out.len());
+                self.out.push(EntityEvidence {
                     id,
                     schema: EntityValues::schema_name(&schema),
                     statements: vec![statement],
                 });
             }
         }
+        Ok(())
     }
-    Ok(out)
+}
+
+/// The link index of every current entity (see [`crate::links`]).
+pub(crate) fn link_index(conn: &Connection) -> Result<crate::links::LinkIndex> {
+    use crate::links::{EntityPlace, LinkIndexBuilder};
+    let mut builder = LinkIndexBuilder::default();
+    let mut kinds: HashMap<i64, (String, u8)> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, name, schema FROM entity_kind")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let schema: String = r.get(2)?;
+        if let Some(i) = LinkIndexBuilder::schema_index(&schema) {
+            kinds.insert(r.get(0)?, (r.get(1)?, i));
+        }
+    }
+    let mut prefixes: HashMap<i64, String> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT r.id, d.name, r.key FROM record r JOIN dataset d ON d.id = r.dataset_id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (dataset, key): (String, String) = (r.get(1)?, r.get(2)?);
+        prefixes.insert(r.get(0)?, format!("{dataset}:{key}:"));
+    }
+    let mut stmt = conn.prepare("SELECT id, record_id, kind_id FROM entity")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, record, kind): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        if let (Some(prefix), Some((name, schema))) = (prefixes.get(&record), kinds.get(&kind)) {
+            builder.entity(EntityPlace(id), prefix, name, *schema);
+        }
+    }
+    drop(prefixes);
+    let props = LinkIndexBuilder::reference_props();
+    let placeholders = vec!["?"; props.len()].join(",");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT s.entity_id, s.prop, s.value FROM statement s JOIN record_version v ON v.id = s.version_id \
+         JOIN record r ON r.id = v.record_id AND r.current_version = v.id WHERE s.prop IN ({placeholders})"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(&props))?;
+    while let Some(r) = rows.next()? {
+        let entity: i64 = r.get(0)?;
+        let prop = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        let value = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+        builder.reference(EntityPlace(entity), prop, value);
+    }
+    Ok(builder.finish())
 }
 
 /// The entities of `schema` one batch wrote, with the statements it wrote for them.

@@ -483,6 +483,23 @@ impl Store for SqliteStore {
         )
     }
 
+    fn link_index(&self) -> Result<crate::LinkIndex> {
+        read::link_index(&self.conn)
+    }
+
+    fn entity_evidence_at(
+        &mut self,
+        places: &[crate::EntityPlace],
+        what: &str,
+        actor: &str,
+        purpose: &str,
+    ) -> Result<Vec<EntityEvidence>> {
+        self.logged_read(
+            |c| read::entity_evidence_at(c, places),
+            |es| Some(bulk_read_entry(what, es.len(), actor, purpose)),
+        )
+    }
+
     fn entity_values(&mut self, schemata: &[&str], actor: &str, purpose: &str) -> Result<Vec<EntityValues>> {
         let what = format!("values of all {} entities", schemata.join(", "));
         self.logged_read(

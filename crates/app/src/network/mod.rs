@@ -7,6 +7,7 @@
 
 mod export;
 mod query;
+mod select;
 mod view;
 
 pub use export::{ExportFormat, ExportRequest, export};

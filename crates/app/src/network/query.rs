@@ -34,6 +34,10 @@ pub struct NetworkQuery {
     pub min_size: usize,
     /// Rank victims and witnesses among brokers too.
     pub include_protected: bool,
+    /// Parties (identity or record ids) the reader asks about by name: in the graph
+    /// even when nothing links them, so that their track is empty and no path
+    /// reaches them, rather than their being unknown.
+    pub parties: Vec<String>,
 }
 
 impl NetworkQuery {
@@ -50,6 +54,7 @@ impl NetworkQuery {
         resolution: 1.0,
         min_size: 3,
         include_protected: false,
+        parties: Vec::new(),
     };
 
     /// The filter on evidence, every part checked.

@@ -1,8 +1,8 @@
 //! The investigation graph as one reader may see it, and what is computed on it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use corridor_model::{EntityEvidence, SCHEMATA};
+use corridor_model::EntityEvidence;
 use corridor_network::{InvestigationGraph, Networks, networks, routes};
 use corridor_store::{AuditEntry, Store};
 use serde_json::json;
@@ -32,18 +32,39 @@ impl std::fmt::Debug for NetworkView {
     }
 }
 
-/// Reads every entity with its provenance (logged with the session's purpose),
-/// takes records to the latest resolution's identities, and builds the graph of
-/// the evidence `query` allows.
+/// Reads the evidence of every party something links (see [`super::select`]) with
+/// its provenance (one read, logged with the session's purpose), takes records to
+/// the latest resolution's identities, and builds the graph of the evidence
+/// `query` allows.
 pub fn open(store: &mut dyn Store, session: &Session, query: &NetworkQuery) -> Result<NetworkView> {
     let filter = query.filter()?;
-    let schemata: Vec<&str> = SCHEMATA.iter().map(|s| s.name).collect();
-    let entities = store.entity_evidence(&schemata, session.actor(), session.purpose())?;
-    let identity_of: HashMap<String, String> = store.identity_links()?.into_iter().collect();
+    let index = store.link_index()?;
+    let links = store.identity_links()?;
+    let digest = |k: &str| index.digester.digest(k);
+    let identities: HashMap<_, _> = links.iter().map(|(e, i)| (digest(e), digest(i))).collect();
+    let named: Vec<_> = query.parties.iter().map(|p| digest(p)).collect();
+    let places = super::select::needed(&index, &identities, &named);
+    drop(identities);
+    let schemata: Vec<&str> = corridor_model::SCHEMATA.iter().map(|s| s.name).collect();
+    let entities = store.entity_evidence_at(
+        &places,
+        &format!(
+            "evidence of all {} entities in the investigation graph (every linked party's records, their \
+             relations, things and events)",
+            schemata.join(", ")
+        ),
+        session.actor(),
+        session.purpose(),
+    )?;
+    drop(index);
+    let loaded: HashSet<&str> = entities.iter().map(|e| e.id.as_str()).collect();
+    let resolved = !links.is_empty();
+    let identity_of: HashMap<String, String> = links.into_iter().filter(|(e, _)| loaded.contains(e.as_str())).collect();
+    drop(loaded);
     let graph = InvestigationGraph::build(&entities, &identity_of, query.max_group).filtered(&filter);
     Ok(NetworkView {
         graph,
-        resolved: !identity_of.is_empty(),
+        resolved,
         entities,
         identity_of,
         query: query.clone(),
@@ -60,7 +81,9 @@ impl NetworkView {
     pub fn party(&self, id: &str) -> Result<u32> {
         self.graph.node(id).ok_or_else(|| {
             Error::NotFound(format!(
-                "no person or organisation '{id}': give an identity id or a record id (dataset:record:name)"
+                "no person or organisation '{id}' in the investigation graph: give the identity id or a record id \
+                 (dataset:record:name) of a party that something links to another or to an event (a record \
+                 nothing links is in no network)"
             ))
         })
     }

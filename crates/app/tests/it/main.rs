@@ -1,5 +1,7 @@
 //! The use cases against a real store: results, and the audit entries they leave.
 
+mod network;
+
 use corridor_app::{ErrorCode, Session, persons_due, show_entity};
 use corridor_store::{SqliteStore, Store};
 

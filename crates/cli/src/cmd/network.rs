@@ -30,8 +30,13 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         NetworkCommand::Export { format, .. } => Some(format.parse::<ExportFormat>()?),
         _ => None,
     };
-    let query = query(args);
+    let mut query = query(args);
     query.filter()?;
+    query.parties = match cmd {
+        NetworkCommand::Path { a, b, .. } => vec![a.clone(), b.clone()],
+        NetworkCommand::Near { id, .. } => vec![id.clone()],
+        _ => Vec::new(),
+    };
     let mut store = ctx.open()?;
     let view = open(ctx, &mut store, &query)?;
     let g = &view.graph;
@@ -73,6 +78,7 @@ pub(crate) fn query(a: &NetworkArgs) -> NetworkQuery {
         resolution: a.resolution,
         min_size: a.min_size,
         include_protected: a.include_protected,
+        parties: Vec::new(),
     }
 }
 
@@ -182,13 +188,16 @@ fn score(g: &InvestigationGraph, found: &Networks, truth: &Path) -> Result<serde
         let (Some(dataset), Some(record), Some(name), Some(true_id)) = (r.get(0), r.get(1), r.get(2), r.get(3)) else {
             continue;
         };
-        let (Some(net), Some(v)) = (network_of.get(true_id), g.node(&format!("{dataset}:{record}:{name}"))) else {
+        let Some(net) = network_of.get(true_id) else {
             continue;
         };
+        let record = format!("{dataset}:{record}:{name}");
         truth_labels.push(net.clone());
-        found_labels.push(match found.network_of[v as usize] {
-            0 => format!("party-{v}"),
-            n => format!("N{n}"),
+        // A record nothing links is not in the graph: a network of its own.
+        found_labels.push(match g.node(&record).map(|v| (v, found.network_of[v as usize])) {
+            None => format!("record-{record}"),
+            Some((v, 0)) => format!("party-{v}"),
+            Some((_, n)) => format!("N{n}"),
         });
     }
     let distinct = |xs: &[String]| xs.iter().collect::<BTreeSet<_>>().len();
@@ -430,8 +439,11 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
             args
         }
     };
-    let query = query(args);
+    let mut query = query(args);
     query.filter()?;
+    if let RoutesCommand::Track { id, .. } = cmd {
+        query.parties = vec![id.clone()];
+    }
     let mut store = ctx.open()?;
     let view = open(ctx, &mut store, &query)?;
     let g = &view.graph;

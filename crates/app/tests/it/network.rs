@@ -1,0 +1,179 @@
+//! The investigation graph read by following the evidence is the graph of the
+//! whole store without its isolated parties.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use corridor_app::Session;
+use corridor_app::ingest::{IngestRequest, ingest_file};
+use corridor_app::network::{NetworkQuery, open};
+use corridor_app::resolution::{RunSettings, run};
+use corridor_ingest::{Limits, NoProgress};
+use corridor_model::SCHEMATA;
+use corridor_network::InvestigationGraph;
+use corridor_store::{SqliteStore, Store};
+
+/// Every party's id with its links (other party id, evidence via), and every
+/// event with its parties.
+type Shape = (
+    BTreeMap<String, BTreeSet<(String, String)>>,
+    BTreeSet<(String, Vec<String>)>,
+);
+
+fn shape(g: &InvestigationGraph) -> Shape {
+    let mut parties: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+    for l in &g.links {
+        let (a, b) = (&g.nodes[l.a as usize].id, &g.nodes[l.b as usize].id);
+        for ev in &l.evidence {
+            parties
+                .entry(a.clone())
+                .or_default()
+                .insert((b.clone(), ev.via.clone()));
+            parties
+                .entry(b.clone())
+                .or_default()
+                .insert((a.clone(), ev.via.clone()));
+        }
+    }
+    let events = g
+        .events
+        .iter()
+        .map(|e| {
+            let mut who: Vec<String> = e.parties.iter().map(|&p| g.nodes[p as usize].id.clone()).collect();
+            who.sort();
+            for p in &who {
+                parties.entry(p.clone()).or_default();
+            }
+            (e.id.clone(), who)
+        })
+        .collect();
+    (parties, events)
+}
+
+#[test]
+fn the_graph_of_the_evidence_is_the_whole_stores_graph_without_isolated_parties() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let report = corridor_synth::generate(
+        &corridor_synth::SynthConfig {
+            seed: 7,
+            size: corridor_synth::Size::Demo,
+            latin_only: false,
+        },
+        &dir.path().join("data"),
+    )
+    .expect("synth");
+    let (mut store, _) = SqliteStore::create(&dir.path().join("s.db"), "tester").expect("store");
+    let session = Session::new("tester", "test").expect("session");
+    for f in &report.files {
+        let text = std::fs::read_to_string(dir.path().join("data").join(&f.mapping)).expect("mapping");
+        ingest_file(
+            &mut store,
+            &session,
+            &IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: &text,
+                file: &dir.path().join("data").join(&f.data),
+                rejects: Some(dir.path().join("rejects.jsonl")),
+                limits: Limits::default(),
+            },
+            &NoProgress,
+        )
+        .expect("ingest");
+    }
+    // Four people with a phone each, two of them the same phone: two are isolated.
+    let mapping = r#"
+[dataset]
+name = "extra"
+format = "csv"
+record_id = "id"
+[source]
+agency = "extra"
+country = "SRB"
+[defaults]
+grading = "B2"
+handling = "H1"
+[entities.person]
+schema = "Person"
+properties.name = { column = "name" }
+properties.birthDate = { column = "born" }
+properties.category = { literal = "suspect" }
+[entities.phone]
+schema = "Phone"
+properties.number = { column = "phone" }
+[entities.uses]
+schema = "Uses"
+properties.user = { entity = "person" }
+properties.object = { entity = "phone" }
+"#;
+    let csv = dir.path().join("extra.csv");
+    std::fs::write(
+        &csv,
+        "id,name,born,phone\nx1,Zoran Isolatedić,1971-03-04,+381601110001\nx2,Goran Alonović,1972-05-06,+381601110002\n\
+         x3,Dragan Sharović,1973-07-08,+381601110003\nx4,Milan Sharović,1974-09-10,+381601110003\n",
+    )
+    .expect("csv");
+    ingest_file(
+        &mut store,
+        &session,
+        &IngestRequest {
+            mapping_name: "extra.toml",
+            mapping_text: mapping,
+            file: &csv,
+            rejects: Some(dir.path().join("extra.rejects.jsonl")),
+            limits: Limits::default(),
+        },
+        &NoProgress,
+    )
+    .expect("ingest extra");
+    run(&mut store, &session, &RunSettings::DEFAULT, None, false).expect("resolve");
+
+    let query = NetworkQuery::default();
+    let lean = open(&mut store, &session, &query).expect("graph");
+    let schemata: Vec<&str> = SCHEMATA.iter().map(|s| s.name).collect();
+    let all = store.entity_evidence(&schemata, "tester", "test").expect("evidence");
+    let identity_of: HashMap<String, String> = store.identity_links().expect("links").into_iter().collect();
+    let full =
+        InvestigationGraph::build(&all, &identity_of, query.max_group).filtered(&query.filter().expect("filter"));
+
+    let (lean_parties, lean_events) = shape(&lean.graph);
+    let (full_parties, full_events) = shape(&full);
+    assert!(lean_parties.len() > 100, "{} parties", lean_parties.len());
+    assert_eq!(
+        full.nodes.len(),
+        lean.graph.nodes.len() + 2,
+        "the two isolated parties are left out"
+    );
+    assert!(lean.graph.node("extra:x1:person").is_none() && lean.graph.node("extra:x2:person").is_none());
+    assert!(full.node("extra:x1:person").is_some());
+    let (a, b) = (lean.graph.node("extra:x3:person"), lean.graph.node("extra:x4:person"));
+    assert!(
+        a.zip(b)
+            .is_some_and(|(a, b)| lean.graph.link(a.min(b), a.max(b)).is_some())
+    );
+    assert_eq!(lean.graph.nodes.len(), lean_parties.len(), "every party read is linked");
+    assert_eq!(lean_parties, full_parties);
+    assert_eq!(lean_events, full_events);
+    assert_eq!(lean.graph.links.len(), full.links.len());
+    // A party asked about by name is in the graph, unlinked.
+    let named = NetworkQuery {
+        parties: vec!["extra:x1:person".into()],
+        ..NetworkQuery::default()
+    };
+    let with = open(&mut store, &session, &named).expect("graph");
+    let x1 = with.graph.node("extra:x1:person").expect("named party");
+    assert!(with.graph.links.iter().all(|l| l.a != x1 && l.b != x1));
+    assert_eq!(with.graph.nodes.len(), lean.graph.nodes.len() + 1);
+    // The same records make up each party.
+    for n in &lean.graph.nodes {
+        let v = full.node(&n.id).expect("in the full graph");
+        assert_eq!(n.records, full.nodes[v as usize].records, "{}", n.id);
+        assert_eq!(n.name, full.nodes[v as usize].name);
+    }
+    // The read is logged once, with the purpose.
+    let log = store.audit_page(0, 10_000).expect("log");
+    let reads: Vec<_> = log
+        .iter()
+        .filter(|e| e.entry.target.contains("in the investigation graph"))
+        .collect();
+    assert_eq!(reads.len(), 2, "one read per graph opened");
+    assert_eq!(reads[0].entry.purpose, "test");
+}
