@@ -48,6 +48,31 @@ pub struct Index {
     /// Analysts' rejections by record id, both ways: applied to the clusters as soon
     /// as both records are indexed.
     rejected: HashMap<String, Vec<String>>,
+    /// Per (rule, block key), how many records of the resolved population hold it
+    /// that this index does not: an index of a few identities read for one new
+    /// record (see [`Index::set_unindexed`]) still applies the block limits to the
+    /// whole population's blocks.
+    unindexed: HashMap<i64, usize>,
+}
+
+/// A record's blocking keys under `rules`, each folded with its rule's position
+/// into one integer: what a store keeps to find a new record's candidates without
+/// reading every record. The rule takes the top byte, the key the other 56 bits (a
+/// collision only makes a block larger, as a hash collision within a rule does).
+pub fn match_keys(rules: &[Rule], f: &Features) -> Vec<i64> {
+    let mut keys: Vec<i64> = rules
+        .iter()
+        .enumerate()
+        .flat_map(|(r, rule)| rule_keys(f, rule).into_iter().map(move |k| match_key(r, k)))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// One key of [`match_keys`].
+pub fn match_key(rule: usize, key: u64) -> i64 {
+    (((rule as u64 & 0xff) << 56) | (key & 0x00ff_ffff_ffff_ffff)) as i64
 }
 
 impl std::fmt::Debug for Index {
@@ -74,7 +99,14 @@ impl Index {
             keys: HashMap::new(),
             by_id: HashMap::new(),
             rejected: HashMap::new(),
+            unindexed: HashMap::new(),
         }
+    }
+
+    /// How many records of each block (by its [`match_key`]) the resolved
+    /// population holds beyond those indexed here.
+    pub fn set_unindexed(&mut self, unindexed: HashMap<i64, usize>) {
+        self.unindexed = unindexed;
     }
 
     /// The block limit of each rule in the batch run this index continues (its
@@ -152,8 +184,9 @@ impl Index {
                     .copied()
                     .unwrap_or(usize::MAX)
                     .min(self.max_block);
+                let beyond = self.unindexed.get(&match_key(r, k)).copied().unwrap_or(0);
                 if let Some(found) = self.keys.get(&(r, k))
-                    && found.len() < limit
+                    && found.len() + beyond < limit
                 {
                     candidates.extend(found);
                 }

@@ -104,6 +104,17 @@ impl TermFrequencies {
         TermFrequencies { counts, total }
     }
 
+    /// Counts kept elsewhere (a store's), for the names a computation needs: `total`
+    /// records have a name, `counts` of them each of these.
+    pub fn from_counts(counts: HashMap<String, u32>, total: u32) -> TermFrequencies {
+        TermFrequencies { counts, total }
+    }
+
+    /// Every name with its count, and the number of records with a name.
+    pub fn counts(&self) -> (impl Iterator<Item = (&str, u32)>, u32) {
+        (self.counts.iter().map(|(k, v)| (k.as_str(), *v)), self.total)
+    }
+
     /// How often two random records share this name.
     pub(crate) fn frequency(&self, value: &str) -> Option<f64> {
         let c = *self.counts.get(value)?;

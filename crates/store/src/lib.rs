@@ -19,6 +19,7 @@ mod checks;
 mod error;
 mod evidence;
 mod links;
+mod matching;
 mod migrations;
 mod read;
 mod resolution;
@@ -30,6 +31,7 @@ pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, W
 pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};
 pub use error::{Error, Result};
 pub use links::{EntityPlace, IndexedEntity, KeyDigest, KeyDigester, LinkIndex, Reference};
+pub use matching::{MatchAdditions, MatchBlock};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
 pub use resolution::{Decision, DecisionKind, ResolutionRun, ResolutionWrite, ReviewPair};
 pub use sqlite::{SqliteBatch, SqliteStore};
@@ -144,9 +146,49 @@ pub trait Store {
         &mut self,
         links: &[(String, String)],
         review: &[ReviewPair],
+        index: &MatchAdditions,
         origin: &str,
         actor: &str,
     ) -> Result<()>;
+
+    /// The run whose matching index the store holds (see [`MatchBlock`]), if any.
+    fn match_index_run(&self) -> Result<Option<i64>>;
+
+    /// Replaces the matching index with that of run `run`: each resolved person
+    /// record with its blocking keys, every name value with its count, and the
+    /// number of records with a name.
+    fn replace_match_index(
+        &mut self,
+        run: i64,
+        records: &mut dyn Iterator<Item = (String, Vec<i64>)>,
+        names: &mut dyn Iterator<Item = (String, u32)>,
+        total_names: u32,
+    ) -> Result<()>;
+
+    /// The blocks of `keys` in the matching index, with their records where fewer
+    /// than `limit`.
+    fn match_blocks(&self, keys: &[i64], limit: usize) -> Result<Vec<MatchBlock>>;
+
+    /// How many records of the index have each of `values` as their name, and how
+    /// many have a name.
+    fn name_counts(&self, values: &[String]) -> Result<(std::collections::HashMap<String, u32>, u32)>;
+
+    /// The identity of each of `entities` that the latest run (or a match since)
+    /// resolved.
+    fn identities_of(&self, entities: &[String]) -> Result<Vec<(String, String)>>;
+
+    /// Every `(record, identity)` of the identities named.
+    fn identity_members(&self, identities: &[String]) -> Result<Vec<(String, String)>>;
+
+    /// The current values of the entities of `schemata` in the source rows of the
+    /// records named (entity ids), a group per row, logged as one read.
+    fn values_of_records(
+        &mut self,
+        entities: &[String],
+        schemata: &[&str],
+        actor: &str,
+        purpose: &str,
+    ) -> Result<Vec<Vec<EntityValues>>>;
 
     /// The latest resolution run, if any.
     fn latest_resolution(&self) -> Result<Option<ResolutionRun>>;

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("watchlists and findings", CHECKS),
     ("resolution", RESOLUTION),
     ("signed audit heads", SIGNATURES),
+    ("matching index", crate::matching::SCHEMA),
 ];
 
 /// The newest schema version this code knows.

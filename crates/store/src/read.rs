@@ -415,6 +415,74 @@ pub(crate) fn entity_values_by_record(
     Ok(total)
 }
 
+/// The current values of the entities of `schemata` in each of `records`
+/// (`(dataset, record key)`), one group per record found, in the store's order.
+pub(crate) fn values_of_records(
+    conn: &Connection,
+    schemata: &[&str],
+    records: &[(String, String)],
+) -> Result<Vec<Vec<EntityValues>>> {
+    let mut find = conn.prepare_cached(
+        "SELECT r.id, a.node, v.first_statement, v.last_statement FROM record r JOIN dataset d ON d.id = r.dataset_id \
+         JOIN source s ON s.id = d.source_id JOIN agency a ON a.id = s.agency_id \
+         JOIN record_version v ON v.id = r.current_version WHERE d.name = ?1 AND r.key = ?2",
+    )?;
+    let mut found: Vec<(i64, &str, &str, String, i64, i64)> = Vec::new();
+    for (dataset, key) in records {
+        if let Some((id, agency, lo, hi)) = find
+            .query_row(params![dataset, key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?
+        {
+            found.push((id, dataset, key, agency, lo, hi));
+        }
+    }
+    found.sort_unstable_by_key(|f| f.0);
+    found.dedup_by_key(|f| f.0);
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.entity_id, k.name, k.schema, s.prop, s.value FROM statement s JOIN entity e ON e.id = s.entity_id \
+         JOIN entity_kind k ON k.id = e.kind_id WHERE s.id BETWEEN ?1 AND ?2 ORDER BY s.id",
+    )?;
+    let mut out = Vec::with_capacity(found.len());
+    for (_, dataset, key, agency, lo, hi) in found {
+        let mut group: Vec<EntityValues> = Vec::new();
+        let mut ids: Vec<i64> = Vec::new();
+        let mut rows = stmt.query(params![lo, hi])?;
+        while let Some(r) = rows.next()? {
+            let schema: String = r.get(2)?;
+            if !schemata.contains(&schema.as_str()) {
+                continue;
+            }
+            let entity: i64 = r.get(0)?;
+            let i = match ids.iter().position(|&e| e == entity) {
+                Some(i) => i,
+                None => {
+                    let name: String = r.get(1)?;
+                    ids.push(entity);
+                    group.push(EntityValues {
+                        id: entity_key(dataset, key, &name),
+                        schema: EntityValues::schema_name(&schema),
+                        dataset: dataset.into(),
+                        agency: agency.as_str().into(),
+                        record_id: key.to_string(),
+                        values: Vec::new(),
+                    });
+                    group.len() - 1
+                }
+            };
+            let prop: String = r.get(3)?;
+            group[i]
+                .values
+                .push((EntityValues::prop_name(&schema, &prop), r.get(4)?));
+        }
+        if !group.is_empty() {
+            out.push(group);
+        }
+    }
+    Ok(out)
+}
+
 /// See [`crate::Store::count_entities`].
 pub(crate) fn count_entities(conn: &Connection, schemata: &[&str]) -> Result<usize> {
     let mut n = 0;

@@ -279,6 +279,7 @@ pub(crate) fn add_links(
     conn: &mut Connection,
     links: &[(String, String)],
     review: &[ReviewPair],
+    index: &crate::MatchAdditions,
     origin: &str,
     actor: &str,
 ) -> Result<()> {
@@ -314,6 +315,7 @@ pub(crate) fn add_links(
             rev.execute(params![run, r.a, r.b, r.weight, r.probability, r.why])?;
         }
     }
+    crate::matching::extend(&tx, run, index)?;
     let at = now();
     audit::append(
         &tx,

@@ -566,10 +566,87 @@ impl Store for SqliteStore {
         &mut self,
         links: &[(String, String)],
         review: &[ReviewPair],
+        index: &crate::MatchAdditions,
         origin: &str,
         actor: &str,
     ) -> Result<()> {
-        resolution::add_links(&mut self.conn, links, review, origin, actor)
+        resolution::add_links(&mut self.conn, links, review, index, origin, actor)
+    }
+
+    fn match_index_run(&self) -> Result<Option<i64>> {
+        crate::matching::index_run(&self.conn)
+    }
+
+    fn replace_match_index(
+        &mut self,
+        run: i64,
+        records: &mut dyn Iterator<Item = (String, Vec<i64>)>,
+        names: &mut dyn Iterator<Item = (String, u32)>,
+        total_names: u32,
+    ) -> Result<()> {
+        if self.read_only {
+            return Err(Error::ReadOnly);
+        }
+        crate::matching::replace(&mut self.conn, run, records, names, total_names)
+    }
+
+    fn match_blocks(&self, keys: &[i64], limit: usize) -> Result<Vec<crate::MatchBlock>> {
+        crate::matching::blocks(&self.conn, keys, limit)
+    }
+
+    fn name_counts(&self, values: &[String]) -> Result<(HashMap<String, u32>, u32)> {
+        crate::matching::name_counts(&self.conn, values)
+    }
+
+    fn identities_of(&self, entities: &[String]) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT identity FROM identity_link WHERE entity = ?1")?;
+        let mut out = Vec::new();
+        for e in entities {
+            if let Some(i) = stmt.query_row([e], |r| r.get::<_, String>(0)).optional()? {
+                out.push((e.clone(), i));
+            }
+        }
+        Ok(out)
+    }
+
+    fn identity_members(&self, identities: &[String]) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT entity FROM identity_link WHERE identity = ?1")?;
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for i in identities.iter().filter(|i| seen.insert(i.as_str())) {
+            for e in stmt.query_map([i], |r| r.get::<_, String>(0))? {
+                out.push((e?, i.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    fn values_of_records(
+        &mut self,
+        entities: &[String],
+        schemata: &[&str],
+        actor: &str,
+        purpose: &str,
+    ) -> Result<Vec<Vec<EntityValues>>> {
+        // An entity id is `dataset:record:name`; datasets hold no ':' and mapping
+        // names none either, so the record key is what lies between.
+        let records: Vec<(String, String)> = entities
+            .iter()
+            .filter_map(|e| {
+                let (dataset, rest) = e.split_once(':')?;
+                let (record, _) = rest.rsplit_once(':')?;
+                Some((dataset.to_string(), record.to_string()))
+            })
+            .collect();
+        let what = format!("values of {} records' {} entities", records.len(), schemata.join(", "));
+        self.logged_read(
+            |c| read::values_of_records(c, schemata, &records),
+            |rows| (!rows.is_empty()).then(|| bulk_read_entry(&what, rows.iter().map(Vec::len).sum(), actor, purpose)),
+        )
     }
 
     fn latest_resolution(&self) -> Result<Option<ResolutionRun>> {

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::session::Session;
 
 /// The schemata a record is built from.
-const SCHEMATA: [&str; 6] = [
+pub(crate) const SCHEMATA: [&str; 6] = [
     "Person",
     "Phone",
     "TravelDocument",

@@ -80,6 +80,13 @@ fn resolve_loaded(
         }
     }
     let opts = settings.options(model, keep_all_scores);
+    // What matching at ingest will look candidates up by (see `super::ingest`).
+    let rules = corridor_resolve::default_rules();
+    let keys: Vec<Vec<i64>> = features
+        .iter()
+        .map(|f| corridor_resolve::match_keys(&rules, f))
+        .collect();
+    let names = corridor_resolve::TermFrequencies::of(&features);
     let mut resolution = corridor_resolve::resolve_with_features(records, features, &confirmed, &rejected, &opts);
     let storing = std::time::Instant::now();
     let mut summary = serde_json::json!({
@@ -120,7 +127,15 @@ fn resolve_loaded(
             })
             .collect(),
     };
-    store.record_resolution(&write, session.actor(), session.purpose())?;
+    let run = store.record_resolution(&write, session.actor(), session.purpose())?;
+    drop(write);
+    let (counts, total) = names.counts();
+    store.replace_match_index(
+        run,
+        &mut records.iter().zip(keys).map(|(r, k)| (r.id.clone(), k)),
+        &mut counts.map(|(n, c)| (n.to_string(), c)),
+        total,
+    )?;
     resolution.timings.push(corridor_resolve::Phase {
         phase: "storing",
         seconds: storing.elapsed().as_secs_f64(),

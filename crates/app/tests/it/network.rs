@@ -177,3 +177,80 @@ properties.object = { entity = "phone" }
     assert_eq!(reads.len(), 2, "one read per graph opened");
     assert_eq!(reads[0].entry.purpose, "test");
 }
+
+/// Matching at ingest through the matching index gives the identities that
+/// matching against every record gives.
+#[test]
+fn matching_through_the_index_equals_matching_against_everything() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let report = corridor_synth::generate(
+        &corridor_synth::SynthConfig {
+            seed: 11,
+            size: corridor_synth::Size::Demo,
+            latin_only: false,
+        },
+        &data,
+    )
+    .expect("synth");
+    let session = Session::new("tester", "test").expect("session");
+    let ingest = |store: &mut SqliteStore, f: &corridor_synth::SynthFile| {
+        let text = std::fs::read_to_string(data.join(&f.mapping)).expect("mapping");
+        ingest_file(
+            store,
+            &session,
+            &IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: &text,
+                file: &data.join(&f.data),
+                rejects: Some(dir.path().join("rejects.jsonl")),
+                limits: Limits::default(),
+            },
+            &NoProgress,
+        )
+        .expect("ingest")
+    };
+    let path = dir.path().join("s.db");
+    let (mut store, _) = SqliteStore::create(&path, "tester").expect("store");
+    let (last, first) = report.files.split_last().expect("files");
+    for f in first {
+        ingest(&mut store, f);
+    }
+    run(&mut store, &session, &RunSettings::DEFAULT, None, false).expect("resolve");
+    let run_id = store.latest_resolution().expect("run").expect("run").id;
+    assert_eq!(store.match_index_run().expect("index"), Some(run_id));
+    drop(store);
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&path, &copy).expect("copy");
+
+    // Through the index.
+    let mut store = SqliteStore::open(&path).expect("open");
+    let indexed = ingest(&mut store, last);
+    let through_index: BTreeSet<(String, String)> = store.identity_links().expect("links").into_iter().collect();
+    // Against everything: the copy's index made stale.
+    let mut other = SqliteStore::open(&copy).expect("open");
+    other
+        .replace_match_index(0, &mut std::iter::empty(), &mut std::iter::empty(), 0)
+        .expect("stale index");
+    let everything = ingest(&mut other, last);
+    let against_all: BTreeSet<(String, String)> = other.identity_links().expect("links").into_iter().collect();
+
+    let counts = |o: &corridor_app::ingest::IngestOutcome| match &o.resolution {
+        Some(corridor_app::resolution::IngestMatch::Matched {
+            new_records, joined, ..
+        }) => (*new_records, *joined),
+        other => panic!("not matched: {other:?}"),
+    };
+    let (new, joined) = counts(&indexed);
+    assert!(new > 20 && joined > 0, "{new} new, {joined} joined");
+    assert_eq!(counts(&indexed), counts(&everything));
+    assert_eq!(through_index, against_all);
+    // The index grew by the new records.
+    assert_eq!(store.match_index_run().expect("index"), Some(run_id));
+    let reads = store.audit_page(0, 100_000).expect("log");
+    assert!(
+        reads
+            .iter()
+            .any(|e| e.entry.target.starts_with("values of ") && e.entry.purpose == "test")
+    );
+}

@@ -232,14 +232,70 @@ pub(crate) fn conformance(store: &mut dyn Store) {
         .expect("run");
     assert_eq!(store.identity_links().expect("links").len(), 2);
     assert_eq!(store.resolution_review().expect("review").len(), 1);
+    // The matching index belongs to the run; matches at ingest extend it.
+    let run = store.latest_resolution().expect("run").expect("a run").id;
+    assert_eq!(store.match_index_run().expect("index"), None);
+    store
+        .replace_match_index(
+            run,
+            &mut vec![
+                ("rs-intercepts:1:person".to_string(), vec![7, 9]),
+                ("rs-intercepts:2:person".to_string(), vec![7]),
+            ]
+            .into_iter(),
+            &mut vec![("MARKO PETROVIC".to_string(), 2)].into_iter(),
+            2,
+        )
+        .expect("index");
+    assert_eq!(store.match_index_run().expect("index"), Some(run));
+    let blocks = store.match_blocks(&[7, 9, 11], 10).expect("blocks");
+    assert_eq!(blocks[0].count, 2);
+    assert_eq!(blocks[0].records.len(), 2);
+    assert_eq!(blocks[1].records, vec!["rs-intercepts:1:person".to_string()]);
+    assert_eq!(blocks[2].count, 0);
+    let capped = store.match_blocks(&[7], 2).expect("blocks");
+    assert_eq!(
+        (capped[0].count, capped[0].records.len()),
+        (2, 0),
+        "a block at the limit is not listed"
+    );
+    assert_eq!(
+        store
+            .identities_of(&["rs-intercepts:2:person".into(), "nobody:1:person".into()])
+            .expect("of"),
+        vec![(
+            "rs-intercepts:2:person".to_string(),
+            "rs-intercepts:1:person".to_string()
+        )]
+    );
+    assert_eq!(
+        store
+            .identity_members(&["rs-intercepts:1:person".into()])
+            .expect("members")
+            .len(),
+        2
+    );
     store
         .add_identity_links(
             &[("rs-intercepts:2:person".into(), "rs-intercepts:2:person".into())],
             &[],
+            &corridor_store::MatchAdditions {
+                records: vec![("rs-intercepts:3:person".into(), vec![9])],
+                names: vec!["MARKO PETROVIC".into(), "ANA ILIC".into()],
+            },
             "ingest batch 1",
             "tester",
         )
         .expect("add");
+    assert_eq!(store.match_blocks(&[9], 10).expect("blocks")[0].count, 2);
+    let (counts, total) = store
+        .name_counts(&["MARKO PETROVIC".into(), "ANA ILIC".into(), "NOBODY".into()])
+        .expect("names");
+    assert_eq!(
+        (counts.get("MARKO PETROVIC"), counts.get("ANA ILIC"), total),
+        (Some(&3), Some(&1), 4)
+    );
+    assert_eq!(counts.len(), 2);
     let links = store.identity_links().expect("links");
     assert!(links.contains(&("rs-intercepts:2:person".into(), "rs-intercepts:2:person".into())));
     store
