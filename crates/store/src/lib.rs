@@ -151,6 +151,12 @@ pub trait Store {
         actor: &str,
     ) -> Result<()>;
 
+    /// Every record → identity link where the two differ, as digests under
+    /// `digester`: the identity mapping of a million records without a million
+    /// strings (see [`LinkIndex`]). Whether any run resolved anything is
+    /// `latest_resolution`.
+    fn identity_digests(&self, digester: &KeyDigester) -> Result<std::collections::HashMap<KeyDigest, KeyDigest>>;
+
     /// The run whose matching index the store holds (see [`MatchBlock`]), if any.
     fn match_index_run(&self) -> Result<Option<i64>>;
 

@@ -573,6 +573,20 @@ impl Store for SqliteStore {
         resolution::add_links(&mut self.conn, links, review, index, origin, actor)
     }
 
+    fn identity_digests(&self, digester: &crate::KeyDigester) -> Result<HashMap<crate::KeyDigest, crate::KeyDigest>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT entity, identity FROM identity_link WHERE entity <> identity")?;
+        let mut rows = stmt.query([])?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let entity = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let identity = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            out.insert(digester.digest(entity), digester.digest(identity));
+        }
+        Ok(out)
+    }
+
     fn match_index_run(&self) -> Result<Option<i64>> {
         crate::matching::index_run(&self.conn)
     }

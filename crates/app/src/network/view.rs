@@ -1,6 +1,6 @@
 //! The investigation graph as one reader may see it, and what is computed on it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use corridor_model::EntityEvidence;
 use corridor_network::{InvestigationGraph, Networks, networks, routes};
@@ -39,12 +39,12 @@ impl std::fmt::Debug for NetworkView {
 pub fn open(store: &mut dyn Store, session: &Session, query: &NetworkQuery) -> Result<NetworkView> {
     let filter = query.filter()?;
     let index = store.link_index()?;
-    let links = store.identity_links()?;
+    let identities = store.identity_digests(&index.digester)?;
     let digest = |k: &str| index.digester.digest(k);
-    let identities: HashMap<_, _> = links.iter().map(|(e, i)| (digest(e), digest(i))).collect();
     let named: Vec<_> = query.parties.iter().map(|p| digest(p)).collect();
     let places = super::select::needed(&index, &identities, &named);
     drop(identities);
+    drop(index);
     let schemata: Vec<&str> = corridor_model::SCHEMATA.iter().map(|s| s.name).collect();
     let entities = store.entity_evidence_at(
         &places,
@@ -56,11 +56,9 @@ pub fn open(store: &mut dyn Store, session: &Session, query: &NetworkQuery) -> R
         session.actor(),
         session.purpose(),
     )?;
-    drop(index);
-    let loaded: HashSet<&str> = entities.iter().map(|e| e.id.as_str()).collect();
-    let resolved = !links.is_empty();
-    let identity_of: HashMap<String, String> = links.into_iter().filter(|(e, _)| loaded.contains(e.as_str())).collect();
-    drop(loaded);
+    let resolved = store.latest_resolution()?.is_some();
+    let ids: Vec<String> = entities.iter().map(|e| e.id.clone()).collect();
+    let identity_of: HashMap<String, String> = store.identities_of(&ids)?.into_iter().collect();
     let graph = InvestigationGraph::build(&entities, &identity_of, query.max_group).filtered(&filter);
     Ok(NetworkView {
         graph,
