@@ -148,6 +148,30 @@ pub(crate) fn conformance(store: &mut dyn Store) {
         .entity_values_by_record(&["Person"], "analyst", "x", &mut |row| rows += row.len())
         .expect("values");
     assert_eq!((n, rows), (2, 2));
+    // Named records alone: unknown ones are skipped, the read is logged.
+    let before = store.audit_page(0, 10_000).expect("log").len();
+    let named = store
+        .values_of_records(
+            &["rs-intercepts:1:person".into(), "nobody:1:person".into()],
+            &["Person"],
+            "analyst",
+            "case 7",
+        )
+        .expect("values of records");
+    assert_eq!(named.len(), 1);
+    assert_eq!(named[0][0].id, "rs-intercepts:1:person");
+    assert_eq!(store.audit_page(0, 10_000).expect("log").len(), before + 1);
+    // The link index names every entity; evidence is read at its places alone.
+    let index = store.link_index().expect("link index");
+    let person = index
+        .find(index.digester.digest("rs-intercepts:1:person"))
+        .expect("indexed");
+    let place = index.entities[person as usize].place;
+    let evidence = store
+        .entity_evidence_at(&[place], "one person", "analyst", "case 7")
+        .expect("evidence at");
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(evidence[0].id, "rs-intercepts:1:person");
 
     // The source regraded: shown on read.
     store
