@@ -273,8 +273,28 @@ impl Basis {
     }
 }
 
-fn is_party(schema_name: &str) -> bool {
+/// Whether entities of this schema are parties (nodes of the graph).
+pub fn is_party(schema_name: &str) -> bool {
     matches!(schema_name, "Person" | "Organization")
+}
+
+/// Whether a thing named in an event's property `prop` is the thing of the party
+/// involved in role `role`, among `involved` parties: a payment's accounts belong
+/// to the payer or the beneficiary; a document to the one person it was shown by
+/// (unknown when several were involved); a vehicle or boat to everyone on it.
+pub fn event_thing_is_theirs(prop: &str, role: &str, involved: usize) -> bool {
+    match prop {
+        "payerAccount" => role == "payer",
+        "beneficiaryAccount" => role == "beneficiary",
+        "document" => involved == 1,
+        _ => true,
+    }
+}
+
+/// Whether an event of this schema links the parties attending it (a payment links
+/// payer and beneficiary as a payment, not as a co-occurrence).
+pub fn event_links_attendees(schema_name: &str) -> bool {
+    schema_name != "Payment"
 }
 
 /// In a group above the size limit, each party is linked to this many next in time.
@@ -420,17 +440,7 @@ impl InvestigationGraph {
                     for &(role, p) in &involved {
                         attach(&mut events, e.id.clone(), &e.schema, p, &basis);
                         for (prop, thing, thing_schema) in &used {
-                            // Whose thing it is: a payment's accounts belong to the payer
-                            // or the beneficiary; a document to the one person it was
-                            // shown by (unknown when several were involved); a vehicle
-                            // or boat to everyone on it.
-                            let theirs = match *prop {
-                                "payerAccount" => role == "payer",
-                                "beneficiaryAccount" => role == "beneficiary",
-                                "document" => involved.len() == 1,
-                                _ => true,
-                            };
-                            if theirs {
+                            if event_thing_is_theirs(prop, role, involved.len()) {
                                 attach(&mut things, thing.clone(), thing_schema, p, &basis);
                             }
                         }
@@ -481,7 +491,7 @@ impl InvestigationGraph {
         }
         // A payment is also an event the payer and beneficiary attend; its link is
         // the payment itself, not a second co-occurrence.
-        events.retain(|_, (s, _)| s != "Payment");
+        events.retain(|_, (s, _)| event_links_attendees(s));
 
         let mut pairs: BTreeMap<(u32, u32), Vec<Evidence>> = BTreeMap::new();
         for (a, b, ev) in direct {

@@ -31,7 +31,10 @@ mod path;
 pub mod quality;
 pub mod routes;
 
-pub use build::{EventInfo, Evidence, InvestigationGraph, Link, LinkKind, Node, RecordSource};
+pub use build::{
+    EventInfo, Evidence, InvestigationGraph, Link, LinkKind, Node, RecordSource, event_links_attendees,
+    event_thing_is_theirs, is_party,
+};
 pub use filter::{Filter, FilterError};
 pub use networks::{Broker, NetworkOptions, NetworkSummary, Networks, networks};
 pub use path::{PathStep, path};

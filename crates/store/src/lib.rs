@@ -30,7 +30,7 @@ pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome
 pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, WatchlistSpec};
 pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};
 pub use error::{Error, Result};
-pub use links::{EntityPlace, IndexedEntity, KeyDigest, KeyDigester, LinkIndex, Reference};
+pub use links::{EntityPlace, IndexedEntity, KeyDigest, KeyDigester, LinkIndex, LinkIndexBuilder, Reference};
 pub use matching::{MatchAdditions, MatchBlock};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
 pub use resolution::{Decision, DecisionKind, ResolutionRun, ResolutionWrite, ReviewPair};

@@ -8,9 +8,10 @@
 //! digest per entity and one per reference, and the evidence is then read for the
 //! entities that matter alone ([`crate::Store::entity_evidence_at`]).
 //!
-//! Entity keys (`dataset:record:name`) are replaced by 128-bit digests under keys
-//! drawn at random for each index (two SipHash-1-3 instances from
-//! [`std::hash::RandomState`]): a collision among n entities has odds about
+//! Entity keys (`dataset:record:name`) are replaced by 128-bit digests under a key
+//! drawn at random for each index (SipHash-1-3 keyed by [`std::hash::RandomState`],
+//! evaluated twice with different first bytes): a collision among n entities has
+//! odds about
 //! n²·2⁻¹²⁹, and a data provider cannot choose record keys that collide since the
 //! keys are not known in advance. A collision could only make the graph read more
 //! than it needs, or (two parties taken as one) hide a thing they share; at these
@@ -27,38 +28,33 @@ pub type KeyDigest = u128;
 /// under the same digester, and different digesters give unrelated digests.
 #[derive(Debug, Clone)]
 pub struct KeyDigester {
-    a: RandomState,
-    b: RandomState,
+    key: RandomState,
 }
 
 impl Default for KeyDigester {
     fn default() -> Self {
         KeyDigester {
-            a: RandomState::new(),
-            b: RandomState::new(),
+            key: RandomState::new(),
         }
     }
 }
 
 impl KeyDigester {
     pub fn digest(&self, key: &str) -> KeyDigest {
-        let half = |s: &RandomState| {
-            let mut h = s.build_hasher();
-            h.write(key.as_bytes());
-            h.finish()
-        };
-        (u128::from(half(&self.a)) << 64) | u128::from(half(&self.b))
+        self.digest_parts(key, "")
     }
 
-    /// The digest of `dataset:record:name` without building the string.
-    pub(crate) fn digest_parts(&self, prefix: &str, name: &str) -> KeyDigest {
-        let half = |s: &RandomState| {
-            let mut h = s.build_hasher();
+    /// The digest of `dataset:record:name` without building the string: two
+    /// evaluations of the keyed hash, on the key behind a different first byte.
+    pub fn digest_parts(&self, prefix: &str, name: &str) -> KeyDigest {
+        let half = |domain: u8| {
+            let mut h = self.key.build_hasher();
+            h.write_u8(domain);
             h.write(prefix.as_bytes());
             h.write(name.as_bytes());
             h.finish()
         };
-        (u128::from(half(&self.a)) << 64) | u128::from(half(&self.b))
+        (u128::from(half(0)) << 64) | u128::from(half(1))
     }
 }
 
@@ -66,6 +62,14 @@ impl KeyDigester {
 /// handle: a row id in SQLite).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EntityPlace(pub(crate) i64);
+
+impl EntityPlace {
+    /// A place by a backend's row number (for a backend, or a test building an
+    /// index by hand).
+    pub fn from_row(row: i64) -> EntityPlace {
+        EntityPlace(row)
+    }
+}
 
 /// One entity of the index.
 #[derive(Debug, Clone, Copy)]
@@ -92,18 +96,14 @@ pub struct Reference {
 }
 
 impl Reference {
-    /// The property's name in the schema of `from`.
-    pub fn prop(&self, from: &IndexedEntity) -> &'static str {
-        from.schema().properties[self.prop as usize].name
-    }
-
     /// The entity named, unless the store holds no entity of that key.
     pub fn target(&self) -> Option<u32> {
         (self.to != u32::MAX).then_some(self.to)
     }
 }
 
-/// Every current entity of known schema, sorted by digest, and every current
+/// Every entity of known schema (an entity a later version of its record no longer
+/// has is listed too, and reads as empty), sorted by digest, and every current
 /// entity-valued statement, grouped by the entity that holds it.
 #[derive(Debug, Default)]
 pub struct LinkIndex {
@@ -121,6 +121,11 @@ impl LinkIndex {
             .map(|i| i as u32)
     }
 
+    /// The property a reference is held in (in the schema of its holder).
+    pub fn prop(&self, r: &Reference) -> &'static str {
+        self.entities[r.from as usize].schema().properties[r.prop as usize].name
+    }
+
     /// The references held by each entity, in entity order.
     pub fn by_entity(&self) -> impl Iterator<Item = (u32, &[Reference])> {
         self.references
@@ -131,7 +136,7 @@ impl LinkIndex {
 
 /// Builds an index from rows a backend reads, so every backend shares the rules.
 #[derive(Debug, Default)]
-pub(crate) struct LinkIndexBuilder {
+pub struct LinkIndexBuilder {
     digester: KeyDigester,
     entities: Vec<IndexedEntity>,
     references: Vec<(EntityPlace, KeyDigest, u8)>,
@@ -139,12 +144,12 @@ pub(crate) struct LinkIndexBuilder {
 
 impl LinkIndexBuilder {
     /// The position of a schema in [`SCHEMATA`], when it is one.
-    pub(crate) fn schema_index(name: &str) -> Option<u8> {
+    pub fn schema_index(name: &str) -> Option<u8> {
         SCHEMATA.iter().position(|s| s.name == name).map(|i| i as u8)
     }
 
     /// The entity-valued properties of any schema: what a backend filters on.
-    pub(crate) fn reference_props() -> Vec<&'static str> {
+    pub fn reference_props() -> Vec<&'static str> {
         let mut props: Vec<&'static str> = SCHEMATA
             .iter()
             .flat_map(|s| s.properties.iter())
@@ -157,7 +162,7 @@ impl LinkIndexBuilder {
     }
 
     /// An entity: its key's `dataset:record:` prefix and name, its schema's index.
-    pub(crate) fn entity(&mut self, place: EntityPlace, prefix: &str, name: &str, schema: u8) {
+    pub fn entity(&mut self, place: EntityPlace, prefix: &str, name: &str, schema: u8) {
         self.entities.push(IndexedEntity {
             digest: self.digester.digest_parts(prefix, name),
             place,
@@ -166,7 +171,7 @@ impl LinkIndexBuilder {
     }
 
     /// A statement of the entity at `place` naming the entity `value` in `prop`.
-    pub(crate) fn reference(&mut self, place: EntityPlace, prop: &str, value: &str) {
+    pub fn reference(&mut self, place: EntityPlace, prop: &str, value: &str) {
         let digest = self.digester.digest(value);
         self.references.push((place, digest, prop_code(prop)));
     }
@@ -174,7 +179,7 @@ impl LinkIndexBuilder {
     /// Sorts the entities by digest and resolves every reference to the entity it
     /// names, by sorting and merging rather than a lookup per reference (a binary
     /// search per reference over five million entities took seconds).
-    pub(crate) fn finish(self) -> LinkIndex {
+    pub fn finish(self) -> LinkIndex {
         let LinkIndexBuilder {
             digester,
             mut entities,
@@ -252,6 +257,13 @@ mod tests {
     }
 
     #[test]
+    fn property_codes_fit_a_byte() {
+        assert!(LinkIndexBuilder::reference_props().len() < usize::from(u8::MAX));
+        assert!(SCHEMATA.iter().all(|s| s.properties.len() <= usize::from(u8::MAX)));
+        assert!(SCHEMATA.len() <= usize::from(u8::MAX));
+    }
+
+    #[test]
     fn references_keep_only_entity_properties_of_the_holder_schema() {
         let mut b = LinkIndexBuilder::default();
         let uses = LinkIndexBuilder::schema_index("Uses").expect("Uses");
@@ -266,9 +278,8 @@ mod tests {
         assert_eq!(index.entities.len(), 2);
         assert_eq!(index.references.len(), 1);
         let r = index.references[0];
-        let from = index.entities[r.from as usize];
-        assert_eq!(from.schema().name, "Uses");
-        assert_eq!(r.prop(&from), "user");
+        assert_eq!(index.entities[r.from as usize].schema().name, "Uses");
+        assert_eq!(index.prop(&r), "user");
         assert_eq!(
             r.target().map(|i| index.entities[i as usize].schema().name),
             Some("Person")
