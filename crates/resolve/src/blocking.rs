@@ -222,14 +222,12 @@ pub fn rule_keys(f: &Features, rule: &Rule) -> Vec<u64> {
     acc
 }
 
-/// A key of parts `..., part` from the key of the parts before it. A `str` hashes
-/// its bytes and a terminator, so no two sequences of parts run together.
+/// A key of parts `..., part` from the key of the parts before it: the part's bytes
+/// seeded with the key before it, so no two sequences of parts run together.
+/// XXH3, not `DefaultHasher`: keys are stored (the matching index), and the
+/// standard library does not promise its hash stays the same between releases.
 fn extend_key(key: u64, part: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    key.hash(&mut h);
-    part.hash(&mut h);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64_with_seed(part.as_bytes(), key)
 }
 
 /// What one rule produced.
@@ -314,10 +312,13 @@ pub struct Limits {
     pub min_rule_pairs: u64,
 }
 
+/// The largest block any rule compares by default (see [`Limits::max_block`]).
+pub const MAX_BLOCK: usize = 2_000;
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_block: 2_000,
+            max_block: MAX_BLOCK,
             pairs_per_record: 10.0,
             min_rule_pairs: 1_000_000,
         }

@@ -48,11 +48,11 @@ pub struct Index {
     /// Analysts' rejections by record id, both ways: applied to the clusters as soon
     /// as both records are indexed.
     rejected: HashMap<String, Vec<String>>,
-    /// Per (rule, block key), how many records of the resolved population hold it
-    /// that this index does not: an index of a few identities read for one new
-    /// record (see [`Index::set_unindexed`]) still applies the block limits to the
-    /// whole population's blocks.
-    unindexed: HashMap<i64, usize>,
+    /// Blocks (by [`match_key`]) the resolved population holds too many records of
+    /// to compare: an index of a few identities read for one new record (see
+    /// [`Index::skip_blocks`]) still applies the block limits to the whole
+    /// population's blocks.
+    skipped: std::collections::HashSet<i64>,
 }
 
 /// A record's blocking keys under `rules`, each folded with its rule's position
@@ -68,6 +68,13 @@ pub fn match_keys(rules: &[Rule], f: &Features) -> Vec<i64> {
     keys.sort_unstable();
     keys.dedup();
     keys
+}
+
+/// What made the keys of [`match_keys`] under `rules`: a stored index in another
+/// format (other rules, another hash) finds nothing right and must not be used.
+pub fn match_format(rules: &[Rule]) -> String {
+    let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
+    format!("xxh3, rule in the top byte: {}", names.join("; "))
 }
 
 /// One key of [`match_keys`].
@@ -91,7 +98,7 @@ impl Index {
             rules,
             policy,
             tf,
-            max_block: 2_000,
+            max_block: crate::blocking::MAX_BLOCK,
             block_limits: Vec::new(),
             ids: Vec::new(),
             features: Vec::new(),
@@ -99,14 +106,8 @@ impl Index {
             keys: HashMap::new(),
             by_id: HashMap::new(),
             rejected: HashMap::new(),
-            unindexed: HashMap::new(),
+            skipped: std::collections::HashSet::new(),
         }
-    }
-
-    /// How many records of each block (by its [`match_key`]) the resolved
-    /// population holds beyond those indexed here.
-    pub fn set_unindexed(&mut self, unindexed: HashMap<i64, usize>) {
-        self.unindexed = unindexed;
     }
 
     /// The block limit of each rule in the batch run this index continues (its
@@ -114,6 +115,12 @@ impl Index {
     /// only if the batch run would have compared that block with it in.
     pub fn set_block_limits(&mut self, limits: &[usize]) {
         self.block_limits = limits.to_vec();
+    }
+
+    /// Blocks (by [`match_key`]) not to compare whatever this index holds of them:
+    /// those at or over their rule's limit in the resolved population.
+    pub fn skip_blocks(&mut self, skipped: std::collections::HashSet<i64>) {
+        self.skipped = skipped;
     }
 
     /// Pairs an analyst rejected; always respected by later joins. Give them before
@@ -184,9 +191,9 @@ impl Index {
                     .copied()
                     .unwrap_or(usize::MAX)
                     .min(self.max_block);
-                let beyond = self.unindexed.get(&match_key(r, k)).copied().unwrap_or(0);
                 if let Some(found) = self.keys.get(&(r, k))
-                    && found.len() + beyond < limit
+                    && found.len() < limit
+                    && !self.skipped.contains(&match_key(r, k))
                 {
                     candidates.extend(found);
                 }

@@ -22,10 +22,10 @@ pub mod model;
 pub mod record;
 pub mod things;
 
-pub use blocking::{Candidate, Key, Limits, Rule, RuleReport, default_rules};
+pub use blocking::{Candidate, Key, Limits, MAX_BLOCK, Rule, RuleReport, default_rules};
 pub use cluster::{Clustering, Corroboration, Held, Policy, Review, Scored, Traits};
 pub use compare::Attribute;
-pub use incremental::{Added, Index, match_key, match_keys};
+pub use incremental::{Added, Index, match_format, match_key, match_keys};
 pub use model::{Explanation, Model, Term, TermFrequencies};
 pub use record::{FeatureBuilder, Features, Record, records_from_values};
 

@@ -157,23 +157,27 @@ pub trait Store {
     /// `latest_resolution`.
     fn identity_digests(&self, digester: &KeyDigester) -> Result<std::collections::HashMap<KeyDigest, KeyDigest>>;
 
-    /// The run whose matching index the store holds (see [`MatchBlock`]), if any.
-    fn match_index_run(&self) -> Result<Option<i64>>;
+    /// The run whose matching index the store holds (see [`MatchBlock`]), if its
+    /// keys were made in format `format` (the rules and hash that made them).
+    fn match_index_run(&self, format: &str) -> Result<Option<i64>>;
 
     /// Replaces the matching index with that of run `run`: each resolved person
-    /// record with its blocking keys, every name value with its count, and the
-    /// number of records with a name.
+    /// record with its blocking keys (made in `format`), and every name value with
+    /// its count.
     fn replace_match_index(
         &mut self,
         run: i64,
+        format: &str,
         records: &mut dyn Iterator<Item = (String, Vec<i64>)>,
         names: &mut dyn Iterator<Item = (String, u32)>,
-        total_names: u32,
     ) -> Result<()>;
 
-    /// The blocks of `keys` in the matching index, with their records where fewer
-    /// than `limit`.
-    fn match_blocks(&self, keys: &[i64], limit: usize) -> Result<Vec<MatchBlock>>;
+    /// The blocks of `keys` in the matching index, each with its limit: the
+    /// records holding it where fewer than the limit.
+    fn match_blocks(&self, keys: &[(i64, usize)]) -> Result<Vec<MatchBlock>>;
+
+    /// The ids of the entities of `schema` one batch wrote (not logged: ids only).
+    fn entity_ids_of_batch(&self, batch: i64, schema: &str) -> Result<Vec<String>>;
 
     /// How many records of the index have each of `values` as their name, and how
     /// many have a name.

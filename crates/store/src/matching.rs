@@ -19,8 +19,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::Result;
 
-/// A block of the index: how many records hold a key, and which when there are
-/// fewer than the limit asked for.
+/// A block of the index: how many records hold a key (counted up to the limit
+/// asked for), and which when there are fewer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchBlock {
     pub key: i64,
@@ -33,7 +33,9 @@ pub struct MatchBlock {
 /// What a match at ingest adds to the index, with its links.
 #[derive(Debug, Clone, Default)]
 pub struct MatchAdditions {
-    /// Each new record with its keys.
+    /// The key format the index must be in for these to be added.
+    pub format: String,
+    /// Each new or changed record with its current keys.
     pub records: Vec<(String, Vec<i64>)>,
     /// The name value of each new record that has one.
     pub names: Vec<String>,
@@ -55,29 +57,35 @@ CREATE TABLE match_name (
 ) WITHOUT ROWID;
 "#;
 
-/// The run the index belongs to, if any.
-pub(crate) fn index_run(conn: &Connection) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = 'match_run'", [], |r| {
-            r.get::<_, String>(0)
-        })
-        .optional()?
-        .and_then(|v| v.parse().ok()))
+/// The run the index belongs to, if it was written in key format `format`.
+pub(crate) fn index_run(conn: &Connection, format: &str) -> Result<Option<i64>> {
+    let meta = |key: &str| -> Result<Option<String>> {
+        Ok(conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?)
+    };
+    if meta("match_format")?.as_deref() != Some(format) {
+        return Ok(None);
+    }
+    Ok(meta("match_run")?.and_then(|v| v.parse().ok()))
 }
 
-/// Replaces the index with that of run `run`.
+/// Replaces the index with that of run `run`, its keys made in format `format`.
 pub(crate) fn replace(
     conn: &mut Connection,
     run: i64,
+    format: &str,
     records: &mut dyn Iterator<Item = (String, Vec<i64>)>,
     names: &mut dyn Iterator<Item = (String, u32)>,
-    total_names: u32,
 ) -> Result<()> {
     let tx = crate::sqlite::write_tx(conn)?;
     tx.execute_batch(
-        "DELETE FROM meta WHERE key IN ('match_run', 'match_names'); DELETE FROM match_key; \
+        "DELETE FROM meta WHERE key IN ('match_run', 'match_names', 'match_format'); DELETE FROM match_key; \
          DELETE FROM match_record; DELETE FROM match_name;",
     )?;
+    let mut total_names: u64 = 0;
     let mut pairs: Vec<(i64, i64)> = Vec::new();
     {
         let mut record = tx.prepare("INSERT INTO match_record (id, entity) VALUES (?1, ?2)")?;
@@ -97,20 +105,22 @@ pub(crate) fn replace(
         let mut names: Vec<(String, u32)> = names.collect();
         names.sort_unstable();
         for (value, count) in names {
+            total_names += u64::from(count);
             name.execute(params![value, count])?;
         }
     }
     tx.execute(
-        "INSERT INTO meta (key, value) VALUES ('match_run', ?1), ('match_names', ?2)",
-        params![run.to_string(), total_names.to_string()],
+        "INSERT INTO meta (key, value) VALUES ('match_run', ?1), ('match_names', ?2), ('match_format', ?3)",
+        params![run.to_string(), total_names.to_string(), format],
     )?;
     tx.commit()?;
     Ok(())
 }
 
-/// Adds the records matched at ingest (inside that match's transaction).
+/// Adds the records matched at ingest, or replaces the keys of records whose
+/// values changed (inside that match's transaction).
 pub(crate) fn extend(tx: &rusqlite::Transaction<'_>, run: i64, add: &MatchAdditions) -> Result<()> {
-    if index_run(tx)? != Some(run) || (add.records.is_empty() && add.names.is_empty()) {
+    if index_run(tx, &add.format)? != Some(run) || (add.records.is_empty() && add.names.is_empty()) {
         return Ok(());
     }
     let mut record = tx.prepare(
@@ -139,23 +149,22 @@ pub(crate) fn extend(tx: &rusqlite::Transaction<'_>, run: i64, add: &MatchAdditi
     Ok(())
 }
 
-/// The blocks of `keys`, with their records where fewer than `limit`.
-pub(crate) fn blocks(conn: &Connection, keys: &[i64], limit: usize) -> Result<Vec<MatchBlock>> {
-    let mut count = conn.prepare_cached("SELECT COUNT(*) FROM (SELECT 1 FROM match_key WHERE key = ?1 LIMIT ?2)")?;
-    let mut members = conn
-        .prepare_cached("SELECT r.entity FROM match_key k JOIN match_record r ON r.id = k.record WHERE k.key = ?1")?;
+/// The blocks of `keys`, each with its limit: the records holding it where fewer
+/// than the limit, and how many (counted up to the limit).
+pub(crate) fn blocks(conn: &Connection, keys: &[(i64, usize)]) -> Result<Vec<MatchBlock>> {
+    let mut members = conn.prepare_cached(
+        "SELECT r.entity FROM match_key k JOIN match_record r ON r.id = k.record WHERE k.key = ?1 LIMIT ?2",
+    )?;
     let mut out = Vec::with_capacity(keys.len());
-    for &key in keys {
-        let n: i64 = count.query_row(params![key, limit as i64], |r| r.get(0))?;
-        let n = n.max(0) as usize;
-        let records = if n < limit {
-            members
-                .query_map([key], |r| r.get::<_, String>(0))?
-                .collect::<std::result::Result<Vec<_>, _>>()?
-        } else {
-            Vec::new()
-        };
-        out.push(MatchBlock { key, count: n, records });
+    for &(key, limit) in keys {
+        let mut records = members
+            .query_map(params![key, limit as i64], |r| r.get::<_, String>(0))?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let count = records.len();
+        if count >= limit {
+            records.clear();
+        }
+        out.push(MatchBlock { key, count, records });
     }
     Ok(out)
 }

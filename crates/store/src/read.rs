@@ -108,7 +108,7 @@ fn corrupt<T: std::fmt::Display>(what: &'static str) -> impl Fn(T) -> Error {
 }
 
 /// Splits `dataset:record:name`; record keys may themselves contain colons.
-fn split_entity_id(id: &str) -> Result<(&str, &str, &str)> {
+pub(crate) fn split_entity_id(id: &str) -> Result<(&str, &str, &str)> {
     let bad = || Error::BadEntityId { id: id.to_string() };
     let (dataset, rest) = id.split_once(':').ok_or_else(bad)?;
     let (record, name) = rest.rsplit_once(':').ok_or_else(bad)?;
@@ -416,7 +416,8 @@ pub(crate) fn entity_values_by_record(
 }
 
 /// The current values of the entities of `schemata` in each of `records`
-/// (`(dataset, record key)`), one group per record found, in the store's order.
+/// (`(dataset, record key)`), one group per record found, in the store's order
+/// (that of their current versions, as [`entity_values_by_record`] gives them).
 pub(crate) fn values_of_records(
     conn: &Connection,
     schemata: &[&str],
@@ -427,7 +428,7 @@ pub(crate) fn values_of_records(
          JOIN source s ON s.id = d.source_id JOIN agency a ON a.id = s.agency_id \
          JOIN record_version v ON v.id = r.current_version WHERE d.name = ?1 AND r.key = ?2",
     )?;
-    let mut found: Vec<(i64, &str, &str, String, i64, i64)> = Vec::new();
+    let mut found: Vec<(i64, i64, i64, &str, &str, String)> = Vec::new();
     for (dataset, key) in records {
         if let Some((id, agency, lo, hi)) = find
             .query_row(params![dataset, key], |r| {
@@ -435,34 +436,37 @@ pub(crate) fn values_of_records(
             })
             .optional()?
         {
-            found.push((id, dataset, key, agency, lo, hi));
+            found.push((lo, hi, id, dataset, key, agency));
         }
     }
-    found.sort_unstable_by_key(|f| f.0);
-    found.dedup_by_key(|f| f.0);
-    let mut stmt = conn.prepare_cached(
+    found.sort_unstable_by_key(|f| (f.0, f.2));
+    found.dedup_by_key(|f| f.2);
+    let placeholders = vec!["?"; schemata.len()].join(",");
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.entity_id, k.name, k.schema, s.prop, s.value FROM statement s JOIN entity e ON e.id = s.entity_id \
-         JOIN entity_kind k ON k.id = e.kind_id WHERE s.id BETWEEN ?1 AND ?2 ORDER BY s.id",
-    )?;
+         JOIN entity_kind k ON k.id = e.kind_id WHERE s.id BETWEEN ? AND ? AND k.schema IN ({placeholders}) \
+         ORDER BY s.id"
+    ))?;
     let mut out = Vec::with_capacity(found.len());
-    for (_, dataset, key, agency, lo, hi) in found {
+    for (lo, hi, _, dataset, key, agency) in found {
         let mut group: Vec<EntityValues> = Vec::new();
         let mut ids: Vec<i64> = Vec::new();
-        let mut rows = stmt.query(params![lo, hi])?;
+        let bounds = [&lo as &dyn rusqlite::ToSql, &hi];
+        let params = bounds
+            .into_iter()
+            .chain(schemata.iter().map(|s| s as &dyn rusqlite::ToSql));
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         while let Some(r) = rows.next()? {
-            let schema: String = r.get(2)?;
-            if !schemata.contains(&schema.as_str()) {
-                continue;
-            }
             let entity: i64 = r.get(0)?;
+            let schema = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
             let i = match ids.iter().position(|&e| e == entity) {
                 Some(i) => i,
                 None => {
-                    let name: String = r.get(1)?;
+                    let name = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
                     ids.push(entity);
                     group.push(EntityValues {
-                        id: entity_key(dataset, key, &name),
-                        schema: EntityValues::schema_name(&schema),
+                        id: entity_key(dataset, key, name),
+                        schema: EntityValues::schema_name(schema),
                         dataset: dataset.into(),
                         agency: agency.as_str().into(),
                         record_id: key.to_string(),
@@ -471,10 +475,9 @@ pub(crate) fn values_of_records(
                     group.len() - 1
                 }
             };
-            let prop: String = r.get(3)?;
-            group[i]
-                .values
-                .push((EntityValues::prop_name(&schema, &prop), r.get(4)?));
+            let prop = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+            let prop = EntityValues::prop_name(&group[i].schema, prop);
+            group[i].values.push((prop, r.get(4)?));
         }
         if !group.is_empty() {
             out.push(group);

@@ -210,6 +210,11 @@ impl SqliteStore {
             .and_then(|c| SqliteStore::configure(c, path, true));
         let store = match attempt {
             Ok(s) => s,
+            // Only a store that cannot be opened for reading the usual way (its
+            // directory or shared-memory file not writable) is read as immutable; a
+            // busy or locked store is an error to wait out, not a reason to read
+            // around a writer's locks.
+            Err(Error::Busy) => return Err(Error::Busy),
             Err(_) => {
                 // Read as immutable, SQLite would ignore a write-ahead log beside the
                 // file, and verification would judge a store without its last commits.
@@ -515,13 +520,28 @@ impl Store for SqliteStore {
         purpose: &str,
         each: &mut dyn FnMut(Vec<EntityValues>),
     ) -> Result<usize> {
+        if self.read_only {
+            return Err(Error::ReadOnly);
+        }
+        // The rows go to the caller as they are read, so the read is logged before
+        // the first one (without its count, not known yet): a log entry that cannot
+        // be written must stop the read, not follow it.
         let what = format!("values of all {} entities", schemata.join(", "));
+        {
+            let tx = write_tx(&mut self.conn)?;
+            let mut entry = bulk_read_entry(&what, 0, actor, purpose);
+            entry.detail = serde_json::json!({ "streamed": true }).to_string();
+            audit::append(&tx, &now(), &entry)?;
+            tx.commit()?;
+        }
         // The page settings of `bulk_read` change outside any transaction.
         bulk_settings(&self.conn, true)?;
-        let out = self.logged_read(
-            |c| read::entity_values_by_record(c, schemata, each),
-            |n| Some(bulk_read_entry(&what, *n, actor, purpose)),
-        );
+        let out = (|| {
+            let snapshot = self.conn.transaction()?;
+            let n = read::entity_values_by_record(&snapshot, schemata, each)?;
+            snapshot.commit()?;
+            Ok(n)
+        })();
         bulk_settings(&self.conn, false)?;
         out
     }
@@ -587,25 +607,32 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn match_index_run(&self) -> Result<Option<i64>> {
-        crate::matching::index_run(&self.conn)
+    fn match_index_run(&self, format: &str) -> Result<Option<i64>> {
+        crate::matching::index_run(&self.conn, format)
     }
 
     fn replace_match_index(
         &mut self,
         run: i64,
+        format: &str,
         records: &mut dyn Iterator<Item = (String, Vec<i64>)>,
         names: &mut dyn Iterator<Item = (String, u32)>,
-        total_names: u32,
     ) -> Result<()> {
         if self.read_only {
             return Err(Error::ReadOnly);
         }
-        crate::matching::replace(&mut self.conn, run, records, names, total_names)
+        crate::matching::replace(&mut self.conn, run, format, records, names)
     }
 
-    fn match_blocks(&self, keys: &[i64], limit: usize) -> Result<Vec<crate::MatchBlock>> {
-        crate::matching::blocks(&self.conn, keys, limit)
+    fn match_blocks(&self, keys: &[(i64, usize)]) -> Result<Vec<crate::MatchBlock>> {
+        crate::matching::blocks(&self.conn, keys)
+    }
+
+    fn entity_ids_of_batch(&self, batch: i64, schema: &str) -> Result<Vec<String>> {
+        Ok(read::entities_of_batch(&self.conn, batch, schema)?
+            .into_iter()
+            .map(|e| e.id)
+            .collect())
     }
 
     fn name_counts(&self, values: &[String]) -> Result<(HashMap<String, u32>, u32)> {
@@ -646,15 +673,10 @@ impl Store for SqliteStore {
         actor: &str,
         purpose: &str,
     ) -> Result<Vec<Vec<EntityValues>>> {
-        // An entity id is `dataset:record:name`; datasets hold no ':' and mapping
-        // names none either, so the record key is what lies between.
         let records: Vec<(String, String)> = entities
             .iter()
-            .filter_map(|e| {
-                let (dataset, rest) = e.split_once(':')?;
-                let (record, _) = rest.rsplit_once(':')?;
-                Some((dataset.to_string(), record.to_string()))
-            })
+            .filter_map(|e| read::split_entity_id(e).ok())
+            .map(|(dataset, record, _)| (dataset.to_string(), record.to_string()))
             .collect();
         let what = format!("values of {} records' {} entities", records.len(), schemata.join(", "));
         self.logged_read(

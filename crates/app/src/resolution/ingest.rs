@@ -39,9 +39,16 @@ pub enum IngestMatch {
 /// record once, which is then cheaper than a lookup per record.
 const TARGETED_UP_TO: usize = 20_000;
 
-/// Blocks with this many records or more are not compared (the batch run's largest
-/// block limit is below it): their members are not read.
-const BLOCK_CAP: usize = 2_000;
+/// The latest run's model, as stored; what to say when it no longer parses.
+pub(crate) fn stored_model(run: &corridor_store::ResolutionRun) -> Result<Model> {
+    serde_json::from_str(&run.model).map_err(|_| {
+        Error::Integrity(
+            "the stored resolution model does not parse: the store was changed outside Corridor; check the \
+             audit log, then run resolution again to replace the model"
+                .into(),
+        )
+    })
+}
 
 /// Matches the records that are not resolved yet (a batch just ingested) against the
 /// latest resolution, with its model and settings, and adds them to it.
@@ -51,62 +58,123 @@ pub fn match_new_records(store: &mut dyn Store, session: &Session, batch: i64) -
     };
     // A batch without persons (a phone download, a payments file) changes no person's
     // identity: skip reading the whole store.
-    let persons = store.entities_of_batch(batch, "Person", session.actor(), session.purpose())?;
+    let persons = store.entity_ids_of_batch(batch, "Person")?;
     if persons.is_empty() {
         return Ok(IngestMatch::NoPersons);
     }
-    let model: Model = serde_json::from_str(&run.model)
-        .map_err(|_| Error::Integrity("the stored resolution model does not parse: the store was changed".into()))?;
+    let model = stored_model(&run)?;
     if let Err(e) = model.check_levels() {
         // The batch is stored; its persons are resolved by the next run.
         return Ok(IngestMatch::ModelOutdated { reason: e.to_string() });
     }
-    let matcher = Matcher {
-        origin: format!("ingest batch {batch}"),
+    let rules = corridor_resolve::default_rules();
+    let format = corridor_resolve::match_format(&rules);
+    let indexed = store.match_index_run(&format)? == Some(run.id);
+    let matcher = Matcher::new(
+        format!("ingest batch {batch}"),
         model,
-        summary: run.summary.clone(),
-        indexed: store.match_index_run()? == Some(run.id),
-    };
-    if matcher.indexed && persons.len() <= TARGETED_UP_TO {
-        let ids: Vec<String> = persons.into_iter().map(|p| p.id).collect();
-        matcher.targeted(store, session, &ids)
+        &run.summary,
+        rules,
+        format,
+        indexed,
+    );
+    if indexed && persons.len() <= TARGETED_UP_TO {
+        matcher.targeted(store, session, &persons)
     } else {
-        matcher.everything(store, session)
+        matcher.everything(store, session, &persons)
     }
 }
 
-/// What matching at ingest continues: the latest run's model and settings.
+/// What matching at ingest continues: the latest run's model, settings and block
+/// limits.
 struct Matcher {
     origin: String,
     model: Model,
-    summary: String,
+    settings: RunSettings,
+    rules: Vec<corridor_resolve::Rule>,
+    /// Each rule's block limit in the run (none for a rule it did not have).
+    limits: Vec<usize>,
+    /// The key format of the matching index.
+    format: String,
     /// Whether the store's matching index is the latest run's.
     indexed: bool,
 }
 
-/// A record to match or to index, with its features.
+/// A record to match or to index, with its features and, when resolved, its
+/// identity.
 struct Prepared {
     record: Record,
     features: Features,
+    identity: Option<String>,
 }
 
 impl Matcher {
+    fn new(
+        origin: String,
+        model: Model,
+        summary: &str,
+        rules: Vec<corridor_resolve::Rule>,
+        format: String,
+        indexed: bool,
+    ) -> Matcher {
+        let parsed: serde_json::Value = serde_json::from_str(summary).unwrap_or_default();
+        // Matched by rule name: a rule the run did not have keeps no limit.
+        let limits = rules
+            .iter()
+            .map(|rule| {
+                parsed["blocking"]
+                    .as_array()
+                    .and_then(|reports| reports.iter().find(|r| r["rule"].as_str() == Some(rule.name.as_str())))
+                    .and_then(|r| r["block_limit"].as_u64())
+                    .map_or(usize::MAX, |l| l as usize)
+            })
+            .collect();
+        Matcher {
+            origin,
+            model,
+            settings: RunSettings::of_summary(summary),
+            rules,
+            limits,
+            format,
+            indexed,
+        }
+    }
+
+    /// The largest block of the rule a key belongs to that is compared.
+    fn block_limit(&self, key: i64) -> usize {
+        let rule = (key as u64 >> 56) as usize;
+        self.limits
+            .get(rule)
+            .copied()
+            .unwrap_or(usize::MAX)
+            .min(corridor_resolve::MAX_BLOCK)
+    }
+
     /// Every person record read, the new ones matched against all the others.
-    fn everything(&self, store: &mut dyn Store, session: &Session) -> Result<IngestMatch> {
+    fn everything(&self, store: &mut dyn Store, session: &Session, batch: &[String]) -> Result<IngestMatch> {
         let links: HashMap<String, String> = store.identity_links()?.into_iter().collect();
         let records = load_records(store, session)?;
         let features: Vec<Features> = Features::of_all(&records);
         let tf = TermFrequencies::of(&features);
-        let (mut known, mut new) = (Vec::new(), Vec::new());
+        let in_batch: HashSet<&str> = batch.iter().map(String::as_str).collect();
+        let (mut known, mut new, mut changed) = (Vec::new(), Vec::new(), Vec::new());
         for (record, features) in records.into_iter().zip(features) {
-            let p = Prepared { record, features };
-            if links.contains_key(&p.record.id) {
+            let identity = links.get(&record.id).cloned();
+            if identity.is_some() && in_batch.contains(record.id.as_str()) {
+                changed.push((record.id.clone(), corridor_resolve::match_keys(&self.rules, &features)));
+            }
+            let p = Prepared {
+                record,
+                features,
+                identity,
+            };
+            if p.identity.is_some() {
                 known.push(p);
             } else {
                 new.push(p);
             }
         }
-        self.resolve(store, session, known, new, &links, tf, HashMap::new())
+        self.resolve(store, session, known, new, changed, tf, HashSet::new())
     }
 
     /// The new records of the batch (`persons`, entity ids) matched against the
@@ -122,38 +190,46 @@ impl Matcher {
             .collect();
         let ids: Vec<String> = batch.iter().map(|r| r.id.clone()).collect();
         let resolved: HashSet<String> = store.identities_of(&ids)?.into_iter().map(|(e, _)| e).collect();
-        let new: Vec<Prepared> = batch
-            .into_iter()
-            .filter(|r| !resolved.contains(&r.id))
-            .map(|record| Prepared {
-                features: keys.features(&record),
-                record,
-            })
-            .collect();
+        // Records already resolved whose values may have changed: their keys are
+        // replaced in the index (they are not matched again; the next run does that).
+        let mut changed = Vec::new();
+        let mut new = Vec::new();
+        for record in batch {
+            let features = keys.features(&record);
+            if resolved.contains(&record.id) {
+                changed.push((record.id, corridor_resolve::match_keys(&self.rules, &features)));
+            } else {
+                new.push(Prepared {
+                    record,
+                    features,
+                    identity: None,
+                });
+            }
+        }
         if new.is_empty() {
             return self.resolve(
                 store,
                 session,
                 Vec::new(),
                 new,
-                &HashMap::new(),
+                changed,
                 TermFrequencies::default(),
-                HashMap::new(),
+                HashSet::new(),
             );
         }
         // The candidates: every record sharing a block small enough to compare.
-        let rules = corridor_resolve::default_rules();
         let mut all_keys: Vec<i64> = new
             .iter()
-            .flat_map(|p| corridor_resolve::match_keys(&rules, &p.features))
+            .flat_map(|p| corridor_resolve::match_keys(&self.rules, &p.features))
             .collect();
         all_keys.sort_unstable();
         all_keys.dedup();
-        let mut unindexed = HashMap::new();
+        let asked: Vec<(i64, usize)> = all_keys.iter().map(|&k| (k, self.block_limit(k))).collect();
+        let mut skipped = HashSet::new();
         let mut candidates: Vec<String> = Vec::new();
-        for block in store.match_blocks(&all_keys, BLOCK_CAP)? {
-            if block.count >= BLOCK_CAP {
-                unindexed.insert(block.key, block.count);
+        for (block, &(_, limit)) in store.match_blocks(&asked)?.into_iter().zip(&asked) {
+            if block.count >= limit {
+                skipped.insert(block.key);
             }
             candidates.extend(block.records);
         }
@@ -171,25 +247,30 @@ impl Matcher {
         let known: Vec<Prepared> = rows
             .iter()
             .flat_map(|row| corridor_resolve::records_from_values(row))
-            .filter(|r| links.contains_key(&r.id))
-            .map(|record| Prepared {
-                features: keys.features(&record),
-                record,
+            .filter_map(|record| {
+                let identity = links.get(&record.id)?.clone();
+                Some(Prepared {
+                    features: keys.features(&record),
+                    record,
+                    identity: Some(identity),
+                })
             })
             .collect();
-        // How common each new record's name is in the population, the batch counted.
-        let mut names: Vec<String> = new.iter().filter_map(|p| p.features.name_value.clone()).collect();
+        // How common each new record's name is in the population, the batch counted
+        // (as a run over every record would count it).
+        let names: Vec<String> = new.iter().filter_map(|p| p.features.name_value.clone()).collect();
         let (mut counts, total) = store.name_counts(&names)?;
-        for n in names.drain(..) {
+        let with_name = names.len() as u32;
+        for n in names {
             *counts.entry(n).or_default() += 1;
         }
-        let with_name = new.iter().filter(|p| p.features.name_value.is_some()).count() as u32;
         let tf = TermFrequencies::from_counts(counts, total + with_name);
-        self.resolve(store, session, known, new, &links, tf, unindexed)
+        self.resolve(store, session, known, new, changed, tf, skipped)
     }
 
-    /// Indexes `known` under their identities (`links`), adds `new` one by one, and
-    /// stores what changed with the review pairs and the new records' keys.
+    /// Indexes `known` under their identities, adds `new` one by one, and stores
+    /// what changed with the review pairs, the new records' keys and the current
+    /// keys of `changed` (records of the batch already resolved).
     #[allow(clippy::too_many_arguments)]
     fn resolve(
         &self,
@@ -197,95 +278,84 @@ impl Matcher {
         session: &Session,
         known: Vec<Prepared>,
         new: Vec<Prepared>,
-        links: &HashMap<String, String>,
+        changed: Vec<(String, Vec<i64>)>,
         tf: TermFrequencies,
-        unindexed: HashMap<i64, usize>,
+        skipped: HashSet<i64>,
     ) -> Result<IngestMatch> {
-        if new.is_empty() {
-            return Ok(IngestMatch::Matched {
-                new_records: 0,
-                joined: 0,
-                held_for_review: 0,
-            });
-        }
-        // The latest run's thresholds and each rule's block limit, so that matching at
-        // ingest finds and joins what that run would have.
-        let settings = RunSettings::of_summary(&self.summary);
-        let summary: serde_json::Value = serde_json::from_str(&self.summary).unwrap_or_default();
-        let rules = corridor_resolve::default_rules();
-        let mut index = corridor_resolve::Index::new(self.model.clone(), rules.clone(), settings.policy(), tf);
-        if let Some(reports) = summary["blocking"].as_array() {
-            // Matched by rule name: a rule the run did not have keeps no limit.
-            let limits: Vec<usize> = rules
-                .iter()
-                .map(|rule| {
-                    reports
-                        .iter()
-                        .find(|r| r["rule"].as_str() == Some(rule.name.as_str()))
-                        .and_then(|r| r["block_limit"].as_u64())
-                        .map_or(usize::MAX, |l| l as usize)
-                })
-                .collect();
-            index.set_block_limits(&limits);
-        }
-        index.set_unindexed(unindexed);
-        for d in store.decisions()? {
-            if d.decision == corridor_store::DecisionKind::Reject {
-                index.reject(&d.a, &d.b);
-            }
-        }
-        // Each identity's first record first, so the others join it.
-        let (roots, rest): (Vec<Prepared>, Vec<Prepared>) = known
-            .into_iter()
-            .partition(|p| links.get(&p.record.id) == Some(&p.record.id));
-        let mut order: Vec<String> = Vec::new();
-        for p in roots.into_iter().chain(rest) {
-            order.push(p.record.id.clone());
-            index.insert_resolved_with(&p.record, p.features, &links[&p.record.id]);
-        }
+        let mut additions = MatchAdditions {
+            format: self.format.clone(),
+            records: if self.indexed { changed } else { Vec::new() },
+            names: Vec::new(),
+        };
         let new_records = new.len();
         let mut joined = 0;
         let mut review = Vec::new();
-        let mut additions = MatchAdditions::default();
-        for p in new {
-            let r = &p.record;
-            if self.indexed {
-                additions
-                    .records
-                    .push((r.id.clone(), corridor_resolve::match_keys(&rules, &p.features)));
-                additions.names.extend(p.features.name_value.clone());
-            }
-            order.push(r.id.clone());
-            let added = index.add_with(r, p.features);
-            joined += usize::from(!added.joined.is_empty());
-            // One review pair per identity the record was held from, the most probable
-            // first, and a few at most: a file re-keying records already resolved (new
-            // ids for the same rows) once held fourteen million pairs.
-            let mut held: Vec<(String, f64, String)> = Vec::new();
-            let mut seen = HashSet::new();
-            let mut candidates = added.review;
-            candidates.sort_by(|x, y| y.1.total_cmp(&x.1));
-            for (other, p, why) in candidates {
-                let identity = links.get(&other).cloned().unwrap_or_else(|| other.clone());
-                if seen.insert(identity) && held.len() < REVIEW_PER_RECORD {
-                    held.push((other, p, why.name().to_string()));
+        let mut order: Vec<(String, Option<String>)> = Vec::new();
+        if !new.is_empty() {
+            let mut index =
+                corridor_resolve::Index::new(self.model.clone(), self.rules.clone(), self.settings.policy(), tf);
+            index.set_block_limits(&self.limits);
+            index.skip_blocks(skipped);
+            for d in store.decisions()? {
+                if d.decision == corridor_store::DecisionKind::Reject {
+                    index.reject(&d.a, &d.b);
                 }
             }
-            review.extend(held.into_iter().map(|(other, p, why)| ReviewPair {
-                a: r.id.clone(),
-                b: other,
-                weight: 0.0,
-                probability: p,
-                why,
-            }));
+            // Each identity's first record first, so the others join it.
+            let (roots, rest): (Vec<Prepared>, Vec<Prepared>) = known
+                .into_iter()
+                .partition(|p| p.identity.as_deref() == Some(p.record.id.as_str()));
+            for p in roots.into_iter().chain(rest) {
+                let identity = p.identity.clone().unwrap_or_else(|| p.record.id.clone());
+                index.insert_resolved_with(&p.record, p.features, &identity);
+                order.push((p.record.id, Some(identity)));
+            }
+            let identity_of: HashMap<String, String> = order
+                .iter()
+                .filter_map(|(r, i)| Some((r.clone(), i.clone()?)))
+                .collect();
+            for p in new {
+                let r = &p.record;
+                if self.indexed {
+                    additions
+                        .records
+                        .push((r.id.clone(), corridor_resolve::match_keys(&self.rules, &p.features)));
+                    additions.names.extend(p.features.name_value.clone());
+                }
+                order.push((r.id.clone(), None));
+                let added = index.add_with(r, p.features);
+                joined += usize::from(!added.joined.is_empty());
+                // One review pair per identity the record was held from, the most
+                // probable first, and a few at most: a file re-keying records already
+                // resolved (new ids for the same rows) once held fourteen million pairs.
+                let mut held: Vec<(String, f64, String)> = Vec::new();
+                let mut seen = HashSet::new();
+                let mut candidates = added.review;
+                candidates.sort_by(|x, y| y.1.total_cmp(&x.1));
+                for (other, p, why) in candidates {
+                    let identity = identity_of.get(&other).cloned().unwrap_or_else(|| other.clone());
+                    if seen.insert(identity) && held.len() < REVIEW_PER_RECORD {
+                        held.push((other, p, why.name().to_string()));
+                    }
+                }
+                review.extend(held.into_iter().map(|(other, p, why)| ReviewPair {
+                    a: r.id.clone(),
+                    b: other,
+                    weight: 0.0,
+                    probability: p,
+                    why,
+                }));
+            }
+            let links: Vec<(String, String)> = order
+                .into_iter()
+                .zip(index.identities())
+                .filter(|((_, before), identity)| before.as_ref() != Some(identity))
+                .map(|((id, _), identity)| (id, identity))
+                .collect();
+            store.add_identity_links(&links, &review, &additions, &self.origin, session.actor())?;
+        } else if !additions.records.is_empty() {
+            store.add_identity_links(&[], &[], &additions, &self.origin, session.actor())?;
         }
-        let changed: Vec<(String, String)> = order
-            .iter()
-            .zip(index.identities())
-            .filter(|(id, identity)| links.get(*id) != Some(identity))
-            .map(|(id, identity)| (id.clone(), identity))
-            .collect();
-        store.add_identity_links(&changed, &review, &additions, &self.origin, session.actor())?;
         Ok(IngestMatch::Matched {
             new_records,
             joined,

@@ -129,12 +129,12 @@ fn resolve_loaded(
     };
     let run = store.record_resolution(&write, session.actor(), session.purpose())?;
     drop(write);
-    let (counts, total) = names.counts();
+    let (counts, _) = names.counts();
     store.replace_match_index(
         run,
+        &corridor_resolve::match_format(&rules),
         &mut records.iter().zip(keys).map(|(r, k)| (r.id.clone(), k)),
         &mut counts.map(|(n, c)| (n.to_string(), c)),
-        total,
     )?;
     resolution.timings.push(corridor_resolve::Phase {
         phase: "storing",
@@ -226,8 +226,7 @@ pub fn explain(store: &mut dyn Store, session: &Session, a: &str, b: &str) -> Re
     let Some(run) = store.latest_resolution()? else {
         return Err(Error::NotFound("no resolution yet: resolve the records first".into()));
     };
-    let model: Model = serde_json::from_str(&run.model)
-        .map_err(|_| Error::Integrity("the stored resolution model does not parse: the store was changed".into()))?;
+    let model = super::ingest::stored_model(&run)?;
     model.check_levels().map_err(|e| Error::BadInput(e.to_string()))?;
     let records = load_records(store, session)?;
     let features: Vec<Features> = Features::of_all(&records);

@@ -218,7 +218,8 @@ fn matching_through_the_index_equals_matching_against_everything() {
     }
     run(&mut store, &session, &RunSettings::DEFAULT, None, false).expect("resolve");
     let run_id = store.latest_resolution().expect("run").expect("run").id;
-    assert_eq!(store.match_index_run().expect("index"), Some(run_id));
+    let format = corridor_resolve::match_format(&corridor_resolve::default_rules());
+    assert_eq!(store.match_index_run(&format).expect("index"), Some(run_id));
     drop(store);
     let copy = dir.path().join("copy.db");
     std::fs::copy(&path, &copy).expect("copy");
@@ -230,7 +231,7 @@ fn matching_through_the_index_equals_matching_against_everything() {
     // Against everything: the copy's index made stale.
     let mut other = SqliteStore::open(&copy).expect("open");
     other
-        .replace_match_index(0, &mut std::iter::empty(), &mut std::iter::empty(), 0)
+        .replace_match_index(0, &format, &mut std::iter::empty(), &mut std::iter::empty())
         .expect("stale index");
     let everything = ingest(&mut other, last);
     let against_all: BTreeSet<(String, String)> = other.identity_links().expect("links").into_iter().collect();
@@ -246,7 +247,7 @@ fn matching_through_the_index_equals_matching_against_everything() {
     assert_eq!(counts(&indexed), counts(&everything));
     assert_eq!(through_index, against_all);
     // The index grew by the new records.
-    assert_eq!(store.match_index_run().expect("index"), Some(run_id));
+    assert_eq!(store.match_index_run(&format).expect("index"), Some(run_id));
     let reads = store.audit_page(0, 100_000).expect("log");
     assert!(
         reads

@@ -258,26 +258,31 @@ pub(crate) fn conformance(store: &mut dyn Store) {
     assert_eq!(store.resolution_review().expect("review").len(), 1);
     // The matching index belongs to the run; matches at ingest extend it.
     let run = store.latest_resolution().expect("run").expect("a run").id;
-    assert_eq!(store.match_index_run().expect("index"), None);
+    assert_eq!(store.match_index_run("f1").expect("index"), None);
     store
         .replace_match_index(
             run,
+            "f1",
             &mut vec![
                 ("rs-intercepts:1:person".to_string(), vec![7, 9]),
                 ("rs-intercepts:2:person".to_string(), vec![7]),
             ]
             .into_iter(),
             &mut vec![("MARKO PETROVIC".to_string(), 2)].into_iter(),
-            2,
         )
         .expect("index");
-    assert_eq!(store.match_index_run().expect("index"), Some(run));
-    let blocks = store.match_blocks(&[7, 9, 11], 10).expect("blocks");
+    assert_eq!(store.match_index_run("f1").expect("index"), Some(run));
+    assert_eq!(
+        store.match_index_run("f2").expect("index"),
+        None,
+        "keys of another format are not used"
+    );
+    let blocks = store.match_blocks(&[(7, 10), (9, 10), (11, 10)]).expect("blocks");
     assert_eq!(blocks[0].count, 2);
     assert_eq!(blocks[0].records.len(), 2);
     assert_eq!(blocks[1].records, vec!["rs-intercepts:1:person".to_string()]);
     assert_eq!(blocks[2].count, 0);
-    let capped = store.match_blocks(&[7], 2).expect("blocks");
+    let capped = store.match_blocks(&[(7, 2)]).expect("blocks");
     assert_eq!(
         (capped[0].count, capped[0].records.len()),
         (2, 0),
@@ -304,6 +309,7 @@ pub(crate) fn conformance(store: &mut dyn Store) {
             &[("rs-intercepts:2:person".into(), "rs-intercepts:2:person".into())],
             &[],
             &corridor_store::MatchAdditions {
+                format: "f1".into(),
                 records: vec![("rs-intercepts:3:person".into(), vec![9])],
                 names: vec!["MARKO PETROVIC".into(), "ANA ILIC".into()],
             },
@@ -311,7 +317,23 @@ pub(crate) fn conformance(store: &mut dyn Store) {
             "tester",
         )
         .expect("add");
-    assert_eq!(store.match_blocks(&[9], 10).expect("blocks")[0].count, 2);
+    assert_eq!(store.match_blocks(&[(9, 10)]).expect("blocks")[0].count, 2);
+    // A record's keys replaced: it leaves the blocks it no longer holds.
+    store
+        .add_identity_links(
+            &[],
+            &[],
+            &corridor_store::MatchAdditions {
+                format: "f1".into(),
+                records: vec![("rs-intercepts:3:person".into(), vec![7])],
+                names: vec![],
+            },
+            "ingest batch 2",
+            "tester",
+        )
+        .expect("replace keys");
+    assert_eq!(store.match_blocks(&[(9, 10)]).expect("blocks")[0].count, 1);
+    assert_eq!(store.match_blocks(&[(7, 10)]).expect("blocks")[0].count, 3);
     let (counts, total) = store
         .name_counts(&["MARKO PETROVIC".into(), "ANA ILIC".into(), "NOBODY".into()])
         .expect("names");
