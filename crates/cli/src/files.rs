@@ -41,10 +41,8 @@ pub(crate) fn write_whole(
 ) -> anyhow::Result<()> {
     check_new(path, force)?;
     if is_stream(path) {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut file =
+            corridor_ingest::open_stream(path).with_context(|| format!("cannot write {}", path.display()))?;
         let mut out = BufWriter::new(&mut file);
         fill(&mut out)?;
         out.flush()?;

@@ -154,13 +154,12 @@ impl InputReader {
                     .collect();
                 // A column named twice: which of the two the mapping means is a
                 // guess, and the other's values would be dropped without a word.
-                let mut duplicated: Vec<&str> = names
+                let (mut seen, mut reported) = (std::collections::HashSet::new(), std::collections::HashSet::new());
+                let duplicated: Vec<&str> = names
                     .iter()
-                    .enumerate()
-                    .filter(|(i, n)| !n.is_empty() && names[..*i].contains(n))
-                    .map(|(_, n)| n.as_str())
+                    .map(String::as_str)
+                    .filter(|n| !n.is_empty() && !seen.insert(*n) && reported.insert(*n))
                     .collect();
-                duplicated.dedup();
                 if !duplicated.is_empty() {
                     return Err(Error::Input {
                         path: path.to_path_buf(),
@@ -362,7 +361,10 @@ impl InputReader {
                 let row_number = *line;
                 let max_line = self.limits.max_line;
                 if n as u64 > max_line && !buf.ends_with(b"\n") {
-                    // Skip the rest of the over-long line.
+                    // Skip the rest of the over-long line, at bounded cost: input
+                    // that never ends a line is not JSON Lines.
+                    let most = max_line.saturating_mul(crate::limits::SKIP_FACTOR);
+                    let mut skipped = n as u64;
                     let mut rest = Vec::new();
                     loop {
                         rest.clear();
@@ -375,8 +377,18 @@ impl InputReader {
                                 source,
                             })?;
                         self.bytes += m as u64;
+                        skipped += m as u64;
                         if m == 0 || rest.ends_with(b"\n") {
                             break;
+                        }
+                        if skipped > most {
+                            return Err(Error::Input {
+                                path: self.path.clone(),
+                                message: format!(
+                                    "a line runs on past {most} bytes without ending: this is not a file of JSON \
+                                     lines"
+                                ),
+                            });
                         }
                     }
                     return Ok(Some(ReadItem::Reject {

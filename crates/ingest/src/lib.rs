@@ -19,5 +19,5 @@ mod selectors;
 pub use error::{Error, MappingError, Result};
 pub use limits::Limits;
 pub use mapping::Mapping;
-pub use run::{IngestOptions, IngestReport, NoProgress, Progress, RejectsOutcome, ingest, is_stream};
+pub use run::{IngestOptions, IngestReport, NoProgress, Progress, RejectsOutcome, ingest, is_stream, open_stream};
 pub use selectors::Flag;

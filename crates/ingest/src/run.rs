@@ -203,11 +203,13 @@ pub fn ingest(
     });
     outcome?;
     let rejected = rejects.count;
-    let rejects_outcome = rejects.finish()?;
     if !findings.is_empty() {
         batch.record_findings(&findings)?;
     }
+    // The batch first, whose log entry names the rejects file: a batch that fails
+    // to commit must not leave rejected rows (personal data) on disk unlogged.
     let summary = batch.commit(rows_read, rejected)?;
+    let rejects_outcome = rejects.finish()?;
     if summary.batch_id.is_none() && rejected > 0 {
         // No batch was kept, so no batch entry logs the rows written to the rejects
         // file: personal data leaving the store's protection must still be logged.
@@ -376,6 +378,32 @@ pub fn is_stream(path: &Path) -> bool {
         })
 }
 
+/// Opens a stream (see [`is_stream`]) for writing. Standard output and standard
+/// error, by any of their names, are written through the process's own open file
+/// (a copy of its descriptor): opened afresh, a redirected `>> file` would be
+/// written from its start, over what it held. Other names are opened as given.
+pub fn open_stream(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    let number = |p: &Path| -> Option<u32> {
+        match p.to_str()? {
+            "/dev/stdin" => Some(0),
+            "/dev/stdout" => Some(1),
+            "/dev/stderr" => Some(2),
+            s => ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"]
+                .iter()
+                .find_map(|prefix| s.strip_prefix(prefix))?
+                .parse()
+                .ok(),
+        }
+    };
+    let fd = number(path).or_else(|| std::fs::read_link(path).ok().and_then(|t| number(&t)));
+    match fd {
+        Some(1) => Ok(std::fs::File::from(std::io::stdout().as_fd().try_clone_to_owned()?)),
+        Some(2) => Ok(std::fs::File::from(std::io::stderr().as_fd().try_clone_to_owned()?)),
+        _ => std::fs::OpenOptions::new().write(true).open(path),
+    }
+}
+
 /// Refuses a rejects path that holds something other than an earlier rejects file
 /// (the store, its key, the input, any other file): it would be replaced, or
 /// removed when no row is rejected. Checked before anything is read or written.
@@ -406,8 +434,18 @@ fn check_rejects_target(path: &Path) -> Result<()> {
         return Ok(());
     }
     let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
-    let is_rejects = serde_json::from_slice::<serde_json::Value>(first)
-        .is_ok_and(|v| v.get("row").is_some() && v.get("reason").is_some());
+    // Written by this version: `{"row":N,"reason":"…"` leads; by an earlier one,
+    // keys in another order, so the first line is parsed whole.
+    let leads = std::str::from_utf8(first)
+        .ok()
+        .and_then(|t| t.strip_prefix("{\"row\":"))
+        .is_some_and(|t| {
+            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0 && t[digits..].starts_with(",\"reason\":")
+        });
+    let is_rejects = leads
+        || serde_json::from_slice::<serde_json::Value>(first)
+            .is_ok_and(|v| v.get("row").is_some() && v.get("reason").is_some());
     if is_rejects {
         Ok(())
     } else {
@@ -448,10 +486,7 @@ impl<'p> Rejects<'p> {
 
     fn write(&mut self, row: u64, reason: &str, original: serde_json::Value) -> Result<()> {
         if self.out.is_none() && is_stream(self.path) {
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(self.path)
-                .map_err(|e| self.io(e))?;
+            let f = open_stream(self.path).map_err(|e| self.io(e))?;
             self.out = Some(BufWriter::new(RejectsFile::Stream(f)));
         }
         if self.out.is_none() {
@@ -470,7 +505,15 @@ impl<'p> Rejects<'p> {
             self.out = Some(BufWriter::new(RejectsFile::Temp(temp)));
         }
         self.count += 1;
-        let line = serde_json::json!({"row": row, "reason": reason, "original": original});
+        /// One rejected row; `row` first, so that the first bytes of the file say
+        /// what it is however long the original row.
+        #[derive(serde::Serialize)]
+        struct Line<'a> {
+            row: u64,
+            reason: &'a str,
+            original: serde_json::Value,
+        }
+        let line = serde_json::to_string(&Line { row, reason, original }).map_err(|e| self.io(e.into()))?;
         let written = match &mut self.out {
             Some(out) => writeln!(out, "{line}"),
             None => Ok(()),

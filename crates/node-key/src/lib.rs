@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -65,6 +65,9 @@ impl std::fmt::Debug for NodeKey {
     }
 }
 
+/// A key file is a few hundred bytes of JSON.
+const MAX_KEY_FILE: u64 = 64 * 1024;
+
 impl NodeKey {
     /// Creates a new key at `path`, which must not exist (0600, created exclusively),
     /// for a store whose audit log has `since_seq` entries now.
@@ -95,8 +98,13 @@ impl NodeKey {
             .open(path)
             .map_err(create)?;
         let text = serde_json::to_string_pretty(&file).map_err(|e| create(std::io::Error::other(e)))?;
-        f.write_all(text.as_bytes()).map_err(create)?;
-        f.sync_all().map_err(create)?;
+        // A key file half written would block making it again and never load:
+        // removed when the write fails.
+        if let Err(e) = f.write_all(text.as_bytes()).and_then(|()| f.sync_all()) {
+            drop(f);
+            let _ = std::fs::remove_file(path);
+            return Err(create(e));
+        }
         Ok(key)
     }
 
@@ -113,7 +121,15 @@ impl NodeKey {
                 reason: "it is a symbolic link; give the key file's own path".into(),
             });
         }
-        let mode = std::fs::metadata(path).map_err(read)?.permissions().mode() & 0o777;
+        let meta = std::fs::metadata(path).map_err(read)?;
+        // A FIFO or device would block or never end.
+        if !meta.is_file() || meta.len() > MAX_KEY_FILE {
+            return Err(Error::Malformed {
+                path: path.to_path_buf(),
+                reason: format!("it is not a key file (a regular file of at most {MAX_KEY_FILE} bytes)"),
+            });
+        }
+        let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(Error::Exposed {
                 path: path.to_path_buf(),
@@ -209,7 +225,7 @@ pub fn verify_head(public_hex: &str, seq: i64, hash: &str, signature_hex: &str) 
     let Ok(key) = VerifyingKey::from_bytes(&public) else {
         return false;
     };
-    key.verify(&head_message(seq, hash), &Signature::from_bytes(&sig))
+    key.verify_strict(&head_message(seq, hash), &Signature::from_bytes(&sig))
         .is_ok()
 }
 
@@ -259,6 +275,23 @@ pub fn default_path(store: &Path) -> PathBuf {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_fifo_or_a_huge_file_at_the_key_path_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let fifo = dir.path().join("fifo.key");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        std::fs::set_permissions(&fifo, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert!(matches!(NodeKey::load(&fifo), Err(Error::Malformed { .. })));
+        let big = dir.path().join("big.key");
+        std::fs::write(&big, vec![b' '; (MAX_KEY_FILE + 1) as usize]).expect("write");
+        std::fs::set_permissions(&big, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert!(matches!(NodeKey::load(&big), Err(Error::Malformed { .. })));
+    }
 
     #[test]
     fn a_key_is_private_reloads_and_signs_heads_that_verify_only_as_signed() {

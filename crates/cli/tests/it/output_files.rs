@@ -397,3 +397,59 @@ fn row_numbers_are_physical_lines_in_windows_files_too() {
     }
     let _ = csv;
 }
+
+#[test]
+fn rejects_to_standard_output_appended_to_a_file_keep_what_the_file_held() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let (mapping, csv) = fixture(dir.path(), 2);
+    let good = std::fs::read_to_string(&csv).expect("read");
+    std::fs::write(&csv, format!("{good}MK-X,Secret Name,31/02/1990,suspect,\n")).expect("write");
+    // `corridor ingest … --rejects /dev/stdout >> log`.
+    let log = dir.path().join("log.txt");
+    std::fs::write(&log, "EARLIER LINE\n").expect("write");
+    let appending = std::fs::OpenOptions::new().append(true).open(&log).expect("open");
+    let status = std::process::Command::new(crate::BIN)
+        .args([
+            "--store",
+            store.to_str().expect("utf8"),
+            "--user",
+            "tester",
+            "--purpose",
+            "case MK-1",
+        ])
+        .args([
+            "ingest",
+            "--mapping",
+            mapping.to_str().expect("utf8"),
+            csv.to_str().expect("utf8"),
+        ])
+        .args(["--rejects", "/dev/stdout"])
+        .stdout(appending)
+        .status()
+        .expect("run");
+    assert_eq!(status.code(), Some(3), "a rejected row");
+    let text = std::fs::read_to_string(&log).expect("read");
+    assert!(text.starts_with("EARLIER LINE\n"), "{text}");
+    assert!(text.contains("MK-X") && text.contains("\"reason\""), "{text}");
+}
+
+#[test]
+fn a_rejects_file_whose_first_row_is_long_is_still_recognised_on_a_rerun() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = dir.path().join("s.db");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let (mapping, csv) = fixture(dir.path(), 2);
+    let good = std::fs::read_to_string(&csv).expect("read");
+    // A rejected row of 100 KiB: its line in the rejects file outgrows the 64 KiB
+    // read to recognise the file.
+    let long = "x".repeat(100 * 1024);
+    std::fs::write(&csv, format!("{good}MK-X,{long},31/02/1990,suspect,\n")).expect("write");
+    for run in 0..2 {
+        let o = ingest(&store, &mapping, &csv);
+        assert_eq!(code(&o), 3, "run {run}: {}", stderr(&o));
+    }
+    let rejects = std::fs::read_to_string(dir.path().join("mk.csv.rejects.jsonl")).expect("rejects");
+    assert!(rejects.starts_with("{\"row\":"), "{}", &rejects[..40]);
+}
