@@ -511,8 +511,15 @@ fn other_evidence(conn: &Connection, all: &[AuditRecord], problems: &mut Vec<Aud
             retention.as_ref().map_or(0, |r| r.0),
         );
     }
+    let now = |state: &str| -> Result<String> {
+        if state.len() == 64 {
+            evidence::LinkState::legacy_hex_of_table(conn)
+        } else {
+            Ok(evidence::LinkState::of_table(conn)?.hex())
+        }
+    };
     if let Some((seq, state)) = links
-        && evidence::LinkState::of_table(conn)?.hex() != state
+        && now(&state)? != state
     {
         altered(problems, "the record → identity mapping".into(), seq);
     }

@@ -142,49 +142,82 @@ pub(crate) fn findings_hash(conn: &Connection, first: i64, last: i64) -> Result<
     Ok(hash.finish())
 }
 
-/// The state of the record → identity mapping as a multiset hash: the sum of the
-/// links' leaf hashes (four 64-bit lanes, wrapping), so a run or a match at ingest
-/// updates it link by link and `verify` recomputes it from the table in any order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct LinkState([u64; 4]);
+/// The state of the record → identity mapping as a multiset hash: the sum, modulo
+/// 2⁴⁰⁹⁶, of the links' leaf hashes expanded to 4096 bits, so a run or a match at
+/// ingest updates it link by link and `verify` recomputes it from the table in any
+/// order (AdHash, Bellare and Micciancio 1997).
+///
+/// Why 4096 bits: finding links whose leaves sum to a chosen difference (hand-made
+/// rows that cancel an edited link) is a generalised birthday problem, which
+/// Wagner's algorithm solves in about 2^(2√n) steps for an n-bit sum: 2¹²⁸ here.
+/// The first version summed four 64-bit lanes (n = 256 without carries between
+/// them), which that algorithm breaks in about 2³¹ steps; its states (64 hex digits)
+/// are still checked with [`LinkState::legacy_hex_of_table`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LinkState(Box<[u64; LIMBS]>);
+
+/// 64-bit limbs of a state: 4096 bits.
+const LIMBS: usize = 64;
+
+impl Default for LinkState {
+    fn default() -> Self {
+        LinkState(Box::new([0; LIMBS]))
+    }
+}
 
 impl LinkState {
-    fn lanes(entity: &str, identity: &str) -> [u64; 4] {
-        let leaf = parts_hash(b"corridor identity link v1", &[], &[entity, identity]);
-        let mut lanes = [0u64; 4];
-        for (i, chunk) in leaf.chunks(8).enumerate() {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(chunk);
-            lanes[i] = u64::from_le_bytes(b);
+    /// A link's leaf, expanded with SHA-512 to 4096 bits.
+    fn limbs(entity: &str, identity: &str) -> [u64; LIMBS] {
+        use sha2::Digest;
+        let leaf = parts_hash(b"corridor identity link v2", &[], &[entity, identity]);
+        let mut limbs = [0u64; LIMBS];
+        for (block, out) in limbs.chunks_mut(8).enumerate() {
+            let mut h = sha2::Sha512::new();
+            h.update(b"corridor identity link lane");
+            h.update(leaf);
+            h.update([block as u8]);
+            for (limb, bytes) in out.iter_mut().zip(h.finalize().chunks(8)) {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(bytes);
+                *limb = u64::from_le_bytes(b);
+            }
         }
-        lanes
+        limbs
     }
 
     pub(crate) fn add(&mut self, entity: &str, identity: &str) {
-        for (s, l) in self.0.iter_mut().zip(Self::lanes(entity, identity)) {
-            *s = s.wrapping_add(l);
+        let mut carry = false;
+        for (s, l) in self.0.iter_mut().zip(Self::limbs(entity, identity)) {
+            let (a, c1) = s.overflowing_add(l);
+            let (b, c2) = a.overflowing_add(u64::from(carry));
+            *s = b;
+            carry = c1 || c2;
         }
     }
 
     pub(crate) fn remove(&mut self, entity: &str, identity: &str) {
-        for (s, l) in self.0.iter_mut().zip(Self::lanes(entity, identity)) {
-            *s = s.wrapping_sub(l);
+        let mut borrow = false;
+        for (s, l) in self.0.iter_mut().zip(Self::limbs(entity, identity)) {
+            let (a, b1) = s.overflowing_sub(l);
+            let (b, b2) = a.overflowing_sub(u64::from(borrow));
+            *s = b;
+            borrow = b1 || b2;
         }
     }
 
     pub(crate) fn hex(&self) -> String {
-        self.0.iter().map(|l| format!("{l:016x}")).collect()
+        self.0.iter().rev().map(|l| format!("{l:016x}")).collect()
     }
 
     pub(crate) fn parse(hex: &str) -> Option<LinkState> {
-        if hex.len() != 64 {
+        if hex.len() != LIMBS * 16 {
             return None;
         }
-        let mut lanes = [0u64; 4];
-        for (i, lane) in lanes.iter_mut().enumerate() {
-            *lane = u64::from_str_radix(hex.get(i * 16..(i + 1) * 16)?, 16).ok()?;
+        let mut state = LinkState::default();
+        for (i, limb) in state.0.iter_mut().rev().enumerate() {
+            *limb = u64::from_str_radix(hex.get(i * 16..(i + 1) * 16)?, 16).ok()?;
         }
-        Some(LinkState(lanes))
+        Some(state)
     }
 
     /// The state of the mapping as stored.
@@ -197,6 +230,24 @@ impl LinkState {
             state.add(&e, &i);
         }
         Ok(state)
+    }
+
+    /// The first version's state of the mapping as stored (four 64-bit lanes), for
+    /// a store whose latest resolution entry was written by it.
+    pub(crate) fn legacy_hex_of_table(conn: &Connection) -> Result<String> {
+        let mut stmt = conn.prepare("SELECT entity, identity FROM identity_link")?;
+        let mut rows = stmt.query([])?;
+        let mut lanes = [0u64; 4];
+        while let Some(r) = rows.next()? {
+            let (e, i): (String, String) = (r.get(0)?, r.get(1)?);
+            let leaf = parts_hash(b"corridor identity link v1", &[], &[&e, &i]);
+            for (lane, chunk) in lanes.iter_mut().zip(leaf.chunks(8)) {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(chunk);
+                *lane = lane.wrapping_add(u64::from_le_bytes(b));
+            }
+        }
+        Ok(lanes.iter().map(|l| format!("{l:016x}")).collect())
     }
 }
 
@@ -352,5 +403,28 @@ mod tests {
         b.remove("r2", "i2");
         b.add("r2", "i1");
         assert_eq!(LinkState::parse(&b.hex()), Some(a));
+    }
+
+    #[test]
+    fn the_link_state_carries_across_limbs_and_removing_everything_gives_zero() {
+        let mut s = LinkState::default();
+        let links: Vec<(String, String)> = (0..200).map(|i| (format!("r{i}"), format!("i{}", i % 7))).collect();
+        for (e, i) in &links {
+            s.add(e, i);
+        }
+        assert_eq!(s.hex().len(), 1024);
+        // Removing in another order undoes every carry.
+        for (e, i) in links.iter().rev() {
+            s.remove(e, i);
+        }
+        assert_eq!(s, LinkState::default());
+        // A limb at its maximum carries into the next.
+        let mut m = LinkState::default();
+        m.0[0] = u64::MAX;
+        m.add("x", "y");
+        m.remove("x", "y");
+        assert_eq!(m.0[0], u64::MAX);
+        assert!(m.0[1..].iter().all(|&l| l == 0));
+        assert!(LinkState::parse("00").is_none());
     }
 }
