@@ -55,12 +55,20 @@ pub fn import_watchlist(store: &mut dyn Store, session: &Session, w: &WatchlistI
             w.country
         ))
     })?;
+    // A list is a file: a device or a pipe could be endless.
+    if !std::fs::metadata(w.file).is_ok_and(|m| m.is_file()) {
+        return Err(Error::BadInput(format!(
+            "{} is not a readable file: give the list's CSV file",
+            w.file.display()
+        )));
+    }
     let bytes = std::fs::read(w.file).map_err(|e| Error::BadInput(format!("cannot read {}: {e}", w.file.display())))?;
     let sha256 = {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(&bytes))
     };
-    let entries = corridor_docs::read_csv(w.file).map_err(|e| bad(&e))?;
+    // The entries of the bytes hashed, not of a second read of the file.
+    let entries = corridor_docs::read_csv_bytes(&bytes, w.file).map_err(|e| bad(&e))?;
     let name = w.name.clone().unwrap_or_else(|| {
         w.file
             .file_name()

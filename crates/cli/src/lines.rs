@@ -8,6 +8,32 @@ use crate::exit::{Code, Failure, Result};
 /// Lines per worker per round; rounds keep memory flat whatever the input size.
 const CHUNK: usize = 20_000;
 
+/// The longest line these filters read (a name, an MRZ line, a JSON object of
+/// them): input without line ends (`/dev/zero`) is refused, not held in memory.
+pub(crate) const MAX_LINE: usize = 1 << 20;
+
+/// The next line of `input` without its `\n`, `None` at the end; an error when a
+/// line runs past [`MAX_LINE`] bytes.
+pub(crate) fn next_line<R: BufRead>(input: &mut R, line_number: u64) -> Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    let n = std::io::Read::take(&mut *input, MAX_LINE as u64 + 1).read_until(b'\n', &mut line)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+    } else if n > MAX_LINE {
+        return Err(Failure::new(
+            Code::BadInput,
+            anyhow::anyhow!(
+                "line {line_number} is longer than {MAX_LINE} bytes: give one item per line (the results of the \
+                 lines before it are written)"
+            ),
+        ));
+    }
+    Ok(Some(line))
+}
+
 /// Applies `f` to every line of standard input and writes its results, one per line,
 /// in input order. A line that is not UTF-8 stops the run there: the results of the
 /// lines before it are written, and the error names the line (one bad byte after a
@@ -15,7 +41,7 @@ const CHUNK: usize = 20_000;
 pub(crate) fn map_stdin_lines(f: impl Fn(&str) -> String + Sync) -> Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let stdin = std::io::stdin();
-    let mut lines = stdin.lock().split(b'\n');
+    let mut input = stdin.lock();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let f = &f;
@@ -23,8 +49,16 @@ pub(crate) fn map_stdin_lines(f: impl Fn(&str) -> String + Sync) -> Result<()> {
     let mut bad_line = None;
     loop {
         let mut batch: Vec<String> = Vec::with_capacity(CHUNK * threads);
-        for line in lines.by_ref().take(CHUNK * threads) {
-            let mut line = line?;
+        let mut too_long = None;
+        while batch.len() < CHUNK * threads {
+            let mut line = match next_line(&mut input, line_number + 1) {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(e) => {
+                    too_long = Some(e);
+                    break;
+                }
+            };
             line_number += 1;
             if line.last() == Some(&b'\r') {
                 line.pop();
@@ -37,7 +71,7 @@ pub(crate) fn map_stdin_lines(f: impl Fn(&str) -> String + Sync) -> Result<()> {
                 }
             }
         }
-        if batch.is_empty() && bad_line.is_none() {
+        if batch.is_empty() && bad_line.is_none() && too_long.is_none() {
             break;
         }
         let rendered: Vec<std::thread::Result<String>> = std::thread::scope(|s| {
@@ -64,6 +98,10 @@ pub(crate) fn map_stdin_lines(f: impl Fn(&str) -> String + Sync) -> Result<()> {
                 )
             })?;
             out.write_all(text.as_bytes())?;
+        }
+        if let Some(e) = too_long {
+            out.flush()?;
+            return Err(e);
         }
         if let Some((line, at)) = bad_line {
             out.flush()?;

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 pub use run::{AtIngest, Outcome, Scope, run_checks};
 pub use validity::max_passport_months;
-pub use watchlist::{Watchlist, WatchlistError, match_key, read_csv};
+pub use watchlist::{Watchlist, WatchlistError, match_key, read_csv, read_csv_bytes};
 
 /// One thing wrong with one or more documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

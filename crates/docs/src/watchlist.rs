@@ -64,12 +64,22 @@ fn country(code: &str) -> String {
 /// (`RS`, `SRB`); otherwise the list is refused, naming the rows. Everything else is
 /// kept as listed.
 pub fn read_csv(path: &Path) -> Result<Vec<WatchlistEntry>, WatchlistError> {
+    let bytes = std::fs::read(path).map_err(|e| WatchlistError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    read_csv_bytes(&bytes, path)
+}
+
+/// [`read_csv`] of a list already read (`path` names it in messages): so that what
+/// is checked and imported is exactly what was hashed.
+pub fn read_csv_bytes(bytes: &[u8], path: &Path) -> Result<Vec<WatchlistEntry>, WatchlistError> {
     let shown = path.display().to_string();
     let read_err = |e: csv::Error| WatchlistError::Read {
         path: shown.clone(),
         message: e.to_string(),
     };
-    let mut reader = csv::Reader::from_path(path).map_err(read_err)?;
+    let mut reader = csv::Reader::from_reader(bytes);
     let headers = reader.headers().map_err(read_err)?.clone();
     let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let number_col = col("number").ok_or(WatchlistError::MissingColumn {

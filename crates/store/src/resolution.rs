@@ -249,26 +249,32 @@ pub(crate) fn decisions(conn: &Connection) -> Result<Vec<Decision>> {
              WHERE d.id = (SELECT MAX(id) FROM resolution_decision x WHERE x.a = d.a AND x.b = d.b) ORDER BY d.id",
     )?
     .query_map([], |r| {
-        Ok((
-            Decision {
-                id: r.get(0)?,
-                a: r.get(1)?,
-                b: r.get(2)?,
-                decision: DecisionKind::Confirm,
-                reason: r.get(4)?,
-                actor: r.get(5)?,
-                at: r.get(6)?,
-            },
-            r.get::<_, String>(3)?,
-        ))
+        let word: String = r.get(3)?;
+        let decision = DecisionKind::parse(&word).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                3,
+                rusqlite::types::Type::Text,
+                format!("decision '{word}'").into(),
+            )
+        })?;
+        Ok(Decision {
+            id: r.get(0)?,
+            a: r.get(1)?,
+            b: r.get(2)?,
+            decision,
+            reason: r.get(4)?,
+            actor: r.get(5)?,
+            at: r.get(6)?,
+        })
     })?
     .map(|row| {
-        let (mut d, word) = row?;
-        d.decision = DecisionKind::parse(&word).ok_or(Error::Corrupt {
-            what: "decision",
-            value: word,
-        })?;
-        Ok(d)
+        row.map_err(|e| match e {
+            rusqlite::Error::FromSqlConversionFailure(_, _, cause) => Error::Corrupt {
+                what: "decision",
+                value: cause.to_string(),
+            },
+            other => other.into(),
+        })
     })
     .collect()
 }

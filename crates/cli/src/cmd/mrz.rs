@@ -1,6 +1,6 @@
 //! `corridor mrz check`: validate machine-readable zones from standard input.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use chrono::Datelike;
@@ -34,18 +34,28 @@ pub(crate) fn run(cmd: &MrzCommand) -> Result<ExitCode> {
         return crate::lines::map_stdin_lines(|line| check_json_line(line, today)).map(|()| ExitCode::SUCCESS);
     } else {
         let mut doc: Vec<String> = Vec::new();
-        for (n, line) in stdin.lock().lines().enumerate() {
+        let mut input = stdin.lock();
+        let mut n = 0u64;
+        loop {
+            let line = match crate::lines::next_line(&mut input, n + 1) {
+                Ok(Some(bytes)) => String::from_utf8(bytes).map_err(|_| std::io::ErrorKind::InvalidData.into()),
+                Ok(None) => break,
+                Err(e) => {
+                    out.flush()?;
+                    return Err(e);
+                }
+            };
+            n += 1;
             let line = match line {
                 Ok(line) => line,
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                Err::<_, std::io::Error>(e) if e.kind() == std::io::ErrorKind::InvalidData => {
                     // The documents before it are written (the writer flushes as it
                     // is dropped); the error says where to look.
                     out.flush()?;
                     return Err(Failure::new(
                         Code::BadInput,
                         anyhow::anyhow!(
-                            "line {} is not UTF-8: the documents before it are written; convert the input to UTF-8 and run again",
-                            n + 1
+                            "line {n} is not UTF-8: the documents before it are written; convert the input to UTF-8 and run again"
                         ),
                     ));
                 }

@@ -98,3 +98,36 @@ fn a_device_or_a_file_without_line_ends_is_refused_and_a_huge_name_is_not_compar
     assert_eq!(code(&o), 4, "{}", stderr(&o));
     assert!(stderr(&o).contains("256"), "{}", stderr(&o));
 }
+
+#[test]
+fn line_filters_refuse_a_line_without_end_instead_of_holding_it() {
+    use std::io::Write;
+    for args in [&["names", "keys"][..], &["mrz", "check"], &["mrz", "check", "--jsonl"]] {
+        let mut child = std::process::Command::new(crate::BIN)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut input = child.stdin.take().expect("stdin");
+        // "Ana", an empty line (the end of a document), then 3 MiB without a line end.
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(b"Ana\n\n");
+            let _ = input.write_all(&vec![b'A'; 3 << 20]);
+        });
+        let o = child.wait_with_output().expect("wait");
+        let _ = writer.join();
+        assert_eq!(
+            o.status.code(),
+            Some(4),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("line 3 is longer than"),
+            "{args:?}"
+        );
+        assert!(!o.stdout.is_empty(), "{args:?}: the first line's result is written");
+    }
+}
