@@ -70,12 +70,13 @@ impl fmt::Display for Failure {
 
 impl From<corridor_app::Error> for Failure {
     fn from(e: corridor_app::Error) -> Self {
-        let code = match e.code().exit_code() {
-            1 => Code::Internal,
-            4 => Code::BadInput,
-            6 => Code::Integrity,
-            7 => Code::NotFound,
-            _ => Code::Store,
+        use corridor_app::ErrorCode as E;
+        let code = match e.code() {
+            E::Output => Code::Internal,
+            E::BadInput => Code::BadInput,
+            E::Integrity => Code::Integrity,
+            E::NotFound => Code::NotFound,
+            E::Busy | E::ReadOnly | E::StoreUnavailable => Code::Store,
         };
         let hint = match &e {
             corridor_app::Error::Store(s) => store_hint(s),
@@ -94,18 +95,16 @@ fn store_hint(e: &corridor_store::Error) -> Option<String> {
     use corridor_store::Error as S;
     Some(match e {
         S::NotFound { path } => format!("`corridor init --store {path}` creates it"),
-        S::Busy => "corridor waits 10 s unless told otherwise with --wait SECONDS".into(),
+        S::Busy => "corridor waits --wait SECONDS for it, 10 unless told otherwise".into(),
         S::Corrupt { .. } => "run `corridor audit verify`".into(),
         _ => return None,
     })
 }
 
+/// A store error reached without a use case: the same table decides its exit code.
 impl From<corridor_store::Error> for Failure {
     fn from(e: corridor_store::Error) -> Self {
-        match store_hint(&e) {
-            Some(h) => Failure::new(Code::Store, anyhow::anyhow!("{e} ({h})")),
-            None => Failure::new(Code::Store, e),
-        }
+        Failure::from(corridor_app::Error::Store(e))
     }
 }
 
