@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use chrono::Datelike;
 use std::time::Instant;
 
-use corridor_store::Store;
 use serde::Serialize;
 
 use crate::Ctx;
@@ -99,6 +98,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             ctx,
             &mut store,
             &data.join(&f.mapping),
+            &ingest::load_mapping(&data.join(&f.mapping))?,
             &data.join(&f.data),
             Some(rejects),
             corridor_ingest::Limits::default(),
@@ -111,13 +111,11 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         ingests.push(r);
     }
     let now = chrono::Utc::now().date_naive();
-    let docs = corridor_docs::run_checks(
+    let docs = corridor_app::documents::check_documents(
         &mut store,
-        corridor_docs::Scope::All,
+        &ctx.session()?,
         &[],
         (now.year(), now.month(), now.day()),
-        &ctx.actor,
-        &ctx.purpose,
     )?;
     let mut findings: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &docs.findings {
@@ -173,8 +171,8 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             store_path.display()
         );
     }
-    let s = store.stats()?;
-    let audit = store.verify_audit()?;
+    let s = corridor_app::admin::stats(&store)?;
+    let audit = corridor_app::admin::verify_audit(&store, None, None)?;
     let rejected: u64 = ingests.iter().map(|r| r.summary.rejected).sum();
     let demo = DemoReport {
         data,

@@ -22,16 +22,17 @@ pub(crate) fn load_mapping(path: &Path) -> Result<String> {
     Ok(text)
 }
 
-/// Ingests one file, with a progress bar; shared with `demo`.
+/// Ingests one file with the mapping `text` read from `mapping_path` (read once:
+/// what was checked is what is applied), with a progress bar; shared with `demo`.
 pub(crate) fn ingest_file(
     ctx: &Ctx,
     store: &mut SqliteStore,
     mapping_path: &Path,
+    text: &str,
     file: &Path,
     rejects: Option<PathBuf>,
     limits: corridor_ingest::Limits,
 ) -> Result<IngestOutcome> {
-    let text = load_mapping(mapping_path)?;
     let total = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     let label = file
         .file_name()
@@ -40,7 +41,7 @@ pub(crate) fn ingest_file(
     let bar = Bar::new(total, &label);
     let request = corridor_app::ingest::IngestRequest {
         mapping_name: &mapping_path.display().to_string(),
-        mapping_text: &text,
+        mapping_text: text,
         file,
         rejects,
         limits,
@@ -105,14 +106,21 @@ pub(crate) fn print_report(r: &IngestReport) {
 
 pub(crate) fn run(ctx: &Ctx, args: &IngestArgs) -> Result<ExitCode> {
     // The mapping is checked before the store is touched or any row read.
-    load_mapping(&args.mapping)?;
+    let text = load_mapping(&args.mapping)?;
     let mut store = ctx.open()?;
     let limits = corridor_ingest::Limits {
         max_line: args.max_line,
         max_field: usize::try_from(args.max_field.min(args.max_line)).unwrap_or(usize::MAX),
     };
-    let IngestOutcome { report, resolution } =
-        ingest_file(ctx, &mut store, &args.mapping, &args.file, args.rejects.clone(), limits)?;
+    let IngestOutcome { report, resolution } = ingest_file(
+        ctx,
+        &mut store,
+        &args.mapping,
+        &text,
+        &args.file,
+        args.rejects.clone(),
+        limits,
+    )?;
     if let Some(corridor_app::resolution::IngestMatch::ModelOutdated { reason }) = &resolution {
         eprintln!("not matched at ingest: {reason}");
     }
