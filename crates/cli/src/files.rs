@@ -132,14 +132,26 @@ mod tests {
     }
 
     #[test]
-    fn a_device_is_written_to_not_replaced() {
-        write_whole(Path::new("/dev/null"), false, |w| Ok(w.write_all(b"rows")?)).expect("write");
+    fn a_pipe_is_written_to_not_replaced() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let reading = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(&fifo).expect("read the pipe"))
+        };
+        write_whole(&fifo, false, |w| Ok(w.write_all(b"rows")?)).expect("write");
+        assert_eq!(reading.join().expect("reader"), b"rows");
         use std::os::unix::fs::FileTypeExt;
-        assert!(
-            std::fs::metadata("/dev/null")
-                .expect("meta")
-                .file_type()
-                .is_char_device()
+        assert!(std::fs::metadata(&fifo).expect("meta").file_type().is_fifo());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("ls").count(),
+            1,
+            "no temporary file beside it"
         );
     }
 
