@@ -256,8 +256,9 @@ pub(crate) fn verify_full(
     key: Option<&NodePublicKey>,
     anchor: Option<&corridor_node_key::Anchor>,
 ) -> Result<AuditReport> {
-    let mut report = verify(conn)?;
+    // The log is read once: a node's log holds an entry for every read.
     let all = entries(conn)?;
+    let mut report = verify_entries(conn, &all)?;
     let hash_at: std::collections::HashMap<i64, &str> = all.iter().map(|r| (r.seq, r.hash.as_str())).collect();
     // Evidence of each batch, and every committed batch logged.
     let mut logged = std::collections::HashSet::new();
@@ -568,7 +569,11 @@ pub(crate) fn entries(conn: &Connection) -> Result<Vec<AuditRecord>> {
 
 /// Walks the chain and names every entry that is not where and what it should be.
 pub(crate) fn verify(conn: &Connection) -> Result<AuditReport> {
-    let all = entries(conn)?;
+    verify_entries(conn, &entries(conn)?)
+}
+
+/// [`verify`] of the entries `all` already read (the whole log, in order).
+fn verify_entries(conn: &Connection, all: &[AuditRecord]) -> Result<AuditReport> {
     let head: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0))
         .optional()?;
@@ -576,7 +581,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditReport> {
     let mut moved_hashes: Vec<&str> = Vec::new();
     let mut prev_seq = 0i64;
     let mut prev_hash = GENESIS.to_string();
-    for rec in &all {
+    for rec in all {
         let intact = entry_hash(rec.seq, &rec.at, &rec.entry, &rec.prev_hash) == rec.hash;
         if !intact {
             // An intact entry moved to another place still hashes with its original
