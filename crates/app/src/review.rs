@@ -21,7 +21,7 @@ pub fn persons_due(store: &mut dyn Store, session: &Session, due: Option<chrono:
         .into_iter()
         .filter(|r| due.is_none_or(|d| r.review_date <= d))
         .collect();
-    store.audit(&AuditEntry {
+    store.log_access(&AuditEntry {
         actor: session.actor().into(),
         action: "read".into(),
         target: "review list".into(),

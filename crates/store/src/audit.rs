@@ -156,6 +156,9 @@ pub struct AuditReport {
     pub entries: i64,
     pub head: String,
     pub problems: Vec<AuditProblem>,
+    /// Entries of reads made while another process held the write lock, waiting in
+    /// the read log to join the chain at the next write.
+    pub queued: usize,
 }
 
 impl AuditReport {
@@ -625,6 +628,7 @@ fn verify_entries(conn: &Connection, all: &[AuditRecord]) -> Result<AuditReport>
         entries: all.len() as i64,
         head: format!("{last_seq}:{prev_hash}"),
         problems,
+        queued: 0,
     })
 }
 

@@ -10,8 +10,11 @@
 //! - a batch is one transaction: after a crash the store has all of it or none;
 //! - statements are never updated or deleted by ingest: a changed source row adds
 //!   a new version and the old statements stay as history;
-//! - every write, every read of personal data and every export appends to the
-//!   hash-chained audit log inside the same transaction as the act itself.
+//! - every write appends to the hash-chained audit log inside the same transaction
+//!   as the act itself; every read of personal data and every export is logged
+//!   before anything is handed out: in the chain, or, while another process holds
+//!   the write lock (a long ingest), in the store's read log (`STORE.readlog`),
+//!   from which the next writer moves it into the chain (see `readlog.rs`).
 
 mod audit;
 mod batch;
@@ -22,6 +25,7 @@ mod links;
 mod matching;
 mod migrations;
 mod read;
+mod readlog;
 mod resolution;
 mod sqlite;
 
@@ -233,8 +237,15 @@ pub trait Store {
     /// Persons with their category and review date.
     fn person_reviews(&self) -> Result<Vec<PersonReview>>;
 
-    /// Appends to the audit log on its own (for acts outside a batch, such as exports).
+    /// Appends to the audit log on its own (for acts outside a batch), in the chain
+    /// at once, waiting for the write lock as long as the store is told to.
     fn audit(&mut self, entry: &AuditEntry) -> Result<AuditRecord>;
+
+    /// Logs a read or an export of personal data before it is handed out: in the
+    /// chain when the write lock is free within a moment, otherwise (a long ingest
+    /// holds it) durably in the store's read log, from which the next writer moves
+    /// it into the chain with the time it was made.
+    fn log_access(&mut self, entry: &AuditEntry) -> Result<()>;
 
     /// Walks the audit chain.
     fn verify_audit(&self) -> Result<AuditReport>;

@@ -23,6 +23,8 @@ pub struct SqliteStore {
     /// Opened read-only (a read-only file or directory, an archived copy): nothing
     /// is written, and reads that must be logged are refused.
     read_only: bool,
+    /// How long a command waits for another's write lock ([`SqliteStore::set_wait`]).
+    wait: std::time::Duration,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -180,6 +182,9 @@ impl SqliteStore {
         match SqliteStore::configure(conn, path, false) {
             Ok(mut store) => {
                 migrations::migrate(&mut store.conn)?;
+                // Reads logged while a writer held the store join the chain now if
+                // they can (see `readlog`).
+                store.move_read_log()?;
                 Ok(Some(store))
             }
             Err(Error::Sqlite(e))
@@ -288,7 +293,9 @@ impl SqliteStore {
         key: Option<&audit::NodePublicKey>,
         anchor: Option<&corridor_node_key::Anchor>,
     ) -> Result<AuditReport> {
-        bulk_read(&self.conn, || audit::verify_full(&self.conn, key, anchor))
+        let mut report = bulk_read(&self.conn, || audit::verify_full(&self.conn, key, anchor))?;
+        report.queued = crate::readlog::waiting(&self.path(), &self.conn)?;
+        Ok(report)
     }
 
     /// Whether the store was opened read-only (see [`SqliteStore::open`]).
@@ -300,7 +307,67 @@ impl SqliteStore {
     /// [`Error::Busy`] (10 s unless set).
     pub fn set_wait(&mut self, wait: std::time::Duration) -> Result<()> {
         self.conn.busy_timeout(wait)?;
+        self.wait = wait;
         Ok(())
+    }
+
+    /// The store's file.
+    fn path(&self) -> std::path::PathBuf {
+        std::path::PathBuf::from(self.conn.path().unwrap_or_default())
+    }
+
+    /// Appends `entry` to the chain, after the read log's waiting entries; see
+    /// [`crate::readlog`].
+    fn append_chained(&mut self, at: &str, entry: &AuditEntry) -> Result<AuditRecord> {
+        let path = self.path();
+        let tx = write_tx(&mut self.conn)?;
+        let moved = crate::readlog::move_into(&path, &tx)?;
+        let rec = audit::append(&tx, at, entry)?;
+        tx.commit()?;
+        if let Some(m) = moved {
+            m.forget();
+        }
+        Ok(rec)
+    }
+
+    /// Moves the read log's waiting entries into the chain if the write lock is
+    /// free now; otherwise they wait for the next writer.
+    fn move_read_log(&mut self) -> Result<()> {
+        if self.read_only || !crate::readlog::path_of(&self.path()).exists() {
+            return Ok(());
+        }
+        self.conn.busy_timeout(std::time::Duration::ZERO)?;
+        let path = self.path();
+        let moved = (|| -> Result<()> {
+            let tx = write_tx(&mut self.conn)?;
+            let moved = crate::readlog::move_into(&path, &tx)?;
+            tx.commit()?;
+            if let Some(m) = moved {
+                m.forget();
+            }
+            Ok(())
+        })();
+        self.conn.busy_timeout(self.wait)?;
+        match moved {
+            Err(Error::Busy) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// See [`Store::log_access`].
+    fn log_entry(&mut self, entry: &AuditEntry) -> Result<()> {
+        if self.read_only {
+            return Err(Error::ReadOnly);
+        }
+        let at = now();
+        self.conn.busy_timeout(crate::readlog::CHAIN_WAIT)?;
+        let chained = self.append_chained(&at, entry);
+        self.conn.busy_timeout(self.wait)?;
+        match chained {
+            Ok(_) => Ok(()),
+            Err(Error::Busy) => crate::readlog::queue(&self.path(), &at, entry, self.wait).map(|_| ()),
+            Err(e) => Err(e),
+        }
     }
 
     fn configure(conn: Connection, path: &Path, read_only: bool) -> Result<SqliteStore> {
@@ -332,6 +399,7 @@ impl SqliteStore {
             conn,
             signer: None,
             read_only,
+            wait: std::time::Duration::from_secs(10),
         })
     }
 
@@ -350,9 +418,7 @@ impl SqliteStore {
         let out = read(&snapshot)?;
         snapshot.commit()?;
         if let Some(entry) = log(&out) {
-            let tx = write_tx(&mut self.conn)?;
-            audit::append(&tx, &now(), &entry)?;
-            tx.commit()?;
+            self.log_entry(&entry)?;
         }
         Ok(out)
     }
@@ -528,11 +594,9 @@ impl Store for SqliteStore {
         // be written must stop the read, not follow it.
         let what = format!("values of all {} entities", schemata.join(", "));
         {
-            let tx = write_tx(&mut self.conn)?;
             let mut entry = bulk_read_entry(&what, 0, actor, purpose);
             entry.detail = serde_json::json!({ "streamed": true }).to_string();
-            audit::append(&tx, &now(), &entry)?;
-            tx.commit()?;
+            self.log_entry(&entry)?;
         }
         // The page settings of `bulk_read` change outside any transaction.
         bulk_settings(&self.conn, true)?;
@@ -767,14 +831,17 @@ impl Store for SqliteStore {
     }
 
     fn audit(&mut self, entry: &AuditEntry) -> Result<AuditRecord> {
-        let tx = write_tx(&mut self.conn)?;
-        let rec = audit::append(&tx, &now(), entry)?;
-        tx.commit()?;
-        Ok(rec)
+        self.append_chained(&now(), entry)
+    }
+
+    fn log_access(&mut self, entry: &AuditEntry) -> Result<()> {
+        self.log_entry(entry)
     }
 
     fn verify_audit(&self) -> Result<AuditReport> {
-        audit::verify(&self.conn)
+        let mut report = audit::verify(&self.conn)?;
+        report.queued = crate::readlog::waiting(&self.path(), &self.conn)?;
+        Ok(report)
     }
 
     fn audit_page(&self, after: i64, limit: usize) -> Result<Vec<AuditRecord>> {
@@ -1279,6 +1346,9 @@ impl Batch for SqliteBatch<'_> {
             [self.batch_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
+        // Reads logged while this batch held the lock come first (see `readlog`).
+        let store_path = std::path::PathBuf::from(self.conn.path().unwrap_or_default());
+        let moved = crate::readlog::move_into(&store_path, self.conn)?;
         let entry = audit::append(
             self.conn,
             &at,
@@ -1302,6 +1372,9 @@ impl Batch for SqliteBatch<'_> {
         }
         self.conn.execute_batch("COMMIT")?;
         self.finished = true;
+        if let Some(m) = moved {
+            m.forget();
+        }
         Ok(s)
     }
 }

@@ -95,7 +95,7 @@ pub fn export(
     };
     let count = opts.parties.as_ref().map_or(g.nodes.len(), BTreeSet::len);
     // Personal data leaves the store: logged before a byte is written.
-    store.audit(&AuditEntry {
+    store.log_access(&AuditEntry {
         actor: session.actor().into(),
         action: "export".into(),
         target: format!(

@@ -165,7 +165,7 @@ pub fn track_geojson(
         }));
     }
     let handling = view.strictest_handling(Some(v));
-    store.audit(&AuditEntry {
+    store.log_access(&AuditEntry {
         actor: session.actor().into(),
         action: "export".into(),
         target: format!("track of {} as geojson to {destination}", node.id),

@@ -23,7 +23,7 @@ pub struct IdentityRow<'a> {
 }
 
 fn log_export(store: &mut dyn Store, session: &Session, target: &str, detail: serde_json::Value) -> Result<()> {
-    store.audit(&AuditEntry {
+    store.log_access(&AuditEntry {
         actor: session.actor().into(),
         action: "export".into(),
         target: target.into(),

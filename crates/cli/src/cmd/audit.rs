@@ -54,7 +54,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
             if ctx.json {
                 ctx.print_json(&serde_json::json!({
                     "entries": report.entries, "head": report.head, "problems": report.problems,
-                    "intact": report.is_intact(),
+                    "intact": report.is_intact(), "queued_reads": report.queued,
                     "signatures_checked_with": key.as_ref().map(|k| k.fingerprint()).or_else(|| anchor.as_ref().map(|a| a.fingerprint.clone())),
                     "anchor": anchor.as_ref().map(|a| serde_json::json!({"seq": a.seq, "fingerprint": a.fingerprint})),
                 }))?;
@@ -78,6 +78,13 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
                         "  no node key at {}: the node's signatures were not checked (give --key, or --anchor)",
                         ctx.key_path(&ctx.store_path()).display()
                     ),
+                }
+                if report.queued > 0 {
+                    crate::outln!(
+                        "  {} entries of reads made while another command held the store wait in its read log; they \
+                         join the chain at the next write",
+                        report.queued
+                    );
                 }
                 if let Some(a) = &anchor {
                     crate::outln!(

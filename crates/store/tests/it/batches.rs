@@ -295,7 +295,7 @@ fn entity_evidence_is_the_current_statements_with_grading_after_downgrade_and_is
 
 /// Writes one batch of rows, each row with the named Person entities (one name
 /// statement each, the entity's own name as value).
-fn ingest_entities(store: &mut corridor_store::SqliteStore, source_id: i64, rows: &[(&str, &[&str])]) {
+pub(crate) fn ingest_entities(store: &mut corridor_store::SqliteStore, source_id: i64, rows: &[(&str, &[&str])]) {
     let mut batch = store.begin_batch(&spec(source_id)).expect("batch");
     let prov = batch
         .provenance(&provenance(source_id, "B2", HandlingCode::H1, None))

@@ -5,6 +5,7 @@ mod batches;
 mod checks;
 mod conformance;
 mod derived;
+mod readlog;
 
 use std::path::Path;
 

@@ -1,0 +1,123 @@
+//! Logged reads beside a writer that holds the store: answered at once, logged in
+//! the read log, moved into the chain by the next writer, once.
+
+use std::time::{Duration, Instant};
+
+use corridor_model::HandlingCode;
+use corridor_store::{EntityWrite, RowWrite, SqliteStore, StatementWrite, Store};
+
+use crate::batches::ingest_entities;
+use crate::{new_store, provenance, source, spec};
+
+#[test]
+fn a_read_during_a_long_batch_is_answered_and_its_entry_joins_the_chain_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("test.corridor");
+    let mut writer = new_store(dir.path());
+    let src = source(&mut writer, "rs-bp");
+    ingest_entities(&mut writer, src, &[("1", &["person"])]);
+
+    // A second batch holds the write lock, as a million-row ingest does for its
+    // whole length.
+    let mut batch = writer.begin_batch(&spec(src)).expect("batch");
+    let prov = batch
+        .provenance(&provenance(src, "B2", HandlingCode::H1, None))
+        .expect("prov");
+    batch
+        .write_row(RowWrite {
+            record_key: "2",
+            row_number: 1,
+            content_hash: [2; 16],
+            entities: vec![EntityWrite {
+                name: "person".into(),
+                schema: "Person",
+                statements: vec![StatementWrite {
+                    prop: "name",
+                    value: "Two".into(),
+                    raw: None,
+                    provenance_id: prov,
+                }],
+            }],
+        })
+        .expect("row");
+
+    let mut reader = SqliteStore::open(&path).expect("open beside the writer");
+    reader.set_wait(Duration::from_secs(5)).expect("wait");
+    let started = Instant::now();
+    let seen = reader
+        .entity("rs-intercepts:1:person", "analyst", "case 9")
+        .expect("read while the batch runs");
+    assert!(seen.is_some());
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    // The batch's row is not visible to the reader before it commits (and finding
+    // nothing reads nothing: not logged).
+    assert!(
+        reader
+            .entity("rs-intercepts:2:person", "analyst", "case 9")
+            .expect("read")
+            .is_none()
+    );
+    let report = reader.verify_audit().expect("verify");
+    assert_eq!(report.queued, 1, "the read waits in the read log");
+    assert!(report.is_intact());
+    assert!(std::fs::metadata(dir.path().join("test.corridor.readlog")).is_ok());
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("test.corridor.readlog"))
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the read log names what was read");
+    }
+
+    // The batch commits: the reads join the chain before its entry.
+    batch.commit(1, 0).expect("commit");
+    let log = writer.audit_page(0, 1000).expect("log");
+    let reads: Vec<_> = log
+        .iter()
+        .filter(|r| r.entry.purpose == "case 9" && r.entry.action == "read")
+        .collect();
+    assert_eq!(reads.len(), 1);
+    let ingest = log
+        .iter()
+        .rposition(|r| r.entry.action == "ingest")
+        .expect("batch entry");
+    assert!(log.iter().position(|r| r.entry.purpose == "case 9").expect("read") < ingest);
+    let report = writer.verify_audit().expect("verify");
+    assert!(report.is_intact(), "{:?}", report.problems);
+    assert_eq!(report.queued, 0);
+
+    // Opening again moves nothing twice.
+    drop(reader);
+    let again = SqliteStore::open(&path).expect("open");
+    let log = again.audit_page(0, 1000).expect("log");
+    assert_eq!(log.iter().filter(|r| r.entry.purpose == "case 9").count(), 1);
+
+    // A read with the lock free is chained at once.
+    let mut reader = SqliteStore::open(&path).expect("open");
+    reader
+        .entity("rs-intercepts:2:person", "analyst", "case 10")
+        .expect("read")
+        .expect("committed row");
+    let log = reader.audit_page(0, 1000).expect("log");
+    assert_eq!(log.last().map(|r| r.entry.purpose.as_str()), Some("case 10"));
+    assert_eq!(reader.verify_audit().expect("verify").queued, 0);
+}
+
+#[test]
+fn a_planted_link_at_the_read_log_is_refused_not_written_through() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("test.corridor");
+    let mut writer = new_store(dir.path());
+    let src = source(&mut writer, "rs-bp");
+    ingest_entities(&mut writer, src, &[("1", &["person"])]);
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").expect("write");
+    std::os::unix::fs::symlink(&victim, dir.path().join("test.corridor.readlog")).expect("link");
+    let batch = writer.begin_batch(&spec(src)).expect("batch");
+    let mut reader = SqliteStore::open(&path).expect("open");
+    reader.set_wait(Duration::from_secs(1)).expect("wait");
+    assert!(reader.entity("rs-intercepts:1:person", "analyst", "case 9").is_err());
+    assert_eq!(std::fs::read(&victim).expect("read"), b"precious");
+    drop(batch);
+}
