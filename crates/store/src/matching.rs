@@ -35,6 +35,9 @@ pub struct MatchBlock {
 pub struct MatchAdditions {
     /// The key format the index must be in for these to be added.
     pub format: String,
+    /// Too many to add one by one (a batch of a million records): the index is
+    /// set aside instead, unused until the next run writes it whole.
+    pub set_aside: bool,
     /// Each new or changed record with its current keys.
     pub records: Vec<(String, Vec<i64>)>,
     /// The name value of each new record that has one.
@@ -117,21 +120,29 @@ pub(crate) fn replace(
     Ok(())
 }
 
-/// Adds the records matched at ingest, or replaces the keys of records whose
-/// values changed (inside that match's transaction).
+/// Adds the records matched at ingest, and the current keys of records whose
+/// values changed (inside that match's transaction). A changed record keeps its
+/// old keys too: they can only bring it up as a candidate it no longer is, scored
+/// on its current values (removing them would need an index by record, paid at
+/// every run); the next run writes the index anew.
 pub(crate) fn extend(tx: &rusqlite::Transaction<'_>, run: i64, add: &MatchAdditions) -> Result<()> {
-    if index_run(tx, &add.format)? != Some(run) || (add.records.is_empty() && add.names.is_empty()) {
+    if index_run(tx, &add.format)? != Some(run) {
+        return Ok(());
+    }
+    if add.set_aside {
+        tx.execute("DELETE FROM meta WHERE key = 'match_run'", [])?;
+        return Ok(());
+    }
+    if add.records.is_empty() && add.names.is_empty() {
         return Ok(());
     }
     let mut record = tx.prepare(
         "INSERT INTO match_record (entity) VALUES (?1) ON CONFLICT (entity) DO UPDATE SET entity = excluded.entity \
          RETURNING id",
     )?;
-    let mut drop_keys = tx.prepare("DELETE FROM match_key WHERE record = ?1")?;
     let mut key = tx.prepare("INSERT INTO match_key (key, record) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
     for (entity, keys) in &add.records {
         let id: i64 = record.query_row([entity], |r| r.get(0))?;
-        drop_keys.execute([id])?;
         for k in keys {
             key.execute(params![k, id])?;
         }

@@ -85,6 +85,16 @@ pub fn match_new_records(store: &mut dyn Store, session: &Session, batch: i64) -
     }
 }
 
+/// More records than this (fifteen keys each) are not added to the matching index
+/// one by one: it is set aside until the next run writes it whole.
+fn set_aside_if_large(additions: &mut MatchAdditions) {
+    if additions.records.len() > TARGETED_UP_TO {
+        additions.set_aside = true;
+        additions.records.clear();
+        additions.names.clear();
+    }
+}
+
 /// What matching at ingest continues: the latest run's model, settings and block
 /// limits.
 struct Matcher {
@@ -284,6 +294,7 @@ impl Matcher {
     ) -> Result<IngestMatch> {
         let mut additions = MatchAdditions {
             format: self.format.clone(),
+            set_aside: false,
             records: if self.indexed { changed } else { Vec::new() },
             names: Vec::new(),
         };
@@ -346,6 +357,7 @@ impl Matcher {
                     why,
                 }));
             }
+            set_aside_if_large(&mut additions);
             let links: Vec<(String, String)> = order
                 .into_iter()
                 .zip(index.identities())
@@ -354,6 +366,7 @@ impl Matcher {
                 .collect();
             store.add_identity_links(&links, &review, &additions, &self.origin, session.actor())?;
         } else if !additions.records.is_empty() {
+            set_aside_if_large(&mut additions);
             store.add_identity_links(&[], &[], &additions, &self.origin, session.actor())?;
         }
         Ok(IngestMatch::Matched {

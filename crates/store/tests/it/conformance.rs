@@ -310,6 +310,7 @@ pub(crate) fn conformance(store: &mut dyn Store) {
             &[],
             &corridor_store::MatchAdditions {
                 format: "f1".into(),
+                set_aside: false,
                 records: vec![("rs-intercepts:3:person".into(), vec![9])],
                 names: vec!["MARKO PETROVIC".into(), "ANA ILIC".into()],
             },
@@ -318,21 +319,22 @@ pub(crate) fn conformance(store: &mut dyn Store) {
         )
         .expect("add");
     assert_eq!(store.match_blocks(&[(9, 10)]).expect("blocks")[0].count, 2);
-    // A record's keys replaced: it leaves the blocks it no longer holds.
+    // A changed record's current keys are added (its old ones stay until the next run).
     store
         .add_identity_links(
             &[],
             &[],
             &corridor_store::MatchAdditions {
                 format: "f1".into(),
+                set_aside: false,
                 records: vec![("rs-intercepts:3:person".into(), vec![7])],
                 names: vec![],
             },
             "ingest batch 2",
             "tester",
         )
-        .expect("replace keys");
-    assert_eq!(store.match_blocks(&[(9, 10)]).expect("blocks")[0].count, 1);
+        .expect("add keys");
+    assert_eq!(store.match_blocks(&[(9, 10)]).expect("blocks")[0].count, 2);
     assert_eq!(store.match_blocks(&[(7, 10)]).expect("blocks")[0].count, 3);
     let (counts, total) = store
         .name_counts(&["MARKO PETROVIC".into(), "ANA ILIC".into(), "NOBODY".into()])
@@ -342,6 +344,22 @@ pub(crate) fn conformance(store: &mut dyn Store) {
         (Some(&3), Some(&1), 4)
     );
     assert_eq!(counts.len(), 2);
+    // Too many to add: the index is set aside until the next run.
+    store
+        .add_identity_links(
+            &[],
+            &[],
+            &corridor_store::MatchAdditions {
+                format: "f1".into(),
+                set_aside: true,
+                records: vec![],
+                names: vec![],
+            },
+            "ingest batch 3",
+            "tester",
+        )
+        .expect("set aside");
+    assert_eq!(store.match_index_run("f1").expect("index"), None);
     let links = store.identity_links().expect("links");
     assert!(links.contains(&("rs-intercepts:2:person".into(), "rs-intercepts:2:person".into())));
     store
