@@ -23,7 +23,7 @@ pub fn persons_due(store: &mut dyn Store, session: &Session, due: Option<chrono:
         .collect();
     store.log_access(&AuditEntry {
         actor: session.actor().into(),
-        action: "read".into(),
+        action: corridor_store::AuditAction::Read,
         target: "review list".into(),
         purpose: session.purpose().into(),
         detail: serde_json::json!({"due": due.map(|d| d.to_string()), "persons": persons.len()}).to_string(),

@@ -215,7 +215,7 @@ pub fn ingest(
         // file: personal data leaving the store's protection must still be logged.
         store.audit(&corridor_store::AuditEntry {
             actor: opts.actor.clone(),
-            action: "ingest.rejected".into(),
+            action: corridor_store::AuditAction::IngestRejected,
             target: input.display().to_string(),
             purpose: opts.purpose.clone(),
             detail: serde_json::json!({

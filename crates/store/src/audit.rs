@@ -26,13 +26,125 @@ use crate::error::Result;
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// What an audit entry records. Stored, hashed and shown as its word; a word
+/// this version does not name (a later version's, an entry of one's own) is kept
+/// as it is, so no entry is ever read back changed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    /// The store was created.
+    Init,
+    /// A batch was committed.
+    Ingest,
+    /// An ingest kept no batch but wrote rejected rows to a file.
+    IngestRejected,
+    /// Personal data was read.
+    Read,
+    /// Personal data left the store (a file, standard output).
+    Export,
+    /// A derived fact was recorded.
+    Derive,
+    /// Findings of checks were recorded.
+    FindingRecord,
+    /// A resolution run replaced the identity mapping.
+    ResolveRun,
+    /// Records matched at ingest were added to it.
+    ResolveIncremental,
+    /// An analyst confirmed a pair.
+    ResolveConfirm,
+    /// An analyst rejected a pair.
+    ResolveReject,
+    /// The retention policy was set.
+    RetentionSet,
+    /// A source was regraded.
+    SourceGrade,
+    /// A stolen/lost document list was imported.
+    WatchlistImport,
+    /// Any other word.
+    Other(String),
+}
+
+impl AuditAction {
+    const NAMED: [(AuditAction, &'static str); 14] = [
+        (AuditAction::Init, "init"),
+        (AuditAction::Ingest, "ingest"),
+        (AuditAction::IngestRejected, "ingest.rejected"),
+        (AuditAction::Read, "read"),
+        (AuditAction::Export, "export"),
+        (AuditAction::Derive, "derive"),
+        (AuditAction::FindingRecord, "finding.record"),
+        (AuditAction::ResolveRun, "resolve.run"),
+        (AuditAction::ResolveIncremental, "resolve.incremental"),
+        (AuditAction::ResolveConfirm, "resolve.confirm"),
+        (AuditAction::ResolveReject, "resolve.reject"),
+        (AuditAction::RetentionSet, "retention.set"),
+        (AuditAction::SourceGrade, "source.grade"),
+        (AuditAction::WatchlistImport, "watchlist.import"),
+    ];
+
+    /// The word stored and hashed.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AuditAction::Other(word) => word,
+            named => AuditAction::NAMED
+                .iter()
+                .find(|(a, _)| a == named)
+                .map_or("", |(_, w)| w),
+        }
+    }
+}
+
+impl Default for AuditAction {
+    fn default() -> Self {
+        AuditAction::Other(String::new())
+    }
+}
+
+impl From<&str> for AuditAction {
+    fn from(word: &str) -> Self {
+        AuditAction::NAMED
+            .iter()
+            .find(|(_, w)| *w == word)
+            .map_or_else(|| AuditAction::Other(word.to_string()), |(a, _)| a.clone())
+    }
+}
+
+impl From<String> for AuditAction {
+    fn from(word: String) -> Self {
+        AuditAction::from(word.as_str())
+    }
+}
+
+impl std::fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for AuditAction {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl rusqlite::types::FromSql for AuditAction {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        Ok(AuditAction::from(v.as_str()?))
+    }
+}
+
+impl Serialize for AuditAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One thing to log.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AuditEntry {
     /// The user or service account that acted.
     pub actor: String,
-    /// What was done: `ingest`, `read`, `export`, `source.grade`, `init` …
-    pub action: String,
+    /// What was done.
+    pub action: AuditAction,
     /// What it was done to: an entity id, a batch, a file.
     pub target: String,
     /// The case or purpose given for it, empty when none was given.
@@ -173,7 +285,7 @@ fn entry_hash(seq: i64, at: &str, e: &AuditEntry, prev: &str) -> String {
         &seq.to_string(),
         at,
         &e.actor,
-        &e.action,
+        e.action.as_str(),
         &e.target,
         &e.purpose,
         &e.detail,
@@ -199,7 +311,7 @@ pub(crate) fn append(conn: &Connection, at: &str, e: &AuditEntry) -> Result<Audi
     let hash = entry_hash(seq, at, e, &prev);
     conn.execute(
         "INSERT INTO audit (seq, at, actor, action, target, purpose, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![seq, at, e.actor, e.action, e.target, e.purpose, e.detail, prev, hash],
+        params![seq, at, e.actor, e.action.as_str(), e.target, e.purpose, e.detail, prev, hash],
     )?;
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('audit_head', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -552,7 +664,7 @@ fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRecord> {
         at: r.get(1)?,
         entry: AuditEntry {
             actor: r.get(2)?,
-            action: r.get(3)?,
+            action: r.get::<_, String>(3)?.into(),
             target: r.get(4)?,
             purpose: r.get(5)?,
             detail: r.get(6)?,
@@ -639,4 +751,28 @@ fn original_seq(rec: &AuditRecord) -> Option<i64> {
     (rec.seq.saturating_sub(MOVE_WINDOW).max(1)..=rec.seq.saturating_add(MOVE_WINDOW))
         .filter(|&s| s != rec.seq)
         .find(|&s| entry_hash(s, &rec.at, &rec.entry, &rec.prev_hash) == rec.hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads_back_as_itself_and_an_unknown_word_is_kept() {
+        for (action, word) in AuditAction::NAMED {
+            assert_eq!(action.as_str(), word);
+            assert_eq!(AuditAction::from(word), action);
+        }
+        let mut words: Vec<&str> = AuditAction::NAMED.iter().map(|(_, w)| *w).collect();
+        words.sort_unstable();
+        words.dedup();
+        assert_eq!(words.len(), AuditAction::NAMED.len());
+        let own = AuditAction::from("review");
+        assert_eq!(own, AuditAction::Other("review".into()));
+        assert_eq!(own.as_str(), "review");
+        assert_eq!(
+            serde_json::to_string(&AuditAction::ResolveRun).expect("json"),
+            "\"resolve.run\""
+        );
+    }
 }

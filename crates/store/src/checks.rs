@@ -137,7 +137,7 @@ pub(crate) fn import_watchlist(
         &at,
         &AuditEntry {
             actor: actor.into(),
-            action: "watchlist.import".into(),
+            action: crate::AuditAction::WatchlistImport,
             target: format!("watchlist:{}", spec.name),
             detail: serde_json::json!({
                 "evidence": crate::evidence::watchlist_hash(&tx, &spec.name)?,
@@ -239,7 +239,7 @@ pub(crate) fn insert_findings(tx: &Connection, findings: &[FindingWrite], origin
             &at,
             &AuditEntry {
                 actor: actor.into(),
-                action: "finding.record".into(),
+                action: crate::AuditAction::FindingRecord,
                 target: origin.into(),
                 detail: serde_json::json!({
                     "new": new, "reported": findings.len(), "first": first, "last": last,

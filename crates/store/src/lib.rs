@@ -29,7 +29,7 @@ mod readlog;
 mod resolution;
 mod sqlite;
 
-pub use audit::{AuditEntry, AuditProblem, AuditRecord, AuditReport, GENESIS, NodePublicKey};
+pub use audit::{AuditAction, AuditEntry, AuditProblem, AuditRecord, AuditReport, GENESIS, NodePublicKey};
 pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome, RowWrite, StatementWrite};
 pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, WatchlistSpec};
 pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};

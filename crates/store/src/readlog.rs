@@ -109,7 +109,14 @@ pub(crate) fn queue(store: &Path, at: &str, entry: &AuditEntry, wait: Duration) 
     };
     conn.execute(
         "INSERT INTO queued (at, actor, action, target, purpose, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![at, entry.actor, entry.action, entry.target, entry.purpose, entry.detail],
+        params![
+            at,
+            entry.actor,
+            entry.action.as_str(),
+            entry.target,
+            entry.purpose,
+            entry.detail
+        ],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -179,7 +186,7 @@ fn waiting_entries(store: &Path, main: &Connection) -> Result<Option<(Connection
                 r.get(1)?,
                 AuditEntry {
                     actor: r.get(2)?,
-                    action: r.get(3)?,
+                    action: r.get::<_, String>(3)?.into(),
                     target: r.get(4)?,
                     purpose: r.get(5)?,
                     detail: r.get(6)?,

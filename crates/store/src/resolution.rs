@@ -123,7 +123,7 @@ pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &s
         &at,
         &AuditEntry {
             actor: actor.into(),
-            action: "resolve.run".into(),
+            action: crate::AuditAction::ResolveRun,
             target: format!("resolution:{id}"),
             purpose: purpose.into(),
             detail: with_links_state(&run.summary, &state, &crate::evidence::run_hash(&tx, id)?),
@@ -214,6 +214,10 @@ pub(crate) fn decide(
     reason: &str,
     actor: &str,
 ) -> Result<i64> {
+    let action = match decision {
+        DecisionKind::Confirm => crate::AuditAction::ResolveConfirm,
+        DecisionKind::Reject => crate::AuditAction::ResolveReject,
+    };
     let decision = decision.as_str();
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
     let tx = crate::sqlite::write_tx(conn)?;
@@ -228,7 +232,7 @@ pub(crate) fn decide(
         &at,
         &AuditEntry {
             actor: actor.into(),
-            action: format!("resolve.{decision}"),
+            action,
             target: format!("{a} {b}"),
             detail: serde_json::json!({
                 "reason": reason, "decision_id": id,
@@ -328,7 +332,7 @@ pub(crate) fn add_links(
         &at,
         &AuditEntry {
             actor: actor.into(),
-            action: "resolve.incremental".into(),
+            action: crate::AuditAction::ResolveIncremental,
             target: origin.into(),
             detail: serde_json::json!({
                 "records": links.len(), "review": review.len(), "run": run, "links_state": state.hex(),

@@ -121,7 +121,7 @@ impl SqliteStore {
             )?;
             store.audit(&AuditEntry {
                 actor: actor.to_string(),
-                action: "init".into(),
+                action: crate::AuditAction::Init,
                 target: path.display().to_string(),
                 ..AuditEntry::default()
             })?;
@@ -436,7 +436,7 @@ impl SqliteStore {
             &now(),
             &AuditEntry {
                 actor: actor.into(),
-                action: "retention.set".into(),
+                action: crate::AuditAction::RetentionSet,
                 target: "retention_policy".into(),
                 detail: json,
                 ..AuditEntry::default()
@@ -500,7 +500,7 @@ impl Store for SqliteStore {
             &at,
             &AuditEntry {
                 actor: actor.into(),
-                action: "source.grade".into(),
+                action: crate::AuditAction::SourceGrade,
                 target: format!("source:{source_id}"),
                 detail: serde_json::json!({
                     "reliability": grade.to_string(), "reason": reason, "grade_id": grade_id, "evidence": evidence,
@@ -523,7 +523,7 @@ impl Store for SqliteStore {
             |entity| {
                 entity.as_ref().map(|e| AuditEntry {
                     actor: actor.into(),
-                    action: "read".into(),
+                    action: crate::AuditAction::Read,
                     target: e.id.clone(),
                     purpose: purpose.into(),
                     detail: serde_json::json!({"schema": e.schema, "statements": e.statements.len()}).to_string(),
@@ -804,7 +804,7 @@ impl Store for SqliteStore {
             &at,
             &AuditEntry {
                 actor: actor.into(),
-                action: "derive".into(),
+                action: crate::AuditAction::Derive,
                 target: format!("derived:{id}"),
                 detail: serde_json::json!({"kind": kind, "basis": basis}).to_string(),
                 ..AuditEntry::default()
@@ -893,7 +893,7 @@ fn file_uri(path: &Path) -> String {
 fn bulk_read_entry(target: &str, entities: usize, actor: &str, purpose: &str) -> AuditEntry {
     AuditEntry {
         actor: actor.into(),
-        action: "read".into(),
+        action: crate::AuditAction::Read,
         target: target.into(),
         purpose: purpose.into(),
         detail: serde_json::json!({ "entities": entities }).to_string(),
@@ -1354,7 +1354,7 @@ impl Batch for SqliteBatch<'_> {
             &at,
             &AuditEntry {
                 actor,
-                action: "ingest".into(),
+                action: crate::AuditAction::Ingest,
                 target: format!("batch:{}", self.batch_id),
                 purpose,
                 detail: serde_json::json!({

@@ -97,7 +97,7 @@ pub fn export(
     // Personal data leaves the store: logged before a byte is written.
     store.log_access(&AuditEntry {
         actor: session.actor().into(),
-        action: "export".into(),
+        action: corridor_store::AuditAction::Export,
         target: format!(
             "network graph{} as {} to {}",
             request.network.map(|n| format!(" N{n}")).unwrap_or_default(),

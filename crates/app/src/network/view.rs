@@ -167,7 +167,7 @@ pub fn track_geojson(
     let handling = view.strictest_handling(Some(v));
     store.log_access(&AuditEntry {
         actor: session.actor().into(),
-        action: "export".into(),
+        action: corridor_store::AuditAction::Export,
         target: format!("track of {} as geojson to {destination}", node.id),
         purpose: session.purpose().into(),
         detail: json!({"events": points.len(), "handling": handling}).to_string(),

@@ -25,7 +25,7 @@ pub struct IdentityRow<'a> {
 fn log_export(store: &mut dyn Store, session: &Session, target: &str, detail: serde_json::Value) -> Result<()> {
     store.log_access(&AuditEntry {
         actor: session.actor().into(),
-        action: "export".into(),
+        action: corridor_store::AuditAction::Export,
         target: target.into(),
         purpose: session.purpose().into(),
         detail: detail.to_string(),

@@ -146,7 +146,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
                         e.seq,
                         e.at,
                         shown(&e.entry.actor),
-                        shown(&e.entry.action),
+                        shown(e.entry.action.as_str()),
                         shown(&e.entry.target)
                     );
                 }
