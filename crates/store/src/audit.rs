@@ -19,12 +19,10 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::error::Result;
 
-/// The `prev_hash` of the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use crate::chain::GENESIS;
 
 /// What an audit entry records. Stored, hashed and shown as its word; a word
 /// this version does not name (a later version's, an entry of one's own) is kept
@@ -279,24 +277,6 @@ impl AuditReport {
     }
 }
 
-fn entry_hash(seq: i64, at: &str, e: &AuditEntry, prev: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [
-        &seq.to_string(),
-        at,
-        &e.actor,
-        e.action.as_str(),
-        &e.target,
-        &e.purpose,
-        &e.detail,
-        prev,
-    ] {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
-    }
-    hex::encode(h.finalize())
-}
-
 /// Appends an entry; the caller decides the transaction it belongs to.
 pub(crate) fn append(conn: &Connection, at: &str, e: &AuditEntry) -> Result<AuditRecord> {
     let last: Option<(i64, String)> = conn
@@ -304,11 +284,7 @@ pub(crate) fn append(conn: &Connection, at: &str, e: &AuditEntry) -> Result<Audi
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
-    let (seq, prev) = match last {
-        Some((s, h)) => (s + 1, h),
-        None => (1, GENESIS.to_string()),
-    };
-    let hash = entry_hash(seq, at, e, &prev);
+    let (seq, prev, hash) = crate::chain::link(last, at, e);
     conn.execute(
         "INSERT INTO audit (seq, at, actor, action, target, purpose, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![seq, at, e.actor, e.action.as_str(), e.target, e.purpose, e.detail, prev, hash],
@@ -692,65 +668,13 @@ fn verify_entries(conn: &Connection, all: &[AuditRecord]) -> Result<AuditReport>
     let head: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0))
         .optional()?;
-    let mut problems = Vec::new();
-    let mut moved_hashes: Vec<&str> = Vec::new();
-    let mut prev_seq = 0i64;
-    let mut prev_hash = GENESIS.to_string();
-    for rec in all {
-        let intact = entry_hash(rec.seq, &rec.at, &rec.entry, &rec.prev_hash) == rec.hash;
-        if !intact {
-            // An intact entry moved to another place still hashes with its original
-            // sequence number; look for it near where the entry now sits.
-            match original_seq(rec) {
-                Some(original_seq) => {
-                    moved_hashes.push(&rec.hash);
-                    problems.push(AuditProblem::Reordered {
-                        seq: rec.seq,
-                        original_seq,
-                    });
-                }
-                None => problems.push(AuditProblem::Altered { seq: rec.seq }),
-            }
-        } else if rec.seq != prev_seq + 1 {
-            problems.push(AuditProblem::Removed {
-                after: prev_seq,
-                before: rec.seq,
-            });
-        } else if rec.prev_hash != prev_hash && !moved_hashes.contains(&rec.prev_hash.as_str()) {
-            problems.push(AuditProblem::ChainBroken { seq: rec.seq });
-        }
-        prev_seq = rec.seq;
-        prev_hash = rec.hash.clone();
-    }
-    let last_seq = all.last().map_or(0, |r| r.seq);
-    if let Some(head) = &head {
-        let head_seq = head.split(':').next().and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-        if head_seq > last_seq {
-            problems.push(AuditProblem::Truncated { last_seq, head_seq });
-        } else if head_seq == last_seq && head.split(':').nth(1) != Some(prev_hash.as_str()) && problems.is_empty() {
-            problems.push(AuditProblem::Altered { seq: last_seq });
-        }
-    } else if !all.is_empty() {
-        problems.push(AuditProblem::Truncated {
-            last_seq,
-            head_seq: last_seq,
-        });
-    }
+    let checked = crate::chain::check(all, head.as_deref());
     Ok(AuditReport {
         entries: all.len() as i64,
-        head: format!("{last_seq}:{prev_hash}"),
-        problems,
+        head: format!("{}:{}", checked.last_seq, checked.last_hash),
+        problems: checked.problems,
         queued: 0,
     })
-}
-
-/// How far from its current place a moved entry is looked for.
-const MOVE_WINDOW: i64 = 10_000;
-
-fn original_seq(rec: &AuditRecord) -> Option<i64> {
-    (rec.seq.saturating_sub(MOVE_WINDOW).max(1)..=rec.seq.saturating_add(MOVE_WINDOW))
-        .filter(|&s| s != rec.seq)
-        .find(|&s| entry_hash(s, &rec.at, &rec.entry, &rec.prev_hash) == rec.hash)
 }
 
 #[cfg(test)]

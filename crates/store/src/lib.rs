@@ -18,6 +18,7 @@
 
 mod audit;
 mod batch;
+mod chain;
 mod checks;
 mod error;
 mod evidence;
