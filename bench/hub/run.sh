@@ -2,7 +2,8 @@
 # Hub-scale benchmark, one command: what must not grow with the number of records.
 # On 1,000,000 rows of person + phone + passport (bench/ingest/make_rows.py), plus 400
 # rows sharing a phone with earlier ones, resolved:
-#   1. `network list` the first time (wall time, peak memory);
+#   1. `network list` the first time (wall time, peak memory), and a node's next
+#      requests from its kept graph (`crates/app/examples/graph_cache.rs`);
 #   2. one new person row ingested and matched at once against the resolved store;
 #   3. logged reads (`show`) every 0.25 s while 1,000,000 changed rows are ingested
 #      (a batch is one transaction): how many fail, and their latency.
@@ -18,7 +19,7 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
 
 echo "building the release binary" >&2
-(cd "$ROOT" && cargo build --release --locked -q -p corridor-cli)
+(cd "$ROOT" && cargo build --release --locked -q -p corridor-cli && cargo build --release --locked -q -p corridor-app --example graph_cache)
 C="${CARGO_TARGET_DIR:-$ROOT/target}/release/corridor"
 MAPPING="$ROOT/bench/ingest/corridor_mapping.toml"
 S="$WORK/hub.db"
@@ -58,6 +59,7 @@ echo "network list" >&2
 read -r list_s list_kib < <(timed "$C" --store "$S" --json network list)
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["parties"], d["links"])' "$WORK/stdout" > "$WORK/graph"
 read -r parties links < "$WORK/graph"
+"${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/graph_cache" "$S" > "$WORK/cache.json"
 
 echo "one record ingested and matched" >&2
 read -r one_s one_kib < <(timed "$C" --store "$S" --json ingest --mapping "$MAPPING" "$WORK/one.csv" --rejects /dev/null)
@@ -93,6 +95,7 @@ out = {
     "ingest": {"seconds": $ingest_s, "peak_mib": $ingest_kib // 1024},
     "resolve_run": {"seconds": $resolve_s, "peak_mib": $resolve_kib // 1024},
     "network_list": {"seconds": $list_s, "peak_mib": $list_kib // 1024, "parties": $parties, "links": $links},
+    "node_graph_cache": json.load(open("$WORK/cache.json")),
     "one_record_ingest": {"seconds": $one_s, "peak_mib": $one_kib // 1024, "outcome": "$one_outcome"},
     "reads_during_ingest": {"reads": len(t), "failed": failed,
         "median_s": statistics.median(t) if t else None, "max_s": t[-1] if t else None},

@@ -79,6 +79,15 @@ impl AuditAction {
         (AuditAction::WatchlistImport, "watchlist.import"),
     ];
 
+    /// Whether the act changes what is derived from the data (the investigation
+    /// graph, identities, gradings): committed batches, resolution, regrading.
+    pub fn changes_data(&self) -> bool {
+        matches!(
+            self,
+            AuditAction::Ingest | AuditAction::ResolveRun | AuditAction::ResolveIncremental | AuditAction::SourceGrade
+        )
+    }
+
     /// The word stored and hashed.
     pub fn as_str(&self) -> &str {
         match self {
@@ -285,6 +294,15 @@ pub(crate) fn append(conn: &Connection, at: &str, e: &AuditEntry) -> Result<Audi
         })
         .optional()?;
     let (seq, prev, hash) = crate::chain::link(last, at, e);
+    if e.action.changes_data() {
+        // What caches of derived views key on (`Store::data_version`): bumped in the
+        // transaction of the change itself.
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('data_version', ?1) \
+             ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+            ["1"],
+        )?;
+    }
     conn.execute(
         "INSERT INTO audit (seq, at, actor, action, target, purpose, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![seq, at, e.actor, e.action.as_str(), e.target, e.purpose, e.detail, prev, hash],

@@ -162,6 +162,11 @@ pub trait Store {
     /// `latest_resolution`.
     fn identity_digests(&self, digester: &KeyDigester) -> Result<std::collections::HashMap<KeyDigest, KeyDigest>>;
 
+    /// A number that grows with every change to what views of the data derive
+    /// from (a committed batch, a resolution run or match at ingest, a source
+    /// regraded): the key of a cache of such a view.
+    fn data_version(&self) -> Result<i64>;
+
     /// The run whose matching index the store holds (see [`MatchBlock`]), if its
     /// keys were made in format `format` (the rules and hash that made them).
     fn match_index_run(&self, format: &str) -> Result<Option<i64>>;

@@ -671,6 +671,19 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn data_version(&self) -> Result<i64> {
+        let v: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'data_version'", [], |r| r.get(0))
+            .optional()?;
+        v.map_or(Ok(0), |v| {
+            v.parse().map_err(|_| Error::Corrupt {
+                what: "data version",
+                value: v,
+            })
+        })
+    }
+
     fn match_index_run(&self, format: &str) -> Result<Option<i64>> {
         crate::matching::index_run(&self.conn, format)
     }

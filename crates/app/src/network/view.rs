@@ -1,6 +1,7 @@
 //! The investigation graph as one reader may see it, and what is computed on it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use corridor_model::EntityEvidence;
 use corridor_network::{InvestigationGraph, Networks, networks, routes};
@@ -18,8 +19,8 @@ pub struct NetworkView {
     /// Whether a resolution mapped records to identities (without one, each record
     /// is its own identity).
     pub resolved: bool,
-    pub(crate) entities: Vec<EntityEvidence>,
-    pub(crate) identity_of: HashMap<String, String>,
+    pub(crate) entities: Arc<Vec<EntityEvidence>>,
+    pub(crate) identity_of: Arc<HashMap<String, String>>,
     query: NetworkQuery,
 }
 
@@ -32,41 +33,122 @@ impl std::fmt::Debug for NetworkView {
     }
 }
 
+/// What the log says a graph was built from.
+fn evidence_target() -> String {
+    let schemata: Vec<&str> = corridor_model::SCHEMATA.iter().map(|s| s.name).collect();
+    format!(
+        "evidence of all {} entities in the investigation graph (every linked party's records, their relations, \
+         things and events)",
+        schemata.join(", ")
+    )
+}
+
+/// The whole graph, before any reader's filter.
+pub(crate) struct Unfiltered {
+    pub graph: InvestigationGraph,
+    pub resolved: bool,
+    pub entities: Arc<Vec<EntityEvidence>>,
+    pub identity_of: Arc<HashMap<String, String>>,
+}
+
+impl Unfiltered {
+    /// Reads the evidence of every party something links (see [`super::select`]),
+    /// and of the parties `query` names, with its provenance (one read, logged with
+    /// the session's purpose), and builds the graph under the latest resolution.
+    pub(crate) fn read(store: &mut dyn Store, session: &Session, query: &NetworkQuery) -> Result<Unfiltered> {
+        let index = store.link_index()?;
+        let identities = store.identity_digests(&index.digester)?;
+        let digest = |k: &str| index.digester.digest(k);
+        let named: Vec<_> = query.parties.iter().map(|p| digest(p)).collect();
+        let places = super::select::needed(&index, &identities, &named);
+        drop(identities);
+        drop(index);
+        let entities = store.entity_evidence_at(&places, &evidence_target(), session.actor(), session.purpose())?;
+        let resolved = store.latest_resolution()?.is_some();
+        let ids: Vec<String> = entities.iter().map(|e| e.id.clone()).collect();
+        let identity_of: HashMap<String, String> = store.identities_of(&ids)?.into_iter().collect();
+        let graph = InvestigationGraph::build(&entities, &identity_of, query.max_group);
+        Ok(Unfiltered {
+            graph,
+            resolved,
+            entities: Arc::new(entities),
+            identity_of: Arc::new(identity_of),
+        })
+    }
+
+    /// The view of it `query` allows.
+    pub(crate) fn view(&self, query: &NetworkQuery) -> Result<NetworkView> {
+        Ok(NetworkView {
+            graph: self.graph.filtered(&query.filter()?),
+            resolved: self.resolved,
+            entities: self.entities.clone(),
+            identity_of: self.identity_of.clone(),
+            query: query.clone(),
+        })
+    }
+}
+
 /// Reads the evidence of every party something links (see [`super::select`]) with
 /// its provenance (one read, logged with the session's purpose), takes records to
 /// the latest resolution's identities, and builds the graph of the evidence
 /// `query` allows.
 pub fn open(store: &mut dyn Store, session: &Session, query: &NetworkQuery) -> Result<NetworkView> {
-    let filter = query.filter()?;
-    let index = store.link_index()?;
-    let identities = store.identity_digests(&index.digester)?;
-    let digest = |k: &str| index.digester.digest(k);
-    let named: Vec<_> = query.parties.iter().map(|p| digest(p)).collect();
-    let places = super::select::needed(&index, &identities, &named);
-    drop(identities);
-    drop(index);
-    let schemata: Vec<&str> = corridor_model::SCHEMATA.iter().map(|s| s.name).collect();
-    let entities = store.entity_evidence_at(
-        &places,
-        &format!(
-            "evidence of all {} entities in the investigation graph (every linked party's records, their \
-             relations, things and events)",
-            schemata.join(", ")
-        ),
-        session.actor(),
-        session.purpose(),
-    )?;
-    let resolved = store.latest_resolution()?.is_some();
-    let ids: Vec<String> = entities.iter().map(|e| e.id.clone()).collect();
-    let identity_of: HashMap<String, String> = store.identities_of(&ids)?.into_iter().collect();
-    let graph = InvestigationGraph::build(&entities, &identity_of, query.max_group).filtered(&filter);
-    Ok(NetworkView {
-        graph,
-        resolved,
-        entities,
-        identity_of,
-        query: query.clone(),
-    })
+    query.filter()?;
+    Unfiltered::read(store, session, query)?.view(query)
+}
+
+/// The investigation graph kept between requests by a long-running node (the
+/// server): built once per [`Store::data_version`] (every committed batch,
+/// resolution change or regrading makes a new one) and filtered for each reader
+/// on every request, so no community, path, centrality or count is computed over
+/// evidence the reader may not see. Each request is still a read of personal data,
+/// logged with its session.
+#[derive(Default)]
+pub struct GraphCache {
+    built: Option<(i64, usize, Unfiltered)>,
+    builds: usize,
+}
+
+impl std::fmt::Debug for GraphCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphCache").field("builds", &self.builds).finish()
+    }
+}
+
+impl GraphCache {
+    /// The view `query` allows, from the graph kept when the data has not changed
+    /// since (and it holds every party the query names), built anew otherwise.
+    pub fn open(&mut self, store: &mut dyn Store, session: &Session, query: &NetworkQuery) -> Result<NetworkView> {
+        query.filter()?;
+        let version = store.data_version()?;
+        let fresh = self.built.as_ref().is_some_and(|(v, max_group, u)| {
+            *v == version && *max_group == query.max_group && query.parties.iter().all(|p| u.graph.node(p).is_some())
+        });
+        if fresh {
+            let (_, _, unfiltered) = self
+                .built
+                .as_ref()
+                .ok_or_else(|| Error::Integrity("graph cache".into()))?;
+            store.log_access(&AuditEntry {
+                actor: session.actor().into(),
+                action: corridor_store::AuditAction::Read,
+                target: evidence_target(),
+                purpose: session.purpose().into(),
+                detail: json!({"entities": unfiltered.entities.len(), "cached": true}).to_string(),
+            })?;
+            return unfiltered.view(query);
+        }
+        let unfiltered = Unfiltered::read(store, session, query)?;
+        let view = unfiltered.view(query);
+        self.built = Some((version, query.max_group, unfiltered));
+        self.builds += 1;
+        view
+    }
+
+    /// How many times the graph was built (not taken from the cache).
+    pub fn builds(&self) -> usize {
+        self.builds
+    }
 }
 
 impl NetworkView {
