@@ -4,7 +4,9 @@
 # rows sharing a phone with earlier ones, resolved:
 #   1. `network list` the first time (wall time, peak memory), and a node's next
 #      requests from its kept graph (`crates/app/examples/graph_cache.rs`);
-#   2. one new person row ingested and matched at once against the resolved store;
+#   2. one new person row ingested and matched at once against the resolved store,
+#      from the CLI and on a running node (`crates/app/examples/ingest_one.rs`:
+#      three rows in turn, the store open);
 #   3. logged reads (`show`) every 0.25 s while 1,000,000 changed rows are ingested
 #      (a batch is one transaction): how many fail, and their latency.
 # Writes bench/out/hub.json. Usage: bench/hub/run.sh [ROWS] (default 1000000).
@@ -19,7 +21,7 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
 
 echo "building the release binary" >&2
-(cd "$ROOT" && cargo build --release --locked -q -p corridor-cli && cargo build --release --locked -q -p corridor-app --example graph_cache)
+(cd "$ROOT" && cargo build --release --locked -q -p corridor-cli && cargo build --release --locked -q -p corridor-app --example graph_cache --example ingest_one)
 C="${CARGO_TARGET_DIR:-$ROOT/target}/release/corridor"
 MAPPING="$ROOT/bench/ingest/corridor_mapping.toml"
 S="$WORK/hub.db"
@@ -47,6 +49,9 @@ for i, row in enumerate(rows):
     shared.writerow(["x-" + row[0], row[1] + "a", row[2], "1970-01-01", row[4], row[5], "X" + row[6][1:], row[7]])
 one = csv.writer(open(sys.argv[3], "w", newline="")); one.writerow(header)
 one.writerow(["new-" + first[0]] + first[1:])
+for k in range(3):
+    w = csv.writer(open(sys.argv[3].replace(".csv", f"{k}.csv"), "w", newline="")); w.writerow(header)
+    w.writerow([f"node{k}-" + first[0]] + first[1:])
 PY
 
 "$C" --store "$S" init >/dev/null
@@ -64,6 +69,7 @@ read -r parties links < "$WORK/graph"
 echo "one record ingested and matched" >&2
 read -r one_s one_kib < <(timed "$C" --store "$S" --json ingest --mapping "$MAPPING" "$WORK/one.csv" --rejects /dev/null)
 one_outcome=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["resolution"]["outcome"])' "$WORK/stdout")
+"${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/ingest_one" "$S" "$MAPPING" "$WORK/one0.csv" "$WORK/one1.csv" "$WORK/one2.csv" > "$WORK/node_one.json"
 
 echo "reads during a $ROWS-row ingest" >&2
 "$C" --store "$S" --purpose bench ingest --mapping "$MAPPING" "$WORK/changed.csv" --rejects /dev/null >"$WORK/long.out" 2>&1 &
@@ -97,6 +103,7 @@ out = {
     "network_list": {"seconds": $list_s, "peak_mib": $list_kib // 1024, "parties": $parties, "links": $links},
     "node_graph_cache": json.load(open("$WORK/cache.json")),
     "one_record_ingest": {"seconds": $one_s, "peak_mib": $one_kib // 1024, "outcome": "$one_outcome"},
+    "one_record_on_a_node": [{"seconds": r["seconds"], "outcome": r["resolution"]["outcome"]} for r in json.load(open("$WORK/node_one.json"))],
     "reads_during_ingest": {"reads": len(t), "failed": failed,
         "median_s": statistics.median(t) if t else None, "max_s": t[-1] if t else None},
     "audit_after": "$verify",
