@@ -46,7 +46,8 @@ for i, row in enumerate(rows):
         break
     first = first or list(row)
     # Another record of someone else's phone: a shared selector, a link.
-    shared.writerow(["x-" + row[0], row[1] + "a", row[2], "1970-01-01", row[4], row[5], "X" + row[6][1:], row[7]])
+    # Another person (other name, a full birth date) with the same phone.
+    shared.writerow(["x-" + row[0], "Jovan", f"Sharovski{i}", "1971-06-15", row[4], row[5], f"ZQ{i:07d}", row[7]])
 one = csv.writer(open(sys.argv[3], "w", newline="")); one.writerow(header)
 one.writerow(["new-" + first[0]] + first[1:])
 for k in range(3):

@@ -7,11 +7,11 @@ use std::time::Instant;
 
 use corridor_app::Session;
 use corridor_app::network::{GraphCache, NetworkQuery};
-use corridor_store::SqliteStore;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("give the store's path")?;
-    let mut store = SqliteStore::open(std::path::Path::new(&path))?;
+    let path = std::path::Path::new(&path);
+    let mut store = corridor_app::node::open_store(path, &corridor_store::node_key_path(path), false)?;
     let session = Session::new("bench", "bench")?;
     let mut cache = GraphCache::default();
     let query = NetworkQuery::default();

@@ -9,14 +9,14 @@ use std::time::Instant;
 use corridor_app::Session;
 use corridor_app::ingest::{IngestRequest, ingest_file};
 use corridor_ingest::{Limits, NoProgress};
-use corridor_store::SqliteStore;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [store, mapping, files @ ..] = args.as_slice() else {
         return Err("give STORE MAPPING FILE…".into());
     };
-    let mut store = SqliteStore::open(std::path::Path::new(store))?;
+    let path = std::path::Path::new(store);
+    let mut store = corridor_app::node::open_store(path, &corridor_store::node_key_path(path), false)?;
     let session = Session::new("bench", "bench")?;
     let text = std::fs::read_to_string(mapping)?;
     let mut out = Vec::new();

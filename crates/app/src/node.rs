@@ -66,3 +66,18 @@ pub fn create_store(
         store,
     })
 }
+
+/// Opens the node's store at `path` (read-only when asked, or when it cannot be
+/// written) with its key at `key_path` when that file exists, so that every batch
+/// it commits is signed: how every front end opens a node's store.
+pub fn open_store(path: &Path, key_path: &Path, read_only: bool) -> Result<SqliteStore> {
+    let mut store = if read_only {
+        SqliteStore::open_read_only(path)?
+    } else {
+        SqliteStore::open(path)?
+    };
+    if std::fs::symlink_metadata(key_path).is_ok() {
+        store.set_signer(NodeKey::load(key_path).map_err(|e| Error::Key(e.to_string()))?);
+    }
+    Ok(store)
+}

@@ -43,15 +43,8 @@ impl Ctx {
 
     pub fn open(&self) -> exit::Result<SqliteStore> {
         let path = self.store_path();
-        let mut store = if self.read_only {
-            SqliteStore::open_read_only(&path)?
-        } else {
-            SqliteStore::open(&path)?
-        };
+        let mut store = corridor_app::node::open_store(&path, &self.key_path(&path), self.read_only)?;
         store.set_wait(self.wait)?;
-        if let Some(key) = self.node_key()? {
-            store.set_signer(key);
-        }
         if store.is_read_only() && !self.read_only {
             eprintln!(
                 "note: {} is read-only: nothing will be written or logged, and reads of personal data are refused",
