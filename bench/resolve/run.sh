@@ -67,6 +67,8 @@ for ds in febrl3 febrl4; do
         timed "$C" --store "$store" ingest --mapping "$WORK/$p.mapping.toml" "$DATA/$p.csv" \
             --rejects "$WORK/$p.rejects.jsonl" >/dev/null || [ $? -eq 3 ]
     done
+    # The previous data set's pairs file: corridor refuses to replace a file unasked.
+    rm -f "$WORK/c_pairs.csv"
     timed "$C" --store "$store" resolve run "${only[@]}" --match-probability 0.5 --pairs "$WORK/c_pairs.csv" >/dev/null
     timed "$C" --store "$store" resolve export >"$WORK/c_export.csv"
     "$PY" - "$WORK" <<'PY'
