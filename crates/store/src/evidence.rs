@@ -64,6 +64,82 @@ impl EvidenceHash {
 }
 
 /// Recomputes the evidence hash of the statements `first..=last` from their rows.
+/// Statements as a batch queues them: id, entity, version, the statement.
+pub(crate) type QueuedStatements = Vec<(i64, i64, i64, crate::batch::StatementWrite)>;
+
+/// The evidence hash of a batch's statements, computed on a thread of its own:
+/// a leaf per statement is fourteen million SHA-256 computations for a million
+/// rows, which on the writer's thread cost a tenth of the ingest. Statements are
+/// handed over in order, after they were written, with their buffers (not
+/// copied); emptied buffers come back for reuse.
+pub(crate) struct LeafHasher {
+    send: Option<std::sync::mpsc::SyncSender<QueuedStatements>>,
+    back: std::sync::mpsc::Receiver<QueuedStatements>,
+    done: Option<std::thread::JoinHandle<EvidenceHash>>,
+}
+
+impl LeafHasher {
+    pub(crate) fn start() -> LeafHasher {
+        let (send, receive) = std::sync::mpsc::sync_channel::<QueuedStatements>(2);
+        let (give_back, back) = std::sync::mpsc::channel::<QueuedStatements>();
+        let done = std::thread::spawn(move || {
+            let mut hash = EvidenceHash::default();
+            for mut statements in receive {
+                for (id, entity_id, version, s) in &statements {
+                    hash.add(&statement_leaf(
+                        *id,
+                        *entity_id,
+                        *version,
+                        s.prop,
+                        &s.value,
+                        s.raw.as_deref(),
+                        s.provenance_id,
+                    ));
+                }
+                statements.clear();
+                let _ = give_back.send(statements);
+            }
+            hash
+        });
+        LeafHasher {
+            send: Some(send),
+            back,
+            done: Some(done),
+        }
+    }
+
+    /// Hands written statements over; returns an emptied buffer to fill next.
+    pub(crate) fn hash(&mut self, statements: QueuedStatements) -> QueuedStatements {
+        if let Some(send) = &self.send {
+            // A hasher that stopped (it cannot, short of a panic) is found by finish.
+            let _ = send.send(statements);
+        }
+        self.back.try_recv().unwrap_or_default()
+    }
+
+    /// The hash of every statement handed over.
+    pub(crate) fn finish(mut self) -> std::result::Result<String, crate::error::Error> {
+        drop(self.send.take());
+        self.done
+            .take()
+            .and_then(|h| h.join().ok())
+            .map(EvidenceHash::finish)
+            .ok_or_else(|| crate::error::Error::Corrupt {
+                what: "evidence hash",
+                value: "the thread hashing the batch's statements stopped; the batch is rolled back".into(),
+            })
+    }
+}
+
+impl Drop for LeafHasher {
+    fn drop(&mut self) {
+        drop(self.send.take());
+        if let Some(h) = self.done.take() {
+            let _ = h.join();
+        }
+    }
+}
+
 pub(crate) fn statements_hash(conn: &Connection, first: i64, last: i64) -> Result<String> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, entity_id, version_id, prop, value, raw, provenance_id FROM statement \

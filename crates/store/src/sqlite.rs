@@ -931,8 +931,9 @@ pub(crate) fn write_tx(conn: &mut Connection) -> Result<rusqlite::Transaction<'_
 pub struct SqliteBatch<'c> {
     conn: &'c Connection,
     signer: Option<&'c corridor_node_key::NodeKey>,
-    /// The evidence hash of the statements written so far (see `evidence.rs`).
-    evidence: crate::evidence::EvidenceHash,
+    /// The evidence hash of the statements written so far, on its own thread (see
+    /// `evidence.rs`); `None` once finished.
+    evidence: Option<crate::evidence::LeafHasher>,
     batch_id: i64,
     actor: String,
     dataset_id: i64,
@@ -1037,7 +1038,7 @@ impl<'c> SqliteBatch<'c> {
         Ok(SqliteBatch {
             conn,
             signer,
-            evidence: crate::evidence::EvidenceHash::default(),
+            evidence: Some(crate::evidence::LeafHasher::start()),
             batch_id,
             actor: spec.actor.clone(),
             dataset_id,
@@ -1184,16 +1185,7 @@ impl<'c> SqliteBatch<'c> {
         for chunk in statements.chunks(MULTI) {
             let stmt = cached(&mut self.insert_statements, self.conn, STATEMENT_HEAD, 6, chunk.len())?;
             let mut p = 1;
-            for (id, entity_id, version, s) in chunk {
-                self.evidence.add(&crate::evidence::statement_leaf(
-                    *id,
-                    *entity_id,
-                    *version,
-                    s.prop,
-                    &s.value,
-                    s.raw.as_deref(),
-                    s.provenance_id,
-                ));
+            for (_, entity_id, version, s) in chunk {
                 stmt.raw_bind_parameter(p, *entity_id)?;
                 stmt.raw_bind_parameter(p + 1, *version)?;
                 stmt.raw_bind_parameter(p + 2, s.prop)?;
@@ -1205,6 +1197,11 @@ impl<'c> SqliteBatch<'c> {
             stmt.raw_execute()?;
             self.check_last_id("statement", chunk.last().map(|s| s.0))?;
         }
+        // The statements go to the evidence hasher; it gives an emptied buffer back.
+        self.pending_statements = match &mut self.evidence {
+            Some(hasher) => hasher.hash(statements),
+            None => Vec::new(),
+        };
         // Hand the emptied buffers back so their capacity is reused.
         self.pending_versions = versions;
         self.pending_versions.clear();
@@ -1373,7 +1370,13 @@ impl Batch for SqliteBatch<'_> {
                 detail: serde_json::json!({
                     "dataset": dataset, "file": file, "file_sha256": sha256, "rows_read": s.rows_read, "new_records": s.new_records,
                     "new_versions": s.new_versions, "unchanged": s.unchanged, "rejected": s.rejected, "statements": s.statements,
-                    "evidence": std::mem::take(&mut self.evidence).finish(),
+                    "evidence": match self.evidence.take() {
+                        Some(hasher) => hasher.finish()?,
+                        None => return Err(Error::Corrupt {
+                            what: "evidence hash",
+                            value: "the batch's evidence was already taken".into(),
+                        }),
+                    },
                     "context": crate::evidence::batch_context(self.conn, self.batch_id)?,
                 })
                 .to_string(),
