@@ -12,4 +12,4 @@ mod view;
 
 pub use export::{ExportFormat, ExportRequest, export};
 pub use query::NetworkQuery;
-pub use view::{GraphCache, NetworkView, TrackGeoJson, open, track_geojson};
+pub use view::{GraphCache, NearParty, NetworkView, TrackGeoJson, open, track_geojson};

@@ -168,6 +168,28 @@ impl NetworkView {
         })
     }
 
+    /// The parties within `hops` links of party `id`, nearest first, each with its
+    /// distance and the kinds of the link joining it to `id` directly (none when
+    /// it is further away).
+    pub fn near(&self, id: &str, hops: usize) -> Result<Vec<NearParty>> {
+        let v = self.party(id)?;
+        let g = &self.graph;
+        let graph = g.graph();
+        let found = corridor_graph::paths::Search::new(&graph).neighbourhood_with_hops(&graph, v, hops);
+        Ok(found
+            .iter()
+            .skip(1)
+            .map(|&(u, hops)| NearParty {
+                party: u,
+                hops,
+                linked_by: g
+                    .link(v, u)
+                    .map(|l| l.kinds().into_iter().collect())
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
     /// The network numbered `id` among `found`.
     pub fn network<'n>(&self, found: &'n Networks, id: usize) -> Result<&'n corridor_network::NetworkSummary> {
         found.networks.iter().find(|n| n.id == id).ok_or_else(|| {
@@ -202,6 +224,15 @@ impl NetworkView {
         )
         .map(|h| h.to_string())
     }
+}
+
+/// A party near another ([`NetworkView::near`]).
+#[derive(Debug, Clone)]
+pub struct NearParty {
+    /// Its node in the view's graph.
+    pub party: u32,
+    pub hops: usize,
+    pub linked_by: Vec<corridor_network::LinkKind>,
 }
 
 /// One party's movements as GeoJSON (its events as points, the track as a line),

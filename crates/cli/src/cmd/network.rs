@@ -359,18 +359,13 @@ fn show(ctx: &Ctx, view: &NetworkView, found: &Networks, id: usize) -> Result<Ex
 fn near(ctx: &Ctx, view: &NetworkView, id: &str, hops: usize) -> Result<ExitCode> {
     let g = &view.graph;
     let v = view.party(id)?;
-    let graph = g.graph();
-    let found = corridor_graph::paths::Search::new(&graph).neighbourhood_with_hops(&graph, v, hops);
-    let rows: Vec<serde_json::Value> = found
+    let rows: Vec<serde_json::Value> = view
+        .near(id, hops)?
         .iter()
-        .skip(1)
-        .map(|&(u, d)| {
-            let node = &g.nodes[u as usize];
-            let kinds: Vec<&str> = g
-                .link(v, u)
-                .map(|l| l.kinds().into_iter().map(|k| k.as_str()).collect())
-                .unwrap_or_default();
-            json!({"id": node.id, "name": node.name, "hops": d, "categories": node.categories, "linked_by": kinds})
+        .map(|n| {
+            let node = &g.nodes[n.party as usize];
+            let kinds: Vec<&str> = n.linked_by.iter().map(|k| k.as_str()).collect();
+            json!({"id": node.id, "name": node.name, "hops": n.hops, "categories": node.categories, "linked_by": kinds})
         })
         .collect();
     if ctx.json {
