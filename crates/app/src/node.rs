@@ -67,6 +67,31 @@ pub fn create_store(
     })
 }
 
+/// Reads a retention policy file (`{"review_after_months": {"suspect": 36, ...}}`)
+/// and checks its periods, before any store is created or touched.
+pub fn read_retention_policy(path: &Path) -> Result<RetentionPolicy> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::BadInput(format!("cannot read the retention policy {}: {e}", path.display())))?;
+    let policy: RetentionPolicy = serde_json::from_str(&text).map_err(|e| {
+        Error::BadInput(format!(
+            "{} is not a retention policy: expected {{\"review_after_months\": {{\"suspect\": 36, \"victim\": 12, ...}}}} ({e})",
+            path.display()
+        ))
+    })?;
+    policy
+        .validate()
+        .map_err(|e| Error::BadInput(format!("{}: {e}", path.display())))?;
+    Ok(policy)
+}
+
+/// The node key at `key_path`, when that file exists.
+pub fn load_key(key_path: &Path) -> Result<Option<NodeKey>> {
+    if std::fs::symlink_metadata(key_path).is_err() {
+        return Ok(None);
+    }
+    NodeKey::load(key_path).map(Some).map_err(|e| Error::Key(e.to_string()))
+}
+
 /// Opens the node's store at `path` (read-only when asked, or when it cannot be
 /// written) with its key at `key_path` when that file exists, so that every batch
 /// it commits is signed: how every front end opens a node's store.
@@ -76,8 +101,8 @@ pub fn open_store(path: &Path, key_path: &Path, read_only: bool) -> Result<Sqlit
     } else {
         SqliteStore::open(path)?
     };
-    if std::fs::symlink_metadata(key_path).is_ok() {
-        store.set_signer(NodeKey::load(key_path).map_err(|e| Error::Key(e.to_string()))?);
+    if let Some(key) = load_key(key_path)? {
+        store.set_signer(key);
     }
     Ok(store)
 }

@@ -105,13 +105,7 @@ impl Ctx {
 
     /// The node key, when its file exists.
     pub fn node_key(&self) -> exit::Result<Option<corridor_store::NodeKey>> {
-        let path = self.key_path(&self.store_path());
-        if std::fs::symlink_metadata(&path).is_err() {
-            return Ok(None);
-        }
-        corridor_store::NodeKey::load(&path)
-            .map(Some)
-            .map_err(|e| Failure::new(Code::Store, e))
+        Ok(corridor_app::node::load_key(&self.key_path(&self.store_path()))?)
     }
 
     /// Prints a value as pretty JSON.

@@ -4,12 +4,14 @@
 //! and matches at ingest are logged with who and why; exports are logged here
 //! before any row is handed out.
 
+mod evaluate;
 mod export;
 mod ingest;
 mod load;
 mod run;
 mod settings;
 
+pub use evaluate::{load_model, read_truth, score_against};
 pub use export::{IdentityRow, export_identities, export_records, scored_pairs};
 pub use ingest::{IngestMatch, match_new_records};
 pub use run::{Decided, Decision, RunOutcome, decide, explain, review, run, status};

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use crate::Ctx;
 use crate::args::AuditCommand;
-use anyhow::Context;
 
 use crate::exit::{Code, Failure, Result};
 
@@ -12,50 +11,15 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
     let store = ctx.open()?;
     match cmd {
         AuditCommand::Verify { anchor } => {
-            let anchor = match anchor {
-                Some(path) => {
-                    let text = std::fs::read_to_string(path)
-                        .with_context(|| format!("cannot read the anchor {}", path.display()))
-                        .map_err(|e| Failure::new(Code::BadInput, e))?;
-                    let a = corridor_store::Anchor::parse(&text)
-                        .map_err(|e| Failure::new(Code::Integrity, anyhow::anyhow!("{}: {e}", path.display())))?;
-                    Some(a)
-                }
-                None => None,
-            };
+            let anchor = anchor.as_deref().map(corridor_app::admin::read_anchor).transpose()?;
             let key = ctx.node_key()?;
-            if let (Some(a), Some(k)) = (&anchor, &key)
-                && a.public_key != k.public_hex()
-            {
-                return Err(Failure::new(
-                    Code::Integrity,
-                    anyhow::anyhow!(
-                        "the anchor was signed by key {}, not by this node's key {}: it is another node's, or the node key was replaced",
-                        a.fingerprint,
-                        k.fingerprint()
-                    ),
-                ));
-            }
-            // The key file's public key; without one, the anchor's (checked against
-            // its fingerprint): every batch after the anchor must then be signed.
-            let public = key
-                .as_ref()
-                .map(|k| corridor_store::NodePublicKey {
-                    public_hex: k.public_hex(),
-                    since_seq: k.since_seq(),
-                })
-                .or_else(|| {
-                    anchor.as_ref().map(|a| corridor_store::NodePublicKey {
-                        public_hex: a.public_key.clone(),
-                        since_seq: a.seq,
-                    })
-                });
-            let report = corridor_app::admin::verify_audit(&store, public.as_ref(), anchor.as_ref())?;
+            let verification = corridor_app::admin::verify_audit_against(&store, key.as_ref(), anchor.as_ref())?;
+            let report = &verification.report;
             if ctx.json {
                 ctx.print_json(&serde_json::json!({
                     "entries": report.entries, "head": report.head, "problems": report.problems,
                     "intact": report.is_intact(), "queued_reads": report.queued,
-                    "signatures_checked_with": key.as_ref().map(|k| k.fingerprint()).or_else(|| anchor.as_ref().map(|a| a.fingerprint.clone())),
+                    "signatures_checked_with": verification.checked_with,
                     "anchor": anchor.as_ref().map(|a| serde_json::json!({"seq": a.seq, "fingerprint": a.fingerprint})),
                 }))?;
             } else {
@@ -67,14 +31,13 @@ pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
                         crate::outln!("  {p}");
                     }
                 }
-                match (&key, &anchor) {
-                    (Some(k), _) => crate::outln!("  node signatures checked with key {}", k.fingerprint()),
-                    (None, Some(a)) => crate::outln!(
-                        "  no node key at {}: the node's signatures were checked with the anchor's key {}",
+                match (&verification.checked_with, verification.key_file_used) {
+                    (Some(k), true) => crate::outln!("  node signatures checked with key {k}"),
+                    (Some(k), false) => crate::outln!(
+                        "  no node key at {}: the node's signatures were checked with the anchor's key {k}",
                         ctx.key_path(&ctx.store_path()).display(),
-                        a.fingerprint
                     ),
-                    (None, None) => crate::outln!(
+                    (None, _) => crate::outln!(
                         "  no node key at {}: the node's signatures were not checked (give --key, or --anchor)",
                         ctx.key_path(&ctx.store_path()).display()
                     ),

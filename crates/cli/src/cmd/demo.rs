@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::Ctx;
 use crate::args::{DemoArgs, WatchlistImportArgs};
-use crate::cmd::{ingest, resolve, stats, synth, watchlist};
+use crate::cmd::{ingest, stats, synth, watchlist};
 use crate::exit::{Code, Result};
 
 #[derive(Serialize)]
@@ -28,7 +28,7 @@ struct DemoReport {
     /// Identities found and how they score against the generator's ground truth.
     resolution: serde_json::Value,
     /// Networks found over the identities, scored against the generator's networks.
-    networks: serde_json::Value,
+    networks: corridor_app::network::Overview,
     audit_intact: bool,
     seconds: f64,
 }
@@ -131,7 +131,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     };
     let outcome = corridor_app::resolution::run(&mut store, &ctx.session()?, &settings, None, false)?;
     let (res, records) = (outcome.resolution, outcome.records);
-    let scores = resolve::score_against(&res, &records, &truth_file)?;
+    let scores = corridor_app::resolution::score_against(&res, &records, &truth_file)?;
     let resolution = serde_json::json!({
         "records": records.len(),
         "identities": res.identities,
@@ -155,19 +155,22 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     if !ctx.json {
         crate::outln!("4/5 mapping networks: relations, shared selectors and shared events between identities");
     }
-    let networks = super::network::overview(ctx, &mut store, Some(&data.join("truth")))?;
+    let networks = corridor_app::network::overview(&mut store, &ctx.session()?, Some(&data.join("truth")))?;
     if !ctx.json {
-        let q = &networks["against_truth"];
+        let (ari, nmi) = networks
+            .against_truth
+            .as_ref()
+            .map_or((0.0, 0.0), |q| (q.adjusted_rand_index, q.nmi));
         crate::outln!(
             "    {} parties, {} links → {} networks (largest {}), modularity {:.3}; against the generator's \
              networks: ARI {:.3}, NMI {:.3}. See `corridor --store {} network list`",
-            networks["parties"],
-            networks["links"],
-            networks["networks"],
-            networks["largest"],
-            networks["modularity"].as_f64().unwrap_or(0.0),
-            q["adjusted_rand_index"].as_f64().unwrap_or(0.0),
-            q["nmi"].as_f64().unwrap_or(0.0),
+            networks.parties,
+            networks.links,
+            networks.networks,
+            serde_json::to_string(&networks.largest)?,
+            networks.modularity,
+            ari,
+            nmi,
             store_path.display()
         );
     }

@@ -3,13 +3,13 @@
 //! taken to their identities by the latest resolution, and only the evidence the
 //! reader's filters allow builds the links.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
 use corridor_app::network::{self as app, ExportFormat, ExportRequest, NetworkQuery, NetworkView};
-use corridor_network::{InvestigationGraph, Networks, path, quality, routes};
+use corridor_network::{InvestigationGraph, Networks, path, routes};
 use corridor_store::SqliteStore;
 use serde_json::json;
 
@@ -124,24 +124,6 @@ fn export(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The demo's network step: every piece of evidence, default options; the
-/// networks' count and sizes, the top brokers, and with `truth` the scores.
-pub(crate) fn overview(ctx: &Ctx, store: &mut SqliteStore, truth: Option<&Path>) -> Result<serde_json::Value> {
-    let view = app::open(store, &ctx.session()?, &NetworkQuery::default())?;
-    let g = &view.graph;
-    let found = view.networks();
-    let quality = truth.map(|t| score(g, &found, t)).transpose()?;
-    Ok(json!({
-        "parties": g.nodes.len(),
-        "links": g.links.len(),
-        "networks": found.networks.len(),
-        "largest": found.networks.iter().take(5).map(|n| n.size).collect::<Vec<_>>(),
-        "modularity": found.modularity,
-        "brokers": found.networks.iter().take(3).filter_map(|n| n.brokers.first()).map(|b| json!({"id": b.id, "name": b.name})).collect::<Vec<_>>(),
-        "against_truth": quality,
-    }))
-}
-
 fn bad(message: String) -> Failure {
     Failure::new(Code::BadInput, anyhow!(message))
 }
@@ -162,56 +144,8 @@ fn summary_json(n: &corridor_network::NetworkSummary) -> serde_json::Value {
     })
 }
 
-/// How well the networks found match the generator's: over every record of a
-/// member of a true network (its facilitators and the people it moved), the true
-/// network against the network found
-/// (a party in no listed network counts as a network of its own).
-fn score(g: &InvestigationGraph, found: &Networks, truth: &Path) -> Result<serde_json::Value> {
-    let read = |name: &str| -> Result<Vec<csv::StringRecord>> {
-        let path = truth.join(name);
-        let mut r = csv::Reader::from_path(&path).map_err(|e| {
-            bad(format!(
-                "cannot read {}: {e}; --truth is the truth/ directory `corridor synth` writes",
-                path.display()
-            ))
-        })?;
-        r.records()
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| bad(format!("{}: {e}", path.display())))
-    };
-    let network_of: HashMap<String, String> = read("networks.csv")?
-        .iter()
-        .filter_map(|r| Some((r.get(0)?.to_string(), r.get(1)?.to_string())))
-        .collect();
-    let (mut truth_labels, mut found_labels) = (Vec::new(), Vec::new());
-    for r in read("identities.csv")? {
-        let (Some(dataset), Some(record), Some(name), Some(true_id)) = (r.get(0), r.get(1), r.get(2), r.get(3)) else {
-            continue;
-        };
-        let Some(net) = network_of.get(true_id) else {
-            continue;
-        };
-        let record = format!("{dataset}:{record}:{name}");
-        truth_labels.push(net.clone());
-        // A record nothing links is not in the graph: a network of its own.
-        found_labels.push(match g.node(&record).map(|v| (v, found.network_of[v as usize])) {
-            None => format!("record-{record}"),
-            Some((v, 0)) => format!("party-{v}"),
-            Some((_, n)) => format!("N{n}"),
-        });
-    }
-    let distinct = |xs: &[String]| xs.iter().collect::<BTreeSet<_>>().len();
-    Ok(json!({
-        "records": truth_labels.len(),
-        "true_networks": distinct(&truth_labels),
-        "found_networks": distinct(&found_labels),
-        "adjusted_rand_index": quality::adjusted_rand(&truth_labels, &found_labels),
-        "nmi": quality::normalized_mutual_information(&truth_labels, &found_labels),
-    }))
-}
-
 fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs) -> Result<ExitCode> {
-    let quality = args.truth.as_deref().map(|t| score(g, found, t)).transpose()?;
+    let quality = args.truth.as_deref().map(|t| app::score(g, found, t)).transpose()?;
     if ctx.json {
         ctx.print_json(&json!({
             "parties": g.nodes.len(),
@@ -254,11 +188,11 @@ fn list(ctx: &Ctx, g: &InvestigationGraph, found: &Networks, args: &NetworkArgs)
     if let Some(q) = &quality {
         crate::outln!(
             "against the truth: {} records of true network members in {} networks, {} found; ARI {:.3}, NMI {:.3}",
-            q["records"],
-            q["true_networks"],
-            q["found_networks"],
-            q["adjusted_rand_index"].as_f64().unwrap_or(0.0),
-            q["nmi"].as_f64().unwrap_or(0.0)
+            q.records,
+            q.true_networks,
+            q.found_networks,
+            q.adjusted_rand_index,
+            q.nmi
         );
     }
     for (schema, id, parties) in &g.too_large {

@@ -2,13 +2,12 @@
 //! export. The use cases are `corridor_app::resolution`'s; this module parses,
 //! presents, and writes the files asked for.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use corridor_app::resolution::{self, Decision, RunOutcome, RunSettings};
-use corridor_resolve::{Model, Record, Resolution};
+use corridor_resolve::{Record, Resolution};
 use corridor_store::SqliteStore;
 
 use crate::Ctx;
@@ -116,21 +115,7 @@ pub(crate) fn settings(a: &ResolveRunArgs) -> RunSettings {
 }
 
 fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Result<RunOutcome> {
-    let model = match &a.model {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read model {}", p.display()))
-                .map_err(|e| Failure::new(Code::BadInput, e))?;
-            let model = serde_json::from_str::<Model>(&text)
-                .with_context(|| format!("{} is not a Corridor resolution model", p.display()))
-                .map_err(|e| Failure::new(Code::BadInput, e))?;
-            model
-                .check_levels()
-                .map_err(|e| Failure::new(Code::BadInput, anyhow!("{}: {e}", p.display())))?;
-            Some(model)
-        }
-        None => None,
-    };
+    let model = a.model.as_deref().map(resolution::load_model).transpose()?;
     for p in a.pairs.iter().chain(&a.save_model) {
         ctx.check_output(p)?;
     }
@@ -185,46 +170,8 @@ fn run_resolution(ctx: &Ctx, store: &mut SqliteStore, a: &ResolveRunArgs) -> Res
     Ok(outcome)
 }
 
-/// Ground truth as the synthetic generator writes it: dataset, record_id, entity, true_id.
-fn read_truth(path: &Path) -> Result<HashMap<String, String>> {
-    let bad = |e: anyhow::Error| Failure::new(Code::BadInput, e);
-    let mut reader = csv::Reader::from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))
-        .map_err(bad)?;
-    let headers = reader.headers().map_err(|e| bad(e.into()))?.clone();
-    let col = |n: &str| headers.iter().position(|h| h == n);
-    let (Some(d), Some(r), Some(e), Some(t)) = (col("dataset"), col("record_id"), col("entity"), col("true_id")) else {
-        return Err(bad(anyhow!(
-            "{} needs the columns dataset, record_id, entity and true_id",
-            path.display()
-        )));
-    };
-    let mut out = HashMap::new();
-    for row in reader.records() {
-        let row = row.map_err(|e| bad(e.into()))?;
-        let get = |i: usize| row.get(i).unwrap_or("");
-        out.insert(format!("{}:{}:{}", get(d), get(r), get(e)), get(t).to_string());
-    }
-    Ok(out)
-}
-
-/// Scores a resolution against a ground-truth file; records without a truth entry
-/// count as people of their own.
-pub(crate) fn score_against(
-    res: &Resolution,
-    records: &[Record],
-    truth: &Path,
-) -> Result<corridor_resolve::evaluate::Scores> {
-    let t = read_truth(truth)?;
-    let truth_ids: Vec<String> = records
-        .iter()
-        .map(|r| t.get(&r.id).cloned().unwrap_or_else(|| format!("unknown:{}", r.id)))
-        .collect();
-    Ok(corridor_resolve::evaluate::score(&res.identity, &truth_ids))
-}
-
 fn report(ctx: &Ctx, res: &Resolution, records: &[Record], truth: Option<&Path>) -> Result<()> {
-    let scores = truth.map(|p| score_against(res, records, p)).transpose()?;
+    let scores = truth.map(|p| resolution::score_against(res, records, p)).transpose()?;
     if ctx.json {
         ctx.print_json(&serde_json::json!({
             "records": records.len(),
