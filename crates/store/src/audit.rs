@@ -57,12 +57,32 @@ pub enum AuditAction {
     SourceGrade,
     /// A stolen/lost document list was imported.
     WatchlistImport,
+    /// A user was added.
+    UserAdd,
+    /// A user's role, clearance, password, lock-out or state was changed.
+    UserChange,
+    /// A user logged in.
+    Login,
+    /// A login failed.
+    LoginFailed,
+    /// An API token was made.
+    TokenCreate,
+    /// An API token was revoked.
+    TokenRevoke,
+    /// A case was opened.
+    CaseAdd,
+    /// A user joined or left a case.
+    CaseMember,
+    /// A data set was put into a case.
+    CaseData,
+    /// A purpose was defined.
+    PurposeAdd,
     /// Any other word.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 14] = [
+    const NAMED: [(AuditAction, &'static str); 24] = [
         (AuditAction::Init, "init"),
         (AuditAction::Ingest, "ingest"),
         (AuditAction::IngestRejected, "ingest.rejected"),
@@ -77,6 +97,16 @@ impl AuditAction {
         (AuditAction::RetentionSet, "retention.set"),
         (AuditAction::SourceGrade, "source.grade"),
         (AuditAction::WatchlistImport, "watchlist.import"),
+        (AuditAction::UserAdd, "user.add"),
+        (AuditAction::UserChange, "user.change"),
+        (AuditAction::Login, "login"),
+        (AuditAction::LoginFailed, "login.failed"),
+        (AuditAction::TokenCreate, "token.create"),
+        (AuditAction::TokenRevoke, "token.revoke"),
+        (AuditAction::CaseAdd, "case.add"),
+        (AuditAction::CaseMember, "case.member"),
+        (AuditAction::CaseData, "case.data"),
+        (AuditAction::PurposeAdd, "purpose.add"),
     ];
 
     /// Whether the act changes what is derived from the data (the investigation

@@ -46,6 +46,9 @@ pub enum Error {
     /// A registered object that does not exist.
     #[error("no {what} '{name}' in this store")]
     Unknown { what: &'static str, name: String },
+    /// A name that is already taken (a user, a case, a purpose).
+    #[error("there is already a {what} '{name}': choose another name")]
+    Exists { what: &'static str, name: String },
     /// A value in the store that no longer parses: the file was edited outside Corridor.
     #[error("the store holds an invalid {what} '{value}': it was changed outside Corridor; verify its audit log")]
     Corrupt { what: &'static str, value: String },

@@ -20,6 +20,7 @@ mod audit;
 mod batch;
 mod chain;
 mod checks;
+mod directory;
 mod error;
 mod evidence;
 mod links;
@@ -34,6 +35,7 @@ pub use audit::{AuditAction, AuditEntry, AuditProblem, AuditRecord, AuditReport,
 pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome, RowWrite, StatementWrite};
 pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, WatchlistSpec};
 pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};
+pub use directory::{CaseRecord, Directory, LoginAttempt, NewUser, PurposeRecord, TokenRecord, UserChange, UserRecord};
 pub use error::{Error, Result};
 pub use links::{EntityPlace, IndexedEntity, KeyDigest, KeyDigester, LinkIndex, LinkIndexBuilder, Reference};
 pub use matching::{MatchAdditions, MatchBlock};

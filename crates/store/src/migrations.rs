@@ -30,6 +30,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("resolution", RESOLUTION),
     ("signed audit heads", SIGNATURES),
     ("matching index", crate::matching::SCHEMA),
+    ("users, tokens, cases and purposes", crate::directory::SCHEMA),
 ];
 
 /// The newest schema version this code knows.

@@ -298,6 +298,19 @@ impl SqliteStore {
         Ok(report)
     }
 
+    /// The connection, for reads by the store's other modules.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection for a write; refused on a store opened read-only.
+    pub(crate) fn conn_mut(&mut self) -> Result<&mut Connection> {
+        if self.read_only {
+            return Err(Error::ReadOnly);
+        }
+        Ok(&mut self.conn)
+    }
+
     /// Whether the store was opened read-only (see [`SqliteStore::open`]).
     pub fn is_read_only(&self) -> bool {
         self.read_only

@@ -5,6 +5,7 @@ mod batches;
 mod checks;
 mod conformance;
 mod derived;
+mod directory;
 mod readlog;
 
 use std::path::Path;
