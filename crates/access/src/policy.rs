@@ -141,6 +141,22 @@ impl Action {
         }
     }
 
+    /// The action's name in snake case, as the API and messages give it.
+    pub fn name(self) -> String {
+        let mut out = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     /// Whether the action changes the node (and so needs CSRF protection from a
     /// browser session, and is logged as a write).
     pub fn writes(self) -> bool {
@@ -363,14 +379,10 @@ fn forbidden(p: &Principal, action: Action, roles: &[Role]) -> Denied {
         format!(
             "a user with the role {} may not do this ({}); it needs the role {}",
             p.role,
-            serde_plain(action),
+            action.name(),
             allowed.join(" or ")
         ),
     )
-}
-
-fn serde_plain(action: Action) -> String {
-    format!("{action:?}")
 }
 
 /// A name from a request, cut short for a message.

@@ -22,11 +22,21 @@ pub enum ErrorCode {
     Integrity,
     /// The result could not be written out.
     Output,
+    /// No user, or credentials that are not (or no longer) good.
+    Unauthenticated,
+    /// The user may not do this, or not in this case.
+    Forbidden,
+    /// A name that is already taken.
+    Conflict,
+    /// A request body or value over its limit.
+    TooLarge,
+    /// Too many attempts: wait and try again.
+    RateLimited,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and for tests that the table is whole.
-    pub const ALL: [ErrorCode; 7] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::BadInput,
         ErrorCode::NotFound,
         ErrorCode::Busy,
@@ -34,6 +44,11 @@ impl ErrorCode {
         ErrorCode::StoreUnavailable,
         ErrorCode::Integrity,
         ErrorCode::Output,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::Conflict,
+        ErrorCode::TooLarge,
+        ErrorCode::RateLimited,
     ];
 
     /// The stable name, as JSON and the API give it.
@@ -46,14 +61,20 @@ impl ErrorCode {
             ErrorCode::StoreUnavailable => "store_unavailable",
             ErrorCode::Integrity => "integrity",
             ErrorCode::Output => "output",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::RateLimited => "rate_limited",
         }
     }
 
     /// The CLI's exit code (see `corridor --help`).
     pub fn exit_code(self) -> u8 {
         match self {
-            ErrorCode::BadInput => 4,
-            ErrorCode::Busy | ErrorCode::ReadOnly | ErrorCode::StoreUnavailable => 5,
+            ErrorCode::BadInput | ErrorCode::Conflict | ErrorCode::TooLarge => 4,
+            ErrorCode::Busy | ErrorCode::ReadOnly | ErrorCode::StoreUnavailable | ErrorCode::RateLimited => 5,
+            ErrorCode::Unauthenticated | ErrorCode::Forbidden => 8,
             ErrorCode::Integrity => 6,
             ErrorCode::NotFound => 7,
             ErrorCode::Output => 1,
@@ -70,6 +91,11 @@ impl ErrorCode {
             ErrorCode::StoreUnavailable => 503,
             ErrorCode::Integrity => 500,
             ErrorCode::Output => 500,
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::Conflict => 409,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::RateLimited => 429,
         }
     }
 }
@@ -94,8 +120,27 @@ pub enum Error {
     /// Writing a result out failed (a closed pipe, a full disk).
     #[error("writing the output failed: {0}")]
     Output(#[source] std::io::Error),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    RateLimited(String),
     #[error(transparent)]
     Store(#[from] corridor_store::Error),
+}
+
+impl From<corridor_access::Denied> for Error {
+    fn from(d: corridor_access::Denied) -> Self {
+        use corridor_access::DenialKind as K;
+        match d.kind {
+            K::Unauthenticated => Error::Unauthenticated(d.message),
+            K::Forbidden => Error::Forbidden(d.message),
+            K::MissingContext => Error::BadInput(d.message),
+        }
+    }
 }
 
 impl Error {
@@ -108,7 +153,12 @@ impl Error {
             Error::Integrity(_) => ErrorCode::Integrity,
             Error::Key(_) => ErrorCode::StoreUnavailable,
             Error::Output(_) => ErrorCode::Output,
+            Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::TooLarge(_) => ErrorCode::TooLarge,
+            Error::RateLimited(_) => ErrorCode::RateLimited,
             Error::Store(e) => match e {
+                S::Exists { .. } => ErrorCode::Conflict,
                 S::Busy => ErrorCode::Busy,
                 S::ReadOnly => ErrorCode::ReadOnly,
                 S::BadEntityId { .. } => ErrorCode::BadInput,
@@ -129,7 +179,7 @@ mod tests {
         let names: std::collections::HashSet<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(names.len(), ErrorCode::ALL.len());
         for c in ErrorCode::ALL {
-            assert!((1..=7).contains(&c.exit_code()) && c.exit_code() != 2, "{c:?}");
+            assert!((1..=8).contains(&c.exit_code()) && c.exit_code() != 2, "{c:?}");
             assert!((400..=599).contains(&c.http_status()), "{c:?}");
         }
     }

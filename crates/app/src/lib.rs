@@ -6,10 +6,12 @@
 //! can forget it. Errors carry a stable [`ErrorCode`] that says which exit code the
 //! CLI and which HTTP status the server gives them.
 //!
-//! The crate is being filled use case by use case (issue 21): entity display, the
-//! review listing, resolution, networks and routes, documents and watchlists,
-//! ingest, and the node's housekeeping are here.
+//! Here: entity display, the review listing, resolution, networks and routes,
+//! documents and watchlists, ingest, the node's housekeeping, and access (users,
+//! tokens, cases, purposes, logging in, and the policy's grant turned into a
+//! session).
 
+pub mod access;
 pub mod admin;
 pub mod documents;
 mod entity;

@@ -135,6 +135,111 @@ pub enum Command {
     Graph(GraphCommand),
     /// Run the whole chain on synthetic data: generate, ingest every agency's files, summarise.
     Demo(DemoArgs),
+    /// The node's users: add, list, change role or clearance, disable, unlock, reset
+    /// a password. Once a node has users, these need --user naming an administrator.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens for the node server (`Authorization: Bearer …`).
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Cases (need-to-know): who works on which data sets.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// The purposes requests for personal data may name.
+    #[command(subcommand)]
+    Purpose(PurposeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from standard input (one line).
+    Add {
+        name: String,
+        /// analyst, supervisor, dpo or admin.
+        #[arg(long)]
+        role: String,
+        /// The strictest handling code the user may read: H0, H1, H2 or H3.
+        #[arg(long, default_value = "H1")]
+        clearance: String,
+    },
+    /// List the users with their roles, clearances, state and cases.
+    List,
+    /// Change a user's role.
+    Role { name: String, role: String },
+    /// Change a user's clearance.
+    Clearance { name: String, clearance: String },
+    /// Disable a user: their tokens and sessions stop working at once.
+    Disable { name: String },
+    /// Enable a disabled user.
+    Enable { name: String },
+    /// Lift a lock-out after failed logins.
+    Unlock { name: String },
+    /// Set a new password, read from standard input (one line); lifts a lock-out.
+    Reset { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token for a user and print it once (it is stored only as a digest).
+    Create {
+        #[arg(long = "for", value_name = "USER")]
+        for_user: String,
+        /// Days until it expires (1-366; 366 when not given).
+        #[arg(long)]
+        expires: Option<u32>,
+    },
+    /// List tokens (ids, users, dates; never the secrets).
+    List,
+    /// Revoke a token for good.
+    Revoke { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Open a case.
+    Add {
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List the cases with their members and data sets.
+    List,
+    /// Members of a case.
+    #[command(subcommand)]
+    Member(CaseMemberCommand),
+    /// Data sets of a case.
+    #[command(subcommand)]
+    Data(CaseDataCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseMemberCommand {
+    /// Add a user to a case.
+    Add {
+        case: String,
+        #[arg(value_name = "USER")]
+        member: String,
+    },
+    /// Take a user out of a case.
+    Remove {
+        case: String,
+        #[arg(value_name = "USER")]
+        member: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseDataCommand {
+    /// Put an ingested data set into a case.
+    Add { case: String, dataset: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PurposeCommand {
+    /// Define a purpose (an ASCII id and a description of what it allows).
+    Add { id: String, description: String },
+    /// List the purposes.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

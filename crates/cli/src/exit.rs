@@ -26,6 +26,8 @@ pub enum Code {
     Integrity = 6,
     /// The thing asked for does not exist.
     NotFound = 7,
+    /// Not allowed: an unknown user, or one whose role or cases do not allow it.
+    Denied = 8,
 }
 
 pub const EXIT_CODES_HELP: &str = "Exit codes:
@@ -36,7 +38,8 @@ pub const EXIT_CODES_HELP: &str = "Exit codes:
   4  the mapping or input file is wrong; nothing was ingested
   5  the store cannot be used (missing, busy, newer version, database error)
   6  verification failed: the audit log or the store is not intact
-  7  the entity or object asked for does not exist";
+  7  the entity or object asked for does not exist
+  8  not allowed: the user is unknown, or their role or cases do not allow it";
 
 impl Failure {
     pub fn new(code: Code, error: impl Into<anyhow::Error>) -> Self {
@@ -73,11 +76,13 @@ impl From<corridor_app::Error> for Failure {
         use corridor_app::ErrorCode as E;
         let code = match e.code() {
             E::Output => Code::Internal,
-            E::BadInput => Code::BadInput,
+            E::BadInput | E::Conflict | E::TooLarge => Code::BadInput,
             E::Integrity => Code::Integrity,
             E::NotFound => Code::NotFound,
-            E::Busy | E::ReadOnly | E::StoreUnavailable => Code::Store,
+            E::Busy | E::ReadOnly | E::StoreUnavailable | E::RateLimited => Code::Store,
+            E::Unauthenticated | E::Forbidden => Code::Denied,
         };
+        debug_assert_eq!(code as u8, e.code().exit_code(), "the error table and the CLI agree");
         let hint = match &e {
             corridor_app::Error::Store(s) => store_hint(s),
             _ => None,

@@ -56,7 +56,7 @@ pub struct SourceSpec {
 }
 
 /// The operations Corridor needs from a store, whatever holds it.
-pub trait Store {
+pub trait Store: Directory {
     /// Registers (or finds) a source and returns its id.
     fn register_source(&mut self, source: &SourceSpec) -> Result<i64>;
 

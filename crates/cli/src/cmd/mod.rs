@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub(crate) mod access;
 pub(crate) mod audit;
 pub(crate) mod check;
 pub(crate) mod demo;

@@ -10,6 +10,7 @@ mod limits;
 mod network;
 mod output_files;
 mod store_access;
+mod users;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

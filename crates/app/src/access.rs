@@ -1,0 +1,569 @@
+//! Users, tokens, cases and purposes, and who is acting: the node's access use
+//! cases, shared by the CLI (`corridor user`, `token`, `case`, `purpose`) and the
+//! node server (login, bearer tokens). What each role may do is
+//! `corridor_access::authorize`'s alone; this module gathers what it needs from the
+//! store (the user as they are now, their cases, the node's purposes) and turns a
+//! grant into the [`Session`] the use cases log with.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use corridor_access::{Action, CaseRef, Credential, Grant, Principal, RequestContext, Role, authorize, secret};
+use corridor_model::HandlingCode;
+use corridor_store::{
+    CaseRecord, Directory, LoginAttempt, NewUser, PurposeRecord, TokenRecord, UserChange, UserRecord,
+};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+/// Failed logins in a row before an account is locked.
+pub const MAX_FAILED_LOGINS: u32 = 5;
+/// How long a lock-out lasts (an administrator can lift it sooner).
+pub const LOCK_MINUTES: i64 = 15;
+/// The longest an API token may live.
+pub const MAX_TOKEN_DAYS: u32 = 366;
+
+/// A user, as administrators see them (never the password hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub name: String,
+    pub role: Role,
+    pub clearance: HandlingCode,
+    pub disabled: bool,
+    pub locked_until: Option<String>,
+    pub cases: Vec<String>,
+    pub created_at: String,
+}
+
+/// A new token: the secret is shown once and never stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedToken {
+    pub id: i64,
+    pub user: String,
+    pub secret: String,
+    pub expires_at: Option<String>,
+}
+
+/// Checks a name of a user, case or purpose: 1 to 64 ASCII letters, digits, `.`,
+/// `_` or `-`, starting with a letter or digit. They travel in HTTP headers and
+/// audit entries, so nothing else is allowed.
+pub fn validate_name(what: &str, name: &str) -> Result<String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && name.as_bytes()[0].is_ascii_alphanumeric();
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err(Error::BadInput(format!(
+            "{:?} is not a {what} name: use 1 to 64 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit",
+            name.chars().filter(|c| !c.is_control()).take(70).collect::<String>()
+        )))
+    }
+}
+
+fn parse_role(role: &str) -> Result<Role> {
+    role.parse()
+        .map_err(|e: corridor_access::UnknownRole| Error::BadInput(e.to_string()))
+}
+
+fn parse_clearance(clearance: &str) -> Result<HandlingCode> {
+    clearance
+        .trim()
+        .to_ascii_uppercase()
+        .parse()
+        .map_err(|_| Error::BadInput(format!("{clearance:?} is not a clearance: give H0, H1, H2 or H3")))
+}
+
+fn weak(e: secret::Error) -> Error {
+    match e {
+        secret::Error::Weak(m) => Error::BadInput(m),
+        other => Error::Key(other.to_string()),
+    }
+}
+
+fn stored_role(u: &UserRecord) -> Result<Role> {
+    u.role.parse().map_err(|_| {
+        Error::Integrity(format!(
+            "user {} has the role {:?}, which is none: the store was changed outside Corridor",
+            u.id, u.role
+        ))
+    })
+}
+
+fn stored_clearance(u: &UserRecord) -> Result<HandlingCode> {
+    u.clearance.parse().map_err(|_| {
+        Error::Integrity(format!(
+            "user {} has the clearance {:?}, which is none: the store was changed outside Corridor",
+            u.id, u.clearance
+        ))
+    })
+}
+
+fn user_view(store: &dyn Directory, u: &UserRecord) -> Result<UserView> {
+    Ok(UserView {
+        name: u.name.clone(),
+        role: stored_role(u)?,
+        clearance: stored_clearance(u)?,
+        disabled: u.disabled,
+        locked_until: u.locked_until.clone(),
+        cases: store.cases_of_user(u.id)?.into_iter().map(|(_, n)| n).collect(),
+        created_at: u.created_at.clone(),
+    })
+}
+
+/// Adds a user with a role, a clearance (H1 unless given) and a password (hashed
+/// with Argon2id; refused if weak).
+pub fn add_user(
+    store: &mut dyn Directory,
+    session: &Session,
+    name: &str,
+    role: &str,
+    clearance: Option<&str>,
+    password: &str,
+) -> Result<UserView> {
+    let name = validate_name("user", name)?;
+    let role = parse_role(role)?;
+    let clearance = parse_clearance(clearance.unwrap_or("H1"))?;
+    let hash = secret::hash_password(password).map_err(weak)?;
+    store.add_user(
+        &NewUser {
+            name: &name,
+            role: role.as_str(),
+            clearance: &clearance.to_string(),
+            password_hash: &hash,
+        },
+        session.actor(),
+    )?;
+    let u = store
+        .user(&name)?
+        .ok_or_else(|| Error::NotFound(format!("no user {name}")))?;
+    user_view(store, &u)
+}
+
+/// Every user.
+pub fn users(store: &dyn Directory) -> Result<Vec<UserView>> {
+    store.users()?.iter().map(|u| user_view(store, u)).collect()
+}
+
+/// What an administrator may change about a user.
+#[derive(Debug, Clone)]
+pub enum UserEdit<'a> {
+    Role(&'a str),
+    Clearance(&'a str),
+    Disable,
+    Enable,
+    Unlock,
+    /// A new password (checked and hashed here).
+    Reset(&'a str),
+}
+
+/// Changes a user (logged; a reset password also lifts a lock-out).
+pub fn edit_user(store: &mut dyn Directory, session: &Session, name: &str, edit: UserEdit<'_>) -> Result<UserView> {
+    let change = match edit {
+        UserEdit::Role(r) => UserChange::Role(parse_role(r)?.as_str().to_string()),
+        UserEdit::Clearance(c) => UserChange::Clearance(parse_clearance(c)?.to_string()),
+        UserEdit::Disable => UserChange::Disabled(true),
+        UserEdit::Enable => UserChange::Disabled(false),
+        UserEdit::Unlock => UserChange::Unlock,
+        UserEdit::Reset(p) => UserChange::Password(secret::hash_password(p).map_err(weak)?),
+    };
+    store.change_user(name, &change, session.actor())?;
+    let u = store
+        .user(name)?
+        .ok_or_else(|| Error::NotFound(format!("no user {name}")))?;
+    user_view(store, &u)
+}
+
+/// Makes an API token for a user, valid `days` days (at most a year; a year when
+/// not given). The secret is in the result and nowhere else.
+pub fn create_token(
+    store: &mut dyn Directory,
+    session: &Session,
+    user: &str,
+    days: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<IssuedToken> {
+    let days = days.unwrap_or(MAX_TOKEN_DAYS);
+    if days == 0 || days > MAX_TOKEN_DAYS {
+        return Err(Error::BadInput(format!(
+            "a token lives 1 to {MAX_TOKEN_DAYS} days: make a new one when it expires"
+        )));
+    }
+    let u = store
+        .user(user)?
+        .ok_or_else(|| Error::NotFound(format!("no user {user:?} on this node")))?;
+    if u.disabled {
+        return Err(Error::BadInput(format!("user {user} is disabled: enable them first")));
+    }
+    let token = secret::new_token().map_err(weak)?;
+    let expires = (now + Duration::days(days as i64)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let id = store.add_token(user, &token.digest, Some(&expires), session.actor())?;
+    Ok(IssuedToken {
+        id,
+        user: user.to_string(),
+        secret: token.secret,
+        expires_at: Some(expires),
+    })
+}
+
+/// Every token (without secrets or digests).
+pub fn tokens(store: &dyn Directory) -> Result<Vec<TokenRecord>> {
+    Ok(store.tokens()?)
+}
+
+/// Revokes a token for good.
+pub fn revoke_token(store: &mut dyn Directory, session: &Session, id: i64) -> Result<()> {
+    Ok(store.revoke_token(id, session.actor())?)
+}
+
+/// Opens a case.
+pub fn add_case(store: &mut dyn Directory, session: &Session, name: &str, description: &str) -> Result<()> {
+    let name = validate_name("case", name)?;
+    let description = crate::session::validate_purpose(description)?;
+    store.add_case(&name, &description, session.actor())?;
+    Ok(())
+}
+
+/// Every case with its members and data sets.
+pub fn cases(store: &dyn Directory) -> Result<Vec<CaseRecord>> {
+    Ok(store.cases()?)
+}
+
+/// Adds a user to a case, or takes them out.
+pub fn set_case_member(
+    store: &mut dyn Directory,
+    session: &Session,
+    case: &str,
+    user: &str,
+    member: bool,
+) -> Result<()> {
+    Ok(store.set_case_member(case, user, member, session.actor())?)
+}
+
+/// Puts a data set into a case: its members read it from then on.
+pub fn add_case_data(store: &mut dyn Directory, session: &Session, case: &str, dataset: &str) -> Result<()> {
+    Ok(store.add_case_dataset(case, dataset, session.actor())?)
+}
+
+/// Defines a purpose requests may name.
+pub fn add_purpose(store: &mut dyn Directory, session: &Session, id: &str, description: &str) -> Result<()> {
+    let id = validate_name("purpose", id)?;
+    let description = crate::session::validate_purpose(description)?;
+    if description.is_empty() {
+        return Err(Error::BadInput(
+            "a purpose needs a description that says what it allows (Directive 2016/680 Art. 25)".into(),
+        ));
+    }
+    store.add_purpose(&id, &description, session.actor())?;
+    Ok(())
+}
+
+/// The purposes this node defines.
+pub fn purposes(store: &dyn Directory) -> Result<Vec<PurposeRecord>> {
+    Ok(store.purposes()?)
+}
+
+/// The user as a principal, read afresh: role, clearance and cases as they are now.
+fn principal(store: &dyn Directory, u: &UserRecord, credential: Credential) -> Result<Principal> {
+    Ok(Principal {
+        user_id: u.id,
+        name: u.name.clone(),
+        role: stored_role(u)?,
+        clearance: stored_clearance(u)?,
+        cases: store
+            .cases_of_user(u.id)?
+            .into_iter()
+            .map(|(id, name)| CaseRef { id, name })
+            .collect(),
+        credential,
+    })
+}
+
+const BAD_TOKEN: &str = "the token is not valid (unknown, revoked or expired): ask an administrator for a new one";
+
+/// The user an API token stands for, if the token is good now: known, not revoked,
+/// not expired, its user enabled.
+pub fn authenticate_token(store: &dyn Directory, secret_text: &str, now: DateTime<Utc>) -> Result<Principal> {
+    let bad = || Error::Unauthenticated(BAD_TOKEN.into());
+    if !secret::is_token_shaped(secret_text) {
+        return Err(bad());
+    }
+    let digest = secret::token_digest(secret_text);
+    let t = store.token(&digest)?.ok_or_else(bad)?;
+    if t.revoked_at.is_some() || t.expires_at.as_deref().is_some_and(|e| !still_future(e, now)) {
+        return Err(bad());
+    }
+    let u = store.user_by_id(t.user_id)?.ok_or_else(bad)?;
+    if u.disabled {
+        return Err(Error::Unauthenticated(
+            "this user is disabled: ask an administrator".into(),
+        ));
+    }
+    principal(store, &u, Credential::Token(t.id))
+}
+
+fn still_future(at: &str, now: DateTime<Utc>) -> bool {
+    DateTime::parse_from_rfc3339(at).is_ok_and(|t| t.with_timezone(&Utc) > now)
+}
+
+/// Logs a user in with their password: refused while the account is locked or
+/// disabled; the fifth failure in a row locks it for 15 minutes. Every attempt is
+/// logged (an unknown name as `unknown`, never the name typed). The same message
+/// answers a wrong name and a wrong password.
+pub fn log_in(store: &mut dyn Directory, name: &str, password: &str, now: DateTime<Utc>) -> Result<Principal> {
+    let refused = || Error::Unauthenticated("wrong user name or password".into());
+    let user = if validate_name("user", name).is_ok() {
+        store.user(name)?
+    } else {
+        None
+    };
+    let Some(u) = user else {
+        secret::verify_nothing(password);
+        store.record_login(&LoginAttempt {
+            user: None,
+            success: false,
+            lock_until: None,
+            via: "password",
+        })?;
+        return Err(refused());
+    };
+    if u.locked_until.as_deref().is_some_and(|t| still_future(t, now)) {
+        secret::verify_nothing(password);
+        store.record_login(&LoginAttempt {
+            user: Some(&u.name),
+            success: false,
+            lock_until: None,
+            via: "password (locked)",
+        })?;
+        return Err(Error::RateLimited(format!(
+            "this account is locked after {MAX_FAILED_LOGINS} failed logins: wait {LOCK_MINUTES} minutes, or ask an administrator to unlock it"
+        )));
+    }
+    let good = secret::verify_password(password, &u.password_hash);
+    if !good || u.disabled {
+        let lock_until = (!good && u.failed_logins + 1 >= MAX_FAILED_LOGINS)
+            .then(|| (now + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        store.record_login(&LoginAttempt {
+            user: Some(&u.name),
+            success: false,
+            lock_until,
+            via: if u.disabled { "password (disabled)" } else { "password" },
+        })?;
+        return Err(refused());
+    }
+    store.record_login(&LoginAttempt {
+        user: Some(&u.name),
+        success: true,
+        lock_until: None,
+        via: "password",
+    })?;
+    principal(store, &u, Credential::Session)
+}
+
+/// The user named, read afresh (a browser session's user on each request).
+pub fn principal_of(store: &dyn Directory, user_id: i64, credential: Credential) -> Result<Principal> {
+    let u = store
+        .user_by_id(user_id)?
+        .filter(|u| !u.disabled)
+        .ok_or_else(|| Error::Unauthenticated("log in again: this session's user is disabled or gone".into()))?;
+    principal(store, &u, credential)
+}
+
+/// Decides a request through the one policy function, with the node's purposes.
+pub fn authorize_request(
+    store: &dyn Directory,
+    who: Option<&Principal>,
+    action: Action,
+    case: Option<&str>,
+    purpose: Option<&str>,
+) -> Result<Grant> {
+    let purposes: BTreeSet<String> = if matches!(action.needs(), corridor_access::Need::Case(_)) {
+        store.purposes()?.into_iter().map(|p| p.id).collect()
+    } else {
+        BTreeSet::new()
+    };
+    Ok(authorize(
+        who,
+        action,
+        &RequestContext {
+            case,
+            purpose,
+            purposes: &purposes,
+        },
+    )?)
+}
+
+/// The session a granted request acts in: the user (and token) as actor, and the
+/// case and purpose as the audit entry's purpose (`case=…; purpose=…`: both are
+/// checked names, so the form is unambiguous).
+pub fn session_of(grant: &Grant) -> Result<Session> {
+    let actor = grant
+        .principal()
+        .map_or_else(|| "anonymous".to_string(), Principal::actor);
+    let purpose = match (grant.case(), grant.purpose()) {
+        (Some(c), Some(p)) => format!("case={}; purpose={p}", c.name),
+        (None, Some(p)) => format!("purpose={p}"),
+        _ => String::new(),
+    };
+    Session::new(&actor, &purpose)
+}
+
+/// How the node's own command line is allowed to act: before any user exists the
+/// node is open to whoever can write its files (as it was before users; the first
+/// administrator is added this way); once users exist, `actor` must name one, and
+/// every action goes through [`authorize`] like a request to the server.
+/// `None` means the node has no users yet.
+pub fn authorize_console(
+    store: &dyn Directory,
+    actor: &str,
+    action: Action,
+    case: Option<&str>,
+    purpose: Option<&str>,
+) -> Result<Option<Grant>> {
+    if store.users()?.is_empty() {
+        return Ok(None);
+    }
+    let u = store.user(actor)?.ok_or_else(|| {
+        Error::Unauthenticated(format!(
+            "this node has users: act as one of them (the user {:?} is not registered; ask an administrator)",
+            actor.chars().filter(|c| !c.is_control()).take(70).collect::<String>()
+        ))
+    })?;
+    if u.disabled {
+        return Err(Error::Unauthenticated(format!(
+            "user {} is disabled: ask an administrator",
+            u.name
+        )));
+    }
+    let p = principal(store, &u, Credential::Console)?;
+    authorize_request(store, Some(&p), action, case, purpose).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use corridor_store::{SqliteStore, Store};
+
+    fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().expect("dir");
+        let (s, _) = SqliteStore::create(&dir.path().join("n.corridor"), "op").expect("create");
+        (dir, s)
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).expect("time").with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_token_stands_for_its_user_until_revoked_or_expired() {
+        let (_d, mut s) = store();
+        let admin = Session::new("root", "").expect("session");
+        add_user(&mut s, &admin, "ana", "analyst", None, "a long enough passphrase").expect("user");
+        let t = create_token(&mut s, &admin, "ana", Some(30), at("2026-12-07T10:00:00Z")).expect("token");
+        let p = authenticate_token(&s, &t.secret, at("2026-12-08T10:00:00Z")).expect("good");
+        assert_eq!(
+            (p.name.as_str(), p.role, p.credential.clone()),
+            ("ana", Role::Analyst, Credential::Token(t.id))
+        );
+        assert_eq!(p.clearance, HandlingCode::H1);
+        let late = authenticate_token(&s, &t.secret, at("2027-01-07T10:00:01Z")).expect_err("expired");
+        assert_eq!(late.code(), crate::ErrorCode::Unauthenticated);
+        let mut wrong = t.secret.clone();
+        wrong.replace_range(10..11, if &wrong[10..11] == "a" { "b" } else { "a" });
+        assert!(authenticate_token(&s, &wrong, at("2026-12-08T10:00:00Z")).is_err());
+        edit_user(&mut s, &admin, "ana", UserEdit::Disable).expect("disable");
+        assert!(authenticate_token(&s, &t.secret, at("2026-12-08T10:00:00Z")).is_err());
+        edit_user(&mut s, &admin, "ana", UserEdit::Enable).expect("enable");
+        revoke_token(&mut s, &admin, t.id).expect("revoke");
+        assert!(authenticate_token(&s, &t.secret, at("2026-12-08T10:00:00Z")).is_err());
+        assert!(create_token(&mut s, &admin, "ana", Some(400), at("2026-12-07T10:00:00Z")).is_err());
+    }
+
+    #[test]
+    fn five_failures_lock_an_account_and_an_unknown_name_reads_like_a_wrong_password() {
+        let (_d, mut s) = store();
+        let admin = Session::new("root", "").expect("session");
+        add_user(&mut s, &admin, "ana", "analyst", None, "a long enough passphrase").expect("user");
+        let now = at("2026-12-07T10:00:00Z");
+        let unknown = log_in(&mut s, "nobody", "whatever", now).expect_err("unknown");
+        let wrong = log_in(&mut s, "ana", "wrong password!", now).expect_err("wrong");
+        assert_eq!(unknown.to_string(), wrong.to_string());
+        for _ in 0..4 {
+            assert!(log_in(&mut s, "ana", "wrong password!", now).is_err());
+        }
+        let locked = log_in(&mut s, "ana", "a long enough passphrase", now).expect_err("locked");
+        assert_eq!(locked.code(), crate::ErrorCode::RateLimited);
+        let later = at("2026-12-07T10:16:00Z");
+        let p = log_in(&mut s, "ana", "a long enough passphrase", later).expect("after the lock");
+        assert_eq!(p.credential, Credential::Session);
+        let log = s.audit_page(0, 100).expect("log");
+        let failed = log.iter().filter(|e| e.entry.action.as_str() == "login.failed").count();
+        assert_eq!(failed, 7, "each failure is logged");
+        assert!(
+            log.iter().all(|e| e.entry.actor != "nobody"),
+            "an unknown name typed is not kept"
+        );
+    }
+
+    #[test]
+    fn a_grant_becomes_a_session_naming_user_token_case_and_purpose() {
+        let (_d, mut s) = store();
+        let admin = Session::new("root", "").expect("session");
+        add_user(&mut s, &admin, "ana", "analyst", None, "a long enough passphrase").expect("user");
+        add_case(&mut s, &admin, "op-danube", "Danube crossings").expect("case");
+        set_case_member(&mut s, &admin, "op-danube", "ana", true).expect("member");
+        add_purpose(&mut s, &admin, "investigation", "criminal investigation").expect("purpose");
+        let t = create_token(&mut s, &admin, "ana", None, Utc::now()).expect("token");
+        let p = authenticate_token(&s, &t.secret, Utc::now()).expect("good");
+        let g = authorize_request(
+            &s,
+            Some(&p),
+            Action::ReadEntity,
+            Some("op-danube"),
+            Some("investigation"),
+        )
+        .expect("granted");
+        let session = session_of(&g).expect("session");
+        assert_eq!(session.actor(), format!("ana (token {})", t.id));
+        assert_eq!(session.purpose(), "case=op-danube; purpose=investigation");
+        let refused = authorize_request(&s, Some(&p), Action::ManageUsers, None, None).expect_err("not admin");
+        assert_eq!(refused.code(), crate::ErrorCode::Forbidden);
+    }
+
+    #[test]
+    fn the_console_is_open_until_the_first_user_then_acts_as_a_user() {
+        let (_d, mut s) = store();
+        assert!(
+            authorize_console(&s, "anyone", Action::ManageUsers, None, None)
+                .expect("open")
+                .is_none()
+        );
+        let admin = Session::new("root", "").expect("session");
+        add_user(&mut s, &admin, "root", "admin", None, "a long enough passphrase").expect("user");
+        add_user(&mut s, &admin, "ana", "analyst", None, "a long enough passphrase").expect("user");
+        assert!(
+            authorize_console(&s, "root", Action::ManageUsers, None, None)
+                .expect("admin")
+                .is_some()
+        );
+        let e = authorize_console(&s, "ana", Action::ManageUsers, None, None).expect_err("analyst");
+        assert_eq!(e.code(), crate::ErrorCode::Forbidden);
+        let e = authorize_console(&s, "mallory", Action::ManageUsers, None, None).expect_err("unknown");
+        assert_eq!(e.code(), crate::ErrorCode::Unauthenticated);
+    }
+
+    #[test]
+    fn names_are_ascii_ids() {
+        for good in ["ana", "op-danube.2026", "a_b"] {
+            assert!(validate_name("case", good).is_ok(), "{good}");
+        }
+        for bad in ["", "-x", "Đorđe", "a b", "x\ny", &"a".repeat(65)] {
+            assert!(validate_name("case", bad).is_err(), "{bad:?}");
+        }
+    }
+}
