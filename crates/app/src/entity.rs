@@ -65,3 +65,56 @@ pub fn show_entity(store: &mut dyn Store, session: &Session, id: &str, history: 
         findings,
     })
 }
+
+/// An entity as a case member sees it: only if one of the case's data sets holds
+/// it, without the statements above the reader's clearance (counted, never
+/// silently dropped).
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseEntityView {
+    #[serde(flatten)]
+    pub entity: EntityView,
+    /// Statements withheld because their handling code is stricter than the
+    /// reader's clearance.
+    pub withheld: usize,
+    /// The reader's clearance the statements were filtered by.
+    pub clearance: corridor_model::HandlingCode,
+}
+
+/// The entity `id` for a granted request: refused as not found unless the grant's
+/// case holds its data set (the answer does not say whether another case does),
+/// then read and logged with the user, case and purpose, and filtered by the
+/// user's clearance.
+pub fn show_entity_in_case(
+    store: &mut dyn Store,
+    grant: &corridor_access::Grant,
+    id: &str,
+    history: bool,
+) -> Result<CaseEntityView> {
+    let case = grant
+        .case()
+        .ok_or_else(|| Error::BadInput("name the case this entity is read for".into()))?;
+    let dataset = id.split(':').next().unwrap_or_default();
+    let datasets = store.case_datasets(case.id)?;
+    if !datasets.iter().any(|d| d == dataset) {
+        return Err(Error::NotFound(format!(
+            "no entity '{}' in case {}: ids are dataset:record:name, and a case holds only its own data sets",
+            id.chars().filter(|c| !c.is_control()).take(200).collect::<String>(),
+            case.name
+        )));
+    }
+    let session = crate::access::session_of(grant)?;
+    let mut entity = show_entity(store, &session, id, history)?;
+    let clearance = grant.clearance();
+    let before = entity.statements.len();
+    entity.statements.retain(|s| s.provenance.handling.code <= clearance);
+    let withheld = before - entity.statements.len();
+    if withheld > 0 {
+        // What applies to what is shown: a withheld H3's text must not surface here.
+        entity.restrictions = Restrictions::of(entity.statements.iter().filter(|s| s.current).map(|s| &s.provenance));
+    }
+    Ok(CaseEntityView {
+        entity,
+        withheld,
+        clearance,
+    })
+}

@@ -23,7 +23,7 @@ pub mod resolution;
 mod review;
 mod session;
 
-pub use entity::{EntityView, show_entity};
+pub use entity::{CaseEntityView, EntityView, show_entity, show_entity_in_case};
 pub use error::{Error, ErrorCode, Result};
 pub use review::{ReviewListing, persons_due};
 pub use session::{Session, validate_actor, validate_purpose};

@@ -135,6 +135,15 @@ pub enum Command {
     Graph(GraphCommand),
     /// Run the whole chain on synthetic data: generate, ingest every agency's files, summarise.
     Demo(DemoArgs),
+    /// Serve the node's JSON API (`/api/v1`, described at /api/v1/openapi.json) on
+    /// ADDR until interrupted. Requests authenticate with API tokens (`corridor
+    /// token create`); every route passes the node's policy.
+    Serve {
+        /// Address and port to listen on; a loopback address unless the node is
+        /// meant to be reached from other machines.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
     /// The node's users: add, list, change role or clearance, disable, unlock, reset
     /// a password. Once a node has users, these need --user naming an administrator.
     #[command(subcommand)]

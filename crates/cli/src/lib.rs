@@ -179,6 +179,7 @@ pub fn main() -> ExitCode {
         Command::Network(c) => cmd::network::run(&ctx, &c),
         Command::Routes(c) => cmd::network::routes(&ctx, &c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
+        Command::Serve { listen } => cmd::serve::run(&ctx, &listen),
         Command::User(c) => cmd::access::user(&ctx, &c),
         Command::Token(c) => cmd::access::token(&ctx, &c),
         Command::Case(c) => cmd::access::case(&ctx, &c),

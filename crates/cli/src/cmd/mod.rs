@@ -13,6 +13,7 @@ pub(crate) mod names;
 pub(crate) mod network;
 pub(crate) mod resolve;
 pub(crate) mod review;
+pub(crate) mod serve;
 pub(crate) mod show;
 pub(crate) mod source;
 pub(crate) mod stats;

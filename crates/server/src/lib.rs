@@ -1,0 +1,79 @@
+//! The Corridor node server: a JSON API under `/api/v1` over the application
+//! layer (`corridor-app`), as meilisearch keeps its HTTP layer apart from its
+//! engine. It holds no use case: a handler parses, calls one use case, and answers.
+//!
+//! Every route is declared once in the route table ([`routes::ROUTES`]) with the
+//! [`corridor_access::Action`] it performs; the router is built from that table and
+//! puts each route behind the guard (`guard.rs`), which authenticates the request
+//! and passes it through `corridor_access::authorize` — the one policy function —
+//! before the handler runs. A handler receives the resulting `Grant`; it never
+//! checks a role itself. The OpenAPI document is generated from the handlers'
+//! annotations, and a test fails when a route of the table is missing from it.
+//!
+//! The store is one SQLite connection behind a mutex, used from Tokio's blocking
+//! pool: SQLite serialises writers anyway, and reads are short; a pool of read
+//! connections is the next step when measurements ask for it.
+
+mod api;
+mod error;
+mod guard;
+mod openapi;
+pub mod routes;
+
+use std::sync::{Arc, Mutex};
+
+use corridor_store::SqliteStore;
+
+pub use error::ApiError;
+pub use openapi::api_description;
+pub use routes::{ROUTES, RouteSpec, router};
+
+/// The node a server runs: its store, shared by every request.
+#[derive(Clone)]
+pub struct Node {
+    store: Arc<Mutex<SqliteStore>>,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node").finish_non_exhaustive()
+    }
+}
+
+impl Node {
+    pub fn new(store: SqliteStore) -> Node {
+        Node {
+            store: Arc::new(Mutex::new(store)),
+        }
+    }
+
+    /// Runs `f` on the store on the blocking pool (SQLite blocks; the async
+    /// workers must not).
+    pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore) -> corridor_app::Result<T> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic in another request poisons the lock; the store itself is
+            // transactional, so the next request may go on.
+            let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|_| ApiError::internal("the request's worker stopped"))?
+        .map_err(ApiError::from)
+    }
+}
+
+/// Serves the node on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    node: Node,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(node))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,33 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations (utoipa), so
+//! it cannot drift from the code; a test checks it names every route of the table.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Corridor node API", description = "A Corridor node: cases, entities with provenance, networks, the audit log. Requests for case content name a case (Corridor-Case) and a purpose (Corridor-Purpose) and are logged."),
+    paths(api::health, api::openapi, api::me, api::purposes, api::entity, api::audit, api::users),
+    components(schemas(crate::ApiError)),
+    modifiers(&Security)
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// This API's OpenAPI document.
+pub fn api_description() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

@@ -1,0 +1,84 @@
+//! The route table: every route of the API with the action it performs. The
+//! router is built from it, each route behind the guard with its action, so a
+//! route cannot be served without a policy; the authorisation matrix test and the
+//! OpenAPI test both walk this table.
+
+use axum::Router;
+use axum::http::Method;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get};
+use corridor_access::Action;
+use corridor_app::ErrorCode;
+
+use crate::{ApiError, Node, api, guard};
+
+/// One route: method, path (axum's syntax, as OpenAPI writes it) and action.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub action: Action,
+}
+
+const fn route(method: &'static str, path: &'static str, action: Action) -> RouteSpec {
+    RouteSpec { method, path, action }
+}
+
+/// Every route the node serves.
+pub const ROUTES: &[RouteSpec] = &[
+    route("GET", "/api/v1/health", Action::Health),
+    route("GET", "/api/v1/openapi.json", Action::ApiDescription),
+    route("GET", "/api/v1/me", Action::WhoAmI),
+    route("GET", "/api/v1/purposes", Action::ListPurposes),
+    route("GET", "/api/v1/entities/{id}", Action::ReadEntity),
+    route("GET", "/api/v1/audit", Action::ReadAuditLog),
+    route("GET", "/api/v1/users", Action::ManageUsers),
+];
+
+/// The handler of a route of the table.
+fn handler(spec: &RouteSpec) -> MethodRouter<Node> {
+    match (spec.method, spec.path) {
+        ("GET", "/api/v1/health") => get(api::health),
+        ("GET", "/api/v1/openapi.json") => get(api::openapi),
+        ("GET", "/api/v1/me") => get(api::me),
+        ("GET", "/api/v1/purposes") => get(api::purposes),
+        ("GET", "/api/v1/entities/{id}") => get(api::entity),
+        ("GET", "/api/v1/audit") => get(api::audit),
+        ("GET", "/api/v1/users") => get(api::users),
+        // The table and this match are kept together; a route in one and not the
+        // other is a programming error that the router test catches at once.
+        _ => get(unrouted),
+    }
+}
+
+async fn unrouted() -> ApiError {
+    ApiError::internal("this route has no handler")
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFound,
+        "no such route: see /api/v1/openapi.json for the API",
+    )
+}
+
+async fn wrong_method() -> ApiError {
+    ApiError::new(
+        ErrorCode::BadInput,
+        "this route does not take that method: see /api/v1/openapi.json",
+    )
+}
+
+/// The router: every route of [`ROUTES`] behind the guard with its action.
+pub fn router(node: Node) -> Router {
+    let mut router: Router<Node> = Router::new();
+    for spec in ROUTES {
+        debug_assert!(spec.method.parse::<Method>().is_ok());
+        let guarded = handler(spec).route_layer(from_fn_with_state((node.clone(), spec.action), guard::guard));
+        router = router.route(spec.path, guarded);
+    }
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(wrong_method)
+        .with_state(node)
+}

@@ -1,0 +1,221 @@
+//! The authorisation matrix, generated from the route table: every route × every
+//! role, anonymous, a bad, an expired and a revoked token × the case and purpose
+//! present, missing, unknown, or a case the user is not a member of. What each
+//! role may do is stated here again, apart from the policy, from the table of
+//! roles in the domain brief: the test fails if the two disagree, and a route
+//! added to the table is tested at once.
+
+use axum::http::StatusCode;
+use corridor_access::{Action, Need};
+use corridor_server::ROUTES;
+
+use crate::{fixture, send};
+
+/// The roles of the domain brief, restated: who may do what.
+fn allowed(action: Action, user: &str) -> bool {
+    let role = match user {
+        "ana" | "otto" => "analyst",
+        "sam" => "supervisor",
+        "dora" => "dpo",
+        "root" => "admin",
+        _ => unreachable!("a fixture user"),
+    };
+    use Action::*;
+    match action {
+        Health | ApiDescription | LogIn => true,
+        WhoAmI | LogOut | ListOwnCases | ListPurposes => true,
+        Search | ReadEntity | ReadDocuments | ExplainResolution | ReadNetworks | ReadMovements | ReadReviewQueue
+        | Ingest | DecidePair | DraftExport | DraftDisclosure => matches!(role, "analyst" | "supervisor"),
+        DecideProtectedPair | ApproveExport | ApproveDisclosure | DecideRetention | ReadCaseRetention => {
+            role == "supervisor"
+        }
+        ReadAuditLog | ReadRetentionQueue | RestrictRecord | OrderErasure | SubjectAccessReport => role == "dpo",
+        ManageUsers | ManageTokens | ManageCases | ManagePurposes | NodeSettings | Backup => role == "admin",
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_every_role_every_credential_and_case() {
+    let f = fixture();
+    let mut checked = 0;
+    for route in ROUTES {
+        let path = route.path.replace("{id}", &f.entity);
+        let public = route.action.needs() == Need::Nothing;
+        let case_route = matches!(route.action.needs(), Need::Case(_));
+        let contexts: &[(&str, Option<&str>, Option<&str>)] = &[
+            ("member", Some("op-danube"), Some("investigation")),
+            ("no case", None, Some("investigation")),
+            ("no purpose", Some("op-danube"), None),
+            ("unknown purpose", Some("op-danube"), Some("curiosity")),
+            ("other case", Some("op-evros"), Some("investigation")),
+        ];
+        for (what, case, purpose) in contexts {
+            let mut ctx_headers: Vec<(&str, &str)> = Vec::new();
+            if let Some(c) = case {
+                ctx_headers.push(("corridor-case", c));
+            }
+            if let Some(p) = purpose {
+                ctx_headers.push(("corridor-purpose", p));
+            }
+            // Without credentials, and with credentials that are no good.
+            let bad_tokens = [
+                None,
+                Some("Bearer ctk_0000000000000000000000000000000000000000000000000000000000000000".to_string()),
+                Some("Bearer not-a-token".to_string()),
+                Some(format!("Bearer {}", f.expired)),
+                Some(format!("Bearer {}", f.revoked)),
+                Some("Basic YW5hOnBhc3N3b3Jk".to_string()),
+            ];
+            for auth in &bad_tokens {
+                let mut h = ctx_headers.clone();
+                if let Some(a) = auth {
+                    h.push(("authorization", a));
+                }
+                let (status, body) = send(&f.node, route.method, &path, &h).await;
+                checked += 1;
+                if public && auth.is_none() {
+                    assert_eq!(status, StatusCode::OK, "{} {path} ({what}) anonymous", route.method);
+                } else if !public {
+                    assert_eq!(
+                        status,
+                        StatusCode::UNAUTHORIZED,
+                        "{} {path} ({what}) with {auth:?}: {body}",
+                        route.method
+                    );
+                    assert_eq!(body["code"], "unauthenticated", "{body}");
+                }
+            }
+            for (user, token) in &f.tokens {
+                let mut h = ctx_headers.clone();
+                let bearer = format!("Bearer {token}");
+                h.push(("authorization", &bearer));
+                let (status, body) = send(&f.node, route.method, &path, &h).await;
+                checked += 1;
+                let label = format!("{} {path} as {user} ({what}): {status} {body}", route.method);
+                if !allowed(route.action, user) {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
+                    assert_eq!(body["code"], "forbidden", "{label}");
+                    continue;
+                }
+                if !case_route {
+                    assert_eq!(status, StatusCode::OK, "{label}");
+                    continue;
+                }
+                let member_of = |c: &str| match *user {
+                    "ana" | "sam" => c == "op-danube",
+                    "otto" => c == "op-evros",
+                    _ => false,
+                };
+                match (case, purpose) {
+                    (None, _) | (_, None) => assert_eq!(status, StatusCode::BAD_REQUEST, "{label}"),
+                    (Some(_), Some("curiosity")) => assert_eq!(status, StatusCode::BAD_REQUEST, "{label}"),
+                    (Some(c), Some(_)) if !member_of(c) => assert_eq!(status, StatusCode::FORBIDDEN, "{label}"),
+                    // A member of a case that does not hold the entity is told it is not there.
+                    (Some(c), Some(_)) if *c != "op-danube" => assert_eq!(status, StatusCode::NOT_FOUND, "{label}"),
+                    _ => assert_eq!(status, StatusCode::OK, "{label}"),
+                }
+            }
+        }
+    }
+    assert!(checked >= ROUTES.len() * 5 * 11, "{checked}");
+}
+
+#[tokio::test]
+async fn every_route_of_the_table_is_in_the_api_description() {
+    let doc = serde_json::to_value(corridor_server::api_description()).expect("json");
+    for route in ROUTES {
+        let method = route.method.to_ascii_lowercase();
+        assert!(
+            doc["paths"][route.path][&method].is_object(),
+            "{} {} is served but missing from the OpenAPI document",
+            route.method,
+            route.path
+        );
+    }
+    let described: usize = doc["paths"]
+        .as_object()
+        .map_or(0, |p| p.values().map(|m| m.as_object().map_or(0, |m| m.len())).sum());
+    assert_eq!(
+        described,
+        ROUTES.len(),
+        "the document describes routes that are not served"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_names_user_token_case_and_purpose_in_the_audit_log() {
+    let f = fixture();
+    let ana = format!("Bearer {}", f.tokens["ana"]);
+    let uri = format!("/api/v1/entities/{}", f.entity);
+    let (status, body) = send(
+        &f.node,
+        "GET",
+        &uri,
+        &[
+            ("authorization", &ana),
+            ("corridor-case", "op-danube"),
+            ("corridor-purpose", "investigation"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["id"], f.entity.as_str());
+    assert!(body["statements"].as_array().is_some_and(|s| !s.is_empty()), "{body}");
+    assert_eq!(body["withheld"], 0);
+    let dpo = format!("Bearer {}", f.tokens["dora"]);
+    let (status, log) = send(&f.node, "GET", "/api/v1/audit?limit=1000", &[("authorization", &dpo)]).await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    let reads: Vec<&serde_json::Value> = log
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == "read" && e["target"].as_str().is_some_and(|t| t.contains(&f.entity)))
+        .collect();
+    assert_eq!(reads.len(), 1, "one read, logged once: {reads:?}");
+    assert!(
+        reads[0]["actor"].as_str().is_some_and(|a| a.starts_with("ana (token ")),
+        "{}",
+        reads[0]
+    );
+    assert_eq!(reads[0]["purpose"], "case=op-danube; purpose=investigation");
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_json_errors() {
+    let f = fixture();
+    let (status, body) = send(&f.node, "GET", "/api/v1/nothing-here", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["code"], "not_found");
+    let (status, body) = send(&f.node, "DELETE", "/api/v1/health", &[]).await;
+    assert!(status.is_client_error(), "{status}");
+    assert!(body["code"].is_string(), "{body}");
+    let long = "x".repeat(5000);
+    let (status, body) = send(
+        &f.node,
+        "GET",
+        &format!("/api/v1/entities/{long}"),
+        &[
+            ("authorization", &format!("Bearer {}", f.tokens["ana"])),
+            ("corridor-case", "op-danube"),
+            ("corridor-purpose", "investigation"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = send(
+        &f.node,
+        "GET",
+        "/api/v1/audit?limit=0",
+        &[("authorization", &format!("Bearer {}", f.tokens["dora"]))],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = send(
+        &f.node,
+        "GET",
+        "/api/v1/audit?bogus=1",
+        &[("authorization", &format!("Bearer {}", f.tokens["dora"]))],
+    )
+    .await;
+    assert!(status.is_client_error(), "unknown query fields are refused: {status}");
+}
