@@ -8,6 +8,7 @@ mod exit;
 mod files;
 mod lines;
 mod progress;
+mod steps;
 pub(crate) mod text;
 
 use std::path::{Path, PathBuf};

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use crate::Ctx;
 use crate::args::{DemoArgs, WatchlistImportArgs};
-use crate::cmd::{ingest, stats, synth, watchlist};
 use crate::exit::{Code, Result};
+use crate::steps;
 
 #[derive(Serialize)]
 struct DemoReport {
@@ -35,7 +35,7 @@ struct DemoReport {
 
 pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let size = synth::parse_size(&args.size)?;
+    let size = steps::parse_size(&args.size)?;
     let data = args.dir.join("data");
     let store_path = ctx.store.clone().unwrap_or_else(|| args.dir.join("corridor.db"));
     let rejects_dir = args.dir.join("rejects");
@@ -47,7 +47,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             data.display()
         );
     }
-    let report = synth::generate(args.seed, size, &data, false)?;
+    let report = steps::generate(args.seed, size, &data, false)?;
     if !ctx.json {
         crate::outln!(
             "    {} records in {} files from {} agencies; ground truth in {}",
@@ -64,7 +64,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     }
     let mut store = ctx.open_at(&store_path)?;
     for w in &report.watchlists {
-        let (name, entries) = watchlist::import_into(
+        let (name, entries) = steps::import_into(
             ctx,
             &mut store,
             &WatchlistImportArgs {
@@ -94,11 +94,11 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        let r = ingest::ingest_file(
+        let r = steps::ingest_file(
             ctx,
             &mut store,
             &data.join(&f.mapping),
-            &ingest::load_mapping(&data.join(&f.mapping))?,
+            &steps::load_mapping(&data.join(&f.mapping))?,
             &data.join(&f.data),
             Some(rejects),
             corridor_ingest::Limits::default(),
@@ -106,7 +106,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         let r = r.report;
         if !ctx.json {
             crate::text::print_raw(&crate::text::terminal(&format!("    {:<10} ", f.agency)));
-            ingest::print_report(&r);
+            steps::print_report(&r);
         }
         ingests.push(r);
     }
@@ -193,7 +193,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         ctx.print_json(&demo)?;
     } else {
         crate::outln!("5/5 the node now holds:");
-        stats::print_stats(&demo.stats);
+        steps::print_stats(&demo.stats);
         let listed: Vec<String> = demo.document_findings.iter().map(|(k, n)| format!("{n} {k}")).collect();
         crate::outln!(
             "document checks on {} travel documents: {} (stored; `corridor show` lists them with the document)",

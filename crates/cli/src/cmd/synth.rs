@@ -2,24 +2,13 @@
 
 use std::process::ExitCode;
 
-use corridor_synth::{Size, SynthConfig, SynthReport};
-
 use crate::Ctx;
 use crate::args::SynthArgs;
-use crate::exit::{Code, Failure, Result};
-
-pub(crate) fn parse_size(text: &str) -> Result<Size> {
-    text.parse::<Size>()
-        .map_err(|e| Failure::new(Code::BadInput, anyhow::anyhow!("--size {text}: {e}")))
-}
-
-pub(crate) fn generate(seed: u64, size: Size, out: &std::path::Path, latin_only: bool) -> Result<SynthReport> {
-    Ok(corridor_synth::generate(&SynthConfig { seed, size, latin_only }, out)?)
-}
+use crate::exit::Result;
 
 pub(crate) fn run(ctx: &Ctx, args: &SynthArgs) -> Result<ExitCode> {
-    let size = parse_size(&args.size)?;
-    let report = generate(args.seed, size, &args.out, args.latin_only)?;
+    let size = crate::steps::parse_size(&args.size)?;
+    let report = crate::steps::generate(args.seed, size, &args.out, args.latin_only)?;
     if ctx.json {
         ctx.print_json(&report)?;
     } else {

@@ -17,7 +17,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &WatchlistCommand) -> Result<ExitCode> {
 
 fn import(ctx: &Ctx, a: &WatchlistImportArgs) -> Result<ExitCode> {
     let mut store = ctx.open()?;
-    let (name, entries) = import_into(ctx, &mut store, a)?;
+    let (name, entries) = crate::steps::import_into(ctx, &mut store, a)?;
     if ctx.json {
         ctx.print_json(&serde_json::json!({"name": name, "entries": entries}))?;
     } else {
@@ -27,29 +27,6 @@ fn import(ctx: &Ctx, a: &WatchlistImportArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reads and checks the list, then imports it; returns its name and entry count.
-/// Shared with `demo`.
-pub(crate) fn import_into(
-    ctx: &Ctx,
-    store: &mut dyn corridor_store::Store,
-    a: &WatchlistImportArgs,
-) -> Result<(String, usize)> {
-    Ok(corridor_app::documents::import_watchlist(
-        store,
-        &ctx.session()?,
-        &corridor_app::documents::WatchlistImport {
-            file: &a.file,
-            name: a.name.clone(),
-            agency: a.agency.clone(),
-            country: a.country.clone(),
-            unit: a.unit.clone(),
-            grading: a.grading.clone(),
-            handling: a.handling.clone(),
-            restriction: a.restriction.clone(),
-        },
-    )?)
 }
 
 fn list(ctx: &Ctx) -> Result<ExitCode> {
