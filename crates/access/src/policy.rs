@@ -33,6 +33,9 @@ pub enum Action {
     LogOut,
     ListOwnCases,
     ListPurposes,
+    /// Counts and lists without personal data: what the store holds, sources,
+    /// watchlists.
+    NodeStatus,
     // Case content.
     Search,
     ReadEntity,
@@ -54,6 +57,8 @@ pub enum Action {
     ReadCaseRetention,
     // The data-protection officer's.
     ReadAuditLog,
+    /// Verifying the audit chain and the store's wholeness (also the administrator's).
+    VerifyAudit,
     ReadRetentionQueue,
     RestrictRecord,
     OrderErasure,
@@ -63,6 +68,8 @@ pub enum Action {
     ManageTokens,
     ManageCases,
     ManagePurposes,
+    /// Node settings and node-wide jobs that hand out no personal data (a
+    /// resolution run, document checks, watchlist imports, source grading).
     NodeSettings,
     Backup,
 }
@@ -85,10 +92,11 @@ const CASE_WORKERS: &[Role] = &[Role::Analyst, Role::Supervisor];
 const SUPERVISOR: &[Role] = &[Role::Supervisor];
 const DPO: &[Role] = &[Role::Dpo];
 const ADMIN: &[Role] = &[Role::Admin];
+const DPO_ADMIN: &[Role] = &[Role::Dpo, Role::Admin];
 
 impl Action {
     /// Every action, for the authorisation matrix and the documentation.
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 36] = [
         Action::Health,
         Action::ApiDescription,
         Action::LogIn,
@@ -96,6 +104,7 @@ impl Action {
         Action::LogOut,
         Action::ListOwnCases,
         Action::ListPurposes,
+        Action::NodeStatus,
         Action::Search,
         Action::ReadEntity,
         Action::ReadDocuments,
@@ -113,6 +122,7 @@ impl Action {
         Action::DecideRetention,
         Action::ReadCaseRetention,
         Action::ReadAuditLog,
+        Action::VerifyAudit,
         Action::ReadRetentionQueue,
         Action::RestrictRecord,
         Action::OrderErasure,
@@ -130,13 +140,14 @@ impl Action {
         use Action::*;
         match self {
             Health | ApiDescription | LogIn => Need::Nothing,
-            WhoAmI | LogOut | ListOwnCases | ListPurposes => Need::Login,
+            WhoAmI | LogOut | ListOwnCases | ListPurposes | NodeStatus => Need::Login,
             Search | ReadEntity | ReadDocuments | ExplainResolution | ReadNetworks | ReadMovements
             | ReadReviewQueue | Ingest | DecidePair | DraftExport | DraftDisclosure => Need::Case(CASE_WORKERS),
             DecideProtectedPair | ApproveExport | ApproveDisclosure | DecideRetention | ReadCaseRetention => {
                 Need::Case(SUPERVISOR)
             }
             ReadAuditLog | ReadRetentionQueue | RestrictRecord | OrderErasure | SubjectAccessReport => Need::Node(DPO),
+            VerifyAudit => Need::Node(DPO_ADMIN),
             ManageUsers | ManageTokens | ManageCases | ManagePurposes | NodeSettings | Backup => Need::Node(ADMIN),
         }
     }

@@ -11,7 +11,8 @@ use chrono::{DateTime, Duration, Utc};
 use corridor_access::{Action, CaseRef, Credential, Grant, Principal, RequestContext, Role, authorize, secret};
 use corridor_model::HandlingCode;
 use corridor_store::{
-    CaseRecord, Directory, LoginAttempt, NewUser, PurposeRecord, TokenRecord, UserChange, UserRecord,
+    AuditAction, AuditEntry, CaseRecord, Directory, LoginAttempt, NewUser, PurposeRecord, Store, TokenRecord,
+    UserChange, UserRecord,
 };
 use serde::Serialize;
 
@@ -162,8 +163,34 @@ pub enum UserEdit<'a> {
     Reset(&'a str),
 }
 
-/// Changes a user (logged; a reset password also lifts a lock-out).
+/// Changes a user (logged; a reset password also lifts a lock-out). Nobody changes
+/// their own role, clearance or state (another administrator must), and the last
+/// enabled administrator is never demoted or disabled: a node without one cannot be
+/// managed.
 pub fn edit_user(store: &mut dyn Directory, session: &Session, name: &str, edit: UserEdit<'_>) -> Result<UserView> {
+    let privilege = matches!(
+        edit,
+        UserEdit::Role(_) | UserEdit::Clearance(_) | UserEdit::Disable | UserEdit::Enable
+    );
+    if privilege && name == session.actor() {
+        return Err(Error::Forbidden(
+            "nobody changes their own role, clearance or state: ask another administrator".into(),
+        ));
+    }
+    let demotes = match edit {
+        UserEdit::Role(r) => parse_role(r)? != Role::Admin,
+        UserEdit::Disable => true,
+        _ => false,
+    };
+    if demotes {
+        let users = store.users()?;
+        let admins: Vec<&UserRecord> = users.iter().filter(|u| u.role == "admin" && !u.disabled).collect();
+        if admins.len() == 1 && admins[0].name == name {
+            return Err(Error::BadInput(format!(
+                "{name} is the last enabled administrator: make another one first"
+            )));
+        }
+    }
     let change = match edit {
         UserEdit::Role(r) => UserChange::Role(parse_role(r)?.as_str().to_string()),
         UserEdit::Clearance(c) => UserChange::Clearance(parse_clearance(c)?.to_string()),
@@ -311,58 +338,89 @@ fn still_future(at: &str, now: DateTime<Utc>) -> bool {
     DateTime::parse_from_rfc3339(at).is_ok_and(|t| t.with_timezone(&Utc) > now)
 }
 
-/// Logs a user in with their password: refused while the account is locked or
-/// disabled; the fifth failure in a row locks it for 15 minutes. Every attempt is
-/// logged (an unknown name as `unknown`, never the name typed). The same message
-/// answers a wrong name and a wrong password.
-pub fn log_in(store: &mut dyn Directory, name: &str, password: &str, now: DateTime<Utc>) -> Result<Principal> {
-    let refused = || Error::Unauthenticated("wrong user name or password".into());
+/// The one answer to a refused login: the same for an unknown name, a wrong
+/// password, a disabled or a locked account, so that it tells nobody which names
+/// exist.
+pub const LOGIN_REFUSED: &str = "wrong user name or password, or the account is disabled or locked after repeated \
+     failures (a lock lasts 15 minutes; an administrator can lift it)";
+
+/// A login under way: the user looked up (under the store's lock), the password
+/// then checked apart from it ([`LoginCandidate::verify`], the slow Argon2 step),
+/// and the outcome recorded ([`finish_log_in`]).
+#[derive(Debug)]
+pub struct LoginCandidate {
+    user: Option<UserRecord>,
+    locked: bool,
+}
+
+/// Looks up the user a login names.
+pub fn begin_log_in(store: &dyn Directory, name: &str, now: DateTime<Utc>) -> Result<LoginCandidate> {
     let user = if validate_name("user", name).is_ok() {
         store.user(name)?
     } else {
         None
     };
-    let Some(u) = user else {
-        secret::verify_nothing(password);
-        store.record_login(&LoginAttempt {
-            user: None,
-            success: false,
-            lock_until: None,
-            via: "password",
-        })?;
-        return Err(refused());
+    let locked = user
+        .as_ref()
+        .is_some_and(|u| u.locked_until.as_deref().is_some_and(|t| still_future(t, now)));
+    Ok(LoginCandidate { user, locked })
+}
+
+impl LoginCandidate {
+    /// Whether the password is right; costs one Argon2 verification whatever the
+    /// case (an unknown name, a locked account), so its time tells nothing.
+    pub fn verify(&self, password: &str) -> bool {
+        match &self.user {
+            Some(u) if !self.locked => secret::verify_password(password, &u.password_hash),
+            _ => {
+                secret::verify_nothing(password);
+                false
+            }
+        }
+    }
+}
+
+/// Records the outcome of a login (every attempt is logged; an unknown name as
+/// `(unknown)`, never the name typed) and returns the user on success. The fifth
+/// failure in a row locks the account for 15 minutes; attempts while locked do not
+/// count; a lock that ran out starts the count again.
+pub fn finish_log_in(
+    store: &mut dyn Directory,
+    candidate: &LoginCandidate,
+    password_ok: bool,
+    now: DateTime<Utc>,
+) -> Result<Principal> {
+    let refused = || Error::Unauthenticated(LOGIN_REFUSED.into());
+    let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (now_text, until) = (stamp(now), stamp(now + Duration::minutes(LOCK_MINUTES)));
+    let user = candidate.user.as_ref();
+    let success = password_ok && user.is_some_and(|u| !u.disabled) && !candidate.locked;
+    let via = match user {
+        Some(_) if candidate.locked => "password (locked)",
+        Some(u) if u.disabled => "password (disabled)",
+        _ => "password",
     };
-    if u.locked_until.as_deref().is_some_and(|t| still_future(t, now)) {
-        secret::verify_nothing(password);
-        store.record_login(&LoginAttempt {
-            user: Some(&u.name),
-            success: false,
-            lock_until: None,
-            via: "password (locked)",
-        })?;
-        return Err(Error::RateLimited(format!(
-            "this account is locked after {MAX_FAILED_LOGINS} failed logins: wait {LOCK_MINUTES} minutes, or ask an administrator to unlock it"
-        )));
-    }
-    let good = secret::verify_password(password, &u.password_hash);
-    if !good || u.disabled {
-        let lock_until = (!good && u.failed_logins + 1 >= MAX_FAILED_LOGINS)
-            .then(|| (now + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        store.record_login(&LoginAttempt {
-            user: Some(&u.name),
-            success: false,
-            lock_until,
-            via: if u.disabled { "password (disabled)" } else { "password" },
-        })?;
-        return Err(refused());
-    }
     store.record_login(&LoginAttempt {
-        user: Some(&u.name),
-        success: true,
-        lock_until: None,
-        via: "password",
+        user: user.map(|u| u.name.as_str()),
+        success,
+        counts: !candidate.locked && !password_ok,
+        lock_after: MAX_FAILED_LOGINS,
+        lock_until: &until,
+        now: &now_text,
+        via,
     })?;
-    principal(store, &u, Credential::Session)
+    match user {
+        Some(u) if success => principal(store, u, Credential::Session),
+        _ => Err(refused()),
+    }
+}
+
+/// Logs a user in with their password, all three steps in one go (for a caller
+/// that holds the store alone).
+pub fn log_in(store: &mut dyn Directory, name: &str, password: &str, now: DateTime<Utc>) -> Result<Principal> {
+    let candidate = begin_log_in(store, name, now)?;
+    let ok = candidate.verify(password);
+    finish_log_in(store, &candidate, ok, now)
 }
 
 /// The user named, read afresh (a browser session's user on each request).
@@ -375,19 +433,22 @@ pub fn principal_of(store: &dyn Directory, user_id: i64, credential: Credential)
 }
 
 /// Decides a request through the one policy function, with the node's purposes.
+/// A logged-in user refused case content (not a member of the case, or not their
+/// role's) is logged, so probing other cases leaves a trace.
 pub fn authorize_request(
-    store: &dyn Directory,
+    store: &mut dyn Store,
     who: Option<&Principal>,
     action: Action,
     case: Option<&str>,
     purpose: Option<&str>,
 ) -> Result<Grant> {
-    let purposes: BTreeSet<String> = if matches!(action.needs(), corridor_access::Need::Case(_)) {
+    let case_action = matches!(action.needs(), corridor_access::Need::Case(_));
+    let purposes: BTreeSet<String> = if case_action {
         store.purposes()?.into_iter().map(|p| p.id).collect()
     } else {
         BTreeSet::new()
     };
-    Ok(authorize(
+    let decided = authorize(
         who,
         action,
         &RequestContext {
@@ -395,7 +456,25 @@ pub fn authorize_request(
             purpose,
             purposes: &purposes,
         },
-    )?)
+    );
+    match (decided, who) {
+        (Ok(grant), _) => Ok(grant),
+        (Err(denied), Some(p)) if case_action && denied.kind == corridor_access::DenialKind::Forbidden => {
+            // Header values are printable ASCII; what is kept is cut and checked.
+            let said = |v: Option<&str>| v.map(|v| v.chars().take(64).collect::<String>()).unwrap_or_default();
+            let why = crate::session::validate_purpose(&format!("case={}; purpose={}", said(case), said(purpose)))
+                .unwrap_or_default();
+            store.audit(&AuditEntry {
+                actor: p.actor(),
+                action: AuditAction::AccessDenied,
+                target: format!("action:{}", action.name()),
+                purpose: why,
+                detail: serde_json::json!({"role": p.role}).to_string(),
+            })?;
+            Err(denied.into())
+        }
+        (Err(denied), _) => Err(denied.into()),
+    }
 }
 
 /// The session a granted request acts in: the user (and token) as actor, and the
@@ -404,7 +483,7 @@ pub fn authorize_request(
 pub fn session_of(grant: &Grant) -> Result<Session> {
     let actor = grant
         .principal()
-        .map_or_else(|| "anonymous".to_string(), Principal::actor);
+        .map_or_else(|| "(anonymous)".to_string(), Principal::actor);
     let purpose = match (grant.case(), grant.purpose()) {
         (Some(c), Some(p)) => format!("case={}; purpose={p}", c.name),
         (None, Some(p)) => format!("purpose={p}"),
@@ -413,13 +492,18 @@ pub fn session_of(grant: &Grant) -> Result<Session> {
     Session::new(&actor, &purpose)
 }
 
+/// Whether the node has users (and so whether the command line must act as one).
+pub fn has_users(store: &dyn Directory) -> Result<bool> {
+    Ok(!store.users()?.is_empty())
+}
+
 /// How the node's own command line is allowed to act: before any user exists the
 /// node is open to whoever can write its files (as it was before users; the first
 /// administrator is added this way); once users exist, `actor` must name one, and
 /// every action goes through [`authorize`] like a request to the server.
 /// `None` means the node has no users yet.
 pub fn authorize_console(
-    store: &dyn Directory,
+    store: &mut dyn Store,
     actor: &str,
     action: Action,
     case: Option<&str>,
@@ -440,14 +524,14 @@ pub fn authorize_console(
             u.name
         )));
     }
-    let p = principal(store, &u, Credential::Console)?;
+    let p = principal(&*store, &u, Credential::Console)?;
     authorize_request(store, Some(&p), action, case, purpose).map(Some)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use corridor_store::{SqliteStore, Store};
+    use corridor_store::SqliteStore;
 
     fn store() -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().expect("dir");
@@ -497,17 +581,30 @@ mod tests {
             assert!(log_in(&mut s, "ana", "wrong password!", now).is_err());
         }
         let locked = log_in(&mut s, "ana", "a long enough passphrase", now).expect_err("locked");
-        assert_eq!(locked.code(), crate::ErrorCode::RateLimited);
+        assert_eq!(locked.code(), crate::ErrorCode::Unauthenticated);
+        assert_eq!(
+            locked.to_string(),
+            unknown.to_string(),
+            "a lock tells no one the name exists"
+        );
+        // Five failures on a name that does not exist lock nothing and read the same.
+        for _ in 0..6 {
+            let e = log_in(&mut s, "nobody", "whatever", now).expect_err("unknown");
+            assert_eq!(e.to_string(), unknown.to_string());
+        }
         let later = at("2026-12-07T10:16:00Z");
         let p = log_in(&mut s, "ana", "a long enough passphrase", later).expect("after the lock");
         assert_eq!(p.credential, Credential::Session);
         let log = s.audit_page(0, 100).expect("log");
         let failed = log.iter().filter(|e| e.entry.action.as_str() == "login.failed").count();
-        assert_eq!(failed, 7, "each failure is logged");
+        assert_eq!(failed, 13, "each failure is logged");
         assert!(
             log.iter().all(|e| e.entry.actor != "nobody"),
             "an unknown name typed is not kept"
         );
+        // The count started again after the lock: one more failure does not re-lock.
+        assert!(log_in(&mut s, "ana", "wrong password!", at("2026-12-07T10:40:00Z")).is_err());
+        assert!(log_in(&mut s, "ana", "a long enough passphrase", at("2026-12-07T10:40:01Z")).is_ok());
     }
 
     #[test]
@@ -521,7 +618,7 @@ mod tests {
         let t = create_token(&mut s, &admin, "ana", None, Utc::now()).expect("token");
         let p = authenticate_token(&s, &t.secret, Utc::now()).expect("good");
         let g = authorize_request(
-            &s,
+            &mut s,
             Some(&p),
             Action::ReadEntity,
             Some("op-danube"),
@@ -531,15 +628,32 @@ mod tests {
         let session = session_of(&g).expect("session");
         assert_eq!(session.actor(), format!("ana (token {})", t.id));
         assert_eq!(session.purpose(), "case=op-danube; purpose=investigation");
-        let refused = authorize_request(&s, Some(&p), Action::ManageUsers, None, None).expect_err("not admin");
+        let refused = authorize_request(&mut s, Some(&p), Action::ManageUsers, None, None).expect_err("not admin");
         assert_eq!(refused.code(), crate::ErrorCode::Forbidden);
+        let probe = authorize_request(
+            &mut s,
+            Some(&p),
+            Action::ReadEntity,
+            Some("op-evros"),
+            Some("investigation"),
+        )
+        .expect_err("not a member");
+        assert_eq!(probe.code(), crate::ErrorCode::Forbidden);
+        let denied: Vec<_> = s
+            .audit_page(0, 1000)
+            .expect("log")
+            .into_iter()
+            .filter(|e| e.entry.action == AuditAction::AccessDenied)
+            .collect();
+        assert_eq!(denied.len(), 1, "the probe of another case is logged once");
+        assert_eq!(denied[0].entry.purpose, "case=op-evros; purpose=investigation");
     }
 
     #[test]
     fn the_console_is_open_until_the_first_user_then_acts_as_a_user() {
         let (_d, mut s) = store();
         assert!(
-            authorize_console(&s, "anyone", Action::ManageUsers, None, None)
+            authorize_console(&mut s, "anyone", Action::ManageUsers, None, None)
                 .expect("open")
                 .is_none()
         );
@@ -547,14 +661,36 @@ mod tests {
         add_user(&mut s, &admin, "root", "admin", None, "a long enough passphrase").expect("user");
         add_user(&mut s, &admin, "ana", "analyst", None, "a long enough passphrase").expect("user");
         assert!(
-            authorize_console(&s, "root", Action::ManageUsers, None, None)
+            authorize_console(&mut s, "root", Action::ManageUsers, None, None)
                 .expect("admin")
                 .is_some()
         );
-        let e = authorize_console(&s, "ana", Action::ManageUsers, None, None).expect_err("analyst");
+        let e = authorize_console(&mut s, "ana", Action::ManageUsers, None, None).expect_err("analyst");
         assert_eq!(e.code(), crate::ErrorCode::Forbidden);
-        let e = authorize_console(&s, "mallory", Action::ManageUsers, None, None).expect_err("unknown");
+        let e = authorize_console(&mut s, "mallory", Action::ManageUsers, None, None).expect_err("unknown");
         assert_eq!(e.code(), crate::ErrorCode::Unauthenticated);
+    }
+
+    #[test]
+    fn nobody_promotes_themselves_and_the_last_administrator_stays() {
+        let (_d, mut s) = store();
+        let root = Session::new("root", "").expect("session");
+        add_user(&mut s, &root, "root", "admin", None, "a long enough passphrase").expect("user");
+        add_user(&mut s, &root, "ana", "analyst", None, "a long enough passphrase").expect("user");
+        let ana = Session::new("ana", "").expect("session");
+        let e = edit_user(&mut s, &ana, "ana", UserEdit::Clearance("H3")).expect_err("self");
+        assert_eq!(e.code(), crate::ErrorCode::Forbidden);
+        let other = Session::new("someone", "").expect("session");
+        let e = edit_user(&mut s, &other, "root", UserEdit::Disable).expect_err("last admin");
+        assert!(e.to_string().contains("last enabled administrator"), "{e}");
+        edit_user(&mut s, &root, "ana", UserEdit::Role("admin")).expect("a second admin");
+        edit_user(
+            &mut s,
+            &Session::new("ana", "").expect("s"),
+            "root",
+            UserEdit::Role("dpo"),
+        )
+        .expect("now allowed");
     }
 
     #[test]

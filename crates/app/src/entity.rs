@@ -30,11 +30,28 @@ pub struct EntityView {
 /// The entity `id` (`dataset:record:name`), its older statements too with
 /// `history`. The read is logged with the session's actor and purpose.
 pub fn show_entity(store: &mut dyn Store, session: &Session, id: &str, history: bool) -> Result<EntityView> {
-    let Some(entity) = store.entity(id, session.actor(), session.purpose())? else {
+    Ok(read_view(store, session, id, history, |_| true)?.0)
+}
+
+/// Reads the entity and builds its view from the statements `visible` keeps: what
+/// applies to it as a whole, its category and review date come from those alone,
+/// so nothing withheld shows through them. Returns the view and how many
+/// statements were withheld.
+fn read_view(
+    store: &mut dyn Store,
+    session: &Session,
+    id: &str,
+    history: bool,
+    visible: impl Fn(&Statement) -> bool,
+) -> Result<(EntityView, usize)> {
+    let Some(mut entity) = store.entity(id, session.actor(), session.purpose())? else {
         return Err(Error::NotFound(format!(
             "no entity '{id}': ids are dataset:record:name, as ingest gives them"
         )));
     };
+    let before = entity.statements.len();
+    entity.statements.retain(|s| visible(s));
+    let withheld = before - entity.statements.len();
     let current: Vec<&Statement> = entity.statements.iter().filter(|s| s.current).collect();
     let restrictions = Restrictions::of(current.iter().map(|s| &s.provenance));
     let category = entity
@@ -55,15 +72,18 @@ pub fn show_entity(store: &mut dyn Store, session: &Session, id: &str, history: 
         _ => None,
     };
     let findings = store.findings(Some(&entity.id))?;
-    Ok(EntityView {
-        statements: entity.statements.into_iter().filter(|s| history || s.current).collect(),
-        id: entity.id,
-        schema: entity.schema,
-        restrictions,
-        category,
-        review_date,
-        findings,
-    })
+    Ok((
+        EntityView {
+            statements: entity.statements.into_iter().filter(|s| history || s.current).collect(),
+            id: entity.id,
+            schema: entity.schema,
+            restrictions,
+            category,
+            review_date,
+            findings,
+        },
+        withheld,
+    ))
 }
 
 /// An entity as a case member sees it: only if one of the case's data sets holds
@@ -76,6 +96,9 @@ pub struct CaseEntityView {
     /// Statements withheld because their handling code is stricter than the
     /// reader's clearance.
     pub withheld: usize,
+    /// Findings withheld because they name entities outside the case or could
+    /// rest on withheld statements.
+    pub findings_withheld: usize,
     /// The reader's clearance the statements were filtered by.
     pub clearance: corridor_model::HandlingCode,
 }
@@ -103,18 +126,23 @@ pub fn show_entity_in_case(
         )));
     }
     let session = crate::access::session_of(grant)?;
-    let mut entity = show_entity(store, &session, id, history)?;
     let clearance = grant.clearance();
-    let before = entity.statements.len();
-    entity.statements.retain(|s| s.provenance.handling.code <= clearance);
-    let withheld = before - entity.statements.len();
-    if withheld > 0 {
-        // What applies to what is shown: a withheld H3's text must not surface here.
-        entity.restrictions = Restrictions::of(entity.statements.iter().filter(|s| s.current).map(|s| &s.provenance));
-    }
+    let (mut entity, withheld) = read_view(store, &session, id, history, |s| {
+        s.provenance.handling.code <= clearance
+    })?;
+    // A finding may name entities of other cases (a document number used
+    // elsewhere) or rest on values the reader may not see: only those wholly
+    // inside the case, about an entity shown whole, are given; the rest counted.
+    let inside = |e: &str| datasets.iter().any(|d| Some(d.as_str()) == e.split(':').next());
+    let total = entity.findings.len();
+    entity
+        .findings
+        .retain(|f| withheld == 0 && inside(&f.entity) && f.related.iter().all(|r| inside(r)));
+    let findings_withheld = total - entity.findings.len();
     Ok(CaseEntityView {
         entity,
         withheld,
+        findings_withheld,
         clearance,
     })
 }

@@ -41,6 +41,11 @@ pub struct Global {
     /// characters, no control characters.
     #[arg(long, global = true, default_value = "", value_parser = purpose)]
     pub purpose: String,
+    /// The case this work is for. Once the node has users, reading case content
+    /// needs --case (a case you are a member of) and --purpose (one the node
+    /// defines), and `ingest --case` puts the new data set into the case.
+    #[arg(long = "case", global = true, value_name = "CASE")]
+    pub case: Option<String>,
     /// Seconds to wait for another command's write to finish (an ingest holds the
     /// store's write lock for its whole batch) before giving up: 0 to 3600.
     #[arg(long, global = true, default_value = "10", value_name = "SECONDS", value_parser = wait_seconds)]
@@ -225,13 +230,15 @@ pub enum CaseCommand {
 pub enum CaseMemberCommand {
     /// Add a user to a case.
     Add {
-        case: String,
+        #[arg(value_name = "CASE")]
+        case_name: String,
         #[arg(value_name = "USER")]
         member: String,
     },
     /// Take a user out of a case.
     Remove {
-        case: String,
+        #[arg(value_name = "CASE")]
+        case_name: String,
         #[arg(value_name = "USER")]
         member: String,
     },
@@ -240,7 +247,11 @@ pub enum CaseMemberCommand {
 #[derive(Debug, Subcommand)]
 pub enum CaseDataCommand {
     /// Put an ingested data set into a case.
-    Add { case: String, dataset: String },
+    Add {
+        #[arg(value_name = "CASE")]
+        case_name: String,
+        dataset: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

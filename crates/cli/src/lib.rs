@@ -27,6 +27,8 @@ pub(crate) struct Ctx {
     pub json: bool,
     pub actor: String,
     pub purpose: String,
+    /// The case named with --case.
+    pub case: Option<String>,
     /// How long to wait for another command's write lock.
     pub wait: std::time::Duration,
     /// Open the store read-only even if it could be written.
@@ -65,6 +67,45 @@ impl Ctx {
     /// The session of this command: who acts and why (checked when parsed).
     pub fn session(&self) -> exit::Result<corridor_app::Session> {
         Ok(corridor_app::Session::new(&self.actor, &self.purpose)?)
+    }
+
+    /// Opens the store for `action`: once the node has users, the console user
+    /// must be one of them and the policy must allow the action (with --case and
+    /// --purpose for case content); the grant says for whom and why. Without users
+    /// the node is open, as before users existed, and there is no grant.
+    pub fn open_for(
+        &self,
+        action: corridor_access::Action,
+    ) -> exit::Result<(SqliteStore, Option<corridor_access::Grant>)> {
+        let mut store = self.open()?;
+        let purpose = Some(self.purpose.as_str()).filter(|p| !p.is_empty());
+        let grant =
+            corridor_app::access::authorize_console(&mut store, &self.actor, action, self.case.as_deref(), purpose)?;
+        Ok((store, grant))
+    }
+
+    /// Opens the store for a command whose use case does not yet filter by case:
+    /// refused once the node has users (fail closed), open before.
+    pub fn open_unfiltered(&self, what: &str) -> exit::Result<SqliteStore> {
+        let store = self.open()?;
+        if corridor_app::access::has_users(&store)? {
+            return Err(Failure::new(
+                Code::Denied,
+                anyhow::anyhow!(
+                    "{what} reads across every case and does not yet filter by case, so a node with users does not run it from the command line"
+                ),
+            ));
+        }
+        Ok(store)
+    }
+
+    /// The session a command acts in: the grant's (user, case, purpose) on a node
+    /// with users, else `--user` and `--purpose`.
+    pub fn session_for(&self, grant: Option<&corridor_access::Grant>) -> exit::Result<corridor_app::Session> {
+        match grant {
+            Some(g) => Ok(corridor_app::access::session_of(g)?),
+            None => self.session(),
+        }
     }
 
     /// Checks an output path: new unless `--force` (see [`files::check_new`]), and
@@ -160,6 +201,7 @@ pub fn main() -> ExitCode {
         key: cli.global.key.clone(),
         actor: cli.global.user.clone().unwrap_or_else(login_name),
         purpose: cli.global.purpose.clone(),
+        case: cli.global.case.clone(),
     };
     let result = match cli.command {
         Command::Init(a) => cmd::init::run(&ctx, &a),

@@ -37,7 +37,7 @@ pub(crate) fn load_mapping(path: &Path) -> Result<String> {
 /// Ingests one file with the mapping `text` read from `mapping_path` (read once:
 /// what was checked is what is applied), with a progress bar; shared with `demo`.
 pub(crate) fn ingest_file(
-    ctx: &Ctx,
+    session: &corridor_app::Session,
     store: &mut SqliteStore,
     mapping_path: &Path,
     text: &str,
@@ -58,7 +58,7 @@ pub(crate) fn ingest_file(
         rejects,
         limits,
     };
-    let outcome = corridor_app::ingest::ingest_file(store, &ctx.session()?, &request, &bar);
+    let outcome = corridor_app::ingest::ingest_file(store, session, &request, &bar);
     bar.finish();
     Ok(outcome?)
 }

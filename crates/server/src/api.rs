@@ -1,15 +1,20 @@
 //! The handlers: each takes the grant the guard made, calls one use case of
 //! `corridor-app` on the blocking pool, and answers JSON.
 
-use axum::Extension;
-use axum::Json;
-use axum::extract::{Path, Query, State};
-use corridor_access::{Grant, Role};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use corridor_access::{Grant, Principal, Role};
 use corridor_app::{ErrorCode, access, admin};
 use corridor_model::HandlingCode;
 use serde::{Deserialize, Serialize};
 
-use crate::{ApiError, Node};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::{ApiError, Node, sessions};
 
 /// The node answers.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -44,18 +49,114 @@ pub(crate) struct Me {
     cases: Vec<String>,
 }
 
+impl From<&Principal> for Me {
+    fn from(p: &Principal) -> Me {
+        Me {
+            name: p.name.clone(),
+            role: p.role,
+            clearance: p.clearance,
+            cases: p.cases.iter().map(|c| c.name.clone()).collect(),
+        }
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/me", tag = "access", security(("token" = [])),
     responses((status = 200, body = Me), (status = 401, body = ApiError)))]
 pub(crate) async fn me(Extension(grant): Extension<Grant>) -> Result<Json<Me>, ApiError> {
     let p = grant
         .principal()
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "log in first"))?;
-    Ok(Json(Me {
-        name: p.name.clone(),
-        role: p.role,
-        clearance: p.clearance,
-        cases: p.cases.iter().map(|c| c.name.clone()).collect(),
-    }))
+    Ok(Json(Me::from(p)))
+}
+
+/// The client's address, when the server knows it (not in tests without a socket).
+pub(crate) struct ClientAddr(Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(ClientAddr(
+            parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()),
+        ))
+    }
+}
+
+/// A user name and password.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoginRequest {
+    user: String,
+    password: String,
+}
+
+/// A browser session opened: the user, and the CSRF token to send back as
+/// `X-CSRF-Token` with every change.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct LoggedIn {
+    user: Me,
+    csrf_token: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/login", tag = "access", request_body = LoginRequest,
+    responses((status = 200, description = "Logged in; the session cookie is set", body = LoggedIn),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 429, body = ApiError)))]
+pub(crate) async fn login(
+    State(node): State<Node>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    if !node.sessions.allow_login(client) {
+        return Err(ApiError::new(
+            ErrorCode::RateLimited,
+            "too many login attempts from this address: wait a minute",
+        ));
+    }
+    if body.user.len() > 256 || body.password.len() > 4096 {
+        return Err(ApiError::new(
+            ErrorCode::BadInput,
+            "the user name or password is too long",
+        ));
+    }
+    let now = chrono::Utc::now();
+    let LoginRequest { user, password } = body;
+    let candidate = node.run(move |s| access::begin_log_in(s, &user, now)).await?;
+    // The slow Argon2 step runs apart from the store's lock.
+    let (candidate, ok) = tokio::task::spawn_blocking(move || {
+        let ok = candidate.verify(&password);
+        (candidate, ok)
+    })
+    .await
+    .map_err(|_| ApiError::internal("the login's worker stopped"))?;
+    let principal = node.run(move |s| access::finish_log_in(s, &candidate, ok, now)).await?;
+    let (id, csrf) = node
+        .sessions
+        .open(principal.user_id)
+        .map_err(|_| ApiError::internal("no randomness for a session id"))?;
+    let mut response = Json(LoggedIn {
+        user: Me::from(&principal),
+        csrf_token: csrf,
+    })
+    .into_response();
+    let cookie = HeaderValue::from_str(&sessions::set_cookie(Some(&id), node.tls))
+        .map_err(|_| ApiError::internal("a session cookie that is not a header"))?;
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+#[utoipa::path(post, path = "/api/v1/logout", tag = "access", security(("token" = [])),
+    responses((status = 200, description = "The session is closed and its cookie cleared"), (status = 401, body = ApiError)))]
+pub(crate) async fn logout(State(node): State<Node>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(cookie) = crate::guard::header(&headers, "cookie")?
+        && let Some(id) = sessions::cookie_value(&cookie)
+    {
+        node.sessions.close(id);
+    }
+    let mut response = Json(serde_json::json!({"logged_out": true})).into_response();
+    let cookie = HeaderValue::from_str(&sessions::set_cookie(None, node.tls))
+        .map_err(|_| ApiError::internal("a cookie that is not a header"))?;
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
 }
 
 /// A purpose requests may name.
@@ -96,8 +197,8 @@ pub(crate) struct EntityQuery {
 pub(crate) async fn entity(
     State(node): State<Node>,
     Extension(grant): Extension<Grant>,
-    Path(id): Path<String>,
-    Query(q): Query<EntityQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<EntityQuery>,
 ) -> Result<Json<corridor_app::CaseEntityView>, ApiError> {
     if id.len() > 1024 {
         return Err(ApiError::new(
@@ -126,7 +227,7 @@ pub(crate) struct AuditQuery {
     responses((status = 200, description = "Audit entries, oldest first"), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
 pub(crate) async fn audit(
     State(node): State<Node>,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Vec<corridor_store::AuditRecord>>, ApiError> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {

@@ -42,7 +42,18 @@ impl ApiError {
 
 impl From<corridor_app::Error> for ApiError {
     fn from(e: corridor_app::Error) -> Self {
-        ApiError::new(e.code(), e.to_string())
+        match e.code() {
+            // The store's own words (a database error, a damaged row) go to the
+            // operator's log, not to the client.
+            code @ (ErrorCode::StoreUnavailable | ErrorCode::Integrity | ErrorCode::Output) => {
+                eprintln!("corridor serve: {}: {e}", code.as_str());
+                ApiError::new(
+                    code,
+                    "the node's store could not answer this; its administrator finds the detail in the server's log",
+                )
+            }
+            code => ApiError::new(code, e.to_string()),
+        }
     }
 }
 

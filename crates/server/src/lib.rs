@@ -16,9 +16,11 @@
 
 mod api;
 mod error;
+mod extract;
 mod guard;
 mod openapi;
 pub mod routes;
+mod sessions;
 
 use std::sync::{Arc, Mutex};
 
@@ -32,6 +34,9 @@ pub use routes::{ROUTES, RouteSpec, router};
 #[derive(Clone)]
 pub struct Node {
     store: Arc<Mutex<SqliteStore>>,
+    sessions: sessions::Sessions,
+    /// Whether the node is served over TLS: its cookies are then `Secure`.
+    tls: bool,
 }
 
 impl std::fmt::Debug for Node {
@@ -44,7 +49,15 @@ impl Node {
     pub fn new(store: SqliteStore) -> Node {
         Node {
             store: Arc::new(Mutex::new(store)),
+            sessions: sessions::Sessions::default(),
+            tls: false,
         }
+    }
+
+    /// Marks the node as served over TLS (cookies become `Secure`).
+    pub fn with_tls(mut self, tls: bool) -> Node {
+        self.tls = tls;
+        self
     }
 
     /// Runs `f` on the store on the blocking pool (SQLite blocks; the async

@@ -4,9 +4,10 @@
 //! OpenAPI test both walk this table.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, get, post};
 use corridor_access::Action;
 use corridor_app::ErrorCode;
 
@@ -28,6 +29,8 @@ const fn route(method: &'static str, path: &'static str, action: Action) -> Rout
 pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/health", Action::Health),
     route("GET", "/api/v1/openapi.json", Action::ApiDescription),
+    route("POST", "/api/v1/login", Action::LogIn),
+    route("POST", "/api/v1/logout", Action::LogOut),
     route("GET", "/api/v1/me", Action::WhoAmI),
     route("GET", "/api/v1/purposes", Action::ListPurposes),
     route("GET", "/api/v1/entities/{id}", Action::ReadEntity),
@@ -35,11 +38,16 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/users", Action::ManageUsers),
 ];
 
+/// The largest request body a route takes (uploads will have their own limit).
+pub const MAX_BODY: usize = 1 << 20;
+
 /// The handler of a route of the table.
 fn handler(spec: &RouteSpec) -> MethodRouter<Node> {
     match (spec.method, spec.path) {
         ("GET", "/api/v1/health") => get(api::health),
         ("GET", "/api/v1/openapi.json") => get(api::openapi),
+        ("POST", "/api/v1/login") => post(api::login),
+        ("POST", "/api/v1/logout") => post(api::logout),
         ("GET", "/api/v1/me") => get(api::me),
         ("GET", "/api/v1/purposes") => get(api::purposes),
         ("GET", "/api/v1/entities/{id}") => get(api::entity),
@@ -78,6 +86,7 @@ pub fn router(node: Node) -> Router {
         router = router.route(spec.path, guarded);
     }
     router
+        .layer(DefaultBodyLimit::max(MAX_BODY))
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)
         .with_state(node)

@@ -77,12 +77,14 @@ pub enum AuditAction {
     CaseData,
     /// A purpose was defined.
     PurposeAdd,
+    /// A user was refused case content (not a member, not their role).
+    AccessDenied,
     /// Any other word.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 24] = [
+    const NAMED: [(AuditAction, &'static str); 25] = [
         (AuditAction::Init, "init"),
         (AuditAction::Ingest, "ingest"),
         (AuditAction::IngestRejected, "ingest.rejected"),
@@ -107,6 +109,7 @@ impl AuditAction {
         (AuditAction::CaseMember, "case.member"),
         (AuditAction::CaseData, "case.data"),
         (AuditAction::PurposeAdd, "purpose.add"),
+        (AuditAction::AccessDenied, "access.denied"),
     ];
 
     /// Whether the act changes what is derived from the data (the investigation

@@ -113,8 +113,15 @@ pub struct LoginAttempt<'a> {
     /// people type passwords into the name field).
     pub user: Option<&'a str>,
     pub success: bool,
-    /// On a failure, the time until which the account is locked, if it now is.
-    pub lock_until: Option<String>,
+    /// Whether a failure counts towards the lock-out (not while already locked).
+    pub counts: bool,
+    /// Failures in a row that lock the account …
+    pub lock_after: u32,
+    /// … until this time (RFC 3339, UTC, seconds).
+    pub lock_until: &'a str,
+    /// Now, in the same form: a lock that has run out is lifted and the count
+    /// starts again.
+    pub now: &'a str,
     /// How: `password` (a browser session), or another word.
     pub via: &'a str,
 }
@@ -345,19 +352,32 @@ impl Directory for SqliteStore {
             Some(name) => Some(id_of(&tx, "node_user", "user", name)?),
             None => None,
         };
+        let mut locked_until: Option<String> = None;
         if let Some(id) = id {
             if attempt.success {
                 tx.execute(
                     "UPDATE node_user SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
                     [id],
                 )?;
-            } else {
+            } else if attempt.counts {
+                // The count and the lock are decided here, in the write
+                // transaction, so concurrent attempts cannot slip past the limit.
                 tx.execute(
-                    "UPDATE node_user SET failed_logins = failed_logins + 1, \
-                     locked_until = COALESCE(?1, locked_until) WHERE id = ?2",
-                    params![attempt.lock_until, id],
+                    "UPDATE node_user SET \
+                       failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?1 \
+                                            THEN 1 ELSE failed_logins + 1 END, \
+                       locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?1 \
+                                           THEN NULL ELSE locked_until END \
+                     WHERE id = ?2",
+                    params![attempt.now, id],
+                )?;
+                tx.execute(
+                    "UPDATE node_user SET locked_until = ?1 \
+                     WHERE id = ?2 AND locked_until IS NULL AND failed_logins >= ?3",
+                    params![attempt.lock_until, id, attempt.lock_after],
                 )?;
             }
+            locked_until = tx.query_row("SELECT locked_until FROM node_user WHERE id = ?1", [id], |r| r.get(0))?;
         }
         let target = id.map_or_else(|| "user:unknown".to_string(), |id| format!("user:{id}"));
         let (action, detail) = if attempt.success {
@@ -365,10 +385,11 @@ impl Directory for SqliteStore {
         } else {
             (
                 AuditAction::LoginFailed,
-                serde_json::json!({"via": attempt.via, "locked_until": attempt.lock_until}),
+                serde_json::json!({"via": attempt.via, "locked_until": locked_until}),
             )
         };
-        log(&tx, &at, attempt.user.unwrap_or("unknown"), action, target, detail)?;
+        // An unknown name is logged under a marker no user name can take.
+        log(&tx, &at, attempt.user.unwrap_or("(unknown)"), action, target, detail)?;
         tx.commit()?;
         Ok(())
     }

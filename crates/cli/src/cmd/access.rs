@@ -17,9 +17,7 @@ use crate::text::one_line;
 
 /// Opens the store and authorises `action` for the console user.
 fn open_for(ctx: &Ctx, action: Action) -> Result<SqliteStore> {
-    let store = ctx.open()?;
-    access::authorize_console(&store, &ctx.actor, action, None, None)?;
-    Ok(store)
+    Ok(ctx.open_for(action)?.0)
 }
 
 /// One line from standard input: a password, never an argument (which `ps` shows).
@@ -156,14 +154,14 @@ pub(crate) fn case(ctx: &Ctx, cmd: &CaseCommand) -> Result<ExitCode> {
     let session = ctx.session()?;
     match cmd {
         CaseCommand::Add { name, description } => access::add_case(&mut store, &session, name, description)?,
-        CaseCommand::Member(CaseMemberCommand::Add { case, member }) => {
-            access::set_case_member(&mut store, &session, case, member, true)?
+        CaseCommand::Member(CaseMemberCommand::Add { case_name, member }) => {
+            access::set_case_member(&mut store, &session, case_name, member, true)?
         }
-        CaseCommand::Member(CaseMemberCommand::Remove { case, member }) => {
-            access::set_case_member(&mut store, &session, case, member, false)?
+        CaseCommand::Member(CaseMemberCommand::Remove { case_name, member }) => {
+            access::set_case_member(&mut store, &session, case_name, member, false)?
         }
-        CaseCommand::Data(CaseDataCommand::Add { case, dataset }) => {
-            access::add_case_data(&mut store, &session, case, dataset)?
+        CaseCommand::Data(CaseDataCommand::Add { case_name, dataset }) => {
+            access::add_case_data(&mut store, &session, case_name, dataset)?
         }
         CaseCommand::List => {}
     }

@@ -8,7 +8,12 @@ use crate::args::AuditCommand;
 use crate::exit::{Code, Failure, Result};
 
 pub(crate) fn run(ctx: &Ctx, cmd: &AuditCommand) -> Result<ExitCode> {
-    let store = ctx.open()?;
+    let action = match cmd {
+        AuditCommand::Verify { .. } | AuditCommand::Head => corridor_access::Action::VerifyAudit,
+        AuditCommand::Anchor => corridor_access::Action::NodeSettings,
+        AuditCommand::Log { .. } => corridor_access::Action::ReadAuditLog,
+    };
+    let (store, _) = ctx.open_for(action)?;
     match cmd {
         AuditCommand::Verify { anchor } => {
             let anchor = anchor.as_deref().map(corridor_app::admin::read_anchor).transpose()?;

@@ -6,7 +6,7 @@ use crate::Ctx;
 use crate::exit::{Code, Result};
 
 pub(crate) fn run(ctx: &Ctx) -> Result<ExitCode> {
-    let store = ctx.open()?;
+    let (store, _) = ctx.open_for(corridor_access::Action::VerifyAudit)?;
     let report = corridor_app::admin::consistency(&store)?;
     if ctx.json {
         ctx.print_json(&report)?;

@@ -15,7 +15,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &DocsCommand) -> Result<ExitCode> {
         .iter()
         .map(|p| corridor_docs::Watchlist::from_csv(p).map_err(|e| Failure::new(Code::BadInput, e)))
         .collect::<Result<Vec<_>>>()?;
-    let mut store = ctx.open()?;
+    let (mut store, _) = ctx.open_for(corridor_access::Action::NodeSettings)?;
     let now = chrono::Utc::now().date_naive();
     let today = (now.year(), now.month(), now.day());
     let outcome = corridor_app::documents::check_documents(&mut store, &ctx.session()?, &lists, today)?;

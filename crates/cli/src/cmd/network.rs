@@ -37,7 +37,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         NetworkCommand::Near { id, .. } => vec![id.clone()],
         _ => Vec::new(),
     };
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_unfiltered("network analysis")?;
     let view = open(ctx, &mut store, &query)?;
     let g = &view.graph;
     match cmd {
@@ -373,7 +373,7 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
     if let RoutesCommand::Track { id, .. } = cmd {
         query.parties = vec![id.clone()];
     }
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_unfiltered("route analysis")?;
     let view = open(ctx, &mut store, &query)?;
     let g = &view.graph;
     let places = routes::Places::of(g);

@@ -7,7 +7,7 @@ use crate::args::ReviewArgs;
 use crate::exit::{Code, Failure, Result};
 
 pub(crate) fn run(ctx: &Ctx, args: &ReviewArgs) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_unfiltered("the review listing")?;
     let due = args
         .due
         .as_deref()

@@ -9,8 +9,21 @@ use crate::args::ShowArgs;
 use crate::exit::Result;
 
 pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
-    let shown = corridor_app::show_entity(&mut store, &ctx.session()?, &args.id, args.history)?;
+    let (mut store, grant) = ctx.open_for(corridor_access::Action::ReadEntity)?;
+    let shown = match &grant {
+        // On a node with users: only in the case, filtered by clearance.
+        Some(g) => {
+            let v = corridor_app::show_entity_in_case(&mut store, g, &args.id, args.history)?;
+            if v.withheld > 0 || v.findings_withheld > 0 {
+                eprintln!(
+                    "note: {} statements above your clearance {} and {} findings that reach outside the case are withheld",
+                    v.withheld, v.clearance, v.findings_withheld
+                );
+            }
+            v.entity
+        }
+        None => corridor_app::show_entity(&mut store, &ctx.session()?, &args.id, args.history)?,
+    };
     if ctx.json {
         ctx.print_json(&shown)?;
         return Ok(ExitCode::SUCCESS);

@@ -7,7 +7,11 @@ use crate::args::SourceCommand;
 use crate::exit::Result;
 
 pub(crate) fn run(ctx: &Ctx, cmd: &SourceCommand) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let action = match cmd {
+        SourceCommand::List => corridor_access::Action::NodeStatus,
+        _ => corridor_access::Action::NodeSettings,
+    };
+    let (mut store, _) = ctx.open_for(action)?;
     match cmd {
         SourceCommand::List => {
             let sources = corridor_app::admin::sources(&store)?;

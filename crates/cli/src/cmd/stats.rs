@@ -6,7 +6,7 @@ use crate::Ctx;
 use crate::exit::Result;
 
 pub(crate) fn run(ctx: &Ctx) -> Result<ExitCode> {
-    let store = ctx.open()?;
+    let (store, _) = ctx.open_for(corridor_access::Action::NodeStatus)?;
     let s = corridor_app::admin::stats(&store)?;
     if ctx.json {
         ctx.print_json(&s)?;

@@ -16,7 +16,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &WatchlistCommand) -> Result<ExitCode> {
 }
 
 fn import(ctx: &Ctx, a: &WatchlistImportArgs) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    let (mut store, _) = ctx.open_for(corridor_access::Action::NodeSettings)?;
     let (name, entries) = crate::steps::import_into(ctx, &mut store, a)?;
     if ctx.json {
         ctx.print_json(&serde_json::json!({"name": name, "entries": entries}))?;
@@ -30,7 +30,7 @@ fn import(ctx: &Ctx, a: &WatchlistImportArgs) -> Result<ExitCode> {
 }
 
 fn list(ctx: &Ctx) -> Result<ExitCode> {
-    let store = ctx.open()?;
+    let (store, _) = ctx.open_for(corridor_access::Action::NodeStatus)?;
     let lists = corridor_app::documents::watchlists(&store)?;
     if ctx.json {
         #[derive(serde::Serialize)]

@@ -127,8 +127,17 @@ fn the_first_administrator_opens_the_node_and_the_policy_decides_after() {
     );
     assert!(!stdout(&o).contains("argon2"), "no password hash is shown");
 
-    // Every change is in the audit log; no secret is.
+    // The audit log is the DPO's to read, not the administrator's.
     let o = as_user(&store, "root", &["audit", "log"], "");
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
+    ok(&as_user(
+        &store,
+        "root",
+        &["user", "add", "dora", "--role", "dpo"],
+        "dora's long passphrase\n",
+    ));
+    let o = as_user(&store, "dora", &["audit", "log"], "");
+    ok(&o);
     let log = stdout(&o);
     for word in [
         "user.add",
@@ -146,4 +155,176 @@ fn the_first_administrator_opens_the_node_and_the_policy_decides_after() {
         "the token's secret is nowhere in the store file"
     );
     ok(&as_user(&store, "root", &["audit", "verify"], ""));
+}
+
+#[test]
+fn on_a_node_with_users_case_content_needs_a_case_and_stays_in_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = dir.path().join("node.corridor");
+    let (mapping, csv) = crate::fixture(dir.path(), 5);
+    let ok = |o: &Output| assert_eq!(code(o), 0, "{}", stderr(o));
+    ok(&as_user(&store, "root", &["init"], ""));
+    ok(&as_user(
+        &store,
+        "root",
+        &["user", "add", "root", "--role", "admin"],
+        "a long enough passphrase\n",
+    ));
+    ok(&as_user(
+        &store,
+        "root",
+        &["user", "add", "ana", "--role", "analyst"],
+        "ana's long passphrase\n",
+    ));
+    ok(&as_user(
+        &store,
+        "root",
+        &["user", "add", "otto", "--role", "analyst"],
+        "otto's long passphrase\n",
+    ));
+    ok(&as_user(&store, "root", &["case", "add", "op-vardar"], ""));
+    ok(&as_user(&store, "root", &["case", "add", "op-evros"], ""));
+    ok(&as_user(
+        &store,
+        "root",
+        &["case", "member", "add", "op-vardar", "ana"],
+        "",
+    ));
+    ok(&as_user(
+        &store,
+        "root",
+        &["case", "member", "add", "op-evros", "otto"],
+        "",
+    ));
+    ok(&as_user(
+        &store,
+        "root",
+        &["purpose", "add", "investigation", "criminal investigation of smuggling"],
+        "",
+    ));
+    let (m, f) = (mapping.to_str().expect("path"), csv.to_str().expect("path"));
+    // Ingest needs a case and a purpose, and puts the data set into the case.
+    let o = as_user(&store, "ana", &["ingest", "--mapping", m, f], "");
+    assert_eq!(code(&o), 4, "no case: {}", stderr(&o));
+    let o = as_user(
+        &store,
+        "ana",
+        &[
+            "--case",
+            "op-evros",
+            "--purpose",
+            "investigation",
+            "ingest",
+            "--mapping",
+            m,
+            f,
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 8, "not her case: {}", stderr(&o));
+    let o = as_user(
+        &store,
+        "ana",
+        &[
+            "--case",
+            "op-vardar",
+            "--purpose",
+            "investigation",
+            "ingest",
+            "--mapping",
+            m,
+            f,
+        ],
+        "",
+    );
+    assert!(matches!(code(&o), 0 | 3), "{}", stderr(&o));
+    let o = as_user(&store, "root", &["--json", "case", "list"], "");
+    let cases: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let vardar = cases
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["name"] == "op-vardar")
+        .expect("case");
+    assert_eq!(vardar["datasets"], serde_json::json!(["mk-crossings"]));
+    // Ana reads the record in her case; Otto, in another case, is told it is not there.
+    let id = "mk-crossings:MK-0000000:person";
+    let o = as_user(
+        &store,
+        "ana",
+        &[
+            "--case",
+            "op-vardar",
+            "--purpose",
+            "investigation",
+            "--json",
+            "show",
+            id,
+        ],
+        "",
+    );
+    ok(&o);
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(shown["id"], id);
+    // The fixture's statements are H2, above an analyst's default clearance H1.
+    assert!(shown["statements"].as_array().is_some_and(|s| s.is_empty()), "{shown}");
+    assert!(stderr(&o).contains("withheld"), "{}", stderr(&o));
+    let o = as_user(
+        &store,
+        "otto",
+        &["--case", "op-evros", "--purpose", "investigation", "show", id],
+        "",
+    );
+    assert_eq!(code(&o), 7, "{}", stderr(&o));
+    let o = as_user(
+        &store,
+        "otto",
+        &["--case", "op-vardar", "--purpose", "investigation", "show", id],
+        "",
+    );
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
+    // Cleared for H2 she sees them.
+    ok(&as_user(&store, "root", &["user", "clearance", "ana", "H2"], ""));
+    let o = as_user(
+        &store,
+        "ana",
+        &[
+            "--case",
+            "op-vardar",
+            "--purpose",
+            "investigation",
+            "--json",
+            "show",
+            id,
+        ],
+        "",
+    );
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert!(shown["statements"].as_array().is_some_and(|s| !s.is_empty()), "{shown}");
+    // Commands that do not yet filter by case are refused rather than read everything.
+    let o = as_user(
+        &store,
+        "ana",
+        &["--case", "op-vardar", "--purpose", "investigation", "network", "list"],
+        "",
+    );
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
+    assert!(stderr(&o).contains("does not yet filter by case"), "{}", stderr(&o));
+    // An unregistered name, or one dressed as a token's actor, is nobody.
+    let o = as_user(
+        &store,
+        "ana (token 1)",
+        &["--case", "op-vardar", "--purpose", "investigation", "show", id],
+        "",
+    );
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
+    // Otto's probe of Ana's case is in the log.
+    ok(&as_user(
+        &store,
+        "root",
+        &["user", "add", "dora", "--role", "dpo"],
+        "dora's long passphrase\n",
+    ));
+    let o = as_user(&store, "dora", &["audit", "log"], "");
+    assert!(stdout(&o).contains("access.denied"), "{}", stdout(&o));
 }

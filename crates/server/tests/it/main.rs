@@ -2,8 +2,7 @@
 //! through the real router (guard, policy, handlers, store) without a socket.
 
 mod matrix;
-
-use std::path::Path;
+mod sessions;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -27,7 +26,8 @@ unit = "Gevgelija"
 
 [defaults]
 grading = "B2"
-handling = "H1"
+handling = { column = "handling" }
+restriction = { column = "restriction" }
 
 [entities.person]
 schema = "Person"
@@ -56,7 +56,10 @@ pub(crate) fn fixture() -> Fixture {
     let csv = dir.path().join("mk.csv");
     std::fs::write(
         &csv,
-        "id,name,category\n1,Marko Jovanović,suspect\n2,Ahmad Rahimi,victim\n",
+        "id,name,category,handling,restriction\n\
+         1,Marko Jovanović,suspect,H1,\n\
+         2,Ahmad Rahimi,victim,H1,\n\
+         3,Goran Petrovski,suspect,H3,only for the joint investigation team JIT-7\n",
     )
     .expect("csv");
     corridor_app::ingest::ingest_file(
@@ -122,28 +125,42 @@ pub(crate) fn fixture() -> Fixture {
     }
 }
 
-/// Sends one request through the router; returns the status and the JSON body.
+/// Sends one request through the router; returns the status and the JSON body
+/// (every answer of this API is JSON: a body that is not fails the test).
 pub(crate) async fn send(
     node: &Node,
     method: &str,
     uri: &str,
     headers: &[(&str, &str)],
 ) -> (StatusCode, serde_json::Value) {
+    let (status, _, json) = send_body(node, method, uri, headers, "").await;
+    (status, json)
+}
+
+/// Sends one request with a body; returns the status, the headers and the JSON body.
+pub(crate) async fn send_body(
+    node: &Node,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
     let mut req = Request::builder().method(method).uri(uri);
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
     let res = router(node.clone())
-        .oneshot(req.body(Body::empty()).expect("request"))
+        .oneshot(req.body(Body::from(body.to_string())).expect("request"))
         .await
         .expect("answer");
     let status = res.status();
+    let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
-    (status, json)
-}
-
-#[allow(dead_code)]
-pub(crate) fn exists(p: &Path) -> bool {
-    p.exists()
+    let json = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "{method} {uri}: {status} with a body that is not JSON ({e}): {:?}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    (status, headers, json)
 }

@@ -62,28 +62,45 @@ fn users_are_added_once_changed_and_locked_out_as_told() {
         (id, "supervisor", "H2")
     );
 
-    for i in 0..3 {
+    let attempt = |counts: bool, now: &'static str| LoginAttempt {
+        user: Some("ana"),
+        success: false,
+        counts,
+        lock_after: 3,
+        lock_until: "2026-12-07T12:15:00Z",
+        now,
+        via: "password",
+    };
+    for _ in 0..3 {
         store
-            .record_login(&LoginAttempt {
-                user: Some("ana"),
-                success: false,
-                lock_until: (i == 2).then(|| "2026-12-07T12:15:00Z".to_string()),
-                via: "password",
-            })
+            .record_login(&attempt(true, "2026-12-07T12:00:00Z"))
             .expect("failure");
     }
     let ana = store.user_by_id(id).expect("read").expect("ana");
     assert_eq!(ana.failed_logins, 3);
     assert_eq!(ana.locked_until.as_deref(), Some("2026-12-07T12:15:00Z"));
+    // Attempts while locked are logged but neither count nor extend the lock.
+    store
+        .record_login(&attempt(false, "2026-12-07T12:05:00Z"))
+        .expect("while locked");
+    let ana = store.user("ana").expect("read").expect("ana");
+    assert_eq!(
+        (ana.failed_logins, ana.locked_until.as_deref()),
+        (3, Some("2026-12-07T12:15:00Z"))
+    );
+    // After the lock runs out the count starts again: one failure does not re-lock.
+    let mut later = attempt(true, "2026-12-07T12:20:00Z");
+    later.lock_until = "2026-12-07T12:35:00Z";
+    store.record_login(&later).expect("after the lock");
+    let ana = store.user("ana").expect("read").expect("ana");
+    assert_eq!((ana.failed_logins, ana.locked_until), (1, None));
     store.change_user("ana", &UserChange::Unlock, "admin").expect("unlock");
     let ana = store.user("ana").expect("read").expect("ana");
     assert_eq!((ana.failed_logins, ana.locked_until), (0, None));
     store
         .record_login(&LoginAttempt {
             user: None,
-            success: false,
-            lock_until: None,
-            via: "password",
+            ..attempt(true, "2026-12-07T12:00:00Z")
         })
         .expect("unknown user");
     assert!(matches!(
