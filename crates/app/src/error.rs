@@ -32,11 +32,13 @@ pub enum ErrorCode {
     TooLarge,
     /// Too many attempts: wait and try again.
     RateLimited,
+    /// The route does not take that method.
+    MethodNotAllowed,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and for tests that the table is whole.
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::BadInput,
         ErrorCode::NotFound,
         ErrorCode::Busy,
@@ -49,6 +51,7 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::TooLarge,
         ErrorCode::RateLimited,
+        ErrorCode::MethodNotAllowed,
     ];
 
     /// The stable name, as JSON and the API give it.
@@ -66,13 +69,14 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
         }
     }
 
     /// The CLI's exit code (see `corridor --help`).
     pub fn exit_code(self) -> u8 {
         match self {
-            ErrorCode::BadInput | ErrorCode::Conflict | ErrorCode::TooLarge => 4,
+            ErrorCode::BadInput | ErrorCode::Conflict | ErrorCode::TooLarge | ErrorCode::MethodNotAllowed => 4,
             ErrorCode::Busy | ErrorCode::ReadOnly | ErrorCode::StoreUnavailable | ErrorCode::RateLimited => 5,
             ErrorCode::Unauthenticated | ErrorCode::Forbidden => 8,
             ErrorCode::Integrity => 6,
@@ -96,6 +100,7 @@ impl ErrorCode {
             ErrorCode::Conflict => 409,
             ErrorCode::TooLarge => 413,
             ErrorCode::RateLimited => 429,
+            ErrorCode::MethodNotAllowed => 405,
         }
     }
 }

@@ -76,7 +76,7 @@ impl From<corridor_app::Error> for Failure {
         use corridor_app::ErrorCode as E;
         let code = match e.code() {
             E::Output => Code::Internal,
-            E::BadInput | E::Conflict | E::TooLarge => Code::BadInput,
+            E::BadInput | E::Conflict | E::TooLarge | E::MethodNotAllowed => Code::BadInput,
             E::Integrity => Code::Integrity,
             E::NotFound => Code::NotFound,
             E::Busy | E::ReadOnly | E::StoreUnavailable | E::RateLimited => Code::Store,

@@ -61,7 +61,7 @@ impl From<&Principal> for Me {
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "access", security(("token" = [])),
-    responses((status = 200, body = Me), (status = 401, body = ApiError)))]
+    responses((status = 200, body = Me), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
 pub(crate) async fn me(Extension(grant): Extension<Grant>) -> Result<Json<Me>, ApiError> {
     let p = grant
         .principal()
@@ -145,7 +145,7 @@ pub(crate) async fn login(
 }
 
 #[utoipa::path(post, path = "/api/v1/logout", tag = "access", security(("token" = [])),
-    responses((status = 200, description = "The session is closed and its cookie cleared"), (status = 401, body = ApiError)))]
+    responses((status = 200, description = "The session is closed and its cookie cleared"), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
 pub(crate) async fn logout(State(node): State<Node>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(cookie) = crate::guard::header(&headers, "cookie")?
         && let Some(id) = sessions::cookie_value(&cookie)
@@ -167,7 +167,7 @@ pub(crate) struct Purpose {
 }
 
 #[utoipa::path(get, path = "/api/v1/purposes", tag = "access", security(("token" = [])),
-    responses((status = 200, body = [Purpose]), (status = 401, body = ApiError)))]
+    responses((status = 200, body = [Purpose]), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
 pub(crate) async fn purposes(State(node): State<Node>) -> Result<Json<Vec<Purpose>>, ApiError> {
     let list = node.run(|s| access::purposes(s)).await?;
     Ok(Json(
@@ -182,6 +182,7 @@ pub(crate) async fn purposes(State(node): State<Node>) -> Result<Json<Vec<Purpos
 
 /// Whether to include older versions of the entity's statements.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EntityQuery {
     #[serde(default)]
@@ -214,17 +215,19 @@ pub(crate) async fn entity(
 
 /// A page of the audit log.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuditQuery {
     /// Entries after this sequence number (0 for the first page).
     #[serde(default)]
     after: i64,
     /// At most this many entries (1-1000, 100 when not given).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "dpo", security(("token" = [])), params(AuditQuery),
-    responses((status = 200, description = "Audit entries, oldest first"), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+    responses((status = 200, description = "Audit entries, oldest first"), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
 pub(crate) async fn audit(
     State(node): State<Node>,
     ApiQuery(q): ApiQuery<AuditQuery>,
@@ -241,7 +244,7 @@ pub(crate) async fn audit(
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin", security(("token" = [])),
-    responses((status = 200, description = "The node's users (never their password hashes)"), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+    responses((status = 200, description = "The node's users (never their password hashes)"), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
 pub(crate) async fn users(State(node): State<Node>) -> Result<Json<Vec<access::UserView>>, ApiError> {
     Ok(Json(node.run(|s| access::users(s)).await?))
 }

@@ -72,7 +72,7 @@ async fn not_found() -> ApiError {
 
 async fn wrong_method() -> ApiError {
     ApiError::new(
-        ErrorCode::BadInput,
+        ErrorCode::MethodNotAllowed,
         "this route does not take that method: see /api/v1/openapi.json",
     )
 }
