@@ -148,6 +148,12 @@ pub enum Command {
         /// meant to be reached from other machines.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, requires = "tls_key", value_name = "PEM")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, requires = "tls_cert", value_name = "PEM")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// The node's users: add, list, change role or clearance, disable, unlock, reset
     /// a password. Once a node has users, these need --user naming an administrator.

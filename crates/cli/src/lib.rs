@@ -222,7 +222,11 @@ pub fn main() -> ExitCode {
         Command::Network(c) => cmd::network::run(&ctx, &c),
         Command::Routes(c) => cmd::network::routes(&ctx, &c),
         Command::Demo(a) => cmd::demo::run(&ctx, &a),
-        Command::Serve { listen } => cmd::serve::run(&ctx, &listen),
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+        } => cmd::serve::run(&ctx, &listen, tls_cert.as_deref().zip(tls_key.as_deref())),
         Command::User(c) => cmd::access::user(&ctx, &c),
         Command::Token(c) => cmd::access::token(&ctx, &c),
         Command::Case(c) => cmd::access::case(&ctx, &c),

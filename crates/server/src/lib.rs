@@ -21,6 +21,7 @@ mod guard;
 mod openapi;
 pub mod routes;
 mod sessions;
+pub mod tls;
 
 use std::sync::{Arc, Mutex};
 

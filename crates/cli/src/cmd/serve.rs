@@ -1,11 +1,17 @@
 //! `corridor serve`: the node server on the store, until Ctrl-C or SIGTERM.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::Ctx;
 use crate::exit::{Code, Failure, Result};
 
-pub(crate) fn run(ctx: &Ctx, listen: &str) -> Result<ExitCode> {
+pub(crate) fn run(ctx: &Ctx, listen: &str, tls: Option<(&Path, &Path)>) -> Result<ExitCode> {
+    // The certificate is checked before anything else is touched.
+    let tls = tls
+        .map(|(cert, key)| corridor_server::tls::load_config(cert, key))
+        .transpose()
+        .map_err(|e| Failure::new(Code::BadInput, e))?;
     let store = ctx.open()?;
     if store.is_read_only() {
         return Err(Failure::new(
@@ -25,12 +31,16 @@ pub(crate) fn run(ctx: &Ctx, listen: &str) -> Result<ExitCode> {
             )
         })?;
         let addr = listener.local_addr().map_err(|e| Failure::new(Code::Internal, e))?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         eprintln!(
-            "serving the node at http://{addr}/api/v1 (the API: http://{addr}/api/v1/openapi.json); Ctrl-C stops it"
+            "serving the node at {scheme}://{addr}/api/v1 (the API: {scheme}://{addr}/api/v1/openapi.json); Ctrl-C stops it"
         );
-        corridor_server::serve(listener, corridor_server::Node::new(store), shutdown())
-            .await
-            .map_err(|e| Failure::new(Code::Internal, e))
+        let node = corridor_server::Node::new(store);
+        match tls {
+            Some(config) => corridor_server::tls::serve_tls(listener, node, config, shutdown()).await,
+            None => corridor_server::serve(listener, node, shutdown()).await,
+        }
+        .map_err(|e| Failure::new(Code::Internal, e))
     })?;
     Ok(ExitCode::SUCCESS)
 }

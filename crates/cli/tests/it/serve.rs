@@ -74,3 +74,130 @@ fn serving_an_address_in_use_says_what_to_do() {
     assert_eq!(code(&o), 4, "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot listen on"), "{}", stderr(&o));
 }
+
+/// A self-signed certificate for `localhost` (openssl, as Debian ships it).
+fn self_signed(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+        ])
+        .args(["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl (Debian's openssl package) makes the test certificate");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    (cert, key)
+}
+
+#[test]
+fn the_node_serves_https_with_secure_cookies_and_refuses_a_bad_certificate() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = dir.path().join("node.corridor");
+    assert_eq!(code(&corridor(&store, &["init"])), 0);
+    let (cert, key) = self_signed(dir.path());
+    let mut add = Command::new(BIN)
+        .arg("--store")
+        .arg(&store)
+        .args(["--user", "root", "user", "add", "root", "--role", "admin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("user add");
+    add.stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"a long enough passphrase\n")
+        .expect("password");
+    assert!(add.wait().expect("wait").success());
+    // A key file that is not a key is refused before anything starts.
+    let o = corridor(
+        &store,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            cert.to_str().expect("path"),
+            "--tls-key",
+            cert.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert!(stderr(&o).contains("private key"), "{}", stderr(&o));
+
+    let mut child = Command::new(BIN)
+        .arg("--store")
+        .arg(&store)
+        .args(["serve", "--listen", "127.0.0.1:0", "--tls-cert"])
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let first = lines.next().expect("a line").expect("text");
+    assert!(first.contains("https://"), "{first}");
+    let port = first
+        .split("https://127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .expect("the port")
+        .to_string();
+    let curl = |args: &[&str]| {
+        Command::new("curl")
+            .args(["-sS", "--max-time", "10", "--cacert"])
+            .arg(&cert)
+            .args(["--resolve", &format!("localhost:{port}:127.0.0.1")])
+            .args(args)
+            .output()
+            .expect("curl")
+    };
+    let o = curl(&[&format!("https://localhost:{port}/api/v1/health")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"ok\""));
+    // A login's cookie is Secure over TLS.
+    let o = curl(&[
+        "-i",
+        "-H",
+        "content-type: application/json",
+        "-d",
+        r#"{"user": "root", "password": "a long enough passphrase"}"#,
+        &format!("https://localhost:{port}/api/v1/login"),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let cookie = text
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("no cookie in {text}"));
+    assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    // Plain HTTP to the TLS port gets no answer.
+    let o = Command::new("curl")
+        .args([
+            "-sS",
+            "--max-time",
+            "5",
+            &format!("http://127.0.0.1:{port}/api/v1/health"),
+        ])
+        .output()
+        .expect("curl");
+    assert!(!o.status.success() || !String::from_utf8_lossy(&o.stdout).contains("\"ok\""));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert!(child.wait().expect("wait").success());
+}
