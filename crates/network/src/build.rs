@@ -606,7 +606,78 @@ impl InvestigationGraph {
                 .find_map(|s| s.name.clone())
                 .unwrap_or_else(|| format!("restricted #{v}"));
         }
+        if let Some(datasets) = &f.datasets {
+            // Inside a case, a party none of whose records the case holds is not
+            // there at all: not as a restricted node, not in counts, not by id.
+            g = g.without_unseen_parties(datasets);
+        }
         g
+    }
+
+    /// The graph without the parties that have no visible record, indices
+    /// renumbered; links, events and chains follow; the index keeps only the ids
+    /// of parties and of their visible records.
+    fn without_unseen_parties(self, datasets: &BTreeSet<String>) -> InvestigationGraph {
+        let mut new_index: Vec<Option<u32>> = Vec::with_capacity(self.nodes.len());
+        let mut nodes = Vec::new();
+        for mut node in self.nodes {
+            if node.sources.is_empty() {
+                new_index.push(None);
+            } else {
+                // An identity is named by one of its records, perhaps another
+                // case's: inside this case it goes by a record the case holds.
+                if !datasets.contains(crate::filter::dataset_of(&node.id))
+                    && let Some(first) = node.records.first()
+                {
+                    node.id = first.clone();
+                }
+                new_index.push(Some(nodes.len() as u32));
+                nodes.push(node);
+            }
+        }
+        let map = |v: u32| new_index.get(v as usize).copied().flatten();
+        let links = self
+            .links
+            .into_iter()
+            .filter_map(|l| {
+                Some(Link {
+                    a: map(l.a)?,
+                    b: map(l.b)?,
+                    evidence: l.evidence,
+                })
+            })
+            .collect();
+        let events = self
+            .events
+            .into_iter()
+            .map(|mut e| {
+                e.parties = e.parties.iter().filter_map(|&p| map(p)).collect();
+                e
+            })
+            .collect();
+        let chains = self
+            .chains
+            .into_iter()
+            .map(|mut c| {
+                c.members = c.members.into_iter().filter_map(|(p, b)| Some((map(p)?, b))).collect();
+                c
+            })
+            .collect();
+        let mut index = HashMap::new();
+        for (v, node) in nodes.iter().enumerate() {
+            index.insert(node.id.clone(), v as u32);
+            for r in &node.records {
+                index.insert(r.clone(), v as u32);
+            }
+        }
+        InvestigationGraph {
+            nodes,
+            links,
+            events,
+            too_large: self.too_large,
+            chains,
+            index,
+        }
     }
 
     /// The party graph for the algorithms: one edge per link, weighted by its

@@ -31,6 +31,14 @@ pub struct Filter {
     /// The handling codes the reader may see; evidence whose strictest code is not
     /// among them is left out.
     pub handling: Option<BTreeSet<HandlingCode>>,
+    /// Only records and evidence of these data sets (a case's): an entity id's data
+    /// set is what precedes its first `:`. An empty set lets nothing through.
+    pub datasets: Option<BTreeSet<String>>,
+}
+
+/// The data set of an entity id (`dataset:record:name`).
+pub(crate) fn dataset_of(entity: &str) -> &str {
+    entity.split(':').next().unwrap_or_default()
 }
 
 fn check_date(d: &str) -> Result<String, FilterError> {
@@ -88,7 +96,8 @@ impl Filter {
     /// Whether a reader may see a party's record: its agencies, grading and handling
     /// (time window and link kinds do not apply to who a person is).
     pub fn accepts_source(&self, s: &RecordSource) -> bool {
-        self.accepts_provenance(&s.agencies, s.grading, s.handling.code)
+        self.datasets.as_ref().is_none_or(|d| d.contains(dataset_of(&s.record)))
+            && self.accepts_provenance(&s.agencies, s.grading, s.handling.code)
     }
 
     /// The conditions evidence and records share: agencies, grading, handling.
@@ -114,6 +123,11 @@ impl Filter {
             }
         }
         if self.kinds.as_ref().is_some_and(|k| !k.contains(&e.kind)) {
+            return false;
+        }
+        if let Some(d) = &self.datasets
+            && !e.entities.iter().all(|x| d.contains(dataset_of(x)))
+        {
             return false;
         }
         self.accepts_provenance(&e.agencies, e.grading, e.handling.code)

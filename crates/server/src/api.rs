@@ -248,3 +248,171 @@ pub(crate) async fn audit(
 pub(crate) async fn users(State(node): State<Node>) -> Result<Json<Vec<access::UserView>>, ApiError> {
     Ok(Json(node.run(|s| access::users(s)).await?))
 }
+
+/// Which evidence a network listing uses, within the reader's case and clearance.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NetworkParams {
+    /// Only evidence dated on or after this day.
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<String>,
+    /// Only evidence dated on or before this day (a window that ends before it
+    /// starts holds nothing).
+    #[param(value_type = Option<String>, format = Date)]
+    to: Option<String>,
+    /// Only evidence graded at least this well on both axes, such as B2.
+    #[param(pattern = "^[ABCX][1-4]$")]
+    min_grading: Option<String>,
+    /// Only these kinds of link, comma-separated.
+    #[param(pattern = "^(relation|payment|selector|event)(,(relation|payment|selector|event))*$")]
+    kinds: Option<String>,
+    /// Smallest network listed (1-1000, 3 when not given).
+    #[param(minimum = 1, maximum = 1000)]
+    min_size: Option<usize>,
+}
+
+/// A parameter given must say something: an empty one is refused, not read as
+/// "any" (a form that sent `kinds=` meant something else).
+fn given(name: &str, v: &Option<String>) -> Result<Option<String>, ApiError> {
+    match v.as_deref().map(str::trim) {
+        Some("") => Err(ApiError::new(
+            ErrorCode::BadInput,
+            format!("{name} is empty: give a value, or leave it out"),
+        )),
+        other => Ok(other.map(str::to_string)),
+    }
+}
+
+impl NetworkParams {
+    fn query(&self) -> Result<corridor_app::network::NetworkQuery, ApiError> {
+        let mut q = corridor_app::network::NetworkQuery {
+            from: given("from", &self.from)?,
+            to: given("to", &self.to)?,
+            min_grading: given("min_grading", &self.min_grading)?,
+            kinds: given("kinds", &self.kinds)?
+                .map(|k| k.split(',').map(|x| x.trim().to_string()).collect())
+                .unwrap_or_default(),
+            ..Default::default()
+        };
+        if let Some(n) = self.min_size {
+            if !(1..=1000).contains(&n) {
+                return Err(ApiError::new(ErrorCode::BadInput, "min_size takes 1 to 1000"));
+            }
+            q.min_size = n;
+        }
+        Ok(q)
+    }
+
+    /// Whether the window holds no day at all (both bounds are checked days).
+    fn empty_window(q: &corridor_app::network::NetworkQuery) -> bool {
+        matches!((&q.from, &q.to), (Some(f), Some(t)) if t < f)
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/networks", tag = "case", security(("token" = [])),
+    params(NetworkParams,
+        ("Corridor-Case" = String, Header, description = "The case whose data sets the networks are drawn from"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, description = "The networks found over the case's evidence the reader may see, largest first"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+pub(crate) async fn networks(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiQuery(params): ApiQuery<NetworkParams>,
+) -> Result<Json<corridor_app::network::NetworkListing>, ApiError> {
+    let query = params.query()?;
+    if NetworkParams::empty_window(&query) {
+        // Nothing is read: no evidence falls in a window that ends before it starts.
+        // Each bound must still be a day of the calendar, and the rest well formed.
+        let alone = |from: Option<String>, to: Option<String>| corridor_app::network::NetworkQuery {
+            from,
+            to,
+            ..query.clone()
+        };
+        alone(query.from.clone(), None).filter()?;
+        alone(None, query.to.clone()).filter()?;
+        return Ok(Json(corridor_app::network::NetworkListing {
+            parties: 0,
+            links: 0,
+            components: 0,
+            modularity: 0.0,
+            networks: Vec::new(),
+        }));
+    }
+    let listing = node
+        .run_graphs(move |store, cache| {
+            let (session, query) = corridor_app::network::scope(&*store, &grant, &query)?;
+            let view = cache.open(store, &session, &query)?;
+            Ok(corridor_app::network::listing(&view))
+        })
+        .await?;
+    Ok(Json(listing))
+}
+
+/// How far to look around a party.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NearParams {
+    /// Links away (1-3, 1 when not given).
+    #[param(minimum = 1, maximum = 3)]
+    hops: Option<usize>,
+}
+
+/// A party near another.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Neighbour {
+    id: String,
+    name: String,
+    hops: usize,
+    /// The kinds of the direct link, when there is one.
+    linked_by: Vec<String>,
+    protected: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/parties/{id}/near", tag = "case", security(("token" = [])),
+    params(("id" = String, Path, description = "An identity id or a record id (dataset:record:name)"), NearParams,
+        ("Corridor-Case" = String, Header, description = "The case"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, body = [Neighbour]), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn near(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<NearParams>,
+) -> Result<Json<Vec<Neighbour>>, ApiError> {
+    let hops = params.hops.unwrap_or(1);
+    if !(1..=3).contains(&hops) || id.len() > 1024 {
+        return Err(ApiError::new(
+            ErrorCode::BadInput,
+            "hops takes 1 to 3, and an id is at most 1,024 bytes",
+        ));
+    }
+    let near = node
+        .run_graphs(move |store, cache| {
+            let base = corridor_app::network::NetworkQuery {
+                parties: vec![id.clone()],
+                ..Default::default()
+            };
+            let (session, query) = corridor_app::network::scope(&*store, &grant, &base)?;
+            let view = cache.open(store, &session, &query)?;
+            let found = view.near(&id, hops)?;
+            Ok(found
+                .into_iter()
+                .map(|n| {
+                    let p = &view.graph.nodes[n.party as usize];
+                    Neighbour {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                        hops: n.hops,
+                        linked_by: n.linked_by.iter().map(|k| k.as_str().to_string()).collect(),
+                        protected: p.is_protected(),
+                    }
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(Json(near))
+}

@@ -35,6 +35,8 @@ pub use routes::{ROUTES, RouteSpec, router};
 #[derive(Clone)]
 pub struct Node {
     store: Arc<Mutex<SqliteStore>>,
+    /// The investigation graph kept between requests, filtered for each reader.
+    graphs: Arc<Mutex<corridor_app::network::GraphCache>>,
     sessions: sessions::Sessions,
     /// Whether the node is served over TLS: its cookies are then `Secure`.
     tls: bool,
@@ -50,6 +52,7 @@ impl Node {
     pub fn new(store: SqliteStore) -> Node {
         Node {
             store: Arc::new(Mutex::new(store)),
+            graphs: Arc::default(),
             sessions: sessions::Sessions::default(),
             tls: false,
         }
@@ -78,6 +81,23 @@ impl Node {
         .await
         .map_err(|_| ApiError::internal("the request's worker stopped"))?
         .map_err(ApiError::from)
+    }
+}
+
+impl Node {
+    /// Runs `f` on the store and the kept investigation graph (locked in that
+    /// order, always) on the blocking pool.
+    pub(crate) async fn run_graphs<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore, &mut corridor_app::network::GraphCache) -> corridor_app::Result<T> + Send + 'static,
+    {
+        let graphs = self.graphs.clone();
+        self.run(move |store| {
+            let mut cache = graphs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(store, &mut cache)
+        })
+        .await
     }
 }
 

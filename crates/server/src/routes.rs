@@ -34,6 +34,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/me", Action::WhoAmI),
     route("GET", "/api/v1/purposes", Action::ListPurposes),
     route("GET", "/api/v1/entities/{id}", Action::ReadEntity),
+    route("GET", "/api/v1/networks", Action::ReadNetworks),
+    route("GET", "/api/v1/parties/{id}/near", Action::ReadNetworks),
     route("GET", "/api/v1/audit", Action::ReadAuditLog),
     route("GET", "/api/v1/users", Action::ManageUsers),
 ];
@@ -51,6 +53,8 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Node> {
         ("GET", "/api/v1/me") => get(api::me),
         ("GET", "/api/v1/purposes") => get(api::purposes),
         ("GET", "/api/v1/entities/{id}") => get(api::entity),
+        ("GET", "/api/v1/networks") => get(api::networks),
+        ("GET", "/api/v1/parties/{id}/near") => get(api::near),
         ("GET", "/api/v1/audit") => get(api::audit),
         ("GET", "/api/v1/users") => get(api::users),
         // The table and this match are kept together; a route in one and not the

@@ -34,6 +34,9 @@ pub struct NetworkQuery {
     pub min_size: usize,
     /// Rank victims and witnesses among brokers too.
     pub include_protected: bool,
+    /// Only these data sets (a case's); `None`: any. Set by [`NetworkQuery::in_case`],
+    /// never by the reader.
+    pub datasets: Option<Vec<String>>,
     /// Parties (identity or record ids) the reader asks about by name: in the graph
     /// even when nothing links them, so that their track is empty and no path
     /// reaches them, rather than their being unknown.
@@ -54,6 +57,7 @@ impl NetworkQuery {
         resolution: 1.0,
         min_size: 3,
         include_protected: false,
+        datasets: None,
         parties: Vec::new(),
     };
 
@@ -85,12 +89,44 @@ impl NetworkQuery {
                     .map_err(|e| bad(format!("handling code: {e}")))?,
             );
         }
+        if let Some(d) = &self.datasets {
+            f.datasets = Some(d.iter().cloned().collect());
+        }
         if !(self.resolution > 0.0 && self.resolution.is_finite()) {
             return Err(bad(
                 "the modularity resolution must be a positive number (1 is standard modularity)".into(),
             ));
         }
         Ok(f)
+    }
+
+    /// This query narrowed to what a granted reader may see: the case's data sets
+    /// and the handling codes up to their clearance (within any the reader chose).
+    pub fn in_case(&self, datasets: Vec<String>, clearance: HandlingCode) -> Result<NetworkQuery> {
+        let allowed = [HandlingCode::H0, HandlingCode::H1, HandlingCode::H2, HandlingCode::H3]
+            .into_iter()
+            .filter(|c| *c <= clearance);
+        let chosen: Vec<HandlingCode> = if self.handling.is_empty() {
+            allowed.collect()
+        } else {
+            let asked = self
+                .handling
+                .iter()
+                .map(|h| h.parse::<HandlingCode>())
+                .collect::<std::result::Result<BTreeSet<_>, _>>()
+                .map_err(|e| Error::BadInput(format!("handling code: {e}")))?;
+            allowed.filter(|c| asked.contains(c)).collect()
+        };
+        if chosen.is_empty() {
+            return Err(Error::BadInput(format!(
+                "none of the handling codes asked for is within your clearance {clearance}"
+            )));
+        }
+        Ok(NetworkQuery {
+            datasets: Some(datasets),
+            handling: chosen.iter().map(|c| c.to_string()).collect(),
+            ..self.clone()
+        })
     }
 
     pub(crate) fn options(&self) -> NetworkOptions {

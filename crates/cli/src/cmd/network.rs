@@ -37,8 +37,15 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         NetworkCommand::Near { id, .. } => vec![id.clone()],
         _ => Vec::new(),
     };
-    let mut store = ctx.open_unfiltered("network analysis")?;
-    let view = open(ctx, &mut store, &query)?;
+    let action = match cmd {
+        NetworkCommand::Export { .. } => corridor_access::Action::DraftExport,
+        _ => corridor_access::Action::ReadNetworks,
+    };
+    let (mut store, grant) = ctx.open_for(action)?;
+    if matches!(cmd, NetworkCommand::Export { .. }) {
+        corridor_app::access::check_export_approved(grant.as_ref())?;
+    }
+    let view = open(ctx, &mut store, grant.as_ref(), &query)?;
     let g = &view.graph;
     match cmd {
         NetworkCommand::List(a) => list(ctx, g, &view.networks(), a),
@@ -78,13 +85,19 @@ pub(crate) fn query(a: &NetworkArgs) -> NetworkQuery {
         resolution: a.resolution,
         min_size: a.min_size,
         include_protected: a.include_protected,
+        datasets: None,
         parties: Vec::new(),
     }
 }
 
 /// The view of the store `query` allows, with a note when nothing is resolved yet.
-fn open(ctx: &Ctx, store: &mut SqliteStore, query: &NetworkQuery) -> Result<NetworkView> {
-    let view = app::open(store, &ctx.session()?, query)?;
+fn open(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    grant: Option<&corridor_access::Grant>,
+    query: &NetworkQuery,
+) -> Result<NetworkView> {
+    let view = app::open_granted(store, grant, &ctx.session()?, query)?;
     if !view.resolved && !ctx.json {
         eprintln!(
             "note: no resolution in this store yet; each record is its own identity (run `corridor resolve run`)"
@@ -373,8 +386,15 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
     if let RoutesCommand::Track { id, .. } = cmd {
         query.parties = vec![id.clone()];
     }
-    let mut store = ctx.open_unfiltered("route analysis")?;
-    let view = open(ctx, &mut store, &query)?;
+    let action = match cmd {
+        RoutesCommand::Track { geojson: true, .. } => corridor_access::Action::DraftExport,
+        _ => corridor_access::Action::ReadMovements,
+    };
+    let (mut store, grant) = ctx.open_for(action)?;
+    if matches!(cmd, RoutesCommand::Track { geojson: true, .. }) {
+        corridor_app::access::check_export_approved(grant.as_ref())?;
+    }
+    let view = open(ctx, &mut store, grant.as_ref(), &query)?;
     let g = &view.graph;
     let places = routes::Places::of(g);
     match cmd {
@@ -383,7 +403,13 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
             let node = &g.nodes[v as usize];
             let points = routes::track(g, &places, v);
             if *geojson {
-                let track = app::track_geojson(&mut store, &ctx.session()?, &view, id, "standard output")?;
+                let track = app::track_geojson(
+                    &mut store,
+                    &ctx.session_for(grant.as_ref())?,
+                    &view,
+                    id,
+                    "standard output",
+                )?;
                 ctx.print_json(&track.geojson)?;
             } else if ctx.json {
                 ctx.print_json(

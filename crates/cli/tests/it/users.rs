@@ -162,6 +162,15 @@ fn on_a_node_with_users_case_content_needs_a_case_and_stays_in_it() {
     let dir = tempfile::tempdir().expect("dir");
     let store = dir.path().join("node.corridor");
     let (mapping, csv) = crate::fixture(dir.path(), 5);
+    // Three people sharing one phone: a network the case can see.
+    std::fs::write(
+        &csv,
+        "id,name,born,category,phone\n\
+         MK-0000000,Person Number 0,01/01/1980,suspect,+38970111222\n\
+         MK-0000001,Person Number 1,02/02/1981,suspect,+38970111222\n\
+         MK-0000002,Person Number 2,03/03/1982,suspect,+38970111222\n",
+    )
+    .expect("csv");
     let ok = |o: &Output| assert_eq!(code(o), 0, "{}", stderr(o));
     ok(&as_user(&store, "root", &["init"], ""));
     ok(&as_user(
@@ -301,11 +310,74 @@ fn on_a_node_with_users_case_content_needs_a_case_and_stays_in_it() {
     );
     let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert!(shown["statements"].as_array().is_some_and(|s| !s.is_empty()), "{shown}");
+    // A resolution run is a node job, the administrator's; it hands out no personal data.
+    ok(&as_user(&store, "root", &["resolve", "run"], ""));
+    let o = as_user(&store, "ana", &["resolve", "run"], "");
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
+    // Networks are read within the case: Ana sees her case's parties, Otto none of them.
+    let o = as_user(
+        &store,
+        "ana",
+        &[
+            "--case",
+            "op-vardar",
+            "--purpose",
+            "investigation",
+            "--json",
+            "network",
+            "list",
+            "--min-size",
+            "1",
+        ],
+        "",
+    );
+    ok(&o);
+    let mine: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert!(mine["parties"].as_u64().is_some_and(|n| n > 0), "{mine}");
+    let o = as_user(
+        &store,
+        "otto",
+        &[
+            "--case",
+            "op-evros",
+            "--purpose",
+            "investigation",
+            "--json",
+            "network",
+            "list",
+            "--min-size",
+            "1",
+        ],
+        "",
+    );
+    ok(&o);
+    let theirs: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        theirs["parties"], 0,
+        "another case's parties are not there at all: {theirs}"
+    );
+    // Exports need an approval the node does not yet record: refused, not let out.
+    let o = as_user(
+        &store,
+        "ana",
+        &[
+            "--case",
+            "op-vardar",
+            "--purpose",
+            "investigation",
+            "network",
+            "export",
+            "--format",
+            "graphml",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
     // Commands that do not yet filter by case are refused rather than read everything.
     let o = as_user(
         &store,
         "ana",
-        &["--case", "op-vardar", "--purpose", "investigation", "network", "list"],
+        &["--case", "op-vardar", "--purpose", "investigation", "resolve", "export"],
         "",
     );
     assert_eq!(code(&o), 8, "{}", stderr(&o));

@@ -110,3 +110,39 @@ fn a_reader_sees_only_the_records_it_may_and_no_name_from_the_others() {
             .contains(r#"<data key="g_handling">H2</data>"#)
     );
 }
+
+#[test]
+fn inside_a_case_only_its_data_sets_exist() {
+    let g = built();
+    let case = Filter {
+        datasets: Some(BTreeSet::from(["rs".to_string()])),
+        ..Filter::default()
+    };
+    let f = g.filtered(&case);
+    // Marko's identity spans rs and mk: in the case it has only its rs record, is
+    // named by it, and the mk record cannot even be looked up.
+    let marko = f.node("rs:1:person").expect("Marko's rs record");
+    assert_eq!(f.nodes[marko as usize].records, vec!["rs:1:person"]);
+    assert_eq!(f.nodes[marko as usize].id, "rs:1:person");
+    assert!(f.node("mk:9:person").is_none() && f.node("P-marko").is_none());
+    // Dimitris is only in gr: not there at all, not even as a restricted party.
+    assert!(f.node("gr:3:person").is_none());
+    assert!(f.nodes.iter().all(|n| n.records.iter().all(|r| r.starts_with("rs:"))));
+    assert!(f.nodes.len() < g.nodes.len());
+    for l in &f.links {
+        assert!((l.a as usize) < f.nodes.len() && (l.b as usize) < f.nodes.len());
+        for e in &l.evidence {
+            assert!(e.entities.iter().all(|x| x.starts_with("rs:")), "{:?}", e.entities);
+        }
+    }
+    for e in &f.events {
+        assert!(e.parties.iter().all(|&p| (p as usize) < f.nodes.len()));
+        assert!(e.evidence.entities.iter().all(|x| x.starts_with("rs:")));
+    }
+    // A case with no data sets sees nothing.
+    let empty = g.filtered(&Filter {
+        datasets: Some(BTreeSet::new()),
+        ..Filter::default()
+    });
+    assert!(empty.nodes.is_empty() && empty.links.is_empty() && empty.events.is_empty());
+}
