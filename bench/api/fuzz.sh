@@ -26,7 +26,7 @@ VENV="$ROOT/bench/.venv-api"
 (cd "$ROOT" && cargo build --release --locked -q -p corridor-cli)
 C="${CARGO_TARGET_DIR:-$ROOT/target}/release/corridor"
 
-"$C" demo --dir "$WORK/demo" >/dev/null
+"$C" demo --no-serve --dir "$WORK/demo" >/dev/null
 S="$WORK/demo/corridor.db"
 as() { local u="$1"; shift; "$C" --store "$S" --user "$u" "$@"; }
 pw() { "$VENV/bin/python" -c 'import secrets; print(secrets.token_hex(16))'; }

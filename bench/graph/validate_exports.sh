@@ -23,7 +23,7 @@ PY="$VENV/bin/python"
 (cd "$ROOT" && cargo build --release --locked -q -p corridor-cli)
 C="${CARGO_TARGET_DIR:-$ROOT/target}/release/corridor"
 
-"$C" demo --dir "$WORK/demo" >/dev/null
+"$C" demo --no-serve --dir "$WORK/demo" >/dev/null
 S="$WORK/demo/corridor.db"
 for f in graphml gexf cytoscape geojson ftm; do
     "$C" --store "$S" --purpose "export check" network export --format "$f" --out "$WORK/net.$f"

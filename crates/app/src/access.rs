@@ -541,6 +541,68 @@ pub fn authorize_console(
     authorize_request(store, Some(&p), action, case, purpose).map(Some)
 }
 
+/// A user the demo made, with the password of this run.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoUser {
+    pub name: String,
+    pub role: Role,
+    pub password: String,
+    pub cases: Vec<String>,
+}
+
+/// The demo node's access: one user per role (a password new each run, so one
+/// printed on an earlier run no longer works), a case `demo` holding every data
+/// set with the analyst and the supervisor as members, and the purpose
+/// `investigation`. Safe to run again on the same store.
+pub fn seed_demo(store: &mut dyn Store, session: &Session) -> Result<Vec<DemoUser>> {
+    const CASE: &str = "demo";
+    const PURPOSE: &str = "investigation";
+    let ignore_conflict = |r: Result<()>| match r {
+        Err(e) if e.code() == crate::ErrorCode::Conflict => Ok(()),
+        other => other,
+    };
+    let mut made = Vec::new();
+    for (name, role) in [
+        ("admin", Role::Admin),
+        ("supervisor", Role::Supervisor),
+        ("analyst", Role::Analyst),
+        ("dpo", Role::Dpo),
+    ] {
+        let password = secret::random_id().map_err(weak)?;
+        if store.user(name)?.is_some() {
+            edit_user(store, session, name, UserEdit::Reset(&password))?;
+        } else {
+            let clearance = if role == Role::Supervisor { "H2" } else { "H1" };
+            add_user(store, session, name, role.as_str(), Some(clearance), &password)?;
+        }
+        made.push(DemoUser {
+            name: name.to_string(),
+            role,
+            password,
+            cases: if matches!(role, Role::Analyst | Role::Supervisor) {
+                vec![CASE.to_string()]
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    ignore_conflict(add_case(store, session, CASE, "every data set of the demo"))?;
+    let datasets: Vec<String> = store.sources()?.into_iter().flat_map(|s| s.datasets).collect();
+    for d in &datasets {
+        add_case_data(store, session, CASE, d)?;
+    }
+    for member in ["analyst", "supervisor"] {
+        set_case_member(store, session, CASE, member, true)?;
+    }
+    ignore_conflict(add_purpose(
+        store,
+        session,
+        PURPOSE,
+        "criminal investigation of migrant-smuggling networks",
+    ))?;
+    Ok(made)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -704,6 +766,26 @@ mod tests {
             UserEdit::Role("dpo"),
         )
         .expect("now allowed");
+    }
+
+    #[test]
+    fn the_demo_access_is_seeded_again_with_new_passwords() {
+        let (_d, mut s) = store();
+        let op = Session::new("operator", "").expect("session");
+        let first = seed_demo(&mut s, &op).expect("seed");
+        assert_eq!(first.len(), 4);
+        let again = seed_demo(&mut s, &op).expect("again");
+        let analyst = |v: &[DemoUser]| v.iter().find(|u| u.name == "analyst").map(|u| u.password.clone());
+        assert_ne!(analyst(&first), analyst(&again), "each run has its own passwords");
+        let now = Utc::now();
+        let old = analyst(&first).expect("pw");
+        assert!(
+            log_in(&mut s, "analyst", &old, now).is_err(),
+            "the earlier password no longer works"
+        );
+        let p = log_in(&mut s, "analyst", &analyst(&again).expect("pw"), now).expect("new password");
+        assert_eq!(p.cases.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["demo"]);
+        assert_eq!(purposes(&s).expect("purposes").len(), 1);
     }
 
     #[test]

@@ -565,6 +565,12 @@ pub struct DemoArgs {
     /// demo, small, medium, large or a number of records.
     #[arg(long, default_value = "demo")]
     pub size: String,
+    /// Stop after the summary instead of serving the demo node (for scripts).
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Where the demo node serves: a loopback address (its passwords are printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
 }
 
 #[derive(Debug, Subcommand)]

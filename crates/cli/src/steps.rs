@@ -163,3 +163,67 @@ pub(crate) fn print_stats(s: &Stats) {
         }
     }
 }
+
+/// Binds the address a node is to serve on, with a message that says what to do.
+pub(crate) fn bind(listen: &str) -> Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(listen).map_err(|e| {
+        Failure::new(
+            Code::BadInput,
+            anyhow::anyhow!("cannot listen on {listen}: {e} (give --listen HOST:PORT that is free)"),
+        )
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Failure::new(Code::Internal, e))?;
+    Ok(listener)
+}
+
+/// Serves the node's store on a bound listener (over TLS with a configuration)
+/// until Ctrl-C or SIGTERM.
+pub(crate) fn serve_node(
+    store: SqliteStore,
+    listener: std::net::TcpListener,
+    tls: Option<std::sync::Arc<corridor_server::tls::ServerConfig>>,
+) -> Result<()> {
+    if store.is_read_only() {
+        return Err(Failure::new(
+            Code::Store,
+            anyhow::anyhow!("a node serves only a store it can write: every read it answers is logged"),
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(Code::Internal, e))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Failure::new(Code::Internal, e))?;
+        let node = corridor_server::Node::new(store);
+        match tls {
+            Some(config) => corridor_server::tls::serve_tls(listener, node, config, shutdown()).await,
+            None => corridor_server::serve(listener, node, shutdown()).await,
+        }
+        .map_err(|e| Failure::new(Code::Internal, e))
+    })
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -31,11 +31,44 @@ struct DemoReport {
     networks: corridor_app::network::Overview,
     audit_intact: bool,
     seconds: f64,
+    /// The node being served, its users and their passwords for this run (absent
+    /// with --no-serve).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node: Option<DemoNode>,
+}
+
+#[derive(Serialize)]
+struct DemoNode {
+    url: String,
+    case: &'static str,
+    purpose: &'static str,
+    users: Vec<corridor_app::access::DemoUser>,
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let size = steps::parse_size(&args.size)?;
+    if !args.no_serve {
+        let loopback = args
+            .listen
+            .parse::<std::net::SocketAddr>()
+            .is_ok_and(|a| a.ip().is_loopback());
+        if !loopback {
+            return Err(crate::exit::Failure::new(
+                Code::BadInput,
+                anyhow::anyhow!(
+                    "--listen {}: the demo serves on a loopback address only (127.0.0.1:PORT), since it prints its users' passwords",
+                    args.listen
+                ),
+            ));
+        }
+    }
+    // Bound first, so a port in use is said before the work, not after it.
+    let mut listener = if args.no_serve {
+        None
+    } else {
+        Some(steps::bind(&args.listen)?)
+    };
     let data = args.dir.join("data");
     let store_path = ctx.store.clone().unwrap_or_else(|| args.dir.join("corridor.db"));
     let rejects_dir = args.dir.join("rejects");
@@ -163,7 +196,8 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             .map_or((0.0, 0.0), |q| (q.adjusted_rand_index, q.nmi));
         crate::outln!(
             "    {} parties, {} links → {} networks (largest {}), modularity {:.3}; against the generator's \
-             networks: ARI {:.3}, NMI {:.3}. See `corridor --store {} network list`",
+             networks: ARI {:.3}, NMI {:.3}. See `corridor --store {} network list` (with --user, --case and \
+             --purpose once the node serves)",
             networks.parties,
             networks.links,
             networks.networks,
@@ -174,6 +208,26 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             store_path.display()
         );
     }
+    // The node to serve, bound before anything is printed so its address is known;
+    // the demo's users get passwords of their own for this run.
+    let serving = match listener.take() {
+        None => None,
+        Some(listener) => {
+            let addr = listener
+                .local_addr()
+                .map_err(|e| crate::exit::Failure::new(Code::Internal, e))?;
+            let users = corridor_app::access::seed_demo(&mut store, &ctx.session()?)?;
+            Some((
+                listener,
+                DemoNode {
+                    url: format!("http://{addr}/api/v1"),
+                    case: "demo",
+                    purpose: "investigation",
+                    users,
+                },
+            ))
+        }
+    };
     let s = corridor_app::admin::stats(&store)?;
     let audit = corridor_app::admin::verify_audit(&store, None, None)?;
     let rejected: u64 = ingests.iter().map(|r| r.summary.rejected).sum();
@@ -188,7 +242,13 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         networks,
         audit_intact: audit.is_intact(),
         seconds: started.elapsed().as_secs_f64(),
+        node: None,
     };
+    let (listener, node) = match serving {
+        Some((l, n)) => (Some(l), Some(n)),
+        None => (None, None),
+    };
+    let demo = DemoReport { node, ..demo };
     if ctx.json {
         ctx.print_json(&demo)?;
     } else {
@@ -211,11 +271,49 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             audit.head
         );
         let example = example_person(&demo.data).unwrap_or_else(|| "<dataset:record:name>".to_string());
-        crate::outln!(
-            "done in {:.1} s. Try: corridor --store {} show {example}",
-            demo.seconds,
-            demo.store.display()
-        );
+        match &demo.node {
+            None => crate::outln!(
+                "done in {:.1} s. Try: corridor --store {} show {example}",
+                demo.seconds,
+                demo.store.display()
+            ),
+            Some(node) => {
+                crate::outln!("done in {:.1} s.", demo.seconds);
+                crate::outln!(
+                    "the demo node is serving at {} (its API: {}/openapi.json); Ctrl-C stops it",
+                    node.url,
+                    node.url
+                );
+                crate::outln!("  users for this run (new passwords each run):");
+                for u in &node.users {
+                    crate::outln!(
+                        "    {:<11} {:<11} {}  {}",
+                        u.name,
+                        u.role,
+                        u.password,
+                        if u.cases.is_empty() {
+                            String::new()
+                        } else {
+                            format!("cases: {}", u.cases.join(", "))
+                        }
+                    );
+                }
+                crate::outln!(
+                    "  requests for case content name the case and purpose: Corridor-Case: {}, Corridor-Purpose: {}",
+                    node.case,
+                    node.purpose
+                );
+                crate::outln!(
+                    "  from the command line too: corridor --store {} --user analyst --case {} --purpose {} show {example}",
+                    demo.store.display(),
+                    node.case,
+                    node.purpose
+                );
+            }
+        }
+    }
+    if let Some(listener) = listener {
+        steps::serve_node(store, listener, None)?;
     }
     Ok(if rejected > 0 {
         ExitCode::from(Code::Rejected as u8)

@@ -6,7 +6,7 @@ fn demo_generates_ingests_everything_cleanly_and_is_idempotent() {
     let work = dir.path().join("demo");
     let run = || {
         std::process::Command::new(BIN)
-            .args(["--json", "demo", "--dir"])
+            .args(["--json", "demo", "--no-serve", "--dir"])
             .arg(&work)
             .output()
             .expect("run demo")
@@ -67,7 +67,7 @@ fn docs_check_finds_the_forged_and_altered_documents_of_the_demo_and_logs_the_re
     let dir = tempfile::tempdir().expect("tmp");
     let work = dir.path().join("demo");
     let o = std::process::Command::new(BIN)
-        .args(["demo", "--dir"])
+        .args(["demo", "--no-serve", "--dir"])
         .arg(&work)
         .output()
         .expect("demo");
@@ -146,7 +146,7 @@ fn resolution_through_the_binary_explains_decides_undoes_and_exports() {
     let dir = tempfile::tempdir().expect("tmp");
     let work = dir.path().join("demo");
     let o = std::process::Command::new(BIN)
-        .args(["--json", "demo", "--dir"])
+        .args(["--json", "demo", "--no-serve", "--dir"])
         .arg(&work)
         .output()
         .expect("demo");
@@ -252,4 +252,106 @@ fn resolution_through_the_binary_explains_decides_undoes_and_exports() {
         "a decision on an unknown record is refused: {}",
         stderr(&o)
     );
+}
+
+/// One HTTP/1.1 request over a fresh connection: the status line, headers and body.
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).expect("send");
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).expect("read");
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    (head.to_string(), body.to_string())
+}
+
+#[test]
+fn demo_ends_serving_its_node_with_a_user_per_role() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut child = std::process::Command::new(BIN)
+        .args(["--json", "demo", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(dir.path().join("demo"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("demo");
+    // The report is printed whole before the node serves.
+    let mut text = String::new();
+    for line in std::io::BufReader::new(child.stdout.take().expect("stdout")).lines() {
+        let line = line.expect("line");
+        let end = line == "}";
+        text.push_str(&line);
+        text.push('\n');
+        if end {
+            break;
+        }
+    }
+    let report: serde_json::Value = serde_json::from_str(&text).expect("json report");
+    let node = &report["node"];
+    let url = node["url"].as_str().expect("url");
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/api/v1")
+        .to_string();
+    let users = node["users"].as_array().expect("users");
+    let roles: Vec<&str> = users.iter().filter_map(|u| u["role"].as_str()).collect();
+    for role in ["admin", "supervisor", "analyst", "dpo"] {
+        assert!(roles.contains(&role), "{roles:?}");
+    }
+    let analyst = users.iter().find(|u| u["role"] == "analyst").expect("analyst");
+    let login = serde_json::json!({"user": analyst["name"], "password": analyst["password"]}).to_string();
+    let (head, body) = http(
+        &addr,
+        "POST",
+        "/api/v1/login",
+        &[("content-type", "application/json")],
+        &login,
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+    let cookie = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().split(';').next().unwrap_or_default().to_string())
+        .expect("a session cookie");
+    let (head, body) = http(
+        &addr,
+        "GET",
+        "/api/v1/networks",
+        &[
+            ("cookie", &cookie),
+            ("corridor-case", "demo"),
+            ("corridor-purpose", "investigation"),
+        ],
+        "",
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{body}");
+    let listing: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert!(
+        listing["networks"].as_array().is_some_and(|n| n.len() >= 3),
+        "the demo's networks: {listing}"
+    );
+    // The demo refuses to print passwords for a node reachable from elsewhere.
+    let o = std::process::Command::new(BIN)
+        .args(["demo", "--listen", "0.0.0.0:0", "--dir"])
+        .arg(dir.path().join("other"))
+        .output()
+        .expect("demo");
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert!(child.wait().expect("wait").success());
 }

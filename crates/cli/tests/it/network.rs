@@ -9,7 +9,7 @@ fn networks_members_and_paths_of_the_demo_on_the_evidence_allowed() {
     let dir = tempfile::tempdir().expect("tmp");
     let work = dir.path().join("demo");
     let o = std::process::Command::new(BIN)
-        .args(["demo", "--dir"])
+        .args(["demo", "--no-serve", "--dir"])
         .arg(&work)
         .output()
         .expect("run demo");
