@@ -18,6 +18,7 @@ mod api;
 mod error;
 mod extract;
 mod guard;
+pub mod listen;
 mod openapi;
 pub mod routes;
 mod sessions;
@@ -40,6 +41,8 @@ pub struct Node {
     sessions: sessions::Sessions,
     /// Whether the node is served over TLS: its cookies are then `Secure`.
     tls: bool,
+    /// How long one request may take before it is answered 503 `busy`.
+    request_limit: std::time::Duration,
 }
 
 impl std::fmt::Debug for Node {
@@ -55,7 +58,14 @@ impl Node {
             graphs: Arc::default(),
             sessions: sessions::Sessions::default(),
             tls: false,
+            request_limit: std::time::Duration::from_secs(60),
         }
+    }
+
+    /// How long one request may take (60 s unless set).
+    pub fn with_request_limit(mut self, limit: std::time::Duration) -> Node {
+        self.request_limit = limit;
+        self
     }
 
     /// Marks the node as served over TLS (cookies become `Secure`).

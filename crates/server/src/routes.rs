@@ -89,7 +89,19 @@ pub fn router(node: Node) -> Router {
         let guarded = handler(spec).route_layer(from_fn_with_state((node.clone(), spec.action), guard::guard));
         router = router.route(spec.path, guarded);
     }
+    let limit = node.request_limit;
     router
+        .layer(axum::middleware::from_fn(
+            move |req, next: axum::middleware::Next| async move {
+                match tokio::time::timeout(limit, next.run(req)).await {
+                    Ok(response) => response,
+                    Err(_) => axum::response::IntoResponse::into_response(ApiError::new(
+                        ErrorCode::Busy,
+                        "the node took too long to answer this request: try again, or narrow it",
+                    )),
+                }
+            },
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)

@@ -5,30 +5,19 @@
 //! which ring's provider lacks, and what crosses a police network today must stay
 //! confidential for decades (about a minute more to build once).
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::extract::ConnectInfo;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto::Builder;
-use hyper_util::service::TowerToHyperService;
-use tokio_rustls::TlsAcceptor;
 pub use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use tower::ServiceExt;
 
-use crate::{Node, router};
+use crate::Node;
 
 /// A certificate or key that cannot be used, with what to do.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct TlsError(String);
-
-/// How long a client may take over its TLS handshake.
-const HANDSHAKE: Duration = Duration::from_secs(10);
 
 /// Reads the certificate chain and private key (PEM) into a server configuration.
 pub fn load_config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, TlsError> {
@@ -66,30 +55,12 @@ pub async fn serve_tls(
     config: Arc<ServerConfig>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let acceptor = TlsAcceptor::from(config);
-    let app = router(node.with_tls(true));
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        let (tcp, addr): (_, SocketAddr) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(a) => a,
-                // A connection that failed before it was accepted: go on.
-                Err(_) => continue,
-            },
-            _ = &mut shutdown => return Ok(()),
-        };
-        let (acceptor, app) = (acceptor.clone(), app.clone());
-        tokio::spawn(async move {
-            let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE, acceptor.accept(tcp)).await else {
-                return;
-            };
-            let service = app.map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(addr));
-                req
-            });
-            let _ = Builder::new(TokioExecutor::new())
-                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
-                .await;
-        });
-    }
+    crate::listen::serve_connections(
+        listener,
+        node,
+        Some(crate::listen::acceptor(config)),
+        crate::listen::Limits::default(),
+        shutdown,
+    )
+    .await
 }

@@ -3,6 +3,7 @@
 
 mod matrix;
 mod sessions;
+mod slow;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
