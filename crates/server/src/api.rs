@@ -416,3 +416,110 @@ pub(crate) async fn near(
         .await?;
     Ok(Json(near))
 }
+
+#[utoipa::path(get, path = "/api/v1/review", tag = "case", security(("token" = [])),
+    params(("Corridor-Case" = String, Header, description = "The case"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, description = "Pairs of the case's records held for an analyst's decision, with why; protected ones are a supervisor's"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn review(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+) -> Result<Json<Vec<corridor_app::resolution::CaseReviewPair>>, ApiError> {
+    Ok(Json(
+        node.run(move |s| corridor_app::resolution::review_in_case(s, &grant))
+            .await?,
+    ))
+}
+
+/// Confirm that two records are one person, or reject it.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum DecisionWord {
+    Confirm,
+    Reject,
+}
+
+/// A decision on a pair of records, with its reason.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DecisionRequest {
+    /// A record id (dataset:record:name).
+    #[schema(max_length = 1024)]
+    a: String,
+    #[schema(max_length = 1024)]
+    b: String,
+    decision: DecisionWord,
+    /// Why: kept with the decision and in the audit log; printable text with at
+    /// least one character that is not a space.
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    reason: String,
+}
+
+/// The identities of the two records after the decision.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct DecisionOutcome {
+    a: Option<String>,
+    b: Option<String>,
+    joined: bool,
+}
+
+async fn decide(node: Node, grant: Grant, body: DecisionRequest) -> Result<Json<DecisionOutcome>, ApiError> {
+    if body.a.len() > 1024 || body.b.len() > 1024 || body.reason.chars().count() > 1000 {
+        return Err(ApiError::new(
+            ErrorCode::BadInput,
+            "record ids are at most 1,024 bytes and a reason at most 1,000 characters",
+        ));
+    }
+    let decision = match body.decision {
+        DecisionWord::Confirm => corridor_app::resolution::Decision::Confirm,
+        DecisionWord::Reject => corridor_app::resolution::Decision::Reject,
+    };
+    if body.reason.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            ErrorCode::BadInput,
+            "the reason contains a control character: give printable text (it goes into the audit log)",
+        ));
+    }
+    let reason = body.reason.trim().to_string();
+    let decided = node
+        .run(move |s| corridor_app::resolution::decide_in_case(s, &grant, &body.a, &body.b, decision, &reason))
+        .await?;
+    Ok(Json(DecisionOutcome {
+        joined: decided.joined(),
+        a: decided.a,
+        b: decided.b,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/review/decisions", tag = "case", security(("token" = [])),
+    request_body = DecisionRequest,
+    params(("Corridor-Case" = String, Header, description = "The case"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, body = DecisionOutcome), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 413, body = ApiError)))]
+pub(crate) async fn decision(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<DecisionRequest>,
+) -> Result<Json<DecisionOutcome>, ApiError> {
+    decide(node, grant, body).await
+}
+
+#[utoipa::path(post, path = "/api/v1/review/protected-decisions", tag = "case", security(("token" = [])),
+    request_body = DecisionRequest,
+    params(("Corridor-Case" = String, Header, description = "The case"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, body = DecisionOutcome), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 413, body = ApiError)))]
+pub(crate) async fn protected_decision(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<DecisionRequest>,
+) -> Result<Json<DecisionOutcome>, ApiError> {
+    decide(node, grant, body).await
+}

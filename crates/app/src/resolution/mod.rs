@@ -4,6 +4,7 @@
 //! and matches at ingest are logged with who and why; exports are logged here
 //! before any row is handed out.
 
+mod case;
 mod evaluate;
 mod export;
 mod ingest;
@@ -11,6 +12,7 @@ mod load;
 mod run;
 mod settings;
 
+pub use case::{CaseReviewPair, decide_in_case, review_in_case};
 pub use evaluate::{load_model, read_truth, score_against};
 pub use export::{IdentityRow, export_identities, export_records, scored_pairs};
 pub use ingest::{IngestMatch, match_new_records};

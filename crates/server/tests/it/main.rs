@@ -2,6 +2,7 @@
 //! through the real router (guard, policy, handlers, store) without a socket.
 
 mod matrix;
+mod review;
 mod sessions;
 mod slow;
 
@@ -76,6 +77,15 @@ pub(crate) fn fixture() -> Fixture {
         &corridor_ingest::NoProgress,
     )
     .expect("ingest");
+    // A resolution run, so that decisions have one to re-run.
+    corridor_app::resolution::run(
+        &mut store,
+        &root,
+        &corridor_app::resolution::RunSettings::default(),
+        None,
+        false,
+    )
+    .expect("resolve");
     let users = [
         ("ana", "analyst"),
         ("sam", "supervisor"),

@@ -1,0 +1,101 @@
+//! Resolution's review queue and decisions for a case member: only pairs whose two
+//! records the case holds; a pair held because one record is a victim's or a
+//! witness's (or any pair with such a record) only under a grant for deciding
+//! protected pairs, which the policy gives supervisors alone.
+
+use corridor_access::{Action, Grant};
+use corridor_model::DataSubjectCategory;
+use corridor_store::{ReviewPair, Store};
+use serde::Serialize;
+
+use super::run::{Decided, Decision, decide};
+use crate::error::{Error, Result};
+
+/// A pair held for review, as a case member sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReviewPair {
+    #[serde(flatten)]
+    pub pair: ReviewPair,
+    /// Held because one record is a victim's or a witness's: a supervisor decides.
+    pub protected: bool,
+}
+
+const PROTECTED: &str = "protected_category";
+
+fn case_datasets(store: &dyn Store, grant: &Grant) -> Result<Vec<String>> {
+    let case = grant
+        .case()
+        .ok_or_else(|| Error::BadInput("name the case this review is for".into()))?;
+    Ok(store.case_datasets(case.id)?)
+}
+
+fn inside(datasets: &[String], id: &str) -> bool {
+    let d = id.split(':').next().unwrap_or_default();
+    datasets.iter().any(|x| x == d)
+}
+
+/// The pairs held for review whose two records the grant's case holds.
+pub fn review_in_case(store: &mut dyn Store, grant: &Grant) -> Result<Vec<CaseReviewPair>> {
+    let datasets = case_datasets(&*store, grant)?;
+    Ok(store
+        .resolution_review()?
+        .into_iter()
+        .filter(|p| inside(&datasets, &p.a) && inside(&datasets, &p.b))
+        .map(|pair| CaseReviewPair {
+            protected: pair.why == PROTECTED,
+            pair,
+        })
+        .collect())
+}
+
+/// Decides a pair of the case's records. Refused as not found when the case does
+/// not hold both; refused when the pair concerns a victim or a witness and the
+/// grant is not for deciding protected pairs. Logged with the reason, then
+/// resolved again as [`decide`] does.
+pub fn decide_in_case(
+    store: &mut dyn Store,
+    grant: &Grant,
+    a: &str,
+    b: &str,
+    decision: Decision,
+    reason: &str,
+) -> Result<Decided> {
+    let datasets = case_datasets(&*store, grant)?;
+    for id in [a, b] {
+        if !inside(&datasets, id) {
+            return Err(Error::NotFound(format!(
+                "no record '{}' in this case: a case decides only pairs of its own records",
+                id.chars().filter(|c| !c.is_control()).take(200).collect::<String>()
+            )));
+        }
+    }
+    if reason.trim().is_empty() {
+        return Err(Error::BadInput(
+            "give the reason for the decision: it is kept with it".into(),
+        ));
+    }
+    let session = crate::access::session_of(grant)?;
+    let held_protected = store
+        .resolution_review()?
+        .iter()
+        .any(|p| ((p.a == a && p.b == b) || (p.a == b && p.b == a)) && p.why == PROTECTED);
+    let protected = held_protected || {
+        let mut any = false;
+        for id in [a, b] {
+            let entity = store.entity(id, session.actor(), session.purpose())?;
+            any |= entity.is_some_and(|e| {
+                e.values("category")
+                    .iter()
+                    .any(|c| c.parse::<DataSubjectCategory>().is_ok_and(|c| c.is_protected()))
+            });
+        }
+        any
+    };
+    if protected && grant.action() != Action::DecideProtectedPair {
+        return Err(Error::Forbidden(
+            "this pair concerns a victim or a witness: a supervisor decides it, as a decision on a protected pair"
+                .into(),
+        ));
+    }
+    decide(store, &session, a, b, decision, reason)
+}

@@ -1,0 +1,85 @@
+//! Decisions on pairs through the API: only the case's records; a pair with a
+//! victim's or witness's record is a supervisor's to decide, on its own route.
+
+use axum::http::StatusCode;
+
+use crate::{Fixture, fixture, send, send_body};
+
+async fn post(f: &Fixture, user: &str, path: &str, body: &str) -> (StatusCode, serde_json::Value) {
+    let bearer = format!("Bearer {}", f.tokens[user]);
+    let (status, _, json) = send_body(
+        &f.node,
+        "POST",
+        path,
+        &[
+            ("authorization", &bearer),
+            ("corridor-case", "op-danube"),
+            ("corridor-purpose", "investigation"),
+            ("content-type", "application/json"),
+        ],
+        body,
+    )
+    .await;
+    (status, json)
+}
+
+fn pair(a: &str, b: &str, decision: &str, reason: &str) -> String {
+    serde_json::json!({"a": a, "b": b, "decision": decision, "reason": reason}).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pair_with_a_victim_is_a_supervisors_decision() {
+    let f = fixture();
+    let (marko, ahmad, goran) = (
+        "mk-crossings:1:person",
+        "mk-crossings:2:person",
+        "mk-crossings:3:person",
+    );
+    let ordinary = "/api/v1/review/decisions";
+    let protected = "/api/v1/review/protected-decisions";
+    // Ahmad is recorded as a victim: not the analyst's to decide, nor on the ordinary route.
+    let (status, body) = post(&f, "ana", ordinary, &pair(marko, ahmad, "reject", "different people")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = post(&f, "sam", ordinary, &pair(marko, ahmad, "reject", "different people")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = post(&f, "ana", protected, &pair(marko, ahmad, "reject", "different people")).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the analyst may not use the protected route: {body}"
+    );
+    let (status, body) = post(&f, "sam", protected, &pair(marko, ahmad, "reject", "different people")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["joined"], false);
+    // Two suspects: the analyst decides.
+    let (status, body) = post(
+        &f,
+        "ana",
+        ordinary,
+        &pair(marko, goran, "reject", "different birth places"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Not the case's records, no reason, an unknown word: refused.
+    let (status, body) = post(&f, "ana", ordinary, &pair(marko, "other:1:person", "reject", "x")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = post(&f, "ana", ordinary, &pair(marko, goran, "reject", "  ")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = post(&f, "ana", ordinary, &pair(marko, goran, "merge", "x")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // Every decision is in the log with its user, token, case and purpose.
+    let dpo = format!("Bearer {}", f.tokens["dora"]);
+    let (_, log) = send(&f.node, "GET", "/api/v1/audit?limit=1000", &[("authorization", &dpo)]).await;
+    let rejects: Vec<&serde_json::Value> = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter(|e| e["action"] == "resolve.reject")
+        .collect();
+    assert_eq!(rejects.len(), 2, "{rejects:?}");
+    assert!(
+        rejects
+            .iter()
+            .any(|e| e["actor"].as_str().is_some_and(|a| a.starts_with("sam (token ")))
+    );
+}
