@@ -25,5 +25,5 @@ mod session;
 
 pub use entity::{CaseEntityView, EntityView, show_entity, show_entity_in_case};
 pub use error::{Error, ErrorCode, Result};
-pub use review::{ReviewListing, persons_due};
+pub use review::{RetentionItem, ReviewListing, opaque_record_id, persons_due, retention_queue};
 pub use session::{Session, validate_actor, validate_purpose};

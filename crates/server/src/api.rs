@@ -523,3 +523,38 @@ pub(crate) async fn protected_decision(
 ) -> Result<Json<DecisionOutcome>, ApiError> {
     decide(node, grant, body).await
 }
+
+/// Which records of the retention queue to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RetentionParams {
+    /// Only records due on or before this day (every record when not given).
+    #[param(value_type = Option<String>, format = Date)]
+    due: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/retention", tag = "dpo", security(("token" = [])), params(RetentionParams),
+    responses((status = 200, description = "Persons' records due for review, without content: opaque ids, categories, dates, agencies"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+pub(crate) async fn retention(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiQuery(params): ApiQuery<RetentionParams>,
+) -> Result<Json<Vec<corridor_app::RetentionItem>>, ApiError> {
+    let due = params
+        .due
+        .as_deref()
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .ok()
+                .filter(|_| d.len() == 10)
+                .ok_or_else(|| ApiError::new(ErrorCode::BadInput, "due takes a day as YYYY-MM-DD"))
+        })
+        .transpose()?;
+    let session = access::session_of(&grant)?;
+    Ok(Json(
+        node.run(move |s| corridor_app::retention_queue(s, &session, due))
+            .await?,
+    ))
+}

@@ -44,6 +44,7 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     route("GET", "/api/v1/parties/{id}/near", Action::ReadNetworks),
     route("GET", "/api/v1/audit", Action::ReadAuditLog),
+    route("GET", "/api/v1/retention", Action::ReadRetentionQueue),
     route("GET", "/api/v1/users", Action::ManageUsers),
 ];
 
@@ -66,6 +67,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Node> {
         ("POST", "/api/v1/review/protected-decisions") => post(api::protected_decision),
         ("GET", "/api/v1/parties/{id}/near") => get(api::near),
         ("GET", "/api/v1/audit") => get(api::audit),
+        ("GET", "/api/v1/retention") => get(api::retention),
         ("GET", "/api/v1/users") => get(api::users),
         // The table and this match are kept together; a route in one and not the
         // other is a programming error that the router test catches at once.

@@ -180,6 +180,10 @@ pub trait Directory {
     fn case_datasets(&self, case_id: i64) -> Result<Vec<String>>;
     fn add_purpose(&mut self, id: &str, description: &str, actor: &str) -> Result<()>;
     fn purposes(&self) -> Result<Vec<PurposeRecord>>;
+    /// A secret of the node's own, kept in the store under `name`: the one stored,
+    /// or `fresh` (random, from the caller) stored now when there is none. Not
+    /// logged; never handed out by a use case.
+    fn node_secret(&mut self, name: &str, fresh: &str) -> Result<String>;
 }
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
@@ -596,6 +600,25 @@ impl Directory for SqliteStore {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn node_secret(&mut self, name: &str, fresh: &str) -> Result<String> {
+        let key = format!("secret.{name}");
+        let stored: Option<String> = self
+            .conn()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [&key], |r| r.get(0))
+            .optional()?;
+        if let Some(v) = stored {
+            return Ok(v);
+        }
+        let tx = write_tx(self.conn_mut()?)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+            params![key, fresh],
+        )?;
+        let v: String = tx.query_row("SELECT value FROM meta WHERE key = ?1", [&key], |r| r.get(0))?;
+        tx.commit()?;
+        Ok(v)
     }
 
     fn purposes(&self) -> Result<Vec<PurposeRecord>> {

@@ -350,3 +350,43 @@ async fn networks_are_drawn_from_the_case_alone() {
     );
     assert_eq!(near, serde_json::json!([]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dpo_sees_the_retention_queue_without_content() {
+    let f = fixture();
+    let dpo = format!("Bearer {}", f.tokens["dora"]);
+    let (status, queue) = send(&f.node, "GET", "/api/v1/retention", &[("authorization", &dpo)]).await;
+    assert_eq!(status, StatusCode::OK, "{queue}");
+    let items = queue.as_array().expect("items");
+    assert_eq!(items.len(), 3, "every person's record: {queue}");
+    let text = queue.to_string();
+    for content in ["mk-crossings", "Marko", "Ahmad", "Goran", ":1:", "person\""] {
+        assert!(!text.contains(content), "{content} in the DPO's queue: {text}");
+    }
+    assert!(items.iter().all(|i| {
+        i["record"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("r-") && r.len() == 26)
+    }));
+    assert!(items.iter().any(|i| i["category"] == "victim"));
+    assert!(items.iter().all(|i| i["agency"] == "mk-bp"));
+    // The same record keeps its opaque id.
+    let (_, again) = send(&f.node, "GET", "/api/v1/retention", &[("authorization", &dpo)]).await;
+    assert_eq!(queue, again);
+    let (status, none) = send(
+        &f.node,
+        "GET",
+        "/api/v1/retention?due=2000-01-01",
+        &[("authorization", &dpo)],
+    )
+    .await;
+    assert_eq!((status, none), (StatusCode::OK, serde_json::json!([])));
+    let (status, _) = send(
+        &f.node,
+        "GET",
+        "/api/v1/retention?due=2024-02-30",
+        &[("authorization", &dpo)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
