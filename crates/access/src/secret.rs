@@ -29,8 +29,9 @@ pub enum Error {
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
-/// The longest, in bytes (Argon2 takes any length; a megabyte password is an attack).
-pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// The longest, in characters (Argon2 takes any length; a megabyte password is an
+/// attack).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
 
 /// Whether a password may be set: 12 characters or more, at most 1,024 bytes, no
 /// control characters, not all one character.
@@ -40,9 +41,9 @@ pub fn check_password(password: &str) -> Result<(), Error> {
             "the password is shorter than {MIN_PASSWORD_CHARS} characters: choose a longer one (a passphrase of a few words is good)"
         )));
     }
-    if password.len() > MAX_PASSWORD_BYTES {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(Error::Weak(format!(
-            "the password is longer than {MAX_PASSWORD_BYTES} bytes"
+            "the password is longer than {MAX_PASSWORD_CHARS} characters"
         )));
     }
     if password.chars().any(char::is_control) {
@@ -73,7 +74,7 @@ pub fn hash_password(password: &str) -> Result<String, Error> {
 /// Whether `password` matches the stored hash; a stored value that is not a PHC
 /// string matches nothing.
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    if password.len() > MAX_PASSWORD_BYTES {
+    if password.len() > 4 * MAX_PASSWORD_CHARS {
         return false;
     }
     match PasswordHash::new(stored) {

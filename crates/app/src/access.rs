@@ -172,7 +172,7 @@ pub fn edit_user(store: &mut dyn Directory, session: &Session, name: &str, edit:
         edit,
         UserEdit::Role(_) | UserEdit::Clearance(_) | UserEdit::Disable | UserEdit::Enable
     );
-    if privilege && name == session.actor() {
+    if privilege && name == session.user() {
         return Err(Error::Forbidden(
             "nobody changes their own role, clearance or state: ask another administrator".into(),
         ));
@@ -489,7 +489,11 @@ pub fn session_of(grant: &Grant) -> Result<Session> {
         (None, Some(p)) => format!("purpose={p}"),
         _ => String::new(),
     };
-    Session::new(&actor, &purpose)
+    let session = Session::new(&actor, &purpose)?;
+    Ok(match grant.principal() {
+        Some(p) => session.as_user(&p.name),
+        None => session,
+    })
 }
 
 /// Personal data leaves a node with users only after a supervisor approves the
@@ -539,6 +543,19 @@ pub fn authorize_console(
     }
     let p = principal(&*store, &u, Credential::Console)?;
     authorize_request(store, Some(&p), action, case, purpose).map(Some)
+}
+
+/// Whether a store may be used by the demo: it has no users, or only the demo's
+/// own (and its case). A node with users of its own is never taken over.
+pub fn is_demo_store(store: &dyn Directory) -> Result<bool> {
+    let users = store.users()?;
+    if users.is_empty() {
+        return Ok(true);
+    }
+    let own = users
+        .iter()
+        .all(|u| matches!(u.name.as_str(), "admin" | "supervisor" | "analyst" | "dpo"));
+    Ok(own && store.cases()?.iter().any(|c| c.name == "demo"))
 }
 
 /// A user the demo made, with the password of this run.

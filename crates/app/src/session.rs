@@ -8,6 +8,9 @@ use crate::error::{Error, Result};
 pub struct Session {
     actor: String,
     purpose: String,
+    /// The registered user acting, when there is one (the actor may name their
+    /// token too).
+    user: Option<String>,
 }
 
 impl Session {
@@ -17,7 +20,19 @@ impl Session {
         Ok(Session {
             actor: validate_actor(actor)?,
             purpose: validate_purpose(purpose)?,
+            user: None,
         })
+    }
+
+    /// The same session, acting as the registered user `user`.
+    pub fn as_user(mut self, user: &str) -> Session {
+        self.user = Some(user.to_string());
+        self
+    }
+
+    /// Who is acting, as a user name: the registered user, else the actor.
+    pub fn user(&self) -> &str {
+        self.user.as_deref().unwrap_or(&self.actor)
     }
 
     pub fn actor(&self) -> &str {

@@ -96,6 +96,8 @@ pub struct Node {
 pub struct RecordSource {
     pub record: String,
     pub name: Option<String>,
+    /// The data-subject categories this record gives.
+    pub categories: Vec<DataSubjectCategory>,
     pub agencies: Vec<String>,
     pub grading: Grading,
     pub handling: Handling,
@@ -347,6 +349,7 @@ impl InvestigationGraph {
                     Some(RecordSource {
                         record: r.id.clone(),
                         name: name_of(r),
+                        categories: r.values("category").iter().filter_map(|c| c.parse().ok()).collect(),
                         agencies: b.agencies.iter().cloned().collect(),
                         grading: b.grading?,
                         handling: Handling::strictest(&b.handling)?,
@@ -625,18 +628,42 @@ impl InvestigationGraph {
                 new_index.push(None);
             } else {
                 // An identity is named by one of its records, perhaps another
-                // case's: inside this case it goes by a record the case holds.
-                if !datasets.contains(crate::filter::dataset_of(&node.id))
+                // case's or one the reader may not see: inside this case it goes
+                // by a record the reader sees.
+                if !node.records.contains(&node.id)
                     && let Some(first) = node.records.first()
                 {
                     node.id = first.clone();
+                }
+                // What the case's records say the party is, and nothing more.
+                let mut categories: Vec<DataSubjectCategory> =
+                    node.sources.iter().flat_map(|s| s.categories.iter().copied()).collect();
+                categories.sort();
+                categories.dedup();
+                node.categories = categories;
+                if node.name.starts_with("restricted #") {
+                    // Its number was the whole graph's: nothing to show here.
+                    node.name = "restricted party".into();
                 }
                 new_index.push(Some(nodes.len() as u32));
                 nodes.push(node);
             }
         }
         let map = |v: u32| new_index.get(v as usize).copied().flatten();
-        let links = self
+        // A shared thing is named by one of its records, perhaps another case's:
+        // inside the case it gets a name that says nothing but its schema.
+        let mut hidden_things: BTreeMap<String, String> = BTreeMap::new();
+        let mut rename = |via_schema: &str, via: &str| -> String {
+            if datasets.contains(crate::filter::dataset_of(via)) {
+                return via.to_string();
+            }
+            let n = hidden_things.len() + 1;
+            hidden_things
+                .entry(via.to_string())
+                .or_insert_with(|| format!("{}#shared-{n}", via_schema.to_ascii_lowercase()))
+                .clone()
+        };
+        let links: Vec<Link> = self
             .links
             .into_iter()
             .filter_map(|l| {
@@ -645,6 +672,14 @@ impl InvestigationGraph {
                     b: map(l.b)?,
                     evidence: l.evidence,
                 })
+            })
+            .map(|mut l| {
+                for e in &mut l.evidence {
+                    if e.kind == LinkKind::Selector {
+                        e.via = rename(&e.via_schema, &e.via);
+                    }
+                }
+                l
             })
             .collect();
         let events = self
@@ -655,12 +690,27 @@ impl InvestigationGraph {
                 e
             })
             .collect();
-        let chains = self
+        let chains: Vec<Chain> = self
             .chains
             .into_iter()
             .map(|mut c| {
                 c.members = c.members.into_iter().filter_map(|(p, b)| Some((map(p)?, b))).collect();
                 c
+            })
+            .collect();
+        // A large group is listed with the parties the case holds, under its name
+        // in the case.
+        let too_large = self
+            .too_large
+            .into_iter()
+            .filter_map(|(schema, id, _)| {
+                let members = chains.iter().find(|c| c.via == id)?.members.len();
+                let shown = if chains.iter().any(|c| c.via == id && c.kind == LinkKind::Selector) {
+                    rename(&schema, &id)
+                } else {
+                    id
+                };
+                (members > 0).then_some((schema, shown, members))
             })
             .collect();
         let mut index = HashMap::new();
@@ -674,7 +724,7 @@ impl InvestigationGraph {
             nodes,
             links,
             events,
-            too_large: self.too_large,
+            too_large,
             chains,
             index,
         }

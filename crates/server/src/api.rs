@@ -460,11 +460,10 @@ pub(crate) struct DecisionRequest {
     reason: String,
 }
 
-/// The identities of the two records after the decision.
+/// Whether the two records are one identity after the decision (the identities'
+/// ids are not given: one may be named by another case's record).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct DecisionOutcome {
-    a: Option<String>,
-    b: Option<String>,
     joined: bool,
 }
 
@@ -491,8 +490,6 @@ async fn decide(node: Node, grant: Grant, body: DecisionRequest) -> Result<Json<
         .await?;
     Ok(Json(DecisionOutcome {
         joined: decided.joined(),
-        a: decided.a,
-        b: decided.b,
     }))
 }
 
@@ -557,4 +554,302 @@ pub(crate) async fn retention(
         node.run(move |s| corridor_app::retention_queue(s, &session, due))
             .await?,
     ))
+}
+
+/// A user to add.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewUserRequest {
+    /// 1-64 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit.
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    name: String,
+    #[schema(value_type = String, pattern = "^(analyst|supervisor|dpo|admin)$")]
+    role: Role,
+    /// H0-H3 (H1 when not given).
+    #[schema(value_type = Option<String>, pattern = "^H[0-3]$")]
+    clearance: Option<HandlingCode>,
+    /// At least 12 characters, no control characters, not one character repeated.
+    #[schema(
+        min_length = 12,
+        max_length = 1024,
+        pattern = "^(?!(.)\\1*$)[^\\u0000-\\u001f\\u007f-\\u009f]+$"
+    )]
+    password: String,
+}
+
+/// What an administrator changes about a user; each field given is applied.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UserChangeRequest {
+    #[schema(value_type = Option<String>, pattern = "^(analyst|supervisor|dpo|admin)$")]
+    role: Option<Role>,
+    #[schema(value_type = Option<String>, pattern = "^H[0-3]$")]
+    clearance: Option<HandlingCode>,
+    disabled: Option<bool>,
+    /// Lift a lock-out after failed logins.
+    unlock: Option<bool>,
+    /// A new password (lifts a lock-out); the rules of a new user's.
+    #[schema(
+        min_length = 12,
+        max_length = 1024,
+        pattern = "^(?!(.)\\1*$)[^\\u0000-\\u001f\\u007f-\\u009f]+$"
+    )]
+    password: Option<String>,
+}
+
+fn admin_session(grant: &Grant) -> Result<corridor_app::Session, ApiError> {
+    Ok(access::session_of(grant)?)
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "admin", security(("token" = [])), request_body = NewUserRequest,
+    responses((status = 200, description = "The user added"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 409, body = ApiError), (status = 413, body = ApiError)))]
+pub(crate) async fn add_user(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<NewUserRequest>,
+) -> Result<Json<access::UserView>, ApiError> {
+    let session = admin_session(&grant)?;
+    let NewUserRequest {
+        name,
+        role,
+        clearance,
+        password,
+    } = body;
+    // The Argon2 hash is made inside the use case; it runs on the blocking pool.
+    Ok(Json(
+        node.run(move |s| {
+            let clearance = clearance.map(|c| c.to_string());
+            access::add_user(s, &session, &name, role.as_str(), clearance.as_deref(), &password)
+        })
+        .await?,
+    ))
+}
+
+#[utoipa::path(patch, path = "/api/v1/users/{name}", tag = "admin", security(("token" = [])),
+    params(("name" = String, Path, description = "The user")), request_body = UserChangeRequest,
+    responses((status = 200, description = "The user as changed"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 413, body = ApiError)))]
+pub(crate) async fn change_user(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(body): ApiJson<UserChangeRequest>,
+) -> Result<Json<access::UserView>, ApiError> {
+    let session = admin_session(&grant)?;
+    let sessions = node.sessions.clone();
+    let view = node
+        .run(move |s| {
+            let mut view = None;
+            if let Some(r) = body.role {
+                view = Some(access::edit_user(
+                    s,
+                    &session,
+                    &name,
+                    access::UserEdit::Role(r.as_str()),
+                )?);
+            }
+            if let Some(c) = body.clearance {
+                let c = c.to_string();
+                view = Some(access::edit_user(s, &session, &name, access::UserEdit::Clearance(&c))?);
+            }
+            if let Some(d) = body.disabled {
+                let edit = if d {
+                    access::UserEdit::Disable
+                } else {
+                    access::UserEdit::Enable
+                };
+                view = Some(access::edit_user(s, &session, &name, edit)?);
+            }
+            if body.unlock == Some(true) {
+                view = Some(access::edit_user(s, &session, &name, access::UserEdit::Unlock)?);
+            }
+            if let Some(p) = &body.password {
+                view = Some(access::edit_user(s, &session, &name, access::UserEdit::Reset(p))?);
+            }
+            let changed = view.is_some();
+            let view = match view {
+                Some(v) => v,
+                None => access::users(s)?
+                    .into_iter()
+                    .find(|u| u.name == name)
+                    .ok_or_else(|| corridor_app::Error::NotFound(format!("no user {name:?}")))?,
+            };
+            let id = corridor_store::Directory::user(&*s, &name)?.map(|u| u.id);
+            Ok((view, changed.then_some(id).flatten()))
+        })
+        .await?;
+    // A changed user logs in again in the browser: their sessions end.
+    if let Some(id) = view.1 {
+        sessions.close_user(id);
+    }
+    Ok(Json(view.0))
+}
+
+/// A token to make.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewTokenRequest {
+    user: String,
+    /// Days until it expires (1-366; 366 when not given).
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 366)]
+    days: Option<f64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "admin", security(("token" = [])), request_body = NewTokenRequest,
+    responses((status = 200, description = "The token, shown this once"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 413, body = ApiError)))]
+pub(crate) async fn create_token(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<NewTokenRequest>,
+) -> Result<Json<access::IssuedToken>, ApiError> {
+    let session = admin_session(&grant)?;
+    Ok(Json(
+        node.run(move |s| {
+            // JSON has one number type: 7 and 7.0 are the same number of days.
+            let days = match body.days {
+                None => None,
+                Some(d) if d.fract() == 0.0 && (1.0..=366.0).contains(&d) => Some(d as u32),
+                Some(_) => {
+                    return Err(corridor_app::Error::BadInput(
+                        "days takes a whole number from 1 to 366".into(),
+                    ));
+                }
+            };
+            access::create_token(s, &session, &body.user, days, chrono::Utc::now())
+        })
+        .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "admin", security(("token" = [])),
+    responses((status = 200, description = "Tokens: ids, users, dates; never their secrets"), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+pub(crate) async fn tokens(State(node): State<Node>) -> Result<Json<Vec<corridor_store::TokenRecord>>, ApiError> {
+    Ok(Json(node.run(|s| access::tokens(s)).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "admin", security(("token" = [])),
+    params(("id" = i64, Path, description = "The token's id")),
+    responses((status = 200, description = "Revoked for good"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn revoke_token(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let session = admin_session(&grant)?;
+    node.run(move |s| access::revoke_token(s, &session, id)).await?;
+    Ok(Json(serde_json::json!({"revoked": id})))
+}
+
+/// A case to open.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewCaseRequest {
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    name: String,
+    #[serde(default)]
+    #[schema(max_length = 1000, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$")]
+    description: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/cases", tag = "admin", security(("token" = [])),
+    responses((status = 200, description = "Cases with their members and data sets"), (status = 400, body = ApiError),
+        (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+pub(crate) async fn cases(State(node): State<Node>) -> Result<Json<Vec<corridor_store::CaseRecord>>, ApiError> {
+    Ok(Json(node.run(|s| access::cases(s)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases", tag = "admin", security(("token" = [])), request_body = NewCaseRequest,
+    responses((status = 200, description = "Opened"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 409, body = ApiError), (status = 413, body = ApiError)))]
+pub(crate) async fn add_case(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<NewCaseRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let session = admin_session(&grant)?;
+    let name = body.name.clone();
+    node.run(move |s| access::add_case(s, &session, &body.name, &body.description))
+        .await?;
+    Ok(Json(serde_json::json!({"case": name})))
+}
+
+/// A member to add to a case or take out of it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MembershipRequest {
+    user: String,
+    member: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{name}/members", tag = "admin", security(("token" = [])),
+    params(("name" = String, Path, description = "The case")), request_body = MembershipRequest,
+    responses((status = 200, description = "Done"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 413, body = ApiError)))]
+pub(crate) async fn case_member(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(body): ApiJson<MembershipRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let session = admin_session(&grant)?;
+    node.run(move |s| access::set_case_member(s, &session, &name, &body.user, body.member))
+        .await?;
+    Ok(Json(serde_json::json!({"done": true})))
+}
+
+/// A data set to put into a case.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CaseDataRequest {
+    dataset: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{name}/datasets", tag = "admin", security(("token" = [])),
+    params(("name" = String, Path, description = "The case")), request_body = CaseDataRequest,
+    responses((status = 200, description = "Done"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 413, body = ApiError)))]
+pub(crate) async fn case_data(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(body): ApiJson<CaseDataRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let session = admin_session(&grant)?;
+    node.run(move |s| access::add_case_data(s, &session, &name, &body.dataset))
+        .await?;
+    Ok(Json(serde_json::json!({"done": true})))
+}
+
+/// A purpose to define.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewPurposeRequest {
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    id: String,
+    /// What the purpose allows: printable text.
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    description: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/purposes", tag = "admin", security(("token" = [])), request_body = NewPurposeRequest,
+    responses((status = 200, description = "Defined"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 409, body = ApiError), (status = 413, body = ApiError)))]
+pub(crate) async fn add_purpose(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<NewPurposeRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let session = admin_session(&grant)?;
+    let id = body.id.clone();
+    node.run(move |s| access::add_purpose(s, &session, &body.id, &body.description))
+        .await?;
+    Ok(Json(serde_json::json!({"purpose": id})))
 }

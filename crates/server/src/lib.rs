@@ -117,7 +117,5 @@ pub async fn serve(
     node: Node,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(node))
-        .with_graceful_shutdown(shutdown)
-        .await
+    listen::serve_connections(listener, node, None, listen::Limits::default(), shutdown).await
 }

@@ -26,6 +26,8 @@ pub struct Limits {
     pub handshake: Duration,
     /// For the node to answer one request (then 503 `busy`).
     pub request: Duration,
+    /// Connections open at once.
+    pub connections: usize,
 }
 
 impl Default for Limits {
@@ -34,6 +36,7 @@ impl Default for Limits {
             header_read: Duration::from_secs(10),
             handshake: Duration::from_secs(10),
             request: Duration::from_secs(60),
+            connections: 1024,
         }
     }
 }
@@ -47,19 +50,32 @@ pub async fn serve_connections(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(node.with_tls(tls.is_some()).with_request_limit(limits.request));
+    let open = Arc::new(tokio::sync::Semaphore::new(limits.connections));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        // At most `connections` at once: the next waits for one to close.
+        let permit = tokio::select! {
+            p = open.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => return Ok(()),
+            },
+            _ = &mut shutdown => return Ok(()),
+        };
         let (tcp, addr): (_, SocketAddr) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
-                // A connection that failed before it was accepted (or too many open
-                // files for a moment): go on with the next.
-                Err(_) => continue,
+                // A connection that failed before it was accepted, or too many open
+                // files for a moment: pause rather than spin, then go on.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
             },
             _ = &mut shutdown => return Ok(()),
         };
         let (tls, app) = (tls.clone(), app.clone());
         tokio::spawn(async move {
+            let _permit = permit;
             match tls {
                 None => connection(tcp, addr, app, limits).await,
                 Some(acceptor) => {

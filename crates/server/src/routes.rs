@@ -7,7 +7,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, patch, post};
 use corridor_access::Action;
 use corridor_app::ErrorCode;
 
@@ -46,6 +46,16 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/audit", Action::ReadAuditLog),
     route("GET", "/api/v1/retention", Action::ReadRetentionQueue),
     route("GET", "/api/v1/users", Action::ManageUsers),
+    route("POST", "/api/v1/users", Action::ManageUsers),
+    route("PATCH", "/api/v1/users/{name}", Action::ManageUsers),
+    route("GET", "/api/v1/tokens", Action::ManageTokens),
+    route("POST", "/api/v1/tokens", Action::ManageTokens),
+    route("DELETE", "/api/v1/tokens/{id}", Action::ManageTokens),
+    route("GET", "/api/v1/cases", Action::ManageCases),
+    route("POST", "/api/v1/cases", Action::ManageCases),
+    route("POST", "/api/v1/cases/{name}/members", Action::ManageCases),
+    route("POST", "/api/v1/cases/{name}/datasets", Action::ManageCases),
+    route("POST", "/api/v1/purposes", Action::ManagePurposes),
 ];
 
 /// The largest request body a route takes (uploads will have their own limit).
@@ -69,6 +79,16 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Node> {
         ("GET", "/api/v1/audit") => get(api::audit),
         ("GET", "/api/v1/retention") => get(api::retention),
         ("GET", "/api/v1/users") => get(api::users),
+        ("POST", "/api/v1/users") => post(api::add_user),
+        ("PATCH", "/api/v1/users/{name}") => patch(api::change_user),
+        ("GET", "/api/v1/tokens") => get(api::tokens),
+        ("POST", "/api/v1/tokens") => post(api::create_token),
+        ("DELETE", "/api/v1/tokens/{id}") => delete(api::revoke_token),
+        ("GET", "/api/v1/cases") => get(api::cases),
+        ("POST", "/api/v1/cases") => post(api::add_case),
+        ("POST", "/api/v1/cases/{name}/members") => post(api::case_member),
+        ("POST", "/api/v1/cases/{name}/datasets") => post(api::case_data),
+        ("POST", "/api/v1/purposes") => post(api::add_purpose),
         // The table and this match are kept together; a route in one and not the
         // other is a programming error that the router test catches at once.
         _ => get(unrouted),

@@ -122,9 +122,18 @@ impl NetworkQuery {
                 "none of the handling codes asked for is within your clearance {clearance}"
             )));
         }
+        // A party named from outside the case is not looked for (it would not be
+        // found, but looking would rebuild the kept graph and time would tell).
+        let parties = self
+            .parties
+            .iter()
+            .filter(|p| datasets.iter().any(|d| Some(d.as_str()) == p.split(':').next()))
+            .cloned()
+            .collect();
         Ok(NetworkQuery {
             datasets: Some(datasets),
             handling: chosen.iter().map(|c| c.to_string()).collect(),
+            parties,
             ..self.clone()
         })
     }

@@ -79,18 +79,21 @@ pub fn decide_in_case(
         .resolution_review()?
         .iter()
         .any(|p| ((p.a == a && p.b == b) || (p.a == b && p.b == a)) && p.why == PROTECTED);
-    let protected = held_protected || {
-        let mut any = false;
-        for id in [a, b] {
-            let entity = store.entity(id, session.actor(), session.purpose())?;
-            any |= entity.is_some_and(|e| {
-                e.values("category")
-                    .iter()
-                    .any(|c| c.parse::<DataSubjectCategory>().is_ok_and(|c| c.is_protected()))
-            });
-        }
-        any
-    };
+    // Both records must exist before anything is re-run; their categories say
+    // whether the pair is a supervisor's to decide.
+    let mut protected = held_protected;
+    for id in [a, b] {
+        let Some(entity) = store.entity(id, session.actor(), session.purpose())? else {
+            return Err(Error::NotFound(format!(
+                "no record '{}' in this case",
+                id.chars().filter(|c| !c.is_control()).take(200).collect::<String>()
+            )));
+        };
+        protected |= entity
+            .values("category")
+            .iter()
+            .any(|c| c.parse::<DataSubjectCategory>().is_ok_and(|c| c.is_protected()));
+    }
     if protected && grant.action() != Action::DecideProtectedPair {
         return Err(Error::Forbidden(
             "this pair concerns a victim or a witness: a supervisor decides it, as a decision on a protected pair"

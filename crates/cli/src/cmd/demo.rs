@@ -96,6 +96,15 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         crate::outln!("2/5 ingesting every agency's files into {}", store_path.display());
     }
     let mut store = ctx.open_at(&store_path)?;
+    if !corridor_app::access::is_demo_store(&store)? {
+        return Err(crate::exit::Failure::new(
+            Code::Denied,
+            anyhow::anyhow!(
+                "{} has users of its own: the demo runs only on a store of its own (give another --dir, or no --store)",
+                store_path.display()
+            ),
+        ));
+    }
     for w in &report.watchlists {
         let (name, entries) = steps::import_into(
             ctx,

@@ -125,6 +125,30 @@ fn inside_a_case_only_its_data_sets_exist() {
     assert_eq!(f.nodes[marko as usize].records, vec!["rs:1:person"]);
     assert_eq!(f.nodes[marko as usize].id, "rs:1:person");
     assert!(f.node("mk:9:person").is_none() && f.node("P-marko").is_none());
+    // Its categories are those its rs record gives.
+    let rs_categories: Vec<_> = {
+        let mut c: Vec<_> = f.nodes[marko as usize]
+            .sources
+            .iter()
+            .flat_map(|s| s.categories.iter().copied())
+            .collect();
+        c.sort();
+        c.dedup();
+        c
+    };
+    assert_eq!(f.nodes[marko as usize].categories, rs_categories);
+    // Shared things are named by records of other data sets (T-phone here): in the
+    // case they go by a name that says nothing else.
+    for l in &f.links {
+        for e in l.evidence.iter().filter(|e| e.kind == LinkKind::Selector) {
+            assert!(e.via.starts_with("rs:") || e.via.contains("#shared-"), "{}", e.via);
+        }
+    }
+    assert!(
+        f.links
+            .iter()
+            .any(|l| l.evidence.iter().any(|e| e.via.contains("#shared-")))
+    );
     // Dimitris is only in gr: not there at all, not even as a restricted party.
     assert!(f.node("gr:3:person").is_none());
     assert!(f.nodes.iter().all(|n| n.records.iter().all(|r| r.starts_with("rs:"))));
@@ -145,4 +169,40 @@ fn inside_a_case_only_its_data_sets_exist() {
         ..Filter::default()
     });
     assert!(empty.nodes.is_empty() && empty.links.is_empty() && empty.events.is_empty());
+}
+
+#[test]
+fn inside_a_case_a_party_is_what_the_cases_records_say() {
+    // One identity of a suspect record in case "a" and a victim record in "b"
+    // (resolution would hold such a pair for review; an analyst confirmed it).
+    let (mut entities, mut identity_of) = case();
+    let mut m = Maker {
+        next: 1000,
+        entities: Vec::new(),
+    };
+    m.add(
+        "b:7:person",
+        "Person",
+        "b",
+        "B2",
+        H1,
+        &[("name", "Marko Petrović"), ("category", "victim")],
+    );
+    entities.extend(m.evidence());
+    identity_of.insert("b:7:person".into(), "P-marko".into());
+    let g = InvestigationGraph::build(&entities, &identity_of, 100);
+    let all = node(&g, "P-marko");
+    assert!(
+        g.nodes[all as usize].is_protected(),
+        "over every case, a victim record makes it protected"
+    );
+    let rs_only = g.filtered(&Filter {
+        datasets: Some(BTreeSet::from(["rs".to_string()])),
+        ..Filter::default()
+    });
+    let v = rs_only.node("rs:1:person").expect("in the case");
+    let p = &rs_only.nodes[v as usize];
+    assert_eq!(p.categories, vec![corridor_model::DataSubjectCategory::Suspect]);
+    assert!(!p.is_protected(), "another case's victim record says nothing here");
+    assert!(rs_only.node("b:7:person").is_none());
 }
