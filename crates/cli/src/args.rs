@@ -155,6 +155,13 @@ pub enum Command {
         #[arg(long, requires = "tls_cert", value_name = "PEM")]
         tls_key: Option<std::path::PathBuf>,
     },
+    /// The retention queue for the data-protection officer: persons' records due for
+    /// review, without content (opaque ids, categories, dates, agencies); logged.
+    Retention {
+        /// Only records due on or before this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DAY")]
+        due: Option<String>,
+    },
     /// The node's users: add, list, change role or clearance, disable, unlock, reset
     /// a password. Once a node has users, these need --user naming an administrator.
     #[command(subcommand)]

@@ -227,6 +227,7 @@ pub fn main() -> ExitCode {
             tls_cert,
             tls_key,
         } => cmd::serve::run(&ctx, &listen, tls_cert.as_deref().zip(tls_key.as_deref())),
+        Command::Retention { due } => cmd::retention::run(&ctx, due.as_deref()),
         Command::User(c) => cmd::access::user(&ctx, &c),
         Command::Token(c) => cmd::access::token(&ctx, &c),
         Command::Case(c) => cmd::access::case(&ctx, &c),

@@ -34,10 +34,11 @@ fn inside(datasets: &[String], id: &str) -> bool {
     datasets.iter().any(|x| x == d)
 }
 
-/// The pairs held for review whose two records the grant's case holds.
+/// The pairs held for review whose two records the grant's case holds; the
+/// listing (record ids and whether protected) is logged as a read.
 pub fn review_in_case(store: &mut dyn Store, grant: &Grant) -> Result<Vec<CaseReviewPair>> {
     let datasets = case_datasets(&*store, grant)?;
-    Ok(store
+    let pairs: Vec<CaseReviewPair> = store
         .resolution_review()?
         .into_iter()
         .filter(|p| inside(&datasets, &p.a) && inside(&datasets, &p.b))
@@ -45,7 +46,16 @@ pub fn review_in_case(store: &mut dyn Store, grant: &Grant) -> Result<Vec<CaseRe
             protected: pair.why == PROTECTED,
             pair,
         })
-        .collect())
+        .collect();
+    let session = crate::access::session_of(grant)?;
+    store.log_access(&corridor_store::AuditEntry {
+        actor: session.actor().into(),
+        action: corridor_store::AuditAction::Read,
+        target: "review queue".into(),
+        purpose: session.purpose().into(),
+        detail: serde_json::json!({"pairs": pairs.len()}).to_string(),
+    })?;
+    Ok(pairs)
 }
 
 /// Decides a pair of the case's records. Refused as not found when the case does

@@ -12,6 +12,7 @@ pub(crate) mod mrz;
 pub(crate) mod names;
 pub(crate) mod network;
 pub(crate) mod resolve;
+pub(crate) mod retention;
 pub(crate) mod review;
 pub(crate) mod serve;
 pub(crate) mod show;

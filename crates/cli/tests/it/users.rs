@@ -399,4 +399,12 @@ fn on_a_node_with_users_case_content_needs_a_case_and_stays_in_it() {
     ));
     let o = as_user(&store, "dora", &["audit", "log"], "");
     assert!(stdout(&o).contains("access.denied"), "{}", stdout(&o));
+    // The DPO's retention queue: every person's record, no content.
+    let o = as_user(&store, "dora", &["--json", "retention"], "");
+    ok(&o);
+    let queue: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(queue.as_array().map(Vec::len), Some(3), "{queue}");
+    assert!(!stdout(&o).contains("mk-crossings") && !stdout(&o).contains("Person Number"));
+    let o = as_user(&store, "ana", &["retention"], "");
+    assert_eq!(code(&o), 8, "the queue is the DPO's: {}", stderr(&o));
 }
