@@ -21,6 +21,7 @@ pub mod network;
 pub mod node;
 pub mod resolution;
 mod review;
+pub mod search;
 mod session;
 
 pub use entity::{CaseEntityView, EntityView, show_entity, show_entity_in_case};

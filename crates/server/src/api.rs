@@ -853,3 +853,35 @@ pub(crate) async fn add_purpose(
         .await?;
     Ok(Json(serde_json::json!({"purpose": id})))
 }
+
+/// What to search for.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SearchParams {
+    /// A name in any script, or a selector: a phone, a travel-document number, a
+    /// plate, an IBAN, an IMO or MMSI number.
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    q: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/search", tag = "case", security(("token" = [])),
+    params(SearchParams,
+        ("Corridor-Case" = String, Header, description = "The case searched in"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, description = "The case's matches, best first, each with why it matched; the other cases that hold matches and whom to ask"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+pub(crate) async fn search(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiQuery(params): ApiQuery<SearchParams>,
+) -> Result<Json<corridor_app::search::SearchResult>, ApiError> {
+    Ok(Json(
+        node.run_search(move |store, index| corridor_app::search::search(index, store, &grant, &params.q))
+            .await?,
+    ))
+}

@@ -38,6 +38,8 @@ pub struct Node {
     store: Arc<Mutex<SqliteStore>>,
     /// The investigation graph kept between requests, filtered for each reader.
     graphs: Arc<Mutex<corridor_app::network::GraphCache>>,
+    /// The search index kept between requests.
+    search: Arc<Mutex<corridor_app::search::SearchIndex>>,
     sessions: sessions::Sessions,
     /// Whether the node is served over TLS: its cookies are then `Secure`.
     tls: bool,
@@ -56,6 +58,7 @@ impl Node {
         Node {
             store: Arc::new(Mutex::new(store)),
             graphs: Arc::default(),
+            search: Arc::default(),
             sessions: sessions::Sessions::default(),
             tls: false,
             request_limit: std::time::Duration::from_secs(60),
@@ -106,6 +109,22 @@ impl Node {
         self.run(move |store| {
             let mut cache = graphs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             f(store, &mut cache)
+        })
+        .await
+    }
+}
+
+impl Node {
+    /// Runs `f` on the store and the kept search index (locked in that order).
+    pub(crate) async fn run_search<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore, &mut corridor_app::search::SearchIndex) -> corridor_app::Result<T> + Send + 'static,
+    {
+        let index = self.search.clone();
+        self.run(move |store| {
+            let mut index = index.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(store, &mut index)
         })
         .await
     }

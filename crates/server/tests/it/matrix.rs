@@ -40,7 +40,11 @@ async fn every_route_every_role_every_credential_and_case() {
     let f = fixture();
     let mut checked = 0;
     for route in ROUTES {
-        let path = route.path.replace("{id}", &f.entity);
+        let mut path = route.path.replace("{id}", &f.entity);
+        if route.path == "/api/v1/search" {
+            // The one required query parameter of the table's routes.
+            path.push_str("?q=Marko");
+        }
         let public = route.action.needs() == Need::Nothing;
         let case_route = matches!(route.action.needs(), Need::Case(_));
         // Changes take a JSON body this matrix does not send (logging out takes none),

@@ -1,0 +1,497 @@
+//! Search: names in any script and selectors (phones, travel-document numbers,
+//! plates, IBANs, vessels), each result with why it matched; within a case, and
+//! for the rest of the node only which other cases hold a match and whom to ask
+//! (hit/no-hit inside the node, as between partners).
+//!
+//! The index is kept in memory per [`Store::data_version`] (like the graph cache):
+//! built from one logged bulk read of persons and selector entities, then every
+//! query is a hash lookup. Names are indexed per token under their cross-script
+//! spellings (`corridor-normalize`: Latin forms, consonant skeletons, phonetic
+//! codes), so `Djordjevic`, `Đorđević` and `Ђорђевић` meet, and a surname alone
+//! finds the full name; results are ranked by how many query tokens matched and
+//! how (spelling before skeleton before sound), then by name similarity.
+//! Selectors are indexed by their canonical form as ingest stores them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use corridor_access::Grant;
+use corridor_model::HandlingCode;
+use corridor_normalize::{NameKeys, ident};
+use corridor_store::{AuditEntry, Store};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+/// Results given at most.
+pub const MAX_RESULTS: usize = 25;
+/// The longest query taken.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// How a key matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    /// The same selector (phone, document, plate, IBAN, vessel), canonical form.
+    Selector,
+    /// A name token spelt alike in Latin (after transliteration).
+    Spelling,
+    /// The same consonant skeleton.
+    Skeleton,
+    /// The same sound (Double Metaphone).
+    Sound,
+}
+
+#[derive(Debug, Clone)]
+struct Indexed {
+    id: String,
+    schema: String,
+    name: Option<String>,
+    keys: Option<NameKeys>,
+    /// The strictest handling of what the index holds of it.
+    handling: HandlingCode,
+}
+
+/// The search index of one data version.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    version: Option<i64>,
+    entities: Vec<Indexed>,
+    tokens: HashMap<String, Vec<(u32, MatchedBy)>>,
+    selectors: HashMap<String, Vec<u32>>,
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub schema: String,
+    pub name: Option<String>,
+    /// Per query token (or the selector), how it matched.
+    pub why: Vec<(String, MatchedBy)>,
+    /// Name similarity in [0, 1] for names; 1 for a selector.
+    pub score: f64,
+}
+
+/// Another case that holds a match: its name and its supervisors, to ask.
+#[derive(Debug, Clone, Serialize)]
+pub struct Elsewhere {
+    pub case: String,
+    pub ask: Vec<String>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    pub hits: Vec<Hit>,
+    /// Other cases that hold matches (no content).
+    pub elsewhere: Vec<Elsewhere>,
+    /// Matches in data no case holds: ask the node's administrator.
+    pub outside_cases: bool,
+}
+
+const SELECTOR_SCHEMATA: [&str; 5] = ["Phone", "TravelDocument", "Vehicle", "BankAccount", "Vessel"];
+
+fn selector_key(schema: &str, prop: &str, value: &str) -> Option<String> {
+    Some(match (schema, prop) {
+        ("Phone", "number") => format!("phone:{value}"),
+        ("TravelDocument", "number") => format!("doc:{}", ident::document_match_key(value)),
+        ("Vehicle", "registrationNumber") => format!("plate:{}", ident::plate(value).canonical),
+        ("BankAccount", "iban") => format!("iban:{}", ident::iban(value).canonical),
+        ("Vessel", "imoNumber") => format!("vessel:{}", ident::imo(value).canonical),
+        ("Vessel", "mmsi") => format!("vessel:{}", ident::mmsi(value).canonical),
+        _ => return None,
+    })
+}
+
+/// The keys a query may mean as a selector.
+fn query_selector_keys(q: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(e164) = corridor_normalize::normalize_phone(q, None).e164 {
+        keys.push(format!("phone:{e164}"));
+    }
+    let compact = ident::compact(q);
+    if compact.len() >= 4 && compact.chars().any(|c| c.is_ascii_digit()) {
+        keys.push(format!("doc:{}", ident::document_match_key(q)));
+        keys.push(format!("plate:{}", ident::plate(q).canonical));
+        keys.push(format!("iban:{}", ident::iban(q).canonical));
+        keys.push(format!("vessel:{}", ident::imo(q).canonical));
+        keys.push(format!("vessel:{}", ident::mmsi(q).canonical));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The index keys of one name token: its Latin spellings, skeletons and sounds.
+fn keys_of_token(t: &corridor_normalize::Token) -> Vec<(String, MatchedBy)> {
+    let mut out = Vec::new();
+    out.extend(t.latin.iter().map(|k| (format!("L:{k}"), MatchedBy::Spelling)));
+    out.extend(t.bare.iter().map(|k| (format!("L:{k}"), MatchedBy::Spelling)));
+    out.extend(t.skeleton.iter().map(|k| (format!("S:{k}"), MatchedBy::Skeleton)));
+    out.extend(t.phonetic.iter().map(|k| (format!("P:{k}"), MatchedBy::Sound)));
+    out
+}
+
+fn token_keys(keys: &NameKeys) -> Vec<(String, MatchedBy)> {
+    let mut out: Vec<(String, MatchedBy)> = keys.tokens.iter().flat_map(keys_of_token).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn person_name(e: &corridor_model::EntityEvidence) -> Option<String> {
+    e.values("name").first().map(|s| s.to_string()).or_else(|| {
+        let parts: Vec<&str> = ["firstName", "lastName"].iter().flat_map(|p| e.values(p)).collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    })
+}
+
+impl SearchIndex {
+    /// The index for the store's data now: kept when the data has not changed,
+    /// built again (one logged bulk read) otherwise.
+    fn refresh(&mut self, store: &mut dyn Store, session: &Session) -> Result<()> {
+        let version = store.data_version()?;
+        if self.version == Some(version) {
+            return Ok(());
+        }
+        let mut schemata = vec!["Person"];
+        schemata.extend(SELECTOR_SCHEMATA);
+        let read = store.entity_evidence(&schemata, session.actor(), session.purpose())?;
+        let mut fresh = SearchIndex {
+            version: Some(version),
+            ..SearchIndex::default()
+        };
+        for e in &read {
+            let v = fresh.entities.len() as u32;
+            let strictest = e
+                .statements
+                .iter()
+                .map(|s| s.handling.code)
+                .max()
+                .unwrap_or(HandlingCode::H0);
+            if e.schema == "Person" {
+                let Some(name) = person_name(e) else { continue };
+                if corridor_normalize::over_limits(&name) {
+                    continue;
+                }
+                let keys = corridor_normalize::keys(&name);
+                for (k, how) in token_keys(&keys) {
+                    fresh.tokens.entry(k).or_default().push((v, how));
+                }
+                fresh.entities.push(Indexed {
+                    id: e.id.clone(),
+                    schema: e.schema.to_string(),
+                    name: Some(name),
+                    keys: Some(keys),
+                    handling: strictest,
+                });
+            } else {
+                let keys: Vec<String> = e
+                    .statements
+                    .iter()
+                    .filter_map(|s| selector_key(&e.schema, &s.prop, &s.value))
+                    .collect();
+                if keys.is_empty() {
+                    continue;
+                }
+                for k in keys {
+                    fresh.selectors.entry(k).or_default().push(v);
+                }
+                fresh.entities.push(Indexed {
+                    id: e.id.clone(),
+                    schema: e.schema.to_string(),
+                    name: None,
+                    keys: None,
+                    handling: strictest,
+                });
+            }
+        }
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Every match of `q` over the whole node, best first (not yet scoped).
+    fn find(&self, q: &str) -> Vec<(u32, Hit)> {
+        let mut found: BTreeMap<u32, Hit> = BTreeMap::new();
+        for key in query_selector_keys(q) {
+            for &v in self.selectors.get(&key).into_iter().flatten() {
+                let e = &self.entities[v as usize];
+                found.entry(v).or_insert_with(|| Hit {
+                    id: e.id.clone(),
+                    schema: e.schema.clone(),
+                    name: None,
+                    why: vec![(
+                        key.split(':').next().unwrap_or_default().to_string(),
+                        MatchedBy::Selector,
+                    )],
+                    score: 1.0,
+                });
+            }
+        }
+        if !found.is_empty() {
+            return found.into_iter().collect();
+        }
+        if corridor_normalize::over_limits(q) {
+            return Vec::new();
+        }
+        let qk = corridor_normalize::keys(q);
+        // Per query token, the best way each person matched it.
+        let mut per_person: HashMap<u32, BTreeMap<usize, MatchedBy>> = HashMap::new();
+        for (i, t) in qk.tokens.iter().enumerate() {
+            for (k, _) in keys_of_token(t) {
+                for &(v, how) in self.tokens.get(&k).into_iter().flatten() {
+                    // The key's kind says how (a Latin key matched as spelling …).
+                    let how = match k.as_bytes().first() {
+                        Some(b'L') => MatchedBy::Spelling,
+                        Some(b'S') => MatchedBy::Skeleton,
+                        _ => how.max(MatchedBy::Sound),
+                    };
+                    let slot = per_person.entry(v).or_default().entry(i).or_insert(how);
+                    *slot = (*slot).min(how);
+                }
+            }
+        }
+        let labels: Vec<String> = qk
+            .tokens
+            .iter()
+            .map(|t| t.latin.first().cloned().unwrap_or_default())
+            .collect();
+        let mut hits: Vec<(u32, usize, u32, Hit)> = per_person
+            .into_iter()
+            .filter_map(|(v, matched)| {
+                let e = &self.entities[v as usize];
+                let score = corridor_normalize::similarity(&qk, e.keys.as_ref()?);
+                let rank: u32 = matched.values().map(|m| *m as u32).sum();
+                Some((
+                    v,
+                    matched.len(),
+                    rank,
+                    Hit {
+                        id: e.id.clone(),
+                        schema: e.schema.clone(),
+                        name: e.name.clone(),
+                        why: matched.iter().map(|(i, m)| (labels[*i].clone(), *m)).collect(),
+                        score,
+                    },
+                ))
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(a.2.cmp(&b.2))
+                .then(b.3.score.total_cmp(&a.3.score))
+                .then(a.3.id.cmp(&b.3.id))
+        });
+        hits.into_iter().map(|(v, _, _, h)| (v, h)).collect()
+    }
+}
+
+/// Searches for `q` within the grant's case: its hits (up to [`MAX_RESULTS`], only
+/// entities of the case's data sets whose indexed statements the reader's clearance
+/// allows), and which other cases hold matches, with their supervisors to ask. The
+/// search is logged with the ids it returned (not the query: audit entries name no
+/// values).
+pub fn search(index: &mut SearchIndex, store: &mut dyn Store, grant: &Grant, q: &str) -> Result<SearchResult> {
+    let q = q.trim();
+    if q.is_empty() || q.chars().count() > MAX_QUERY_CHARS || q.chars().any(char::is_control) {
+        return Err(Error::BadInput(format!(
+            "give a name or a selector of 1 to {MAX_QUERY_CHARS} printable characters"
+        )));
+    }
+    let case = grant
+        .case()
+        .ok_or_else(|| Error::BadInput("name the case this search is for".into()))?;
+    let session = crate::access::session_of(grant)?;
+    index.refresh(store, &session)?;
+    let mine = store.case_datasets(case.id)?;
+    let cases = store.cases()?;
+    let users = store.users()?;
+    let dataset = |id: &str| id.split(':').next().unwrap_or_default().to_string();
+    let clearance = grant.clearance();
+    let mut hits = Vec::new();
+    let mut elsewhere: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut outside_cases = false;
+    for (v, hit) in index.find(q) {
+        let d = dataset(&hit.id);
+        if mine.contains(&d) {
+            if index.entities[v as usize].handling <= clearance && hits.len() < MAX_RESULTS {
+                hits.push(hit);
+            }
+            continue;
+        }
+        let holders: Vec<&corridor_store::CaseRecord> = cases.iter().filter(|c| c.datasets.contains(&d)).collect();
+        if holders.is_empty() {
+            outside_cases = true;
+        }
+        for c in holders {
+            elsewhere.entry(c.name.clone()).or_insert_with(|| {
+                c.members
+                    .iter()
+                    .filter(|m| {
+                        users
+                            .iter()
+                            .any(|u| &u.name == *m && u.role == "supervisor" && !u.disabled)
+                    })
+                    .cloned()
+                    .collect()
+            });
+        }
+    }
+    elsewhere.remove(&case.name);
+    store.log_access(&AuditEntry {
+        actor: session.actor().into(),
+        action: corridor_store::AuditAction::Read,
+        target: "search".into(),
+        purpose: session.purpose().into(),
+        detail: serde_json::json!({
+            "returned": hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            "other_cases": elsewhere.len(),
+        })
+        .to_string(),
+    })?;
+    Ok(SearchResult {
+        hits,
+        elsewhere: elsewhere
+            .into_iter()
+            .map(|(case, ask)| Elsewhere { case, ask })
+            .collect(),
+        outside_cases,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access;
+    use corridor_store::SqliteStore;
+
+    const MAPPING: &str = r#"
+[dataset]
+name = "DATASET"
+format = "csv"
+record_id = "id"
+
+[source]
+agency = "rs-bp"
+country = "RS"
+
+[defaults]
+grading = "B2"
+handling = { column = "handling" }
+
+[entities.person]
+schema = "Person"
+[entities.person.properties]
+name = { column = "name" }
+category = { literal = "suspect" }
+
+[entities.phone]
+schema = "Phone"
+properties.number = { column = "phone" }
+
+[entities.uses]
+schema = "Uses"
+properties.user = { entity = "person" }
+properties.object = { entity = "phone" }
+"#;
+
+    fn ingest(store: &mut SqliteStore, dir: &std::path::Path, dataset: &str, csv: &str) {
+        let file = dir.join(format!("{dataset}.csv"));
+        std::fs::write(&file, csv).expect("csv");
+        let mapping = MAPPING.replace("DATASET", dataset);
+        crate::ingest::ingest_file(
+            store,
+            &Session::new("root", "").expect("session"),
+            &crate::ingest::IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: &mapping,
+                file: &file,
+                rejects: None,
+                limits: Default::default(),
+            },
+            &corridor_ingest::NoProgress,
+        )
+        .expect("ingest");
+    }
+
+    #[test]
+    fn names_meet_across_scripts_within_the_case_and_other_cases_are_only_named() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut s, _) = SqliteStore::create(&dir.path().join("n.corridor"), "root").expect("store");
+        ingest(
+            &mut s,
+            dir.path(),
+            "rs-a",
+            "id,name,phone,handling\n1,Ђорђевић Марко,+381641234567,H1\n2,Petar Nikolić,+381641111111,H1\n3,Marko Đorđević,+381642222222,H3\n",
+        );
+        ingest(
+            &mut s,
+            dir.path(),
+            "rs-b",
+            "id,name,phone,handling\n9,Marko Djordjevic,+381649999999,H1\n",
+        );
+        let root = Session::new("root", "").expect("session");
+        for (user, role) in [("ana", "analyst"), ("sam", "supervisor")] {
+            access::add_user(&mut s, &root, user, role, None, "a long enough passphrase").expect("user");
+        }
+        for (case, data, member) in [("a", "rs-a", "ana"), ("b", "rs-b", "sam")] {
+            access::add_case(&mut s, &root, case, "").expect("case");
+            access::add_case_data(&mut s, &root, case, data).expect("data");
+            access::set_case_member(&mut s, &root, case, member, true).expect("member");
+        }
+        access::add_purpose(&mut s, &root, "investigation", "criminal investigation").expect("purpose");
+        let ana = access::log_in(&mut s, "ana", "a long enough passphrase", chrono::Utc::now()).expect("login");
+        let grant = access::authorize_request(
+            &mut s,
+            Some(&ana),
+            corridor_access::Action::Search,
+            Some("a"),
+            Some("investigation"),
+        )
+        .expect("grant");
+        let mut index = SearchIndex::default();
+        let r = search(&mut index, &mut s, &grant, "Djordjevic").expect("search");
+        let ids: Vec<&str> = r.hits.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["rs-a:1:person"],
+            "the Cyrillic record, not the H3 one, not case b's: {r:?}"
+        );
+        assert_eq!(r.hits[0].why, vec![("DJORDJEVIC".to_string(), MatchedBy::Spelling)]);
+        assert_eq!(r.elsewhere.len(), 1);
+        assert_eq!(
+            (r.elsewhere[0].case.as_str(), r.elsewhere[0].ask.clone()),
+            ("b", vec!["sam".to_string()])
+        );
+        // The full name, in Cyrillic, ranks the record that matches both tokens first.
+        let r = search(&mut index, &mut s, &grant, "Марко Ђорђевић").expect("search");
+        assert_eq!(r.hits.first().map(|h| h.id.as_str()), Some("rs-a:1:person"));
+        assert_eq!(r.hits[0].why.len(), 2);
+        // A phone written another way finds the phone entity.
+        let r = search(&mut index, &mut s, &grant, "+381 64 123 4567").expect("search");
+        assert_eq!(
+            r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["rs-a:1:phone"]
+        );
+        assert_eq!(r.hits[0].why[0].1, MatchedBy::Selector);
+        // Nothing found, and bad queries.
+        assert!(
+            search(&mut index, &mut s, &grant, "Zzyzx Qwerty")
+                .expect("search")
+                .hits
+                .is_empty()
+        );
+        for bad in ["", "   ", "a\u{7}b", &"x".repeat(201)] {
+            assert!(search(&mut index, &mut s, &grant, bad).is_err(), "{bad:?}");
+        }
+        // The searches are logged with what they returned, never the query.
+        let log = s.audit_page(0, 1000).expect("log");
+        let searches: Vec<_> = log.iter().filter(|e| e.entry.target == "search").collect();
+        assert!(searches.len() >= 4);
+        assert!(
+            log.iter()
+                .all(|e| !e.entry.detail.contains("Djordjevic") && !e.entry.detail.contains("123 4567"))
+        );
+    }
+}
