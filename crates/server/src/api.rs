@@ -885,3 +885,83 @@ pub(crate) async fn search(
             .await?,
     ))
 }
+
+/// A party's movements: the located events it was part of, in time order.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Track {
+    id: String,
+    name: String,
+    #[schema(value_type = Vec<Object>)]
+    points: Vec<corridor_network::routes::TrackPoint>,
+}
+
+#[utoipa::path(get, path = "/api/v1/parties/{id}/track", tag = "case", security(("token" = [])),
+    params(("id" = String, Path, description = "An identity id or a record id (dataset:record:name)"),
+        ("Corridor-Case" = String, Header, description = "The case"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, body = Track), (status = 400, body = ApiError), (status = 401, body = ApiError),
+        (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn track(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Track>, ApiError> {
+    if id.len() > 1024 {
+        return Err(ApiError::new(ErrorCode::BadInput, "an id is at most 1,024 bytes"));
+    }
+    let track = node
+        .run_graphs(move |store, cache| {
+            let base = corridor_app::network::NetworkQuery {
+                parties: vec![id.clone()],
+                ..Default::default()
+            };
+            let (session, query) = corridor_app::network::scope(&*store, &grant, &base)?;
+            let view = cache.open(store, &session, &query)?;
+            let v = view.party(&id)?;
+            let places = corridor_network::routes::Places::of(&view.graph);
+            let node = &view.graph.nodes[v as usize];
+            Ok(Track {
+                id: node.id.clone(),
+                name: node.name.clone(),
+                points: corridor_network::routes::track(&view.graph, &places, v),
+            })
+        })
+        .await?;
+    Ok(Json(track))
+}
+
+/// Which flows to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FlowParams {
+    /// Only this network's flows (its number in the network listing).
+    #[param(minimum = 1)]
+    network: Option<usize>,
+}
+
+#[utoipa::path(get, path = "/api/v1/flows", tag = "case", security(("token" = [])),
+    params(FlowParams,
+        ("Corridor-Case" = String, Header, description = "The case"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, description = "Weekly flows of parties between places, by network"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn flows(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiQuery(params): ApiQuery<FlowParams>,
+) -> Result<Json<Vec<corridor_network::routes::Flow>>, ApiError> {
+    if params.network == Some(0) {
+        return Err(ApiError::new(ErrorCode::BadInput, "networks are numbered from 1"));
+    }
+    let flows = node
+        .run_graphs(move |store, cache| {
+            let (session, query) =
+                corridor_app::network::scope(&*store, &grant, &corridor_app::network::NetworkQuery::default())?;
+            let view = cache.open(store, &session, &query)?;
+            let found = view.networks();
+            view.flows(&found, params.network)
+        })
+        .await?;
+    Ok(Json(flows))
+}
