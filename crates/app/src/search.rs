@@ -12,7 +12,7 @@
 //! how (spelling before skeleton before sound), then by name similarity.
 //! Selectors are indexed by their canonical form as ingest stores them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use corridor_access::Grant;
 use corridor_model::HandlingCode;
@@ -47,7 +47,6 @@ struct Indexed {
     id: String,
     schema: String,
     name: Option<String>,
-    keys: Option<NameKeys>,
     /// The strictest handling of what the index holds of it.
     handling: HandlingCode,
 }
@@ -57,7 +56,7 @@ struct Indexed {
 pub struct SearchIndex {
     version: Option<i64>,
     entities: Vec<Indexed>,
-    tokens: HashMap<String, Vec<(u32, MatchedBy)>>,
+    tokens: HashMap<String, Vec<u32>>,
     selectors: HashMap<String, Vec<u32>>,
 }
 
@@ -176,14 +175,13 @@ impl SearchIndex {
                     continue;
                 }
                 let keys = corridor_normalize::keys(&name);
-                for (k, how) in token_keys(&keys) {
-                    fresh.tokens.entry(k).or_default().push((v, how));
+                for (k, _) in token_keys(&keys) {
+                    fresh.tokens.entry(k).or_default().push(v);
                 }
                 fresh.entities.push(Indexed {
                     id: e.id.clone(),
                     schema: e.schema.to_string(),
                     name: Some(name),
-                    keys: Some(keys),
                     handling: strictest,
                 });
             } else {
@@ -202,7 +200,6 @@ impl SearchIndex {
                     id: e.id.clone(),
                     schema: e.schema.to_string(),
                     name: None,
-                    keys: None,
                     handling: strictest,
                 });
             }
@@ -211,12 +208,21 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Every match of `q` over the whole node, best first (not yet scoped).
-    fn find(&self, q: &str) -> Vec<(u32, Hit)> {
+    /// The matches of `q` that `keep` allows, best first (at most [`MAX_RESULTS`]),
+    /// and the data sets of those it does not (for naming who else holds a match).
+    fn find(&self, q: &str, keep: impl Fn(&Indexed) -> bool) -> (Vec<Hit>, BTreeSet<String>) {
+        let mut others = BTreeSet::new();
+        let note_other = |e: &Indexed, others: &mut BTreeSet<String>| {
+            others.insert(e.id.split(':').next().unwrap_or_default().to_string());
+        };
         let mut found: BTreeMap<u32, Hit> = BTreeMap::new();
         for key in query_selector_keys(q) {
             for &v in self.selectors.get(&key).into_iter().flatten() {
                 let e = &self.entities[v as usize];
+                if !keep(e) {
+                    note_other(e, &mut others);
+                    continue;
+                }
                 found.entry(v).or_insert_with(|| Hit {
                     id: e.id.clone(),
                     schema: e.schema.clone(),
@@ -229,26 +235,24 @@ impl SearchIndex {
                 });
             }
         }
-        if !found.is_empty() {
-            return found.into_iter().collect();
+        if !found.is_empty() || !others.is_empty() {
+            return (found.into_values().take(MAX_RESULTS).collect(), others);
         }
         if corridor_normalize::over_limits(q) {
-            return Vec::new();
+            return (Vec::new(), others);
         }
         let qk = corridor_normalize::keys(q);
-        // Per query token, the best way each person matched it.
-        let mut per_person: HashMap<u32, BTreeMap<usize, MatchedBy>> = HashMap::new();
-        for (i, t) in qk.tokens.iter().enumerate() {
-            for (k, _) in keys_of_token(t) {
-                for &(v, how) in self.tokens.get(&k).into_iter().flatten() {
-                    // The key's kind says how (a Latin key matched as spelling …).
-                    let how = match k.as_bytes().first() {
-                        Some(b'L') => MatchedBy::Spelling,
-                        Some(b'S') => MatchedBy::Skeleton,
-                        _ => how.max(MatchedBy::Sound),
-                    };
-                    let slot = per_person.entry(v).or_default().entry(i).or_insert(how);
-                    *slot = (*slot).min(how);
+        // Per query token (the first eight), the best way each person matched it:
+        // 0 not at all, else 1 + the `MatchedBy` rank.
+        let mut per_person: HashMap<u32, [u8; QUERY_TOKENS]> = HashMap::new();
+        for (i, t) in qk.tokens.iter().take(QUERY_TOKENS).enumerate() {
+            for (k, how) in keys_of_token(t) {
+                let code = how as u8 + 1;
+                for &v in self.tokens.get(&k).into_iter().flatten() {
+                    let slot = &mut per_person.entry(v).or_insert([0; QUERY_TOKENS])[i];
+                    if *slot == 0 || code < *slot {
+                        *slot = code;
+                    }
                 }
             }
         }
@@ -257,33 +261,69 @@ impl SearchIndex {
             .iter()
             .map(|t| t.latin.first().cloned().unwrap_or_default())
             .collect();
-        let mut hits: Vec<(u32, usize, u32, Hit)> = per_person
+        // Ranked first by how many query tokens matched and how; the name
+        // similarity (the costly part) is computed for the best few hundred only.
+        let mut ranked: Vec<(u32, usize, u32)> = Vec::new();
+        for (v, matched) in &per_person {
+            let e = &self.entities[*v as usize];
+            if keep(e) {
+                let n = matched.iter().filter(|m| **m > 0).count();
+                ranked.push((*v, n, matched.iter().map(|m| u32::from(*m)).sum()));
+            } else {
+                note_other(e, &mut others);
+            }
+        }
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
+        ranked.truncate(SCORED);
+        let mut hits: Vec<(usize, u32, Hit)> = ranked
             .into_iter()
-            .filter_map(|(v, matched)| {
+            .filter_map(|(v, n, rank)| {
                 let e = &self.entities[v as usize];
-                let score = corridor_normalize::similarity(&qk, e.keys.as_ref()?);
-                let rank: u32 = matched.values().map(|m| *m as u32).sum();
+                let matched = per_person.get(&v)?;
+                // Keys are made again for the few scored: keeping them for every
+                // person would hold gigabytes at a million.
+                let keys = corridor_normalize::keys(e.name.as_deref()?);
                 Some((
-                    v,
-                    matched.len(),
+                    n,
                     rank,
                     Hit {
                         id: e.id.clone(),
                         schema: e.schema.clone(),
                         name: e.name.clone(),
-                        why: matched.iter().map(|(i, m)| (labels[*i].clone(), *m)).collect(),
-                        score,
+                        why: matched
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, m)| **m > 0)
+                            .map(|(i, m)| (labels[i].clone(), MatchedBy::from_code(*m)))
+                            .collect(),
+                        score: corridor_normalize::similarity(&qk, &keys),
                     },
                 ))
             })
             .collect();
         hits.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then(a.2.cmp(&b.2))
-                .then(b.3.score.total_cmp(&a.3.score))
-                .then(a.3.id.cmp(&b.3.id))
+            b.0.cmp(&a.0)
+                .then(a.1.cmp(&b.1))
+                .then(b.2.score.total_cmp(&a.2.score))
+                .then(a.2.id.cmp(&b.2.id))
         });
-        hits.into_iter().map(|(v, _, _, h)| (v, h)).collect()
+        (hits.into_iter().take(MAX_RESULTS).map(|(_, _, h)| h).collect(), others)
+    }
+}
+
+/// Candidates whose name similarity is computed, best ranked first.
+const SCORED: usize = 400;
+/// Query tokens matched at most (a name has rarely more).
+const QUERY_TOKENS: usize = 8;
+
+impl MatchedBy {
+    fn from_code(code: u8) -> MatchedBy {
+        match code {
+            1 => MatchedBy::Selector,
+            2 => MatchedBy::Spelling,
+            3 => MatchedBy::Skeleton,
+            _ => MatchedBy::Sound,
+        }
     }
 }
 
@@ -307,20 +347,14 @@ pub fn search(index: &mut SearchIndex, store: &mut dyn Store, grant: &Grant, q: 
     let mine = store.case_datasets(case.id)?;
     let cases = store.cases()?;
     let users = store.users()?;
-    let dataset = |id: &str| id.split(':').next().unwrap_or_default().to_string();
     let clearance = grant.clearance();
-    let mut hits = Vec::new();
+    let (hits, other_datasets) = index.find(q, |e| {
+        mine.iter().any(|d| Some(d.as_str()) == e.id.split(':').next()) && e.handling <= clearance
+    });
     let mut elsewhere: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut outside_cases = false;
-    for (v, hit) in index.find(q) {
-        let d = dataset(&hit.id);
-        if mine.contains(&d) {
-            if index.entities[v as usize].handling <= clearance && hits.len() < MAX_RESULTS {
-                hits.push(hit);
-            }
-            continue;
-        }
-        let holders: Vec<&corridor_store::CaseRecord> = cases.iter().filter(|c| c.datasets.contains(&d)).collect();
+    for d in &other_datasets {
+        let holders: Vec<&corridor_store::CaseRecord> = cases.iter().filter(|c| c.datasets.contains(d)).collect();
         if holders.is_empty() {
             outside_cases = true;
         }
