@@ -147,6 +147,12 @@ fn person_name(e: &corridor_model::EntityEvidence) -> Option<String> {
 }
 
 impl SearchIndex {
+    /// Builds the index now (a node warming up before its first search); the
+    /// bulk read is logged with `session`.
+    pub fn warm(&mut self, store: &mut dyn Store, session: &Session) -> Result<()> {
+        self.refresh(store, session)
+    }
+
     /// The index for the store's data now: kept when the data has not changed,
     /// built again (one logged bulk read) otherwise.
     fn refresh(&mut self, store: &mut dyn Store, session: &Session) -> Result<()> {

@@ -198,6 +198,17 @@ pub(crate) fn serve_node(
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Failure::new(Code::Internal, e))?;
         let node = corridor_server::Node::new(store);
+        // Built in the background while the node already answers (requests that
+        // need the store wait for it).
+        let warming = node.clone();
+        tokio::spawn(async move {
+            if let Err(e) = warming.warm().await {
+                eprintln!(
+                    "corridor serve: building the indexes failed ({}); they are built at the first request",
+                    e.message
+                );
+            }
+        });
         match tls {
             Some(config) => corridor_server::tls::serve_tls(listener, node, config, shutdown()).await,
             None => corridor_server::serve(listener, node, shutdown()).await,

@@ -130,6 +130,26 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Builds the search index and the investigation graph before the first
+    /// request asks for them (at a million records each takes seconds); the reads
+    /// are logged as the node's own. Requests meanwhile wait for the store.
+    pub async fn warm(&self) -> Result<(), ApiError> {
+        let (graphs, search) = (self.graphs.clone(), self.search.clone());
+        self.run(move |store| {
+            let session = corridor_app::Session::new("node (warming its indexes)", "indexing")?;
+            search.lock().unwrap_or_else(|p| p.into_inner()).warm(store, &session)?;
+            graphs.lock().unwrap_or_else(|p| p.into_inner()).open(
+                store,
+                &session,
+                &corridor_app::network::NetworkQuery::default(),
+            )?;
+            Ok(())
+        })
+        .await
+    }
+}
+
 /// Serves the node on `listener` until `shutdown` completes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
