@@ -99,6 +99,11 @@ pub struct CaseEntityView {
     /// Findings withheld because they name entities outside the case or could
     /// rest on withheld statements.
     pub findings_withheld: usize,
+    /// The other records of the case resolved to the same person (their ids).
+    pub same_person_in_case: Vec<String>,
+    /// Whether records outside the case are resolved to the same person: other
+    /// cases hold more (which, and what, they do not say here).
+    pub more_in_other_cases: bool,
     /// The reader's clearance the statements were filtered by.
     pub clearance: corridor_model::HandlingCode,
 }
@@ -139,10 +144,118 @@ pub fn show_entity_in_case(
         .findings
         .retain(|f| withheld == 0 && inside(&f.entity) && f.related.iter().all(|r| inside(r)));
     let findings_withheld = total - entity.findings.len();
+    // The person's other records: those of the case by id, the rest only counted
+    // as "more elsewhere".
+    let identity = store
+        .identities_of(&[id.to_string()])?
+        .into_iter()
+        .map(|(_, identity)| identity)
+        .next();
+    let (mut same_person_in_case, mut more_in_other_cases) = (Vec::new(), false);
+    if let Some(identity) = identity {
+        for (record, _) in store.identity_members(&[identity])? {
+            if record == id {
+                continue;
+            }
+            if inside(&record) {
+                same_person_in_case.push(record);
+            } else {
+                more_in_other_cases = true;
+            }
+        }
+    }
+    same_person_in_case.sort();
     Ok(CaseEntityView {
         entity,
         withheld,
         findings_withheld,
+        same_person_in_case,
+        more_in_other_cases,
         clearance,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access;
+    use corridor_store::SqliteStore;
+
+    const MAPPING: &str = r#"
+[dataset]
+name = "DATASET"
+format = "csv"
+record_id = "id"
+
+[source]
+agency = "rs-bp"
+country = "RS"
+
+[defaults]
+grading = "B2"
+handling = "H1"
+
+[entities.person]
+schema = "Person"
+[entities.person.properties]
+name = { column = "name" }
+birthDate = { column = "born" }
+category = { literal = "suspect" }
+"#;
+
+    #[test]
+    fn a_person_resolved_across_cases_shows_the_case_its_records_and_that_others_hold_more() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut s, _) = SqliteStore::create(&dir.path().join("n.corridor"), "root").expect("store");
+        let root = Session::new("root", "").expect("session");
+        for (dataset, rows) in [
+            (
+                "rs-a",
+                "id,name,born\n1,Marko Jovanović,1980-02-03\n2,Marko Jovanovic,1980-02-03\n",
+            ),
+            ("rs-b", "id,name,born\n7,Марко Јовановић,1980-02-03\n"),
+        ] {
+            let file = dir.path().join(format!("{dataset}.csv"));
+            std::fs::write(&file, rows).expect("csv");
+            crate::ingest::ingest_file(
+                &mut s,
+                &root,
+                &crate::ingest::IngestRequest {
+                    mapping_name: "m.toml",
+                    mapping_text: &MAPPING.replace("DATASET", dataset),
+                    file: &file,
+                    rejects: None,
+                    limits: Default::default(),
+                },
+                &corridor_ingest::NoProgress,
+            )
+            .expect("ingest");
+        }
+        crate::resolution::run(&mut s, &root, &Default::default(), None, false).expect("resolve");
+        let confirm = crate::resolution::Decision::Confirm;
+        crate::resolution::decide(&mut s, &root, "rs-a:1:person", "rs-a:2:person", confirm, "same").expect("decide");
+        crate::resolution::decide(&mut s, &root, "rs-a:1:person", "rs-b:7:person", confirm, "same").expect("decide");
+        access::add_user(&mut s, &root, "ana", "analyst", None, "a long enough passphrase").expect("user");
+        access::add_case(&mut s, &root, "a", "").expect("case");
+        access::add_case_data(&mut s, &root, "a", "rs-a").expect("data");
+        access::set_case_member(&mut s, &root, "a", "ana", true).expect("member");
+        access::add_purpose(&mut s, &root, "inv", "investigation").expect("purpose");
+        let ana = access::log_in(&mut s, "ana", "a long enough passphrase", chrono::Utc::now()).expect("login");
+        let grant = access::authorize_request(
+            &mut s,
+            Some(&ana),
+            corridor_access::Action::ReadEntity,
+            Some("a"),
+            Some("inv"),
+        )
+        .expect("grant");
+        let v = show_entity_in_case(&mut s, &grant, "rs-a:1:person", false).expect("show");
+        assert_eq!(v.same_person_in_case, ["rs-a:2:person"]);
+        assert!(v.more_in_other_cases);
+        let text = serde_json::to_string(&v).expect("json");
+        assert!(
+            !text.contains("rs-b:") && !text.contains("Марко"),
+            "nothing of the other case: {text}"
+        );
+    }
 }
