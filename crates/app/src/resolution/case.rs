@@ -4,7 +4,6 @@
 //! protected pairs, which the policy gives supervisors alone.
 
 use corridor_access::{Action, Grant};
-use corridor_model::DataSubjectCategory;
 use corridor_store::{ReviewPair, Store};
 use serde::Serialize;
 
@@ -89,21 +88,43 @@ pub fn decide_in_case(
         .resolution_review()?
         .iter()
         .any(|p| ((p.a == a && p.b == b) || (p.a == b && p.b == a)) && p.why == PROTECTED);
-    // Both records must exist before anything is re-run; their categories say
-    // whether the pair is a supervisor's to decide.
-    let mut protected = held_protected;
+    // Both records must exist before anything is re-run; whether the pair is a
+    // supervisor's to decide is read off every record of the two identities they
+    // belong to (confirming a suspect's record into an identity that holds a
+    // victim's record is as protected as pairing them directly).
+    // A record the reader may not see (above their clearance) is not there for
+    // them: no decision on it.
+    let clearance = grant.clearance();
     for id in [a, b] {
-        let Some(entity) = store.entity(id, session.actor(), session.purpose())? else {
+        let seen = store
+            .entity(id, session.actor(), session.purpose())?
+            .is_some_and(|e| e.statements.iter().all(|s| s.provenance.handling.code <= clearance));
+        if !seen {
             return Err(Error::NotFound(format!(
                 "no record '{}' in this case",
                 id.chars().filter(|c| !c.is_control()).take(200).collect::<String>()
             )));
-        };
-        protected |= entity
-            .values("category")
-            .iter()
-            .any(|c| c.parse::<DataSubjectCategory>().is_ok_and(|c| c.is_protected()));
+        }
     }
+    let identities: Vec<String> = store
+        .identities_of(&[a.to_string(), b.to_string()])?
+        .into_iter()
+        .map(|(_, identity)| identity)
+        .collect();
+    let mut records: Vec<String> = store
+        .identity_members(&identities)?
+        .into_iter()
+        .map(|(record, _)| record)
+        .collect();
+    records.extend([a.to_string(), b.to_string()]);
+    records.sort();
+    records.dedup();
+    // Categories only (no values of other cases' records are read for this).
+    let protected = held_protected
+        || store
+            .person_reviews()?
+            .iter()
+            .any(|r| records.binary_search(&r.entity).is_ok() && r.category.is_protected());
     if protected && grant.action() != Action::DecideProtectedPair {
         return Err(Error::Forbidden(
             "this pair concerns a victim or a witness: a supervisor decides it, as a decision on a protected pair"

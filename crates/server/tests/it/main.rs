@@ -61,7 +61,8 @@ pub(crate) fn fixture() -> Fixture {
         "id,name,category,handling,restriction\n\
          1,Marko Jovanović,suspect,H1,\n\
          2,Ahmad Rahimi,victim,H1,\n\
-         3,Goran Petrovski,suspect,H3,only for the joint investigation team JIT-7\n",
+         3,Goran Petrovski,suspect,H3,only for the joint investigation team JIT-7\n\
+         4,Milan Petrović,suspect,H1,\n",
     )
     .expect("csv");
     corridor_app::ingest::ingest_file(

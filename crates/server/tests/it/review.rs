@@ -30,10 +30,11 @@ fn pair(a: &str, b: &str, decision: &str, reason: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pair_with_a_victim_is_a_supervisors_decision() {
     let f = fixture();
+    // Goran here is the H1 suspect Milan Petrović; record 3 is H3.
     let (marko, ahmad, goran) = (
         "mk-crossings:1:person",
         "mk-crossings:2:person",
-        "mk-crossings:3:person",
+        "mk-crossings:4:person",
     );
     let ordinary = "/api/v1/review/decisions";
     let protected = "/api/v1/review/protected-decisions";
@@ -82,4 +83,33 @@ async fn a_pair_with_a_victim_is_a_supervisors_decision() {
             .iter()
             .any(|e| e["actor"].as_str().is_some_and(|a| a.starts_with("sam (token ")))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pair_reaching_an_identity_that_holds_a_victim_is_a_supervisors_too() {
+    let f = fixture();
+    let (marko, ahmad, goran) = (
+        "mk-crossings:1:person",
+        "mk-crossings:2:person",
+        "mk-crossings:4:person",
+    );
+    // The supervisor confirms the suspect's and the victim's records as one person.
+    let (status, body) = post(
+        &f,
+        "sam",
+        "/api/v1/review/protected-decisions",
+        &pair(marko, ahmad, "confirm", "same person, verified in interview"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["joined"], true);
+    // Goran and Marko are both suspects, but Marko's identity now holds a victim's record.
+    let (status, body) = post(
+        &f,
+        "ana",
+        "/api/v1/review/decisions",
+        &pair(goran, marko, "confirm", "same phone"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 }
