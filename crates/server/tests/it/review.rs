@@ -61,6 +61,10 @@ async fn a_pair_with_a_victim_is_a_supervisors_decision() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // A record above her clearance (H3) is not there for her.
+    let h3 = "mk-crossings:3:person";
+    let (status, body) = post(&f, "ana", ordinary, &pair(marko, h3, "reject", "different people")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     // Not the case's records, no reason, an unknown word: refused.
     let (status, body) = post(&f, "ana", ordinary, &pair(marko, "other:1:person", "reject", "x")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
