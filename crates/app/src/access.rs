@@ -432,6 +432,26 @@ pub fn principal_of(store: &dyn Directory, user_id: i64, credential: Credential)
     principal(store, &u, credential)
 }
 
+/// The user of a browser session opened at `opened_at`, read afresh; a session
+/// opened before the user's password last changed has ended.
+pub fn principal_of_session(store: &dyn Directory, user_id: i64, opened_at: DateTime<Utc>) -> Result<Principal> {
+    let u = store
+        .user_by_id(user_id)?
+        .filter(|u| !u.disabled)
+        .ok_or_else(|| Error::Unauthenticated("log in again: this session's user is disabled or gone".into()))?;
+    let changed = u
+        .credentials_at
+        .as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .is_some_and(|t| t.with_timezone(&Utc) > opened_at);
+    if changed {
+        return Err(Error::Unauthenticated(
+            "the password was changed since this session was opened: log in again".into(),
+        ));
+    }
+    principal(store, &u, Credential::Session)
+}
+
 /// Decides a request through the one policy function, with the node's purposes.
 /// A logged-in user refused case content (not a member of the case, or not their
 /// role's) is logged, so probing other cases leaves a trace.

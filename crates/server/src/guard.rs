@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use corridor_access::{Action, Credential, Need, secret};
+use corridor_access::{Action, Need, secret};
 use corridor_app::{ErrorCode, access};
 
 use crate::{ApiError, Node, sessions};
@@ -45,6 +45,7 @@ enum Presented {
     Session {
         user_id: i64,
         csrf: String,
+        opened_at: chrono::DateTime<chrono::Utc>,
     },
 }
 
@@ -70,6 +71,7 @@ fn presented(node: &Node, headers: &HeaderMap) -> Result<Presented, ApiError> {
         Some(s) => Ok(Presented::Session {
             user_id: s.user_id,
             csrf: s.csrf,
+            opened_at: s.opened_at,
         }),
         None => Err(ApiError::new(
             ErrorCode::Unauthenticated,
@@ -110,7 +112,9 @@ pub(crate) async fn guard(State((node, action)): State<(Node, Action)>, mut req:
             let principal = match who {
                 Presented::Nothing => None,
                 Presented::Token(t) => Some(access::authenticate_token(store, &t, now)?),
-                Presented::Session { user_id, .. } => Some(access::principal_of(store, user_id, Credential::Session)?),
+                Presented::Session { user_id, opened_at, .. } => {
+                    Some(access::principal_of_session(store, user_id, opened_at)?)
+                }
             };
             access::authorize_request(store, principal.as_ref(), action, case.as_deref(), purpose.as_deref())
         })

@@ -28,6 +28,8 @@ pub(crate) const LOGINS_PER_MINUTE: usize = 10;
 pub(crate) struct Session {
     pub user_id: i64,
     pub csrf: String,
+    /// When it was opened, by the clock: a password changed later ends it.
+    pub opened_at: chrono::DateTime<chrono::Utc>,
     created: Instant,
     last_seen: Instant,
 }
@@ -52,6 +54,7 @@ impl Sessions {
             Session {
                 user_id,
                 csrf: csrf.clone(),
+                opened_at: chrono::Utc::now(),
                 created: now,
                 last_seen: now,
             },

@@ -58,6 +58,9 @@ CREATE TABLE purpose (
 );
 "#;
 
+/// When a user's password last changed: browser sessions opened before it end.
+pub(crate) const CREDENTIALS_AT: &str = "ALTER TABLE node_user ADD COLUMN credentials_at TEXT;";
+
 /// A user as stored.
 #[derive(Debug, Clone, Serialize)]
 pub struct UserRecord {
@@ -71,6 +74,8 @@ pub struct UserRecord {
     pub failed_logins: u32,
     pub locked_until: Option<String>,
     pub created_at: String,
+    /// When the password was last changed (after the user was added), if ever.
+    pub credentials_at: Option<String>,
 }
 
 /// A user to add.
@@ -197,11 +202,12 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
         failed_logins: r.get::<_, i64>(6)?.clamp(0, u32::MAX as i64) as u32,
         locked_until: r.get(7)?,
         created_at: r.get(8)?,
+        credentials_at: r.get(9)?,
     })
 }
 
 const USER_COLUMNS: &str =
-    "id, name, role, clearance, password_hash, disabled, failed_logins, locked_until, created_at";
+    "id, name, role, clearance, password_hash, disabled, failed_logins, locked_until, created_at, credentials_at";
 
 fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRecord> {
     Ok(TokenRecord {
@@ -328,8 +334,9 @@ impl Directory for SqliteStore {
                 params![*d as i64, id],
             )?,
             UserChange::Password(h) => tx.execute(
-                "UPDATE node_user SET password_hash = ?1, failed_logins = 0, locked_until = NULL WHERE id = ?2",
-                params![h, id],
+                "UPDATE node_user SET password_hash = ?1, failed_logins = 0, locked_until = NULL, credentials_at = ?3 \
+                 WHERE id = ?2",
+                params![h, id, now()],
             )?,
             UserChange::Unlock => tx.execute(
                 "UPDATE node_user SET failed_logins = 0, locked_until = NULL WHERE id = ?1",

@@ -31,6 +31,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("signed audit heads", SIGNATURES),
     ("matching index", crate::matching::SCHEMA),
     ("users, tokens, cases and purposes", crate::directory::SCHEMA),
+    ("when a user's password last changed", crate::directory::CREDENTIALS_AT),
 ];
 
 /// The newest schema version this code knows.

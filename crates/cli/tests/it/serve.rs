@@ -183,6 +183,36 @@ fn the_node_serves_https_with_secure_cookies_and_refuses_a_bad_certificate() {
         .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
         .unwrap_or_else(|| panic!("no cookie in {text}"));
     assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    let session = cookie
+        .split_once(':')
+        .map(|(_, v)| v.trim().split(';').next().unwrap_or_default().to_string())
+        .expect("name=value");
+    let me = |session: &str| {
+        curl(&[
+            "-H",
+            &format!("cookie: {session}"),
+            &format!("https://localhost:{port}/api/v1/me"),
+        ])
+    };
+    assert!(String::from_utf8_lossy(&me(&session).stdout).contains("\"root\""));
+    // A password reset from the command line (another process) ends the session.
+    let mut reset = Command::new(BIN)
+        .arg("--store")
+        .arg(&store)
+        .args(["--user", "root", "user", "reset", "root"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("reset");
+    reset
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"a brand new long passphrase\n")
+        .expect("password");
+    assert!(reset.wait().expect("wait").success());
+    let after = String::from_utf8_lossy(&me(&session).stdout).into_owned();
+    assert!(after.contains("unauthenticated"), "{after}");
     // Plain HTTP to the TLS port gets no answer.
     let o = Command::new("curl")
         .args([
