@@ -70,3 +70,37 @@ pub fn ingest_file(
     };
     Ok(IngestOutcome { report, resolution })
 }
+
+/// Ingests one file into the grant's case: the mapping's data set must be new or
+/// already the case's (a file may not add rows to, and so bring into this case,
+/// a data set that another case, or no case, holds); after the batch the data set
+/// is the case's. The batch is logged with the grant's user, case and purpose.
+pub fn ingest_file_in_case(
+    store: &mut dyn Store,
+    grant: &corridor_access::Grant,
+    request: &IngestRequest<'_>,
+    progress: &dyn Progress,
+) -> Result<IngestOutcome> {
+    let case = grant
+        .case()
+        .ok_or_else(|| Error::BadInput("name the case this data is ingested into".into()))?;
+    let mapping = check_mapping(request.mapping_name, request.mapping_text)?;
+    let exists = store
+        .sources()?
+        .iter()
+        .any(|s| s.datasets.iter().any(|d| d == &mapping.dataset));
+    if exists && !store.case_datasets(case.id)?.contains(&mapping.dataset) {
+        return Err(Error::Forbidden(format!(
+            "the data set {} exists and is not this case's: name the data set of this file anew in its mapping, or ask an administrator to put the data set into the case",
+            mapping.dataset
+        )));
+    }
+    let session = crate::access::session_of(grant)?;
+    let outcome = ingest_file(store, &session, request, progress)?;
+    match crate::access::add_case_data(store, &session, &case.name, &outcome.report.dataset) {
+        // An ingest that kept nothing may have made no data set.
+        Err(e) if e.code() == crate::ErrorCode::NotFound => {}
+        other => other?,
+    }
+    Ok(outcome)
+}

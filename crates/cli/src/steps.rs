@@ -36,8 +36,14 @@ pub(crate) fn load_mapping(path: &Path) -> Result<String> {
 
 /// Ingests one file with the mapping `text` read from `mapping_path` (read once:
 /// what was checked is what is applied), with a progress bar; shared with `demo`.
+/// Who ingests: a session (a node without users, the demo) or a grant for a case.
+pub(crate) enum Ingester<'a> {
+    Session(corridor_app::Session),
+    Grant(&'a corridor_access::Grant),
+}
+
 pub(crate) fn ingest_file(
-    session: &corridor_app::Session,
+    who: Ingester<'_>,
     store: &mut SqliteStore,
     mapping_path: &Path,
     text: &str,
@@ -58,7 +64,10 @@ pub(crate) fn ingest_file(
         rejects,
         limits,
     };
-    let outcome = corridor_app::ingest::ingest_file(store, session, &request, &bar);
+    let outcome = match who {
+        Ingester::Session(session) => corridor_app::ingest::ingest_file(store, &session, &request, &bar),
+        Ingester::Grant(grant) => corridor_app::ingest::ingest_file_in_case(store, grant, &request, &bar),
+    };
     bar.finish();
     Ok(outcome?)
 }

@@ -137,7 +137,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
                 .unwrap_or_default()
         ));
         let r = steps::ingest_file(
-            &ctx.session()?,
+            steps::Ingester::Session(ctx.session()?),
             &mut store,
             &data.join(&f.mapping),
             &steps::load_mapping(&data.join(&f.mapping))?,

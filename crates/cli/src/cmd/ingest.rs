@@ -16,8 +16,12 @@ pub(crate) fn run(ctx: &Ctx, args: &IngestArgs) -> Result<ExitCode> {
         max_line: args.max_line,
         max_field: usize::try_from(args.max_field.min(args.max_line)).unwrap_or(usize::MAX),
     };
+    let who = match &grant {
+        Some(g) => crate::steps::Ingester::Grant(g),
+        None => crate::steps::Ingester::Session(ctx.session()?),
+    };
     let IngestOutcome { report, resolution } = crate::steps::ingest_file(
-        &ctx.session_for(grant.as_ref())?,
+        who,
         &mut store,
         &args.mapping,
         &text,
@@ -25,16 +29,6 @@ pub(crate) fn run(ctx: &Ctx, args: &IngestArgs) -> Result<ExitCode> {
         args.rejects.clone(),
         limits,
     )?;
-    // On a node with users the data set joins the case it was ingested for (a data
-    // set already in the case stays there; one in another case joins this one too).
-    // An ingest that kept nothing may have made no data set: nothing to add then.
-    if let Some(case) = grant.as_ref().and_then(|g| g.case()) {
-        let session = ctx.session_for(grant.as_ref())?;
-        match corridor_app::access::add_case_data(&mut store, &session, &case.name, &report.dataset) {
-            Err(e) if e.code() == corridor_app::ErrorCode::NotFound => {}
-            other => other?,
-        }
-    }
     if let Some(corridor_app::resolution::IngestMatch::ModelOutdated { reason }) = &resolution {
         eprintln!("not matched at ingest: {reason}");
     }

@@ -247,6 +247,24 @@ fn on_a_node_with_users_case_content_needs_a_case_and_stays_in_it() {
         "",
     );
     assert!(matches!(code(&o), 0 | 3), "{}", stderr(&o));
+    // Otto may not add rows to (and so bring into his case) Ana's case's data set.
+    let o = as_user(
+        &store,
+        "otto",
+        &[
+            "--case",
+            "op-evros",
+            "--purpose",
+            "investigation",
+            "ingest",
+            "--mapping",
+            m,
+            f,
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not this case's"), "{}", stderr(&o));
     let o = as_user(&store, "root", &["--json", "case", "list"], "");
     let cases: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     let vardar = cases
