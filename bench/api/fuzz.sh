@@ -67,10 +67,24 @@ for u in analyst supervisor dpo admin; do
         --seed "${SEED:-1}" \
         --request-timeout 10 \
         --exclude-method DELETE \
+        --exclude-path /api/v1/ingest \
         -H "Authorization: Bearer $token" \
         -H "Corridor-Case: demo" -H "Corridor-Purpose: investigation" \
         --no-color || status=1
 done
+# The upload's mapping is text whose meaning no schema can say, so a generated one is
+# refused as bad input: the upload is fuzzed for server errors and hangs alone.
+token="$(as admin token create --for analyst --expires 1)"
+echo "== schemathesis, uploads, as analyst"
+"$VENV/bin/schemathesis" run "$URL/api/v1/openapi.json" \
+    --checks not_a_server_error \
+    --include-path /api/v1/ingest \
+    --max-examples "${EXAMPLES:-60}" \
+    --seed "${SEED:-1}" \
+    --request-timeout 10 \
+    -H "Authorization: Bearer $token" \
+    -H "Corridor-Case: demo" -H "Corridor-Purpose: investigation" \
+    --no-color || status=1
 if grep -q "panicked" "$WORK/serve.log"; then
     echo "the server panicked:" && cat "$WORK/serve.log"
     status=1

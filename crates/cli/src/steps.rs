@@ -191,6 +191,7 @@ pub(crate) fn bind(listen: &str) -> Result<std::net::TcpListener> {
 /// until Ctrl-C or SIGTERM.
 pub(crate) fn serve_node(
     store: SqliteStore,
+    paths: corridor_server::jobs::NodePaths,
     listener: std::net::TcpListener,
     tls: Option<std::sync::Arc<corridor_server::tls::ServerConfig>>,
 ) -> Result<()> {
@@ -206,7 +207,7 @@ pub(crate) fn serve_node(
         .map_err(|e| Failure::new(Code::Internal, e))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Failure::new(Code::Internal, e))?;
-        let node = corridor_server::Node::new(store);
+        let node = corridor_server::Node::new(store).with_paths(paths);
         // Built in the background while the node already answers (requests that
         // need the store wait for it).
         let warming = node.clone();

@@ -13,7 +13,7 @@ use corridor_app::{ErrorCode, access, admin};
 use corridor_model::HandlingCode;
 use serde::{Deserialize, Serialize};
 
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use crate::{ApiError, Node, sessions};
 
 /// The node answers.
@@ -936,8 +936,8 @@ pub(crate) async fn track(
 #[serde(deny_unknown_fields)]
 pub(crate) struct FlowParams {
     /// Only this network's flows (its number in the network listing).
-    #[param(minimum = 1)]
-    network: Option<usize>,
+    #[param(minimum = 1, maximum = 1000000)]
+    network: Option<u32>,
 }
 
 #[utoipa::path(get, path = "/api/v1/flows", tag = "case", security(("token" = [])),
@@ -960,8 +960,183 @@ pub(crate) async fn flows(
                 corridor_app::network::scope(&*store, &grant, &corridor_app::network::NetworkQuery::default())?;
             let view = cache.open(store, &session, &query)?;
             let found = view.networks();
-            view.flows(&found, params.network)
+            view.flows(&found, params.network.map(|n| n as usize))
         })
         .await?;
     Ok(Json(flows))
+}
+
+/// A job started: poll it at `/api/v1/jobs/{job}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct JobStarted {
+    job: u64,
+}
+
+/// The upload: the mapping (TOML) first, then the file it maps.
+#[allow(dead_code)]
+#[derive(utoipa::ToSchema)]
+pub(crate) struct IngestUpload {
+    /// The mapping, as TOML text (see docs/mapping.md).
+    mapping: String,
+    /// The agency's file (CSV or JSON Lines, as the mapping says).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+fn upload_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    let code = if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ErrorCode::TooLarge
+    } else {
+        ErrorCode::BadInput
+    };
+    ApiError::new(code, format!("the upload could not be read: {}", e.body_text()))
+}
+
+/// The largest mapping taken.
+const MAX_MAPPING: usize = 1 << 20;
+
+#[utoipa::path(post, path = "/api/v1/ingest", tag = "case", security(("token" = [])),
+    request_body(content = IngestUpload, content_type = "multipart/form-data"),
+    params(("Corridor-Case" = String, Header, description = "The case the data goes into"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 202, description = "Uploaded; the ingest runs as a job", body = JobStarted),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 413, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn ingest(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiMultipart(mut upload): ApiMultipart,
+) -> Result<(axum::http::StatusCode, Json<JobStarted>), ApiError> {
+    let paths = node.paths.clone().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::StoreUnavailable,
+            "this node takes no uploads (it was started without its store's path)",
+        )
+    })?;
+    let owner = grant
+        .principal()
+        .map(|p| p.user_id)
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "log in first"))?;
+    let bad = |m: &str| ApiError::new(ErrorCode::BadInput, m.to_string());
+    // The mapping first: checked before a byte of the file is kept.
+    let mut field = upload
+        .next_field()
+        .await
+        .map_err(upload_error)?
+        .ok_or_else(|| bad("give the mapping (field `mapping`), then the file (field `file`)"))?;
+    if field.name() != Some("mapping") {
+        return Err(bad(
+            "the first field is the mapping (`mapping`), then the file (`file`)",
+        ));
+    }
+    let mut mapping = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
+        mapping.extend_from_slice(&chunk);
+        if mapping.len() > MAX_MAPPING {
+            return Err(ApiError::new(ErrorCode::TooLarge, "a mapping is at most 1 MiB"));
+        }
+    }
+    let mapping = String::from_utf8(mapping).map_err(|_| bad("the mapping is not UTF-8 text"))?;
+    corridor_app::ingest::check_mapping("the uploaded mapping", &mapping)?;
+    // A field must be let go of before the next is read.
+    drop(field);
+    let mut field = upload
+        .next_field()
+        .await
+        .map_err(upload_error)?
+        .ok_or_else(|| bad("the file (field `file`) is missing after the mapping"))?;
+    if field.name() != Some("file") {
+        return Err(bad("the second field is the file (`file`)"));
+    }
+    let dir = paths
+        .uploads()
+        .map_err(|e| ApiError::new(ErrorCode::StoreUnavailable, format!("no folder for uploads: {e}")))?;
+    let name = corridor_access::secret::random_id().map_err(|_| ApiError::internal("no randomness"))?;
+    let file = dir.join(format!("upload-{name}"));
+    let mut out = {
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        tokio::fs::File::from_std(
+            o.open(&file)
+                .map_err(|e| ApiError::new(ErrorCode::StoreUnavailable, format!("cannot keep the upload: {e}")))?,
+        )
+    };
+    let mut bytes: u64 = 0;
+    let written: Result<(), ApiError> = async {
+        use tokio::io::AsyncWriteExt;
+        while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
+            bytes += chunk.len() as u64;
+            if bytes > crate::jobs::MAX_UPLOAD {
+                return Err(ApiError::new(
+                    ErrorCode::TooLarge,
+                    "an upload is at most 4 GiB: split the file",
+                ));
+            }
+            out.write_all(&chunk)
+                .await
+                .map_err(|e| ApiError::new(ErrorCode::StoreUnavailable, format!("cannot keep the upload: {e}")))?;
+        }
+        out.flush()
+            .await
+            .map_err(|e| ApiError::new(ErrorCode::StoreUnavailable, format!("cannot keep the upload: {e}")))
+    }
+    .await;
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&file);
+        return Err(e);
+    }
+    drop(out);
+    let (id, job) = node.jobs.start(owner, bytes);
+    tokio::task::spawn_blocking(move || {
+        let rejects = file.with_extension("rejects.jsonl");
+        let outcome = (|| -> corridor_app::Result<crate::jobs::JobState> {
+            let mut store = corridor_app::node::open_store(&paths.store, &paths.key, false)?;
+            let done = corridor_app::ingest::ingest_file_in_case(
+                &mut store,
+                &grant,
+                &corridor_app::ingest::IngestRequest {
+                    mapping_name: "the uploaded mapping",
+                    mapping_text: &mapping,
+                    file: &file,
+                    rejects: Some(rejects.clone()),
+                    limits: Default::default(),
+                },
+                &*job,
+            )?;
+            Ok(crate::jobs::JobState::Done {
+                report: serde_json::to_value(&done).unwrap_or_default(),
+                rejects: crate::jobs::read_rejects(&rejects),
+            })
+        })();
+        let _ = std::fs::remove_file(&file);
+        let _ = std::fs::remove_file(&rejects);
+        let state = outcome.unwrap_or_else(|e| crate::jobs::JobState::Failed {
+            code: e.code().as_str().to_string(),
+            message: e.to_string(),
+        });
+        *job.outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(state);
+    });
+    Ok((axum::http::StatusCode::ACCEPTED, Json(JobStarted { job: id })))
+}
+
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "case", security(("token" = [])),
+    params(("id" = String, Path, description = "The job's number, as its start gave it"),
+        ("Corridor-Case" = String, Header, description = "The case"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, description = "Running (bytes and rows so far), done (the report and the first rejected rows) or failed"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn job(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<crate::jobs::JobState>, ApiError> {
+    let owner = grant.principal().map(|p| p.user_id).unwrap_or(-1);
+    let job = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| node.jobs.get(id, owner))
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such job of yours"))?;
+    Ok(Json(job.state()))
 }

@@ -61,3 +61,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             })
     }
 }
+
+/// A multipart upload, refused as JSON.
+pub(crate) struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorCode::BadInput,
+                    format!("{}: send multipart/form-data", e.body_text()),
+                )
+            })
+    }
+}

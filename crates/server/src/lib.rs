@@ -18,6 +18,7 @@ mod api;
 mod error;
 mod extract;
 mod guard;
+pub mod jobs;
 pub mod listen;
 mod openapi;
 pub mod routes;
@@ -45,6 +46,9 @@ pub struct Node {
     tls: bool,
     /// How long one request may take before it is answered 503 `busy`.
     request_limit: std::time::Duration,
+    /// Where the store and key are, for ingest jobs (none: uploads refused).
+    paths: Option<jobs::NodePaths>,
+    jobs: jobs::Jobs,
 }
 
 impl std::fmt::Debug for Node {
@@ -62,7 +66,16 @@ impl Node {
             sessions: sessions::Sessions::default(),
             tls: false,
             request_limit: std::time::Duration::from_secs(60),
+            paths: None,
+            jobs: jobs::Jobs::default(),
         }
+    }
+
+    /// Where the node's store and key files are, so that uploads can be ingested
+    /// on a connection of their own.
+    pub fn with_paths(mut self, paths: jobs::NodePaths) -> Node {
+        self.paths = Some(paths);
+        self
     }
 
     /// How long one request may take (60 s unless set).

@@ -36,6 +36,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/search", Action::Search),
     route("GET", "/api/v1/entities/{id}", Action::ReadEntity),
     route("GET", "/api/v1/networks", Action::ReadNetworks),
+    route("POST", "/api/v1/ingest", Action::Ingest),
+    route("GET", "/api/v1/jobs/{id}", Action::Ingest),
     route("GET", "/api/v1/review", Action::ReadReviewQueue),
     route("POST", "/api/v1/review/decisions", Action::DecidePair),
     route(
@@ -76,6 +78,9 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Node> {
         ("GET", "/api/v1/search") => get(api::search),
         ("GET", "/api/v1/entities/{id}") => get(api::entity),
         ("GET", "/api/v1/networks") => get(api::networks),
+        // Uploads take their own limit, not the 1 MiB of every other body.
+        ("POST", "/api/v1/ingest") => post(api::ingest).layer(DefaultBodyLimit::max(crate::jobs::MAX_UPLOAD as usize)),
+        ("GET", "/api/v1/jobs/{id}") => get(api::job),
         ("GET", "/api/v1/review") => get(api::review),
         ("POST", "/api/v1/review/decisions") => post(api::decision),
         ("POST", "/api/v1/review/protected-decisions") => post(api::protected_decision),

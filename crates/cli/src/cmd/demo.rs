@@ -322,7 +322,11 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
         }
     }
     if let Some(listener) = listener {
-        steps::serve_node(store, listener, None)?;
+        let paths = corridor_server::jobs::NodePaths {
+            key: ctx.key_path(&demo.store),
+            store: demo.store.clone(),
+        };
+        steps::serve_node(store, paths, listener, None)?;
     }
     Ok(if rejected > 0 {
         ExitCode::from(Code::Rejected as u8)

@@ -20,6 +20,11 @@ pub(crate) fn run(ctx: &Ctx, listen: &str, tls: Option<(&Path, &Path)>) -> Resul
     eprintln!(
         "serving the node at {scheme}://{addr}/api/v1 (the API: {scheme}://{addr}/api/v1/openapi.json); Ctrl-C stops it"
     );
-    steps::serve_node(store, listener, tls)?;
+    let path = ctx.store_path();
+    let paths = corridor_server::jobs::NodePaths {
+        key: ctx.key_path(&path),
+        store: path,
+    };
+    steps::serve_node(store, paths, listener, tls)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ mod matrix;
 mod review;
 mod sessions;
 mod slow;
+mod upload;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -127,9 +128,10 @@ pub(crate) fn fixture() -> Fixture {
         .secret;
     let revoked_token = access::create_token(&mut store, &root, "ana", Some(30), now).expect("token");
     access::revoke_token(&mut store, &root, revoked_token.id).expect("revoke");
+    let key = corridor_store::node_key_path(&path);
     Fixture {
         _dir: dir,
-        node: Node::new(store),
+        node: Node::new(store).with_paths(corridor_server::jobs::NodePaths { store: path, key }),
         tokens,
         expired,
         revoked: revoked_token.secret,
