@@ -89,11 +89,19 @@ pub fn ingest_file_in_case(
         .sources()?
         .iter()
         .any(|s| s.datasets.iter().any(|d| d == &mapping.dataset));
-    if exists && !store.case_datasets(case.id)?.contains(&mapping.dataset) {
-        return Err(Error::Forbidden(format!(
+    let refused = || {
+        Error::Forbidden(format!(
             "the data set {} exists and is not this case's: name the data set of this file anew in its mapping, or ask an administrator to put the data set into the case",
             mapping.dataset
-        )));
+        ))
+    };
+    if exists && !store.case_datasets(case.id)?.contains(&mapping.dataset) {
+        return Err(refused());
+    }
+    // The name is claimed for this case before a row is written: of two cases
+    // ingesting the same new name at once, the second is refused.
+    if !exists && !store.claim_dataset(case.id, &mapping.dataset)? {
+        return Err(refused());
     }
     let session = crate::access::session_of(grant)?;
     let outcome = ingest_file(store, &session, request, progress)?;

@@ -216,7 +216,12 @@ impl SearchIndex {
 
     /// The matches of `q` that `keep` allows, best first (at most [`MAX_RESULTS`]),
     /// and the data sets of those it does not (for naming who else holds a match).
-    fn find(&self, q: &str, keep: impl Fn(&Indexed) -> bool) -> (Vec<Hit>, BTreeSet<String>) {
+    fn find(
+        &self,
+        q: &str,
+        keep: impl Fn(&Indexed) -> bool,
+        cleared: impl Fn(&Indexed) -> bool,
+    ) -> (Vec<Hit>, BTreeSet<String>) {
         let mut others = BTreeSet::new();
         let note_other = |e: &Indexed, others: &mut BTreeSet<String>| {
             others.insert(e.id.split(':').next().unwrap_or_default().to_string());
@@ -226,7 +231,9 @@ impl SearchIndex {
             for &v in self.selectors.get(&key).into_iter().flatten() {
                 let e = &self.entities[v as usize];
                 if !keep(e) {
-                    note_other(e, &mut others);
+                    if cleared(e) {
+                        note_other(e, &mut others);
+                    }
                     continue;
                 }
                 found.entry(v).or_insert_with(|| Hit {
@@ -275,7 +282,8 @@ impl SearchIndex {
             if keep(e) {
                 let n = matched.iter().filter(|m| **m > 0).count();
                 ranked.push((*v, n, matched.iter().map(|m| u32::from(*m)).sum()));
-            } else {
+            } else if cleared(e) {
+                // Only what the reader is cleared for is even said to exist elsewhere.
                 note_other(e, &mut others);
             }
         }
@@ -349,14 +357,17 @@ pub fn search(index: &mut SearchIndex, store: &mut dyn Store, grant: &Grant, q: 
         .case()
         .ok_or_else(|| Error::BadInput("name the case this search is for".into()))?;
     let session = crate::access::session_of(grant)?;
-    index.refresh(store, &session)?;
+    // The index reads every case's data: that read is the node's, not this user's.
+    index.refresh(store, &Session::new("node (indexing for search)", "indexing")?)?;
     let mine = store.case_datasets(case.id)?;
     let cases = store.cases()?;
     let users = store.users()?;
     let clearance = grant.clearance();
-    let (hits, other_datasets) = index.find(q, |e| {
-        mine.iter().any(|d| Some(d.as_str()) == e.id.split(':').next()) && e.handling <= clearance
-    });
+    let (hits, other_datasets) = index.find(
+        q,
+        |e| mine.iter().any(|d| Some(d.as_str()) == e.id.split(':').next()) && e.handling <= clearance,
+        |e| e.handling <= clearance,
+    );
     let mut elsewhere: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut outside_cases = false;
     for d in &other_datasets {
@@ -419,6 +430,7 @@ country = "RS"
 [defaults]
 grading = "B2"
 handling = { column = "handling" }
+restriction = { column = "restriction" }
 
 [entities.person]
 schema = "Person"
@@ -463,19 +475,25 @@ properties.object = { entity = "phone" }
             &mut s,
             dir.path(),
             "rs-a",
-            "id,name,phone,handling\n1,Ђорђевић Марко,+381641234567,H1\n2,Petar Nikolić,+381641111111,H1\n3,Marko Đorđević,+381642222222,H3\n",
+            "id,name,phone,handling,restriction\n1,Ђорђевић Марко,+381641234567,H1,\n2,Petar Nikolić,+381641111111,H1,\n3,Marko Đorđević,+381642222222,H3,JIT only\n",
         );
         ingest(
             &mut s,
             dir.path(),
             "rs-b",
-            "id,name,phone,handling\n9,Marko Djordjevic,+381649999999,H1\n",
+            "id,name,phone,handling,restriction\n9,Marko Djordjevic,+381649999999,H1,\n",
+        );
+        ingest(
+            &mut s,
+            dir.path(),
+            "rs-c",
+            "id,name,phone,handling,restriction\n5,Marko Đorđević,+381645555555,H3,JIT only\n",
         );
         let root = Session::new("root", "").expect("session");
         for (user, role) in [("ana", "analyst"), ("sam", "supervisor")] {
             access::add_user(&mut s, &root, user, role, None, "a long enough passphrase").expect("user");
         }
-        for (case, data, member) in [("a", "rs-a", "ana"), ("b", "rs-b", "sam")] {
+        for (case, data, member) in [("a", "rs-a", "ana"), ("b", "rs-b", "sam"), ("c", "rs-c", "sam")] {
             access::add_case(&mut s, &root, case, "").expect("case");
             access::add_case_data(&mut s, &root, case, data).expect("data");
             access::set_case_member(&mut s, &root, case, member, true).expect("member");
@@ -499,7 +517,11 @@ properties.object = { entity = "phone" }
             "the Cyrillic record, not the H3 one, not case b's: {r:?}"
         );
         assert_eq!(r.hits[0].why, vec![("DJORDJEVIC".to_string(), MatchedBy::Spelling)]);
-        assert_eq!(r.elsewhere.len(), 1);
+        assert_eq!(
+            r.elsewhere.len(),
+            1,
+            "case c's match is H3: not even named to an H1 reader: {r:?}"
+        );
         assert_eq!(
             (r.elsewhere[0].case.as_str(), r.elsewhere[0].ask.clone()),
             ("b", vec!["sam".to_string()])

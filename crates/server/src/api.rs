@@ -129,9 +129,11 @@ pub(crate) async fn login(
     .await
     .map_err(|_| ApiError::internal("the login's worker stopped"))?;
     let principal = node.run(move |s| access::finish_log_in(s, &candidate, ok, now)).await?;
+    // The session counts from before the password was checked: a password changed
+    // while this login was under way ends it.
     let (id, csrf) = node
         .sessions
-        .open(principal.user_id)
+        .open(principal.user_id, now)
         .map_err(|_| ApiError::internal("no randomness for a session id"))?;
     let mut response = Json(LoggedIn {
         user: Me::from(&principal),
@@ -1058,15 +1060,24 @@ pub(crate) async fn ingest(
         o.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-        tokio::fs::File::from_std(
-            o.open(&file)
-                .map_err(|e| ApiError::new(ErrorCode::StoreUnavailable, format!("cannot keep the upload: {e}")))?,
-        )
+        tokio::fs::File::from_std(o.open(&file).map_err(|_| {
+            ApiError::new(
+                ErrorCode::StoreUnavailable,
+                "the node cannot keep the upload: tell its administrator",
+            )
+        })?)
     };
+    // From here the file is removed however the request ends.
+    let kept = crate::jobs::TempUpload(file.clone());
     let mut bytes: u64 = 0;
     let written: Result<(), ApiError> = async {
         use tokio::io::AsyncWriteExt;
-        while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
+        // A client that sends nothing for a minute is let go.
+        while let Some(chunk) = tokio::time::timeout(std::time::Duration::from_secs(60), field.chunk())
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::BadInput, "the upload stalled for a minute: send it again"))?
+            .map_err(upload_error)?
+        {
             bytes += chunk.len() as u64;
             if bytes > crate::jobs::MAX_UPLOAD {
                 return Err(ApiError::new(
@@ -1074,24 +1085,28 @@ pub(crate) async fn ingest(
                     "an upload is at most 4 GiB: split the file",
                 ));
             }
-            out.write_all(&chunk)
-                .await
-                .map_err(|e| ApiError::new(ErrorCode::StoreUnavailable, format!("cannot keep the upload: {e}")))?;
+            out.write_all(&chunk).await.map_err(|_| {
+                ApiError::new(
+                    ErrorCode::StoreUnavailable,
+                    "the node cannot keep the upload (is its disk full?)",
+                )
+            })?;
         }
-        out.flush()
-            .await
-            .map_err(|e| ApiError::new(ErrorCode::StoreUnavailable, format!("cannot keep the upload: {e}")))
+        out.flush().await.map_err(|_| {
+            ApiError::new(
+                ErrorCode::StoreUnavailable,
+                "the node cannot keep the upload (is its disk full?)",
+            )
+        })
     }
     .await;
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&file);
-        return Err(e);
-    }
+    written?;
     drop(out);
     let (id, job) = node.jobs.start(owner, bytes);
     tokio::task::spawn_blocking(move || {
+        let kept = kept;
         let rejects = file.with_extension("rejects.jsonl");
-        let outcome = (|| -> corridor_app::Result<crate::jobs::JobState> {
+        let run = || -> corridor_app::Result<crate::jobs::JobState> {
             let mut store = corridor_app::node::open_store(&paths.store, &paths.key, false)?;
             let done = corridor_app::ingest::ingest_file_in_case(
                 &mut store,
@@ -1105,17 +1120,45 @@ pub(crate) async fn ingest(
                 },
                 &*job,
             )?;
+            // What the uploader is told: the batch's counts and the rows refused;
+            // not the node's paths, not the watchlist findings (their lists may be
+            // above the uploader's clearance), not the matching against every case.
+            let r = &done.report;
             Ok(crate::jobs::JobState::Done {
-                report: serde_json::to_value(&done).unwrap_or_default(),
+                report: serde_json::json!({
+                    "dataset": r.dataset,
+                    "batch_id": r.summary.batch_id,
+                    "rows_read": r.summary.rows_read,
+                    "new_records": r.summary.new_records,
+                    "new_versions": r.summary.new_versions,
+                    "unchanged": r.summary.unchanged,
+                    "rejected": r.summary.rejected,
+                    "findings": r.findings.len(),
+                    "unmapped_columns": r.unmapped_columns,
+                    "seconds": r.seconds,
+                }),
                 rejects: crate::jobs::read_rejects(&rejects),
             })
-        })();
-        let _ = std::fs::remove_file(&file);
-        let _ = std::fs::remove_file(&rejects);
-        let state = outcome.unwrap_or_else(|e| crate::jobs::JobState::Failed {
-            code: e.code().as_str().to_string(),
-            message: e.to_string(),
-        });
+        };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+        drop(kept);
+        let state = match outcome {
+            Ok(Ok(state)) => state,
+            Ok(Err(e)) => crate::jobs::JobState::Failed {
+                code: e.code().as_str().to_string(),
+                message: match e.code() {
+                    ErrorCode::StoreUnavailable | ErrorCode::Integrity | ErrorCode::Output => {
+                        eprintln!("corridor serve: an ingest job failed: {e}");
+                        "the node's store could not take the batch: its administrator finds the detail in the server's log".into()
+                    }
+                    _ => e.to_string(),
+                },
+            },
+            Err(_) => crate::jobs::JobState::Failed {
+                code: "internal".into(),
+                message: "the ingest stopped unexpectedly; nothing of it was kept".into(),
+            },
+        };
         *job.outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(state);
     });
     Ok((axum::http::StatusCode::ACCEPTED, Json(JobStarted { job: id })))

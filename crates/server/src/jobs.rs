@@ -109,6 +109,21 @@ pub(crate) struct Jobs {
 impl Jobs {
     pub fn start(&self, owner: i64, bytes_total: u64) -> (u64, Arc<Job>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        {
+            // Finished jobs beyond the last thousand are forgotten.
+            let mut all = self.all.lock().unwrap_or_else(|p| p.into_inner());
+            if all.len() >= 1000 {
+                let mut done: Vec<u64> = all
+                    .iter()
+                    .filter(|(_, j)| j.outcome.lock().map(|o| o.is_some()).unwrap_or(true))
+                    .map(|(id, _)| *id)
+                    .collect();
+                done.sort_unstable();
+                for old in done.iter().take(all.len().saturating_sub(999)) {
+                    all.remove(old);
+                }
+            }
+        }
         let job = Arc::new(Job {
             owner,
             bytes_total,
@@ -134,13 +149,57 @@ impl Jobs {
     }
 }
 
-/// The first rows of a rejects file (JSON Lines), for the job's owner.
+/// The first rows of a rejects file (JSON Lines), for the job's owner: at most
+/// [`MAX_REJECTS_SHOWN`] rows of at most 64 KiB each, whatever the file's size.
 pub(crate) fn read_rejects(path: &Path) -> Vec<serde_json::Value> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    use std::io::{BufRead, Read};
+    let Ok(file) = std::fs::File::open(path) else {
         return Vec::new();
     };
-    text.lines()
-        .take(MAX_REJECTS_SHOWN)
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+    let mut reader = std::io::BufReader::new(file);
+    let mut out = Vec::new();
+    let mut line = Vec::new();
+    while out.len() < MAX_REJECTS_SHOWN {
+        line.clear();
+        let read = (&mut reader).take(64 << 10).read_until(b'\n', &mut line);
+        match read {
+            Ok(0) | Err(_) => break,
+            Ok(_) if line.last() != Some(&b'\n') && line.len() >= 64 << 10 => {
+                // Too long a row: skip to the end of its line.
+                let mut rest = Vec::new();
+                if reader.read_until(b'\n', &mut rest).is_err() {
+                    break;
+                }
+            }
+            Ok(_) => {
+                if let Ok(v) = serde_json::from_slice(&line) {
+                    out.push(v);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// An upload's file, removed when dropped (a failed, cut-off or finished upload
+/// leaves nothing behind).
+#[derive(Debug)]
+pub(crate) struct TempUpload(pub PathBuf);
+
+impl Drop for TempUpload {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_file(self.0.with_extension("rejects.jsonl"));
+    }
+}
+
+/// Removes what a stopped node left in its uploads folder.
+pub(crate) fn clear_uploads(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with("upload-") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }

@@ -74,6 +74,9 @@ impl Node {
     /// Where the node's store and key files are, so that uploads can be ingested
     /// on a connection of their own.
     pub fn with_paths(mut self, paths: jobs::NodePaths) -> Node {
+        if let Ok(dir) = paths.uploads() {
+            jobs::clear_uploads(&dir);
+        }
         self.paths = Some(paths);
         self
     }

@@ -127,24 +127,28 @@ async fn wrong_method() -> ApiError {
 /// The router: every route of [`ROUTES`] behind the guard with its action.
 pub fn router(node: Node) -> Router {
     let mut router: Router<Node> = Router::new();
+    let limit = node.request_limit;
     for spec in ROUTES {
         debug_assert!(spec.method.parse::<Method>().is_ok());
-        let guarded = handler(spec).route_layer(from_fn_with_state((node.clone(), spec.action), guard::guard));
+        let mut guarded = handler(spec).route_layer(from_fn_with_state((node.clone(), spec.action), guard::guard));
+        // Every request is answered in time, but an upload, which takes as long as
+        // the client's line does (its job runs apart and is polled).
+        if spec.action != Action::Ingest || spec.method != "POST" {
+            guarded = guarded.layer(axum::middleware::from_fn(
+                move |req, next: axum::middleware::Next| async move {
+                    match tokio::time::timeout(limit, next.run(req)).await {
+                        Ok(response) => response,
+                        Err(_) => axum::response::IntoResponse::into_response(ApiError::new(
+                            ErrorCode::Busy,
+                            "the node took too long to answer this request: try again, or narrow it",
+                        )),
+                    }
+                },
+            ));
+        }
         router = router.route(spec.path, guarded);
     }
-    let limit = node.request_limit;
     router
-        .layer(axum::middleware::from_fn(
-            move |req, next: axum::middleware::Next| async move {
-                match tokio::time::timeout(limit, next.run(req)).await {
-                    Ok(response) => response,
-                    Err(_) => axum::response::IntoResponse::into_response(ApiError::new(
-                        ErrorCode::Busy,
-                        "the node took too long to answer this request: try again, or narrow it",
-                    )),
-                }
-            },
-        ))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .fallback(not_found)
         .method_not_allowed_fallback(wrong_method)

@@ -43,7 +43,11 @@ pub(crate) struct Sessions {
 
 impl Sessions {
     /// Opens a session for a user who just logged in: (cookie id, CSRF token).
-    pub fn open(&self, user_id: i64) -> Result<(String, String), secret::Error> {
+    pub fn open(
+        &self,
+        user_id: i64,
+        opened_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(String, String), secret::Error> {
         let id = format!("{}{}", secret::random_id()?, secret::random_id()?);
         let csrf = secret::random_id()?;
         let now = Instant::now();
@@ -54,7 +58,7 @@ impl Sessions {
             Session {
                 user_id,
                 csrf: csrf.clone(),
-                opened_at: chrono::Utc::now(),
+                opened_at,
                 created: now,
                 last_seen: now,
             },
@@ -145,13 +149,13 @@ mod tests {
     #[test]
     fn a_session_lives_until_closed_and_its_cookie_is_strict() {
         let s = Sessions::default();
-        let (id, csrf) = s.open(7).expect("open");
+        let (id, csrf) = s.open(7, chrono::Utc::now()).expect("open");
         assert_ne!(id, csrf);
         assert_eq!(s.touch(&id).map(|x| (x.user_id, x.csrf)), Some((7, csrf)));
         assert!(s.touch("forged").is_none());
         s.close(&id);
         assert!(s.touch(&id).is_none());
-        let (id, _) = s.open(8).expect("open");
+        let (id, _) = s.open(8, chrono::Utc::now()).expect("open");
         s.close_user(8);
         assert!(s.touch(&id).is_none());
         let c = set_cookie(Some("abc"), true);

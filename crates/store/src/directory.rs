@@ -61,6 +61,13 @@ CREATE TABLE purpose (
 /// When a user's password last changed: browser sessions opened before it end.
 pub(crate) const CREDENTIALS_AT: &str = "ALTER TABLE node_user ADD COLUMN credentials_at TEXT;";
 
+/// A data set name a case has claimed for its ingests: the first claim wins, so
+/// two cases ingesting the same new name at once cannot both end up holding it.
+pub(crate) const DATASET_CLAIMS: &str = "CREATE TABLE dataset_claim (\
+    name    TEXT PRIMARY KEY,\
+    case_id INTEGER NOT NULL REFERENCES case_file(id)\
+) WITHOUT ROWID;";
+
 /// A user as stored.
 #[derive(Debug, Clone, Serialize)]
 pub struct UserRecord {
@@ -189,6 +196,9 @@ pub trait Directory {
     /// or `fresh` (random, from the caller) stored now when there is none. Not
     /// logged; never handed out by a use case.
     fn node_secret(&mut self, name: &str, fresh: &str) -> Result<String>;
+    /// Claims a data set name for a case's ingests: true when the name is this
+    /// case's (claimed now or before), false when another case claimed it.
+    fn claim_dataset(&mut self, case_id: i64, name: &str) -> Result<bool>;
 }
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
@@ -626,6 +636,19 @@ impl Directory for SqliteStore {
         let v: String = tx.query_row("SELECT value FROM meta WHERE key = ?1", [&key], |r| r.get(0))?;
         tx.commit()?;
         Ok(v)
+    }
+
+    fn claim_dataset(&mut self, case_id: i64, name: &str) -> Result<bool> {
+        let tx = write_tx(self.conn_mut()?)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO dataset_claim (name, case_id) VALUES (?1, ?2)",
+            params![name, case_id],
+        )?;
+        let owner: i64 = tx.query_row("SELECT case_id FROM dataset_claim WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })?;
+        tx.commit()?;
+        Ok(owner == case_id)
     }
 
     fn purposes(&self) -> Result<Vec<PurposeRecord>> {

@@ -32,6 +32,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("matching index", crate::matching::SCHEMA),
     ("users, tokens, cases and purposes", crate::directory::SCHEMA),
     ("when a user's password last changed", crate::directory::CREDENTIALS_AT),
+    ("data set names claimed by cases", crate::directory::DATASET_CLAIMS),
 ];
 
 /// The newest schema version this code knows.

@@ -119,8 +119,11 @@ pub fn decide_in_case(
     records.extend([a.to_string(), b.to_string()]);
     records.sort();
     records.dedup();
-    // Categories only (no values of other cases' records are read for this).
+    // An identity reaching outside the case is decided as a protected one: whether
+    // another case's record is a victim's must not show in the answer. Inside the
+    // case, categories only (no values are read for this).
     let protected = held_protected
+        || records.iter().any(|r| !inside(&datasets, r))
         || store
             .person_reviews()?
             .iter()

@@ -83,6 +83,10 @@ async fn an_upload_is_ingested_into_the_case_as_a_job_its_owner_follows() {
     assert_eq!(done["state"], "done", "{done}");
     assert_eq!(done["report"]["dataset"], "mk-new");
     assert!(
+        !done.to_string().contains("uploads"),
+        "no path of the node is told: {done}"
+    );
+    assert!(
         done["rejects"].as_array().is_some_and(|r| r.len() == 1),
         "the row without a name: {done}"
     );
@@ -137,4 +141,9 @@ async fn an_upload_may_not_bring_another_cases_data_set_in_and_bad_uploads_are_r
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, body) = upload(&f, "ana", "op-danube", "not multipart at all").await;
     assert!(status.is_client_error(), "{status} {body}");
+    // Nothing of the failed or refused uploads is left behind.
+    let left: Vec<_> = std::fs::read_dir(f._dir.path().join("node.corridor.uploads"))
+        .expect("uploads")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
