@@ -168,6 +168,32 @@ pub enum UserEdit<'a> {
 /// enabled administrator is never demoted or disabled: a node without one cannot be
 /// managed.
 pub fn edit_user(store: &mut dyn Directory, session: &Session, name: &str, edit: UserEdit<'_>) -> Result<UserView> {
+    edit_user_all(store, session, name, &[edit])
+}
+
+/// Makes several changes to a user: every one is checked (rules, values, the new
+/// password's strength) before any is made, so bad input changes nothing.
+pub fn edit_user_all(
+    store: &mut dyn Directory,
+    session: &Session,
+    name: &str,
+    edits: &[UserEdit<'_>],
+) -> Result<UserView> {
+    let mut changes = Vec::with_capacity(edits.len());
+    for edit in edits {
+        changes.push(checked_change(&*store, session, name, edit)?);
+    }
+    for change in &changes {
+        store.change_user(name, change, session.actor())?;
+    }
+    let u = store
+        .user(name)?
+        .ok_or_else(|| Error::NotFound(format!("no user {name:?} on this node")))?;
+    user_view(store, &u)
+}
+
+/// One edit, checked against the rules and made into the store's change.
+fn checked_change(store: &dyn Directory, session: &Session, name: &str, edit: &UserEdit<'_>) -> Result<UserChange> {
     let privilege = matches!(
         edit,
         UserEdit::Role(_) | UserEdit::Clearance(_) | UserEdit::Disable | UserEdit::Enable
@@ -191,19 +217,14 @@ pub fn edit_user(store: &mut dyn Directory, session: &Session, name: &str, edit:
             )));
         }
     }
-    let change = match edit {
+    Ok(match edit {
         UserEdit::Role(r) => UserChange::Role(parse_role(r)?.as_str().to_string()),
         UserEdit::Clearance(c) => UserChange::Clearance(parse_clearance(c)?.to_string()),
         UserEdit::Disable => UserChange::Disabled(true),
         UserEdit::Enable => UserChange::Disabled(false),
         UserEdit::Unlock => UserChange::Unlock,
         UserEdit::Reset(p) => UserChange::Password(secret::hash_password(p).map_err(weak)?),
-    };
-    store.change_user(name, &change, session.actor())?;
-    let u = store
-        .user(name)?
-        .ok_or_else(|| Error::NotFound(format!("no user {name}")))?;
-    user_view(store, &u)
+    })
 }
 
 /// Makes an API token for a user, valid `days` days (at most a year; a year when
@@ -421,15 +442,6 @@ pub fn log_in(store: &mut dyn Directory, name: &str, password: &str, now: DateTi
     let candidate = begin_log_in(store, name, now)?;
     let ok = candidate.verify(password);
     finish_log_in(store, &candidate, ok, now)
-}
-
-/// The user named, read afresh (a browser session's user on each request).
-pub fn principal_of(store: &dyn Directory, user_id: i64, credential: Credential) -> Result<Principal> {
-    let u = store
-        .user_by_id(user_id)?
-        .filter(|u| !u.disabled)
-        .ok_or_else(|| Error::Unauthenticated("log in again: this session's user is disabled or gone".into()))?;
-    principal(store, &u, credential)
 }
 
 /// The user of a browser session opened at `opened_at`, read afresh; a session

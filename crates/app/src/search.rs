@@ -360,8 +360,6 @@ pub fn search(index: &mut SearchIndex, store: &mut dyn Store, grant: &Grant, q: 
     // The index reads every case's data: that read is the node's, not this user's.
     index.refresh(store, &Session::new("node (indexing for search)", "indexing")?)?;
     let mine = store.case_datasets(case.id)?;
-    let cases = store.cases()?;
-    let users = store.users()?;
     let clearance = grant.clearance();
     let (hits, other_datasets) = index.find(
         q,
@@ -370,6 +368,12 @@ pub fn search(index: &mut SearchIndex, store: &mut dyn Store, grant: &Grant, q: 
     );
     let mut elsewhere: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut outside_cases = false;
+    // Cases and users are read only when another case holds a match.
+    let (cases, users) = if other_datasets.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        (store.cases()?, store.users()?)
+    };
     for d in &other_datasets {
         let holders: Vec<&corridor_store::CaseRecord> = cases.iter().filter(|c| c.datasets.contains(d)).collect();
         if holders.is_empty() {

@@ -640,52 +640,33 @@ pub(crate) async fn change_user(
 ) -> Result<Json<access::UserView>, ApiError> {
     let session = admin_session(&grant)?;
     let sessions = node.sessions.clone();
-    let view = node
+    let (view, changed) = node
         .run(move |s| {
-            let mut view = None;
-            if let Some(r) = body.role {
-                view = Some(access::edit_user(
-                    s,
-                    &session,
-                    &name,
-                    access::UserEdit::Role(r.as_str()),
-                )?);
-            }
-            if let Some(c) = body.clearance {
-                let c = c.to_string();
-                view = Some(access::edit_user(s, &session, &name, access::UserEdit::Clearance(&c))?);
-            }
-            if let Some(d) = body.disabled {
-                let edit = if d {
+            let role = body.role.map(|r| r.as_str());
+            let clearance = body.clearance.map(|c| c.to_string());
+            let mut edits = Vec::new();
+            edits.extend(role.map(access::UserEdit::Role));
+            edits.extend(clearance.as_deref().map(access::UserEdit::Clearance));
+            edits.extend(body.disabled.map(|d| {
+                if d {
                     access::UserEdit::Disable
                 } else {
                     access::UserEdit::Enable
-                };
-                view = Some(access::edit_user(s, &session, &name, edit)?);
-            }
-            if body.unlock == Some(true) {
-                view = Some(access::edit_user(s, &session, &name, access::UserEdit::Unlock)?);
-            }
-            if let Some(p) = &body.password {
-                view = Some(access::edit_user(s, &session, &name, access::UserEdit::Reset(p))?);
-            }
-            let changed = view.is_some();
-            let view = match view {
-                Some(v) => v,
-                None => access::users(s)?
-                    .into_iter()
-                    .find(|u| u.name == name)
-                    .ok_or_else(|| corridor_app::Error::NotFound(format!("no user {name:?}")))?,
-            };
+                }
+            }));
+            edits.extend((body.unlock == Some(true)).then_some(access::UserEdit::Unlock));
+            edits.extend(body.password.as_deref().map(access::UserEdit::Reset));
+            // All checked before any is made: bad input changes nothing.
+            let view = access::edit_user_all(s, &session, &name, &edits)?;
             let id = corridor_store::Directory::user(&*s, &name)?.map(|u| u.id);
-            Ok((view, changed.then_some(id).flatten()))
+            Ok((view, id.filter(|_| !edits.is_empty())))
         })
         .await?;
     // A changed user logs in again in the browser: their sessions end.
-    if let Some(id) = view.1 {
+    if let Some(id) = changed {
         sessions.close_user(id);
     }
-    Ok(Json(view.0))
+    Ok(Json(view))
 }
 
 /// A token to make.
@@ -1180,6 +1161,11 @@ pub(crate) async fn job(
         .parse::<u64>()
         .ok()
         .and_then(|id| node.jobs.get(id, owner))
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such job of yours"))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                "no such job of yours: give the number your upload answered (jobs are kept while the node runs)",
+            )
+        })?;
     Ok(Json(job.state()))
 }

@@ -165,9 +165,8 @@ pub(crate) fn read_rejects(path: &Path) -> Vec<serde_json::Value> {
         match read {
             Ok(0) | Err(_) => break,
             Ok(_) if line.last() != Some(&b'\n') && line.len() >= 64 << 10 => {
-                // Too long a row: skip to the end of its line.
-                let mut rest = Vec::new();
-                if reader.read_until(b'\n', &mut rest).is_err() {
+                // Too long a row: skip to the end of its line, holding none of it.
+                if reader.skip_until(b'\n').is_err() {
                     break;
                 }
             }
@@ -201,5 +200,26 @@ pub(crate) fn clear_uploads(dir: &Path) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejected_rows_are_read_back_bounded_and_an_overlong_row_is_skipped() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("r.jsonl");
+        let long = format!("{{\"row\": 1, \"raw\": \"{}\"}}\n", "x".repeat(200_000));
+        let mut text = long;
+        for i in 2..(MAX_REJECTS_SHOWN + 10) {
+            text.push_str(&format!("{{\"row\": {i}}}\n"));
+        }
+        std::fs::write(&path, text).expect("write");
+        let rows = read_rejects(&path);
+        assert_eq!(rows.len(), MAX_REJECTS_SHOWN);
+        assert_eq!(rows[0]["row"], 2, "the overlong row is skipped");
+        assert!(read_rejects(&dir.path().join("none.jsonl")).is_empty());
     }
 }

@@ -114,35 +114,37 @@ impl Node {
 }
 
 impl Node {
-    /// Runs `f` on the store and the kept investigation graph (locked in that
-    /// order, always) on the blocking pool.
+    /// Runs `f` on the store and a structure kept beside it (locked after the
+    /// store, always in that order) on the blocking pool.
+    async fn run_with<C, T, F>(&self, kept: Arc<Mutex<C>>, f: F) -> Result<T, ApiError>
+    where
+        C: Send + 'static,
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore, &mut C) -> corridor_app::Result<T> + Send + 'static,
+    {
+        self.run(move |store| {
+            let mut kept = kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(store, &mut kept)
+        })
+        .await
+    }
+
+    /// Runs `f` on the store and the kept investigation graph.
     pub(crate) async fn run_graphs<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut SqliteStore, &mut corridor_app::network::GraphCache) -> corridor_app::Result<T> + Send + 'static,
     {
-        let graphs = self.graphs.clone();
-        self.run(move |store| {
-            let mut cache = graphs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(store, &mut cache)
-        })
-        .await
+        self.run_with(self.graphs.clone(), f).await
     }
-}
 
-impl Node {
-    /// Runs `f` on the store and the kept search index (locked in that order).
+    /// Runs `f` on the store and the kept search index.
     pub(crate) async fn run_search<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut SqliteStore, &mut corridor_app::search::SearchIndex) -> corridor_app::Result<T> + Send + 'static,
     {
-        let index = self.search.clone();
-        self.run(move |store| {
-            let mut index = index.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(store, &mut index)
-        })
-        .await
+        self.run_with(self.search.clone(), f).await
     }
 }
 

@@ -85,7 +85,6 @@ impl Sessions {
     }
 
     /// Ends every session of a user (disabled, role changed, password reset).
-    #[allow(dead_code)]
     pub fn close_user(&self, user_id: i64) {
         self.open
             .lock()

@@ -462,6 +462,16 @@ async fn an_administrator_manages_users_tokens_and_cases_through_the_api() {
         (Some("supervisor"), Some("H2")),
         "at once"
     );
+    // A change with a bad part changes nothing at all.
+    let (status, _, body) = call(
+        "PATCH",
+        "/api/v1/users/vera".into(),
+        json(r#"{"clearance": "H3", "password": "short"}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (_, me) = send(&f.node, "GET", "/api/v1/me", &[("authorization", &vera)]).await;
+    assert_eq!(me["clearance"].as_str(), Some("H2"), "the clearance was not changed");
     // Nobody changes their own role, not even an administrator.
     let (status, _, body) = call("PATCH", "/api/v1/users/root".into(), json(r#"{"clearance": "H3"}"#)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
