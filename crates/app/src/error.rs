@@ -163,7 +163,7 @@ impl Error {
             Error::TooLarge(_) => ErrorCode::TooLarge,
             Error::RateLimited(_) => ErrorCode::RateLimited,
             Error::Store(e) => match e {
-                S::Exists { .. } => ErrorCode::Conflict,
+                S::Exists { .. } | S::Held { .. } => ErrorCode::Conflict,
                 S::Busy => ErrorCode::Busy,
                 S::ReadOnly => ErrorCode::ReadOnly,
                 S::BadEntityId { .. } => ErrorCode::BadInput,

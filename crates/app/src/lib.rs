@@ -15,6 +15,7 @@ pub mod access;
 pub mod admin;
 pub mod documents;
 mod entity;
+pub mod erasure;
 mod error;
 pub mod ingest;
 pub mod network;

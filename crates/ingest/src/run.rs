@@ -148,6 +148,7 @@ pub fn ingest(
                         original,
                     } => rejects.write(row_number, &reason, original)?,
                     Item::Row(mut row, original) => {
+                        let findings_before = findings.len();
                         for (local, spec) in &row.new_provenances {
                             let id = batch.provenance(spec)?;
                             if local_to_db.len() <= *local {
@@ -187,12 +188,27 @@ pub fn ingest(
                             content_hash: row.content_hash,
                             entities: std::mem::take(&mut row.entities),
                         })?;
-                        if let RowOutcome::Duplicate { first_row } = outcome {
-                            let reason = format!(
-                                "duplicate record id '{}': row {first_row} of this file has the same id with other content",
-                                row.record_key
-                            );
-                            rejects.write(row.row_number, &reason, original.unwrap_or_default())?;
+                        match outcome {
+                            RowOutcome::Duplicate { first_row } => {
+                                let reason = format!(
+                                    "duplicate record id '{}': row {first_row} of this file has the same id with other content",
+                                    row.record_key
+                                );
+                                rejects.write(row.row_number, &reason, original.unwrap_or_default())?;
+                            }
+                            RowOutcome::Held { erased } => {
+                                // Its findings would name a record that is not there.
+                                findings.truncate(findings_before);
+                                let reason = if erased {
+                                    "this record was erased under the data-protection rules and is not brought back; \
+                                     remove the row from the file"
+                                } else {
+                                    "this record is restricted (frozen by the data-protection officer) and cannot change \
+                                     until the restriction is lifted"
+                                };
+                                rejects.write(row.row_number, reason, original.unwrap_or_default())?;
+                            }
+                            _ => {}
                         }
                     }
                 }

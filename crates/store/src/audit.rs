@@ -79,12 +79,20 @@ pub enum AuditAction {
     PurposeAdd,
     /// A user was refused case content (not a member, not their role).
     AccessDenied,
+    /// Records were erased (Art. 16).
+    RecordErase,
+    /// Records were restricted (Art. 16).
+    RecordRestrict,
+    /// A restriction was lifted.
+    RecordLift,
+    /// A supervisor kept a record past its review date.
+    RetentionKeep,
     /// Any other word.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 25] = [
+    const NAMED: [(AuditAction, &'static str); 29] = [
         (AuditAction::Init, "init"),
         (AuditAction::Ingest, "ingest"),
         (AuditAction::IngestRejected, "ingest.rejected"),
@@ -110,6 +118,10 @@ impl AuditAction {
         (AuditAction::CaseData, "case.data"),
         (AuditAction::PurposeAdd, "purpose.add"),
         (AuditAction::AccessDenied, "access.denied"),
+        (AuditAction::RecordErase, "record.erase"),
+        (AuditAction::RecordRestrict, "record.restrict"),
+        (AuditAction::RecordLift, "record.lift"),
+        (AuditAction::RetentionKeep, "retention.keep"),
     ];
 
     /// Whether the act changes what is derived from the data (the investigation
@@ -117,7 +129,13 @@ impl AuditAction {
     pub fn changes_data(&self) -> bool {
         matches!(
             self,
-            AuditAction::Ingest | AuditAction::ResolveRun | AuditAction::ResolveIncremental | AuditAction::SourceGrade
+            AuditAction::Ingest
+                | AuditAction::ResolveRun
+                | AuditAction::ResolveIncremental
+                | AuditAction::SourceGrade
+                | AuditAction::RecordErase
+                | AuditAction::RecordRestrict
+                | AuditAction::RecordLift
         )
     }
 
@@ -567,7 +585,7 @@ fn other_evidence(conn: &Connection, all: &[AuditRecord], problems: &mut Vec<Aud
                 }
             }
             "retention.set" => retention = Some((rec.seq, rec.entry.detail.clone())),
-            "resolve.run" | "resolve.incremental" => {
+            "resolve.run" | "resolve.incremental" | "record.erase" | "record.restrict" | "record.lift" => {
                 if let Some(state) = d["links_state"].as_str() {
                     links = Some((rec.seq, state.to_string()));
                 }

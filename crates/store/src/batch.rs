@@ -71,6 +71,8 @@ pub enum RowOutcome {
     Unchanged,
     /// The same record id appeared earlier in this file with other content.
     Duplicate { first_row: u64 },
+    /// The record was erased or is restricted: the row is refused (see `hold.rs`).
+    Held { erased: bool },
 }
 
 /// The outcome of a whole batch.

@@ -49,6 +49,9 @@ pub enum Error {
     /// A name that is already taken (a user, a case, a purpose).
     #[error("there is already a {what} '{name}': choose another name")]
     Exists { what: &'static str, name: String },
+    /// A record under restriction or erased: it cannot be kept, changed or read.
+    #[error("record {record} is {state}: nothing more can be done with it until a DPO lifts a restriction")]
+    Held { record: i64, state: &'static str },
     /// A value in the store that no longer parses: the file was edited outside Corridor.
     #[error("the store holds an invalid {what} '{value}': it was changed outside Corridor; verify its audit log")]
     Corrupt { what: &'static str, value: String },

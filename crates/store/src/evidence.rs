@@ -141,13 +141,27 @@ impl Drop for LeafHasher {
 }
 
 pub(crate) fn statements_hash(conn: &Connection, first: i64, last: i64) -> Result<String> {
+    // Statements of restricted records are in `statement_held`, those of erased
+    // records only as their leaf in `statement_erased` (see `hold.rs`).
     let mut stmt = conn.prepare_cached(
-        "SELECT id, entity_id, version_id, prop, value, raw, provenance_id FROM statement \
-         WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+        "SELECT id, entity_id, version_id, prop, value, raw, provenance_id, NULL FROM statement \
+         WHERE id BETWEEN ?1 AND ?2 \
+         UNION ALL SELECT id, entity_id, version_id, prop, value, raw, provenance_id, NULL FROM statement_held \
+         WHERE id BETWEEN ?1 AND ?2 \
+         UNION ALL SELECT id, 0, 0, '', '', NULL, 0, leaf FROM statement_erased WHERE id BETWEEN ?1 AND ?2 \
+         ORDER BY 1",
     )?;
     let mut rows = stmt.query([first, last])?;
     let mut hash = EvidenceHash::default();
     while let Some(r) = rows.next()? {
+        if let Some(leaf) = r.get::<_, Option<Vec<u8>>>(7)? {
+            let mut l = [0u8; 32];
+            if leaf.len() == 32 {
+                l.copy_from_slice(&leaf);
+            }
+            hash.add(&l);
+            continue;
+        }
         let value: String = r.get(4)?;
         let raw: Option<String> = r.get(5)?;
         let prop: String = r.get(3)?;
@@ -204,18 +218,34 @@ pub(crate) fn decision_leaf_of(conn: &Connection, id: i64) -> Result<Option<Stri
 
 /// The evidence hash of the findings `first..=last` (ids given to one insert).
 pub(crate) fn findings_hash(conn: &Connection, first: i64, last: i64) -> Result<String> {
+    // Findings removed with an erased record stand as their leaf (see `hold.rs`).
     let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, entity, related, reason, origin, found_at, found_by FROM finding \
-         WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+        "SELECT id, kind, entity, related, reason, origin, found_at, found_by, NULL FROM finding \
+         WHERE id BETWEEN ?1 AND ?2 \
+         UNION ALL SELECT id, '', '', '', '', '', '', '', leaf FROM finding_erased WHERE id BETWEEN ?1 AND ?2 \
+         ORDER BY 1",
     )?;
     let mut rows = stmt.query([first, last])?;
     let mut hash = EvidenceHash::default();
     while let Some(r) = rows.next()? {
+        if let Some(leaf) = r.get::<_, Option<Vec<u8>>>(8)? {
+            let mut l = [0u8; 32];
+            if leaf.len() == 32 {
+                l.copy_from_slice(&leaf);
+            }
+            hash.add(&l);
+            continue;
+        }
         let t: Vec<String> = (1..8).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
         let parts: Vec<&str> = t.iter().map(String::as_str).collect();
-        hash.add(&parts_hash(b"corridor finding v1", &[r.get(0)?], &parts));
+        hash.add(&finding_leaf(r.get(0)?, &parts));
     }
     Ok(hash.finish())
+}
+
+/// A finding's leaf hash: its id and every other column.
+pub(crate) fn finding_leaf(id: i64, parts: &[&str]) -> [u8; 32] {
+    parts_hash(b"corridor finding v1", &[id], parts)
 }
 
 /// The state of the record → identity mapping as a multiset hash: the sum, modulo
@@ -414,7 +444,9 @@ pub(crate) fn batch_context(conn: &Connection, batch: i64) -> Result<String> {
             "SELECT p.id, a.node, a.country, s.unit, s.informant_code, p.grading, p.handling, p.restriction, \
              p.tlp, p.assessment FROM provenance p JOIN source s ON s.id = p.source_id \
              JOIN agency a ON a.id = s.agency_id \
-             WHERE p.id IN (SELECT DISTINCT provenance_id FROM statement WHERE id BETWEEN ?1 AND ?2) \
+             WHERE p.id IN (SELECT provenance_id FROM statement WHERE id BETWEEN ?1 AND ?2 \
+               UNION SELECT provenance_id FROM statement_held WHERE id BETWEEN ?1 AND ?2 \
+               UNION SELECT provenance_id FROM statement_erased WHERE id BETWEEN ?1 AND ?2) \
              ORDER BY p.id",
             [statements.0, statements.1],
         )?,

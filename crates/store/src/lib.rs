@@ -23,6 +23,7 @@ mod checks;
 mod directory;
 mod error;
 mod evidence;
+mod hold;
 mod links;
 mod matching;
 mod migrations;
@@ -37,6 +38,7 @@ pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, W
 pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};
 pub use directory::{CaseRecord, Directory, LoginAttempt, NewUser, PurposeRecord, TokenRecord, UserChange, UserRecord};
 pub use error::{Error, Result};
+pub use hold::{HoldReport, HoldRequest, HoldState, RecordHold};
 pub use links::{EntityPlace, IndexedEntity, KeyDigest, KeyDigester, LinkIndex, LinkIndexBuilder, Reference};
 pub use matching::{MatchAdditions, MatchBlock};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
@@ -244,6 +246,33 @@ pub trait Store: Directory {
 
     /// Persons with their category and review date.
     fn person_reviews(&self) -> Result<Vec<PersonReview>>;
+
+    /// A record's internal id from its data set and key.
+    fn record_id(&self, dataset: &str, key: &str) -> Result<Option<i64>>;
+
+    /// Erases records (internal ids) and what was derived from them, leaving
+    /// tombstones (see `hold.rs`); `fresh_secret` becomes the node's secret for
+    /// erased-row digests if it has none. Call [`Store::compact`] after.
+    fn erase_records(&mut self, records: &[i64], request: &HoldRequest<'_>, fresh_secret: &str) -> Result<HoldReport>;
+
+    /// Restricts records (Art. 16): no read path sees them until lifted.
+    fn restrict_records(&mut self, records: &[i64], request: &HoldRequest<'_>) -> Result<HoldReport>;
+
+    /// Lifts the restriction of records.
+    fn lift_restriction(&mut self, records: &[i64], request: &HoldRequest<'_>) -> Result<HoldReport>;
+
+    /// Keeps a record until a new review date.
+    fn keep_record(&mut self, record: i64, review_date: chrono::NaiveDate, request: &HoldRequest<'_>) -> Result<()>;
+
+    /// Every restricted or erased record.
+    fn holds(&self) -> Result<Vec<RecordHold>>;
+
+    /// The statements of a restricted record, for the DPO alone.
+    fn held_statements(&self, record: i64) -> Result<Vec<corridor_model::Statement>>;
+
+    /// Empties the write-ahead log and rebuilds the file so that nothing erased
+    /// survives in either; false when a reader kept the log from being emptied.
+    fn compact(&mut self) -> Result<bool>;
 
     /// Appends to the audit log on its own (for acts outside a batch), in the chain
     /// at once, waiting for the write lock as long as the store is told to.

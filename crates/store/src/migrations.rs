@@ -33,6 +33,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("users, tokens, cases and purposes", crate::directory::SCHEMA),
     ("when a user's password last changed", crate::directory::CREDENTIALS_AT),
     ("data set names claimed by cases", crate::directory::DATASET_CLAIMS),
+    ("restriction, erasure and retention decisions", crate::hold::SCHEMA),
 ];
 
 /// The newest schema version this code knows.

@@ -43,6 +43,10 @@ pub struct Stats {
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonReview {
     pub entity: String,
+    /// The record's internal id (what a decision to keep or erase names).
+    pub record: i64,
+    /// A supervisor's decision to keep it until `review_date`, when one was made.
+    pub kept: bool,
     pub category: DataSubjectCategory,
     pub received: NaiveDate,
     pub review_date: NaiveDate,
@@ -141,8 +145,29 @@ fn handling(code: &str, restriction: &str, tlp: &str) -> Result<Handling> {
 
 /// Reads statements selected by `filter` (a WHERE clause on `s`) with full provenance.
 fn statements<P: rusqlite::ToSql>(conn: &Connection, filter: &str, params: &[P]) -> Result<Vec<Statement>> {
+    statements_in(conn, "statement", filter, params)
+}
+
+/// The statements of a restricted record (in `statement_held`, see `hold.rs`).
+pub(crate) fn held_statements(conn: &Connection, record: i64) -> Result<Vec<Statement>> {
+    statements_in(
+        conn,
+        "statement_held",
+        "s.id IN (SELECT h.id FROM record_version v JOIN statement_held h \
+           ON h.id BETWEEN v.first_statement AND v.last_statement WHERE v.record_id = ?1)",
+        &[record],
+    )
+}
+
+fn statements_in<P: rusqlite::ToSql>(
+    conn: &Connection,
+    table: &str,
+    filter: &str,
+    params: &[P],
+) -> Result<Vec<Statement>> {
     let mut sources: HashMap<i64, SourceRef> = HashMap::new();
-    let mut stmt = conn.prepare(&format!("{STATEMENT_COLUMNS} WHERE {filter} ORDER BY s.id"))?;
+    let columns = STATEMENT_COLUMNS.replacen("FROM statement s", &format!("FROM {table} s"), 1);
+    let mut stmt = conn.prepare(&format!("{columns} WHERE {filter} ORDER BY s.id"))?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
@@ -927,9 +952,10 @@ pub(crate) fn person_reviews(conn: &Connection) -> Result<Vec<PersonReview>> {
     let policy = retention_policy(conn)?;
     let mut stmt = conn.prepare(
         "SELECT d.name, r.key, e.name, s.value, \
-           (SELECT MIN(b.received_at) FROM record_version v JOIN batch b ON b.id = v.batch_id WHERE v.record_id = r.id) \
+           (SELECT MIN(b.received_at) FROM record_version v JOIN batch b ON b.id = v.batch_id WHERE v.record_id = r.id), \
+           r.id, k.review_date \
          FROM statement s CROSS JOIN entity_named e ON e.id = s.entity_id CROSS JOIN record r ON r.id = e.record_id \
-         JOIN dataset d ON d.id = r.dataset_id \
+         JOIN dataset d ON d.id = r.dataset_id LEFT JOIN retention_keep k ON k.record_id = r.id \
          WHERE s.prop = 'category' AND e.schema = 'Person' AND s.version_id = r.current_version ORDER BY s.id",
     )?;
     let mut rows = stmt.query([])?;
@@ -945,7 +971,18 @@ pub(crate) fn person_reviews(conn: &Connection) -> Result<Vec<PersonReview>> {
                 what: "received date",
                 value: received.clone(),
             })?;
+        let kept: Option<String> = r.get(6)?;
+        let kept = kept
+            .map(|d| {
+                NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| Error::Corrupt {
+                    what: "kept review date",
+                    value: d.clone(),
+                })
+            })
+            .transpose()?;
         out.push(PersonReview {
+            record: r.get(5)?,
+            kept: kept.is_some(),
             entity: entity_key(
                 &r.get::<_, String>(0)?,
                 &r.get::<_, String>(1)?,
@@ -953,7 +990,7 @@ pub(crate) fn person_reviews(conn: &Connection) -> Result<Vec<PersonReview>> {
             ),
             category,
             received,
-            review_date: policy.review_date(category, received),
+            review_date: kept.unwrap_or_else(|| policy.review_date(category, received)),
         });
     }
     Ok(out)
@@ -972,7 +1009,9 @@ pub(crate) fn consistency(conn: &Connection) -> Result<ConsistencyReport> {
     let mut stmt = conn.prepare(
         "SELECT b.id, b.committed_at IS NOT NULL, b.new_records + b.new_versions, b.statements, \
            (SELECT COUNT(*) FROM record_version v WHERE v.id BETWEEN b.first_version AND b.last_version AND v.batch_id = b.id), \
-           (SELECT COUNT(*) FROM statement s WHERE s.id BETWEEN b.first_statement AND b.last_statement), \
+           (SELECT COUNT(*) FROM statement s WHERE s.id BETWEEN b.first_statement AND b.last_statement) \
+             + (SELECT COUNT(*) FROM statement_held s WHERE s.id BETWEEN b.first_statement AND b.last_statement) \
+             + (SELECT COUNT(*) FROM statement_erased s WHERE s.id BETWEEN b.first_statement AND b.last_statement), \
            (SELECT COALESCE(SUM(v.last_statement - v.first_statement + 1), 0) FROM record_version v \
               WHERE v.id BETWEEN b.first_version AND b.last_version) \
          FROM batch b ORDER BY b.id",

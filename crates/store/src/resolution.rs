@@ -151,7 +151,8 @@ fn with_links_state(summary: &str, state: &LinkState, run_hash: &str) -> String 
 pub(crate) fn latest_links_state(conn: &Connection) -> Result<LinkState> {
     let detail: Option<String> = conn
         .query_row(
-            "SELECT detail FROM audit WHERE action IN ('resolve.run', 'resolve.incremental') ORDER BY seq DESC LIMIT 1",
+            "SELECT detail FROM audit WHERE action IN ('resolve.run', 'resolve.incremental', 'record.erase', \
+             'record.restrict', 'record.lift') ORDER BY seq DESC LIMIT 1",
             [],
             |r| r.get(0),
         )

@@ -856,6 +856,48 @@ impl Store for SqliteStore {
         read::person_reviews(&self.conn)
     }
 
+    fn record_id(&self, dataset: &str, key: &str) -> Result<Option<i64>> {
+        crate::hold::record_id(&self.conn, dataset, key)
+    }
+
+    fn erase_records(
+        &mut self,
+        records: &[i64],
+        request: &crate::HoldRequest<'_>,
+        fresh_secret: &str,
+    ) -> Result<crate::HoldReport> {
+        crate::hold::erase(self.conn_mut()?, records, request, fresh_secret)
+    }
+
+    fn restrict_records(&mut self, records: &[i64], request: &crate::HoldRequest<'_>) -> Result<crate::HoldReport> {
+        crate::hold::restrict(self.conn_mut()?, records, request)
+    }
+
+    fn lift_restriction(&mut self, records: &[i64], request: &crate::HoldRequest<'_>) -> Result<crate::HoldReport> {
+        crate::hold::lift(self.conn_mut()?, records, request)
+    }
+
+    fn keep_record(
+        &mut self,
+        record: i64,
+        review_date: chrono::NaiveDate,
+        request: &crate::HoldRequest<'_>,
+    ) -> Result<()> {
+        crate::hold::keep(self.conn_mut()?, record, review_date, request)
+    }
+
+    fn holds(&self) -> Result<Vec<crate::RecordHold>> {
+        crate::hold::holds(&self.conn)
+    }
+
+    fn held_statements(&self, record: i64) -> Result<Vec<corridor_model::Statement>> {
+        read::held_statements(&self.conn, record)
+    }
+
+    fn compact(&mut self) -> Result<bool> {
+        crate::hold::compact(self.conn_mut()?)
+    }
+
     fn audit(&mut self, entry: &AuditEntry) -> Result<AuditRecord> {
         self.append_chained(&now(), entry)
     }
@@ -961,6 +1003,9 @@ pub struct SqliteBatch<'c> {
     summary: BatchSummary,
     finished: bool,
     insert_record: Statement<'c>,
+    /// The node's secret for erased-row digests, when any row was erased: a row
+    /// whose digest is kept is not brought back (see `hold.rs`).
+    erasure_secret: Option<Vec<u8>>,
     insert_versions: Vec<Option<Statement<'c>>>,
     pending_versions: Vec<PendingVersion>,
     pending_entities: Vec<[i64; 3]>,
@@ -1047,8 +1092,19 @@ impl<'c> SqliteBatch<'c> {
         };
         let next_version = next("record_version")?;
         let next_entity = next("entity")?;
-        let next_statement = next("statement")?;
+        // Statements of restricted and erased records left `statement` but keep
+        // their ids (their leaves are evidence): never hand one out again.
+        let next_statement = next("statement")?
+            .max(next("statement_held")?)
+            .max(next("statement_erased")?);
+        let erased_rows: i64 = conn.query_row("SELECT COUNT(*) FROM erased_row", [], |r| r.get(0))?;
+        let erasure_secret = if erased_rows > 0 {
+            crate::hold::erasure_secret(conn)?
+        } else {
+            None
+        };
         Ok(SqliteBatch {
+            erasure_secret,
             conn,
             signer,
             evidence: Some(crate::evidence::LeafHasher::start()),
@@ -1275,6 +1331,17 @@ impl Batch for SqliteBatch<'_> {
 
     fn write_row(&mut self, row: RowWrite<'_>) -> Result<RowOutcome> {
         let version = self.next_version;
+        if let Some(secret) = &self.erasure_secret {
+            let digest = crate::hold::row_digest(secret, &row.content_hash[..]);
+            let erased: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT 1 FROM erased_row WHERE digest = ?1")?
+                .query_row([&digest[..]], |r| r.get(0))
+                .optional()?;
+            if erased.is_some() {
+                return Ok(RowOutcome::Held { erased: true });
+            }
+        }
         let inserted =
             self.insert_record
                 .execute(params![self.dataset_id, row.record_key, version, &row.content_hash[..]])?;
@@ -1291,6 +1358,11 @@ impl Batch for SqliteBatch<'_> {
             .query_row(params![self.dataset_id, row.record_key], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?;
+        if let Some(state) = crate::hold::state_of(self.conn, record_id)? {
+            return Ok(RowOutcome::Held {
+                erased: state == crate::HoldState::Erased,
+            });
+        }
         if hash == row.content_hash {
             self.summary.unchanged += 1;
             return Ok(RowOutcome::Unchanged);

@@ -1,0 +1,548 @@
+//! Keeping, restricting and erasing records (Directive 2016/680 Art. 5 and 16).
+//!
+//! Two ways in, as the roles have them:
+//! - a **supervisor**, in a case, decides the case's records due for review: keep
+//!   one until a new date, or erase it. They name records by entity id, as they
+//!   read them.
+//! - the **data-protection officer**, who reads no case content, names records by
+//!   the opaque ids of the retention queue: they order erasure of any record, or
+//!   restrict one (frozen, readable by the DPO alone) and lift that restriction.
+//!
+//! Every act needs a reason, is one entry of the audit log naming records by
+//! internal ids, and an erasure ends with the store compacted (see the store's
+//! `hold.rs`) so nothing of the erased values is left in the file or its WAL.
+
+use chrono::NaiveDate;
+use corridor_access::Grant;
+use corridor_store::{HoldReport, HoldRequest, HoldState, Store};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::review::{opaque_record_id, opaque_secret};
+use crate::session::Session;
+
+/// The longest reason kept (the audit log carries it).
+pub const MAX_REASON_CHARS: usize = 500;
+/// The most records one act names.
+pub const MAX_RECORDS: usize = 10_000;
+
+/// What an erasure, restriction or lifting did.
+#[derive(Debug, Clone, Serialize)]
+pub struct HoldOutcome {
+    #[serde(flatten)]
+    pub report: HoldReport,
+    /// After an erasure: whether the write-ahead log was emptied and the file
+    /// rebuilt (false while another reader held an old snapshot: the next
+    /// erasure or `corridor store compact` finishes it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compacted: Option<bool>,
+}
+
+/// A restricted or erased record as the DPO sees it: no content.
+#[derive(Debug, Clone, Serialize)]
+pub struct HoldItem {
+    pub record: String,
+    pub state: HoldState,
+    pub at: String,
+    pub by: String,
+}
+
+fn check_reason(reason: &str) -> Result<&str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::BadInput(
+            "give a reason (the legal ground or the reference of the request): it is kept in the audit log".into(),
+        ));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS || reason.chars().any(char::is_control) {
+        return Err(Error::BadInput(format!(
+            "a reason is one line of at most {MAX_REASON_CHARS} characters; name a reference, not the person"
+        )));
+    }
+    Ok(reason)
+}
+
+fn check_count(n: usize) -> Result<()> {
+    if n == 0 {
+        return Err(Error::BadInput("name at least one record".into()));
+    }
+    if n > MAX_RECORDS {
+        return Err(Error::TooLarge(format!(
+            "at most {MAX_RECORDS} records at once; split the list"
+        )));
+    }
+    Ok(())
+}
+
+fn clean(id: &str) -> String {
+    id.chars().filter(|c| !c.is_control()).take(200).collect()
+}
+
+/// The records of a case named by entity ids, each one that the case holds.
+fn case_records(store: &dyn Store, grant: &Grant, entities: &[String]) -> Result<Vec<i64>> {
+    let case = grant
+        .case()
+        .ok_or_else(|| Error::BadInput("name the case these records are in".into()))?;
+    let datasets = store.case_datasets(case.id)?;
+    let mut out = Vec::with_capacity(entities.len());
+    for id in entities {
+        let not_found = || {
+            Error::NotFound(format!(
+                "no record '{}' in case {}: ids are dataset:record:name, and a case holds only its own data sets",
+                clean(id),
+                case.name
+            ))
+        };
+        let (dataset, rest) = id.split_once(':').ok_or_else(not_found)?;
+        let (key, _name) = rest.rsplit_once(':').ok_or_else(not_found)?;
+        if !datasets.iter().any(|d| d == dataset) {
+            return Err(not_found());
+        }
+        out.push(store.record_id(dataset, key)?.ok_or_else(not_found)?);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+fn request<'a>(session: &'a Session, reason: &'a str) -> HoldRequest<'a> {
+    HoldRequest {
+        actor: session.actor(),
+        purpose: session.purpose(),
+        reason,
+    }
+}
+
+/// Keeps a case's record until `review_date` (a supervisor's decision at review).
+pub fn keep_in_case(
+    store: &mut dyn Store,
+    grant: &Grant,
+    entity: &str,
+    review_date: NaiveDate,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<()> {
+    let reason = check_reason(reason)?;
+    if review_date <= today {
+        return Err(Error::BadInput(format!(
+            "the new review date must be after today ({today}); to erase the record, erase it"
+        )));
+    }
+    if review_date > today + chrono::Days::new(366 * 10) {
+        return Err(Error::BadInput(
+            "a record is kept for at most ten years before its next review".into(),
+        ));
+    }
+    let records = case_records(&*store, grant, &[entity.to_string()])?;
+    let session = crate::access::session_of(grant)?;
+    for record in records {
+        store.keep_record(record, review_date, &request(&session, reason))?;
+    }
+    Ok(())
+}
+
+/// Erases records of the grant's case that are due for review (a supervisor's
+/// decision at review; the DPO orders erasure of any record).
+pub fn erase_in_case(
+    store: &mut dyn Store,
+    grant: &Grant,
+    entities: &[String],
+    reason: &str,
+    today: NaiveDate,
+) -> Result<HoldOutcome> {
+    let reason = check_reason(reason)?;
+    check_count(entities.len())?;
+    let records = case_records(&*store, grant, entities)?;
+    let due: std::collections::HashMap<i64, NaiveDate> = store
+        .person_reviews()?
+        .into_iter()
+        .map(|r| (r.record, r.review_date))
+        .collect();
+    if let Some(early) = records.iter().find(|r| due.get(r).is_some_and(|d| *d > today)) {
+        return Err(Error::BadInput(format!(
+            "record {early} is not due for review until {}: a supervisor erases records due for review; \
+             ask the data-protection officer to order an earlier erasure",
+            due[early]
+        )));
+    }
+    let session = crate::access::session_of(grant)?;
+    erase(store, &session, &records, reason)
+}
+
+fn erase(store: &mut dyn Store, session: &Session, records: &[i64], reason: &str) -> Result<HoldOutcome> {
+    let fresh = corridor_access::secret::random_id()
+        .and_then(|a| corridor_access::secret::random_id().map(|b| a + &b))
+        .map_err(|e| Error::Key(e.to_string()))?;
+    let report = store.erase_records(records, &request(session, reason), &fresh)?;
+    let compacted = if report.records > 0 {
+        Some(store.compact()?)
+    } else {
+        None
+    };
+    Ok(HoldOutcome { report, compacted })
+}
+
+/// The records named by opaque ids (the retention queue's and the holds list's),
+/// each once; an unknown id is refused as not found.
+fn opaque_records(store: &mut dyn Store, opaque: &[String]) -> Result<Vec<i64>> {
+    check_count(opaque.len())?;
+    let secret = opaque_secret(store)?;
+    let mut known: std::collections::HashMap<String, i64> = store
+        .person_reviews()?
+        .into_iter()
+        .map(|r| (opaque_record_id(&secret, &r.entity), r.record))
+        .collect();
+    for h in store.holds()? {
+        known.insert(opaque_record_id(&secret, &h.entity), h.record);
+    }
+    let mut out = Vec::with_capacity(opaque.len());
+    for id in opaque {
+        out.push(*known.get(id.as_str()).ok_or_else(|| {
+            Error::NotFound(format!(
+                "no record '{}' on this node: use the ids of the retention queue or the list of held records",
+                clean(id)
+            ))
+        })?);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// The DPO orders records erased (by opaque id).
+pub fn order_erasure(store: &mut dyn Store, session: &Session, opaque: &[String], reason: &str) -> Result<HoldOutcome> {
+    let reason = check_reason(reason)?;
+    let records = opaque_records(store, opaque)?;
+    erase(store, session, &records, reason)
+}
+
+/// The DPO restricts records (by opaque id): no one else reads them until lifted.
+pub fn restrict(store: &mut dyn Store, session: &Session, opaque: &[String], reason: &str) -> Result<HoldOutcome> {
+    let reason = check_reason(reason)?;
+    let records = opaque_records(store, opaque)?;
+    let report = store.restrict_records(&records, &request(session, reason))?;
+    Ok(HoldOutcome {
+        report,
+        compacted: None,
+    })
+}
+
+/// The DPO lifts restrictions (by opaque id).
+pub fn lift(store: &mut dyn Store, session: &Session, opaque: &[String], reason: &str) -> Result<HoldOutcome> {
+    let reason = check_reason(reason)?;
+    let records = opaque_records(store, opaque)?;
+    let report = store.lift_restriction(&records, &request(session, reason))?;
+    Ok(HoldOutcome {
+        report,
+        compacted: None,
+    })
+}
+
+/// Every restricted or erased record, without content; the listing is logged.
+pub fn holds(store: &mut dyn Store, session: &Session) -> Result<Vec<HoldItem>> {
+    let secret = opaque_secret(store)?;
+    let items: Vec<HoldItem> = store
+        .holds()?
+        .into_iter()
+        .map(|h| HoldItem {
+            record: opaque_record_id(&secret, &h.entity),
+            state: h.state,
+            at: h.at,
+            by: h.actor,
+        })
+        .collect();
+    store.log_access(&corridor_store::AuditEntry {
+        actor: session.actor().into(),
+        action: corridor_store::AuditAction::Read,
+        target: "held records".into(),
+        purpose: session.purpose().into(),
+        detail: serde_json::json!({"records": items.len(), "content": false}).to_string(),
+    })?;
+    Ok(items)
+}
+
+/// A restricted record's statements, for the DPO alone; the reading is logged
+/// with the record's internal id.
+pub fn read_restricted(
+    store: &mut dyn Store,
+    session: &Session,
+    opaque: &str,
+) -> Result<Vec<corridor_model::Statement>> {
+    let records = opaque_records(store, &[opaque.to_string()])?;
+    let record = records[0];
+    if !store
+        .holds()?
+        .iter()
+        .any(|h| h.record == record && h.state == HoldState::Restricted)
+    {
+        return Err(Error::NotFound(format!(
+            "record '{}' is not restricted: the DPO reads only restricted records' content",
+            clean(opaque)
+        )));
+    }
+    let statements = store.held_statements(record)?;
+    store.log_access(&corridor_store::AuditEntry {
+        actor: session.actor().into(),
+        action: corridor_store::AuditAction::Read,
+        target: format!("record:{record}"),
+        purpose: session.purpose().into(),
+        detail: serde_json::json!({"restricted": true, "statements": statements.len()}).to_string(),
+    })?;
+    Ok(statements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access;
+    use corridor_store::SqliteStore;
+
+    const MAPPING: &str = r#"
+[dataset]
+name = "rs-a"
+format = "csv"
+record_id = "id"
+
+[source]
+agency = "rs-bp"
+country = "RS"
+
+[defaults]
+grading = "B2"
+handling = "H1"
+
+[entities.person]
+schema = "Person"
+[entities.person.properties]
+name = { column = "name" }
+birthDate = { column = "born" }
+category = { literal = "suspect" }
+
+[entities.phone]
+schema = "Phone"
+properties.number = { column = "phone" }
+
+[entities.uses]
+schema = "Uses"
+properties.user = { entity = "person" }
+properties.object = { entity = "phone" }
+"#;
+
+    const SECRET_NAME: &str = "Zebulon Qxerasemeq";
+    const SECRET_PHONE: &str = "+381649876543";
+
+    fn csv() -> String {
+        let mut csv = String::from("id,name,born,phone\n");
+        let names = [
+            "Mohammed Ali",
+            "Ahmad Khan",
+            "Marko Petrović",
+            "Ali Hussein",
+            "Ђорђе Јовановић",
+        ];
+        for i in 0..3000 {
+            csv.push_str(&format!(
+                "{i},{} {i},19{:02}-0{}-1{},+3816{:07}\n",
+                names[i % names.len()],
+                50 + i % 50,
+                1 + i % 9,
+                i % 10,
+                1_000_000 + i
+            ));
+        }
+        // The person to erase, twice over (a duplicate record resolution joins).
+        csv.push_str(&format!("7001,{SECRET_NAME},1980-05-17,{SECRET_PHONE}\n"));
+        csv.push_str(&format!("7002,{SECRET_NAME},1980-05-17,{SECRET_PHONE}\n"));
+        csv.push_str("7003,Restricted Person,1975-03-12,+381640000001\n");
+        csv
+    }
+
+    fn ingest(store: &mut SqliteStore, file: &std::path::Path) -> corridor_store::BatchSummary {
+        crate::ingest::ingest_file(
+            store,
+            &Session::new("root", "").expect("session"),
+            &crate::ingest::IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: MAPPING,
+                file,
+                rejects: None,
+                limits: Default::default(),
+            },
+            &corridor_ingest::NoProgress,
+        )
+        .expect("ingest")
+        .report
+        .summary
+    }
+
+    /// Every place the erased values could be: the file and its WAL, as bytes, in
+    /// the forms the store keeps them (as given, upper-cased keys, digits).
+    fn leftovers(path: &std::path::Path) -> Vec<String> {
+        let mut found = Vec::new();
+        for file in [path.to_path_buf(), path.with_extension("db-wal")] {
+            let Ok(bytes) = std::fs::read(&file) else { continue };
+            let lower = bytes.to_ascii_lowercase();
+            for needle in ["qxerasemeq", "9876543"] {
+                if lower.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    found.push(format!("{needle} in {}", file.display()));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn an_erased_record_leaves_no_byte_behind_and_does_not_come_back() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("e.db");
+        let (mut s, _) = SqliteStore::create(&path, "root").expect("store");
+        let file = dir.path().join("a.csv");
+        std::fs::write(&file, csv()).expect("csv");
+        ingest(&mut s, &file);
+        let root = Session::new("root", "").expect("session");
+        crate::resolution::run(&mut s, &root, &Default::default(), None, false).expect("resolve");
+        assert_eq!(
+            s.identities_of(&["rs-a:7001:person".into()]).expect("links").len(),
+            1,
+            "resolved before erasure"
+        );
+        assert!(!leftovers(&path).is_empty(), "the test would find the values");
+        let dpo = Session::new("dpo", "erasure request 2026/17").expect("session");
+        let secret = opaque_secret(&mut s).expect("secret");
+        let target: Vec<String> = ["rs-a:7001:person", "rs-a:7002:person"]
+            .iter()
+            .map(|e| opaque_record_id(&secret, e))
+            .collect();
+        assert!(order_erasure(&mut s, &dpo, &target, "").is_err(), "a reason is needed");
+        let out = order_erasure(&mut s, &dpo, &target, "Art. 16 request 2026/17").expect("erase");
+        assert_eq!(out.report.records, 2);
+        assert_eq!(out.compacted, Some(true));
+        assert!(out.report.identity_links >= 2, "{out:?}");
+        assert_eq!(leftovers(&path), Vec::<String>::new());
+        // The evidence and the chain still verify; the store is consistent.
+        let report = s.verify_audit().expect("verify");
+        assert!(report.is_intact(), "{:?}", report.problems);
+        assert!(s.check_consistency().expect("check").problems.is_empty());
+        // Nothing reads it any more.
+        let e = crate::show_entity(&mut s, &root, "rs-a:7001:person", false);
+        assert!(e.as_ref().map_or(true, |v| v.statements.is_empty()), "{e:?}");
+        assert!(s.identities_of(&["rs-a:7001:person".into()]).expect("links").is_empty());
+        // The log names records by internal id, never by value.
+        let log = s.audit_page(0, 100_000).expect("log");
+        assert!(
+            log.iter()
+                .all(|e| !e.entry.detail.contains("Qxerasemeq") && !e.entry.target.contains("Qxerasemeq"))
+        );
+        let erase = log
+            .iter()
+            .find(|e| e.entry.action.as_str() == "record.erase")
+            .expect("logged");
+        assert!(erase.entry.detail.contains("2026/17"));
+        // The same file again: the erased rows are refused, everything else unchanged.
+        let again = ingest(&mut s, &file);
+        assert_eq!((again.rejected, again.new_records), (2, 0), "{again:?}");
+        s.compact().expect("compact");
+        assert_eq!(leftovers(&path), Vec::<String>::new());
+        assert!(s.verify_audit().expect("verify").is_intact());
+        // Erasing again changes nothing.
+        let twice = order_erasure(&mut s, &dpo, &target[..1], "again").expect("erase");
+        assert_eq!((twice.report.records, twice.report.unchanged), (0, 1));
+    }
+
+    #[test]
+    fn a_restricted_record_is_read_by_the_dpo_alone_until_lifted() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("r.db");
+        let (mut s, _) = SqliteStore::create(&path, "root").expect("store");
+        let file = dir.path().join("a.csv");
+        std::fs::write(&file, csv()).expect("csv");
+        ingest(&mut s, &file);
+        let root = Session::new("root", "").expect("session");
+        let dpo = Session::new("dpo", "complaint 12").expect("session");
+        let secret = opaque_secret(&mut s).expect("secret");
+        let id = opaque_record_id(&secret, "rs-a:7003:person");
+        let before = crate::show_entity(&mut s, &root, "rs-a:7003:person", false).expect("read");
+        assert!(!before.statements.is_empty());
+        let out = restrict(&mut s, &dpo, std::slice::from_ref(&id), "accuracy contested").expect("restrict");
+        assert_eq!(out.report.records, 1);
+        let hidden = crate::show_entity(&mut s, &root, "rs-a:7003:person", false);
+        assert!(hidden.as_ref().map_or(true, |v| v.statements.is_empty()), "{hidden:?}");
+        let held = holds(&mut s, &dpo).expect("holds");
+        assert_eq!(held.len(), 1);
+        assert_eq!(
+            (held[0].record.as_str(), held[0].state),
+            (id.as_str(), HoldState::Restricted)
+        );
+        let content = read_restricted(&mut s, &dpo, &id).expect("dpo reads");
+        assert!(content.iter().any(|st| st.value == "Restricted Person"));
+        // Frozen: a changed row for it is refused.
+        std::fs::write(
+            &file,
+            "id,name,born,phone\n7003,Restricted Person,1975-03-13,+381640000001\n",
+        )
+        .expect("csv");
+        let changed = ingest(&mut s, &file);
+        assert_eq!((changed.rejected, changed.new_versions), (1, 0));
+        assert!(s.verify_audit().expect("verify").is_intact());
+        lift(&mut s, &dpo, std::slice::from_ref(&id), "decided: accurate").expect("lift");
+        let back = crate::show_entity(&mut s, &root, "rs-a:7003:person", false).expect("read");
+        assert_eq!(back.statements.len(), before.statements.len());
+        assert!(s.verify_audit().expect("verify").is_intact());
+        assert!(read_restricted(&mut s, &dpo, &id).is_err(), "no longer restricted");
+    }
+
+    #[test]
+    fn a_supervisor_keeps_or_erases_only_their_cases_records_due_for_review() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut s, _) = SqliteStore::create(&dir.path().join("k.db"), "root").expect("store");
+        let file = dir.path().join("a.csv");
+        std::fs::write(&file, "id,name,born,phone\n1,Ali Hassan,1980-01-02,+381641234567\n").expect("csv");
+        ingest(&mut s, &file);
+        let root = Session::new("root", "").expect("session");
+        access::add_user(&mut s, &root, "sam", "supervisor", None, "a long enough passphrase").expect("user");
+        access::add_case(&mut s, &root, "a", "").expect("case");
+        access::add_case(&mut s, &root, "b", "").expect("case");
+        access::add_case_data(&mut s, &root, "a", "rs-a").expect("data");
+        access::set_case_member(&mut s, &root, "a", "sam", true).expect("member");
+        access::set_case_member(&mut s, &root, "b", "sam", true).expect("member");
+        access::add_purpose(&mut s, &root, "review", "retention review").expect("purpose");
+        let sam = access::log_in(&mut s, "sam", "a long enough passphrase", chrono::Utc::now()).expect("login");
+        let grant = |s: &mut SqliteStore, case: &str| {
+            access::authorize_request(
+                s,
+                Some(&sam),
+                corridor_access::Action::DecideRetention,
+                Some(case),
+                Some("review"),
+            )
+            .expect("grant")
+        };
+        let today = chrono::Utc::now().date_naive();
+        let ga = grant(&mut s, "a");
+        let due = s.person_reviews().expect("reviews")[0].review_date;
+        // Not due yet: a supervisor cannot erase it.
+        let early = erase_in_case(&mut s, &ga, &["rs-a:1:person".into()], "no longer needed", today);
+        assert_eq!(early.expect_err("not due").code(), crate::ErrorCode::BadInput);
+        // Another case of theirs does not hold it.
+        let gb = grant(&mut s, "b");
+        let other = keep_in_case(&mut s, &gb, "rs-a:1:person", today + chrono::Days::new(30), "x", today);
+        assert_eq!(other.expect_err("not in b").code(), crate::ErrorCode::NotFound);
+        // Kept: a new date, with its reason logged.
+        let later = due.max(today) + chrono::Days::new(400);
+        keep_in_case(&mut s, &ga, "rs-a:1:person", later, "ongoing trial K-12/26", today).expect("keep");
+        let r = &s.person_reviews().expect("reviews")[0];
+        assert_eq!((r.review_date, r.kept), (later, true));
+        // At the review date, the supervisor erases it.
+        let out = erase_in_case(
+            &mut s,
+            &ga,
+            &["rs-a:1:person".into()],
+            "review: no longer needed",
+            later,
+        )
+        .expect("erase");
+        assert_eq!(out.report.records, 1);
+        assert!(s.person_reviews().expect("reviews").is_empty());
+        assert!(keep_in_case(&mut s, &ga, "rs-a:1:person", later + chrono::Days::new(1), "x", later).is_err());
+    }
+}

@@ -1,0 +1,631 @@
+//! Restriction and erasure of records (Directive 2016/680 Art. 5 and 16), and a
+//! supervisor's decision to keep a record past its review date.
+//!
+//! **Erasure** removes a record's values from every table and keeps the evidence
+//! verifiable. A statement row leaves `statement` for `statement_erased`, which
+//! keeps its ids and its leaf hash (see `evidence.rs`) and nothing of its value, so
+//! the batch's evidence hash is still recomputed from stored leaves. What was
+//! derived from the record goes with it: its identity links (the mapping's state
+//! hash is written anew into the erasure's log entry), its place in the matching
+//! index and its population count, review pairs, findings about it (whose leaves
+//! stay in `finding_erased` for the same reason) and derived facts based on it.
+//! The record row and its entity rows stay: they hold only ids, a record key (the
+//! agency's reference) and content hashes that the batch's context hash covers,
+//! and they are the tombstone: a re-ingest of the record's key is refused
+//! (`RowOutcome::Held`), and so is a row whose content hash (as ingest makes it)
+//! equals an erased version's, by a keyed digest kept in `erased_row` (a plain hash
+//! of a row could be confirmed by anyone guessing its values; the key is a node
+//! secret). Ingest's content hash covers the references between a row's entities,
+//! which name the data set and record key, so the digest catches the same values
+//! under another key only in rows whose entities do not reference one another;
+//! otherwise a re-keyed row is a new record, collected anew, judged as such.
+//!
+//! The transaction runs with `secure_delete` on, so the cells it frees are zeroed;
+//! [`compact`] then checkpoints the write-ahead log to nothing and rebuilds the file
+//! (`VACUUM`), so no earlier copy of a page survives anywhere in the file or its WAL.
+//!
+//! **Restriction** moves the statements to `statement_held`, out of reach of every
+//! read path (they all read `statement`), until it is lifted; the DPO reads them
+//! through [`held_statements`]. Derived data goes as at erasure and comes back with
+//! the next resolution run after the restriction is lifted. Ingest refuses new
+//! versions of a restricted record: a frozen record does not change.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::error::{Error, Result};
+use crate::evidence::{LinkState, statement_leaf};
+
+pub(crate) const SCHEMA: &str = r#"
+CREATE TABLE record_hold (
+    record_id INTEGER PRIMARY KEY,
+    state     TEXT NOT NULL CHECK (state IN ('restricted', 'erased')),
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL
+);
+CREATE TABLE statement_held (
+    id            INTEGER PRIMARY KEY,
+    entity_id     INTEGER NOT NULL,
+    version_id    INTEGER NOT NULL,
+    prop          TEXT NOT NULL,
+    value         TEXT NOT NULL,
+    raw           TEXT,
+    provenance_id INTEGER NOT NULL
+);
+CREATE TABLE statement_erased (
+    id            INTEGER PRIMARY KEY,
+    entity_id     INTEGER NOT NULL,
+    version_id    INTEGER NOT NULL,
+    provenance_id INTEGER NOT NULL,
+    leaf          BLOB NOT NULL
+);
+CREATE TABLE finding_erased (
+    id   INTEGER PRIMARY KEY,
+    leaf BLOB NOT NULL
+);
+CREATE TABLE erased_row (
+    digest BLOB PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE retention_keep (
+    record_id   INTEGER PRIMARY KEY,
+    review_date TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    at          TEXT NOT NULL
+);
+"#;
+
+/// What a record is held as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HoldState {
+    /// Frozen (Art. 16): readable by the DPO alone until lifted.
+    Restricted,
+    /// Erased: only a tombstone is left.
+    Erased,
+}
+
+impl HoldState {
+    fn as_str(self) -> &'static str {
+        match self {
+            HoldState::Restricted => "restricted",
+            HoldState::Erased => "erased",
+        }
+    }
+}
+
+/// A held record, named by its internal id only.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordHold {
+    pub record: i64,
+    pub dataset: String,
+    /// The id of the record's person entity (or its first entity): what the
+    /// application turns into the opaque id the DPO sees.
+    pub entity: String,
+    pub state: HoldState,
+    pub at: String,
+    pub actor: String,
+}
+
+/// Who acts, why, and for which purpose: what the log entry of a hold carries.
+#[derive(Debug, Clone, Copy)]
+pub struct HoldRequest<'a> {
+    pub actor: &'a str,
+    pub purpose: &'a str,
+    /// The legal ground or the request it answers. Kept in the audit log: it should
+    /// name a reference, not the person.
+    pub reason: &'a str,
+}
+
+/// What a restriction, its lifting or an erasure did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HoldReport {
+    /// Records changed by this act.
+    pub records: usize,
+    /// Records that were already in the state asked for.
+    pub unchanged: usize,
+    pub statements: usize,
+    pub identity_links: usize,
+    pub findings: usize,
+    pub review_pairs: usize,
+    pub derived_facts: usize,
+}
+
+/// The keyed digest of a record version's content hash kept for an erased row.
+pub(crate) fn row_digest(secret: &[u8], content_hash: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"corridor erased row v1");
+    h.update((secret.len() as u64).to_le_bytes());
+    h.update(secret);
+    h.update(content_hash);
+    h.finalize().into()
+}
+
+/// The node's secret for erased-row digests (`meta.secret.erasure`), if any row
+/// was ever erased.
+pub(crate) fn erasure_secret(conn: &Connection) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = 'secret.erasure'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .map(String::into_bytes))
+}
+
+/// The held state of a record, if any.
+pub(crate) fn state_of(conn: &Connection, record: i64) -> Result<Option<HoldState>> {
+    let s: Option<String> = conn
+        .query_row("SELECT state FROM record_hold WHERE record_id = ?1", [record], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(s.map(|s| {
+        if s == "erased" {
+            HoldState::Erased
+        } else {
+            HoldState::Restricted
+        }
+    }))
+}
+
+/// A record's internal id from its data set and key.
+pub(crate) fn record_id(conn: &Connection, dataset: &str, key: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT r.id FROM record r JOIN dataset d ON d.id = r.dataset_id WHERE d.name = ?1 AND r.key = ?2",
+            params![dataset, key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The entity ids (`dataset:key:name`) of a record.
+fn entity_keys(conn: &Connection, record: i64) -> Result<Vec<(i64, String)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT e.id, d.name, r.key, e.name FROM entity_named e JOIN record r ON r.id = e.record_id \
+         JOIN dataset d ON d.id = r.dataset_id WHERE e.record_id = ?1 ORDER BY e.id",
+    )?;
+    let rows = st.query_map([record], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            corridor_model::entity_key(
+                &r.get::<_, String>(1)?,
+                &r.get::<_, String>(2)?,
+                &r.get::<_, String>(3)?,
+            ),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A statement row with every column.
+struct StatementRow {
+    id: i64,
+    entity_id: i64,
+    version_id: i64,
+    prop: String,
+    value: String,
+    raw: Option<String>,
+    provenance_id: i64,
+}
+
+/// A record's statements in `table` (`statement` or `statement_held`).
+fn statements_of(conn: &Connection, table: &str, record: i64) -> Result<Vec<StatementRow>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT s.id, s.entity_id, s.version_id, s.prop, s.value, s.raw, s.provenance_id FROM record_version v \
+         JOIN {table} s ON s.id BETWEEN v.first_statement AND v.last_statement WHERE v.record_id = ?1 ORDER BY s.id"
+    ))?;
+    let rows = st.query_map([record], |r| {
+        Ok(StatementRow {
+            id: r.get(0)?,
+            entity_id: r.get(1)?,
+            version_id: r.get(2)?,
+            prop: r.get(3)?,
+            value: r.get(4)?,
+            raw: r.get(5)?,
+            provenance_id: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Removes what was derived from a record's entities; returns the counts and
+/// updates the mapping's state hash.
+fn remove_derived(
+    tx: &Connection,
+    entities: &[(i64, String)],
+    names: &[String],
+    statements: &[i64],
+    erase_findings: bool,
+    links: &mut LinkState,
+    report: &mut HoldReport,
+) -> Result<()> {
+    let mut link = tx.prepare_cached("SELECT identity FROM identity_link WHERE entity = ?1")?;
+    let mut unlink = tx.prepare_cached("DELETE FROM identity_link WHERE entity = ?1")?;
+    let mut match_record = tx.prepare_cached("SELECT id FROM match_record WHERE entity = ?1")?;
+    let mut review = tx.prepare_cached("DELETE FROM resolution_review WHERE a = ?1 OR b = ?1")?;
+    let mut indexed = Vec::new();
+    for (_, key) in entities {
+        if let Some(identity) = link.query_row([key], |r| r.get::<_, String>(0)).optional()? {
+            links.remove(key, &identity);
+            unlink.execute([key])?;
+            report.identity_links += 1;
+        }
+        if let Some(id) = match_record.query_row([key], |r| r.get::<_, i64>(0)).optional()? {
+            indexed.push(id);
+        }
+        report.review_pairs += review.execute([key])?;
+    }
+    if !indexed.is_empty() {
+        let list = indexed.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        tx.execute(&format!("DELETE FROM match_key WHERE record IN ({list})"), [])?;
+        tx.execute(&format!("DELETE FROM match_record WHERE id IN ({list})"), [])?;
+        for n in names {
+            let left: Option<i64> = tx
+                .query_row(
+                    "UPDATE match_name SET count = count - 1 WHERE value = ?1 RETURNING count",
+                    [n],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if left.is_some_and(|c| c <= 0) {
+                tx.execute("DELETE FROM match_name WHERE value = ?1", [n])?;
+            }
+            if left.is_some() {
+                tx.execute(
+                    "UPDATE meta SET value = CAST(CAST(value AS INTEGER) - 1 AS TEXT) WHERE key = 'match_names'",
+                    [],
+                )?;
+            }
+        }
+    }
+    // Findings about the record, or naming it as related: their reasons may carry
+    // its document numbers.
+    let mut found = tx.prepare_cached(
+        "SELECT id, kind, entity, related, reason, origin, found_at, found_by FROM finding \
+         WHERE entity = ?1 OR instr(related, ?2) > 0",
+    )?;
+    let mut gone = Vec::new();
+    for (_, key) in entities {
+        let quoted = serde_json::to_string(key)?;
+        let rows = found.query_map(params![key, quoted], |r| {
+            let id: i64 = r.get(0)?;
+            let t: Vec<String> = (1..8).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+            Ok((id, t))
+        })?;
+        for row in rows {
+            gone.push(row?);
+        }
+    }
+    gone.sort_by_key(|(id, _)| *id);
+    gone.dedup_by_key(|(id, _)| *id);
+    if erase_findings {
+        for (id, t) in &gone {
+            let parts: Vec<&str> = t.iter().map(String::as_str).collect();
+            let leaf = crate::evidence::finding_leaf(*id, &parts);
+            tx.execute(
+                "INSERT OR REPLACE INTO finding_erased (id, leaf) VALUES (?1, ?2)",
+                params![id, &leaf[..]],
+            )?;
+            tx.execute("DELETE FROM finding WHERE id = ?1", [id])?;
+        }
+        report.findings += gone.len();
+    }
+    // Derived facts resting on any of the statements.
+    if !statements.is_empty() {
+        let mut facts = tx.prepare_cached("SELECT derived_id FROM derived_basis WHERE statement_id = ?1")?;
+        let mut ids = Vec::new();
+        for s in statements {
+            for id in facts.query_map([s], |r| r.get::<_, i64>(0))? {
+                ids.push(id?);
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        for id in &ids {
+            tx.execute("DELETE FROM derived_basis WHERE derived_id = ?1", [id])?;
+            tx.execute("DELETE FROM derived_fact WHERE id = ?1", [id])?;
+        }
+        report.derived_facts += ids.len();
+    }
+    Ok(())
+}
+
+/// The name values a record added to the matching index's population counts.
+fn name_values(rows: &[StatementRow], current: &[i64]) -> Vec<String> {
+    let mut names: Vec<String> = rows
+        .iter()
+        .filter(|s| s.prop == "name" && current.contains(&s.version_id))
+        .map(|s| s.value.clone())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.truncate(1);
+    names
+}
+
+fn current_version(conn: &Connection, record: i64) -> Result<i64> {
+    conn.query_row("SELECT current_version FROM record WHERE id = ?1", [record], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| Error::Unknown {
+        what: "record",
+        name: record.to_string(),
+    })
+}
+
+fn log_hold(
+    tx: &Connection,
+    action: AuditAction,
+    records: &[i64],
+    request: &HoldRequest<'_>,
+    report: &HoldReport,
+    links: &LinkState,
+) -> Result<()> {
+    let at = crate::sqlite::now();
+    audit::append(
+        tx,
+        &at,
+        &AuditEntry {
+            actor: request.actor.into(),
+            action,
+            target: format!("records:{}", records.len()),
+            purpose: request.purpose.into(),
+            detail: serde_json::json!({
+                "records": records, "reason": request.reason, "report": report, "links_state": links.hex(),
+            })
+            .to_string(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Erases `records` (internal ids) in one transaction; see the module doc.
+pub(crate) fn erase(
+    conn: &mut Connection,
+    records: &[i64],
+    request: &HoldRequest<'_>,
+    fresh_secret: &str,
+) -> Result<HoldReport> {
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    let tx = crate::sqlite::write_tx(conn)?;
+    tx.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('secret.erasure', ?1)",
+        [fresh_secret],
+    )?;
+    let secret = erasure_secret(&tx)?.unwrap_or_default();
+    let mut links = crate::resolution::latest_links_state(&tx)?;
+    let mut report = HoldReport::default();
+    let mut changed = Vec::new();
+    for &record in records {
+        let current = current_version(&tx, record)?;
+        let before = state_of(&tx, record)?;
+        if before == Some(HoldState::Erased) {
+            report.unchanged += 1;
+            continue;
+        }
+        let entities = entity_keys(&tx, record)?;
+        let mut rows = statements_of(&tx, "statement", record)?;
+        rows.extend(statements_of(&tx, "statement_held", record)?);
+        rows.sort_by_key(|s| s.id);
+        let names = name_values(&rows, &[current]);
+        let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+        {
+            let mut keep = tx.prepare_cached(
+                "INSERT INTO statement_erased (id, entity_id, version_id, provenance_id, leaf) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut drop_live = tx.prepare_cached("DELETE FROM statement WHERE id = ?1")?;
+            let mut drop_held = tx.prepare_cached("DELETE FROM statement_held WHERE id = ?1")?;
+            for s in &rows {
+                let leaf = statement_leaf(
+                    s.id,
+                    s.entity_id,
+                    s.version_id,
+                    &s.prop,
+                    &s.value,
+                    s.raw.as_deref(),
+                    s.provenance_id,
+                );
+                keep.execute(params![s.id, s.entity_id, s.version_id, s.provenance_id, &leaf[..]])?;
+                drop_live.execute([s.id])?;
+                drop_held.execute([s.id])?;
+            }
+        }
+        report.statements += rows.len();
+        // Lifting a restriction already removed the derived data; erasing it again
+        // finds none, so this is safe in either state.
+        remove_derived(&tx, &entities, &names, &ids, true, &mut links, &mut report)?;
+        {
+            let mut hashes = tx.prepare_cached("SELECT content_hash FROM record_version WHERE record_id = ?1")?;
+            let mut digest = tx.prepare_cached("INSERT OR IGNORE INTO erased_row (digest) VALUES (?1)")?;
+            let hashes: Vec<Vec<u8>> = hashes
+                .query_map([record], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for h in hashes {
+                digest.execute([&row_digest(&secret, &h)[..]])?;
+            }
+        }
+        tx.execute("DELETE FROM retention_keep WHERE record_id = ?1", [record])?;
+        set_state(&tx, record, HoldState::Erased, request.actor)?;
+        changed.push(record);
+        report.records += 1;
+    }
+    if !changed.is_empty() {
+        log_hold(&tx, AuditAction::RecordErase, &changed, request, &report, &links)?;
+    }
+    tx.commit()?;
+    Ok(report)
+}
+
+fn set_state(tx: &Connection, record: i64, state: HoldState, actor: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO record_hold (record_id, state, at, actor) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (record_id) DO UPDATE SET state = excluded.state, at = excluded.at, actor = excluded.actor",
+        params![record, state.as_str(), crate::sqlite::now(), actor],
+    )?;
+    Ok(())
+}
+
+/// Restricts `records`: their statements move out of every read path.
+pub(crate) fn restrict(conn: &mut Connection, records: &[i64], request: &HoldRequest<'_>) -> Result<HoldReport> {
+    let tx = crate::sqlite::write_tx(conn)?;
+    let mut links = crate::resolution::latest_links_state(&tx)?;
+    let mut report = HoldReport::default();
+    let mut changed = Vec::new();
+    for &record in records {
+        let current = current_version(&tx, record)?;
+        if state_of(&tx, record)?.is_some() {
+            report.unchanged += 1;
+            continue;
+        }
+        let entities = entity_keys(&tx, record)?;
+        let rows = statements_of(&tx, "statement", record)?;
+        let names = name_values(&rows, &[current]);
+        let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+        move_statements(&tx, "statement", "statement_held", record)?;
+        report.statements += rows.len();
+        // Findings stay (they are not shown without their record); the rest of what
+        // was derived goes and is made again by a run after the restriction ends.
+        remove_derived(&tx, &entities, &names, &ids, false, &mut links, &mut report)?;
+        set_state(&tx, record, HoldState::Restricted, request.actor)?;
+        changed.push(record);
+        report.records += 1;
+    }
+    if !changed.is_empty() {
+        log_hold(&tx, AuditAction::RecordRestrict, &changed, request, &report, &links)?;
+    }
+    tx.commit()?;
+    Ok(report)
+}
+
+fn move_statements(tx: &Connection, from: &str, to: &str, record: i64) -> Result<usize> {
+    let ranges = format!(
+        "SELECT s.id FROM record_version v JOIN {from} s ON s.id BETWEEN v.first_statement AND v.last_statement \
+         WHERE v.record_id = ?1"
+    );
+    let moved = tx.execute(
+        &format!(
+            "INSERT INTO {to} (id, entity_id, version_id, prop, value, raw, provenance_id) \
+             SELECT id, entity_id, version_id, prop, value, raw, provenance_id FROM {from} WHERE id IN ({ranges})"
+        ),
+        [record],
+    )?;
+    tx.execute(&format!("DELETE FROM {from} WHERE id IN ({ranges})"), [record])?;
+    Ok(moved)
+}
+
+/// Lifts the restriction of `records`: their statements are read again.
+pub(crate) fn lift(conn: &mut Connection, records: &[i64], request: &HoldRequest<'_>) -> Result<HoldReport> {
+    let tx = crate::sqlite::write_tx(conn)?;
+    let links = crate::resolution::latest_links_state(&tx)?;
+    let mut report = HoldReport::default();
+    let mut changed = Vec::new();
+    for &record in records {
+        current_version(&tx, record)?;
+        if state_of(&tx, record)? != Some(HoldState::Restricted) {
+            report.unchanged += 1;
+            continue;
+        }
+        report.statements += move_statements(&tx, "statement_held", "statement", record)?;
+        tx.execute("DELETE FROM record_hold WHERE record_id = ?1", [record])?;
+        changed.push(record);
+        report.records += 1;
+    }
+    if !changed.is_empty() {
+        log_hold(&tx, AuditAction::RecordLift, &changed, request, &report, &links)?;
+    }
+    tx.commit()?;
+    Ok(report)
+}
+
+/// Keeps a record until `review_date` (a supervisor's decision at review).
+pub(crate) fn keep(
+    conn: &mut Connection,
+    record: i64,
+    review_date: chrono::NaiveDate,
+    request: &HoldRequest<'_>,
+) -> Result<()> {
+    let tx = crate::sqlite::write_tx(conn)?;
+    current_version(&tx, record)?;
+    if let Some(state) = state_of(&tx, record)? {
+        return Err(Error::Held {
+            record,
+            state: state.as_str(),
+        });
+    }
+    let at = crate::sqlite::now();
+    tx.execute(
+        "INSERT INTO retention_keep (record_id, review_date, actor, at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (record_id) DO UPDATE SET review_date = excluded.review_date, actor = excluded.actor, at = excluded.at",
+        params![record, review_date.to_string(), request.actor, at],
+    )?;
+    audit::append(
+        &tx,
+        &at,
+        &AuditEntry {
+            actor: request.actor.into(),
+            action: AuditAction::RetentionKeep,
+            target: format!("record:{record}"),
+            purpose: request.purpose.into(),
+            detail: serde_json::json!({"review_date": review_date.to_string(), "reason": request.reason}).to_string(),
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Every held record.
+pub(crate) fn holds(conn: &Connection) -> Result<Vec<RecordHold>> {
+    let mut st = conn.prepare(
+        "SELECT h.record_id, d.name, h.state, h.at, h.actor, r.key, \
+           (SELECT e.name FROM entity_named e WHERE e.record_id = r.id ORDER BY e.schema <> 'Person', e.id LIMIT 1) \
+         FROM record_hold h JOIN record r ON r.id = h.record_id \
+         JOIN dataset d ON d.id = r.dataset_id ORDER BY h.record_id",
+    )?;
+    let rows = st.query_map([], |r| {
+        let state: String = r.get(2)?;
+        let dataset: String = r.get(1)?;
+        let name: Option<String> = r.get(6)?;
+        Ok(RecordHold {
+            record: r.get(0)?,
+            entity: corridor_model::entity_key(&dataset, &r.get::<_, String>(5)?, name.as_deref().unwrap_or("record")),
+            dataset,
+            state: if state == "erased" {
+                HoldState::Erased
+            } else {
+                HoldState::Restricted
+            },
+            at: r.get(3)?,
+            actor: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Checkpoints the WAL to nothing and rebuilds the file, so that no copy of an
+/// erased page is left in either. Returns whether the WAL was emptied (it is not
+/// while another connection reads an older snapshot).
+pub(crate) fn compact(conn: &mut Connection) -> Result<bool> {
+    let truncate = |conn: &Connection| -> Result<bool> {
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        Ok(busy == 0)
+    };
+    truncate(conn)?;
+    conn.execute_batch("VACUUM")?;
+    truncate(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_digest_depends_on_the_secret() {
+        let a = row_digest(b"one", b"content");
+        assert_ne!(a, row_digest(b"two", b"content"));
+        assert_ne!(a, row_digest(b"one", b"other"));
+        assert_eq!(a, row_digest(b"one", b"content"));
+    }
+}
