@@ -130,3 +130,18 @@ pub fn audit_head(store: &dyn Store) -> Result<AuditReport> {
 pub fn audit_page(store: &dyn Store, after: i64, limit: usize) -> Result<Vec<AuditRecord>> {
     Ok(store.audit_page(after, limit)?)
 }
+
+/// Writes a verified snapshot of the store to `dest` (logged); see the store's
+/// `backup.rs` for why a restore cannot bring erased data back.
+pub fn backup(store: &mut SqliteStore, session: &Session, dest: &Path) -> Result<corridor_store::BackupReport> {
+    Ok(store.backup_to(dest, session.actor())?)
+}
+
+/// Restores the backup `from` as the store at `store`, erasing again what was
+/// erased since; the replaced store is moved aside. Stop the node server first.
+pub fn restore(from: &Path, store: &Path, session: &Session) -> Result<corridor_store::RestoreReport> {
+    let fresh = corridor_access::secret::random_id()
+        .and_then(|a| corridor_access::secret::random_id().map(|b| a + &b))
+        .map_err(|e| Error::Key(e.to_string()))?;
+    Ok(SqliteStore::restore(from, store, session.actor(), &fresh)?)
+}

@@ -32,8 +32,8 @@ pub struct HoldOutcome {
     #[serde(flatten)]
     pub report: HoldReport,
     /// After an erasure: whether the write-ahead log was emptied and the file
-    /// rebuilt (false while another reader held an old snapshot: the next
-    /// erasure or `corridor store compact` finishes it).
+    /// rebuilt (false while another connection held an old snapshot or the
+    /// write lock: the next erasure, even of an erased record, finishes it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compacted: Option<bool>,
 }
@@ -113,6 +113,56 @@ fn request<'a>(session: &'a Session, reason: &'a str) -> HoldRequest<'a> {
     }
 }
 
+/// A case's person record as its supervisor reviews it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReviewItem {
+    pub entity: String,
+    pub category: corridor_model::DataSubjectCategory,
+    pub received: NaiveDate,
+    pub review_date: NaiveDate,
+    /// A supervisor kept it past its first review date.
+    pub kept: bool,
+}
+
+/// The grant's case's person records due on or before `due` (all with `None`),
+/// oldest review date first; the listing (how many) is logged.
+pub fn persons_due_in_case(
+    store: &mut dyn Store,
+    grant: &Grant,
+    due: Option<NaiveDate>,
+) -> Result<Vec<CaseReviewItem>> {
+    let case = grant
+        .case()
+        .ok_or_else(|| Error::BadInput("name the case to review".into()))?;
+    let datasets = store.case_datasets(case.id)?;
+    let mut items: Vec<CaseReviewItem> = store
+        .person_reviews()?
+        .into_iter()
+        .filter(|r| due.is_none_or(|d| r.review_date <= d))
+        .filter(|r| {
+            let d = r.entity.split(':').next().unwrap_or_default();
+            datasets.iter().any(|x| x == d)
+        })
+        .map(|r| CaseReviewItem {
+            entity: r.entity,
+            category: r.category,
+            received: r.received,
+            review_date: r.review_date,
+            kept: r.kept,
+        })
+        .collect();
+    items.sort_by(|a, b| a.review_date.cmp(&b.review_date).then_with(|| a.entity.cmp(&b.entity)));
+    let session = crate::access::session_of(grant)?;
+    store.log_access(&corridor_store::AuditEntry {
+        actor: session.actor().into(),
+        action: corridor_store::AuditAction::Read,
+        target: "case review list".into(),
+        purpose: session.purpose().into(),
+        detail: serde_json::json!({"due": due.map(|d| d.to_string()), "persons": items.len()}).to_string(),
+    })?;
+    Ok(items)
+}
+
 /// Keeps a case's record until `review_date` (a supervisor's decision at review).
 pub fn keep_in_case(
     store: &mut dyn Store,
@@ -149,15 +199,31 @@ pub fn erase_in_case(
     entities: &[String],
     reason: &str,
     today: NaiveDate,
+    scope: Scope,
 ) -> Result<HoldOutcome> {
     let reason = check_reason(reason)?;
     check_count(entities.len())?;
     let records = case_records(&*store, grant, entities)?;
-    let due: std::collections::HashMap<i64, NaiveDate> = store
-        .person_reviews()?
-        .into_iter()
-        .map(|r| (r.record, r.review_date))
-        .collect();
+    let reviews = store.person_reviews()?;
+    let mut persons: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for r in &reviews {
+        *persons.entry(r.record).or_default() += 1;
+    }
+    if scope == Scope::OnePerson
+        && let Some(r) = records.iter().find(|r| persons.get(r).copied().unwrap_or(1) > 1)
+    {
+        return Err(Error::BadInput(format!(
+            "record {r} names {} people, and erasure applies to the whole record: confirm that it may apply to \
+             all of them (whole_record, --whole-record)",
+            persons[r]
+        )));
+    }
+    // The latest review date of the record's persons: a record is due when all are.
+    let mut due: std::collections::HashMap<i64, NaiveDate> = std::collections::HashMap::new();
+    for r in reviews {
+        let d = due.entry(r.record).or_insert(r.review_date);
+        *d = (*d).max(r.review_date);
+    }
     if let Some(early) = records.iter().find(|r| due.get(r).is_some_and(|d| *d > today)) {
         return Err(Error::BadInput(format!(
             "record {early} is not due for review until {}: a supervisor erases records due for review; \
@@ -174,35 +240,64 @@ fn erase(store: &mut dyn Store, session: &Session, records: &[i64], reason: &str
         .and_then(|a| corridor_access::secret::random_id().map(|b| a + &b))
         .map_err(|e| Error::Key(e.to_string()))?;
     let report = store.erase_records(records, &request(session, reason), &fresh)?;
-    let compacted = if report.records > 0 {
-        Some(store.compact()?)
-    } else {
-        None
+    // The erasure is committed; compacting can wait for a writer (an ingest on
+    // its own connection) and is then left to the next erasure, which compacts
+    // even when it changes nothing.
+    let compacted = match store.compact() {
+        Ok(done) => Some(done),
+        Err(corridor_store::Error::Busy) => Some(false),
+        Err(e) => return Err(e.into()),
     };
     Ok(HoldOutcome { report, compacted })
 }
 
+/// Whether an act may take the whole source row when it names more people than
+/// the one asked for (an interception report listing everyone on a boat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Refuse a record that names other people too.
+    #[default]
+    OnePerson,
+    /// The whole record, every person in it: the caller has checked that this is lawful.
+    WholeRecord,
+}
+
 /// The records named by opaque ids (the retention queue's and the holds list's),
-/// each once; an unknown id is refused as not found.
-fn opaque_records(store: &mut dyn Store, opaque: &[String]) -> Result<Vec<i64>> {
+/// each once; an unknown id is refused as not found. Restriction and erasure work
+/// on a whole source record: one naming other people too is refused unless the
+/// scope says the whole record.
+fn opaque_records(store: &mut dyn Store, opaque: &[String], scope: Scope) -> Result<Vec<i64>> {
     check_count(opaque.len())?;
     let secret = opaque_secret(store)?;
-    let mut known: std::collections::HashMap<String, i64> = store
-        .person_reviews()?
-        .into_iter()
-        .map(|r| (opaque_record_id(&secret, &r.entity), r.record))
-        .collect();
+    let mut known: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut persons: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for r in store.person_reviews()? {
+        *persons.entry(r.record).or_default() += 1;
+        known.insert(opaque_record_id(&secret, &r.entity), r.record);
+    }
     for h in store.holds()? {
-        known.insert(opaque_record_id(&secret, &h.entity), h.record);
+        persons.insert(h.record, h.persons.len());
+        for p in &h.persons {
+            known.insert(opaque_record_id(&secret, p), h.record);
+        }
     }
     let mut out = Vec::with_capacity(opaque.len());
     for id in opaque {
-        out.push(*known.get(id.as_str()).ok_or_else(|| {
+        let record = *known.get(id.as_str()).ok_or_else(|| {
             Error::NotFound(format!(
                 "no record '{}' on this node: use the ids of the retention queue or the list of held records",
                 clean(id)
             ))
-        })?);
+        })?;
+        let n = persons.get(&record).copied().unwrap_or(1);
+        if n > 1 && scope == Scope::OnePerson {
+            return Err(Error::BadInput(format!(
+                "'{}' is one of {n} people in the same source record, and this act applies to the whole record: \
+                 confirm that it may apply to all of them (whole_record, --whole-record)",
+                clean(id)
+            )));
+        }
+        out.push(record);
     }
     out.sort_unstable();
     out.dedup();
@@ -210,16 +305,28 @@ fn opaque_records(store: &mut dyn Store, opaque: &[String]) -> Result<Vec<i64>> 
 }
 
 /// The DPO orders records erased (by opaque id).
-pub fn order_erasure(store: &mut dyn Store, session: &Session, opaque: &[String], reason: &str) -> Result<HoldOutcome> {
+pub fn order_erasure(
+    store: &mut dyn Store,
+    session: &Session,
+    opaque: &[String],
+    reason: &str,
+    scope: Scope,
+) -> Result<HoldOutcome> {
     let reason = check_reason(reason)?;
-    let records = opaque_records(store, opaque)?;
+    let records = opaque_records(store, opaque, scope)?;
     erase(store, session, &records, reason)
 }
 
 /// The DPO restricts records (by opaque id): no one else reads them until lifted.
-pub fn restrict(store: &mut dyn Store, session: &Session, opaque: &[String], reason: &str) -> Result<HoldOutcome> {
+pub fn restrict(
+    store: &mut dyn Store,
+    session: &Session,
+    opaque: &[String],
+    reason: &str,
+    scope: Scope,
+) -> Result<HoldOutcome> {
     let reason = check_reason(reason)?;
-    let records = opaque_records(store, opaque)?;
+    let records = opaque_records(store, opaque, scope)?;
     let report = store.restrict_records(&records, &request(session, reason))?;
     Ok(HoldOutcome {
         report,
@@ -230,7 +337,7 @@ pub fn restrict(store: &mut dyn Store, session: &Session, opaque: &[String], rea
 /// The DPO lifts restrictions (by opaque id).
 pub fn lift(store: &mut dyn Store, session: &Session, opaque: &[String], reason: &str) -> Result<HoldOutcome> {
     let reason = check_reason(reason)?;
-    let records = opaque_records(store, opaque)?;
+    let records = opaque_records(store, opaque, Scope::WholeRecord)?;
     let report = store.lift_restriction(&records, &request(session, reason))?;
     Ok(HoldOutcome {
         report,
@@ -241,14 +348,22 @@ pub fn lift(store: &mut dyn Store, session: &Session, opaque: &[String], reason:
 /// Every restricted or erased record, without content; the listing is logged.
 pub fn holds(store: &mut dyn Store, session: &Session) -> Result<Vec<HoldItem>> {
     let secret = opaque_secret(store)?;
+    // One line per person of a held record: the ids the retention queue gave.
     let items: Vec<HoldItem> = store
         .holds()?
         .into_iter()
-        .map(|h| HoldItem {
-            record: opaque_record_id(&secret, &h.entity),
-            state: h.state,
-            at: h.at,
-            by: h.actor,
+        .flat_map(|h| {
+            let ids: Vec<String> = if h.persons.is_empty() {
+                vec![format!("record-{}", h.record)]
+            } else {
+                h.persons.iter().map(|p| opaque_record_id(&secret, p)).collect()
+            };
+            ids.into_iter().map(move |record| HoldItem {
+                record,
+                state: h.state,
+                at: h.at.clone(),
+                by: h.actor.clone(),
+            })
         })
         .collect();
     store.log_access(&corridor_store::AuditEntry {
@@ -268,7 +383,7 @@ pub fn read_restricted(
     session: &Session,
     opaque: &str,
 ) -> Result<Vec<corridor_model::Statement>> {
-    let records = opaque_records(store, &[opaque.to_string()])?;
+    let records = opaque_records(store, &[opaque.to_string()], Scope::WholeRecord)?;
     let record = records[0];
     if !store
         .holds()?
@@ -413,8 +528,11 @@ properties.object = { entity = "phone" }
             .iter()
             .map(|e| opaque_record_id(&secret, e))
             .collect();
-        assert!(order_erasure(&mut s, &dpo, &target, "").is_err(), "a reason is needed");
-        let out = order_erasure(&mut s, &dpo, &target, "Art. 16 request 2026/17").expect("erase");
+        assert!(
+            order_erasure(&mut s, &dpo, &target, "", Scope::OnePerson).is_err(),
+            "a reason is needed"
+        );
+        let out = order_erasure(&mut s, &dpo, &target, "Art. 16 request 2026/17", Scope::OnePerson).expect("erase");
         assert_eq!(out.report.records, 2);
         assert_eq!(out.compacted, Some(true));
         assert!(out.report.identity_links >= 2, "{out:?}");
@@ -445,7 +563,7 @@ properties.object = { entity = "phone" }
         assert_eq!(leftovers(&path), Vec::<String>::new());
         assert!(s.verify_audit().expect("verify").is_intact());
         // Erasing again changes nothing.
-        let twice = order_erasure(&mut s, &dpo, &target[..1], "again").expect("erase");
+        let twice = order_erasure(&mut s, &dpo, &target[..1], "again", Scope::OnePerson).expect("erase");
         assert_eq!((twice.report.records, twice.report.unchanged), (0, 1));
     }
 
@@ -463,7 +581,14 @@ properties.object = { entity = "phone" }
         let id = opaque_record_id(&secret, "rs-a:7003:person");
         let before = crate::show_entity(&mut s, &root, "rs-a:7003:person", false).expect("read");
         assert!(!before.statements.is_empty());
-        let out = restrict(&mut s, &dpo, std::slice::from_ref(&id), "accuracy contested").expect("restrict");
+        let out = restrict(
+            &mut s,
+            &dpo,
+            std::slice::from_ref(&id),
+            "accuracy contested",
+            Scope::OnePerson,
+        )
+        .expect("restrict");
         assert_eq!(out.report.records, 1);
         let hidden = crate::show_entity(&mut s, &root, "rs-a:7003:person", false);
         assert!(hidden.as_ref().map_or(true, |v| v.statements.is_empty()), "{hidden:?}");
@@ -521,7 +646,14 @@ properties.object = { entity = "phone" }
         let ga = grant(&mut s, "a");
         let due = s.person_reviews().expect("reviews")[0].review_date;
         // Not due yet: a supervisor cannot erase it.
-        let early = erase_in_case(&mut s, &ga, &["rs-a:1:person".into()], "no longer needed", today);
+        let early = erase_in_case(
+            &mut s,
+            &ga,
+            &["rs-a:1:person".into()],
+            "no longer needed",
+            today,
+            Scope::OnePerson,
+        );
         assert_eq!(early.expect_err("not due").code(), crate::ErrorCode::BadInput);
         // Another case of theirs does not hold it.
         let gb = grant(&mut s, "b");
@@ -539,10 +671,88 @@ properties.object = { entity = "phone" }
             &["rs-a:1:person".into()],
             "review: no longer needed",
             later,
+            Scope::OnePerson,
         )
         .expect("erase");
         assert_eq!(out.report.records, 1);
         assert!(s.person_reviews().expect("reviews").is_empty());
         assert!(keep_in_case(&mut s, &ga, "rs-a:1:person", later + chrono::Days::new(1), "x", later).is_err());
+    }
+}
+
+#[cfg(test)]
+mod backup_tests {
+    use super::*;
+    use corridor_store::SqliteStore;
+
+    #[test]
+    fn a_restored_backup_does_not_bring_back_what_was_erased_since() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("b.db");
+        let (mut s, _) = SqliteStore::create(&path, "root").expect("store");
+        let file = dir.path().join("a.csv");
+        std::fs::write(&file, super::tests_data::CSV).expect("csv");
+        super::tests_data::ingest(&mut s, &file);
+        let root = Session::new("root", "").expect("session");
+        let backup = dir.path().join("backup.db");
+        let made = crate::admin::backup(&mut s, &root, &backup).expect("backup");
+        assert_eq!(made.sha256.len(), 64);
+        assert!(
+            crate::admin::backup(&mut s, &root, &backup).is_err(),
+            "never overwrites"
+        );
+        // Erased after the backup.
+        let dpo = Session::new("dpo", "request 9").expect("session");
+        let secret = opaque_secret(&mut s).expect("secret");
+        let target = vec![opaque_record_id(&secret, "rs-a:2:person")];
+        order_erasure(&mut s, &dpo, &target, "Art. 16 request 9", Scope::OnePerson).expect("erase");
+        drop(s);
+        // The backup still holds the value; the restored store does not.
+        let has = |p: &std::path::Path| std::fs::read(p).expect("read").windows(9).any(|w| w == b"Qxerasemq");
+        assert!(has(&backup));
+        let restored = crate::admin::restore(&backup, &path, &root).expect("restore");
+        assert_eq!(restored.erasures_reapplied, 1);
+        assert!(restored.replaced_store.as_ref().is_some_and(|p| p.exists()));
+        assert!(!has(&path), "erased data came back from the backup");
+        let mut s = SqliteStore::open(&path).expect("open");
+        assert!(s.verify_audit().expect("verify").is_intact());
+        let e = crate::show_entity(&mut s, &root, "rs-a:2:person", false);
+        assert!(e.as_ref().map_or(true, |v| v.statements.is_empty()), "{e:?}");
+        let other = crate::show_entity(&mut s, &root, "rs-a:1:person", false).expect("kept");
+        assert!(!other.statements.is_empty());
+        // Even without the replaced store, the journal beside it is enough.
+        drop(s);
+        std::fs::remove_file(&path).expect("rm");
+        let again = crate::admin::restore(&backup, &path, &root).expect("restore");
+        assert_eq!(again.erasures_reapplied, 1);
+        assert!(!has(&path));
+    }
+}
+
+#[cfg(test)]
+mod tests_data {
+    use crate::Session;
+    use corridor_store::SqliteStore;
+
+    pub(super) const CSV: &str =
+        "id,name,born\n1,Mohammed Ali,1980-01-02\n2,Zeb Qxerasemq,1981-02-03\n3,Ahmad Khan,1979-03-04\n";
+
+    pub(super) fn ingest(store: &mut SqliteStore, file: &std::path::Path) {
+        let mapping = "[dataset]\nname = \"rs-a\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"rs-bp\"\ncountry = \"RS\"\n\n\
+            [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
+            [entities.person.properties]\nname = { column = \"name\" }\nbirthDate = { column = \"born\" }\ncategory = { literal = \"suspect\" }\n";
+        crate::ingest::ingest_file(
+            store,
+            &Session::new("root", "").expect("session"),
+            &crate::ingest::IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: mapping,
+                file,
+                rejects: None,
+                limits: Default::default(),
+            },
+            &corridor_ingest::NoProgress,
+        )
+        .expect("ingest");
     }
 }

@@ -155,12 +155,34 @@ pub enum Command {
         #[arg(long, requires = "tls_cert", value_name = "PEM")]
         tls_key: Option<std::path::PathBuf>,
     },
+    /// Write a consistent, verified snapshot of the store to a new file (an
+    /// administrator, once the node has users); prints its SHA-256.
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup as the store (--store): every record erased since the
+    /// backup is erased again, from the erasure journal beside the store and the
+    /// store being replaced, which is moved aside. Stop the node server first.
+    Restore {
+        /// The backup file.
+        #[arg(long, value_name = "FILE")]
+        from: std::path::PathBuf,
+    },
     /// The retention queue for the data-protection officer: persons' records due for
     /// review, without content (opaque ids, categories, dates, agencies); logged.
+    ///
+    /// Its subcommands keep, restrict and erase records (Directive 2016/680 Art. 5
+    /// and 16): the DPO names records by the queue's opaque ids, a case's supervisor
+    /// by entity id with --case.
+    #[command(args_conflicts_with_subcommands = true)]
     Retention {
         /// Only records due on or before this day (YYYY-MM-DD).
         #[arg(long, value_name = "DAY")]
         due: Option<String>,
+        #[command(subcommand)]
+        command: Option<RetentionCommand>,
     },
     /// The node's users: add, list, change role or clearance, disable, unlock, reset
     /// a password. Once a node has users, these need --user naming an administrator.
@@ -203,6 +225,68 @@ pub enum UserCommand {
     Unlock { name: String },
     /// Set a new password, read from standard input (one line); lifts a lock-out.
     Reset { name: String },
+}
+
+/// Keeping, restricting and erasing records.
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Erase records: their values leave the store, its indexes and its log file;
+    /// a tombstone stays and a re-ingest does not bring them back. The DPO names
+    /// opaque ids (--record); a supervisor names their case's records due for
+    /// review (--entity, with --case).
+    Erase {
+        /// An opaque record id from the retention queue or `retention held` (DPO).
+        #[arg(long = "record", value_name = "ID", required_unless_present = "entities")]
+        records: Vec<String>,
+        /// An entity id of the case's record (supervisor, with --case).
+        #[arg(long = "entity", value_name = "ID", conflicts_with = "records")]
+        entities: Vec<String>,
+        /// The legal ground or the request's reference (kept in the audit log).
+        #[arg(long)]
+        reason: String,
+        /// Erase a record that names other people too, all of them.
+        #[arg(long)]
+        whole_record: bool,
+    },
+    /// Restrict records (Art. 16): no one but the DPO reads them until lifted.
+    Restrict {
+        #[arg(long = "record", value_name = "ID", required = true)]
+        records: Vec<String>,
+        #[arg(long)]
+        reason: String,
+        /// Restrict a record that names other people too, all of them.
+        #[arg(long)]
+        whole_record: bool,
+    },
+    /// Lift restrictions.
+    Lift {
+        #[arg(long = "record", value_name = "ID", required = true)]
+        records: Vec<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Restricted and erased records, without content; with --record, that
+    /// restricted record's statements (the DPO alone; logged).
+    Held {
+        #[arg(long, value_name = "ID")]
+        record: Option<String>,
+    },
+    /// The case's person records and their review dates (a supervisor, with --case).
+    Case {
+        /// Only records due on or before this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DAY")]
+        due: Option<String>,
+    },
+    /// Keep a case's record until a new review date (a supervisor, with --case).
+    Keep {
+        /// The record's entity id (dataset:record:name).
+        entity: String,
+        /// The next review's day (YYYY-MM-DD), after today.
+        #[arg(long, value_name = "DAY")]
+        until: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -21,6 +21,7 @@ mod guard;
 pub mod jobs;
 pub mod listen;
 mod openapi;
+mod retention;
 pub mod routes;
 mod sessions;
 pub mod tls;

@@ -87,12 +87,14 @@ pub enum AuditAction {
     RecordLift,
     /// A supervisor kept a record past its review date.
     RetentionKeep,
+    /// A backup was written.
+    Backup,
     /// Any other word.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 29] = [
+    const NAMED: [(AuditAction, &'static str); 30] = [
         (AuditAction::Init, "init"),
         (AuditAction::Ingest, "ingest"),
         (AuditAction::IngestRejected, "ingest.rejected"),
@@ -122,6 +124,7 @@ impl AuditAction {
         (AuditAction::RecordRestrict, "record.restrict"),
         (AuditAction::RecordLift, "record.lift"),
         (AuditAction::RetentionKeep, "retention.keep"),
+        (AuditAction::Backup, "backup"),
     ];
 
     /// Whether the act changes what is derived from the data (the investigation

@@ -100,9 +100,9 @@ impl HoldState {
 pub struct RecordHold {
     pub record: i64,
     pub dataset: String,
-    /// The id of the record's person entity (or its first entity): what the
-    /// application turns into the opaque id the DPO sees.
-    pub entity: String,
+    /// The ids of the record's person entities (one source row may name several
+    /// people): what the application turns into the opaque ids the DPO sees.
+    pub persons: Vec<String>,
     pub state: HoldState,
     pub at: String,
     pub actor: String,
@@ -130,6 +130,10 @@ pub struct HoldReport {
     pub findings: usize,
     pub review_pairs: usize,
     pub derived_facts: usize,
+    /// After an erasure: whether its record ids reached the erasure journal beside
+    /// the store, which restores of older backups read (see `backup.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journaled: Option<bool>,
 }
 
 /// The keyed digest of a record version's content hash kept for an erased row.
@@ -456,6 +460,10 @@ pub(crate) fn erase(
         log_hold(&tx, AuditAction::RecordErase, &changed, request, &report, &links)?;
     }
     tx.commit()?;
+    if !changed.is_empty() {
+        let store = std::path::PathBuf::from(conn.path().unwrap_or_default());
+        report.journaled = Some(crate::backup::journal_erasures(&store, &changed, &crate::sqlite::now()).is_ok());
+    }
     Ok(report)
 }
 
@@ -580,17 +588,22 @@ pub(crate) fn keep(
 pub(crate) fn holds(conn: &Connection) -> Result<Vec<RecordHold>> {
     let mut st = conn.prepare(
         "SELECT h.record_id, d.name, h.state, h.at, h.actor, r.key, \
-           (SELECT e.name FROM entity_named e WHERE e.record_id = r.id ORDER BY e.schema <> 'Person', e.id LIMIT 1) \
+           (SELECT json_group_array(e.name) FROM entity_named e WHERE e.record_id = r.id AND e.schema = 'Person') \
          FROM record_hold h JOIN record r ON r.id = h.record_id \
          JOIN dataset d ON d.id = r.dataset_id ORDER BY h.record_id",
     )?;
     let rows = st.query_map([], |r| {
         let state: String = r.get(2)?;
         let dataset: String = r.get(1)?;
-        let name: Option<String> = r.get(6)?;
+        let key: String = r.get(5)?;
+        let names: String = r.get::<_, Option<String>>(6)?.unwrap_or_default();
+        let names: Vec<String> = serde_json::from_str(&names).unwrap_or_default();
         Ok(RecordHold {
             record: r.get(0)?,
-            entity: corridor_model::entity_key(&dataset, &r.get::<_, String>(5)?, name.as_deref().unwrap_or("record")),
+            persons: names
+                .iter()
+                .map(|n| corridor_model::entity_key(&dataset, &key, n))
+                .collect(),
             dataset,
             state: if state == "erased" {
                 HoldState::Erased

@@ -17,6 +17,7 @@
 //!   from which the next writer moves it into the chain (see `readlog.rs`).
 
 mod audit;
+mod backup;
 mod batch;
 mod chain;
 mod checks;
@@ -33,6 +34,7 @@ mod resolution;
 mod sqlite;
 
 pub use audit::{AuditAction, AuditEntry, AuditProblem, AuditRecord, AuditReport, GENESIS, NodePublicKey};
+pub use backup::{BackupReport, RestoreReport, journal_path};
 pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome, RowWrite, StatementWrite};
 pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, WatchlistSpec};
 pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};

@@ -1,0 +1,252 @@
+//! Routes of review, restriction and erasure (Directive 2016/680 Art. 5 and 16):
+//! the DPO's, by opaque record id, and a case supervisor's, by entity id. The use
+//! cases are `corridor_app::erasure`.
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use corridor_access::Grant;
+use corridor_app::erasure::{CaseReviewItem, HoldItem, HoldOutcome, Scope};
+use corridor_app::{ErrorCode, access};
+use serde::Deserialize;
+
+use crate::extract::{ApiJson, ApiQuery};
+use crate::{ApiError, Node};
+
+fn day(text: &str, what: &str) -> Result<chrono::NaiveDate, ApiError> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| ApiError::new(ErrorCode::BadInput, format!("{what} takes a day as YYYY-MM-DD")))
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Records named by the DPO, with the reason.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HoldRequestBody {
+    /// Opaque record ids, as the retention queue and the list of held records give them.
+    #[schema(min_items = 1, max_items = 10000)]
+    records: Vec<String>,
+    /// The legal ground or the request's reference (kept in the audit log: name a
+    /// reference, not the person). One line, at most 500 characters.
+    #[schema(min_length = 1, max_length = 500)]
+    reason: String,
+    /// Restriction and erasure apply to a whole source record; one that names other
+    /// people too is refused unless this is true.
+    #[serde(default)]
+    whole_record: bool,
+}
+
+fn scope(whole_record: bool) -> Scope {
+    if whole_record {
+        Scope::WholeRecord
+    } else {
+        Scope::OnePerson
+    }
+}
+
+/// What the act did: records changed and already so, statements, and what was
+/// derived from them and removed.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct HoldResult {
+    #[schema(value_type = Object)]
+    #[serde(flatten)]
+    outcome: HoldOutcome,
+}
+
+#[utoipa::path(post, path = "/api/v1/retention/erasures", tag = "dpo", security(("token" = [])), request_body = HoldRequestBody,
+    responses((status = 200, description = "The records are erased: their values are gone from the store, its indexes and its log file; tombstones remain", body = HoldResult),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn order_erasure(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<HoldRequestBody>,
+) -> Result<Json<HoldResult>, ApiError> {
+    let session = access::session_of(&grant)?;
+    let outcome = node
+        .run(move |s| {
+            corridor_app::erasure::order_erasure(s, &session, &body.records, &body.reason, scope(body.whole_record))
+        })
+        .await?;
+    Ok(Json(HoldResult { outcome }))
+}
+
+#[utoipa::path(post, path = "/api/v1/retention/restrictions", tag = "dpo", security(("token" = [])), request_body = HoldRequestBody,
+    responses((status = 200, description = "The records are restricted: no one but the DPO reads them until the restriction is lifted", body = HoldResult),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn restrict(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<HoldRequestBody>,
+) -> Result<Json<HoldResult>, ApiError> {
+    let session = access::session_of(&grant)?;
+    let outcome = node
+        .run(move |s| {
+            corridor_app::erasure::restrict(s, &session, &body.records, &body.reason, scope(body.whole_record))
+        })
+        .await?;
+    Ok(Json(HoldResult { outcome }))
+}
+
+#[utoipa::path(post, path = "/api/v1/retention/lifts", tag = "dpo", security(("token" = [])), request_body = HoldRequestBody,
+    responses((status = 200, description = "The restrictions are lifted", body = HoldResult),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn lift(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<HoldRequestBody>,
+) -> Result<Json<HoldResult>, ApiError> {
+    let session = access::session_of(&grant)?;
+    let outcome = node
+        .run(move |s| corridor_app::erasure::lift(s, &session, &body.records, &body.reason))
+        .await?;
+    Ok(Json(HoldResult { outcome }))
+}
+
+/// The held records, or one restricted record's content.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HeldParams {
+    /// A restricted record's opaque id: its statements (read by the DPO alone, logged).
+    #[param(max_length = 100)]
+    record: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/retention/held", tag = "dpo", security(("token" = [])), params(HeldParams),
+    responses((status = 200, description = "Restricted and erased records without content (opaque ids, state, when, by whom); with `record`, that restricted record's statements"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn held(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiQuery(params): ApiQuery<HeldParams>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let session = access::session_of(&grant)?;
+    let value = match params.record {
+        Some(record) => {
+            if record.len() > 100 {
+                return Err(ApiError::new(
+                    ErrorCode::BadInput,
+                    "a record id is at most 100 characters",
+                ));
+            }
+            let statements = node
+                .run(move |s| corridor_app::erasure::read_restricted(s, &session, &record))
+                .await?;
+            serde_json::to_value(statements)
+        }
+        None => {
+            let items: Vec<HoldItem> = node.run(move |s| corridor_app::erasure::holds(s, &session)).await?;
+            serde_json::to_value(items)
+        }
+    }
+    .map_err(|e| ApiError::internal(&e.to_string()))?;
+    Ok(Json(value))
+}
+
+/// Which of the case's records to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CaseRetentionParams {
+    /// Only records due on or before this day (every record when not given).
+    #[param(value_type = Option<String>, format = Date)]
+    due: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/case-retention", tag = "review", security(("token" = [])), params(CaseRetentionParams),
+    responses((status = 200, description = "The case's person records with their category and review date, oldest first"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+pub(crate) async fn case_retention(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiQuery(params): ApiQuery<CaseRetentionParams>,
+) -> Result<Json<Vec<CaseReviewItem>>, ApiError> {
+    let due = params.due.as_deref().map(|d| day(d, "due")).transpose()?;
+    Ok(Json(
+        node.run(move |s| corridor_app::erasure::persons_due_in_case(s, &grant, due))
+            .await?,
+    ))
+}
+
+/// Keep or erase.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum RetentionWord {
+    Keep,
+    Erase,
+}
+
+/// A supervisor's decision on a case's record at review.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RetentionDecisionBody {
+    /// The record's entity id (dataset:record:name).
+    #[schema(max_length = 1024)]
+    entity: String,
+    decision: RetentionWord,
+    /// With `keep`: the next review date (YYYY-MM-DD), after today.
+    #[schema(value_type = Option<String>, format = Date)]
+    review_date: Option<String>,
+    /// Why (kept in the audit log). One line, at most 500 characters.
+    #[schema(min_length = 1, max_length = 500)]
+    reason: String,
+    /// With `erase`: the record names other people too and may be erased whole.
+    #[serde(default)]
+    whole_record: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/case-retention/decisions", tag = "review", security(("token" = [])), request_body = RetentionDecisionBody,
+    responses((status = 200, description = "Kept until the new date, or erased (a record due for review)"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+pub(crate) async fn case_retention_decision(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<RetentionDecisionBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if body.entity.len() > 1024 {
+        return Err(ApiError::new(
+            ErrorCode::BadInput,
+            "an entity id is at most 1,024 bytes",
+        ));
+    }
+    let today = today();
+    match body.decision {
+        RetentionWord::Keep => {
+            let date = body
+                .review_date
+                .as_deref()
+                .ok_or_else(|| ApiError::new(ErrorCode::BadInput, "keep needs review_date, the next review's day"))?;
+            let date = day(date, "review_date")?;
+            node.run(move |s| corridor_app::erasure::keep_in_case(s, &grant, &body.entity, date, &body.reason, today))
+                .await?;
+            Ok(Json(serde_json::json!({"kept_until": date.to_string()})))
+        }
+        RetentionWord::Erase => {
+            if body.review_date.is_some() {
+                return Err(ApiError::new(
+                    ErrorCode::BadInput,
+                    "review_date goes with keep, not erase",
+                ));
+            }
+            let outcome = node
+                .run(move |s| {
+                    corridor_app::erasure::erase_in_case(
+                        s,
+                        &grant,
+                        std::slice::from_ref(&body.entity),
+                        &body.reason,
+                        today,
+                        scope(body.whole_record),
+                    )
+                })
+                .await?;
+            serde_json::to_value(outcome)
+                .map(Json)
+                .map_err(|e| ApiError::internal(&e.to_string()))
+        }
+    }
+}

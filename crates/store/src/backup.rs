@@ -1,0 +1,232 @@
+//! Backups that cannot bring erased data back.
+//!
+//! A backup is `VACUUM INTO` a new file: a consistent snapshot (one read
+//! transaction), rebuilt page by page so that no freed page of the live file comes
+//! with it, and checked at once (its audit chain and evidence verify, its tables
+//! are consistent) before its SHA-256 is reported.
+//!
+//! Erasures made after a backup must survive a restore of it (Art. 16 would
+//! otherwise be undone by the next disk failure). Every erasure appends its record
+//! ids to a journal beside the store (`<store>.erasures`, JSON lines, no personal
+//! data: internal ids, time, log sequence); a restore reads that journal and the
+//! erased records of the store it replaces, and erases again every one of them
+//! that the backup still holds, before the restored file takes the store's place.
+//! Keep a copy of the journal wherever backups are kept.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::{HoldRequest, SqliteStore, Store};
+
+/// What a backup wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupReport {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub sha256: String,
+    /// The audit log's head in the backup (sequence number and hash).
+    pub audit_seq: i64,
+    pub audit_head: String,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreReport {
+    pub from: PathBuf,
+    /// The erasures made since the backup that were made again in the restored store.
+    pub erasures_reapplied: usize,
+    /// Where the store that was replaced was moved, if there was one.
+    pub replaced_store: Option<PathBuf>,
+}
+
+/// The erasure journal beside a store.
+pub fn journal_path(store: &Path) -> PathBuf {
+    let mut name = store.as_os_str().to_owned();
+    name.push(".erasures");
+    PathBuf::from(name)
+}
+
+/// Appends erased record ids to the journal (synced to disk).
+pub(crate) fn journal_erasures(store: &Path, records: &[i64], at: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(journal_path(store))?;
+    let mut text = String::new();
+    for r in records {
+        text.push_str(&serde_json::json!({"record": r, "at": at}).to_string());
+        text.push('\n');
+    }
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |cause| Error::Io {
+        path: path.display().to_string(),
+        cause,
+    }
+}
+
+fn sha256_of(path: &Path) -> Result<(u64, String)> {
+    let mut f = std::fs::File::open(path).map_err(io(path))?;
+    let mut h = Sha256::new();
+    let bytes = std::io::copy(&mut f, &mut h).map_err(io(path))?;
+    Ok((bytes, hex::encode(h.finalize())))
+}
+
+/// Checks a store file: its chain and evidence verify and its tables agree.
+fn check(path: &Path) -> Result<(i64, String)> {
+    let store = SqliteStore::open_read_only(path)?;
+    let report = store.verify_audit()?;
+    if !report.is_intact() {
+        return Err(Error::Corrupt {
+            what: "backup",
+            value: format!(
+                "{}: its audit log does not verify ({:?})",
+                path.display(),
+                report.problems
+            ),
+        });
+    }
+    let consistency = store.check_consistency()?;
+    if !consistency.problems.is_empty() {
+        return Err(Error::Corrupt {
+            what: "backup",
+            value: format!("{}: {}", path.display(), consistency.problems.join("; ")),
+        });
+    }
+    let (seq, hash) = crate::audit::head(store.conn())?;
+    Ok((seq, hash))
+}
+
+impl SqliteStore {
+    /// Writes a consistent, verified snapshot of the store to `dest` (which must
+    /// not exist) and logs it.
+    pub fn backup_to(&mut self, dest: &Path, actor: &str) -> Result<BackupReport> {
+        if dest.exists() {
+            return Err(Error::Io {
+                path: dest.display().to_string(),
+                cause: std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "a file is already there: give a new path (a backup never overwrites one)",
+                ),
+            });
+        }
+        let text = dest.to_str().ok_or_else(|| Error::Io {
+            path: dest.display().to_string(),
+            cause: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path is not valid UTF-8"),
+        })?;
+        self.conn().execute("VACUUM INTO ?1", [text])?;
+        let checked = check(dest);
+        let (audit_seq, audit_head) = match checked {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = std::fs::remove_file(dest);
+                return Err(e);
+            }
+        };
+        let (bytes, sha256) = sha256_of(dest)?;
+        self.audit(&crate::AuditEntry {
+            actor: actor.into(),
+            action: crate::AuditAction::Backup,
+            target: "store".into(),
+            purpose: String::new(),
+            detail: serde_json::json!({"sha256": sha256, "bytes": bytes, "audit_seq": audit_seq}).to_string(),
+        })?;
+        Ok(BackupReport {
+            path: dest.to_path_buf(),
+            bytes,
+            sha256,
+            audit_seq,
+            audit_head,
+        })
+    }
+
+    /// Restores the backup `from` as the store at `store`, making again every
+    /// erasure recorded since (in the journal, or in the store being replaced),
+    /// which is moved aside, never deleted.
+    pub fn restore(from: &Path, store: &Path, actor: &str, fresh_secret: &str) -> Result<RestoreReport> {
+        check(from)?;
+        let mut erased: Vec<i64> = Vec::new();
+        if let Ok(text) = std::fs::read_to_string(journal_path(store)) {
+            for line in text.lines() {
+                if let Some(r) = serde_json::from_str::<serde_json::Value>(line)
+                    .ok()
+                    .and_then(|v| v["record"].as_i64())
+                {
+                    erased.push(r);
+                }
+            }
+        }
+        if store.exists() {
+            let current = SqliteStore::open_read_only(store)?;
+            for h in current.holds()? {
+                if h.state == crate::HoldState::Erased {
+                    erased.push(h.record);
+                }
+            }
+        }
+        erased.sort_unstable();
+        erased.dedup();
+        let staging = store.with_extension("restoring");
+        let _ = std::fs::remove_file(&staging);
+        std::fs::copy(from, &staging).map_err(io(&staging))?;
+        let reapplied = {
+            let mut restored = SqliteStore::open(&staging)?;
+            let known: std::collections::HashSet<i64> = {
+                let mut st = restored.conn().prepare("SELECT id FROM record")?;
+                st.query_map([], |r| r.get::<_, i64>(0))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            let todo: Vec<i64> = erased.into_iter().filter(|r| known.contains(r)).collect();
+            let report = if todo.is_empty() {
+                Default::default()
+            } else {
+                restored.erase_records(
+                    &todo,
+                    &HoldRequest {
+                        actor,
+                        purpose: "",
+                        reason: "re-applied at restore: erased after this backup was taken",
+                    },
+                    fresh_secret,
+                )?
+            };
+            restored.compact()?;
+            report.records
+        };
+        let replaced_store = if store.exists() {
+            // Its log file folded in and removed first: the store moved aside is whole.
+            {
+                let current = SqliteStore::open(store)?;
+                current
+                    .conn()
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))?;
+            }
+            let aside = store.with_extension(format!("replaced-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S")));
+            std::fs::rename(store, &aside).map_err(io(store))?;
+            for ext in ["-wal", "-shm"] {
+                let mut side = store.as_os_str().to_owned();
+                side.push(ext);
+                let side = PathBuf::from(side);
+                if std::fs::metadata(&side).is_ok_and(|m| m.len() == 0 || ext == "-shm") {
+                    let _ = std::fs::remove_file(side);
+                }
+            }
+            Some(aside)
+        } else {
+            None
+        };
+        std::fs::rename(&staging, store).map_err(io(store))?;
+        Ok(RestoreReport {
+            from: from.to_path_buf(),
+            erasures_reapplied: reapplied,
+            replaced_store,
+        })
+    }
+}
