@@ -67,7 +67,7 @@ fn check_count(n: usize) -> Result<()> {
         return Err(Error::BadInput("name at least one record".into()));
     }
     if n > MAX_RECORDS {
-        return Err(Error::TooLarge(format!(
+        return Err(Error::BadInput(format!(
             "at most {MAX_RECORDS} records at once; split the list"
         )));
     }
@@ -173,17 +173,17 @@ pub fn keep_in_case(
     today: NaiveDate,
 ) -> Result<()> {
     let reason = check_reason(reason)?;
+    let records = case_records(&*store, grant, &[entity.to_string()])?;
     if review_date <= today {
-        return Err(Error::BadInput(format!(
+        return Err(Error::Conflict(format!(
             "the new review date must be after today ({today}); to erase the record, erase it"
         )));
     }
     if review_date > today + chrono::Days::new(366 * 10) {
-        return Err(Error::BadInput(
+        return Err(Error::Conflict(
             "a record is kept for at most ten years before its next review".into(),
         ));
     }
-    let records = case_records(&*store, grant, &[entity.to_string()])?;
     let session = crate::access::session_of(grant)?;
     for record in records {
         store.keep_record(record, review_date, &request(&session, reason))?;
@@ -212,7 +212,7 @@ pub fn erase_in_case(
     if scope == Scope::OnePerson
         && let Some(r) = records.iter().find(|r| persons.get(r).copied().unwrap_or(1) > 1)
     {
-        return Err(Error::BadInput(format!(
+        return Err(Error::Conflict(format!(
             "record {r} names {} people, and erasure applies to the whole record: confirm that it may apply to \
              all of them (whole_record, --whole-record)",
             persons[r]
@@ -225,7 +225,7 @@ pub fn erase_in_case(
         *d = (*d).max(r.review_date);
     }
     if let Some(early) = records.iter().find(|r| due.get(r).is_some_and(|d| *d > today)) {
-        return Err(Error::BadInput(format!(
+        return Err(Error::Conflict(format!(
             "record {early} is not due for review until {}: a supervisor erases records due for review; \
              ask the data-protection officer to order an earlier erasure",
             due[early]
@@ -291,7 +291,7 @@ fn opaque_records(store: &mut dyn Store, opaque: &[String], scope: Scope) -> Res
         })?;
         let n = persons.get(&record).copied().unwrap_or(1);
         if n > 1 && scope == Scope::OnePerson {
-            return Err(Error::BadInput(format!(
+            return Err(Error::Conflict(format!(
                 "'{}' is one of {n} people in the same source record, and this act applies to the whole record: \
                  confirm that it may apply to all of them (whole_record, --whole-record)",
                 clean(id)
@@ -654,7 +654,7 @@ properties.object = { entity = "phone" }
             today,
             Scope::OnePerson,
         );
-        assert_eq!(early.expect_err("not due").code(), crate::ErrorCode::BadInput);
+        assert_eq!(early.expect_err("not due").code(), crate::ErrorCode::Conflict);
         // Another case of theirs does not hold it.
         let gb = grant(&mut s, "b");
         let other = keep_in_case(&mut s, &gb, "rs-a:1:person", today + chrono::Days::new(30), "x", today);

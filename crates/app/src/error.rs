@@ -131,6 +131,10 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     TooLarge(String),
+    /// The request is well formed but the state of the data refuses it (a record
+    /// not yet due, a date already past).
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0}")]
     RateLimited(String),
     #[error(transparent)]
@@ -161,6 +165,7 @@ impl Error {
             Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Error::Forbidden(_) => ErrorCode::Forbidden,
             Error::TooLarge(_) => ErrorCode::TooLarge,
+            Error::Conflict(_) => ErrorCode::Conflict,
             Error::RateLimited(_) => ErrorCode::RateLimited,
             Error::Store(e) => match e {
                 S::Exists { .. } | S::Held { .. } => ErrorCode::Conflict,

@@ -32,7 +32,11 @@ pub(crate) struct HoldRequestBody {
     records: Vec<String>,
     /// The legal ground or the request's reference (kept in the audit log: name a
     /// reference, not the person). One line, at most 500 characters.
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     reason: String,
     /// Restriction and erasure apply to a whole source record; one that names other
     /// people too is refused unless this is true.
@@ -59,7 +63,8 @@ pub(crate) struct HoldResult {
 
 #[utoipa::path(post, path = "/api/v1/retention/erasures", tag = "dpo", security(("token" = [])), request_body = HoldRequestBody,
     responses((status = 200, description = "The records are erased: their values are gone from the store, its indexes and its log file; tombstones remain", body = HoldResult),
-        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, description = "A record names other people and whole_record is not set", body = ApiError)))]
 pub(crate) async fn order_erasure(
     State(node): State<Node>,
     Extension(grant): Extension<Grant>,
@@ -76,7 +81,8 @@ pub(crate) async fn order_erasure(
 
 #[utoipa::path(post, path = "/api/v1/retention/restrictions", tag = "dpo", security(("token" = [])), request_body = HoldRequestBody,
     responses((status = 200, description = "The records are restricted: no one but the DPO reads them until the restriction is lifted", body = HoldResult),
-        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, description = "A record names other people and whole_record is not set", body = ApiError)))]
 pub(crate) async fn restrict(
     State(node): State<Node>,
     Extension(grant): Extension<Grant>,
@@ -172,40 +178,33 @@ pub(crate) async fn case_retention(
     ))
 }
 
-/// Keep or erase.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum RetentionWord {
-    Keep,
-    Erase,
-}
-
-/// A supervisor's decision on a case's record at review.
+/// A supervisor keeps a case's record until a new review date.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RetentionDecisionBody {
+pub(crate) struct KeepBody {
     /// The record's entity id (dataset:record:name).
     #[schema(max_length = 1024)]
     entity: String,
-    decision: RetentionWord,
-    /// With `keep`: the next review date (YYYY-MM-DD), after today.
-    #[schema(value_type = Option<String>, format = Date)]
-    review_date: Option<String>,
+    /// The next review's day (YYYY-MM-DD), after today and within ten years.
+    #[schema(value_type = String, format = Date)]
+    review_date: String,
     /// Why (kept in the audit log). One line, at most 500 characters.
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     reason: String,
-    /// With `erase`: the record names other people too and may be erased whole.
-    #[serde(default)]
-    whole_record: bool,
 }
 
-#[utoipa::path(post, path = "/api/v1/case-retention/decisions", tag = "review", security(("token" = [])), request_body = RetentionDecisionBody,
-    responses((status = 200, description = "Kept until the new date, or erased (a record due for review)"),
-        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
-pub(crate) async fn case_retention_decision(
+#[utoipa::path(post, path = "/api/v1/case-retention/keeps", tag = "review", security(("token" = [])), request_body = KeepBody,
+    responses((status = 200, description = "Kept until the new date"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, description = "The date is not after today or more than ten years ahead", body = ApiError)))]
+pub(crate) async fn keep(
     State(node): State<Node>,
     Extension(grant): Extension<Grant>,
-    ApiJson(body): ApiJson<RetentionDecisionBody>,
+    ApiJson(body): ApiJson<KeepBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     if body.entity.len() > 1024 {
         return Err(ApiError::new(
@@ -213,40 +212,59 @@ pub(crate) async fn case_retention_decision(
             "an entity id is at most 1,024 bytes",
         ));
     }
+    let date = day(&body.review_date, "review_date")?;
     let today = today();
-    match body.decision {
-        RetentionWord::Keep => {
-            let date = body
-                .review_date
-                .as_deref()
-                .ok_or_else(|| ApiError::new(ErrorCode::BadInput, "keep needs review_date, the next review's day"))?;
-            let date = day(date, "review_date")?;
-            node.run(move |s| corridor_app::erasure::keep_in_case(s, &grant, &body.entity, date, &body.reason, today))
-                .await?;
-            Ok(Json(serde_json::json!({"kept_until": date.to_string()})))
-        }
-        RetentionWord::Erase => {
-            if body.review_date.is_some() {
-                return Err(ApiError::new(
-                    ErrorCode::BadInput,
-                    "review_date goes with keep, not erase",
-                ));
-            }
-            let outcome = node
-                .run(move |s| {
-                    corridor_app::erasure::erase_in_case(
-                        s,
-                        &grant,
-                        std::slice::from_ref(&body.entity),
-                        &body.reason,
-                        today,
-                        scope(body.whole_record),
-                    )
-                })
-                .await?;
-            serde_json::to_value(outcome)
-                .map(Json)
-                .map_err(|e| ApiError::internal(&e.to_string()))
-        }
+    node.run(move |s| corridor_app::erasure::keep_in_case(s, &grant, &body.entity, date, &body.reason, today))
+        .await?;
+    Ok(Json(serde_json::json!({"kept_until": date.to_string()})))
+}
+
+/// A supervisor erases a case's record due for review.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CaseErasureBody {
+    /// The records' entity ids (dataset:record:name).
+    #[schema(min_items = 1, max_items = 10000)]
+    entities: Vec<String>,
+    /// Why (kept in the audit log). One line, at most 500 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    reason: String,
+    /// A record that names other people too may be erased whole.
+    #[serde(default)]
+    whole_record: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/case-retention/erasures", tag = "review", security(("token" = [])), request_body = CaseErasureBody,
+    responses((status = 200, description = "Erased: the values are gone from the store, its indexes and its log file; tombstones remain", body = HoldResult),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError),
+        (status = 409, description = "A record is not yet due for review, or names other people and whole_record is not set", body = ApiError)))]
+pub(crate) async fn case_erasure(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<CaseErasureBody>,
+) -> Result<Json<HoldResult>, ApiError> {
+    if body.entities.iter().any(|e| e.len() > 1024) {
+        return Err(ApiError::new(
+            ErrorCode::BadInput,
+            "an entity id is at most 1,024 bytes",
+        ));
     }
+    let today = today();
+    let outcome = node
+        .run(move |s| {
+            corridor_app::erasure::erase_in_case(
+                s,
+                &grant,
+                &body.entities,
+                &body.reason,
+                today,
+                scope(body.whole_record),
+            )
+        })
+        .await?;
+    Ok(Json(HoldResult { outcome }))
 }
