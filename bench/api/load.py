@@ -206,7 +206,7 @@ def main():
         for rec, script, relevant in queries:
             t0 = time.perf_counter()
             rows = pg.execute(
-                "SELECT id FROM person WHERE name % %s ORDER BY similarity(name, %s) DESC LIMIT 10",
+                "SELECT id FROM person WHERE name %% %s ORDER BY similarity(name, %s) DESC LIMIT 10",
                 (rec[1], rec[1]),
             ).fetchall()
             plat.append((time.perf_counter() - t0) * 1000)
@@ -301,8 +301,11 @@ def reads_during_ingest(a, headers, records, rng):
         time.sleep(0.5)
     done.set()
     th.join()
+    report = state.get("report", {})
     return {
         "rows": n,
+        "new_records": report.get("new_records"),
+        "rejected": report.get("rejected"),
         "job_state": state.get("state"),
         "upload_and_ingest_seconds": round(time.perf_counter() - t0, 1),
         "reads": len(lat),

@@ -45,6 +45,9 @@ pub enum MatchedBy {
 #[derive(Debug, Clone)]
 struct Indexed {
     id: String,
+    /// Its data set, as an index into `SearchIndex::datasets` (a search filters
+    /// hundreds of thousands of candidates by data set: no string work per one).
+    dataset: u32,
     schema: String,
     name: Option<String>,
     /// The strictest handling of what the index holds of it.
@@ -56,6 +59,8 @@ struct Indexed {
 pub struct SearchIndex {
     version: Option<i64>,
     entities: Vec<Indexed>,
+    /// The data sets entities belong to.
+    datasets: Vec<String>,
     tokens: HashMap<String, Vec<u32>>,
     selectors: HashMap<String, Vec<u32>>,
 }
@@ -167,8 +172,19 @@ impl SearchIndex {
             version: Some(version),
             ..SearchIndex::default()
         };
+        let mut dataset_ids: HashMap<String, u32> = HashMap::new();
         for e in &read {
             let v = fresh.entities.len() as u32;
+            let name = e.id.split(':').next().unwrap_or_default();
+            let dataset = match dataset_ids.get(name) {
+                Some(d) => *d,
+                None => {
+                    let d = fresh.datasets.len() as u32;
+                    fresh.datasets.push(name.to_string());
+                    dataset_ids.insert(name.to_string(), d);
+                    d
+                }
+            };
             let strictest = e
                 .statements
                 .iter()
@@ -186,6 +202,7 @@ impl SearchIndex {
                 }
                 fresh.entities.push(Indexed {
                     id: e.id.clone(),
+                    dataset,
                     schema: e.schema.to_string(),
                     name: Some(name),
                     handling: strictest,
@@ -204,6 +221,7 @@ impl SearchIndex {
                 }
                 fresh.entities.push(Indexed {
                     id: e.id.clone(),
+                    dataset,
                     schema: e.schema.to_string(),
                     name: None,
                     handling: strictest,
@@ -224,7 +242,9 @@ impl SearchIndex {
     ) -> (Vec<Hit>, BTreeSet<String>) {
         let mut others = BTreeSet::new();
         let note_other = |e: &Indexed, others: &mut BTreeSet<String>| {
-            others.insert(e.id.split(':').next().unwrap_or_default().to_string());
+            if let Some(d) = self.datasets.get(e.dataset as usize) {
+                others.insert(d.clone());
+            }
         };
         let mut found: BTreeMap<u32, Hit> = BTreeMap::new();
         for key in query_selector_keys(q) {
@@ -257,18 +277,41 @@ impl SearchIndex {
         let qk = corridor_normalize::keys(q);
         // Per query token (the first eight), the best way each person matched it:
         // 0 not at all, else 1 + the `MatchedBy` rank.
-        let mut per_person: HashMap<u32, [u8; QUERY_TOKENS]> = HashMap::new();
+        // Every posting as one integer (person, token, how), sorted: a common name's
+        // hundreds of thousands of postings gather per person without a hash map.
+        let mut postings: Vec<u64> = Vec::new();
         for (i, t) in qk.tokens.iter().take(QUERY_TOKENS).enumerate() {
             for (k, how) in keys_of_token(t) {
-                let code = how as u8 + 1;
-                for &v in self.tokens.get(&k).into_iter().flatten() {
-                    let slot = &mut per_person.entry(v).or_insert([0; QUERY_TOKENS])[i];
-                    if *slot == 0 || code < *slot {
-                        *slot = code;
+                let code = how as u64 + 1;
+                let list = self.tokens.get(&k).map_or(&[][..], Vec::as_slice);
+                postings.extend(list.iter().map(|&v| (u64::from(v) << 16) | ((i as u64) << 8) | code));
+            }
+        }
+        postings.sort_unstable();
+        let mut per_person: HashMap<u32, [u8; QUERY_TOKENS]> = HashMap::new();
+        let mut current: Option<(u32, [u8; QUERY_TOKENS])> = None;
+        let mut matched_all: Vec<(u32, [u8; QUERY_TOKENS])> = Vec::new();
+        for p in postings {
+            let v = (p >> 16) as u32;
+            let i = ((p >> 8) & 0xff) as usize;
+            let code = (p & 0xff) as u8;
+            match &mut current {
+                Some((cv, m)) if *cv == v => {
+                    if m[i] == 0 || code < m[i] {
+                        m[i] = code;
                     }
+                }
+                _ => {
+                    if let Some(done) = current.take() {
+                        matched_all.push(done);
+                    }
+                    let mut m = [0; QUERY_TOKENS];
+                    m[i] = code;
+                    current = Some((v, m));
                 }
             }
         }
+        matched_all.extend(current);
         let labels: Vec<String> = qk
             .tokens
             .iter()
@@ -277,7 +320,7 @@ impl SearchIndex {
         // Ranked first by how many query tokens matched and how; the name
         // similarity (the costly part) is computed for the best few hundred only.
         let mut ranked: Vec<(u32, usize, u32)> = Vec::new();
-        for (v, matched) in &per_person {
+        for (v, matched) in &matched_all {
             let e = &self.entities[*v as usize];
             if keep(e) {
                 let n = matched.iter().filter(|m| **m > 0).count();
@@ -287,8 +330,18 @@ impl SearchIndex {
                 note_other(e, &mut others);
             }
         }
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
-        ranked.truncate(SCORED);
+        let order =
+            |a: &(u32, usize, u32), b: &(u32, usize, u32)| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0));
+        if ranked.len() > SCORED {
+            ranked.select_nth_unstable_by(SCORED - 1, order);
+            ranked.truncate(SCORED);
+        }
+        ranked.sort_by(order);
+        for (v, _, _) in &ranked {
+            if let Ok(at) = matched_all.binary_search_by_key(v, |(x, _)| *x) {
+                per_person.insert(*v, matched_all[at].1);
+            }
+        }
         let mut hits: Vec<(usize, u32, Hit)> = ranked
             .into_iter()
             .filter_map(|(v, n, rank)| {
@@ -360,10 +413,12 @@ pub fn search(index: &mut SearchIndex, store: &mut dyn Store, grant: &Grant, q: 
     // The index reads every case's data: that read is the node's, not this user's.
     index.refresh(store, &Session::new("node (indexing for search)", "indexing")?)?;
     let mine = store.case_datasets(case.id)?;
+    // Per data set of the index: whether the case holds it.
+    let mine_ids: Vec<bool> = index.datasets.iter().map(|d| mine.contains(d)).collect();
     let clearance = grant.clearance();
     let (hits, other_datasets) = index.find(
         q,
-        |e| mine.iter().any(|d| Some(d.as_str()) == e.id.split(':').next()) && e.handling <= clearance,
+        |e| mine_ids.get(e.dataset as usize).copied().unwrap_or(false) && e.handling <= clearance,
         |e| e.handling <= clearance,
     );
     let mut elsewhere: BTreeMap<String, Vec<String>> = BTreeMap::new();

@@ -102,15 +102,27 @@ impl Node {
         F: FnOnce(&mut SqliteStore) -> corridor_app::Result<T> + Send + 'static,
     {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || {
+        let work = move || {
             // A panic in another request poisons the lock; the store itself is
             // transactional, so the next request may go on.
             let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             f(&mut guard)
-        })
-        .await
-        .map_err(|_| ApiError::internal("the request's worker stopped"))?
-        .map_err(ApiError::from)
+        };
+        // On the server's multi-threaded runtime the work runs on this worker,
+        // which hands its other tasks to the rest (`block_in_place`): a request
+        // is a few hundred microseconds of store work, and passing it to the
+        // blocking pool and back cost more than that in thread switches (the
+        // load benchmark's profile). A single-threaded runtime (tests) cannot
+        // do that and uses the pool.
+        let outcome =
+            if tokio::runtime::Handle::current().runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+                tokio::task::block_in_place(work)
+            } else {
+                tokio::task::spawn_blocking(work)
+                    .await
+                    .map_err(|_| ApiError::internal("the request's worker stopped"))?
+            };
+        outcome.map_err(ApiError::from)
     }
 }
 

@@ -342,29 +342,29 @@ impl AuditReport {
 
 /// Appends an entry; the caller decides the transaction it belongs to.
 pub(crate) fn append(conn: &Connection, at: &str, e: &AuditEntry) -> Result<AuditRecord> {
+    // Cached statements: every logged read of a node comes through here.
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev, hash) = crate::chain::link(last, at, e);
     if e.action.changes_data() {
         // What caches of derived views key on (`Store::data_version`): bumped in the
         // transaction of the change itself.
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO meta (key, value) VALUES ('data_version', ?1) \
              ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
-            ["1"],
-        )?;
+        )?
+        .execute(["1"])?;
     }
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit (seq, at, actor, action, target, purpose, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![seq, at, e.actor, e.action.as_str(), e.target, e.purpose, e.detail, prev, hash],
-    )?;
-    conn.execute(
+    )?
+    .execute(params![seq, at, e.actor, e.action.as_str(), e.target, e.purpose, e.detail, prev, hash])?;
+    conn.prepare_cached(
         "INSERT INTO meta (key, value) VALUES ('audit_head', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [format!("{seq}:{hash}")],
-    )?;
+    )?
+    .execute([format!("{seq}:{hash}")])?;
     Ok(AuditRecord {
         seq,
         at: at.to_string(),

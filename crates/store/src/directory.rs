@@ -323,11 +323,8 @@ impl Directory for SqliteStore {
     fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>> {
         Ok(self
             .conn()
-            .query_row(
-                &format!("SELECT {USER_COLUMNS} FROM node_user WHERE id = ?1"),
-                [id],
-                user_row,
-            )
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM node_user WHERE id = ?1"))?
+            .query_row([id], user_row)
             .optional()?)
     }
 
@@ -439,7 +436,8 @@ impl Directory for SqliteStore {
     fn token(&self, digest: &str) -> Result<Option<TokenRecord>> {
         Ok(self
             .conn()
-            .query_row(&format!("{TOKEN_SELECT} WHERE t.digest = ?1"), [digest], token_row)
+            .prepare_cached(&format!("{TOKEN_SELECT} WHERE t.digest = ?1"))?
+            .query_row([digest], token_row)
             .optional()?)
     }
 
@@ -525,7 +523,7 @@ impl Directory for SqliteStore {
     }
 
     fn cases_of_user(&self, user_id: i64) -> Result<Vec<(i64, String)>> {
-        let mut st = self.conn().prepare(
+        let mut st = self.conn().prepare_cached(
             "SELECT c.id, c.name FROM case_member m JOIN case_file c ON c.id = m.case_id WHERE m.user_id = ?1 ORDER BY c.name",
         )?;
         let rows = st
@@ -588,7 +586,7 @@ impl Directory for SqliteStore {
     }
 
     fn case_datasets(&self, case_id: i64) -> Result<Vec<String>> {
-        let mut st = self.conn().prepare(
+        let mut st = self.conn().prepare_cached(
             "SELECT d.name FROM case_dataset c JOIN dataset d ON d.id = c.dataset_id WHERE c.case_id = ?1 ORDER BY d.name",
         )?;
         let rows = st
@@ -654,7 +652,7 @@ impl Directory for SqliteStore {
     fn purposes(&self) -> Result<Vec<PurposeRecord>> {
         let mut st = self
             .conn()
-            .prepare("SELECT id, description, created_at FROM purpose ORDER BY id")?;
+            .prepare_cached("SELECT id, description, created_at FROM purpose ORDER BY id")?;
         let rows = st
             .query_map([], |r| {
                 Ok(PurposeRecord {

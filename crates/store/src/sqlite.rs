@@ -687,7 +687,8 @@ impl Store for SqliteStore {
     fn data_version(&self) -> Result<i64> {
         let v: Option<String> = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'data_version'", [], |r| r.get(0))
+            .prepare_cached("SELECT value FROM meta WHERE key = 'data_version'")?
+            .query_row([], |r| r.get(0))
             .optional()?;
         v.map_or(Ok(0), |v| {
             v.parse().map_err(|_| Error::Corrupt {
