@@ -215,6 +215,40 @@ pub(crate) async fn entity(
     Ok(Json(view))
 }
 
+/// The other record of the pair to explain.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExplainQuery {
+    /// The other person record (dataset:record:name).
+    #[param(min_length = 1, max_length = 1024)]
+    with: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/entities/{id}/explanation", tag = "case", security(("token" = [])),
+    params(("id" = String, Path, description = "dataset:record:name of a person record"), ExplainQuery,
+        ("Corridor-Case" = String, Header, description = "The case both records are read for"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, description = "Why the two records scored what they did under the latest resolution's model: each comparison's level, m and u, and weight (a waterfall), the match weight and probability"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn explanation(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ExplainQuery>,
+) -> Result<Json<corridor_app::resolution::Explanation>, ApiError> {
+    if id.len() > 1024 || q.with.len() > 1024 {
+        return Err(ApiError::new(
+            ErrorCode::BadInput,
+            "an entity id is at most 1,024 bytes",
+        ));
+    }
+    let explained = node
+        .run(move |s| corridor_app::resolution::explain_in_case(s, &grant, &id, &q.with))
+        .await?;
+    Ok(Json(explained))
+}
+
 /// A page of the audit log.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

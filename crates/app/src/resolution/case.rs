@@ -136,3 +136,63 @@ pub fn decide_in_case(
     }
     decide(store, &session, a, b, decision, reason)
 }
+
+/// Why two of the case's records scored what they did under the latest run's
+/// model: each comparison's level and weight (no values). Read for the two records
+/// alone, with the population's name counts kept by the matching index, so it costs
+/// the same at a million records as at a hundred. Refused as not found when the
+/// case does not hold both or a record holds statements above the reader's
+/// clearance (its comparisons would tell what the reader may not see).
+pub fn explain_in_case(
+    store: &mut dyn Store,
+    grant: &Grant,
+    a: &str,
+    b: &str,
+) -> Result<corridor_resolve::Explanation> {
+    let datasets = case_datasets(&*store, grant)?;
+    let session = crate::access::session_of(grant)?;
+    let clearance = grant.clearance();
+    for id in [a, b] {
+        let not_here = || {
+            Error::NotFound(format!(
+                "no record '{}' in this case",
+                id.chars().filter(|c| !c.is_control()).take(200).collect::<String>()
+            ))
+        };
+        if !inside(&datasets, id) {
+            return Err(not_here());
+        }
+        let seen = store.entity(id, session.actor(), session.purpose())?.is_some_and(|e| {
+            e.schema == "Person" && e.statements.iter().all(|s| s.provenance.handling.code <= clearance)
+        });
+        if !seen {
+            return Err(not_here());
+        }
+    }
+    let Some(run) = store.latest_resolution()? else {
+        return Err(Error::NotFound(
+            "no resolution yet: the node's administrator runs one".into(),
+        ));
+    };
+    let model = super::ingest::stored_model(&run)?;
+    model.check_levels().map_err(|e| Error::BadInput(e.to_string()))?;
+    let ids = [a.to_string(), b.to_string()];
+    let rows = store.values_of_records(&ids, &super::load::SCHEMATA, session.actor(), session.purpose())?;
+    let records: Vec<corridor_resolve::Record> = rows
+        .iter()
+        .flat_map(|row| corridor_resolve::records_from_values(row))
+        .filter(|r| r.id == a || r.id == b)
+        .collect();
+    let mut builder = corridor_resolve::FeatureBuilder::default();
+    let find = |id: &str| {
+        records
+            .iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| Error::NotFound(format!("no person record '{id}'")))
+    };
+    let (fa, fb) = (builder.features(find(a)?), builder.features(find(b)?));
+    let names: Vec<String> = [&fa, &fb].iter().filter_map(|f| f.name_value.clone()).collect();
+    let (counts, total) = store.name_counts(&names)?;
+    let tf = corridor_resolve::TermFrequencies::from_counts(counts, total.max(1));
+    Ok(model.explain(&fa, &fb, &tf))
+}

@@ -12,7 +12,8 @@ mod load;
 mod run;
 mod settings;
 
-pub use case::{CaseReviewPair, decide_in_case, review_in_case};
+pub use case::{CaseReviewPair, decide_in_case, explain_in_case, review_in_case};
+pub use corridor_resolve::Explanation;
 pub use evaluate::{load_model, read_truth, score_against};
 pub use export::{IdentityRow, export_identities, export_records, scored_pairs};
 pub use ingest::{IngestMatch, match_new_records};

@@ -19,9 +19,12 @@ use crate::text::spreadsheet_cell;
 pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
     // A run that writes no pairs file hands out no personal data: a node-wide job.
     // The listings and exports do not yet filter by case.
-    let mut store = match cmd {
-        ResolveCommand::Run(a) if a.pairs.is_none() => ctx.open_for(corridor_access::Action::NodeSettings)?.0,
-        _ => ctx.open_unfiltered("resolution's explanations, listings and exports")?,
+    // An explanation on a node with users is a case member's, for two of the case's
+    // records.
+    let (mut store, grant) = match cmd {
+        ResolveCommand::Run(a) if a.pairs.is_none() => (ctx.open_for(corridor_access::Action::NodeSettings)?.0, None),
+        ResolveCommand::Explain { .. } => ctx.open_for(corridor_access::Action::ExplainResolution)?,
+        _ => (ctx.open_unfiltered("resolution's listings and exports")?, None),
     };
     let session = ctx.session()?;
     match cmd {
@@ -30,7 +33,10 @@ pub(crate) fn run(ctx: &Ctx, cmd: &ResolveCommand) -> Result<ExitCode> {
             report(ctx, &outcome.resolution, &outcome.records, a.truth.as_deref())?;
         }
         ResolveCommand::Explain { a, b } => {
-            let e = resolution::explain(&mut store, &session, a, b)?;
+            let e = match &grant {
+                Some(grant) => resolution::explain_in_case(&mut store, grant, a, b)?,
+                None => resolution::explain(&mut store, &session, a, b)?,
+            };
             if ctx.json {
                 ctx.print_json(&e)?;
             } else {

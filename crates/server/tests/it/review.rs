@@ -117,3 +117,30 @@ async fn a_pair_reaching_an_identity_that_holds_a_victim_is_a_supervisors_too() 
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_explanation_is_a_waterfall_of_two_visible_records_of_the_case() {
+    let f = fixture();
+    let bearer = format!("Bearer {}", f.tokens["ana"]);
+    let h = [
+        ("authorization", bearer.as_str()),
+        ("corridor-case", "op-danube"),
+        ("corridor-purpose", "investigation"),
+    ];
+    let uri = "/api/v1/entities/mk-crossings:1:person/explanation?with=mk-crossings:4:person";
+    let (status, body) = crate::send(&f.node, "GET", uri, &h).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let terms = body["terms"].as_array().expect("terms");
+    assert!(terms.len() > 1, "{body}");
+    let sum: f64 = terms.iter().map(|t| t["weight"].as_f64().expect("weight")).sum();
+    let weight = body["match_weight"].as_f64().expect("weight");
+    assert!((sum - weight).abs() < 1e-6, "the terms add up to the weight: {body}");
+    // An H3 record is above the analyst's clearance: as if it were not there.
+    let uri = "/api/v1/entities/mk-crossings:1:person/explanation?with=mk-crossings:3:person";
+    let (status, body) = crate::send(&f.node, "GET", uri, &h).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    // A record of no case's: not found either.
+    let uri = "/api/v1/entities/mk-crossings:1:person/explanation?with=elsewhere:1:person";
+    let (status, _) = crate::send(&f.node, "GET", uri, &h).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
