@@ -24,6 +24,7 @@ pub mod resolution;
 mod review;
 pub mod search;
 mod session;
+pub mod subject;
 
 pub use entity::{CaseEntityView, EntityView, show_entity, show_entity_in_case};
 pub use error::{Error, ErrorCode, Result};

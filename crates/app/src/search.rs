@@ -240,6 +240,17 @@ impl SearchIndex {
         keep: impl Fn(&Indexed) -> bool,
         cleared: impl Fn(&Indexed) -> bool,
     ) -> (Vec<Hit>, BTreeSet<String>) {
+        self.find_up_to(q, keep, cleared, MAX_RESULTS)
+    }
+
+    /// [`SearchIndex::find`] with another limit (at most [`SCORED`] names).
+    fn find_up_to(
+        &self,
+        q: &str,
+        keep: impl Fn(&Indexed) -> bool,
+        cleared: impl Fn(&Indexed) -> bool,
+        limit: usize,
+    ) -> (Vec<Hit>, BTreeSet<String>) {
         let mut others = BTreeSet::new();
         let note_other = |e: &Indexed, others: &mut BTreeSet<String>| {
             if let Some(d) = self.datasets.get(e.dataset as usize) {
@@ -269,7 +280,7 @@ impl SearchIndex {
             }
         }
         if !found.is_empty() || !others.is_empty() {
-            return (found.into_values().take(MAX_RESULTS).collect(), others);
+            return (found.into_values().take(limit).collect(), others);
         }
         if corridor_normalize::over_limits(q) {
             return (Vec::new(), others);
@@ -374,8 +385,58 @@ impl SearchIndex {
                 .then(b.2.score.total_cmp(&a.2.score))
                 .then(a.2.id.cmp(&b.2.id))
         });
-        (hits.into_iter().take(MAX_RESULTS).map(|(_, _, h)| h).collect(), others)
+        (hits.into_iter().take(limit).map(|(_, _, h)| h).collect(), others)
     }
+}
+
+/// Every person record of the node whose name matches each token of `name`
+/// (up to [`SCORED`]), and the person records of the documents `document` names:
+/// the candidates of a subject-access report, whatever case holds them. The index
+/// is read as the node's.
+pub(crate) fn subject_candidates(
+    index: &mut SearchIndex,
+    store: &mut dyn Store,
+    name: Option<&str>,
+    document: Option<&str>,
+) -> Result<Vec<String>> {
+    index.refresh(store, &Session::new("node (indexing for search)", "indexing")?)?;
+    let mut out = Vec::new();
+    if let Some(name) = name {
+        let tokens = corridor_normalize::keys(name).tokens.len().clamp(1, QUERY_TOKENS);
+        let (hits, _) = index.find_up_to(name, |e| e.schema == "Person", |_| false, SCORED);
+        out.extend(hits.into_iter().filter(|h| h.why.len() >= tokens).map(|h| h.id));
+    }
+    if let Some(document) = document {
+        let (hits, _) = index.find_up_to(document, |e| e.schema == "TravelDocument", |_| false, SCORED);
+        for h in hits {
+            // The person of the same source record.
+            if let Some((record, _)) = h.id.rsplit_once(':') {
+                let prefix = format!("{record}:");
+                out.extend(
+                    index
+                        .entities
+                        .iter()
+                        .filter(|e| e.schema == "Person" && e.id.starts_with(&prefix))
+                        .map(|e| e.id.clone()),
+                );
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The indexed entities (persons and selectors) of the source record `record`
+/// (`dataset:key`).
+pub(crate) fn entities_of_record(index: &SearchIndex, record: &str) -> Vec<String> {
+    let prefix = format!("{record}:");
+    index
+        .entities
+        .iter()
+        .filter(|e| e.id.starts_with(&prefix) && e.id.len() > prefix.len() && !e.id[prefix.len()..].contains(':'))
+        .map(|e| e.id.clone())
+        .collect()
 }
 
 /// Candidates whose name similarity is computed, best ranked first.

@@ -271,6 +271,23 @@ pub enum RetentionCommand {
         #[arg(long, value_name = "ID")]
         record: Option<String>,
     },
+    /// The subject-access report (Art. 14-15): every record the node holds about a
+    /// person, in every case, with each statement's agency, grading and handling,
+    /// for the DPO to review before anything is given; logged with the reference.
+    SubjectAccess {
+        /// The subject's name, in any script.
+        #[arg(long)]
+        name: String,
+        /// A birth date (YYYY-MM-DD) or year to tell namesakes apart.
+        #[arg(long, value_name = "DATE")]
+        born: Option<String>,
+        /// A travel-document number the subject gave.
+        #[arg(long)]
+        document: Option<String>,
+        /// The request's reference (kept in the audit log).
+        #[arg(long)]
+        reference: String,
+    },
     /// The case's person records and their review dates (a supervisor, with --case).
     Case {
         /// Only records due on or before this day (YYYY-MM-DD).

@@ -9,7 +9,7 @@ use crate::api;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Corridor node API", description = "A Corridor node: cases, entities with provenance, networks, the audit log. Requests for case content name a case (Corridor-Case) and a purpose (Corridor-Purpose) and are logged."),
-    paths(api::health, api::openapi, api::login, api::logout, api::me, api::purposes, api::search, api::entity, api::explanation, api::networks, api::near, api::track, api::flows, api::ingest, api::job, api::review, api::decision, api::protected_decision, api::audit, api::retention, crate::retention::held, crate::retention::order_erasure, crate::retention::restrict, crate::retention::lift, crate::retention::case_retention, crate::retention::keep, crate::retention::case_erasure, api::users, api::add_user, api::change_user, api::tokens, api::create_token, api::revoke_token, api::cases, api::add_case, api::case_member, api::case_data, api::add_purpose),
+    paths(api::health, api::openapi, api::login, api::logout, api::me, api::purposes, api::search, api::entity, api::explanation, api::networks, api::near, api::track, api::flows, api::ingest, api::job, api::review, api::decision, api::protected_decision, api::audit, api::retention, crate::retention::held, crate::retention::order_erasure, crate::retention::restrict, crate::retention::lift, crate::retention::subject_access, crate::retention::case_retention, crate::retention::keep, crate::retention::case_erasure, api::users, api::add_user, api::change_user, api::tokens, api::create_token, api::revoke_token, api::cases, api::add_case, api::case_member, api::case_data, api::add_purpose),
     components(schemas(crate::ApiError)),
     modifiers(&Security)
 )]

@@ -268,3 +268,60 @@ pub(crate) async fn case_erasure(
         .await?;
     Ok(Json(HoldResult { outcome }))
 }
+
+/// Who a subject-access report is about.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SubjectBody {
+    /// The subject's name, in any script; every word must match.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    name: String,
+    /// A birth date (YYYY-MM-DD) or year (YYYY) to tell namesakes apart.
+    #[schema(pattern = "^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$")]
+    birth_date: Option<String>,
+    /// A travel-document number the subject gave: its holders' records are added.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    document: Option<String>,
+    /// The request's reference, kept in the audit log.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    reference: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/retention/subject-access", tag = "dpo", security(("token" = [])), request_body = SubjectBody,
+    responses((status = 200, description = "What the node holds about the subject, in every case: each record (opaque id, data set, category) with its current statements, their agency, grading, handling code and restriction, for the DPO to review before anything is given"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
+pub(crate) async fn subject_access(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiJson(body): ApiJson<SubjectBody>,
+) -> Result<Json<corridor_app::subject::SubjectReport>, ApiError> {
+    let session = access::session_of(&grant)?;
+    let report = node
+        .run_search(move |store, index| {
+            corridor_app::subject::subject_access(
+                index,
+                store,
+                &session,
+                &corridor_app::subject::SubjectQuery {
+                    name: Some(&body.name),
+                    birth_date: body.birth_date.as_deref(),
+                    document: body.document.as_deref(),
+                    reference: &body.reference,
+                },
+            )
+        })
+        .await?;
+    Ok(Json(report))
+}

@@ -109,6 +109,63 @@ pub(crate) fn run(ctx: &Ctx, due: Option<&str>, command: Option<&RetentionComman
             }
             Ok(ExitCode::SUCCESS)
         }
+        RetentionCommand::SubjectAccess {
+            name,
+            born,
+            document,
+            reference,
+        } => {
+            let (mut store, grant) = ctx.open_for(Action::SubjectAccessReport)?;
+            let session = ctx.session_for(grant.as_ref())?;
+            let mut index = corridor_app::search::SearchIndex::default();
+            let report = corridor_app::subject::subject_access(
+                &mut index,
+                &mut store,
+                &session,
+                &corridor_app::subject::SubjectQuery {
+                    name: Some(name),
+                    birth_date: born.as_deref(),
+                    document: document.as_deref(),
+                    reference,
+                },
+            )?;
+            if ctx.json {
+                ctx.print_json(&report)?;
+            } else {
+                for r in &report.records {
+                    crate::outln!(
+                        "{}  {}  {}",
+                        r.record,
+                        r.dataset,
+                        r.category.map(|c| c.to_string()).unwrap_or_default()
+                    );
+                    for s in &r.statements {
+                        crate::outln!(
+                            "    {:<14} {}  ({} {} {}{})",
+                            s.property,
+                            crate::text::one_line(&s.value),
+                            s.agency,
+                            s.grading,
+                            s.handling,
+                            s.restriction
+                                .as_deref()
+                                .map(|t| format!(": {}", crate::text::one_line(t)))
+                                .unwrap_or_default()
+                        );
+                    }
+                }
+                crate::outln!(
+                    "{} records{}",
+                    report.records.len(),
+                    if report.truncated {
+                        " (more matched: narrow with --born or --document)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         RetentionCommand::Case { due } => {
             let due = due.as_deref().map(|d| day(d, "--due")).transpose()?;
             let (mut store, grant) = ctx.open_for(Action::ReadCaseRetention)?;

@@ -1,0 +1,304 @@
+//! The subject-access report (Directive 2016/680 Art. 14-15): what the node holds
+//! about a person who asks, for the data-protection officer to review before
+//! anything is given (Art. 15 lets the controller restrict access to protect an
+//! investigation: every statement carries its handling code and restriction so
+//! the DPO can judge).
+//!
+//! The DPO names the subject by name (any script; every token must match) with a
+//! birth date to tell namesakes apart, or by a travel-document number. The report
+//! covers every case, since the request is to the node, and is logged as one read
+//! naming the request's reference and the records by opaque id.
+
+use corridor_model::DataSubjectCategory;
+use corridor_store::Store;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::review::{opaque_record_id, opaque_secret};
+use crate::search::SearchIndex;
+use crate::session::Session;
+
+/// Who the report is about.
+#[derive(Debug, Clone, Default)]
+pub struct SubjectQuery<'a> {
+    pub name: Option<&'a str>,
+    /// A full date (YYYY-MM-DD) or a year: only records whose birth date agrees.
+    pub birth_date: Option<&'a str>,
+    pub document: Option<&'a str>,
+    /// The request's reference (kept in the audit log).
+    pub reference: &'a str,
+}
+
+/// One statement as the report gives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectStatement {
+    pub entity: String,
+    pub property: String,
+    pub value: String,
+    pub agency: String,
+    pub received: String,
+    pub grading: String,
+    pub handling: String,
+    /// The H3 restriction text, when there is one.
+    pub restriction: Option<String>,
+}
+
+/// One record of the subject.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectRecord {
+    /// The record's opaque id (as the retention queue gives it).
+    pub record: String,
+    pub dataset: String,
+    pub category: Option<DataSubjectCategory>,
+    pub statements: Vec<SubjectStatement>,
+}
+
+/// The report.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectReport {
+    pub reference: String,
+    pub records: Vec<SubjectRecord>,
+    /// More records matched than a report holds: narrow the query.
+    pub truncated: bool,
+}
+
+/// The most records a report holds.
+pub const MAX_SUBJECT_RECORDS: usize = 100;
+
+fn check(text: &str, what: &str, max: usize) -> Result<()> {
+    if text.trim().is_empty() || text.chars().count() > max || text.chars().any(char::is_control) {
+        return Err(Error::BadInput(format!("{what}: give 1 to {max} printable characters")));
+    }
+    Ok(())
+}
+
+/// Whether a stored birth date agrees with the one asked for (a year matches any
+/// date of that year; placeholders are read as given).
+fn born_matches(stored: &[&str], asked: &str) -> bool {
+    stored.iter().any(|d| d.starts_with(asked) || asked.starts_with(*d))
+}
+
+/// The report for `query`; see the module doc.
+pub fn subject_access(
+    index: &mut SearchIndex,
+    store: &mut dyn Store,
+    session: &Session,
+    query: &SubjectQuery<'_>,
+) -> Result<SubjectReport> {
+    check(query.reference, "the request's reference", 200)?;
+    if query.name.is_none() && query.document.is_none() {
+        return Err(Error::BadInput(
+            "name the subject: a name (with a birth date to tell namesakes apart) or a travel-document number".into(),
+        ));
+    }
+    if let Some(n) = query.name {
+        check(n, "the name", 200)?;
+    }
+    if let Some(d) = query.document {
+        check(d, "the document number", 64)?;
+    }
+    if let Some(b) = query.birth_date {
+        // The shape only: an impossible date (the 30th of February) matches nothing.
+        let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+        let parts: Vec<&str> = b.split('-').collect();
+        let ok = match parts.as_slice() {
+            [y] => y.len() == 4 && digits(y),
+            [y, m, d] => y.len() == 4 && m.len() == 2 && d.len() == 2 && digits(y) && digits(m) && digits(d),
+            _ => false,
+        };
+        if !ok {
+            return Err(Error::BadInput("the birth date is YYYY-MM-DD or a year, YYYY".into()));
+        }
+    }
+    let mut candidates = crate::search::subject_candidates(index, store, query.name, query.document)?;
+    if let Some(born) = query.birth_date {
+        let rows = store.values_of_records(&candidates, &["Person"], session.actor(), session.purpose())?;
+        let agreeing: std::collections::HashSet<String> = rows
+            .iter()
+            .flatten()
+            .filter(|e| born_matches(&e.values("birthDate"), born))
+            .map(|e| e.id.clone())
+            .collect();
+        candidates.retain(|c| agreeing.contains(c));
+    }
+    let truncated = candidates.len() > MAX_SUBJECT_RECORDS;
+    candidates.truncate(MAX_SUBJECT_RECORDS);
+    let secret = opaque_secret(store)?;
+    let mut records = Vec::new();
+    for id in &candidates {
+        // Every entity of the record: the person's phones and documents are theirs too.
+        let Some((record, _)) = id.rsplit_once(':') else {
+            continue;
+        };
+        let Some(person) = store.entity(id, session.actor(), session.purpose())? else {
+            continue;
+        };
+        let category = person
+            .values("category")
+            .first()
+            .and_then(|c| c.parse::<DataSubjectCategory>().ok());
+        let dataset = record.split(':').next().unwrap_or_default().to_string();
+        let mut entities = vec![person];
+        for other in crate::search::entities_of_record(index, record) {
+            if &other != id
+                && let Some(e) = store.entity(&other, session.actor(), session.purpose())?
+            {
+                entities.push(e);
+            }
+        }
+        let mut statements = Vec::new();
+        for s in entities.iter().flat_map(|e| e.statements.iter()).filter(|s| s.current) {
+            statements.push(SubjectStatement {
+                entity: s.entity.clone(),
+                property: s.prop.clone(),
+                value: s.value.clone(),
+                agency: s.provenance.source.agency.clone(),
+                received: s.provenance.received_at.clone(),
+                grading: s.provenance.effective_grading().to_string(),
+                handling: s.provenance.handling.code.to_string(),
+                restriction: s.provenance.handling.restriction.clone(),
+            });
+        }
+        records.push(SubjectRecord {
+            record: opaque_record_id(&secret, id),
+            dataset,
+            category,
+            statements,
+        });
+    }
+    store.log_access(&corridor_store::AuditEntry {
+        actor: session.actor().into(),
+        action: corridor_store::AuditAction::Read,
+        target: "subject access report".into(),
+        purpose: session.purpose().into(),
+        detail: serde_json::json!({
+            "reference": query.reference,
+            "records": records.iter().map(|r| r.record.clone()).collect::<Vec<_>>(),
+            "truncated": truncated,
+        })
+        .to_string(),
+    })?;
+    Ok(SubjectReport {
+        reference: query.reference.to_string(),
+        records,
+        truncated,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use corridor_store::SqliteStore;
+
+    #[test]
+    fn a_report_finds_the_subject_in_every_script_and_not_a_namesake() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut s, _) = SqliteStore::create(&dir.path().join("s.db"), "root").expect("store");
+        let file = dir.path().join("a.csv");
+        std::fs::write(
+            &file,
+            "id,name,born,phone\n\
+             1,Marko Jovanović,1980-05-17,+381641111111\n\
+             2,Марко Јовановић,1980-05-17,+381642222222\n\
+             3,Marko Jovanovic,1991-02-03,+381643333333\n\
+             4,Ahmad Khan,1980-05-17,+381644444444\n",
+        )
+        .expect("csv");
+        let mapping = "[dataset]\nname = \"rs-a\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"rs-bp\"\ncountry = \"RS\"\n\n\
+            [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
+            [entities.person.properties]\nname = { column = \"name\" }\nbirthDate = { column = \"born\" }\ncategory = { literal = \"suspect\" }\n\n\
+            [entities.phone]\nschema = \"Phone\"\nproperties.number = { column = \"phone\" }\n";
+        let root = Session::new("root", "").expect("session");
+        crate::ingest::ingest_file(
+            &mut s,
+            &root,
+            &crate::ingest::IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: mapping,
+                file: &file,
+                rejects: None,
+                limits: Default::default(),
+            },
+            &corridor_ingest::NoProgress,
+        )
+        .expect("ingest");
+        let dpo = Session::new("dpo", "SAR 2026/3").expect("session");
+        let mut index = SearchIndex::default();
+        let query = SubjectQuery {
+            name: Some("Marko Jovanovic"),
+            birth_date: Some("1980"),
+            document: None,
+            reference: "SAR 2026/3",
+        };
+        let report = subject_access(&mut index, &mut s, &dpo, &query).expect("report");
+        assert_eq!(
+            report.records.len(),
+            2,
+            "the Latin and the Cyrillic record, not the namesake: {report:?}"
+        );
+        let values: Vec<&str> = report
+            .records
+            .iter()
+            .flat_map(|r| r.statements.iter().map(|s| s.value.as_str()))
+            .collect();
+        assert!(
+            values.contains(&"Марко Јовановић") && values.contains(&"+381641111111"),
+            "{values:?}"
+        );
+        assert!(!values.contains(&"1991-02-03"));
+        // Without the birth date, the namesake too.
+        let all = subject_access(
+            &mut index,
+            &mut s,
+            &dpo,
+            &SubjectQuery {
+                birth_date: None,
+                ..query.clone()
+            },
+        )
+        .expect("report");
+        assert_eq!(all.records.len(), 3);
+        // Logged with the reference and opaque ids, never the name.
+        let log = s.audit_page(0, 1000).expect("log");
+        let entry = log
+            .iter()
+            .rev()
+            .find(|e| e.entry.target == "subject access report")
+            .expect("logged");
+        assert!(entry.entry.detail.contains("SAR 2026/3") && entry.entry.detail.contains("\"r-"));
+        assert!(!entry.entry.detail.contains("Marko"));
+        assert!(
+            subject_access(
+                &mut index,
+                &mut s,
+                &dpo,
+                &SubjectQuery {
+                    name: None,
+                    ..query.clone()
+                }
+            )
+            .is_err()
+        );
+        assert!(
+            subject_access(
+                &mut index,
+                &mut s,
+                &dpo,
+                &SubjectQuery {
+                    birth_date: Some("17.05.1980"),
+                    ..query
+                }
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_birth_year_matches_any_date_of_that_year() {
+        assert!(born_matches(&["1980-05-17"], "1980"));
+        assert!(born_matches(&["1980"], "1980-05-17"));
+        assert!(born_matches(&["1980-05-17"], "1980-05-17"));
+        assert!(!born_matches(&["1981-05-17"], "1980"));
+        assert!(!born_matches(&[], "1980"));
+    }
+}
