@@ -526,7 +526,10 @@ properties.object = { entity = "phone" }
             let records = crate::resolution::export_records(s, &root, "csv").expect("export");
             format!("{records:?}").to_ascii_lowercase()
         };
-        assert!(exported(&mut s).contains("qxerasemeq"), "the export would show the values");
+        assert!(
+            exported(&mut s).contains("qxerasemeq"),
+            "the export would show the values"
+        );
         let dpo = Session::new("dpo", "erasure request 2026/17").expect("session");
         let secret = opaque_secret(&mut s).expect("secret");
         let target: Vec<String> = ["rs-a:7001:person", "rs-a:7002:person"]
@@ -542,7 +545,10 @@ properties.object = { entity = "phone" }
         assert_eq!(out.compacted, Some(true));
         assert!(out.report.identity_links >= 2, "{out:?}");
         assert_eq!(leftovers(&path), Vec::<String>::new());
-        assert!(!exported(&mut s).contains("qxerasemeq"), "an export after erasure shows nothing of it");
+        assert!(
+            !exported(&mut s).contains("qxerasemeq"),
+            "an export after erasure shows nothing of it"
+        );
         // The evidence and the chain still verify; the store is consistent.
         let report = s.verify_audit().expect("verify");
         assert!(report.is_intact(), "{:?}", report.problems);

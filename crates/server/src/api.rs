@@ -1035,6 +1035,15 @@ pub(crate) async fn ingest(
         .map(|p| p.user_id)
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "log in first"))?;
     let bad = |m: &str| ApiError::new(ErrorCode::BadInput, m.to_string());
+    let permit = node.jobs.uploads.clone().try_acquire_owned().map_err(|_| {
+        ApiError::new(
+            ErrorCode::RateLimited,
+            format!(
+                "{} uploads are being received or ingested on this node: send it again when one has finished",
+                crate::jobs::MAX_CONCURRENT_UPLOADS
+            ),
+        )
+    })?;
     // The mapping first: checked before a byte of the file is kept.
     let mut field = upload
         .next_field()
@@ -1085,6 +1094,17 @@ pub(crate) async fn ingest(
     // From here the file is removed however the request ends.
     let kept = crate::jobs::TempUpload(file.clone());
     let mut bytes: u64 = 0;
+    let full = || {
+        ApiError::new(
+            ErrorCode::StoreUnavailable,
+            "the node's disk is nearly full: the upload was refused; tell the node's administrator",
+        )
+    };
+    let room = |sent: u64| crate::jobs::free_space(&dir).is_none_or(|free| free >= crate::jobs::DISK_RESERVE + sent);
+    if !room(0) {
+        return Err(full());
+    }
+    let mut checked: u64 = 0;
     let written: Result<(), ApiError> = async {
         use tokio::io::AsyncWriteExt;
         // A client that sends nothing for a minute is let go.
@@ -1094,6 +1114,13 @@ pub(crate) async fn ingest(
             .map_err(upload_error)?
         {
             bytes += chunk.len() as u64;
+            // The disk, every 16 MiB received.
+            if bytes - checked >= 16 << 20 {
+                checked = bytes;
+                if !room(bytes) {
+                    return Err(full());
+                }
+            }
             if bytes > crate::jobs::MAX_UPLOAD {
                 return Err(ApiError::new(
                     ErrorCode::TooLarge,
@@ -1120,6 +1147,8 @@ pub(crate) async fn ingest(
     let (id, job) = node.jobs.start(owner, bytes);
     tokio::task::spawn_blocking(move || {
         let kept = kept;
+        // The upload counts until its ingest has ended.
+        let _permit = permit;
         let rejects = file.with_extension("rejects.jsonl");
         let run = || -> corridor_app::Result<crate::jobs::JobState> {
             let mut store = corridor_app::node::open_store(&paths.store, &paths.key, false)?;

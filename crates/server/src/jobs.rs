@@ -99,11 +99,45 @@ impl Job {
     }
 }
 
+/// Uploads received or ingested at once: more wait (429), so that a few clients
+/// cannot fill the disk and the write lock with parallel uploads.
+pub const MAX_CONCURRENT_UPLOADS: usize = 2;
+
+/// Free space an upload leaves on the disk of the uploads folder, beyond as much
+/// again as it has sent (the store grows by about a file's size as it is ingested).
+pub const DISK_RESERVE: u64 = 1 << 30;
+
 /// The node's jobs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Jobs {
     next: Arc<AtomicU64>,
     all: Arc<Mutex<HashMap<u64, Arc<Job>>>>,
+    /// One permit per upload in progress, held until its ingest ends.
+    pub(crate) uploads: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        Jobs {
+            next: Arc::default(),
+            all: Arc::default(),
+            uploads: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_UPLOADS)),
+        }
+    }
+}
+
+/// Free bytes on the file system holding `dir` (none known: no limit applied).
+pub(crate) fn free_space(dir: &std::path::Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let s = rustix::fs::statvfs(dir).ok()?;
+        Some(s.f_bavail.saturating_mul(s.f_frsize))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
 }
 
 impl Jobs {

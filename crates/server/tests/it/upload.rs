@@ -147,3 +147,63 @@ async fn an_upload_may_not_bring_another_cases_data_set_in_and_bad_uploads_are_r
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_third_upload_at_once_is_asked_to_wait() {
+    use axum::body::{Body, Bytes};
+    use tower::ServiceExt;
+    let f = fixture();
+    let bearer = format!("Bearer {}", f.tokens["ana"]);
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let mapping = crate::MAPPING.replace("mk-crossings", "mk-slow");
+    // Two uploads that send their mapping and the start of their file, then stall.
+    let mut held = Vec::new();
+    for _ in 0..corridor_server::jobs::MAX_CONCURRENT_UPLOADS {
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+        let head = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"mapping\"\r\n\r\n{mapping}\r\n\
+             --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.csv\"\r\n\r\nid,name\n"
+        );
+        tx.send(Ok(Bytes::from(head))).await.expect("send");
+        let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
+        let req = axum::http::Request::builder()
+            .method("POST")
+            .uri("/api/v1/ingest")
+            .header("authorization", &bearer)
+            .header("corridor-case", "op-danube")
+            .header("corridor-purpose", "investigation")
+            .header("content-type", &content_type)
+            .body(Body::from_stream(stream))
+            .expect("request");
+        let node = f.node.clone();
+        held.push((
+            tx,
+            tokio::spawn(async move { corridor_server::router(node).oneshot(req).await }),
+        ));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let csv = "id,name,category,handling,restriction\n9,Petar Petrović,suspect,H1,\n";
+    let (status, body) = upload(
+        &f,
+        "ana",
+        "op-danube",
+        &multipart(&crate::MAPPING.replace("mk-crossings", "mk-third"), csv),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["code"], "rate_limited");
+    // The stalled uploads end (their bodies cut short): the next upload is taken.
+    for (tx, task) in held {
+        drop(tx);
+        let answer = task.await.expect("task").expect("answer");
+        assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    }
+    let (status, body) = upload(
+        &f,
+        "ana",
+        "op-danube",
+        &multipart(&crate::MAPPING.replace("mk-crossings", "mk-third"), csv),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+}
