@@ -528,19 +528,6 @@ pub fn session_of(grant: &Grant) -> Result<Session> {
     })
 }
 
-/// Personal data leaves a node with users only after a supervisor approves the
-/// export (Art. 25 and the domain's roles); until that approval is recorded by
-/// the node, a granted export is refused rather than let out unapproved. A node
-/// without users (no grant) exports as before.
-pub fn check_export_approved(grant: Option<&Grant>) -> Result<()> {
-    match grant {
-        None => Ok(()),
-        Some(_) => Err(Error::Forbidden(
-            "on a node with users, personal data leaves only through an approved export, and this node does not yet record approvals: ask the administrator".into(),
-        )),
-    }
-}
-
 /// Whether the node has users (and so whether the command line must act as one).
 pub fn has_users(store: &dyn Directory) -> Result<bool> {
     Ok(!store.users()?.is_empty())

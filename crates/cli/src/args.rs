@@ -184,6 +184,11 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<RetentionCommand>,
     },
+    /// Export requests of a case: list them; a supervisor approves or refuses one
+    /// (never their own). Drafting and producing are options of the exporting
+    /// command (`--draft "why"`, then `--approved ID`).
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// The node's users: add, list, change role or clearance, disable, unlock, reset
     /// a password. Once a node has users, these need --user naming an administrator.
     #[command(subcommand)]
@@ -225,6 +230,36 @@ pub enum UserCommand {
     Unlock { name: String },
     /// Set a new password, read from standard input (one line); lifts a lock-out.
     Reset { name: String },
+}
+
+/// Export requests.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The case's export requests, newest first.
+    List,
+    /// Approve a pending export (a supervisor of the case; not one's own draft).
+    Approve {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Refuse a pending export.
+    Refuse {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+/// How an export leaves a node with users: drafted, approved, then produced.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ExportApproval {
+    /// Draft this export for a supervisor's approval, with its justification, and stop.
+    #[arg(long, value_name = "WHY", conflicts_with = "approved")]
+    pub draft: Option<String>,
+    /// Produce this export under the approved request ID (exactly as drafted; once).
+    #[arg(long, value_name = "ID")]
+    pub approved: Option<i64>,
 }
 
 /// Keeping, restricting and erasing records.
@@ -406,6 +441,8 @@ pub enum NetworkCommand {
         #[arg(long)]
         include_protected_names: bool,
         #[command(flatten)]
+        approval: ExportApproval,
+        #[command(flatten)]
         args: NetworkArgs,
     },
     /// The parties within a few links of one party, nearest first, with how they are
@@ -507,6 +544,8 @@ pub enum RoutesCommand {
         /// Write GeoJSON (the track as a line, each event as a point).
         #[arg(long)]
         geojson: bool,
+        #[command(flatten)]
+        approval: ExportApproval,
         #[command(flatten)]
         args: NetworkArgs,
     },

@@ -230,6 +230,7 @@ pub fn main() -> ExitCode {
         Command::Backup { to } => cmd::retention::backup(&ctx, &to),
         Command::Restore { from } => cmd::retention::restore(&ctx, &from),
         Command::Retention { due, command } => cmd::retention::run(&ctx, due.as_deref(), command.as_ref()),
+        Command::Export(c) => cmd::network::export_requests(&ctx, &c),
         Command::User(c) => cmd::access::user(&ctx, &c),
         Command::Token(c) => cmd::access::token(&ctx, &c),
         Command::Case(c) => cmd::access::case(&ctx, &c),

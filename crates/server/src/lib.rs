@@ -16,6 +16,7 @@
 
 mod api;
 mod error;
+mod exports;
 mod extract;
 mod guard;
 pub mod jobs;

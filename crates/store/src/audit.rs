@@ -89,12 +89,20 @@ pub enum AuditAction {
     RetentionKeep,
     /// A backup was written.
     Backup,
+    /// An export was drafted (what and why), waiting for a supervisor.
+    ExportDraft,
+    /// A supervisor approved an export.
+    ExportApprove,
+    /// A supervisor refused an export.
+    ExportRefuse,
+    /// An approved export was produced (its approval used).
+    ExportProduced,
     /// Any other word.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 30] = [
+    const NAMED: [(AuditAction, &'static str); 34] = [
         (AuditAction::Init, "init"),
         (AuditAction::Ingest, "ingest"),
         (AuditAction::IngestRejected, "ingest.rejected"),
@@ -125,6 +133,10 @@ impl AuditAction {
         (AuditAction::RecordLift, "record.lift"),
         (AuditAction::RetentionKeep, "retention.keep"),
         (AuditAction::Backup, "backup"),
+        (AuditAction::ExportDraft, "export.draft"),
+        (AuditAction::ExportApprove, "export.approve"),
+        (AuditAction::ExportRefuse, "export.refuse"),
+        (AuditAction::ExportProduced, "export.produced"),
     ];
 
     /// Whether the act changes what is derived from the data (the investigation

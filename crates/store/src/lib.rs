@@ -24,6 +24,7 @@ mod checks;
 mod directory;
 mod error;
 mod evidence;
+mod exports;
 mod hold;
 mod links;
 mod matching;
@@ -40,6 +41,7 @@ pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, W
 pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};
 pub use directory::{CaseRecord, Directory, LoginAttempt, NewUser, PurposeRecord, TokenRecord, UserChange, UserRecord};
 pub use error::{Error, Result};
+pub use exports::{ExportDraft, ExportRecord, ExportState};
 pub use hold::{HoldReport, HoldRequest, HoldState, RecordHold};
 pub use links::{EntityPlace, IndexedEntity, KeyDigest, KeyDigester, LinkIndex, LinkIndexBuilder, Reference};
 pub use matching::{MatchAdditions, MatchBlock};
@@ -271,6 +273,29 @@ pub trait Store: Directory {
 
     /// The statements of a restricted record, for the DPO alone.
     fn held_statements(&self, record: i64) -> Result<Vec<corridor_model::Statement>>;
+
+    /// Records an export request (logged); returns its id.
+    fn draft_export(&mut self, draft: &ExportDraft<'_>) -> Result<i64>;
+
+    /// An export request.
+    fn export_request(&self, id: i64) -> Result<Option<ExportRecord>>;
+
+    /// A case's export requests, newest first (the last thousand).
+    fn export_requests(&self, case_id: i64) -> Result<Vec<ExportRecord>>;
+
+    /// Moves an export request from `from` to `to` (approved, refused, produced),
+    /// logged; false when it was no longer in `from`.
+    #[allow(clippy::too_many_arguments)]
+    fn advance_export(
+        &mut self,
+        id: i64,
+        from: ExportState,
+        to: ExportState,
+        user_id: i64,
+        actor: &str,
+        purpose: &str,
+        reason: Option<&str>,
+    ) -> Result<bool>;
 
     /// Empties the write-ahead log and rebuilds the file so that nothing erased
     /// survives in either; false when a reader kept the log from being emptied.

@@ -34,6 +34,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("when a user's password last changed", crate::directory::CREDENTIALS_AT),
     ("data set names claimed by cases", crate::directory::DATASET_CLAIMS),
     ("restriction, erasure and retention decisions", crate::hold::SCHEMA),
+    ("export requests and their approval", crate::exports::SCHEMA),
 ];
 
 /// The newest schema version this code knows.

@@ -895,6 +895,31 @@ impl Store for SqliteStore {
         read::held_statements(&self.conn, record)
     }
 
+    fn draft_export(&mut self, draft: &crate::ExportDraft<'_>) -> Result<i64> {
+        crate::exports::draft(self.conn_mut()?, draft)
+    }
+
+    fn export_request(&self, id: i64) -> Result<Option<crate::ExportRecord>> {
+        crate::exports::get(&self.conn, id)
+    }
+
+    fn export_requests(&self, case_id: i64) -> Result<Vec<crate::ExportRecord>> {
+        crate::exports::of_case(&self.conn, case_id)
+    }
+
+    fn advance_export(
+        &mut self,
+        id: i64,
+        from: crate::ExportState,
+        to: crate::ExportState,
+        user_id: i64,
+        actor: &str,
+        purpose: &str,
+        reason: Option<&str>,
+    ) -> Result<bool> {
+        crate::exports::advance(self.conn_mut()?, id, from, to, user_id, actor, purpose, reason)
+    }
+
     fn compact(&mut self) -> Result<bool> {
         crate::hold::compact(self.conn_mut()?)
     }

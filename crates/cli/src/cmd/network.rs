@@ -42,8 +42,22 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         _ => corridor_access::Action::ReadNetworks,
     };
     let (mut store, grant) = ctx.open_for(action)?;
-    if matches!(cmd, NetworkCommand::Export { .. }) {
-        corridor_app::access::check_export_approved(grant.as_ref())?;
+    if let NetworkCommand::Export {
+        network,
+        include_protected_names,
+        approval,
+        ..
+    } = cmd
+    {
+        let what = corridor_app::exports::network_export_what(
+            format.unwrap_or(ExportFormat::GraphMl),
+            *network,
+            *include_protected_names,
+            &query,
+        );
+        if !approved(ctx, &mut store, grant.as_ref(), approval, &what)? {
+            return Ok(ExitCode::SUCCESS);
+        }
     }
     let view = open(ctx, &mut store, grant.as_ref(), &query)?;
     let g = &view.graph;
@@ -66,7 +80,8 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
                     .as_deref()
                     .map_or_else(|| "standard output".to_string(), |p| p.display().to_string()),
             };
-            export(ctx, &mut store, &view, &request, out.as_deref())
+            let session = ctx.session_for(grant.as_ref())?;
+            export(ctx, &mut store, &session, &view, &request, out.as_deref())
         }
     }
 }
@@ -109,6 +124,7 @@ fn open(
 fn export(
     ctx: &Ctx,
     store: &mut SqliteStore,
+    session: &corridor_app::Session,
     view: &NetworkView,
     request: &ExportRequest,
     out: Option<&Path>,
@@ -117,10 +133,9 @@ fn export(
     if let Some(path) = out {
         ctx.check_output(path)?;
     }
-    let session = ctx.session()?;
     match out {
         Some(path) => write_whole(path, ctx.force, |w| {
-            app::export(store, &session, view, &found, request, w)?;
+            app::export(store, session, view, &found, request, w)?;
             Ok(())
         })
         .map_err(|e| match e.downcast::<corridor_app::Error>() {
@@ -130,7 +145,7 @@ fn export(
         None => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            app::export(store, &session, view, &found, request, &mut lock)?;
+            app::export(store, session, view, &found, request, &mut lock)?;
             std::io::Write::flush(&mut lock).map_err(anyhow::Error::from)?;
         }
     }
@@ -391,8 +406,17 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
         _ => corridor_access::Action::ReadMovements,
     };
     let (mut store, grant) = ctx.open_for(action)?;
-    if matches!(cmd, RoutesCommand::Track { geojson: true, .. }) {
-        corridor_app::access::check_export_approved(grant.as_ref())?;
+    if let RoutesCommand::Track {
+        id,
+        geojson: true,
+        approval,
+        ..
+    } = cmd
+    {
+        let what = corridor_app::exports::track_export_what(id, &query);
+        if !approved(ctx, &mut store, grant.as_ref(), approval, &what)? {
+            return Ok(ExitCode::SUCCESS);
+        }
     }
     let view = open(ctx, &mut store, grant.as_ref(), &query)?;
     let g = &view.graph;
@@ -507,6 +531,99 @@ pub(crate) fn routes(ctx: &Ctx, cmd: &RoutesCommand) -> Result<ExitCode> {
                 }
                 crate::outln!("{} spikes at places, {} on routes", at_places.len(), on_routes.len());
             }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// On a node with users an export is drafted (`--draft`, and the command stops)
+/// or produced under its approval (`--approved`); true when the command goes on
+/// to write it. A node without users exports as before.
+fn approved(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    grant: Option<&corridor_access::Grant>,
+    approval: &crate::args::ExportApproval,
+    what: &str,
+) -> Result<bool> {
+    let Some(grant) = grant else {
+        if approval.draft.is_some() || approval.approved.is_some() {
+            return Err(Failure::new(
+                Code::BadInput,
+                anyhow::anyhow!(
+                    "this node has no users: an export needs no approval; leave out --draft and --approved"
+                ),
+            ));
+        }
+        return Ok(true);
+    };
+    match (&approval.draft, approval.approved) {
+        (Some(why), _) => {
+            let id = corridor_app::exports::draft_export(store, grant, what, why)?;
+            if ctx.json {
+                ctx.print_json(&serde_json::json!({"export_request": id, "state": "pending"}))?;
+            } else {
+                crate::outln!(
+                    "export request {id} drafted: a supervisor of the case approves it (corridor export approve {id} --reason …), then run this command again with --approved {id} instead of --draft"
+                );
+            }
+            Ok(false)
+        }
+        (None, Some(id)) => {
+            corridor_app::exports::produce_export(store, grant, id, what)?;
+            Ok(true)
+        }
+        (None, None) => Err(Failure::new(
+            Code::Denied,
+            anyhow::anyhow!(
+                "on a node with users, personal data leaves through an approved export: draft it with --draft \"why\", have a supervisor of the case approve it, then produce it with --approved ID"
+            ),
+        )),
+    }
+}
+
+/// `corridor export list | approve | refuse`.
+pub(crate) fn export_requests(ctx: &Ctx, cmd: &crate::args::ExportCommand) -> Result<ExitCode> {
+    use crate::args::ExportCommand as E;
+    let action = match cmd {
+        E::List => corridor_access::Action::DraftExport,
+        E::Approve { .. } | E::Refuse { .. } => corridor_access::Action::ApproveExport,
+    };
+    let (mut store, grant) = ctx.open_for(action)?;
+    let grant = grant.ok_or_else(|| {
+        Failure::new(
+            Code::BadInput,
+            anyhow::anyhow!("this node has no users, so no cases and no export requests"),
+        )
+    })?;
+    let views = match cmd {
+        E::List => corridor_app::exports::exports_of_case(&mut store, &grant)?,
+        E::Approve { id, reason } => vec![corridor_app::exports::decide_export(
+            &mut store, &grant, *id, true, reason,
+        )?],
+        E::Refuse { id, reason } => vec![corridor_app::exports::decide_export(
+            &mut store, &grant, *id, false, reason,
+        )?],
+    };
+    if ctx.json {
+        ctx.print_json(&views)?;
+    } else {
+        for v in &views {
+            crate::outln!(
+                "{:>5}  {:<9} {}  by {} at {}{}",
+                v.id,
+                format!("{:?}", v.state).to_lowercase(),
+                crate::text::one_line(&v.what.to_string()),
+                v.drafted_by,
+                v.drafted_at,
+                v.decided_by
+                    .as_deref()
+                    .map(|d| format!(
+                        "; decided by {d}: {}",
+                        crate::text::one_line(v.reason.as_deref().unwrap_or(""))
+                    ))
+                    .unwrap_or_default()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -178,3 +178,18 @@ pub(crate) async fn send_body(
     });
     (status, headers, json)
 }
+
+/// A request whose answer is not JSON (a file): its status and bytes.
+pub(crate) async fn send_raw(node: &Node, method: &str, uri: &str, headers: &[(&str, &str)]) -> (StatusCode, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = router(node.clone())
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("answer");
+    let status = res.status();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, bytes.to_vec())
+}

@@ -144,3 +144,71 @@ async fn an_explanation_is_a_waterfall_of_two_visible_records_of_the_case() {
     let (status, _) = crate::send(&f.node, "GET", uri, &h).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_is_drafted_approved_by_another_and_produced_once_by_its_drafter() {
+    let f = fixture();
+    let draft =
+        serde_json::json!({"format": "graphml", "justification": "for the prosecutor, case K-12/26"}).to_string();
+    let (status, body) = post(&f, "ana", "/api/v1/exports", &draft).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_i64().expect("id");
+    let get = |user: &'static str, path: String| {
+        let f = &f;
+        async move {
+            let bearer = format!("Bearer {}", f.tokens[user]);
+            crate::send_raw(
+                &f.node,
+                "GET",
+                &path,
+                &[
+                    ("authorization", &bearer),
+                    ("corridor-case", "op-danube"),
+                    ("corridor-purpose", "investigation"),
+                ],
+            )
+            .await
+        }
+    };
+    let file = format!("/api/v1/exports/{id}/file");
+    let (status, _) = get("ana", file.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "waits for approval");
+    // A supervisor does not approve their own draft.
+    let (status, body) = post(&f, "sam", "/api/v1/exports", &draft).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let own = body["id"].as_i64().expect("id");
+    let decision = serde_json::json!({"approve": true, "reason": "needed for the hearing"}).to_string();
+    let (status, body) = post(&f, "sam", &format!("/api/v1/exports/{own}/decision"), &decision).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    // The analyst may not approve at all; the supervisor approves the analyst's.
+    let (status, _) = post(&f, "ana", &format!("/api/v1/exports/{id}/decision"), &decision).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = post(&f, "sam", &format!("/api/v1/exports/{id}/decision"), &decision).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "approved");
+    let (status, body) = post(&f, "sam", &format!("/api/v1/exports/{id}/decision"), &decision).await;
+    assert_eq!(status, StatusCode::CONFLICT, "decided once: {body}");
+    // Only its drafter produces it, once.
+    let (status, _) = get("sam", file.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, bytes) = get("ana", file.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&bytes).contains("<graphml"));
+    let (status, _) = get("ana", file).await;
+    assert_eq!(status, StatusCode::CONFLICT, "an approval is used once");
+    // Another case's member does not see it.
+    let bearer = format!("Bearer {}", f.tokens["otto"]);
+    let (status, body) = crate::send(
+        &f.node,
+        "GET",
+        "/api/v1/exports",
+        &[
+            ("authorization", &bearer),
+            ("corridor-case", "op-evros"),
+            ("corridor-purpose", "investigation"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.as_array().map(Vec::len), Some(0), "{body}");
+}
