@@ -258,4 +258,114 @@ category = { literal = "suspect" }
             "nothing of the other case: {text}"
         );
     }
+
+    #[test]
+    fn a_persons_documents_come_with_their_check_findings_and_only_from_the_case() {
+        const DOCS: &str = "[dataset]\nname = \"DS\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"rs-bp\"\ncountry = \"RS\"\n\n\
+            [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
+            [entities.person.properties]\nname = { column = \"name\" }\nbirthDate = { column = \"born\" }\ncategory = { literal = \"suspect\" }\n\n\
+            [entities.passport]\nschema = \"TravelDocument\"\n[entities.passport.properties]\nnumber = { column = \"doc\" }\n\
+            country = { literal = \"SRB\" }\ntype = { literal = \"passport\" }\nendDate = { column = \"expires\" }\n\n\
+            [entities.holds]\nschema = \"Holds\"\nproperties.holder = { entity = \"person\" }\nproperties.document = { entity = \"passport\" }\n";
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut s, _) = SqliteStore::create(&dir.path().join("d.corridor"), "root").expect("store");
+        let root = Session::new("root", "").expect("session");
+        for (dataset, rows) in [
+            (
+                "rs-a",
+                "id,name,born,doc,expires\n1,Marko Jovanović,1980-02-03,L898902C3,2001-01-01\n",
+            ),
+            (
+                "rs-b",
+                "id,name,born,doc,expires\n7,Marko Jovanović,1980-02-03,099999999,2030-01-01\n",
+            ),
+        ] {
+            let file = dir.path().join(format!("{dataset}.csv"));
+            std::fs::write(&file, rows).expect("csv");
+            crate::ingest::ingest_file(
+                &mut s,
+                &root,
+                &crate::ingest::IngestRequest {
+                    mapping_name: "m.toml",
+                    mapping_text: &DOCS.replace("DS", dataset),
+                    file: &file,
+                    rejects: None,
+                    limits: Default::default(),
+                },
+                &corridor_ingest::NoProgress,
+            )
+            .expect("ingest");
+        }
+        crate::resolution::run(&mut s, &root, &Default::default(), None, false).expect("resolve");
+        crate::documents::check_documents(&mut s, &root, &[], (2026, 12, 7)).expect("checks");
+        access::add_user(&mut s, &root, "ana", "analyst", None, "a long enough passphrase").expect("user");
+        access::add_case(&mut s, &root, "a", "").expect("case");
+        access::add_case_data(&mut s, &root, "a", "rs-a").expect("data");
+        access::set_case_member(&mut s, &root, "a", "ana", true).expect("member");
+        access::add_purpose(&mut s, &root, "inv", "investigation").expect("purpose");
+        let ana = access::log_in(&mut s, "ana", "a long enough passphrase", chrono::Utc::now()).expect("login");
+        let grant = access::authorize_request(
+            &mut s,
+            Some(&ana),
+            corridor_access::Action::ReadDocuments,
+            Some("a"),
+            Some("inv"),
+        )
+        .expect("grant");
+        let docs = documents_in_case(&mut s, &grant, "rs-a:1:person").expect("documents");
+        assert_eq!(docs.documents.len(), 1, "{docs:?}");
+        let text = serde_json::to_string(&docs).expect("json");
+        assert!(
+            text.contains("L898902C3") && !text.contains("099999999"),
+            "the case's document only: {text}"
+        );
+        assert!(
+            !docs.documents[0].entity.findings.is_empty(),
+            "the specimen passport's finding comes with it: {text}"
+        );
+        assert!(
+            documents_in_case(&mut s, &grant, "rs-b:7:person").is_err(),
+            "another case's person"
+        );
+        assert!(
+            documents_in_case(&mut s, &grant, "rs-a:1:passport").is_err(),
+            "a document is not a person"
+        );
+    }
+}
+
+/// A person's travel documents as a case member reads them: each with its
+/// statements (filtered by clearance, as [`show_entity_in_case`] does) and the
+/// findings of the document checks (MRZ, stolen/lost lists, number reuse).
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDocuments {
+    /// The person's records in the case whose documents these are: the one asked
+    /// for and the others of the case resolved to the same person.
+    pub records: Vec<String>,
+    pub documents: Vec<CaseEntityView>,
+}
+
+/// The travel documents of person `id` and of the case's other records of the
+/// same person; refused as not found outside the case.
+pub fn documents_in_case(store: &mut dyn Store, grant: &corridor_access::Grant, id: &str) -> Result<CaseDocuments> {
+    let person = show_entity_in_case(store, grant, id, false)?;
+    if person.entity.schema != "Person" {
+        return Err(Error::BadInput(format!(
+            "'{}' is a {}: documents are listed for a person",
+            id.chars().filter(|c| !c.is_control()).take(200).collect::<String>(),
+            person.entity.schema
+        )));
+    }
+    let mut records = vec![id.to_string()];
+    records.extend(person.same_person_in_case.iter().cloned());
+    let session = crate::access::session_of(grant)?;
+    let rows = store.values_of_records(&records, &["TravelDocument"], session.actor(), session.purpose())?;
+    let mut ids: Vec<String> = rows.iter().flatten().map(|e| e.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let mut documents = Vec::with_capacity(ids.len());
+    for d in ids.iter().take(200) {
+        documents.push(show_entity_in_case(store, grant, d, false)?);
+    }
+    Ok(CaseDocuments { records, documents })
 }

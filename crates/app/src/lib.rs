@@ -27,7 +27,7 @@ pub mod search;
 mod session;
 pub mod subject;
 
-pub use entity::{CaseEntityView, EntityView, show_entity, show_entity_in_case};
+pub use entity::{CaseDocuments, CaseEntityView, EntityView, documents_in_case, show_entity, show_entity_in_case};
 pub use error::{Error, ErrorCode, Result};
 pub use review::{RetentionItem, ReviewListing, opaque_record_id, persons_due, retention_queue};
 pub use session::{Session, validate_actor, validate_purpose};

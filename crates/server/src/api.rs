@@ -215,6 +215,29 @@ pub(crate) async fn entity(
     Ok(Json(view))
 }
 
+#[utoipa::path(get, path = "/api/v1/entities/{id}/documents", tag = "case", security(("token" = [])),
+    params(("id" = String, Path, description = "dataset:record:name of a person record"),
+        ("Corridor-Case" = String, Header, description = "The case the person is read for"),
+        ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
+    responses((status = 200, description = "The person's travel documents in the case (theirs and those of the case's other records of the same person), each with its statements' provenance, filtered by clearance, and the findings of the document checks: MRZ check digits, expiry, stolen/lost lists, number reuse"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub(crate) async fn documents(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<corridor_app::CaseDocuments>, ApiError> {
+    if id.len() > 1024 {
+        return Err(ApiError::new(
+            ErrorCode::BadInput,
+            "an entity id is at most 1,024 bytes",
+        ));
+    }
+    Ok(Json(
+        node.run(move |s| corridor_app::documents_in_case(s, &grant, &id))
+            .await?,
+    ))
+}
+
 /// The other record of the pair to explain.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
