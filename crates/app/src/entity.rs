@@ -44,7 +44,12 @@ fn read_view(
     history: bool,
     visible: impl Fn(&Statement) -> bool,
 ) -> Result<(EntityView, usize)> {
-    let Some(mut entity) = store.entity(id, session.actor(), session.purpose())? else {
+    // An entity with no statement left is a restricted or erased record's: it is
+    // not there for any reader (its findings neither).
+    let Some(mut entity) = store
+        .entity(id, session.actor(), session.purpose())?
+        .filter(|e| !e.statements.is_empty())
+    else {
         return Err(Error::NotFound(format!(
             "no entity '{id}': ids are dataset:record:name, as ingest gives them"
         )));

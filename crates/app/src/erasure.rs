@@ -110,7 +110,38 @@ fn request<'a>(session: &'a Session, reason: &'a str) -> HoldRequest<'a> {
         actor: session.actor(),
         purpose: session.purpose(),
         reason,
+        match_names: &[],
     }
+}
+
+/// Each record's persons' names as the matching index counts them (resolution's
+/// name value), for the erasure to take the counts down.
+fn match_names(store: &mut dyn Store, session: &Session, records: &[i64]) -> Result<Vec<(i64, String)>> {
+    let wanted: std::collections::HashSet<i64> = records.iter().copied().collect();
+    let mut record_of: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for r in store.person_reviews()? {
+        if wanted.contains(&r.record) {
+            record_of.insert(r.entity, r.record);
+        }
+    }
+    let persons: Vec<String> = record_of.keys().cloned().collect();
+    if persons.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = store.values_of_records(
+        &persons,
+        &crate::resolution::SCHEMATA,
+        session.actor(),
+        session.purpose(),
+    )?;
+    let mut builder = corridor_resolve::FeatureBuilder::default();
+    let mut out = Vec::new();
+    for rec in rows.iter().flat_map(|row| corridor_resolve::records_from_values(row)) {
+        if let (Some(&record), Some(name)) = (record_of.get(&rec.id), builder.features(&rec).name_value) {
+            out.push((record, name));
+        }
+    }
+    Ok(out)
 }
 
 /// A case's person record as its supervisor reviews it.
@@ -224,12 +255,30 @@ pub fn erase_in_case(
         let d = due.entry(r.record).or_insert(r.review_date);
         *d = (*d).max(r.review_date);
     }
-    if let Some(early) = records.iter().find(|r| due.get(r).is_some_and(|d| *d > today)) {
-        return Err(Error::Conflict(format!(
-            "record {early} is not due for review until {}: a supervisor erases records due for review; \
-             ask the data-protection officer to order an earlier erasure",
-            due[early]
-        )));
+    // Only records due: a record without a person's review date (restricted by the
+    // DPO, whose statements are set aside, or naming no person) is not a
+    // supervisor's to erase.
+    let held: std::collections::HashSet<i64> = store.holds()?.into_iter().map(|h| h.record).collect();
+    for r in &records {
+        if held.contains(r) {
+            return Err(Error::Conflict(format!(
+                "record {r} is restricted or erased: only the data-protection officer decides on it"
+            )));
+        }
+        match due.get(r) {
+            Some(d) if *d <= today => {}
+            Some(d) => {
+                return Err(Error::Conflict(format!(
+                    "record {r} is not due for review until {d}: a supervisor erases records due for review; \
+                     ask the data-protection officer to order an earlier erasure"
+                )));
+            }
+            None => {
+                return Err(Error::Conflict(format!(
+                    "record {r} has no person with a review date: ask the data-protection officer"
+                )));
+            }
+        }
     }
     let session = crate::access::session_of(grant)?;
     erase(store, &session, &records, reason)
@@ -239,7 +288,15 @@ fn erase(store: &mut dyn Store, session: &Session, records: &[i64], reason: &str
     let fresh = corridor_access::secret::random_id()
         .and_then(|a| corridor_access::secret::random_id().map(|b| a + &b))
         .map_err(|e| Error::Key(e.to_string()))?;
-    let report = store.erase_records(records, &request(session, reason), &fresh)?;
+    let names = match_names(store, session, records)?;
+    let report = store.erase_records(
+        records,
+        &HoldRequest {
+            match_names: &names,
+            ..request(session, reason)
+        },
+        &fresh,
+    )?;
     // The erasure is committed; compacting can wait for a writer (an ingest on
     // its own connection) and is then left to the next erasure, which compacts
     // even when it changes nothing.
@@ -530,6 +587,25 @@ properties.object = { entity = "phone" }
             exported(&mut s).contains("qxerasemeq"),
             "the export would show the values"
         );
+        // The name as the matching index counts it.
+        let rows = s
+            .values_of_records(&["rs-a:7001:person".into()], &crate::resolution::SCHEMATA, "root", "")
+            .expect("values");
+        let record = corridor_resolve::records_from_values(&rows[0])
+            .into_iter()
+            .next()
+            .expect("record");
+        let skeleton = corridor_resolve::FeatureBuilder::default()
+            .features(&record)
+            .name_value
+            .expect("a name value");
+        assert_eq!(
+            s.name_counts(std::slice::from_ref(&skeleton))
+                .expect("counts")
+                .0
+                .get(&skeleton),
+            Some(&2)
+        );
         let dpo = Session::new("dpo", "erasure request 2026/17").expect("session");
         let secret = opaque_secret(&mut s).expect("secret");
         let target: Vec<String> = ["rs-a:7001:person", "rs-a:7002:person"]
@@ -549,8 +625,21 @@ properties.object = { entity = "phone" }
             !exported(&mut s).contains("qxerasemeq"),
             "an export after erasure shows nothing of it"
         );
+        assert_eq!(
+            s.name_counts(std::slice::from_ref(&skeleton))
+                .expect("counts")
+                .0
+                .get(&skeleton),
+            None,
+            "the matching index's count of the name went with the records"
+        );
+        let bytes = std::fs::read(&path).expect("read");
+        assert!(
+            !bytes.windows(skeleton.len()).any(|w| w == skeleton.as_bytes()),
+            "the name as the index kept it ({skeleton}) is gone from the file"
+        );
         // The evidence and the chain still verify; the store is consistent.
-        let report = s.verify_audit().expect("verify");
+        let report = s.verify_audit_with(None, None).expect("verify");
         assert!(report.is_intact(), "{:?}", report.problems);
         assert!(s.check_consistency().expect("check").problems.is_empty());
         // Nothing reads it any more.
@@ -573,7 +662,7 @@ properties.object = { entity = "phone" }
         assert_eq!((again.rejected, again.new_records), (2, 0), "{again:?}");
         s.compact().expect("compact");
         assert_eq!(leftovers(&path), Vec::<String>::new());
-        assert!(s.verify_audit().expect("verify").is_intact());
+        assert!(s.verify_audit_with(None, None).expect("verify").is_intact());
         // Erasing again changes nothing.
         let twice = order_erasure(&mut s, &dpo, &target[..1], "again", Scope::OnePerson).expect("erase");
         assert_eq!((twice.report.records, twice.report.unchanged), (0, 1));
@@ -612,19 +701,20 @@ properties.object = { entity = "phone" }
         );
         let content = read_restricted(&mut s, &dpo, &id).expect("dpo reads");
         assert!(content.iter().any(|st| st.value == "Restricted Person"));
-        // Frozen: a changed row for it is refused.
+        // Frozen: a changed row for it is refused. It held the newest statements:
+        // a new record still goes in, under ids of its own.
         std::fs::write(
             &file,
-            "id,name,born,phone\n7003,Restricted Person,1975-03-13,+381640000001\n",
+            "id,name,born,phone\n7003,Restricted Person,1975-03-13,+381640000001\n7004,New Person,1990-01-02,+381640000002\n",
         )
         .expect("csv");
         let changed = ingest(&mut s, &file);
-        assert_eq!((changed.rejected, changed.new_versions), (1, 0));
-        assert!(s.verify_audit().expect("verify").is_intact());
+        assert_eq!((changed.rejected, changed.new_versions, changed.new_records), (1, 0, 1));
+        assert!(s.verify_audit_with(None, None).expect("verify").is_intact());
         lift(&mut s, &dpo, std::slice::from_ref(&id), "decided: accurate").expect("lift");
         let back = crate::show_entity(&mut s, &root, "rs-a:7003:person", false).expect("read");
         assert_eq!(back.statements.len(), before.statements.len());
-        assert!(s.verify_audit().expect("verify").is_intact());
+        assert!(s.verify_audit_with(None, None).expect("verify").is_intact());
         assert!(read_restricted(&mut s, &dpo, &id).is_err(), "no longer restricted");
     }
 
@@ -727,7 +817,7 @@ mod backup_tests {
         assert!(restored.replaced_store.as_ref().is_some_and(|p| p.exists()));
         assert!(!has(&path), "erased data came back from the backup");
         let mut s = SqliteStore::open(&path).expect("open");
-        assert!(s.verify_audit().expect("verify").is_intact());
+        assert!(s.verify_audit_with(None, None).expect("verify").is_intact());
         let e = crate::show_entity(&mut s, &root, "rs-a:2:person", false);
         assert!(e.as_ref().map_or(true, |v| v.statements.is_empty()), "{e:?}");
         let other = crate::show_entity(&mut s, &root, "rs-a:1:person", false).expect("kept");

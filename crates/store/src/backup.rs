@@ -51,14 +51,14 @@ pub fn journal_path(store: &Path) -> PathBuf {
 }
 
 /// Appends erased record ids to the journal (synced to disk).
-pub(crate) fn journal_erasures(store: &Path, records: &[i64], at: &str) -> std::io::Result<()> {
+pub(crate) fn journal_erasures(store: &Path, records: &[(i64, String)], at: &str) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(journal_path(store))?;
     let mut text = String::new();
-    for r in records {
-        text.push_str(&serde_json::json!({"record": r, "at": at}).to_string());
+    for (r, key) in records {
+        text.push_str(&serde_json::json!({"record": r, "key": key, "at": at}).to_string());
         text.push('\n');
     }
     f.write_all(text.as_bytes())?;
@@ -72,6 +72,43 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
+/// Each record's id with a digest of its data set and key.
+fn record_key_digests(conn: &rusqlite::Connection) -> Result<std::collections::HashMap<i64, String>> {
+    let mut st = conn.prepare("SELECT r.id, d.name, r.key FROM record r JOIN dataset d ON d.id = r.dataset_id")?;
+    let rows = st.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut out = std::collections::HashMap::new();
+    for row in rows {
+        let (id, dataset, key) = row?;
+        out.insert(id, key_digest(&dataset, &key));
+    }
+    Ok(out)
+}
+
+/// The digest of a record's data set and key kept in the erasure journal (the key
+/// may be an agency's reference; the journal holds no personal data in clear).
+pub(crate) fn key_digest(dataset: &str, key: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"corridor journal record v1\0");
+    h.update((dataset.len() as u64).to_le_bytes());
+    h.update(dataset.as_bytes());
+    h.update(key.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Copies `from` to a new file `to` readable by its owner alone.
+fn copy_private(from: &Path, to: &Path) -> Result<()> {
+    let mut src = std::fs::File::open(from).map_err(io(from))?;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut dst = o.open(to).map_err(io(to))?;
+    std::io::copy(&mut src, &mut dst).map_err(io(to))?;
+    dst.sync_all().map_err(io(to))
+}
+
 fn sha256_of(path: &Path) -> Result<(u64, String)> {
     let mut f = std::fs::File::open(path).map_err(io(path))?;
     let mut h = Sha256::new();
@@ -82,7 +119,7 @@ fn sha256_of(path: &Path) -> Result<(u64, String)> {
 /// Checks a store file: its chain and evidence verify and its tables agree.
 fn check(path: &Path) -> Result<(i64, String)> {
     let store = SqliteStore::open_read_only(path)?;
-    let report = store.verify_audit()?;
+    let report = store.verify_audit_with(None, None)?;
     if !report.is_intact() {
         return Err(Error::Corrupt {
             what: "backup",
@@ -121,6 +158,14 @@ impl SqliteStore {
             path: dest.display().to_string(),
             cause: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path is not valid UTF-8"),
         })?;
+        // Created empty and private first: VACUUM INTO writes into it with its mode.
+        {
+            let mut o = std::fs::OpenOptions::new();
+            o.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+            o.open(dest).map_err(io(dest))?;
+        }
         self.conn().execute("VACUUM INTO ?1", [text])?;
         let checked = check(dest);
         let (audit_seq, audit_head) = match checked {
@@ -151,39 +196,50 @@ impl SqliteStore {
     /// erasure recorded since (in the journal, or in the store being replaced),
     /// which is moved aside, never deleted.
     pub fn restore(from: &Path, store: &Path, actor: &str, fresh_secret: &str) -> Result<RestoreReport> {
-        check(from)?;
-        let mut erased: Vec<i64> = Vec::new();
+        // Erased records: (internal id, digest of data set and key). A record id is
+        // only trusted with its key's digest, so a journal of another store's
+        // lineage (ids reused after an earlier restore, a store made anew at the
+        // same path) erases nothing it should not.
+        let mut erased: Vec<(i64, Option<String>)> = Vec::new();
         if let Ok(text) = std::fs::read_to_string(journal_path(store)) {
             for line in text.lines() {
-                if let Some(r) = serde_json::from_str::<serde_json::Value>(line)
-                    .ok()
-                    .and_then(|v| v["record"].as_i64())
-                {
-                    erased.push(r);
+                let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                    continue;
+                };
+                if let Some(r) = v["record"].as_i64() {
+                    erased.push((r, v["key"].as_str().map(str::to_string)));
                 }
             }
         }
         if store.exists() {
-            let current = SqliteStore::open_read_only(store)?;
-            for h in current.holds()? {
-                if h.state == crate::HoldState::Erased {
-                    erased.push(h.record);
+            // The store being replaced may be damaged (why else restore): what it
+            // says is added when it can be read.
+            if let Ok(current) = SqliteStore::open(store) {
+                let keys = record_key_digests(current.conn())?;
+                for h in current.holds()? {
+                    if h.state == crate::HoldState::Erased {
+                        erased.push((h.record, keys.get(&h.record).cloned()));
+                    }
                 }
             }
         }
-        erased.sort_unstable();
+        erased.sort();
         erased.dedup();
         let staging = store.with_extension("restoring");
         let _ = std::fs::remove_file(&staging);
-        std::fs::copy(from, &staging).map_err(io(&staging))?;
+        copy_private(from, &staging)?;
         let reapplied = {
+            // Opening migrates a backup made before the newest schema; then it is
+            // checked whole, evidence included.
+            drop(SqliteStore::open(&staging)?);
+            check(&staging)?;
             let mut restored = SqliteStore::open(&staging)?;
-            let known: std::collections::HashSet<i64> = {
-                let mut st = restored.conn().prepare("SELECT id FROM record")?;
-                st.query_map([], |r| r.get::<_, i64>(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            };
-            let todo: Vec<i64> = erased.into_iter().filter(|r| known.contains(r)).collect();
+            let known = record_key_digests(restored.conn())?;
+            let todo: Vec<i64> = erased
+                .into_iter()
+                .filter(|(r, key)| known.get(r).is_some_and(|k| key.as_ref().is_none_or(|want| want == k)))
+                .map(|(r, _)| r)
+                .collect();
             let report = if todo.is_empty() {
                 Default::default()
             } else {
@@ -193,20 +249,35 @@ impl SqliteStore {
                         actor,
                         purpose: "",
                         reason: "re-applied at restore: erased after this backup was taken",
+                        match_names: &[],
                     },
                     fresh_secret,
                 )?
             };
+            if report.records > 0 {
+                // The backup's matching index still counts the erased records' names:
+                // it is dropped whole, and the next resolution run writes it anew.
+                restored.conn().execute_batch(
+                    "BEGIN IMMEDIATE; DELETE FROM match_key; DELETE FROM match_record; DELETE FROM match_name; \
+                     DELETE FROM meta WHERE key IN ('match_run', 'match_names'); COMMIT;",
+                )?;
+            }
             restored.compact()?;
             report.records
         };
+        // The staging copy's own journal: its erasures are the ones already journaled.
+        let _ = std::fs::remove_file(journal_path(&staging));
         let replaced_store = if store.exists() {
             // Its log file folded in and removed first: the store moved aside is whole.
             {
                 let current = SqliteStore::open(store)?;
-                current
+                let busy: i64 = current
                     .conn()
-                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))?;
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+                if busy != 0 {
+                    let _ = std::fs::remove_file(&staging);
+                    return Err(Error::Busy);
+                }
             }
             let aside = store.with_extension(format!("replaced-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S")));
             std::fs::rename(store, &aside).map_err(io(store))?;

@@ -217,18 +217,25 @@ pub(crate) fn insert_findings(tx: &Connection, findings: &[FindingWrite], origin
     // The new rows' ids: consecutive, under the write lock (a skipped conflict
     // takes no id), so their range names them in the entry.
     let (mut first, mut last): (Option<i64>, i64) = (None, 0);
+    // Ids given here, past every finding ever stored: an erased record's findings
+    // left the table but their ids stand in the log's ranges (see `hold.rs`).
+    let mut next: i64 = tx.query_row(
+        "SELECT MAX(COALESCE((SELECT MAX(id) FROM finding), 0), COALESCE((SELECT MAX(id) FROM finding_erased), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )?;
     {
         let mut insert = tx.prepare(
-            "INSERT INTO finding (kind, entity, related, reason, origin, found_at, found_by) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (entity, kind, reason) DO NOTHING",
+            "INSERT INTO finding (id, kind, entity, related, reason, origin, found_at, found_by) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (entity, kind, reason) DO NOTHING",
         )?;
         for f in findings {
             let related = serde_json::to_string(&f.related)?;
-            let n = insert.execute(params![f.kind, f.entity, related, f.reason, origin, at, actor])?;
+            let n = insert.execute(params![next, f.kind, f.entity, related, f.reason, origin, at, actor])?;
             if n > 0 {
-                let id = tx.last_insert_rowid();
-                first.get_or_insert(id);
-                last = id;
+                first.get_or_insert(next);
+                last = next;
+                next += 1;
             }
             new += n as u64;
         }

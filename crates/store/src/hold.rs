@@ -116,6 +116,10 @@ pub struct HoldRequest<'a> {
     /// The legal ground or the request it answers. Kept in the audit log: it should
     /// name a reference, not the person.
     pub reason: &'a str,
+    /// Each record's name as the matching index counts it (resolution's name
+    /// value, which the store does not compute): its population count is taken
+    /// down with the record. Records not named here keep their count.
+    pub match_names: &'a [(i64, String)],
 }
 
 /// What a restriction, its lifting or an erasure did.
@@ -327,26 +331,28 @@ fn remove_derived(
         }
         ids.sort_unstable();
         ids.dedup();
+        // The fact's row stays (its id is named in the log) without its words,
+        // which may describe the person; its basis goes.
         for id in &ids {
             tx.execute("DELETE FROM derived_basis WHERE derived_id = ?1", [id])?;
-            tx.execute("DELETE FROM derived_fact WHERE id = ?1", [id])?;
+            tx.execute(
+                "UPDATE derived_fact SET description = '(erased: it rested on erased records)' WHERE id = ?1",
+                [id],
+            )?;
         }
         report.derived_facts += ids.len();
     }
     Ok(())
 }
 
-/// The name values a record added to the matching index's population counts.
-fn name_values(rows: &[StatementRow], current: &[i64]) -> Vec<String> {
-    let mut names: Vec<String> = rows
+/// The names the matching index counts for `record`, as the caller gave them.
+fn names_of(request: &HoldRequest<'_>, record: i64) -> Vec<String> {
+    request
+        .match_names
         .iter()
-        .filter(|s| s.prop == "name" && current.contains(&s.version_id))
-        .map(|s| s.value.clone())
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names.truncate(1);
-    names
+        .filter(|(r, _)| *r == record)
+        .map(|(_, n)| n.clone())
+        .collect()
 }
 
 fn current_version(conn: &Connection, record: i64) -> Result<i64> {
@@ -404,7 +410,7 @@ pub(crate) fn erase(
     let mut report = HoldReport::default();
     let mut changed = Vec::new();
     for &record in records {
-        let current = current_version(&tx, record)?;
+        current_version(&tx, record)?;
         let before = state_of(&tx, record)?;
         if before == Some(HoldState::Erased) {
             report.unchanged += 1;
@@ -414,7 +420,7 @@ pub(crate) fn erase(
         let mut rows = statements_of(&tx, "statement", record)?;
         rows.extend(statements_of(&tx, "statement_held", record)?);
         rows.sort_by_key(|s| s.id);
-        let names = name_values(&rows, &[current]);
+        let names = names_of(request, record);
         let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
         {
             let mut keep = tx.prepare_cached(
@@ -462,7 +468,16 @@ pub(crate) fn erase(
     tx.commit()?;
     if !changed.is_empty() {
         let store = std::path::PathBuf::from(conn.path().unwrap_or_default());
-        report.journaled = Some(crate::backup::journal_erasures(&store, &changed, &crate::sqlite::now()).is_ok());
+        let mut keyed = Vec::with_capacity(changed.len());
+        for &r in &changed {
+            let (dataset, key): (String, String) = conn.query_row(
+                "SELECT d.name, r.key FROM record r JOIN dataset d ON d.id = r.dataset_id WHERE r.id = ?1",
+                [r],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            keyed.push((r, crate::backup::key_digest(&dataset, &key)));
+        }
+        report.journaled = Some(crate::backup::journal_erasures(&store, &keyed, &crate::sqlite::now()).is_ok());
     }
     Ok(report)
 }
@@ -478,25 +493,29 @@ fn set_state(tx: &Connection, record: i64, state: HoldState, actor: &str) -> Res
 
 /// Restricts `records`: their statements move out of every read path.
 pub(crate) fn restrict(conn: &mut Connection, records: &[i64], request: &HoldRequest<'_>) -> Result<HoldReport> {
+    // The moved rows' cells are zeroed where they were (see `erase`).
+    conn.pragma_update(None, "secure_delete", "ON")?;
     let tx = crate::sqlite::write_tx(conn)?;
     let mut links = crate::resolution::latest_links_state(&tx)?;
     let mut report = HoldReport::default();
     let mut changed = Vec::new();
     for &record in records {
-        let current = current_version(&tx, record)?;
+        current_version(&tx, record)?;
         if state_of(&tx, record)?.is_some() {
             report.unchanged += 1;
             continue;
         }
         let entities = entity_keys(&tx, record)?;
         let rows = statements_of(&tx, "statement", record)?;
-        let names = name_values(&rows, &[current]);
+        let names = names_of(request, record);
         let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
         move_statements(&tx, "statement", "statement_held", record)?;
         report.statements += rows.len();
-        // Findings stay (they are not shown without their record); the rest of what
-        // was derived goes and is made again by a run after the restriction ends.
-        remove_derived(&tx, &entities, &names, &ids, false, &mut links, &mut report)?;
+        // Findings and analysts' derived facts stay (neither is shown without its
+        // record); identity links, the matching index and review pairs go and are
+        // made again by a run after the restriction ends.
+        let _ = ids;
+        remove_derived(&tx, &entities, &names, &[], false, &mut links, &mut report)?;
         set_state(&tx, record, HoldState::Restricted, request.actor)?;
         changed.push(record);
         report.records += 1;

@@ -1075,7 +1075,10 @@ fn multi_insert<'c>(conn: &'c Connection, head: &str, columns: usize, rows: usiz
 const VERSION_HEAD: &str = "INSERT INTO record_version (record_id, batch_id, row_number, content_hash, \
     first_statement, last_statement, first_entity, last_entity)";
 const ENTITY_HEAD: &str = "INSERT INTO entity (record_id, kind_id)";
-const STATEMENT_HEAD: &str = "INSERT INTO statement (entity_id, version_id, prop, value, raw, provenance_id)";
+/// With the id the batch allocated: statements of restricted and erased records
+/// left the table but keep their ids, which SQLite's own choice (the largest id
+/// in the table, plus one) would hand out again.
+const STATEMENT_HEAD: &str = "INSERT INTO statement (id, entity_id, version_id, prop, value, raw, provenance_id)";
 
 impl<'c> SqliteBatch<'c> {
     fn begin(
@@ -1278,16 +1281,17 @@ impl<'c> SqliteBatch<'c> {
         }
         let statements = std::mem::take(&mut self.pending_statements);
         for chunk in statements.chunks(MULTI) {
-            let stmt = cached(&mut self.insert_statements, self.conn, STATEMENT_HEAD, 6, chunk.len())?;
+            let stmt = cached(&mut self.insert_statements, self.conn, STATEMENT_HEAD, 7, chunk.len())?;
             let mut p = 1;
-            for (_, entity_id, version, s) in chunk {
-                stmt.raw_bind_parameter(p, *entity_id)?;
-                stmt.raw_bind_parameter(p + 1, *version)?;
-                stmt.raw_bind_parameter(p + 2, s.prop)?;
-                stmt.raw_bind_parameter(p + 3, s.value.as_str())?;
-                stmt.raw_bind_parameter(p + 4, s.raw.as_deref())?;
-                stmt.raw_bind_parameter(p + 5, s.provenance_id)?;
-                p += 6;
+            for (id, entity_id, version, s) in chunk {
+                stmt.raw_bind_parameter(p, *id)?;
+                stmt.raw_bind_parameter(p + 1, *entity_id)?;
+                stmt.raw_bind_parameter(p + 2, *version)?;
+                stmt.raw_bind_parameter(p + 3, s.prop)?;
+                stmt.raw_bind_parameter(p + 4, s.value.as_str())?;
+                stmt.raw_bind_parameter(p + 5, s.raw.as_deref())?;
+                stmt.raw_bind_parameter(p + 6, s.provenance_id)?;
+                p += 7;
             }
             stmt.raw_execute()?;
             self.check_last_id("statement", chunk.last().map(|s| s.0))?;

@@ -9,6 +9,7 @@ mod evaluate;
 mod export;
 mod ingest;
 mod load;
+pub(crate) use load::SCHEMATA;
 mod run;
 mod settings;
 
