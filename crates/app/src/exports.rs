@@ -15,6 +15,9 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::network::{ExportFormat, NetworkQuery};
 
+/// How long an approval may wait to be used.
+pub const APPROVAL_DAYS: i64 = 7;
+
 /// The longest justification or reason kept.
 pub const MAX_REASON_CHARS: usize = 500;
 
@@ -205,12 +208,29 @@ pub fn produce_export(store: &mut dyn Store, grant: &Grant, id: i64, what: &str)
             )));
         }
     }
+    // The approval is for the purpose it was asked for, and for a week: network
+    // numbers and members move as the data changes.
+    let session = crate::access::session_of(grant)?;
+    if request.purpose != session.purpose() {
+        return Err(Error::Conflict(format!(
+            "export request {id} was approved for another purpose: produce it under the purpose it was drafted for"
+        )));
+    }
+    let decided = request
+        .decided_at
+        .as_deref()
+        .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+        .map(|d| d.with_timezone(&chrono::Utc));
+    if decided.is_none_or(|d| chrono::Utc::now() - d > chrono::Duration::days(APPROVAL_DAYS)) {
+        return Err(Error::Conflict(format!(
+            "the approval of export request {id} is older than {APPROVAL_DAYS} days: draft it again"
+        )));
+    }
     if request.what != what {
         return Err(Error::Conflict(format!(
             "the export asked for is not the one approved in request {id} (format, scope or filters differ): draft this one"
         )));
     }
-    let session = crate::access::session_of(grant)?;
     if !store.advance_export(
         id,
         ExportState::Approved,

@@ -398,12 +398,15 @@ pub(crate) fn subject_candidates(
     store: &mut dyn Store,
     name: Option<&str>,
     document: Option<&str>,
-) -> Result<Vec<String>> {
+) -> Result<(Vec<String>, bool)> {
     index.refresh(store, &Session::new("node (indexing for search)", "indexing")?)?;
     let mut out = Vec::new();
+    // Whether the name matched as many persons as are ranked: there may be more.
+    let mut more = false;
     if let Some(name) = name {
         let tokens = corridor_normalize::keys(name).tokens.len().clamp(1, QUERY_TOKENS);
         let (hits, _) = index.find_up_to(name, |e| e.schema == "Person", |_| false, SCORED);
+        more = hits.len() >= SCORED;
         out.extend(hits.into_iter().filter(|h| h.why.len() >= tokens).map(|h| h.id));
     }
     if let Some(document) = document {
@@ -424,7 +427,7 @@ pub(crate) fn subject_candidates(
     }
     out.sort();
     out.dedup();
-    Ok(out)
+    Ok((out, more))
 }
 
 /// The indexed entities (persons and selectors) of the source record `record`

@@ -58,7 +58,9 @@ pub struct SubjectRecord {
 pub struct SubjectReport {
     pub reference: String,
     pub records: Vec<SubjectRecord>,
-    /// More records matched than a report holds: narrow the query.
+    /// More records may match than a report holds (or than the name search ranks):
+    /// narrow the query with a birth date or a document. Restricted records are not
+    /// searched: the DPO lists them with `held`.
     pub truncated: bool,
 }
 
@@ -110,18 +112,23 @@ pub fn subject_access(
             return Err(Error::BadInput("the birth date is YYYY-MM-DD or a year, YYYY".into()));
         }
     }
-    let mut candidates = crate::search::subject_candidates(index, store, query.name, query.document)?;
+    let (mut candidates, more) = crate::search::subject_candidates(index, store, query.name, query.document)?;
     if let Some(born) = query.birth_date {
+        // A record with no birth date at all cannot be told apart: it stays, for
+        // the DPO to judge.
         let rows = store.values_of_records(&candidates, &["Person"], session.actor(), session.purpose())?;
-        let agreeing: std::collections::HashSet<String> = rows
+        let disagreeing: std::collections::HashSet<String> = rows
             .iter()
             .flatten()
-            .filter(|e| born_matches(&e.values("birthDate"), born))
+            .filter(|e| {
+                let born_values = e.values("birthDate");
+                !born_values.is_empty() && !born_matches(&born_values, born)
+            })
             .map(|e| e.id.clone())
             .collect();
-        candidates.retain(|c| agreeing.contains(c));
+        candidates.retain(|c| !disagreeing.contains(c));
     }
-    let truncated = candidates.len() > MAX_SUBJECT_RECORDS;
+    let truncated = more || candidates.len() > MAX_SUBJECT_RECORDS;
     candidates.truncate(MAX_SUBJECT_RECORDS);
     let secret = opaque_secret(store)?;
     let mut records = Vec::new();

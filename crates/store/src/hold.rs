@@ -177,6 +177,23 @@ pub(crate) fn state_of(conn: &Connection, record: i64) -> Result<Option<HoldStat
     }))
 }
 
+/// The entity ids of every restricted or erased record: what a resolution run or a
+/// match computed from an older snapshot must not bring back (see `resolution.rs`).
+pub(crate) fn held_entities(conn: &Connection) -> Result<std::collections::HashSet<String>> {
+    let mut st = conn.prepare_cached(
+        "SELECT d.name, r.key, e.name FROM record_hold h JOIN record r ON r.id = h.record_id \
+         JOIN dataset d ON d.id = r.dataset_id JOIN entity_named e ON e.record_id = r.id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(corridor_model::entity_key(
+            &r.get::<_, String>(0)?,
+            &r.get::<_, String>(1)?,
+            &r.get::<_, String>(2)?,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// A record's internal id from its data set and key.
 pub(crate) fn record_id(conn: &Connection, dataset: &str, key: &str) -> Result<Option<i64>> {
     Ok(conn

@@ -90,9 +90,11 @@ pub(crate) fn replace(
     )?;
     let mut total_names: u64 = 0;
     let mut pairs: Vec<(i64, i64)> = Vec::new();
+    // Records restricted or erased since the run read its snapshot stay out.
+    let held = crate::hold::held_entities(&tx)?;
     {
         let mut record = tx.prepare("INSERT INTO match_record (id, entity) VALUES (?1, ?2)")?;
-        for (i, (entity, keys)) in records.enumerate() {
+        for (i, (entity, keys)) in records.filter(|(e, _)| !held.contains(e)).enumerate() {
             let id = i as i64 + 1;
             record.execute(params![id, entity])?;
             pairs.extend(keys.into_iter().map(|k| (k, id)));
@@ -141,7 +143,8 @@ pub(crate) fn extend(tx: &rusqlite::Transaction<'_>, run: i64, add: &MatchAdditi
          RETURNING id",
     )?;
     let mut key = tx.prepare("INSERT INTO match_key (key, record) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
-    for (entity, keys) in &add.records {
+    let held = crate::hold::held_entities(tx)?;
+    for (entity, keys) in add.records.iter().filter(|(e, _)| !held.contains(e)) {
         let id: i64 = record.query_row([entity], |r| r.get(0))?;
         for k in keys {
             key.execute(params![k, id])?;

@@ -94,6 +94,8 @@ pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &s
     let id = tx.last_insert_rowid();
     tx.execute("DELETE FROM identity_link", [])?;
     tx.execute("DELETE FROM resolution_review", [])?;
+    // A record restricted or erased while the run computed stays out of it.
+    let held = crate::hold::held_entities(&tx)?;
     // The mapping's state hash goes into the run's entry (see `evidence.rs`).
     let mut state = LinkState::default();
     // The mapping goes in sorted by its key, so the table's B-tree only ever grows
@@ -101,7 +103,7 @@ pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &s
     // taking a hundred thousand random inserts: together half of storing a run.
     tx.execute_batch("DROP INDEX IF EXISTS identity_link_identity")?;
     {
-        let mut links: Vec<&(String, String)> = run.links.iter().collect();
+        let mut links: Vec<&(String, String)> = run.links.iter().filter(|(e, _)| !held.contains(e)).collect();
         links.sort_unstable();
         for (entity, identity) in &links {
             state.add(entity, identity);
@@ -113,7 +115,11 @@ pub(crate) fn record_run(conn: &mut Connection, run: &ResolutionWrite, actor: &s
         let mut review = tx.prepare(
             "INSERT INTO resolution_review (run_id, a, b, weight, probability, why) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        for r in &run.review {
+        for r in run
+            .review
+            .iter()
+            .filter(|r| !held.contains(&r.a) && !held.contains(&r.b))
+        {
             review.execute(params![id, r.a, r.b, r.weight, r.probability, r.why])?;
         }
     }
@@ -306,13 +312,14 @@ pub(crate) fn add_links(
         });
     };
     let mut state = latest_links_state(&tx)?;
+    let held = crate::hold::held_entities(&tx)?;
     {
         let mut old = tx.prepare("SELECT identity FROM identity_link WHERE entity = ?1")?;
         let mut link = tx.prepare(
             "INSERT INTO identity_link (entity, identity, run_id) VALUES (?1, ?2, ?3) \
              ON CONFLICT (entity) DO UPDATE SET identity = excluded.identity, run_id = excluded.run_id",
         )?;
-        for (entity, identity) in links {
+        for (entity, identity) in links.iter().filter(|(e, _)| !held.contains(e)) {
             if let Some(before) = old.query_row([entity], |r| r.get::<_, String>(0)).optional()? {
                 state.remove(entity, &before);
             }
@@ -322,7 +329,7 @@ pub(crate) fn add_links(
         let mut rev = tx.prepare(
             "INSERT INTO resolution_review (run_id, a, b, weight, probability, why) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        for r in review {
+        for r in review.iter().filter(|r| !held.contains(&r.a) && !held.contains(&r.b)) {
             rev.execute(params![run, r.a, r.b, r.weight, r.probability, r.why])?;
         }
     }

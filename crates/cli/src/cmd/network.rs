@@ -46,9 +46,14 @@ pub(crate) fn run(ctx: &Ctx, cmd: &NetworkCommand) -> Result<ExitCode> {
         network,
         include_protected_names,
         approval,
+        out,
         ..
     } = cmd
     {
+        // Before an approval is used up: an output file that would be refused.
+        if let Some(path) = out {
+            ctx.check_output(path)?;
+        }
         let what = corridor_app::exports::network_export_what(
             format.unwrap_or(ExportFormat::GraphMl),
             *network,
