@@ -52,10 +52,11 @@ pub fn journal_path(store: &Path) -> PathBuf {
 
 /// Appends erased record ids to the journal (synced to disk).
 pub(crate) fn journal_erasures(store: &Path, records: &[(i64, String)], at: &str) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(journal_path(store))?;
+    let mut o = std::fs::OpenOptions::new();
+    o.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut f = o.open(journal_path(store))?;
     let mut text = String::new();
     for (r, key) in records {
         text.push_str(&serde_json::json!({"record": r, "key": key, "at": at}).to_string());
