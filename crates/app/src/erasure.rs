@@ -783,6 +783,91 @@ properties.object = { entity = "phone" }
 }
 
 #[cfg(test)]
+mod findings_tests {
+    use super::*;
+    use corridor_store::SqliteStore;
+
+    const MAPPING: &str = "[dataset]\nname = \"rs-d\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"rs-bp\"\ncountry = \"RS\"\n\n\
+        [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
+        [entities.person.properties]\nname = { column = \"name\" }\ncategory = { literal = \"suspect\" }\n\n\
+        [entities.passport]\nschema = \"TravelDocument\"\n[entities.passport.properties]\nnumber = { column = \"doc\" }\n\
+        country = { literal = \"SRB\" }\ntype = { literal = \"passport\" }\n\n\
+        [entities.holds]\nschema = \"Holds\"\nproperties.holder = { entity = \"person\" }\nproperties.document = { entity = \"passport\" }\n";
+
+    #[test]
+    fn an_erased_records_findings_go_with_it_and_the_evidence_still_verifies() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("f.db");
+        let (mut s, _) = SqliteStore::create(&path, "root").expect("store");
+        let file = dir.path().join("d.csv");
+        // The ICAO specimen number is flagged at ingest: a finding naming the document.
+        std::fs::write(
+            &file,
+            "id,name,doc\n1,Zorka Qyfindingq,L898902C3\n2,Ahmad Khan,123456789\n3,Ali Hassan,223456789\n",
+        )
+        .expect("csv");
+        let root = Session::new("root", "").expect("session");
+        crate::ingest::ingest_file(
+            &mut s,
+            &root,
+            &crate::ingest::IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: MAPPING,
+                file: &file,
+                rejects: None,
+                limits: Default::default(),
+            },
+            &corridor_ingest::NoProgress,
+        )
+        .expect("ingest");
+        assert!(
+            !s.findings(Some("rs-d:1:passport")).expect("findings").is_empty(),
+            "flagged at ingest"
+        );
+        let dpo = Session::new("dpo", "request 5").expect("session");
+        let secret = opaque_secret(&mut s).expect("secret");
+        let out = order_erasure(
+            &mut s,
+            &dpo,
+            &[opaque_record_id(&secret, "rs-d:1:person")],
+            "Art. 16 request 5",
+            Scope::OnePerson,
+        )
+        .expect("erase");
+        assert!(out.report.findings >= 1, "{out:?}");
+        assert!(s.findings(Some("rs-d:1:passport")).expect("findings").is_empty());
+        let report = s.verify_audit_with(None, None).expect("verify");
+        assert!(report.is_intact(), "{:?}", report.problems);
+        let bytes = std::fs::read(&path).expect("read");
+        for needle in [&b"L898902C3"[..], b"Qyfindingq"] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{}",
+                String::from_utf8_lossy(needle)
+            );
+        }
+        // New findings after the erasure take ids of their own: the evidence holds.
+        std::fs::write(&file, "id,name,doc\n4,Milan Petrović,L898902C3\n").expect("csv");
+        crate::ingest::ingest_file(
+            &mut s,
+            &root,
+            &crate::ingest::IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: MAPPING,
+                file: &file,
+                rejects: None,
+                limits: Default::default(),
+            },
+            &corridor_ingest::NoProgress,
+        )
+        .expect("ingest");
+        assert!(!s.findings(Some("rs-d:4:passport")).expect("findings").is_empty());
+        let report = s.verify_audit_with(None, None).expect("verify");
+        assert!(report.is_intact(), "{:?}", report.problems);
+    }
+}
+
+#[cfg(test)]
 mod backup_tests {
     use super::*;
     use corridor_store::SqliteStore;

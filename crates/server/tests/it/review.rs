@@ -212,3 +212,62 @@ async fn an_export_is_drafted_approved_by_another_and_produced_once_by_its_draft
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body.as_array().map(Vec::len), Some(0), "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dpo_erases_a_record_through_the_api_and_it_is_gone_from_the_file() {
+    let f = fixture();
+    let store = f._dir.path().join("node.corridor");
+    let dora = format!("Bearer {}", f.tokens["dora"]);
+    let ana = format!("Bearer {}", f.tokens["ana"]);
+    let h = |bearer: &str| {
+        vec![
+            ("authorization", bearer.to_string()),
+            ("corridor-case", "op-danube".to_string()),
+            ("corridor-purpose", "investigation".to_string()),
+        ]
+    };
+    let as_refs = |v: &[(&'static str, String)]| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let dh = as_refs(&h(&dora));
+    let dh: Vec<(&str, &str)> = dh.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // The queue's opaque ids; Marko Jovanović's record is erased by its id.
+    let (status, queue) = crate::send(&f.node, "GET", "/api/v1/retention", &dh).await;
+    assert_eq!(status, StatusCode::OK, "{queue}");
+    // The store and its WAL, as bytes.
+    let bytes = || {
+        let mut all = std::fs::read(&store).expect("read");
+        all.extend(std::fs::read(store.with_extension("corridor-wal")).unwrap_or_default());
+        all
+    };
+    let holds = |all: &[u8]| all.windows("Jovanović".len()).any(|w| w == "Jovanović".as_bytes());
+    assert!(holds(&bytes()), "the name is in the store before");
+    let ids: Vec<String> = queue
+        .as_array()
+        .expect("queue")
+        .iter()
+        .map(|i| i["record"].as_str().expect("id").to_string())
+        .collect();
+    // Erase each record the analyst can read in turn until Marko's is gone.
+    let ah = as_refs(&h(&ana));
+    let ah: Vec<(&str, &str)> = ah.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let marko = "/api/v1/entities/mk-crossings:1:person";
+    let (status, _) = crate::send(&f.node, "GET", marko, &ah).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut erased = false;
+    for id in ids {
+        let body = serde_json::json!({"records": [id], "reason": "Art. 16 request 7"}).to_string();
+        let mut hb = dh.clone();
+        hb.push(("content-type", "application/json"));
+        let (status, _, out) = crate::send_body(&f.node, "POST", "/api/v1/retention/erasures", &hb, &body).await;
+        assert_eq!(status, StatusCode::OK, "{out}");
+        let (status, _) = crate::send(&f.node, "GET", marko, &ah).await;
+        if status == StatusCode::NOT_FOUND {
+            erased = true;
+            break;
+        }
+    }
+    assert!(erased, "Marko's record was among the queue's");
+    assert!(!holds(&bytes()), "the name is gone from the store and its WAL");
+    let (status, held) = crate::send(&f.node, "GET", "/api/v1/retention/held", &dh).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(held.as_array().is_some_and(|a| !a.is_empty()), "{held}");
+}
