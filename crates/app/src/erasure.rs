@@ -530,21 +530,7 @@ properties.object = { entity = "phone" }
     }
 
     fn ingest(store: &mut SqliteStore, file: &std::path::Path) -> corridor_store::BatchSummary {
-        crate::ingest::ingest_file(
-            store,
-            &Session::new("root", "").expect("session"),
-            &crate::ingest::IngestRequest {
-                mapping_name: "m.toml",
-                mapping_text: MAPPING,
-                file,
-                rejects: None,
-                limits: Default::default(),
-            },
-            &corridor_ingest::NoProgress,
-        )
-        .expect("ingest")
-        .report
-        .summary
+        super::tests_data::ingest_with(store, MAPPING, file)
     }
 
     /// Every place the erased values could be: the file and its WAL, as bytes, in
@@ -806,20 +792,7 @@ mod findings_tests {
             "id,name,doc\n1,Zorka Qyfindingq,L898902C3\n2,Ahmad Khan,123456789\n3,Ali Hassan,223456789\n",
         )
         .expect("csv");
-        let root = Session::new("root", "").expect("session");
-        crate::ingest::ingest_file(
-            &mut s,
-            &root,
-            &crate::ingest::IngestRequest {
-                mapping_name: "m.toml",
-                mapping_text: MAPPING,
-                file: &file,
-                rejects: None,
-                limits: Default::default(),
-            },
-            &corridor_ingest::NoProgress,
-        )
-        .expect("ingest");
+        super::tests_data::ingest_with(&mut s, MAPPING, &file);
         assert!(
             !s.findings(Some("rs-d:1:passport")).expect("findings").is_empty(),
             "flagged at ingest"
@@ -848,19 +821,7 @@ mod findings_tests {
         }
         // New findings after the erasure take ids of their own: the evidence holds.
         std::fs::write(&file, "id,name,doc\n4,Milan Petrović,L898902C3\n").expect("csv");
-        crate::ingest::ingest_file(
-            &mut s,
-            &root,
-            &crate::ingest::IngestRequest {
-                mapping_name: "m.toml",
-                mapping_text: MAPPING,
-                file: &file,
-                rejects: None,
-                limits: Default::default(),
-            },
-            &corridor_ingest::NoProgress,
-        )
-        .expect("ingest");
+        super::tests_data::ingest_with(&mut s, MAPPING, &file);
         assert!(!s.findings(Some("rs-d:4:passport")).expect("findings").is_empty());
         let report = s.verify_audit_with(None, None).expect("verify");
         assert!(report.is_intact(), "{:?}", report.problems);
@@ -924,10 +885,12 @@ mod tests_data {
     pub(super) const CSV: &str =
         "id,name,born\n1,Mohammed Ali,1980-01-02\n2,Zeb Qxerasemq,1981-02-03\n3,Ahmad Khan,1979-03-04\n";
 
-    pub(super) fn ingest(store: &mut SqliteStore, file: &std::path::Path) {
-        let mapping = "[dataset]\nname = \"rs-a\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"rs-bp\"\ncountry = \"RS\"\n\n\
-            [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
-            [entities.person.properties]\nname = { column = \"name\" }\nbirthDate = { column = \"born\" }\ncategory = { literal = \"suspect\" }\n";
+    /// Ingests `file` with `mapping` as root; the batch's counts.
+    pub(super) fn ingest_with(
+        store: &mut SqliteStore,
+        mapping: &str,
+        file: &std::path::Path,
+    ) -> corridor_store::BatchSummary {
         crate::ingest::ingest_file(
             store,
             &Session::new("root", "").expect("session"),
@@ -940,6 +903,15 @@ mod tests_data {
             },
             &corridor_ingest::NoProgress,
         )
-        .expect("ingest");
+        .expect("ingest")
+        .report
+        .summary
+    }
+
+    pub(super) fn ingest(store: &mut SqliteStore, file: &std::path::Path) {
+        let mapping = "[dataset]\nname = \"rs-a\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"rs-bp\"\ncountry = \"RS\"\n\n\
+            [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
+            [entities.person.properties]\nname = { column = \"name\" }\nbirthDate = { column = \"born\" }\ncategory = { literal = \"suspect\" }\n";
+        ingest_with(store, mapping, file);
     }
 }

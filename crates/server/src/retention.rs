@@ -52,6 +52,23 @@ fn scope(whole_record: bool) -> Scope {
     }
 }
 
+/// A DPO's act on records named in a body, run on the store.
+type HoldAct = fn(
+    &mut dyn corridor_store::Store,
+    &corridor_app::Session,
+    &[String],
+    &str,
+    Scope,
+) -> corridor_app::Result<HoldOutcome>;
+
+async fn hold(node: Node, grant: Grant, body: HoldRequestBody, act: HoldAct) -> Result<Json<HoldResult>, ApiError> {
+    let session = access::session_of(&grant)?;
+    let outcome = node
+        .run(move |s| act(s, &session, &body.records, &body.reason, scope(body.whole_record)))
+        .await?;
+    Ok(Json(HoldResult { outcome }))
+}
+
 /// What the act did: records changed and already so, statements, and what was
 /// derived from them and removed.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -70,13 +87,7 @@ pub(crate) async fn order_erasure(
     Extension(grant): Extension<Grant>,
     ApiJson(body): ApiJson<HoldRequestBody>,
 ) -> Result<Json<HoldResult>, ApiError> {
-    let session = access::session_of(&grant)?;
-    let outcome = node
-        .run(move |s| {
-            corridor_app::erasure::order_erasure(s, &session, &body.records, &body.reason, scope(body.whole_record))
-        })
-        .await?;
-    Ok(Json(HoldResult { outcome }))
+    hold(node, grant, body, corridor_app::erasure::order_erasure).await
 }
 
 #[utoipa::path(post, path = "/api/v1/retention/restrictions", tag = "dpo", security(("token" = [])), request_body = HoldRequestBody,
@@ -88,13 +99,7 @@ pub(crate) async fn restrict(
     Extension(grant): Extension<Grant>,
     ApiJson(body): ApiJson<HoldRequestBody>,
 ) -> Result<Json<HoldResult>, ApiError> {
-    let session = access::session_of(&grant)?;
-    let outcome = node
-        .run(move |s| {
-            corridor_app::erasure::restrict(s, &session, &body.records, &body.reason, scope(body.whole_record))
-        })
-        .await?;
-    Ok(Json(HoldResult { outcome }))
+    hold(node, grant, body, corridor_app::erasure::restrict).await
 }
 
 #[utoipa::path(post, path = "/api/v1/retention/lifts", tag = "dpo", security(("token" = [])), request_body = HoldRequestBody,
@@ -105,11 +110,10 @@ pub(crate) async fn lift(
     Extension(grant): Extension<Grant>,
     ApiJson(body): ApiJson<HoldRequestBody>,
 ) -> Result<Json<HoldResult>, ApiError> {
-    let session = access::session_of(&grant)?;
-    let outcome = node
-        .run(move |s| corridor_app::erasure::lift(s, &session, &body.records, &body.reason))
-        .await?;
-    Ok(Json(HoldResult { outcome }))
+    hold(node, grant, body, |s, session, records, reason, _| {
+        corridor_app::erasure::lift(s, session, records, reason)
+    })
+    .await
 }
 
 /// The held records, or one restricted record's content.
