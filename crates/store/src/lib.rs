@@ -271,6 +271,13 @@ pub trait Store: Directory {
     /// Every restricted or erased record.
     fn holds(&self) -> Result<Vec<RecordHold>>;
 
+    /// The strictest handling code of each entity's current statements (no value is
+    /// read); entities not found are absent.
+    fn strictest_handling(
+        &self,
+        entities: &[String],
+    ) -> Result<std::collections::HashMap<String, corridor_model::HandlingCode>>;
+
     /// The statements of a restricted record, for the DPO alone.
     fn held_statements(&self, record: i64) -> Result<Vec<corridor_model::Statement>>;
 

@@ -149,6 +149,32 @@ fn statements<P: rusqlite::ToSql>(conn: &Connection, filter: &str, params: &[P])
 }
 
 /// The statements of a restricted record (in `statement_held`, see `hold.rs`).
+/// The strictest handling code among each entity's current statements (no value
+/// read, so not logged); an entity not found (or with no statement) is absent.
+pub(crate) fn strictest_handling(
+    conn: &Connection,
+    entities: &[String],
+) -> Result<HashMap<String, corridor_model::HandlingCode>> {
+    let mut st = conn.prepare_cached(
+        "SELECT MAX(p.handling) FROM record r JOIN dataset d ON d.id = r.dataset_id \
+         JOIN record_version v ON v.id = r.current_version \
+         JOIN statement s ON s.id BETWEEN v.first_statement AND v.last_statement \
+         JOIN entity_named e ON e.id = s.entity_id JOIN provenance p ON p.id = s.provenance_id \
+         WHERE d.name = ?1 AND r.key = ?2 AND e.name = ?3",
+    )?;
+    let mut out = HashMap::new();
+    for id in entities {
+        let Ok((dataset, record, name)) = split_entity_id(id) else {
+            continue;
+        };
+        let code: Option<String> = st.query_row(params![dataset, record, name], |r| r.get(0))?;
+        if let Some(code) = code {
+            out.insert(id.clone(), code.parse().map_err(corrupt("handling code"))?);
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) fn held_statements(conn: &Connection, record: i64) -> Result<Vec<Statement>> {
     statements_in(
         conn,

@@ -891,6 +891,13 @@ impl Store for SqliteStore {
         crate::hold::holds(&self.conn)
     }
 
+    fn strictest_handling(
+        &self,
+        entities: &[String],
+    ) -> Result<std::collections::HashMap<String, corridor_model::HandlingCode>> {
+        read::strictest_handling(&self.conn, entities)
+    }
+
     fn held_statements(&self, record: i64) -> Result<Vec<corridor_model::Statement>> {
         read::held_statements(&self.conn, record)
     }

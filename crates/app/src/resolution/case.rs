@@ -37,10 +37,21 @@ fn inside(datasets: &[String], id: &str) -> bool {
 /// listing (record ids and whether protected) is logged as a read.
 pub fn review_in_case(store: &mut dyn Store, grant: &Grant) -> Result<Vec<CaseReviewPair>> {
     let datasets = case_datasets(&*store, grant)?;
-    let pairs: Vec<CaseReviewPair> = store
+    let inside_case: Vec<ReviewPair> = store
         .resolution_review()?
         .into_iter()
         .filter(|p| inside(&datasets, &p.a) && inside(&datasets, &p.b))
+        .collect();
+    // A record above the reader's clearance is not there for them: nor its pairs.
+    let mut ids: Vec<String> = inside_case.iter().flat_map(|p| [p.a.clone(), p.b.clone()]).collect();
+    ids.sort();
+    ids.dedup();
+    let handling = store.strictest_handling(&ids)?;
+    let clearance = grant.clearance();
+    let seen = |id: &str| handling.get(id).is_some_and(|h| *h <= clearance);
+    let pairs: Vec<CaseReviewPair> = inside_case
+        .into_iter()
+        .filter(|p| seen(&p.a) && seen(&p.b))
         .map(|pair| CaseReviewPair {
             protected: pair.why == PROTECTED,
             pair,
@@ -195,4 +206,82 @@ pub fn explain_in_case(
     let (counts, total) = store.name_counts(&names)?;
     let tf = corridor_resolve::TermFrequencies::from_counts(counts, total.max(1));
     Ok(model.explain(&fa, &fb, &tf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Session, access};
+    use corridor_store::{ResolutionWrite, SqliteStore};
+
+    #[test]
+    fn the_review_queue_leaves_out_pairs_with_a_record_above_the_readers_clearance() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut s, _) = SqliteStore::create(&dir.path().join("r.corridor"), "root").expect("store");
+        let root = Session::new("root", "").expect("session");
+        let file = dir.path().join("a.csv");
+        std::fs::write(
+            &file,
+            "id,name,handling,restriction\n1,Marko Jovanović,H1,\n2,Marko Jovanovic,H1,\n3,Marko Jovanovich,H3,JIT only\n",
+        )
+        .expect("csv");
+        let mapping = "[dataset]\nname = \"rs-a\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"rs-bp\"\ncountry = \"RS\"\n\n\
+            [defaults]\ngrading = \"B2\"\nhandling = { column = \"handling\" }\nrestriction = { column = \"restriction\" }\n\n\
+            [entities.person]\nschema = \"Person\"\n[entities.person.properties]\nname = { column = \"name\" }\ncategory = { literal = \"suspect\" }\n";
+        crate::ingest::ingest_file(
+            &mut s,
+            &root,
+            &crate::ingest::IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: mapping,
+                file: &file,
+                rejects: None,
+                limits: Default::default(),
+            },
+            &corridor_ingest::NoProgress,
+        )
+        .expect("ingest");
+        let pair = |a: &str, b: &str| ReviewPair {
+            a: a.into(),
+            b: b.into(),
+            weight: 1.0,
+            probability: 0.7,
+            why: "uncertain".into(),
+        };
+        s.record_resolution(
+            &ResolutionWrite {
+                model: "{}".into(),
+                summary: "{}".into(),
+                links: Vec::new(),
+                review: vec![
+                    pair("rs-a:1:person", "rs-a:2:person"),
+                    pair("rs-a:1:person", "rs-a:3:person"),
+                ],
+            },
+            "root",
+            "",
+        )
+        .expect("run");
+        access::add_user(&mut s, &root, "ana", "analyst", None, "a long enough passphrase").expect("user");
+        access::add_case(&mut s, &root, "a", "").expect("case");
+        access::add_case_data(&mut s, &root, "a", "rs-a").expect("data");
+        access::set_case_member(&mut s, &root, "a", "ana", true).expect("member");
+        access::add_purpose(&mut s, &root, "inv", "investigation").expect("purpose");
+        let ana = access::log_in(&mut s, "ana", "a long enough passphrase", chrono::Utc::now()).expect("login");
+        let grant = access::authorize_request(
+            &mut s,
+            Some(&ana),
+            corridor_access::Action::ReadReviewQueue,
+            Some("a"),
+            Some("inv"),
+        )
+        .expect("grant");
+        let pairs = review_in_case(&mut s, &grant).expect("review");
+        let shown: Vec<(&str, &str)> = pairs.iter().map(|p| (p.pair.a.as_str(), p.pair.b.as_str())).collect();
+        assert_eq!(
+            shown,
+            [("rs-a:1:person", "rs-a:2:person")],
+            "the H3 record's pair is not shown at H1"
+        );
+    }
 }
