@@ -849,17 +849,21 @@ mod backup_tests {
             crate::admin::backup(&mut s, &root, &backup).is_err(),
             "never overwrites"
         );
-        // Erased after the backup.
+        // Erased after the backup; and one restricted, another restricted before
+        // and lifted after.
         let dpo = Session::new("dpo", "request 9").expect("session");
         let secret = opaque_secret(&mut s).expect("secret");
         let target = vec![opaque_record_id(&secret, "rs-a:2:person")];
         order_erasure(&mut s, &dpo, &target, "Art. 16 request 9", Scope::OnePerson).expect("erase");
+        let frozen = vec![opaque_record_id(&secret, "rs-a:3:person")];
+        restrict(&mut s, &dpo, &frozen, "accuracy contested", Scope::OnePerson).expect("restrict");
         drop(s);
         // The backup still holds the value; the restored store does not.
         let has = |p: &std::path::Path| std::fs::read(p).expect("read").windows(9).any(|w| w == b"Qxerasemq");
         assert!(has(&backup));
         let restored = crate::admin::restore(&backup, &path, &root).expect("restore");
         assert_eq!(restored.erasures_reapplied, 1);
+        assert_eq!(restored.restrictions_reapplied, 1, "{restored:?}");
         assert!(restored.replaced_store.as_ref().is_some_and(|p| p.exists()));
         assert!(!has(&path), "erased data came back from the backup");
         let mut s = SqliteStore::open(&path).expect("open");
@@ -868,6 +872,10 @@ mod backup_tests {
         assert!(e.as_ref().map_or(true, |v| v.statements.is_empty()), "{e:?}");
         let other = crate::show_entity(&mut s, &root, "rs-a:1:person", false).expect("kept");
         assert!(!other.statements.is_empty());
+        assert!(
+            crate::show_entity(&mut s, &root, "rs-a:3:person", false).is_err(),
+            "restricted after the backup: restricted again"
+        );
         // Even without the replaced store, the journal beside it is enough.
         drop(s);
         std::fs::remove_file(&path).expect("rm");

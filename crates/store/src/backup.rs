@@ -5,13 +5,14 @@
 //! with it, and checked at once (its audit chain and evidence verify, its tables
 //! are consistent) before its SHA-256 is reported.
 //!
-//! Erasures made after a backup must survive a restore of it (Art. 16 would
-//! otherwise be undone by the next disk failure). Every erasure appends its record
-//! ids to a journal beside the store (`<store>.erasures`, JSON lines, no personal
-//! data: internal ids, time, log sequence); a restore reads that journal and the
-//! erased records of the store it replaces, and erases again every one of them
-//! that the backup still holds, before the restored file takes the store's place.
-//! Keep a copy of the journal wherever backups are kept.
+//! Erasures and restrictions made after a backup must survive a restore of it
+//! (Art. 16 would otherwise be undone by the next disk failure). Every erasure,
+//! restriction and lifting appends its records to a journal beside the store
+//! (`<store>.erasures`, JSON lines, no personal data: internal ids with a digest of
+//! their data set and key, the act, the time); a restore reads that journal and the
+//! held records of the store it replaces, and makes each record's last state again
+//! in the backup (erased, restricted, or lifted) before the restored file takes the
+//! store's place. Keep a copy of the journal wherever backups are kept.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,9 @@ pub struct RestoreReport {
     pub from: PathBuf,
     /// The erasures made since the backup that were made again in the restored store.
     pub erasures_reapplied: usize,
+    /// Restrictions made since the backup, made again; and ones lifted since, lifted.
+    pub restrictions_reapplied: usize,
+    pub restrictions_lifted: usize,
     /// Where the store that was replaced was moved, if there was one.
     pub replaced_store: Option<PathBuf>,
 }
@@ -50,8 +54,8 @@ pub fn journal_path(store: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Appends erased record ids to the journal (synced to disk).
-pub(crate) fn journal_erasures(store: &Path, records: &[(i64, String)], at: &str) -> std::io::Result<()> {
+/// Appends a restriction, lifting or erasure of records to the journal (synced).
+pub(crate) fn journal_holds(store: &Path, act: &str, records: &[(i64, String)], at: &str) -> std::io::Result<()> {
     let mut o = std::fs::OpenOptions::new();
     o.create(true).append(true);
     #[cfg(unix)]
@@ -59,7 +63,7 @@ pub(crate) fn journal_erasures(store: &Path, records: &[(i64, String)], at: &str
     let mut f = o.open(journal_path(store))?;
     let mut text = String::new();
     for (r, key) in records {
-        text.push_str(&serde_json::json!({"record": r, "key": key, "at": at}).to_string());
+        text.push_str(&serde_json::json!({"record": r, "key": key, "at": at, "act": act}).to_string());
         text.push('\n');
     }
     f.write_all(text.as_bytes())?;
@@ -201,15 +205,22 @@ impl SqliteStore {
         // only trusted with its key's digest, so a journal of another store's
         // lineage (ids reused after an earlier restore, a store made anew at the
         // same path) erases nothing it should not.
-        let mut erased: Vec<(i64, Option<String>)> = Vec::new();
+        // Each journaled record's last state: erased (final), restricted, or
+        // lifted (`None`), in the journal's order.
+        let mut last: std::collections::BTreeMap<(i64, Option<String>), Option<crate::HoldState>> =
+            std::collections::BTreeMap::new();
         if let Ok(text) = std::fs::read_to_string(journal_path(store)) {
             for line in text.lines() {
                 let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
                     continue;
                 };
-                if let Some(r) = v["record"].as_i64() {
-                    erased.push((r, v["key"].as_str().map(str::to_string)));
-                }
+                let Some(r) = v["record"].as_i64() else { continue };
+                let entry = last.entry((r, v["key"].as_str().map(str::to_string))).or_insert(None);
+                *entry = match (entry.take(), v["act"].as_str().unwrap_or("erase")) {
+                    (Some(crate::HoldState::Erased), _) | (_, "erase") => Some(crate::HoldState::Erased),
+                    (_, "restrict") => Some(crate::HoldState::Restricted),
+                    _ => None,
+                };
             }
         }
         if store.exists() {
@@ -218,17 +229,26 @@ impl SqliteStore {
             if let Ok(current) = SqliteStore::open(store) {
                 let keys = record_key_digests(current.conn())?;
                 for h in current.holds()? {
-                    if h.state == crate::HoldState::Erased {
-                        erased.push((h.record, keys.get(&h.record).cloned()));
+                    let entry = last.entry((h.record, keys.get(&h.record).cloned())).or_insert(None);
+                    if *entry != Some(crate::HoldState::Erased) {
+                        *entry = Some(h.state);
                     }
                 }
             }
         }
-        erased.sort();
-        erased.dedup();
+        let pick = |want: Option<crate::HoldState>| -> Vec<(i64, Option<String>)> {
+            last.iter()
+                .filter(|(_, s)| **s == want)
+                .map(|(k, _)| k.clone())
+                .collect()
+        };
+        let erased = pick(Some(crate::HoldState::Erased));
+        let restricted = pick(Some(crate::HoldState::Restricted));
+        let lifted = pick(None);
         let staging = store.with_extension("restoring");
         let _ = std::fs::remove_file(&staging);
         copy_private(from, &staging)?;
+        let (mut restrictions_reapplied, mut restrictions_lifted) = (0, 0);
         let reapplied = {
             // Opening migrates a backup made before the newest schema; then it is
             // checked whole, evidence included.
@@ -236,11 +256,35 @@ impl SqliteStore {
             check(&staging)?;
             let mut restored = SqliteStore::open(&staging)?;
             let known = record_key_digests(restored.conn())?;
-            let todo: Vec<i64> = erased
-                .into_iter()
-                .filter(|(r, key)| known.get(r).is_some_and(|k| key.as_ref().is_none_or(|want| want == k)))
-                .map(|(r, _)| r)
-                .collect();
+            let ours = |list: Vec<(i64, Option<String>)>| -> Vec<i64> {
+                list.into_iter()
+                    .filter(|(r, key)| known.get(r).is_some_and(|k| key.as_ref().is_none_or(|want| want == k)))
+                    .map(|(r, _)| r)
+                    .collect()
+            };
+            let todo = ours(erased);
+            let (restrict, lift) = (ours(restricted), ours(lifted));
+            let replay = |reason| HoldRequest {
+                actor,
+                purpose: "",
+                reason,
+                match_names: &[],
+            };
+            // Restrictions and liftings made since the backup, first: an erasure
+            // below takes what it finds either way.
+            if !lift.is_empty() {
+                restrictions_lifted = restored
+                    .lift_restriction(&lift, &replay("re-applied at restore: lifted after this backup"))?
+                    .records;
+            }
+            if !restrict.is_empty() {
+                restrictions_reapplied = restored
+                    .restrict_records(
+                        &restrict,
+                        &replay("re-applied at restore: restricted after this backup"),
+                    )?
+                    .records;
+            }
             let report = if todo.is_empty() {
                 Default::default()
             } else {
@@ -298,6 +342,8 @@ impl SqliteStore {
         Ok(RestoreReport {
             from: from.to_path_buf(),
             erasures_reapplied: reapplied,
+            restrictions_reapplied,
+            restrictions_lifted,
             replaced_store,
         })
     }

@@ -532,20 +532,28 @@ pub(crate) fn erase(
         log_hold(&tx, AuditAction::RecordErase, &changed, request, &report, &links)?;
     }
     tx.commit()?;
-    if !changed.is_empty() {
-        let store = std::path::PathBuf::from(conn.path().unwrap_or_default());
-        let mut keyed = Vec::with_capacity(changed.len());
-        for &r in &changed {
-            let (dataset, key): (String, String) = conn.query_row(
-                "SELECT d.name, r.key FROM record r JOIN dataset d ON d.id = r.dataset_id WHERE r.id = ?1",
-                [r],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )?;
-            keyed.push((r, crate::backup::key_digest(&dataset, &key)));
-        }
-        report.journaled = Some(crate::backup::journal_erasures(&store, &keyed, &crate::sqlite::now()).is_ok());
-    }
+    journal(conn, "erase", &changed, &mut report)?;
     Ok(report)
+}
+
+/// Writes an act on `changed` records to the journal a restore replays (see
+/// `backup.rs`), noting in the report whether it reached the disk.
+fn journal(conn: &Connection, act: &str, changed: &[i64], report: &mut HoldReport) -> Result<()> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let store = std::path::PathBuf::from(conn.path().unwrap_or_default());
+    let mut keyed = Vec::with_capacity(changed.len());
+    for &r in changed {
+        let (dataset, key): (String, String) = conn.query_row(
+            "SELECT d.name, r.key FROM record r JOIN dataset d ON d.id = r.dataset_id WHERE r.id = ?1",
+            [r],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        keyed.push((r, crate::backup::key_digest(&dataset, &key)));
+    }
+    report.journaled = Some(crate::backup::journal_holds(&store, act, &keyed, &crate::sqlite::now()).is_ok());
+    Ok(())
 }
 
 fn set_state(tx: &Connection, record: i64, state: HoldState, actor: &str) -> Result<()> {
@@ -592,6 +600,7 @@ pub(crate) fn restrict(conn: &mut Connection, records: &[i64], request: &HoldReq
         log_hold(&tx, AuditAction::RecordRestrict, &changed, request, &report, &links)?;
     }
     tx.commit()?;
+    journal(conn, "restrict", &changed, &mut report)?;
     Ok(report)
 }
 
@@ -632,6 +641,7 @@ pub(crate) fn lift(conn: &mut Connection, records: &[i64], request: &HoldRequest
         log_hold(&tx, AuditAction::RecordLift, &changed, request, &report, &links)?;
     }
     tx.commit()?;
+    journal(conn, "lift", &changed, &mut report)?;
     Ok(report)
 }
 

@@ -283,10 +283,12 @@ pub(crate) fn restore(ctx: &Ctx, from: &std::path::Path) -> Result<ExitCode> {
         ctx.print_json(&report)?;
     } else {
         crate::outln!(
-            "restored {} as {}: {} erasures made since the backup made again{}",
+            "restored {} as {}: made again since the backup: {} erasures, {} restrictions, {} liftings{}",
             report.from.display(),
             path.display(),
             report.erasures_reapplied,
+            report.restrictions_reapplied,
+            report.restrictions_lifted,
             report
                 .replaced_store
                 .as_ref()
