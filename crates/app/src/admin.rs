@@ -140,8 +140,6 @@ pub fn backup(store: &mut SqliteStore, session: &Session, dest: &Path) -> Result
 /// Restores the backup `from` as the store at `store`, erasing again what was
 /// erased since; the replaced store is moved aside. Stop the node server first.
 pub fn restore(from: &Path, store: &Path, session: &Session) -> Result<corridor_store::RestoreReport> {
-    let fresh = corridor_access::secret::random_id()
-        .and_then(|a| corridor_access::secret::random_id().map(|b| a + &b))
-        .map_err(|e| Error::Key(e.to_string()))?;
+    let fresh = crate::review::fresh_secret()?;
     Ok(SqliteStore::restore(from, store, session.actor(), &fresh)?)
 }

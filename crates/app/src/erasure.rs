@@ -14,7 +14,7 @@
 
 use chrono::NaiveDate;
 use corridor_access::Grant;
-use corridor_store::{HoldReport, HoldRequest, HoldState, Store};
+use corridor_store::{HoldReport, HoldRequest, HoldState, PersonReview, Store};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -116,13 +116,16 @@ fn request<'a>(session: &'a Session, reason: &'a str) -> HoldRequest<'a> {
 
 /// Each record's persons' names as the matching index counts them (resolution's
 /// name value), for the erasure to take the counts down.
-fn match_names(store: &mut dyn Store, session: &Session, records: &[i64]) -> Result<Vec<(i64, String)>> {
+fn match_names(
+    store: &mut dyn Store,
+    session: &Session,
+    records: &[i64],
+    reviews: &[PersonReview],
+) -> Result<Vec<(i64, String)>> {
     let wanted: std::collections::HashSet<i64> = records.iter().copied().collect();
     let mut record_of: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    for r in store.person_reviews()? {
-        if wanted.contains(&r.record) {
-            record_of.insert(r.entity, r.record);
-        }
+    for r in reviews.iter().filter(|r| wanted.contains(&r.record)) {
+        record_of.insert(r.entity.clone(), r.record);
     }
     let persons: Vec<String> = record_of.keys().cloned().collect();
     if persons.is_empty() {
@@ -251,7 +254,7 @@ pub fn erase_in_case(
     }
     // The latest review date of the record's persons: a record is due when all are.
     let mut due: std::collections::HashMap<i64, NaiveDate> = std::collections::HashMap::new();
-    for r in reviews {
+    for r in &reviews {
         let d = due.entry(r.record).or_insert(r.review_date);
         *d = (*d).max(r.review_date);
     }
@@ -281,14 +284,20 @@ pub fn erase_in_case(
         }
     }
     let session = crate::access::session_of(grant)?;
-    erase(store, &session, &records, reason)
+    erase(store, &session, &records, reason, &reviews)
 }
 
-fn erase(store: &mut dyn Store, session: &Session, records: &[i64], reason: &str) -> Result<HoldOutcome> {
-    let fresh = corridor_access::secret::random_id()
-        .and_then(|a| corridor_access::secret::random_id().map(|b| a + &b))
-        .map_err(|e| Error::Key(e.to_string()))?;
-    let names = match_names(store, session, records)?;
+/// Erases `records`; `reviews` are the node's person reviews the caller read
+/// (for the names the matching index counts), not read again.
+fn erase(
+    store: &mut dyn Store,
+    session: &Session,
+    records: &[i64],
+    reason: &str,
+    reviews: &[PersonReview],
+) -> Result<HoldOutcome> {
+    let fresh = crate::review::fresh_secret()?;
+    let names = match_names(store, session, records, reviews)?;
     let report = store.erase_records(
         records,
         &HoldRequest {
@@ -323,12 +332,17 @@ pub enum Scope {
 /// each once; an unknown id is refused as not found. Restriction and erasure work
 /// on a whole source record: one naming other people too is refused unless the
 /// scope says the whole record.
-fn opaque_records(store: &mut dyn Store, opaque: &[String], scope: Scope) -> Result<Vec<i64>> {
+fn opaque_records(
+    store: &mut dyn Store,
+    opaque: &[String],
+    scope: Scope,
+    reviews: &[PersonReview],
+) -> Result<Vec<i64>> {
     check_count(opaque.len())?;
     let secret = opaque_secret(store)?;
     let mut known: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
     let mut persons: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
-    for r in store.person_reviews()? {
+    for r in reviews {
         *persons.entry(r.record).or_default() += 1;
         known.insert(opaque_record_id(&secret, &r.entity), r.record);
     }
@@ -370,8 +384,9 @@ pub fn order_erasure(
     scope: Scope,
 ) -> Result<HoldOutcome> {
     let reason = check_reason(reason)?;
-    let records = opaque_records(store, opaque, scope)?;
-    erase(store, session, &records, reason)
+    let reviews = store.person_reviews()?;
+    let records = opaque_records(store, opaque, scope, &reviews)?;
+    erase(store, session, &records, reason, &reviews)
 }
 
 /// The DPO restricts records (by opaque id): no one else reads them until lifted.
@@ -383,7 +398,8 @@ pub fn restrict(
     scope: Scope,
 ) -> Result<HoldOutcome> {
     let reason = check_reason(reason)?;
-    let records = opaque_records(store, opaque, scope)?;
+    let reviews = store.person_reviews()?;
+    let records = opaque_records(store, opaque, scope, &reviews)?;
     let report = store.restrict_records(&records, &request(session, reason))?;
     Ok(HoldOutcome {
         report,
@@ -394,7 +410,8 @@ pub fn restrict(
 /// The DPO lifts restrictions (by opaque id).
 pub fn lift(store: &mut dyn Store, session: &Session, opaque: &[String], reason: &str) -> Result<HoldOutcome> {
     let reason = check_reason(reason)?;
-    let records = opaque_records(store, opaque, Scope::WholeRecord)?;
+    let reviews = store.person_reviews()?;
+    let records = opaque_records(store, opaque, Scope::WholeRecord, &reviews)?;
     let report = store.lift_restriction(&records, &request(session, reason))?;
     Ok(HoldOutcome {
         report,
@@ -440,7 +457,8 @@ pub fn read_restricted(
     session: &Session,
     opaque: &str,
 ) -> Result<Vec<corridor_model::Statement>> {
-    let records = opaque_records(store, &[opaque.to_string()], Scope::WholeRecord)?;
+    let reviews = store.person_reviews()?;
+    let records = opaque_records(store, &[opaque.to_string()], Scope::WholeRecord, &reviews)?;
     let record = records[0];
     if !store
         .holds()?

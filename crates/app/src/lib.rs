@@ -30,4 +30,4 @@ pub mod subject;
 pub use entity::{CaseDocuments, CaseEntityView, EntityView, documents_in_case, show_entity, show_entity_in_case};
 pub use error::{Error, ErrorCode, Result};
 pub use review::{RetentionItem, ReviewListing, opaque_record_id, persons_due, retention_queue};
-pub use session::{Session, validate_actor, validate_purpose};
+pub use session::{Session, parse_day, validate_actor, validate_purpose};

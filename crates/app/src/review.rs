@@ -57,12 +57,16 @@ pub fn opaque_record_id(secret: &str, entity: &str) -> String {
     format!("r-{}", &hex::encode(h.finalize())[..24])
 }
 
+/// 256 random bits, hex: a node secret to store when there is none yet.
+pub(crate) fn fresh_secret() -> Result<String> {
+    corridor_access::secret::random_id()
+        .and_then(|a| corridor_access::secret::random_id().map(|b| a + &b))
+        .map_err(|e| Error::Key(e.to_string()))
+}
+
 /// The node's secret for opaque ids (made on first use).
 pub(crate) fn opaque_secret(store: &mut dyn Store) -> Result<String> {
-    let fresh = corridor_access::secret::random_id()
-        .and_then(|a| corridor_access::secret::random_id().map(|b| a + &b))
-        .map_err(|e| Error::Key(e.to_string()))?;
-    Ok(store.node_secret("opaque", &fresh)?)
+    Ok(store.node_secret("opaque", &fresh_secret()?)?)
 }
 
 /// The retention queue for the data-protection officer: every person's record due

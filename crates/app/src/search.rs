@@ -430,18 +430,6 @@ pub(crate) fn subject_candidates(
     Ok((out, more))
 }
 
-/// The indexed entities (persons and selectors) of the source record `record`
-/// (`dataset:key`).
-pub(crate) fn entities_of_record(index: &SearchIndex, record: &str) -> Vec<String> {
-    let prefix = format!("{record}:");
-    index
-        .entities
-        .iter()
-        .filter(|e| e.id.starts_with(&prefix) && e.id.len() > prefix.len() && !e.id[prefix.len()..].contains(':'))
-        .map(|e| e.id.clone())
-        .collect()
-}
-
 /// Candidates whose name similarity is computed, best ranked first.
 const SCORED: usize = 400;
 /// Query tokens matched at most (a name has rarely more).

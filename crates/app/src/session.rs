@@ -72,3 +72,15 @@ fn audit_text(t: &str, max: usize, what: &str) -> Result<String> {
     }
     Ok(t.to_string())
 }
+
+/// A calendar day as the front ends take it: `YYYY-MM-DD`, exactly. `what` names
+/// the option or field in the message.
+pub fn parse_day(text: &str, what: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| {
+            let shown: String = text.chars().filter(|c| !c.is_control()).take(40).collect();
+            Error::BadInput(format!("{what} '{shown}': give a day as YYYY-MM-DD"))
+        })
+}

@@ -601,12 +601,7 @@ pub(crate) async fn retention(
     let due = params
         .due
         .as_deref()
-        .map(|d| {
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .ok()
-                .filter(|_| d.len() == 10)
-                .ok_or_else(|| ApiError::new(ErrorCode::BadInput, "due takes a day as YYYY-MM-DD"))
-        })
+        .map(|d| corridor_app::parse_day(d, "due"))
         .transpose()?;
     let session = access::session_of(&grant)?;
     Ok(Json(

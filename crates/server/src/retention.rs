@@ -13,10 +13,7 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::{ApiError, Node};
 
 fn day(text: &str, what: &str) -> Result<chrono::NaiveDate, ApiError> {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .filter(|_| text.len() == 10)
-        .ok_or_else(|| ApiError::new(ErrorCode::BadInput, format!("{what} takes a day as YYYY-MM-DD")))
+    Ok(corridor_app::parse_day(text, what)?)
 }
 
 fn today() -> chrono::NaiveDate {

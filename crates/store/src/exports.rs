@@ -39,6 +39,15 @@ pub enum ExportState {
 }
 
 impl ExportState {
+    fn as_str(self) -> &'static str {
+        match self {
+            ExportState::Pending => "pending",
+            ExportState::Approved => "approved",
+            ExportState::Refused => "refused",
+            ExportState::Produced => "produced",
+        }
+    }
+
     fn parse(s: &str) -> Result<ExportState> {
         Ok(match s {
             "pending" => ExportState::Pending,
@@ -193,21 +202,15 @@ pub(crate) fn advance(
 ) -> Result<bool> {
     let tx = crate::sqlite::write_tx(conn)?;
     let at = crate::sqlite::now();
-    let word = |s: ExportState| match s {
-        ExportState::Pending => "pending",
-        ExportState::Approved => "approved",
-        ExportState::Refused => "refused",
-        ExportState::Produced => "produced",
-    };
     let changed = if to == ExportState::Produced {
         tx.execute(
             "UPDATE export_request SET state = ?1, produced_at = ?2 WHERE id = ?3 AND state = ?4",
-            params![word(to), at, id, word(from)],
+            params![to.as_str(), at, id, from.as_str()],
         )?
     } else {
         tx.execute(
             "UPDATE export_request SET state = ?1, decided_by = ?2, decided_at = ?3, reason = ?4 WHERE id = ?5 AND state = ?6",
-            params![word(to), user_id, at, reason, id, word(from)],
+            params![to.as_str(), user_id, at, reason, id, from.as_str()],
         )?
     };
     if changed == 0 {
@@ -225,7 +228,7 @@ pub(crate) fn advance(
         action,
         id,
         purpose,
-        serde_json::json!({"reason": reason, "state": word(to)}),
+        serde_json::json!({"reason": reason, "state": to.as_str()}),
     )?;
     tx.commit()?;
     Ok(true)

@@ -87,6 +87,15 @@ pub enum HoldState {
 }
 
 impl HoldState {
+    /// The state a `record_hold.state` value names (the table's check allows only two).
+    fn parse(s: &str) -> HoldState {
+        if s == "erased" {
+            HoldState::Erased
+        } else {
+            HoldState::Restricted
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             HoldState::Restricted => "restricted",
@@ -168,13 +177,7 @@ pub(crate) fn state_of(conn: &Connection, record: i64) -> Result<Option<HoldStat
             r.get(0)
         })
         .optional()?;
-    Ok(s.map(|s| {
-        if s == "erased" {
-            HoldState::Erased
-        } else {
-            HoldState::Restricted
-        }
-    }))
+    Ok(s.as_deref().map(HoldState::parse))
 }
 
 /// The entity ids of every restricted or erased record: what a resolution run or a
@@ -702,11 +705,7 @@ pub(crate) fn holds(conn: &Connection) -> Result<Vec<RecordHold>> {
                 .map(|n| corridor_model::entity_key(&dataset, &key, n))
                 .collect(),
             dataset,
-            state: if state == "erased" {
-                HoldState::Erased
-            } else {
-                HoldState::Restricted
-            },
+            state: HoldState::parse(&state),
             at: r.get(3)?,
             actor: r.get(4)?,
         })

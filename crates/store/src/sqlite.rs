@@ -1039,6 +1039,9 @@ pub struct SqliteBatch<'c> {
     /// The node's secret for erased-row digests, when any row was erased: a row
     /// whose digest is kept is not brought back (see `hold.rs`).
     erasure_secret: Option<Vec<u8>>,
+    /// Whether any record was restricted or erased when the batch began (no hold
+    /// can change while it holds the write lock).
+    holds_exist: bool,
     insert_versions: Vec<Option<Statement<'c>>>,
     pending_versions: Vec<PendingVersion>,
     pending_entities: Vec<[i64; 3]>,
@@ -1139,8 +1142,12 @@ impl<'c> SqliteBatch<'c> {
         } else {
             None
         };
+        // Whether any record is held: only then does a changed row look for its
+        // record's hold (a re-import of a million rows pays nothing otherwise).
+        let holds_exist: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM record_hold)", [], |r| r.get(0))?;
         Ok(SqliteBatch {
             erasure_secret,
+            holds_exist,
             conn,
             signer,
             evidence: Some(crate::evidence::LeafHasher::start()),
@@ -1395,7 +1402,9 @@ impl Batch for SqliteBatch<'_> {
             .query_row(params![self.dataset_id, row.record_key], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?;
-        if let Some(state) = crate::hold::state_of(self.conn, record_id)? {
+        if self.holds_exist
+            && let Some(state) = crate::hold::state_of(self.conn, record_id)?
+        {
             return Ok(RowOutcome::Held {
                 erased: state == crate::HoldState::Erased,
             });

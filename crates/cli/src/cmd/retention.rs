@@ -12,10 +12,7 @@ use crate::args::RetentionCommand;
 use crate::exit::{Code, Failure, Result};
 
 fn day(d: &str, flag: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-        .ok()
-        .filter(|_| d.len() == 10)
-        .ok_or_else(|| Failure::new(Code::BadInput, anyhow::anyhow!("{flag} {d}: give a day as YYYY-MM-DD")))
+    Ok(corridor_app::parse_day(d, flag)?)
 }
 
 fn scope(whole_record: bool) -> Scope {
@@ -218,6 +215,12 @@ fn report(ctx: &Ctx, what: &str, outcome: &HoldOutcome) -> Result<ExitCode> {
             r.review_pairs,
             r.derived_facts
         );
+        if r.journaled == Some(false) {
+            crate::outln!(
+                "the journal beside the store ({}) could not be written: a restore of an older backup would not make this again; check the folder's permissions and space",
+                corridor_store::journal_path(&ctx.store_path()).display()
+            );
+        }
         if outcome.compacted == Some(false) {
             crate::outln!(
                 "the store's log file could not be emptied while another process used the store: run the erasure again when it is idle"
