@@ -437,6 +437,13 @@ fn token_of(latin: Vec<String>, head: Option<&'static str>, after_article: bool,
 /// characters, and a name of a megabyte must not cost more than a real one.
 pub const MAX_NAME_CHARS: usize = 256;
 
+/// The version of the keys [`keys`] makes. Keys kept between runs (a node's
+/// matching index, blocking keys hashed from skeletons) are only valid for the
+/// version that made them: raise it whenever a spelling, skeleton or phonetic code
+/// of some name changes. 2: ta marbuta read as A, the Kurdish letters, و as V and
+/// the Persian final ه in the second reading.
+pub const KEYS_VERSION: u32 = 2;
+
 /// The most tokens of a name that are compared: a full Arabic name with its chain
 /// of ancestors (nasab) and tribal and place names (nisba) has about a dozen.
 pub const MAX_NAME_TOKENS: usize = 16;

@@ -289,12 +289,29 @@ fn greek(token: &str, alt: bool) -> String {
 /// Arabic script through `table`. ح and ه after a letter that would make a Latin
 /// digraph with H (ز+ه is no ZH, س+ح no SH: Zahra, Ishaq) are written HH, so the
 /// consonant skeleton keeps the H.
-fn arabic_reading(token: &str, table: fn(char) -> Option<&'static str>, initial_v: bool) -> String {
+///
+/// The other reading (`alt`, Persian, Urdu, Pashto and Kurdish usage) also reads:
+/// و at the start, next to ا or before a final vowel, as V (Vahid, Javad, Nawaz,
+/// Kawa, Bajwa); a final ه or ہ
+/// after a consonant as the vowel A (فاطمه Fatima beside Fatemeh, باجوہ Bajwa),
+/// except in الله (Abdullah keeps its H).
+fn arabic_reading(token: &str, table: fn(char) -> Option<&'static str>, alt: bool) -> String {
+    let chars: Vec<char> = token.chars().collect();
     let mut out = String::with_capacity(token.len() * 2);
     let mut first = true;
-    for c in token.chars() {
-        let s = if first && c == 'و' && initial_v {
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        let after = chars.get(i + 1).copied();
+        let final_vowel = |j: usize| j + 1 == chars.len() && matches!(chars.get(j), Some('ه' | 'ہ' | 'ة' | 'ۃ' | 'ە'));
+        let s = if alt && c == 'و' && (first || before == Some('ا') || after == Some('ا') || final_vowel(i + 1)) {
             Some("V")
+        } else if alt
+            && matches!(c, 'ه' | 'ہ')
+            && after.is_none()
+            && !first
+            && !matches!(before, Some('ل' | 'ا' | 'ي' | 'ی'))
+        {
+            Some("A")
         } else {
             table(c)
         };
@@ -337,11 +354,14 @@ fn arabic(c: char) -> Option<&'static str> {
         'ث' => "TH",
         'ج' => "J",
         'چ' => "CH",
-        'ح' | 'ه' | 'ھ' | 'ہ' | 'ة' => "H",
+        'ح' | 'ه' | 'ھ' | 'ہ' => "H",
+        // Ta marbuta ends feminine names and is read as the vowel: فاطمة Fatima,
+        // حمزة Hamza, عائشة Aisha (read as H it kept them from every Latin spelling).
+        'ة' | 'ۃ' | 'ە' => "A",
         'خ' => "KH",
         'د' | 'ڈ' | 'ډ' => "D",
         'ذ' => "DH",
-        'ر' | 'ڑ' | 'ړ' => "R",
+        'ر' | 'ڑ' | 'ړ' | 'ڕ' => "R",
         'ز' | 'ژ' | 'ظ' | 'ض' | 'ږ' | 'ځ' => "Z",
         'س' | 'ص' => "S",
         'څ' => "TS",
@@ -349,13 +369,14 @@ fn arabic(c: char) -> Option<&'static str> {
         'ع' => "",
         'غ' => "GH",
         'ف' => "F",
+        'ڤ' => "V",
         'ق' => "Q",
         'ك' | 'ک' => "K",
         'گ' | 'ګ' => "G",
-        'ل' => "L",
+        'ل' | 'ڵ' => "L",
         'م' => "M",
         'ن' | 'ں' | 'ڼ' => "N",
-        'و' => "U",
+        'و' | 'ۆ' => "U",
         'ي' | 'ی' | 'ے' | 'ې' | 'ۍ' | 'ێ' => "I",
         '\u{064B}'..='\u{0652}' | 'ـ' => "",
         _ => return None,

@@ -71,10 +71,15 @@ pub fn match_keys(rules: &[Rule], f: &Features) -> Vec<i64> {
 }
 
 /// What made the keys of [`match_keys`] under `rules`: a stored index in another
-/// format (other rules, another hash) finds nothing right and must not be used.
+/// format (other rules, another hash, name keys of another version) finds nothing
+/// right and must not be used.
 pub fn match_format(rules: &[Rule]) -> String {
     let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
-    format!("xxh3, rule in the top byte: {}", names.join("; "))
+    format!(
+        "xxh3, rule in the top byte, name keys v{}: {}",
+        corridor_normalize::KEYS_VERSION,
+        names.join("; ")
+    )
 }
 
 /// One key of [`match_keys`].

@@ -636,3 +636,50 @@ proptest::proptest! {
         }
     }
 }
+
+/// In a name block too large to compare whole, one person's two records still meet
+/// when the year of birth is one off (the month and day refine the block) or the
+/// given name is read from another script (the full date refines it), and a record
+/// whose name shares only one token with the other, on the same full date, meets it
+/// through that token.
+#[test]
+fn oversized_name_blocks_still_meet_a_mistyped_year_or_a_respelt_given_name() {
+    use DataSubjectCategory::Suspect;
+    let mut records = Vec::new();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    for i in 0..3_000 {
+        let born = format!(
+            "{}-{:02}-{:02}",
+            rng.random_range(1960..2005),
+            rng.random_range(1..13),
+            rng.random_range(2..29)
+        );
+        records.push(person(&format!("s{i}"), "Mohammed Ahmad", &born, "", Suspect));
+    }
+    records.push(person("a1", "Mohammed Ahmad", "1991-03-17", "", Suspect));
+    records.push(person("a2", "Mohammed Ahmad", "1990-03-17", "", Suspect));
+    records.push(person("b1", "Hamza Ahmad", "1987-11-23", "", Suspect));
+    records.push(person("b2", "حمزة Ahmad", "1987-11-23", "", Suspect));
+    records.push(person("c1", "Jawad Ahmad Khan", "2002-02-27", "", Suspect));
+    records.push(person("c2", "جواد خان", "2002-02-27", "", Suspect));
+    let features = Features::of_all(&records);
+    let limits = corridor_resolve::Limits {
+        min_rule_pairs: 10_000,
+        ..Default::default()
+    };
+    let (candidates, report) =
+        corridor_resolve::blocking::candidates(&features, &corridor_resolve::default_rules(), &limits);
+    assert!(
+        report.iter().any(|r| r.refined_blocks > 0),
+        "the name blocks are oversized: {report:?}"
+    );
+    assert!(candidates.len() < 200_000, "not compared whole: {}", candidates.len());
+    let index = |id: &str| records.iter().position(|r| r.id == id).unwrap() as u32;
+    for (x, y) in [("a1", "a2"), ("b1", "b2"), ("c1", "c2")] {
+        let (a, b) = (index(x).min(index(y)), index(x).max(index(y)));
+        assert!(
+            candidates.iter().any(|c| c.a == a && c.b == b),
+            "{x} and {y} never compared"
+        );
+    }
+}
