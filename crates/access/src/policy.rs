@@ -45,6 +45,8 @@ pub enum Action {
     ReadMovements,
     ReadReviewQueue,
     Ingest,
+    /// Correcting a statement of the case found wrong (Art. 16(1)).
+    Rectify,
     DecidePair,
     /// Deciding a pair held because a record is a victim's or a witness's.
     DecideProtectedPair,
@@ -96,7 +98,7 @@ const DPO_ADMIN: &[Role] = &[Role::Dpo, Role::Admin];
 
 impl Action {
     /// Every action, for the authorisation matrix and the documentation.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Health,
         Action::ApiDescription,
         Action::LogIn,
@@ -113,6 +115,7 @@ impl Action {
         Action::ReadMovements,
         Action::ReadReviewQueue,
         Action::Ingest,
+        Action::Rectify,
         Action::DecidePair,
         Action::DecideProtectedPair,
         Action::DraftExport,
@@ -142,7 +145,9 @@ impl Action {
             Health | ApiDescription | LogIn => Need::Nothing,
             WhoAmI | LogOut | ListOwnCases | ListPurposes | NodeStatus => Need::Login,
             Search | ReadEntity | ReadDocuments | ExplainResolution | ReadNetworks | ReadMovements
-            | ReadReviewQueue | Ingest | DecidePair | DraftExport | DraftDisclosure => Need::Case(CASE_WORKERS),
+            | ReadReviewQueue | Ingest | Rectify | DecidePair | DraftExport | DraftDisclosure => {
+                Need::Case(CASE_WORKERS)
+            }
             DecideProtectedPair | ApproveExport | ApproveDisclosure | DecideRetention | ReadCaseRetention => {
                 Need::Case(SUPERVISOR)
             }
@@ -177,6 +182,7 @@ impl Action {
             LogIn
                 | LogOut
                 | Ingest
+                | Rectify
                 | DecidePair
                 | DecideProtectedPair
                 | DraftExport

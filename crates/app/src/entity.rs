@@ -25,6 +25,10 @@ pub struct EntityView {
     pub statements: Vec<Statement>,
     /// Stored findings of checks about this entity (watchlist hits, MRZ problems …).
     pub findings: Vec<StoredFinding>,
+    /// Rectifications of these statements (Art. 16(1)): which statement corrected
+    /// which, by whom, when and why. A corrected statement is history; it shows
+    /// with `history`.
+    pub rectifications: Vec<corridor_store::Rectification>,
 }
 
 /// The entity `id` (`dataset:record:name`), its older statements too with
@@ -77,6 +81,12 @@ fn read_view(
         _ => None,
     };
     let findings = store.findings(Some(&entity.id))?;
+    let ids: Vec<i64> = entity.statements.iter().map(|s| s.id).collect();
+    let rectifications = store
+        .rectifications(&ids)?
+        .into_iter()
+        .filter(|r| ids.contains(&r.old) && ids.contains(&r.new))
+        .collect();
     Ok((
         EntityView {
             statements: entity.statements.into_iter().filter(|s| history || s.current).collect(),
@@ -86,6 +96,7 @@ fn read_view(
             category,
             review_date,
             findings,
+            rectifications,
         },
         withheld,
     ))

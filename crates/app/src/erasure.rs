@@ -47,7 +47,7 @@ pub struct HoldItem {
     pub by: String,
 }
 
-fn check_reason(reason: &str) -> Result<&str> {
+pub(crate) fn check_reason(reason: &str) -> Result<&str> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::BadInput(

@@ -21,6 +21,7 @@ pub mod exports;
 pub mod ingest;
 pub mod network;
 pub mod node;
+pub mod rectify;
 pub mod resolution;
 mod review;
 pub mod search;

@@ -102,6 +102,11 @@ pub enum Command {
     Stats,
     /// Show one entity with every statement and its provenance (logged as a read).
     Show(ShowArgs),
+    /// Correct a statement found wrong (Art. 16(1)): a corrected statement is added as
+    /// the record's new version, the old one stays as history, marked with who, when
+    /// and why; the record is matched again. Statement ids are those `show` prints
+    /// (#N). Once the node has users: a case worker, with --case and --purpose
+    Rectify(RectifyArgs),
     /// List persons with their data-subject category and review date.
     Review(ReviewArgs),
     /// Registered sources and their reliability grades.
@@ -646,6 +651,18 @@ pub struct ShowArgs {
     /// Include the statements of older versions of the record.
     #[arg(long)]
     pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RectifyArgs {
+    /// The statement's id (#N in `show`, `id` in `show --json`).
+    pub statement: i64,
+    /// The corrected value, as ingest takes it for the property (dates YYYY-MM-DD).
+    #[arg(long)]
+    pub value: String,
+    /// Why the statement was wrong (kept in the audit log and with the statement).
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]

@@ -209,6 +209,7 @@ pub fn main() -> ExitCode {
         Command::Ingest(a) => cmd::ingest::run(&ctx, &a),
         Command::Stats => cmd::stats::run(&ctx),
         Command::Show(a) => cmd::show::run(&ctx, &a),
+        Command::Rectify(a) => cmd::rectify::run(&ctx, &a),
         Command::Review(a) => cmd::review::run(&ctx, &a),
         Command::Source(c) => cmd::source::run(&ctx, &c),
         Command::Audit(c) => cmd::audit::run(&ctx, &c),

@@ -22,6 +22,7 @@ mod guard;
 pub mod jobs;
 pub mod listen;
 mod openapi;
+mod rectify;
 mod retention;
 pub mod routes;
 mod sessions;

@@ -37,6 +37,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/entities/{id}", Action::ReadEntity),
     route("GET", "/api/v1/entities/{id}/explanation", Action::ExplainResolution),
     route("GET", "/api/v1/entities/{id}/documents", Action::ReadDocuments),
+    route("POST", "/api/v1/statements/{id}/rectification", Action::Rectify),
     route("GET", "/api/v1/networks", Action::ReadNetworks),
     route("POST", "/api/v1/ingest", Action::Ingest),
     route("GET", "/api/v1/jobs/{id}", Action::Ingest),
@@ -93,6 +94,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Node> {
         ("GET", "/api/v1/entities/{id}") => get(api::entity),
         ("GET", "/api/v1/entities/{id}/explanation") => get(api::explanation),
         ("GET", "/api/v1/entities/{id}/documents") => get(api::documents),
+        ("POST", "/api/v1/statements/{id}/rectification") => post(crate::rectify::rectify),
         ("GET", "/api/v1/networks") => get(api::networks),
         // Uploads take their own limit, not the 1 MiB of every other body.
         ("POST", "/api/v1/ingest") => post(api::ingest).layer(DefaultBodyLimit::max(crate::jobs::MAX_UPLOAD as usize)),

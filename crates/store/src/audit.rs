@@ -97,12 +97,15 @@ pub enum AuditAction {
     ExportRefuse,
     /// An approved export was produced (its approval used).
     ExportProduced,
+    /// A statement was rectified (Art. 16(1)): a corrected statement added, the
+    /// old one marked.
+    Rectify,
     /// Any other word.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 34] = [
+    const NAMED: [(AuditAction, &'static str); 35] = [
         (AuditAction::Init, "init"),
         (AuditAction::Ingest, "ingest"),
         (AuditAction::IngestRejected, "ingest.rejected"),
@@ -137,6 +140,7 @@ impl AuditAction {
         (AuditAction::ExportApprove, "export.approve"),
         (AuditAction::ExportRefuse, "export.refuse"),
         (AuditAction::ExportProduced, "export.produced"),
+        (AuditAction::Rectify, "rectify"),
     ];
 
     /// Whether the act changes what is derived from the data (the investigation

@@ -526,6 +526,8 @@ pub(crate) fn erase(
             }
         }
         tx.execute("DELETE FROM retention_keep WHERE record_id = ?1", [record])?;
+        // A rectification's reason may say what was wrong with the value.
+        tx.execute("DELETE FROM statement_rectified WHERE record_id = ?1", [record])?;
         set_state(&tx, record, HoldState::Erased, request.actor)?;
         changed.push(record);
         report.records += 1;

@@ -31,6 +31,7 @@ mod matching;
 mod migrations;
 mod read;
 mod readlog;
+mod rectify;
 mod resolution;
 mod sqlite;
 
@@ -46,6 +47,7 @@ pub use hold::{HoldReport, HoldRequest, HoldState, RecordHold};
 pub use links::{EntityPlace, IndexedEntity, KeyDigest, KeyDigester, LinkIndex, LinkIndexBuilder, Reference};
 pub use matching::{MatchAdditions, MatchBlock};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
+pub use rectify::{Rectification, Rectified, RectifyRequest, StatementOrigin};
 pub use resolution::{Decision, DecisionKind, ResolutionRun, ResolutionWrite, ReviewPair};
 pub use sqlite::{SqliteBatch, SqliteStore};
 
@@ -280,6 +282,18 @@ pub trait Store: Directory {
 
     /// The statements of a restricted record, for the DPO alone.
     fn held_statements(&self, record: i64) -> Result<Vec<corridor_model::Statement>>;
+
+    /// Where a statement is (entity, property, data set, handling), or None.
+    fn statement_origin(&self, statement: i64) -> Result<Option<StatementOrigin>>;
+
+    /// Corrects a current statement (Art. 16(1)): the record's current statements
+    /// are written again as its new version, in a batch of their own, with the
+    /// corrected value; the old statement stays as history, marked with who
+    /// rectified it, when and why (see `rectify.rs`). Logged.
+    fn rectify(&mut self, request: &RectifyRequest<'_>) -> Result<Rectified>;
+
+    /// The rectifications that name any of `statements`, as corrected or correcting.
+    fn rectifications(&self, statements: &[i64]) -> Result<Vec<Rectification>>;
 
     /// Records an export request (logged); returns its id.
     fn draft_export(&mut self, draft: &ExportDraft<'_>) -> Result<i64>;

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("data set names claimed by cases", crate::directory::DATASET_CLAIMS),
     ("restriction, erasure and retention decisions", crate::hold::SCHEMA),
     ("export requests and their approval", crate::exports::SCHEMA),
+    ("rectified statements", crate::rectify::SCHEMA),
 ];
 
 /// The newest schema version this code knows.

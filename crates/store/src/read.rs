@@ -104,7 +104,7 @@ pub struct ConsistencyReport {
     pub problems: Vec<String>,
 }
 
-fn corrupt<T: std::fmt::Display>(what: &'static str) -> impl Fn(T) -> Error {
+pub(crate) fn corrupt<T: std::fmt::Display>(what: &'static str) -> impl Fn(T) -> Error {
     move |e| Error::Corrupt {
         what,
         value: e.to_string(),
@@ -130,7 +130,7 @@ const STATEMENT_COLUMNS: &str = "SELECT s.id, d.name, r.key, e.name, e.schema, s
     JOIN batch b ON b.id = v.batch_id JOIN provenance p ON p.id = s.provenance_id";
 
 /// A provenance row's handling columns (code, H3 text, TLP; empty when absent).
-fn handling(code: &str, restriction: &str, tlp: &str) -> Result<Handling> {
+pub(crate) fn handling(code: &str, restriction: &str, tlp: &str) -> Result<Handling> {
     Handling::new(
         code.parse().map_err(corrupt("handling code"))?,
         Some(restriction.to_string()).filter(|t| !t.is_empty()),
@@ -144,7 +144,7 @@ fn handling(code: &str, restriction: &str, tlp: &str) -> Result<Handling> {
 }
 
 /// Reads statements selected by `filter` (a WHERE clause on `s`) with full provenance.
-fn statements<P: rusqlite::ToSql>(conn: &Connection, filter: &str, params: &[P]) -> Result<Vec<Statement>> {
+pub(crate) fn statements<P: rusqlite::ToSql>(conn: &Connection, filter: &str, params: &[P]) -> Result<Vec<Statement>> {
     statements_in(conn, "statement", filter, params)
 }
 

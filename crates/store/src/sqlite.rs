@@ -898,6 +898,152 @@ impl Store for SqliteStore {
         read::strictest_handling(&self.conn, entities)
     }
 
+    fn statement_origin(&self, statement: i64) -> Result<Option<crate::StatementOrigin>> {
+        crate::rectify::origin(&self.conn, statement)
+    }
+
+    fn rectify(&mut self, request: &crate::RectifyRequest<'_>) -> Result<crate::Rectified> {
+        use crate::batch::{EntityWrite, RowWrite, StatementWrite};
+        use sha2::{Digest, Sha256};
+        let at = now();
+        // The statement and its record are read under the batch's write lock, so
+        // nothing changes them between the read and the write.
+        let spec_for = |target: &crate::rectify::Target| {
+            let digest = Sha256::new()
+                .chain_update(b"rectification\0")
+                .chain_update(&target.hash)
+                .chain_update(request.statement.to_le_bytes())
+                .chain_update(request.value.as_bytes())
+                .chain_update(at.as_bytes())
+                .finalize();
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            (
+                BatchSpec {
+                    dataset: target.dataset.clone(),
+                    source_id: target.source_id,
+                    file_name: format!("rectification of statement {}", request.statement),
+                    file_sha256: hex.clone(),
+                    mapping_sha256: hex,
+                    actor: request.actor.to_string(),
+                    purpose: request.purpose.to_string(),
+                    received_at: at.clone(),
+                },
+                digest,
+            )
+        };
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let target = crate::rectify::target(&self.conn, request.statement);
+        let rows = target
+            .as_ref()
+            .ok()
+            .map(|t| crate::rectify::current_rows(&self.conn, t.version));
+        self.conn.execute_batch("ROLLBACK")?;
+        let target = target?;
+        let rows = rows.unwrap_or_else(|| Ok(Vec::new()))?;
+        let (spec, digest) = spec_for(&target);
+        let mut batch = SqliteBatch::begin(&self.conn, self.signer.as_ref(), &spec)?;
+        // Another writer may have changed the record between the read above and
+        // the batch's lock: read it again under the lock and refuse if it moved.
+        let again = crate::rectify::target(batch.conn, request.statement)?;
+        if again.version != target.version {
+            return Err(Error::Busy);
+        }
+        let mut entities: Vec<EntityWrite> = Vec::new();
+        let mut corrected: Option<(String, &'static str)> = None;
+        for row in &rows {
+            let schema = corridor_model::schema(&row.schema).ok_or_else(|| Error::Corrupt {
+                what: "schema",
+                value: row.schema.clone(),
+            })?;
+            let prop = schema.property(&row.prop).ok_or_else(|| Error::Corrupt {
+                what: "property",
+                value: format!("{}.{}", row.schema, row.prop),
+            })?;
+            let provenance_id = batch.provenance(&row.provenance)?;
+            let (value, raw) = if row.id == request.statement {
+                corrected = Some((row.entity.clone(), prop.name));
+                (request.value.to_string(), None)
+            } else {
+                (row.value.clone(), row.raw.clone())
+            };
+            let write = StatementWrite {
+                prop: prop.name,
+                value,
+                raw,
+                provenance_id,
+            };
+            match entities.iter_mut().find(|e| e.name == row.entity) {
+                Some(e) => e.statements.push(write),
+                None => entities.push(EntityWrite {
+                    name: row.entity.clone(),
+                    schema: schema.name,
+                    statements: vec![write],
+                }),
+            }
+        }
+        let Some((entity_name, prop)) = corrected else {
+            return Err(Error::Unknown {
+                what: "current statement",
+                name: request.statement.to_string(),
+            });
+        };
+        let mut content_hash = [0u8; 16];
+        content_hash.copy_from_slice(&digest[..16]);
+        let outcome = batch.write_row(RowWrite {
+            record_key: &target.key,
+            row_number: 1,
+            content_hash,
+            entities,
+        })?;
+        if outcome != crate::RowOutcome::NewVersion {
+            return Err(Error::Held {
+                record: target.record,
+                state: "not open to a new version",
+            });
+        }
+        batch.flush()?;
+        let new: i64 = batch.conn.query_row(
+            "SELECT s.id FROM record r JOIN statement s ON s.version_id = r.current_version              JOIN entity_named e ON e.id = s.entity_id              WHERE r.id = ?1 AND e.name = ?2 AND s.prop = ?3 AND s.value = ?4 ORDER BY s.id LIMIT 1",
+            params![target.record, entity_name, prop, request.value],
+            |r| r.get(0),
+        )?;
+        crate::rectify::mark(
+            batch.conn,
+            request.statement,
+            new,
+            &target,
+            request.actor,
+            &at,
+            request.reason,
+        )?;
+        let entity = corridor_model::entity_key(&target.dataset, &target.key, &entity_name);
+        audit::append(
+            batch.conn,
+            &at,
+            &AuditEntry {
+                actor: request.actor.to_string(),
+                action: crate::AuditAction::Rectify,
+                target: format!("record:{}", target.record),
+                purpose: request.purpose.to_string(),
+                detail: serde_json::json!({
+                    "statement": request.statement, "replaced_by": new, "property": prop, "reason": request.reason,
+                })
+                .to_string(),
+            },
+        )?;
+        let summary = Box::new(batch).commit(1, 0)?;
+        Ok(crate::Rectified {
+            old: request.statement,
+            new,
+            batch: summary.batch_id.unwrap_or_default(),
+            entity,
+        })
+    }
+
+    fn rectifications(&self, statements: &[i64]) -> Result<Vec<crate::Rectification>> {
+        crate::rectify::rectifications(&self.conn, statements)
+    }
+
     fn held_statements(&self, record: i64) -> Result<Vec<corridor_model::Statement>> {
         read::held_statements(&self.conn, record)
     }
@@ -1042,6 +1188,9 @@ pub struct SqliteBatch<'c> {
     /// Whether any record was restricted or erased when the batch began (no hold
     /// can change while it holds the write lock).
     holds_exist: bool,
+    /// Whether any statement was ever rectified (only then does a changed row
+    /// look for a rectified version with its content).
+    rectifications_exist: bool,
     insert_versions: Vec<Option<Statement<'c>>>,
     pending_versions: Vec<PendingVersion>,
     pending_entities: Vec<[i64; 3]>,
@@ -1145,9 +1294,12 @@ impl<'c> SqliteBatch<'c> {
         // Whether any record is held: only then does a changed row look for its
         // record's hold (a re-import of a million rows pays nothing otherwise).
         let holds_exist: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM record_hold)", [], |r| r.get(0))?;
+        let rectifications_exist: bool =
+            conn.query_row("SELECT EXISTS (SELECT 1 FROM statement_rectified)", [], |r| r.get(0))?;
         Ok(SqliteBatch {
             erasure_secret,
             holds_exist,
+            rectifications_exist,
             conn,
             signer,
             evidence: Some(crate::evidence::LeafHasher::start()),
@@ -1410,6 +1562,12 @@ impl Batch for SqliteBatch<'_> {
             });
         }
         if hash == row.content_hash {
+            self.summary.unchanged += 1;
+            return Ok(RowOutcome::Unchanged);
+        }
+        if self.rectifications_exist && crate::rectify::is_rectified_content(self.conn, record_id, &row.content_hash)? {
+            // The agency's row as it was before an analyst corrected it: the
+            // correction stands (see `rectify.rs`).
             self.summary.unchanged += 1;
             return Ok(RowOutcome::Unchanged);
         }

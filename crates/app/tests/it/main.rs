@@ -1,6 +1,7 @@
 //! The use cases against a real store: results, and the audit entries they leave.
 
 mod network;
+mod rectify;
 
 use corridor_app::{ErrorCode, Session, persons_due, show_entity};
 use corridor_store::{SqliteStore, Store};

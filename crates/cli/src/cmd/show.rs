@@ -59,12 +59,33 @@ pub(crate) fn run(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
             .map(|r| format!(" (as received: {r:?})"))
             .unwrap_or_default();
         let old = if s.current { "" } else { " [older version]" };
+        let rectified = shown
+            .rectifications
+            .iter()
+            .find(|r| r.old == s.id)
+            .map(|r| {
+                format!(
+                    " [rectified by #{} on {} by {}: {}]",
+                    r.new,
+                    r.at,
+                    one_line(&r.by),
+                    one_line(&r.reason)
+                )
+            })
+            .or_else(|| {
+                shown
+                    .rectifications
+                    .iter()
+                    .find(|r| r.new == s.id)
+                    .map(|r| format!(" [rectifies #{}]", r.old))
+            })
+            .unwrap_or_default();
         let downgraded = if p.effective_grading() != p.grading {
             format!(" now {} (source regraded)", p.effective_grading())
         } else {
             String::new()
         };
-        crate::outln!("  {:<14} {}{raw}{old}", s.prop, one_line(&s.value));
+        crate::outln!("  {:<14} {}{raw}{old}{rectified} #{}", s.prop, one_line(&s.value), s.id);
         crate::outln!(
             "  {:<14} {}{downgraded} {} {} · {} ({}){} · record {} · batch {} · received {}",
             "",

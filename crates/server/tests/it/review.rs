@@ -271,3 +271,66 @@ async fn the_dpo_erases_a_record_through_the_api_and_it_is_gone_from_the_file() 
     assert_eq!(status, StatusCode::OK);
     assert!(held.as_array().is_some_and(|a| !a.is_empty()), "{held}");
 }
+
+/// A case worker rectifies a statement of the case: the corrected one is current,
+/// the old one history and marked; other roles, bad ids and unknown fields are
+/// refused with the error table's codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_is_rectified_through_the_api() {
+    let f = fixture();
+    let bearer = format!("Bearer {}", f.tokens["ana"]);
+    let headers = [
+        ("authorization", bearer.as_str()),
+        ("corridor-case", "op-danube"),
+        ("corridor-purpose", "investigation"),
+    ];
+    let (status, entity) = send(&f.node, "GET", "/api/v1/entities/mk-crossings:1:person", &headers).await;
+    assert_eq!(status, StatusCode::OK, "{entity}");
+    let name = entity["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .find(|s| s["prop"] == "name")
+        .expect("a name");
+    let id = name["id"].as_i64().expect("id");
+    let path = format!("/api/v1/statements/{id}/rectification");
+    let body = serde_json::json!({"value": "Marko Jovanovski", "reason": "ticket 7: surname misread"}).to_string();
+    let (status, _) = post(&f, "dora", &path, &body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a DPO reads and changes no case content");
+    let (status, out) = post(&f, "ana", "/api/v1/statements/x1/rectification", &body).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{out}");
+    let unknown = serde_json::json!({"value": "x", "reason": "y", "extra": 1}).to_string();
+    let (status, out) = post(&f, "ana", &path, &unknown).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{out}");
+    let (status, out) = post(&f, "ana", &path, &body).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let new = out["new"].as_i64().expect("the new statement");
+    assert!(new > id);
+    let (status, entity) = send(
+        &f.node,
+        "GET",
+        "/api/v1/entities/mk-crossings:1:person?history=true",
+        &headers,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let current: Vec<&serde_json::Value> = entity["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .filter(|s| s["prop"] == "name" && s["current"] == true)
+        .collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["value"], "Marko Jovanovski");
+    let marks = entity["rectifications"].as_array().expect("marks");
+    assert_eq!(
+        (marks[0]["old"].as_i64(), marks[0]["new"].as_i64()),
+        (Some(id), Some(new))
+    );
+    assert!(
+        marks[0]["by"].as_str().is_some_and(|b| b.starts_with("ana")),
+        "{marks:?}"
+    );
+    let (status, out) = post(&f, "ana", &path, &body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "history is not rectified again: {out}");
+}
