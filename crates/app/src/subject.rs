@@ -6,8 +6,9 @@
 //!
 //! The DPO names the subject by name (any script; every token must match) with a
 //! birth date to tell namesakes apart, or by a travel-document number. The report
-//! covers every case, since the request is to the node, and is logged as one read
-//! naming the request's reference and the records by opaque id.
+//! covers every case, since the request is to the node, and restricted records
+//! too (frozen, but held: they are marked so), and is logged as one read naming
+//! the request's reference and the records by opaque id.
 
 use corridor_model::DataSubjectCategory;
 use corridor_store::Store;
@@ -50,6 +51,9 @@ pub struct SubjectRecord {
     pub record: String,
     pub dataset: String,
     pub category: Option<DataSubjectCategory>,
+    /// Restricted (Art. 16): frozen, read by no one but the DPO; held all the same,
+    /// and so part of what the subject is told the node holds.
+    pub restricted: bool,
     pub statements: Vec<SubjectStatement>,
 }
 
@@ -59,8 +63,7 @@ pub struct SubjectReport {
     pub reference: String,
     pub records: Vec<SubjectRecord>,
     /// More records may match than a report holds (or than the name search ranks):
-    /// narrow the query with a birth date or a document. Restricted records are not
-    /// searched: the DPO lists them with `held`.
+    /// narrow the query with a birth date or a document.
     pub truncated: bool,
 }
 
@@ -90,6 +93,73 @@ fn check(text: &str, what: &str, max: usize) -> Result<()> {
 /// date of that year; placeholders are read as given).
 fn born_matches(stored: &[&str], asked: &str) -> bool {
     stored.iter().any(|d| d.starts_with(asked) || asked.starts_with(*d))
+}
+
+fn subject_statement(s: &corridor_model::Statement) -> SubjectStatement {
+    SubjectStatement {
+        entity: s.entity.clone(),
+        property: s.prop.clone(),
+        value: s.value.clone(),
+        agency: s.provenance.source.agency.clone(),
+        received: s.provenance.received_at.clone(),
+        grading: s.provenance.effective_grading().to_string(),
+        handling: s.provenance.handling.code.to_string(),
+        restriction: s.provenance.handling.restriction.clone(),
+    }
+}
+
+/// The least name similarity at which a restricted record's person is the subject
+/// (the level "similarity >= 0.88" of resolution: one name spelt two ways).
+const RESTRICTED_NAME_SIMILARITY: f64 = 0.88;
+
+/// Restricted records whose person the query names: out of every read path and of
+/// the search index, but held all the same, so the subject is told of them. Each
+/// is (the person's entity id, the record's current statements). Restricted
+/// records are few (a DPO restricts them one by one), so each is read and compared
+/// here rather than indexed.
+fn restricted_matches(
+    store: &mut dyn Store,
+    query: &SubjectQuery<'_>,
+) -> Result<Vec<(String, Vec<corridor_model::Statement>)>> {
+    let document = query.document.map(corridor_normalize::ident::document_match_key);
+    let mut out = Vec::new();
+    for hold in store.holds()? {
+        if hold.state != corridor_store::HoldState::Restricted {
+            continue;
+        }
+        let held: Vec<corridor_model::Statement> = store
+            .held_statements(hold.record)?
+            .into_iter()
+            .filter(|s| s.current)
+            .collect();
+        let record_documents: Vec<String> = held
+            .iter()
+            .filter(|s| s.schema == "TravelDocument" && s.prop == "number")
+            .map(|s| corridor_normalize::ident::document_match_key(&s.value))
+            .collect();
+        for person in &hold.persons {
+            let values = |prop: &str| -> Vec<&str> {
+                held.iter()
+                    .filter(|s| &s.entity == person && s.prop == prop)
+                    .map(|s| s.value.as_str())
+                    .collect()
+            };
+            let named = query.name.is_some_and(|q| {
+                values("name")
+                    .iter()
+                    .any(|v| corridor_normalize::compare(q, v).score >= RESTRICTED_NAME_SIMILARITY)
+            });
+            let holds_document = document.as_ref().is_some_and(|d| record_documents.contains(d));
+            let born = values("birthDate");
+            let born_ok = query
+                .birth_date
+                .is_none_or(|b| born.is_empty() || born_matches(&born, b));
+            if (named || holds_document) && born_ok {
+                out.push((person.clone(), held.clone()));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The report for `query`; see the module doc.
@@ -140,8 +210,9 @@ pub fn subject_access(
             .collect();
         candidates.retain(|c| !disagreeing.contains(c));
     }
-    let truncated = more || candidates.len() > MAX_SUBJECT_RECORDS;
-    candidates.truncate(MAX_SUBJECT_RECORDS);
+    let restricted = restricted_matches(store, query)?;
+    let truncated = more || candidates.len() + restricted.len() > MAX_SUBJECT_RECORDS;
+    candidates.truncate(MAX_SUBJECT_RECORDS.saturating_sub(restricted.len()));
     let secret = opaque_secret(store)?;
     // The things of each record (its phones, documents …), by record: one read of
     // the candidates' rows.
@@ -175,22 +246,27 @@ pub fn subject_access(
         }
         let mut statements = Vec::new();
         for s in entities.iter().flat_map(|e| e.statements.iter()).filter(|s| s.current) {
-            statements.push(SubjectStatement {
-                entity: s.entity.clone(),
-                property: s.prop.clone(),
-                value: s.value.clone(),
-                agency: s.provenance.source.agency.clone(),
-                received: s.provenance.received_at.clone(),
-                grading: s.provenance.effective_grading().to_string(),
-                handling: s.provenance.handling.code.to_string(),
-                restriction: s.provenance.handling.restriction.clone(),
-            });
+            statements.push(subject_statement(s));
         }
         records.push(SubjectRecord {
             record: opaque_record_id(&secret, id),
             dataset,
             category,
+            restricted: false,
             statements,
+        });
+    }
+    for (person, held) in restricted.into_iter().take(MAX_SUBJECT_RECORDS) {
+        let category = held
+            .iter()
+            .find(|s| s.entity == person && s.prop == "category")
+            .and_then(|s| s.value.parse::<DataSubjectCategory>().ok());
+        records.push(SubjectRecord {
+            record: opaque_record_id(&secret, &person),
+            dataset: person.split(':').next().unwrap_or_default().to_string(),
+            category,
+            restricted: true,
+            statements: held.iter().map(subject_statement).collect(),
         });
     }
     store.log_access(&corridor_store::AuditEntry {
@@ -273,6 +349,42 @@ mod tests {
             "{values:?}"
         );
         assert!(!values.contains(&"1991-02-03"));
+        // A restricted record is out of every read path and the search index, but
+        // the subject is told of it, marked restricted.
+        let cyrillic = opaque_record_id(&opaque_secret(&mut s).expect("secret"), "rs-a:2:person");
+        crate::erasure::restrict(
+            &mut s,
+            &dpo,
+            std::slice::from_ref(&cyrillic),
+            "accuracy contested, SAR 2026/3",
+            crate::erasure::Scope::OnePerson,
+        )
+        .expect("restrict");
+        let mut index = SearchIndex::default();
+        let with_held = subject_access(&mut index, &mut s, &dpo, &query).expect("report");
+        assert_eq!(with_held.records.len(), 2, "{with_held:?}");
+        let held = with_held
+            .records
+            .iter()
+            .find(|r| r.restricted)
+            .expect("the restricted record");
+        assert_eq!(held.record, cyrillic);
+        assert!(
+            held.statements.iter().any(|st| st.value == "Марко Јовановић"),
+            "{held:?}"
+        );
+        let namesake = SubjectQuery {
+            name: Some("Ahmad Khan"),
+            ..query.clone()
+        };
+        assert!(
+            subject_access(&mut index, &mut s, &dpo, &namesake)
+                .expect("report")
+                .records
+                .iter()
+                .all(|r| !r.restricted),
+            "another person's restricted record is not theirs"
+        );
         // Without the birth date, the namesake too.
         let all = subject_access(
             &mut index,

@@ -131,10 +131,11 @@ pub(crate) fn run(ctx: &Ctx, due: Option<&str>, command: Option<&RetentionComman
             } else {
                 for r in &report.records {
                     crate::outln!(
-                        "{}  {}  {}",
+                        "{}  {}  {}{}",
                         r.record,
                         r.dataset,
-                        r.category.map(|c| c.to_string()).unwrap_or_default()
+                        r.category.map(|c| c.to_string()).unwrap_or_default(),
+                        if r.restricted { "  [restricted]" } else { "" }
                     );
                     for s in &r.statements {
                         crate::outln!(
