@@ -879,6 +879,15 @@ mod backup_tests {
         // The backup still holds the value; the restored store does not.
         let has = |p: &std::path::Path| std::fs::read(p).expect("read").windows(9).any(|w| w == b"Qxerasemq");
         assert!(has(&backup));
+        // Not while a node server holds the store.
+        let serving = corridor_store::NodeLock::acquire(&path).expect("the server's lock");
+        let refused = crate::admin::restore(&backup, &path, &root).expect_err("a server runs");
+        assert_eq!(refused.code(), crate::ErrorCode::Conflict, "{refused}");
+        assert!(
+            path.exists() && !path.with_extension("restoring").exists(),
+            "the store is left as it was"
+        );
+        drop(serving);
         let restored = crate::admin::restore(&backup, &path, &root).expect("restore");
         assert_eq!(restored.erasures_reapplied, 1);
         assert_eq!(restored.restrictions_reapplied, 1, "{restored:?}");

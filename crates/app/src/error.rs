@@ -168,7 +168,7 @@ impl Error {
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::RateLimited(_) => ErrorCode::RateLimited,
             Error::Store(e) => match e {
-                S::Exists { .. } | S::Held { .. } => ErrorCode::Conflict,
+                S::Exists { .. } | S::Held { .. } | S::Locked { .. } => ErrorCode::Conflict,
                 S::Busy => ErrorCode::Busy,
                 S::ReadOnly => ErrorCode::ReadOnly,
                 S::BadEntityId { .. } => ErrorCode::BadInput,

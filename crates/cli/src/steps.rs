@@ -187,13 +187,28 @@ pub(crate) fn bind(listen: &str) -> Result<std::net::TcpListener> {
     Ok(listener)
 }
 
+/// The node lock of `store` (see `corridor_store::NodeLock`), taken before a
+/// server says it serves.
+pub(crate) fn lock_node(store: &std::path::Path) -> Result<corridor_store::NodeLock> {
+    corridor_store::NodeLock::acquire(store).map_err(|e| match e {
+        corridor_store::Error::Locked { path } => Failure::new(
+            Code::Store,
+            anyhow::anyhow!(
+                "another `corridor serve` already serves this store (it holds {path}): one node server per store"
+            ),
+        ),
+        other => Failure::new(Code::Store, other),
+    })
+}
+
 /// Serves the node's store on a bound listener (over TLS with a configuration)
-/// until Ctrl-C or SIGTERM.
+/// until Ctrl-C or SIGTERM, holding the node lock (from [`lock_node`]) all along.
 pub(crate) fn serve_node(
     store: SqliteStore,
     paths: corridor_server::jobs::NodePaths,
     listener: std::net::TcpListener,
     tls: Option<std::sync::Arc<corridor_server::tls::ServerConfig>>,
+    lock: corridor_store::NodeLock,
 ) -> Result<()> {
     if store.is_read_only() {
         return Err(Failure::new(
@@ -201,6 +216,8 @@ pub(crate) fn serve_node(
             anyhow::anyhow!("a node serves only a store it can write: every read it answers is logged"),
         ));
     }
+    // Held while the node serves: a restore refuses to swap the store from under it.
+    let _lock = lock;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

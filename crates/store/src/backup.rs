@@ -201,6 +201,8 @@ impl SqliteStore {
     /// erasure recorded since (in the journal, or in the store being replaced),
     /// which is moved aside, never deleted.
     pub fn restore(from: &Path, store: &Path, actor: &str, fresh_secret: &str) -> Result<RestoreReport> {
+        // A running node server would go on writing into the store moved aside.
+        let _alone = crate::NodeLock::acquire(store)?;
         // Erased records: (internal id, digest of data set and key). A record id is
         // only trusted with its key's digest, so a journal of another store's
         // lineage (ids reused after an earlier restore, a store made anew at the

@@ -49,6 +49,12 @@ pub enum Error {
     /// A name that is already taken (a user, a case, a purpose).
     #[error("there is already a {what} '{name}': choose another name")]
     Exists { what: &'static str, name: String },
+    /// A node server holds the store (its lock file): what needs the store alone
+    /// (a restore) waits for it to stop.
+    #[error(
+        "a node server is running on this store (it holds {path}): stop it first (Ctrl-C in its terminal, or its service)"
+    )]
+    Locked { path: String },
     /// A record under restriction or erased: it cannot be kept, changed or read.
     #[error("record {record} is {state}: nothing more can be done with it until a DPO lifts a restriction")]
     Held { record: i64, state: &'static str },

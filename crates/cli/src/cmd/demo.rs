@@ -326,7 +326,8 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             key: ctx.key_path(&demo.store),
             store: demo.store.clone(),
         };
-        steps::serve_node(store, paths, listener, None)?;
+        let lock = steps::lock_node(&demo.store)?;
+        steps::serve_node(store, paths, listener, None, lock)?;
     }
     Ok(if rejected > 0 {
         ExitCode::from(Code::Rejected as u8)

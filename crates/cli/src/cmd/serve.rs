@@ -14,6 +14,7 @@ pub(crate) fn run(ctx: &Ctx, listen: &str, tls: Option<(&Path, &Path)>) -> Resul
         .transpose()
         .map_err(|e| Failure::new(Code::BadInput, e))?;
     let store = ctx.open()?;
+    let lock = steps::lock_node(&ctx.store_path())?;
     let listener = steps::bind(listen)?;
     let addr = listener.local_addr().map_err(|e| Failure::new(Code::Internal, e))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
@@ -25,6 +26,6 @@ pub(crate) fn run(ctx: &Ctx, listen: &str, tls: Option<(&Path, &Path)>) -> Resul
         key: ctx.key_path(&path),
         store: path,
     };
-    steps::serve_node(store, paths, listener, tls)?;
+    steps::serve_node(store, paths, listener, tls, lock)?;
     Ok(ExitCode::SUCCESS)
 }
