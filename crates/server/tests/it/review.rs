@@ -334,3 +334,48 @@ async fn a_statement_is_rectified_through_the_api() {
     let (status, out) = post(&f, "ana", &path, &body).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "history is not rectified again: {out}");
 }
+
+/// Reads answered at once from several connections are each logged before they
+/// are answered (the read log's group commit writes them together), and the
+/// chain verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reads_are_each_logged_before_they_are_answered() {
+    let f = fixture();
+    let path = f._dir.path().join("node.corridor");
+    let reads = |store: &corridor_store::SqliteStore| {
+        store
+            .audit_entries()
+            .expect("log")
+            .iter()
+            .filter(|r| r.entry.action.as_str() == "read" && r.entry.target.contains("mk-crossings:1:person"))
+            .count()
+    };
+    let before = reads(&corridor_store::SqliteStore::open(&path).expect("open"));
+    let bearer = format!("Bearer {}", f.tokens["ana"]);
+    let mut tasks = Vec::new();
+    for _ in 0..24 {
+        let node = f.node.clone();
+        let bearer = bearer.clone();
+        tasks.push(tokio::spawn(async move {
+            let headers = [
+                ("authorization", bearer.as_str()),
+                ("corridor-case", "op-danube"),
+                ("corridor-purpose", "investigation"),
+            ];
+            send(&node, "GET", "/api/v1/entities/mk-crossings:1:person", &headers)
+                .await
+                .0
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.expect("task"), StatusCode::OK);
+    }
+    use corridor_store::Store;
+    let store = corridor_store::SqliteStore::open(&path).expect("open");
+    assert!(
+        reads(&store) >= before + 24,
+        "{} logged reads, {before} before",
+        reads(&store)
+    );
+    assert!(store.verify_audit().expect("verify").problems.is_empty());
+}

@@ -121,3 +121,48 @@ fn a_planted_link_at_the_read_log_is_refused_not_written_through() {
     assert_eq!(std::fs::read(&victim).expect("read"), b"precious");
     drop(batch);
 }
+
+/// Deferred log entries (a node's group commit): not in the chain while they wait,
+/// all written by one flush in the order of the reads, settled by ticket; and
+/// written when the store is dropped with entries still waiting.
+#[test]
+fn deferred_log_entries_are_written_together_and_never_lost() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("test.corridor");
+    let mut store = new_store(dir.path());
+    let entry = |n: u32| corridor_store::AuditEntry {
+        actor: "ana".into(),
+        action: corridor_store::AuditAction::Read,
+        target: format!("entity:{n}"),
+        purpose: "case".into(),
+        detail: "{}".into(),
+    };
+    let before = store.audit_entries().expect("log").len();
+    store.defer_log(true);
+    for n in 0..3 {
+        store.log_access(&entry(n)).expect("deferred");
+    }
+    store.defer_log(false);
+    let ticket = store.log_ticket();
+    assert_eq!(store.log_waiting(), 3);
+    assert!(store.log_outcome(ticket).is_none(), "not settled before the flush");
+    assert_eq!(store.audit_entries().expect("log").len(), before, "not written yet");
+    store.flush_log().expect("flush");
+    assert!(matches!(store.log_outcome(ticket), Some(Ok(()))));
+    let log = store.audit_entries().expect("log");
+    let targets: Vec<&str> = log[before..].iter().map(|r| r.entry.target.as_str()).collect();
+    assert_eq!(targets, ["entity:0", "entity:1", "entity:2"]);
+    // A direct entry after deferred ones keeps their order; a drop writes the rest.
+    store.defer_log(true);
+    store.log_access(&entry(3)).expect("deferred");
+    store.defer_log(false);
+    store.log_access(&entry(4)).expect("direct");
+    store.defer_log(true);
+    store.log_access(&entry(5)).expect("deferred");
+    drop(store);
+    let store = SqliteStore::open(&path).expect("open");
+    let log = store.audit_entries().expect("log");
+    let targets: Vec<&str> = log[before + 3..].iter().map(|r| r.entry.target.as_str()).collect();
+    assert_eq!(targets, ["entity:3", "entity:4", "entity:5"]);
+    assert!(store.verify_audit().expect("verify").problems.is_empty());
+}
