@@ -875,6 +875,16 @@ mod backup_tests {
         order_erasure(&mut s, &dpo, &target, "Art. 16 request 9", Scope::OnePerson).expect("erase");
         let frozen = vec![opaque_record_id(&secret, "rs-a:3:person")];
         restrict(&mut s, &dpo, &frozen, "accuracy contested", Scope::OnePerson).expect("restrict");
+        // Kept past its review date after the backup: kept again at restore.
+        let kept = s.record_id("rs-a", "1").expect("lookup").expect("record 1");
+        let until = chrono::NaiveDate::from_ymd_opt(2031, 3, 1).expect("day");
+        let request = corridor_store::HoldRequest {
+            actor: "sam",
+            purpose: "review",
+            reason: "trial K-12/26",
+            match_names: &[],
+        };
+        s.keep_record(kept, until, &request).expect("keep");
         drop(s);
         // The backup still holds the value; the restored store does not.
         let has = |p: &std::path::Path| std::fs::read(p).expect("read").windows(9).any(|w| w == b"Qxerasemq");
@@ -891,6 +901,7 @@ mod backup_tests {
         let restored = crate::admin::restore(&backup, &path, &root).expect("restore");
         assert_eq!(restored.erasures_reapplied, 1);
         assert_eq!(restored.restrictions_reapplied, 1, "{restored:?}");
+        assert_eq!(restored.keeps_reapplied, 1, "{restored:?}");
         assert!(restored.replaced_store.as_ref().is_some_and(|p| p.exists()));
         assert!(!has(&path), "erased data came back from the backup");
         let mut s = SqliteStore::open(&path).expect("open");
@@ -908,7 +919,16 @@ mod backup_tests {
         std::fs::remove_file(&path).expect("rm");
         let again = crate::admin::restore(&backup, &path, &root).expect("restore");
         assert_eq!(again.erasures_reapplied, 1);
+        assert_eq!(again.keeps_reapplied, 1, "the keep from the journal alone: {again:?}");
         assert!(!has(&path));
+        let s = SqliteStore::open(&path).expect("open");
+        let review = s
+            .person_reviews()
+            .expect("reviews")
+            .into_iter()
+            .find(|p| p.record == kept)
+            .expect("record 1");
+        assert!(review.kept && review.review_date == until, "{review:?}");
     }
 }
 

@@ -17,6 +17,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -43,6 +44,9 @@ pub struct RestoreReport {
     /// Restrictions made since the backup, made again; and ones lifted since, lifted.
     pub restrictions_reapplied: usize,
     pub restrictions_lifted: usize,
+    /// Supervisors' decisions to keep a record past its review date made since the
+    /// backup, made again.
+    pub keeps_reapplied: usize,
     /// Where the store that was replaced was moved, if there was one.
     pub replaced_store: Option<PathBuf>,
 }
@@ -52,6 +56,19 @@ pub fn journal_path(store: &Path) -> PathBuf {
     let mut name = store.as_os_str().to_owned();
     name.push(".erasures");
     PathBuf::from(name)
+}
+
+/// Appends a supervisor's decision to keep a record until `until` to the journal
+/// (synced), as a restore makes it again.
+pub(crate) fn journal_keep(store: &Path, record: i64, key: &str, until: &str, at: &str) -> std::io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut f = o.open(journal_path(store))?;
+    let line = serde_json::json!({"record": record, "key": key, "at": at, "act": "keep", "until": until});
+    f.write_all(format!("{line}\n").as_bytes())?;
+    f.sync_all()
 }
 
 /// Appends a restriction, lifting or erasure of records to the journal (synced).
@@ -211,12 +228,20 @@ impl SqliteStore {
         // lifted (`None`), in the journal's order.
         let mut last: std::collections::BTreeMap<(i64, Option<String>), Option<crate::HoldState>> =
             std::collections::BTreeMap::new();
+        // Each journaled record's last decision to keep it (the review date).
+        let mut keeps: std::collections::BTreeMap<(i64, Option<String>), String> = std::collections::BTreeMap::new();
         if let Ok(text) = std::fs::read_to_string(journal_path(store)) {
             for line in text.lines() {
                 let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
                     continue;
                 };
                 let Some(r) = v["record"].as_i64() else { continue };
+                if v["act"].as_str() == Some("keep") {
+                    if let Some(until) = v["until"].as_str() {
+                        keeps.insert((r, v["key"].as_str().map(str::to_string)), until.to_string());
+                    }
+                    continue;
+                }
                 let entry = last.entry((r, v["key"].as_str().map(str::to_string))).or_insert(None);
                 *entry = match (entry.take(), v["act"].as_str().unwrap_or("erase")) {
                     (Some(crate::HoldState::Erased), _) | (_, "erase") => Some(crate::HoldState::Erased),
@@ -236,6 +261,14 @@ impl SqliteStore {
                         *entry = Some(h.state);
                     }
                 }
+                let kept: Vec<(i64, String)> = current
+                    .conn()
+                    .prepare("SELECT record_id, review_date FROM retention_keep")?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (record, until) in kept {
+                    keeps.insert((record, keys.get(&record).cloned()), until);
+                }
             }
         }
         let pick = |want: Option<crate::HoldState>| -> Vec<(i64, Option<String>)> {
@@ -250,7 +283,7 @@ impl SqliteStore {
         let staging = store.with_extension("restoring");
         let _ = std::fs::remove_file(&staging);
         copy_private(from, &staging)?;
-        let (mut restrictions_reapplied, mut restrictions_lifted) = (0, 0);
+        let (mut restrictions_reapplied, mut restrictions_lifted, mut keeps_reapplied) = (0, 0, 0);
         let reapplied = {
             // Opening migrates a backup made before the newest schema; then it is
             // checked whole, evidence included.
@@ -309,6 +342,33 @@ impl SqliteStore {
                      DELETE FROM meta WHERE key IN ('match_run', 'match_names'); COMMIT;",
                 )?;
             }
+            // Decisions to keep a record made since the backup, on records still
+            // there and not held (a keep the backup already holds is left as is).
+            for ((record, key), until) in &keeps {
+                let ours = known
+                    .get(record)
+                    .is_some_and(|k| key.as_ref().is_none_or(|want| want == k));
+                let Ok(date) = chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d") else {
+                    continue;
+                };
+                let already: Option<String> = restored
+                    .conn()
+                    .query_row(
+                        "SELECT review_date FROM retention_keep WHERE record_id = ?1",
+                        [record],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if !ours || already.as_deref() == Some(until.as_str()) {
+                    continue;
+                }
+                if restored
+                    .keep_record(*record, date, &replay("re-applied at restore: kept after this backup"))
+                    .is_ok()
+                {
+                    keeps_reapplied += 1;
+                }
+            }
             restored.compact()?;
             report.records
         };
@@ -346,6 +406,7 @@ impl SqliteStore {
             erasures_reapplied: reapplied,
             restrictions_reapplied,
             restrictions_lifted,
+            keeps_reapplied,
             replaced_store,
         })
     }

@@ -682,7 +682,23 @@ pub(crate) fn keep(
             detail: serde_json::json!({"review_date": review_date.to_string(), "reason": request.reason}).to_string(),
         },
     )?;
+    let (dataset, key): (String, String) = tx.query_row(
+        "SELECT d.name, r.key FROM record r JOIN dataset d ON d.id = r.dataset_id WHERE r.id = ?1",
+        [record],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     tx.commit()?;
+    // Journaled as erasures are, so a restore of an older backup keeps the record
+    // as long as decided. The decision stands if the journal cannot be written
+    // (the store being replaced also holds it, and a restore reads that too).
+    let store = std::path::PathBuf::from(conn.path().unwrap_or_default());
+    let _ = crate::backup::journal_keep(
+        &store,
+        record,
+        &crate::backup::key_digest(&dataset, &key),
+        &review_date.to_string(),
+        &at,
+    );
     Ok(())
 }
 

@@ -287,12 +287,13 @@ pub(crate) fn restore(ctx: &Ctx, from: &std::path::Path) -> Result<ExitCode> {
         ctx.print_json(&report)?;
     } else {
         crate::outln!(
-            "restored {} as {}: made again since the backup: {} erasures, {} restrictions, {} liftings{}",
+            "restored {} as {}: made again since the backup: {} erasures, {} restrictions, {} liftings, {} decisions to keep{}",
             report.from.display(),
             path.display(),
             report.erasures_reapplied,
             report.restrictions_reapplied,
             report.restrictions_lifted,
+            report.keeps_reapplied,
             report
                 .replaced_store
                 .as_ref()
