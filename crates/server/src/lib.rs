@@ -106,9 +106,13 @@ impl Node {
     /// benchmark's p99 of 20 ms). If the second connection cannot be opened, the
     /// requests' connection keeps checkpointing as before.
     fn checkpoint_in_background(&self, store: &std::path::Path) {
-        let Ok(checkpointer) = SqliteStore::open(store) else {
+        let Ok(mut checkpointer) = SqliteStore::open(store) else {
             return;
         };
+        // A restarting checkpoint waits this long for the readers of the moment.
+        if checkpointer.set_wait(std::time::Duration::from_millis(100)).is_err() {
+            return;
+        }
         let handed = self
             .store
             .lock()

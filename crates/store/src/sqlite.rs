@@ -68,6 +68,10 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
+/// The write-ahead log's size, in pages, past which [`SqliteStore::checkpoint`]
+/// has it start over (16 MiB at 4 KiB pages).
+pub const WAL_RESTART_PAGES: i64 = 4_096;
+
 /// SQLite's page cache, in KiB.
 const CACHE_KIB: i64 = 65536;
 
@@ -422,6 +426,8 @@ impl SqliteStore {
     /// server's background thread) does it instead.
     pub fn hand_off_checkpoints(&mut self) -> Result<()> {
         self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        self.conn
+            .pragma_update(None, "journal_size_limit", WAL_RESTART_PAGES * 4096 * 2)?;
         Ok(())
     }
 
@@ -436,16 +442,24 @@ impl SqliteStore {
     /// and writers), as SQLite's own checkpoints after a commit do. Returns the
     /// log's size and how much of it was copied, in pages.
     ///
-    /// Known limit (measured on the node's load benchmark): under steady load a
-    /// passive checkpoint rarely finds a moment with no reader, so the log does not
-    /// start over until the load pauses and grows meanwhile (2 GB in 15 s of
-    /// selector lookups at 4,000 a second, about 15 KB of pages per logged read).
-    /// Truncating it past 64 MiB held writers back (p99 68-81 ms) and did not keep
-    /// it small; fewer pages per logged read is the way, and is not done yet.
+    /// Under steady load a passive checkpoint rarely finds a moment with no reader,
+    /// so the log never starts over and grows by every logged read's pages (the
+    /// node's load benchmark: 2 GB in 15 s of selector lookups at 4,000 a second,
+    /// until the disk guard refused an upload). Past [`WAL_RESTART_PAGES`] the
+    /// checkpoint therefore waits (at most the connection's busy timeout) for the
+    /// readers of the moment and has the next writer start the log over
+    /// (`RESTART`), so the log stays near that size whatever the load; the file
+    /// itself is cut back to it (`journal_size_limit`).
     pub fn checkpoint(&self) -> Result<(i64, i64)> {
-        Ok(self
+        let (log, done): (i64, i64) = self
             .conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))?)
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))?;
+        if log > WAL_RESTART_PAGES {
+            return Ok(self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| Ok((r.get(1)?, r.get(2)?)))?);
+        }
+        Ok((log, done))
     }
 
     pub fn is_read_only(&self) -> bool {

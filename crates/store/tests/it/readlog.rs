@@ -166,3 +166,48 @@ fn deferred_log_entries_are_written_together_and_never_lost() {
     assert_eq!(targets, ["entity:3", "entity:4", "entity:5"]);
     assert!(store.verify_audit().expect("verify").problems.is_empty());
 }
+
+/// With checkpoints handed to another connection (a node server's background
+/// thread), the write-ahead log stays near its restart size however much is
+/// logged, instead of growing with every logged read.
+#[test]
+fn handed_off_checkpoints_keep_the_write_ahead_log_bounded() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("test.corridor");
+    let mut store = new_store(dir.path());
+    store.hand_off_checkpoints().expect("hand off");
+    let checkpointer = SqliteStore::open(&path).expect("second connection");
+    let detail = "x".repeat(2000);
+    let wal = || {
+        let mut p = path.as_os_str().to_owned();
+        p.push("-wal");
+        std::fs::metadata(std::path::PathBuf::from(p))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    let limit = (corridor_store::WAL_RESTART_PAGES as u64) * 4096 * 2;
+    let mut largest = 0;
+    // About 100 MB of log entries, in flushes of 500.
+    for round in 0..100 {
+        store.defer_log(true);
+        for n in 0..500 {
+            store
+                .log_access(&corridor_store::AuditEntry {
+                    actor: "ana".into(),
+                    action: corridor_store::AuditAction::Read,
+                    target: format!("entity:{round}:{n}"),
+                    purpose: "case".into(),
+                    detail: detail.clone(),
+                })
+                .expect("deferred");
+        }
+        store.defer_log(false);
+        store.flush_log().expect("flush");
+        checkpointer.checkpoint().expect("checkpoint");
+        largest = largest.max(wal());
+    }
+    assert!(
+        largest < limit + (8 << 20),
+        "the log reached {largest} bytes (limit {limit})"
+    );
+}
