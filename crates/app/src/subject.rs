@@ -132,11 +132,29 @@ fn restricted_matches(
             .into_iter()
             .filter(|s| s.current)
             .collect();
-        let record_documents: Vec<String> = held
+        // The record's documents with the number asked for, and who holds each
+        // (a `Holds` link); a document nobody is linked to is the record's one
+        // person's, if it has one person.
+        let matching_documents: Vec<&str> = held
             .iter()
             .filter(|s| s.schema == "TravelDocument" && s.prop == "number")
-            .map(|s| corridor_normalize::ident::document_match_key(&s.value))
+            .filter(|s| {
+                document
+                    .as_ref()
+                    .is_some_and(|d| *d == corridor_normalize::ident::document_match_key(&s.value))
+            })
+            .map(|s| s.entity.as_str())
             .collect();
+        let holder_of = |doc: &str| -> Option<&str> {
+            let links: Vec<&str> = held
+                .iter()
+                .filter(|s| s.schema == "Holds" && s.prop == "document" && s.value == doc)
+                .map(|s| s.entity.as_str())
+                .collect();
+            held.iter()
+                .find(|s| s.schema == "Holds" && s.prop == "holder" && links.contains(&s.entity.as_str()))
+                .map(|s| s.value.as_str())
+        };
         for person in &hold.persons {
             let values = |prop: &str| -> Vec<&str> {
                 held.iter()
@@ -149,13 +167,24 @@ fn restricted_matches(
                     .iter()
                     .any(|v| corridor_normalize::compare(q, v).score >= RESTRICTED_NAME_SIMILARITY)
             });
-            let holds_document = document.as_ref().is_some_and(|d| record_documents.contains(d));
+            let holds_document = matching_documents.iter().any(|doc| match holder_of(doc) {
+                Some(holder) => holder == person,
+                None => hold.persons.len() == 1,
+            });
             let born = values("birthDate");
             let born_ok = query
                 .birth_date
                 .is_none_or(|b| born.is_empty() || born_matches(&born, b));
             if (named || holds_document) && born_ok {
-                out.push((person.clone(), held.clone()));
+                // The person's own statements and the record's things (phones,
+                // documents …), as for an unrestricted record: never another
+                // person named in the same record.
+                let theirs = held
+                    .iter()
+                    .filter(|s| &s.entity == person || THINGS.contains(&s.schema.as_str()))
+                    .cloned()
+                    .collect();
+                out.push((person.clone(), theirs));
             }
         }
     }
@@ -429,6 +458,72 @@ mod tests {
                 }
             )
             .is_err()
+        );
+    }
+
+    /// A restricted record that names two people: the report on the holder of a
+    /// document gives the holder and the record's things, never the companion.
+    #[test]
+    fn a_restricted_record_gives_only_the_subjects_own_statements() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (mut s, _) = SqliteStore::create(&dir.path().join("s.db"), "root").expect("store");
+        let file = dir.path().join("a.csv");
+        std::fs::write(
+            &file,
+            "id,name,born,companion,doc\n1,Marko Jovanović,1980-05-17,Zoran Qzcompanion,XK1234567\n",
+        )
+        .expect("csv");
+        let mapping = "[dataset]\nname = \"rs-a\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"rs-bp\"\ncountry = \"RS\"\n\n\
+            [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
+            [entities.person.properties]\nname = { column = \"name\" }\nbirthDate = { column = \"born\" }\ncategory = { literal = \"suspect\" }\n\n\
+            [entities.companion]\nschema = \"Person\"\n[entities.companion.properties]\nname = { column = \"companion\" }\ncategory = { literal = \"witness\" }\n\n\
+            [entities.passport]\nschema = \"TravelDocument\"\n[entities.passport.properties]\nnumber = { column = \"doc\" }\ncountry = { literal = \"SRB\" }\ntype = { literal = \"passport\" }\n\n\
+            [entities.holds]\nschema = \"Holds\"\nproperties.holder = { entity = \"person\" }\nproperties.document = { entity = \"passport\" }\n";
+        let root = Session::new("root", "").expect("session");
+        crate::ingest::ingest_file(
+            &mut s,
+            &root,
+            &crate::ingest::IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: mapping,
+                file: &file,
+                rejects: None,
+                limits: Default::default(),
+            },
+            &corridor_ingest::NoProgress,
+        )
+        .expect("ingest");
+        let dpo = Session::new("dpo", "SAR 2026/4").expect("session");
+        let opaque = opaque_record_id(&opaque_secret(&mut s).expect("secret"), "rs-a:1:person");
+        crate::erasure::restrict(
+            &mut s,
+            &dpo,
+            &[opaque],
+            "SAR 2026/4",
+            crate::erasure::Scope::WholeRecord,
+        )
+        .expect("restrict");
+        let mut index = SearchIndex::default();
+        let query = SubjectQuery {
+            name: None,
+            birth_date: None,
+            document: Some("XK 1234567"),
+            reference: "SAR 2026/4",
+        };
+        let report = subject_access(&mut index, &mut s, &dpo, &query).expect("report");
+        assert_eq!(report.records.len(), 1, "the holder only: {report:?}");
+        let values: Vec<&str> = report.records[0]
+            .statements
+            .iter()
+            .map(|st| st.value.as_str())
+            .collect();
+        assert!(
+            values.contains(&"Marko Jovanović") && values.contains(&"XK1234567"),
+            "{values:?}"
+        );
+        assert!(
+            !values.iter().any(|v| v.contains("Qzcompanion")),
+            "not the companion: {values:?}"
         );
     }
 

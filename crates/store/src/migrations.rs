@@ -36,6 +36,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("restriction, erasure and retention decisions", crate::hold::SCHEMA),
     ("export requests and their approval", crate::exports::SCHEMA),
     ("rectified statements", crate::rectify::SCHEMA),
+    (
+        "the agency's row a rectified version stands for",
+        crate::rectify::SOURCE_HASH,
+    ),
 ];
 
 /// The newest schema version this code knows.

@@ -30,6 +30,10 @@ CREATE INDEX statement_rectified_new ON statement_rectified (new_id);
 CREATE INDEX statement_rectified_record ON statement_rectified (record_id);
 "#;
 
+/// The agency's row a rectified version stands for: the content hash of the last
+/// version the agency sent, carried along a chain of rectifications.
+pub(crate) const SOURCE_HASH: &str = "ALTER TABLE statement_rectified ADD COLUMN source_hash BLOB;";
+
 /// Where a statement is: what an application checks (the case's data sets, the
 /// reader's clearance, the property's type) before it asks for a rectification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -230,10 +234,21 @@ pub(crate) fn mark(
     at: &str,
     reason: &str,
 ) -> Result<()> {
+    // A version that is itself a rectification stands for the agency's row its
+    // own mark names; otherwise for its own content.
+    let carried: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT sr.source_hash FROM statement_rectified sr JOIN statement s ON s.id = sr.new_id \
+             WHERE sr.record_id = ?1 AND s.version_id = ?2 AND sr.source_hash IS NOT NULL LIMIT 1",
+            params![target.record, target.version],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let source = carried.unwrap_or_else(|| target.hash.clone());
     conn.execute(
-        "INSERT INTO statement_rectified (old_id, new_id, old_version, record_id, actor, at, reason) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![old, new, target.version, target.record, actor, at, reason],
+        "INSERT INTO statement_rectified (old_id, new_id, old_version, record_id, actor, at, reason, source_hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![old, new, target.version, target.record, actor, at, reason, source],
     )?;
     Ok(())
 }
@@ -263,13 +278,16 @@ pub(crate) fn rectifications(conn: &Connection, statements: &[i64]) -> Result<Ve
     Ok(out)
 }
 
-/// Whether `hash` is the content of a version of `record` that was rectified:
-/// the agency's unchanged row, which must not undo the correction.
+/// Whether `hash` is the agency's row that the record's current version, a
+/// rectification, stands for: the agency's unchanged row, which must not undo the
+/// correction. Only the current version counts: after the agency sent a changed
+/// row, its old row again is a change like any other.
 pub(crate) fn is_rectified_content(conn: &Connection, record: i64, hash: &[u8]) -> Result<bool> {
     Ok(conn
         .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM statement_rectified sr JOIN record_version v ON v.id = sr.old_version \
-             WHERE sr.record_id = ?1 AND v.content_hash = ?2)",
+            "SELECT EXISTS (SELECT 1 FROM statement_rectified sr JOIN statement s ON s.id = sr.new_id \
+             JOIN record r ON r.id = sr.record_id \
+             WHERE sr.record_id = ?1 AND s.version_id = r.current_version AND sr.source_hash = ?2)",
         )?
         .query_row(params![record, hash], |r| r.get(0))?)
 }

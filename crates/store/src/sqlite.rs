@@ -1068,13 +1068,15 @@ impl Store for SqliteStore {
         let at = now();
         // The statement and its record are read under the batch's write lock, so
         // nothing changes them between the read and the write.
+        // The new version's content hash and the batch's file digest come from
+        // random bytes, never from the value: they outlive an erasure, and a digest
+        // of a birth date could be reversed by trying every date.
+        let salt: Vec<u8> = self.conn.query_row("SELECT randomblob(32)", [], |r| r.get(0))?;
         let spec_for = |target: &crate::rectify::Target| {
             let digest = Sha256::new()
                 .chain_update(b"rectification\0")
-                .chain_update(&target.hash)
+                .chain_update(&salt)
                 .chain_update(request.statement.to_le_bytes())
-                .chain_update(request.value.as_bytes())
-                .chain_update(at.as_bytes())
                 .finalize();
             let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
             (
@@ -1110,6 +1112,9 @@ impl Store for SqliteStore {
         }
         let mut entities: Vec<EntityWrite> = Vec::new();
         let mut corrected: Option<(String, &'static str)> = None;
+        // Where the corrected statement falls among those written (entity by
+        // entity, in order): its id is the version's first plus that.
+        let mut corrected_at: Option<(usize, usize)> = None;
         for row in &rows {
             let schema = corridor_model::schema(&row.schema).ok_or_else(|| Error::Corrupt {
                 what: "schema",
@@ -1132,15 +1137,25 @@ impl Store for SqliteStore {
                 raw,
                 provenance_id,
             };
-            match entities.iter_mut().find(|e| e.name == row.entity) {
-                Some(e) => e.statements.push(write),
-                None => entities.push(EntityWrite {
-                    name: row.entity.clone(),
-                    schema: schema.name,
-                    statements: vec![write],
-                }),
+            let at_entity = match entities.iter().position(|e| e.name == row.entity) {
+                Some(i) => i,
+                None => {
+                    entities.push(EntityWrite {
+                        name: row.entity.clone(),
+                        schema: schema.name,
+                        statements: Vec::new(),
+                    });
+                    entities.len() - 1
+                }
+            };
+            if row.id == request.statement {
+                corrected_at = Some((at_entity, entities[at_entity].statements.len()));
             }
+            entities[at_entity].statements.push(write);
         }
+        let offset = corrected_at
+            .map(|(e, i)| entities[..e].iter().map(|x| x.statements.len()).sum::<usize>() + i)
+            .unwrap_or_default() as i64;
         let Some((entity_name, prop)) = corrected else {
             return Err(Error::Unknown {
                 what: "current statement",
@@ -1162,11 +1177,12 @@ impl Store for SqliteStore {
             });
         }
         batch.flush()?;
-        let new: i64 = batch.conn.query_row(
-            "SELECT s.id FROM record r JOIN statement s ON s.version_id = r.current_version              JOIN entity_named e ON e.id = s.entity_id              WHERE r.id = ?1 AND e.name = ?2 AND s.prop = ?3 AND s.value = ?4 ORDER BY s.id LIMIT 1",
-            params![target.record, entity_name, prop, request.value],
+        let first: i64 = batch.conn.query_row(
+            "SELECT v.first_statement FROM record r JOIN record_version v ON v.id = r.current_version WHERE r.id = ?1",
+            [target.record],
             |r| r.get(0),
         )?;
+        let new = first + offset;
         crate::rectify::mark(
             batch.conn,
             request.statement,
@@ -1185,10 +1201,10 @@ impl Store for SqliteStore {
                 action: crate::AuditAction::Rectify,
                 target: format!("record:{}", target.record),
                 purpose: request.purpose.to_string(),
-                detail: serde_json::json!({
-                    "statement": request.statement, "replaced_by": new, "property": prop, "reason": request.reason,
-                })
-                .to_string(),
+                // The reason stays with the mark (erased with the record), not in the
+                // chain: it may say what was wrong with the value.
+                detail: serde_json::json!({"statement": request.statement, "replaced_by": new, "property": prop})
+                    .to_string(),
             },
         )?;
         let summary = Box::new(batch).commit(1, 0)?;

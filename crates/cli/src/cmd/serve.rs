@@ -13,8 +13,10 @@ pub(crate) fn run(ctx: &Ctx, listen: &str, tls: Option<(&Path, &Path)>) -> Resul
         .map(|(cert, key)| corridor_server::tls::load_config(cert, key))
         .transpose()
         .map_err(|e| Failure::new(Code::BadInput, e))?;
-    let store = ctx.open()?;
+    // The lock first: a restore between opening and locking would leave this
+    // server on the store it moved aside.
     let lock = steps::lock_node(&ctx.store_path())?;
+    let store = ctx.open()?;
     let listener = steps::bind(listen)?;
     let addr = listener.local_addr().map_err(|e| Failure::new(Code::Internal, e))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
