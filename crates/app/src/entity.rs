@@ -194,7 +194,6 @@ pub fn show_entity_in_case(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access;
     use corridor_store::SqliteStore;
 
     const MAPPING: &str = r#"
@@ -251,20 +250,7 @@ category = { literal = "suspect" }
         let confirm = crate::resolution::Decision::Confirm;
         crate::resolution::decide(&mut s, &root, "rs-a:1:person", "rs-a:2:person", confirm, "same").expect("decide");
         crate::resolution::decide(&mut s, &root, "rs-a:1:person", "rs-b:7:person", confirm, "same").expect("decide");
-        access::add_user(&mut s, &root, "ana", "analyst", None, "a long enough passphrase").expect("user");
-        access::add_case(&mut s, &root, "a", "").expect("case");
-        access::add_case_data(&mut s, &root, "a", "rs-a").expect("data");
-        access::set_case_member(&mut s, &root, "a", "ana", true).expect("member");
-        access::add_purpose(&mut s, &root, "inv", "investigation").expect("purpose");
-        let ana = access::log_in(&mut s, "ana", "a long enough passphrase", chrono::Utc::now()).expect("login");
-        let grant = access::authorize_request(
-            &mut s,
-            Some(&ana),
-            corridor_access::Action::ReadEntity,
-            Some("a"),
-            Some("inv"),
-        )
-        .expect("grant");
+        let grant = crate::test_support::analyst_of_case(&mut s, "rs-a", corridor_access::Action::ReadEntity);
         let v = show_entity_in_case(&mut s, &grant, "rs-a:1:person", false).expect("show");
         assert_eq!(v.same_person_in_case, ["rs-a:2:person"]);
         assert!(v.more_in_other_cases);
@@ -314,20 +300,7 @@ category = { literal = "suspect" }
         }
         crate::resolution::run(&mut s, &root, &Default::default(), None, false).expect("resolve");
         crate::documents::check_documents(&mut s, &root, &[], (2026, 12, 7)).expect("checks");
-        access::add_user(&mut s, &root, "ana", "analyst", None, "a long enough passphrase").expect("user");
-        access::add_case(&mut s, &root, "a", "").expect("case");
-        access::add_case_data(&mut s, &root, "a", "rs-a").expect("data");
-        access::set_case_member(&mut s, &root, "a", "ana", true).expect("member");
-        access::add_purpose(&mut s, &root, "inv", "investigation").expect("purpose");
-        let ana = access::log_in(&mut s, "ana", "a long enough passphrase", chrono::Utc::now()).expect("login");
-        let grant = access::authorize_request(
-            &mut s,
-            Some(&ana),
-            corridor_access::Action::ReadDocuments,
-            Some("a"),
-            Some("inv"),
-        )
-        .expect("grant");
+        let grant = crate::test_support::analyst_of_case(&mut s, "rs-a", corridor_access::Action::ReadDocuments);
         let docs = documents_in_case(&mut s, &grant, "rs-a:1:person").expect("documents");
         assert_eq!(docs.documents.len(), 1, "{docs:?}");
         let text = serde_json::to_string(&docs).expect("json");

@@ -934,34 +934,12 @@ mod backup_tests {
 
 #[cfg(test)]
 mod tests_data {
-    use crate::Session;
     use corridor_store::SqliteStore;
 
     pub(super) const CSV: &str =
         "id,name,born\n1,Mohammed Ali,1980-01-02\n2,Zeb Qxerasemq,1981-02-03\n3,Ahmad Khan,1979-03-04\n";
 
-    /// Ingests `file` with `mapping` as root; the batch's counts.
-    pub(super) fn ingest_with(
-        store: &mut SqliteStore,
-        mapping: &str,
-        file: &std::path::Path,
-    ) -> corridor_store::BatchSummary {
-        crate::ingest::ingest_file(
-            store,
-            &Session::new("root", "").expect("session"),
-            &crate::ingest::IngestRequest {
-                mapping_name: "m.toml",
-                mapping_text: mapping,
-                file,
-                rejects: None,
-                limits: Default::default(),
-            },
-            &corridor_ingest::NoProgress,
-        )
-        .expect("ingest")
-        .report
-        .summary
-    }
+    pub(super) use crate::test_support::ingest_with;
 
     pub(super) fn ingest(store: &mut SqliteStore, file: &std::path::Path) {
         let mapping = "[dataset]\nname = \"rs-a\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"rs-bp\"\ncountry = \"RS\"\n\n\

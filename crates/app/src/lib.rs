@@ -32,3 +32,49 @@ pub use entity::{CaseDocuments, CaseEntityView, EntityView, documents_in_case, s
 pub use error::{Error, ErrorCode, Result};
 pub use review::{RetentionItem, ReviewListing, opaque_record_id, persons_due, retention_queue};
 pub use session::{Session, parse_day, validate_actor, validate_purpose};
+
+/// What the use cases' unit tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::{Session, access};
+
+    /// An analyst, ana, member of case `a` holding `dataset`, with the purpose
+    /// `inv`, logged in and granted `action` there.
+    pub(crate) fn analyst_of_case(
+        s: &mut corridor_store::SqliteStore,
+        dataset: &str,
+        action: corridor_access::Action,
+    ) -> corridor_access::Grant {
+        let root = Session::new("root", "").expect("session");
+        access::add_user(s, &root, "ana", "analyst", None, "a long enough passphrase").expect("user");
+        access::add_case(s, &root, "a", "").expect("case");
+        access::add_case_data(s, &root, "a", dataset).expect("data");
+        access::set_case_member(s, &root, "a", "ana", true).expect("member");
+        access::add_purpose(s, &root, "inv", "investigation").expect("purpose");
+        let ana = access::log_in(s, "ana", "a long enough passphrase", chrono::Utc::now()).expect("login");
+        access::authorize_request(s, Some(&ana), action, Some("a"), Some("inv")).expect("grant")
+    }
+
+    /// Ingests `file` with `mapping` as the node's console user; the batch's counts.
+    pub(crate) fn ingest_with(
+        store: &mut corridor_store::SqliteStore,
+        mapping: &str,
+        file: &std::path::Path,
+    ) -> corridor_store::BatchSummary {
+        crate::ingest::ingest_file(
+            store,
+            &Session::new("root", "").expect("session"),
+            &crate::ingest::IngestRequest {
+                mapping_name: "m.toml",
+                mapping_text: mapping,
+                file,
+                rejects: None,
+                limits: Default::default(),
+            },
+            &corridor_ingest::NoProgress,
+        )
+        .expect("ingest")
+        .report
+        .summary
+    }
+}

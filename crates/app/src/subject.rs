@@ -322,23 +322,6 @@ mod tests {
     use super::*;
     use corridor_store::SqliteStore;
 
-    /// Ingests `file` with `mapping` as the node's console user.
-    fn ingest(s: &mut SqliteStore, mapping: &str, file: &std::path::Path) {
-        crate::ingest::ingest_file(
-            s,
-            &Session::new("root", "").expect("session"),
-            &crate::ingest::IngestRequest {
-                mapping_name: "m.toml",
-                mapping_text: mapping,
-                file,
-                rejects: None,
-                limits: Default::default(),
-            },
-            &corridor_ingest::NoProgress,
-        )
-        .expect("ingest");
-    }
-
     #[test]
     fn a_report_finds_the_subject_in_every_script_and_not_a_namesake() {
         let dir = tempfile::tempdir().expect("dir");
@@ -357,7 +340,7 @@ mod tests {
             [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
             [entities.person.properties]\nname = { column = \"name\" }\nbirthDate = { column = \"born\" }\ncategory = { literal = \"suspect\" }\n\n\
             [entities.phone]\nschema = \"Phone\"\nproperties.number = { column = \"phone\" }\n";
-        ingest(&mut s, mapping, &file);
+        crate::test_support::ingest_with(&mut s, mapping, &file);
         let dpo = Session::new("dpo", "SAR 2026/3").expect("session");
         let mut index = SearchIndex::default();
         let query = SubjectQuery {
@@ -483,7 +466,7 @@ mod tests {
             [entities.companion]\nschema = \"Person\"\n[entities.companion.properties]\nname = { column = \"companion\" }\ncategory = { literal = \"witness\" }\n\n\
             [entities.passport]\nschema = \"TravelDocument\"\n[entities.passport.properties]\nnumber = { column = \"doc\" }\ncountry = { literal = \"SRB\" }\ntype = { literal = \"passport\" }\n\n\
             [entities.holds]\nschema = \"Holds\"\nproperties.holder = { entity = \"person\" }\nproperties.document = { entity = \"passport\" }\n";
-        ingest(&mut s, mapping, &file);
+        crate::test_support::ingest_with(&mut s, mapping, &file);
         let dpo = Session::new("dpo", "SAR 2026/4").expect("session");
         let opaque = opaque_record_id(&opaque_secret(&mut s).expect("secret"), "rs-a:1:person");
         crate::erasure::restrict(

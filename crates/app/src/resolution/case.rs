@@ -211,7 +211,7 @@ pub fn explain_in_case(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Session, access};
+    use crate::Session;
     use corridor_store::{ResolutionWrite, SqliteStore};
 
     #[test]
@@ -262,20 +262,7 @@ mod tests {
             "",
         )
         .expect("run");
-        access::add_user(&mut s, &root, "ana", "analyst", None, "a long enough passphrase").expect("user");
-        access::add_case(&mut s, &root, "a", "").expect("case");
-        access::add_case_data(&mut s, &root, "a", "rs-a").expect("data");
-        access::set_case_member(&mut s, &root, "a", "ana", true).expect("member");
-        access::add_purpose(&mut s, &root, "inv", "investigation").expect("purpose");
-        let ana = access::log_in(&mut s, "ana", "a long enough passphrase", chrono::Utc::now()).expect("login");
-        let grant = access::authorize_request(
-            &mut s,
-            Some(&ana),
-            corridor_access::Action::ReadReviewQueue,
-            Some("a"),
-            Some("inv"),
-        )
-        .expect("grant");
+        let grant = crate::test_support::analyst_of_case(&mut s, "rs-a", corridor_access::Action::ReadReviewQueue);
         let pairs = review_in_case(&mut s, &grant).expect("review");
         let shown: Vec<(&str, &str)> = pairs.iter().map(|p| (p.pair.a.as_str(), p.pair.b.as_str())).collect();
         assert_eq!(
