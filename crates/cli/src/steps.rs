@@ -224,7 +224,9 @@ pub(crate) fn serve_node(
         .map_err(|e| Failure::new(Code::Internal, e))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Failure::new(Code::Internal, e))?;
-        let node = corridor_server::Node::new(store).with_paths(paths);
+        let node = corridor_server::Node::new(store)
+            .map_err(|e| Failure::new(Code::Internal, e))?
+            .with_paths(paths);
         // Built in the background while the node already answers (requests that
         // need the store wait for it).
         let warming = node.clone();

@@ -10,9 +10,11 @@
 //! checks a role itself. The OpenAPI document is generated from the handlers'
 //! annotations, and a test fails when a route of the table is missing from it.
 //!
-//! The store is one SQLite connection behind a mutex, used from Tokio's blocking
-//! pool: SQLite serialises writers anyway, and reads are short; a pool of read
-//! connections is the next step when measurements ask for it.
+//! The store is one SQLite connection owned by a thread of its own
+//! (`store_thread.rs`), which runs the requests' store work in turn and commits
+//! their read-log entries together: SQLite serialises writers anyway, and reads
+//! are short; a pool of read connections is the next step when measurements ask
+//! for it.
 
 mod api;
 mod error;
@@ -26,10 +28,10 @@ mod rectify;
 mod retention;
 pub mod routes;
 mod sessions;
+mod store_thread;
 pub mod tls;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 
 use corridor_store::SqliteStore;
 
@@ -37,10 +39,16 @@ pub use error::ApiError;
 pub use openapi::api_description;
 pub use routes::{ROUTES, RouteSpec, router};
 
+/// How often the background thread checkpoints the write-ahead log.
+const BACKGROUND_CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// The node a server runs: its store, shared by every request.
 #[derive(Clone)]
 pub struct Node {
-    store: Arc<Mutex<SqliteStore>>,
+    store: store_thread::StoreThread,
+    /// Held by every clone of the node: the background checkpointer ends when the
+    /// last is dropped.
+    alive: Arc<()>,
     /// The investigation graph kept between requests, filtered for each reader.
     graphs: Arc<Mutex<corridor_app::network::GraphCache>>,
     /// The search index kept between requests.
@@ -53,18 +61,7 @@ pub struct Node {
     /// Where the store and key are, for ingest jobs (none: uploads refused).
     paths: Option<jobs::NodePaths>,
     jobs: jobs::Jobs,
-    /// Requests waiting for the store lock, and the signal that deferred log
-    /// entries were written: the group commit of `Node::run`.
-    queued: Arc<AtomicUsize>,
-    settled: Arc<Condvar>,
 }
-
-/// The most deferred log entries one group commit waits to gather.
-const GROUP_COMMIT_MAX: usize = 64;
-
-/// How long a request waits for another to write its log entry before it writes
-/// it itself.
-const GROUP_COMMIT_WAIT: std::time::Duration = std::time::Duration::from_millis(10);
 
 impl std::fmt::Debug for Node {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -73,9 +70,12 @@ impl std::fmt::Debug for Node {
 }
 
 impl Node {
-    pub fn new(store: SqliteStore) -> Node {
-        Node {
-            store: Arc::new(Mutex::new(store)),
+    /// The node on `store`, which moves to a thread of its own; fails only when
+    /// that thread cannot be started.
+    pub fn new(store: SqliteStore) -> std::io::Result<Node> {
+        Ok(Node {
+            store: store_thread::StoreThread::start(store)?,
+            alive: Arc::default(),
             graphs: Arc::default(),
             search: Arc::default(),
             sessions: sessions::Sessions::default(),
@@ -83,9 +83,7 @@ impl Node {
             request_limit: std::time::Duration::from_secs(60),
             paths: None,
             jobs: jobs::Jobs::default(),
-            queued: Arc::default(),
-            settled: Arc::default(),
-        }
+        })
     }
 
     /// Where the node's store and key files are, so that uploads can be ingested
@@ -101,44 +99,35 @@ impl Node {
     }
 
     /// Checkpoints the store's write-ahead log from a thread of its own, every
-    /// quarter second, instead of in whichever request's commit passes SQLite's
-    /// threshold (that request waited for the checkpoint's `fsync`: the load
-    /// benchmark's p99 of 20 ms). If the second connection cannot be opened, the
-    /// requests' connection keeps checkpointing as before.
+    /// [`BACKGROUND_CHECKPOINT_EVERY`], instead of in whichever request's commit
+    /// passes SQLite's threshold (that request waited for the whole checkpoint:
+    /// the load benchmark's p99 of 20 ms); the store's thread copies the little
+    /// left between requests (see `SqliteStore::checkpoint`). If the second
+    /// connection cannot be opened, the requests' connection keeps checkpointing
+    /// as before.
     fn checkpoint_in_background(&self, store: &std::path::Path) {
-        let Ok(mut checkpointer) = SqliteStore::open(store) else {
+        let Ok(checkpointer) = SqliteStore::open(store) else {
             return;
         };
-        // A restarting checkpoint waits this long for the readers of the moment.
-        if checkpointer.set_wait(std::time::Duration::from_millis(100)).is_err() {
+        if !matches!(
+            self.store.run_blocking(|store| store.hand_off_checkpoints()),
+            Ok(Ok(()))
+        ) {
             return;
         }
-        let handed = self
-            .store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .hand_off_checkpoints();
-        if handed.is_err() {
-            return;
-        }
-        // The thread holds only a weak reference to the node's store: it ends
-        // with the node.
-        let alive = Arc::downgrade(&self.store);
+        // The thread holds only a weak reference to the node: it ends with it.
+        let alive = Arc::downgrade(&self.alive);
         let spawned = std::thread::Builder::new()
             .name("corridor-checkpoint".into())
             .spawn(move || {
                 while alive.strong_count() > 0 {
-                    std::thread::sleep(std::time::Duration::from_millis(250));
+                    std::thread::sleep(BACKGROUND_CHECKPOINT_EVERY);
                     let _ = checkpointer.checkpoint();
                 }
             });
         if spawned.is_err() {
             // No thread: the requests' connection checkpoints again.
-            let _ = self
-                .store
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .restore_auto_checkpoints();
+            let _ = self.store.run_blocking(|store| store.restore_auto_checkpoints());
         }
     }
 
@@ -154,81 +143,19 @@ impl Node {
         self
     }
 
-    /// Runs `f` on the store on the blocking pool (SQLite blocks; the async
-    /// workers must not).
+    /// Runs `f` on the store's thread (SQLite blocks; the async workers must
+    /// not) and answers once the reads it logged are written (group commit: see
+    /// `store_thread.rs`).
     pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut SqliteStore) -> corridor_app::Result<T> + Send + 'static,
     {
-        let store = self.store.clone();
-        let (queued, settled) = (self.queued.clone(), self.settled.clone());
-        let work = move || {
-            // A panic in another request poisons the lock; the store itself is
-            // transactional, so the next request may go on.
-            let lock = || store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            // Group commit of the read log: a request's logged reads are deferred
-            // while it runs. The last request through the store lock (none queued
-            // behind it) writes every waiting entry in one transaction and wakes
-            // the others, which wait for that (the lock let go meanwhile) rather
-            // than each writing its own. Nothing is handed out before its entry
-            // is written; a waiter that is not woken in time writes them itself.
-            queued.fetch_add(1, Ordering::SeqCst);
-            let mut guard = lock();
-            queued.fetch_sub(1, Ordering::SeqCst);
-            let before = guard.log_ticket();
-            guard.defer_log(true);
-            let result = f(&mut guard);
-            guard.defer_log(false);
-            let ticket = guard.log_ticket();
-            let flush_now = |guard: &mut SqliteStore| {
-                let flushed = guard.flush_log();
-                settled.notify_all();
-                flushed
-            };
-            if guard.log_waiting() > 0
-                && (queued.load(Ordering::SeqCst) == 0 || guard.log_waiting() >= GROUP_COMMIT_MAX)
-            {
-                // Its own entries or others' (a request that logs nothing may be
-                // the last through): an error is this request's only if its own
-                // entries were in the flush.
-                let flushed = flush_now(&mut guard);
-                if ticket > before {
-                    guard
-                        .log_outcome(ticket)
-                        .unwrap_or(flushed)
-                        .map_err(corridor_app::Error::from)?;
-                }
-            } else if ticket > before {
-                let (mut waited, _) = settled
-                    .wait_timeout_while(guard, GROUP_COMMIT_WAIT, |s| s.log_outcome(ticket).is_none())
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                let outcome = match waited.log_outcome(ticket) {
-                    Some(outcome) => outcome,
-                    None => {
-                        let flushed = flush_now(&mut waited);
-                        waited.log_outcome(ticket).unwrap_or(flushed)
-                    }
-                };
-                outcome.map_err(corridor_app::Error::from)?;
-            }
-            result
-        };
-        // On the server's multi-threaded runtime the work runs on this worker,
-        // which hands its other tasks to the rest (`block_in_place`): a request
-        // is a few hundred microseconds of store work, and passing it to the
-        // blocking pool and back cost more than that in thread switches (the
-        // load benchmark's profile). A single-threaded runtime (tests) cannot
-        // do that and uses the pool.
-        let outcome =
-            if tokio::runtime::Handle::current().runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
-                tokio::task::block_in_place(work)
-            } else {
-                tokio::task::spawn_blocking(work)
-                    .await
-                    .map_err(|_| ApiError::internal("the request's worker stopped"))?
-            };
-        outcome.map_err(ApiError::from)
+        match self.store.run(f).await {
+            Ok(outcome) => outcome.map_err(ApiError::from),
+            Err(store_thread::Unanswered::Gone) => Err(ApiError::internal("the node's store is closed")),
+            Err(store_thread::Unanswered::Panicked) => Err(ApiError::internal("the request's work stopped")),
+        }
     }
 }
 

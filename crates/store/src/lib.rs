@@ -51,7 +51,7 @@ pub use matching::{MatchAdditions, MatchBlock};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
 pub use rectify::{Rectification, Rectified, RectifyRequest, StatementOrigin};
 pub use resolution::{Decision, DecisionKind, ResolutionRun, ResolutionWrite, ReviewPair};
-pub use sqlite::{SqliteBatch, SqliteStore, WAL_RESTART_PAGES};
+pub use sqlite::{SqliteBatch, SqliteStore, WAL_LIMIT_PAGES};
 
 use corridor_model::{Entity, EntityEvidence, EntityValues, RetentionPolicy, SourceReliability};
 

@@ -27,6 +27,8 @@ pub struct SqliteStore {
     wait: std::time::Duration,
     /// Read-log entries held for one group commit ([`SqliteStore::defer_log`]).
     log: DeferredLog,
+    /// The read log as last seen with nothing to move (see `readlog::Watch`).
+    readlog: crate::readlog::Watch,
 }
 
 /// Log entries of reads held back so that several requests' entries are appended
@@ -68,9 +70,10 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-/// The write-ahead log's size, in pages, past which [`SqliteStore::checkpoint`]
-/// has it start over (16 MiB at 4 KiB pages).
-pub const WAL_RESTART_PAGES: i64 = 4_096;
+/// The size, in pages, that the write-ahead log's file is cut back to once it
+/// starts over with checkpoints handed off (32 MiB at 4 KiB pages; see
+/// [`SqliteStore::checkpoint`]).
+pub const WAL_LIMIT_PAGES: i64 = 8_192;
 
 /// SQLite's page cache, in KiB.
 const CACHE_KIB: i64 = 65536;
@@ -392,7 +395,7 @@ impl SqliteStore {
         let path = self.path();
         let chained = (|| -> Result<()> {
             let tx = write_tx(&mut self.conn)?;
-            let moved = crate::readlog::move_into(&path, &tx)?;
+            let moved = crate::readlog::move_into_watched(&path, &tx, &mut self.readlog)?;
             for (at, entry) in &waiting {
                 audit::append(&tx, at, entry)?;
             }
@@ -427,7 +430,7 @@ impl SqliteStore {
     pub fn hand_off_checkpoints(&mut self) -> Result<()> {
         self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         self.conn
-            .pragma_update(None, "journal_size_limit", WAL_RESTART_PAGES * 4096 * 2)?;
+            .pragma_update(None, "journal_size_limit", WAL_LIMIT_PAGES * 4096)?;
         Ok(())
     }
 
@@ -439,27 +442,24 @@ impl SqliteStore {
 
     /// Copies what the write-ahead log holds into the database file as far as no
     /// reader still needs it (`PASSIVE`: it never waits for, or blocks, readers
-    /// and writers), as SQLite's own checkpoints after a commit do. Returns the
-    /// log's size and how much of it was copied, in pages.
+    /// and writers), as SQLite's own checkpoints after a commit do. When it copies
+    /// everything, the next write starts the log over. Returns the log's size and
+    /// how much of it was copied, in pages.
     ///
-    /// Under steady load a passive checkpoint rarely finds a moment with no reader,
-    /// so the log never starts over and grows by every logged read's pages (the
-    /// node's load benchmark: 2 GB in 15 s of selector lookups at 4,000 a second,
-    /// until the disk guard refused an upload). Past [`WAL_RESTART_PAGES`] the
-    /// checkpoint therefore waits (at most the connection's busy timeout) for the
-    /// readers of the moment and has the next writer start the log over
-    /// (`RESTART`), so the log stays near that size whatever the load; the file
-    /// itself is cut back to it (`journal_size_limit`).
+    /// Under steady load a checkpoint from another connection never catches up
+    /// with the writer, so the log never starts over and grows by every logged
+    /// read's pages (the node's load benchmark: 2 GB in 15 s of selector lookups,
+    /// until the disk guard refused an upload). Waiting for the writer instead
+    /// (`RESTART`) held its commits up to 30 ms. A node therefore checkpoints from
+    /// both sides: another connection copies the bulk every 50 ms, and the
+    /// writer's own connection, between requests every quarter second, copies the
+    /// little written since, so the log starts over at its next write (see the
+    /// server's `store_thread.rs`); the file is cut back to [`WAL_LIMIT_PAGES`]
+    /// (`journal_size_limit`).
     pub fn checkpoint(&self) -> Result<(i64, i64)> {
-        let (log, done): (i64, i64) = self
+        Ok(self
             .conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))?;
-        if log > WAL_RESTART_PAGES {
-            return Ok(self
-                .conn
-                .query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| Ok((r.get(1)?, r.get(2)?)))?);
-        }
-        Ok((log, done))
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))?)
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -484,7 +484,7 @@ impl SqliteStore {
     fn append_chained(&mut self, at: &str, entry: &AuditEntry) -> Result<AuditRecord> {
         let path = self.path();
         let tx = write_tx(&mut self.conn)?;
-        let moved = crate::readlog::move_into(&path, &tx)?;
+        let moved = crate::readlog::move_into_watched(&path, &tx, &mut self.readlog)?;
         let rec = audit::append(&tx, at, entry)?;
         tx.commit()?;
         if let Some(m) = moved {
@@ -569,6 +569,7 @@ impl SqliteStore {
         conn.set_prepared_statement_cache_capacity(64);
         Ok(SqliteStore {
             log: DeferredLog::default(),
+            readlog: Default::default(),
             conn,
             signer: None,
             read_only,

@@ -131,7 +131,9 @@ pub(crate) fn fixture() -> Fixture {
     let key = corridor_store::node_key_path(&path);
     Fixture {
         _dir: dir,
-        node: Node::new(store).with_paths(corridor_server::jobs::NodePaths { store: path, key }),
+        node: Node::new(store)
+            .expect("store thread")
+            .with_paths(corridor_server::jobs::NodePaths { store: path, key }),
         tokens,
         expired,
         revoked: revoked_token.secret,

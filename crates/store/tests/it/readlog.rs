@@ -168,8 +168,9 @@ fn deferred_log_entries_are_written_together_and_never_lost() {
 }
 
 /// With checkpoints handed to another connection (a node server's background
-/// thread), the write-ahead log stays near its restart size however much is
-/// logged, instead of growing with every logged read.
+/// thread) and now and then made by the writer's own, the write-ahead log stays
+/// under its limit however much is logged, instead of growing with every logged
+/// read.
 #[test]
 fn handed_off_checkpoints_keep_the_write_ahead_log_bounded() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -185,7 +186,7 @@ fn handed_off_checkpoints_keep_the_write_ahead_log_bounded() {
             .map(|m| m.len())
             .unwrap_or(0)
     };
-    let limit = (corridor_store::WAL_RESTART_PAGES as u64) * 4096 * 2;
+    let limit = (corridor_store::WAL_LIMIT_PAGES as u64) * 4096;
     let mut largest = 0;
     // About 100 MB of log entries, in flushes of 500.
     for round in 0..100 {
@@ -203,11 +204,77 @@ fn handed_off_checkpoints_keep_the_write_ahead_log_bounded() {
         }
         store.defer_log(false);
         store.flush_log().expect("flush");
+        // The other connection copies the bulk; the writer's own, now and then,
+        // the rest, so that the log starts over.
         checkpointer.checkpoint().expect("checkpoint");
+        if round % 4 == 3 {
+            store.checkpoint().expect("writer's checkpoint");
+        }
         largest = largest.max(wal());
     }
     assert!(
         largest < limit + (8 << 20),
         "the log reached {largest} bytes (limit {limit})"
     );
+}
+
+/// A node's group commits stop opening a read log they saw with nothing to move
+/// (`readlog::Watch`); an entry queued there afterwards, by a command that found
+/// the write lock taken, is still moved into the chain at the next flush.
+#[test]
+fn an_entry_queued_after_the_read_log_was_seen_empty_is_still_moved() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("test.corridor");
+    let mut node = new_store(dir.path());
+    let entry = |target: &str| corridor_store::AuditEntry {
+        actor: "ana".into(),
+        action: corridor_store::AuditAction::Read,
+        target: target.into(),
+        purpose: "case".into(),
+        detail: String::new(),
+    };
+    // Another command logs a read while a third holds the write lock: the entry
+    // waits in the read log.
+    let queue_beside_a_writer = |target: &str| {
+        let lock = rusqlite::Connection::open(&path).expect("open");
+        lock.execute_batch("BEGIN IMMEDIATE").expect("write lock");
+        let mut other = SqliteStore::open(&path).expect("open");
+        other.log_access(&entry(target)).expect("queued");
+        assert_eq!(other.verify_audit().expect("verify").queued, 1);
+        lock.execute_batch("ROLLBACK").expect("let go");
+    };
+    let flush = |node: &mut SqliteStore, target: &str| {
+        node.defer_log(true);
+        node.log_access(&entry(target)).expect("deferred");
+        node.defer_log(false);
+        node.flush_log().expect("flush");
+    };
+    queue_beside_a_writer("entity:q1");
+    flush(&mut node, "entity:n1");
+    // The emptied read log, as if last written a while ago: the next flush
+    // remembers it quiet.
+    let readlog = dir.path().join("test.corridor.readlog");
+    std::fs::File::options()
+        .write(true)
+        .open(&readlog)
+        .expect("read log")
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(5))
+        .expect("set its time");
+    flush(&mut node, "entity:n2");
+    queue_beside_a_writer("entity:q2");
+    flush(&mut node, "entity:n3");
+    let targets: Vec<String> = node
+        .audit_entries()
+        .expect("log")
+        .into_iter()
+        .map(|r| r.entry.target)
+        .filter(|t| t.starts_with("entity:"))
+        .collect();
+    assert_eq!(
+        targets,
+        ["entity:q1", "entity:n1", "entity:n2", "entity:q2", "entity:n3"]
+    );
+    let report = node.verify_audit().expect("verify");
+    assert_eq!(report.queued, 0);
+    assert!(report.is_intact(), "{:?}", report.problems);
 }
