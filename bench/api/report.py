@@ -68,9 +68,11 @@ lines += [
     "  corridor's (Mohammed, Ahmad, Ali …): for most queries hundreds of other people bear the same name, so",
     "  the top 10 holds the right person only by chance among them; a trigram index finds nothing across",
     "  scripts at all. What lifts it is a second fact (a birth date, a document), which search does not take yet.",
-    "- What bounds the selector rate: each request is a write transaction (its audit entry) committed before the",
-    "  answer; the profile shows the commit, SQLite's locking and the thread handoffs, with wrk on the same two",
-    "  cores. Group commit of concurrent requests' entries is the next step if the goal is to be met.",
+    "- How the selector rate is reached: every request's audit entry is committed before its answer, the entries",
+    "  of the requests that queued together in one transaction, by the thread that owns the store (no worker",
+    "  blocks on a lock); the write-ahead log is checkpointed from a second connection and, briefly, from the",
+    "  store's own between requests, so it stays bounded under steady load. Before that design (same machine,",
+    "  same day): 3,448/s, p99 31.8 ms, and a log that grew without bound.",
     "<!-- api-load:end -->",
 ]
 section = "\n".join(lines)
