@@ -898,6 +898,13 @@ mod backup_tests {
             "the store is left as it was"
         );
         drop(serving);
+        // Nor while another command has the store open to write (an erasure it
+        // made would land in the file moved aside).
+        let working = SqliteStore::open(&path).expect("another command");
+        let refused = crate::admin::restore(&backup, &path, &root).expect_err("a command works");
+        assert_eq!(refused.code(), crate::ErrorCode::Conflict, "{refused}");
+        assert!(refused.to_string().contains("other commands"), "{refused}");
+        drop(working);
         let restored = crate::admin::restore(&backup, &path, &root).expect("restore");
         assert_eq!(restored.erasures_reapplied, 1);
         assert_eq!(restored.restrictions_reapplied, 1, "{restored:?}");

@@ -168,7 +168,9 @@ impl Error {
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::RateLimited(_) => ErrorCode::RateLimited,
             Error::Store(e) => match e {
-                S::Exists { .. } | S::Held { .. } | S::Locked { .. } => ErrorCode::Conflict,
+                S::Exists { .. } | S::Held { .. } | S::Locked { .. } | S::Restoring { .. } | S::InUse { .. } => {
+                    ErrorCode::Conflict
+                }
                 S::Busy => ErrorCode::Busy,
                 S::ReadOnly => ErrorCode::ReadOnly,
                 S::BadEntityId { .. } => ErrorCode::BadInput,

@@ -220,6 +220,9 @@ impl SqliteStore {
     pub fn restore(from: &Path, store: &Path, actor: &str, fresh_secret: &str) -> Result<RestoreReport> {
         // A running node server would go on writing into the store moved aside.
         let _alone = crate::NodeLock::acquire(store)?;
+        // Nor may a command write meanwhile (an erasure would land in the file
+        // moved aside); none may start until the restore is done.
+        let _writers = crate::StoreShare::alone(store)?;
         // Erased records: (internal id, digest of data set and key). A record id is
         // only trusted with its key's digest, so a journal of another store's
         // lineage (ids reused after an earlier restore, a store made anew at the
@@ -253,7 +256,7 @@ impl SqliteStore {
         if store.exists() {
             // The store being replaced may be damaged (why else restore): what it
             // says is added when it can be read.
-            if let Ok(current) = SqliteStore::open(store) {
+            if let Ok(current) = SqliteStore::open_during_restore(store) {
                 let keys = record_key_digests(current.conn())?;
                 for h in current.holds()? {
                     let entry = last.entry((h.record, keys.get(&h.record).cloned())).or_insert(None);
@@ -287,9 +290,9 @@ impl SqliteStore {
         let reapplied = {
             // Opening migrates a backup made before the newest schema; then it is
             // checked whole, evidence included.
-            drop(SqliteStore::open(&staging)?);
+            drop(SqliteStore::open_during_restore(&staging)?);
             check(&staging)?;
-            let mut restored = SqliteStore::open(&staging)?;
+            let mut restored = SqliteStore::open_during_restore(&staging)?;
             let known = record_key_digests(restored.conn())?;
             let ours = |list: Vec<(i64, Option<String>)>| -> Vec<i64> {
                 list.into_iter()
@@ -377,7 +380,7 @@ impl SqliteStore {
         let replaced_store = if store.exists() {
             // Its log file folded in and removed first: the store moved aside is whole.
             {
-                let current = SqliteStore::open(store)?;
+                let current = SqliteStore::open_during_restore(store)?;
                 let busy: i64 = current
                     .conn()
                     .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;

@@ -55,6 +55,14 @@ pub enum Error {
         "a node server is running on this store (it holds {path}): stop it first (Ctrl-C in its terminal, or its service)"
     )]
     Locked { path: String },
+    /// A restore is replacing the store (it holds the writers' lock alone).
+    #[error("a restore is replacing this store (it holds {path}): run the command again once it has finished")]
+    Restoring { path: String },
+    /// Commands are working on the store: a restore waits for them.
+    #[error(
+        "other commands are working on this store (they share {path}): let them finish (or stop them), then restore"
+    )]
+    InUse { path: String },
     /// A record under restriction or erased: it cannot be kept, changed or read.
     #[error("record {record} is {state}: nothing more can be done with it until a DPO lifts a restriction")]
     Held { record: i64, state: &'static str },

@@ -46,7 +46,7 @@ pub use error::{Error, Result};
 pub use exports::{ExportDraft, ExportRecord, ExportState};
 pub use hold::{HoldReport, HoldRequest, HoldState, RecordHold};
 pub use links::{EntityPlace, IndexedEntity, KeyDigest, KeyDigester, LinkIndex, LinkIndexBuilder, Reference};
-pub use lock::{NodeLock, lock_path};
+pub use lock::{NodeLock, StoreShare, lock_path, writers_path};
 pub use matching::{MatchAdditions, MatchBlock};
 pub use read::{ConsistencyReport, DerivedFact, GradeChange, PersonReview, SourceInfo, Stats};
 pub use rectify::{Rectification, Rectified, RectifyRequest, StatementOrigin};

@@ -7,6 +7,14 @@
 //! `flock(2)` (through rustix): released by the kernel when the process ends, so a
 //! killed server leaves no stale lock. Other commands (ingest, reads) do not take
 //! it: SQLite's own locking lets them work beside a running node.
+//!
+//! The same danger comes from any other command that writes: an erasure made by
+//! `corridor erase` while a restore swaps the file would land in the file moved
+//! aside, and the erased record would come back from the backup. So every
+//! writable opening of a store shares a second lock, `STORE.writers`
+//! ([`StoreShare`], held as long as the store is open), and a restore takes that
+//! one alone: it is refused while commands work, and they are refused while it
+//! runs, each with a message that says to wait.
 
 use std::path::{Path, PathBuf};
 
@@ -31,23 +39,11 @@ impl NodeLock {
     /// waiting.
     pub fn acquire(store: &Path) -> Result<NodeLock> {
         let path = lock_path(store);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|cause| Error::Io {
+        let file = lock_file(&path)?;
+        match flock(&file, &path, rustix::fs::FlockOperation::NonBlockingLockExclusive)? {
+            true => Ok(NodeLock { _file: file, path }),
+            false => Err(Error::Locked {
                 path: path.display().to_string(),
-                cause,
-            })?;
-        match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
-            Ok(()) => Ok(NodeLock { _file: file, path }),
-            Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(Error::Locked {
-                path: path.display().to_string(),
-            }),
-            Err(e) => Err(Error::Io {
-                path: path.display().to_string(),
-                cause: e.into(),
             }),
         }
     }
@@ -55,6 +51,77 @@ impl NodeLock {
     /// The lock file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// The writers' lock file of `store`.
+pub fn writers_path(store: &Path) -> PathBuf {
+    let mut p = store.as_os_str().to_owned();
+    p.push(".writers");
+    PathBuf::from(p)
+}
+
+/// A writable store's share of `STORE.writers`: many at once, none while a
+/// restore holds it alone. Released when dropped.
+#[derive(Debug)]
+pub struct StoreShare {
+    _file: std::fs::File,
+}
+
+impl StoreShare {
+    /// Shares the writers' lock of `store`, or says a restore runs
+    /// ([`Error::Restoring`]) without waiting.
+    pub fn take(store: &Path) -> Result<StoreShare> {
+        let path = writers_path(store);
+        let file = lock_file(&path)?;
+        match flock(&file, &path, rustix::fs::FlockOperation::NonBlockingLockShared)? {
+            true => Ok(StoreShare { _file: file }),
+            false => Err(Error::Restoring {
+                path: path.display().to_string(),
+            }),
+        }
+    }
+
+    /// Holds the writers' lock of `store` alone, for a restore, or says that
+    /// commands are working on it ([`Error::InUse`]) without waiting.
+    pub fn alone(store: &Path) -> Result<StoreShare> {
+        let path = writers_path(store);
+        let file = lock_file(&path)?;
+        match flock(&file, &path, rustix::fs::FlockOperation::NonBlockingLockExclusive)? {
+            true => Ok(StoreShare { _file: file }),
+            false => Err(Error::InUse {
+                path: path.display().to_string(),
+            }),
+        }
+    }
+}
+
+/// Opens (creating, 0600) the lock file at `path`; a symbolic link planted there is
+/// refused, never followed.
+fn lock_file(path: &Path) -> Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+        .map_err(|cause| Error::Io {
+            path: path.display().to_string(),
+            cause,
+        })
+}
+
+/// Takes `how` on `file` without waiting: `false` when another holds it.
+fn flock(file: &std::fs::File, path: &Path, how: rustix::fs::FlockOperation) -> Result<bool> {
+    match rustix::fs::flock(file, how) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Ok(false),
+        Err(e) => Err(Error::Io {
+            path: path.display().to_string(),
+            cause: e.into(),
+        }),
     }
 }
 
@@ -70,5 +137,35 @@ mod tests {
         assert!(matches!(NodeLock::acquire(&store), Err(Error::Locked { .. })));
         drop(held);
         NodeLock::acquire(&store).expect("free again");
+    }
+
+    /// Commands share the writers' lock; a restore holds it alone, and each side
+    /// is refused, without waiting, while the other holds it.
+    #[test]
+    fn a_restore_and_writing_commands_exclude_each_other() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = dir.path().join("node.corridor");
+        let one = StoreShare::take(&store).expect("a command");
+        let two = StoreShare::take(&store).expect("another beside it");
+        assert!(matches!(StoreShare::alone(&store), Err(Error::InUse { .. })));
+        drop((one, two));
+        let restoring = StoreShare::alone(&store).expect("the restore");
+        assert!(matches!(StoreShare::take(&store), Err(Error::Restoring { .. })));
+        drop(restoring);
+        StoreShare::take(&store).expect("after the restore");
+    }
+
+    /// A link planted where a lock file goes is refused, not followed.
+    #[test]
+    fn a_planted_link_at_a_lock_file_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = dir.path().join("node.corridor");
+        let target = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&target, writers_path(&store)).expect("link");
+        assert!(StoreShare::take(&store).is_err());
+        assert!(!target.exists(), "the link was followed");
+        std::os::unix::fs::symlink(&target, lock_path(&store)).expect("link");
+        assert!(NodeLock::acquire(&store).is_err());
+        assert!(!target.exists(), "the link was followed");
     }
 }

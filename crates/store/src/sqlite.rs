@@ -29,6 +29,19 @@ pub struct SqliteStore {
     log: DeferredLog,
     /// The read log as last seen with nothing to move (see `readlog::Watch`).
     readlog: crate::readlog::Watch,
+    /// This opening's share of the writers' lock (see `lock::StoreShare`); none
+    /// when read-only, during a restore, or where no lock file can be made.
+    share: Option<crate::lock::StoreShare>,
+}
+
+/// The writers' lock of the store at `path`, shared; `Ok(None)` where its file
+/// cannot be made (a read-only directory: the store opens read-only anyway).
+fn take_share(path: &Path) -> Result<Option<crate::lock::StoreShare>> {
+    match crate::lock::StoreShare::take(path) {
+        Ok(share) => Ok(Some(share)),
+        Err(e @ Error::Restoring { .. }) => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
 /// Log entries of reads held back so that several requests' entries are appended
@@ -148,7 +161,9 @@ impl SqliteStore {
                 });
             }
         }
+        let share = take_share(path)?;
         let mut store = SqliteStore::configure(conn, path, false)?;
+        store.share = share;
         let before = migrations::migrate(&mut store.conn)?;
         let created = before == 0;
         if created {
@@ -173,7 +188,20 @@ impl SqliteStore {
     /// directory, an archived copy on read-only media) is opened read-only: the audit
     /// chain can be verified and counts read, but nothing is written, and reads of
     /// personal data, which must be logged, are refused ([`Error::ReadOnly`]).
+    ///
+    /// A writable store shares the writers' lock while it is open (see
+    /// `lock::StoreShare`): refused, with [`Error::Restoring`], while a restore
+    /// replaces the file.
     pub fn open(path: &Path) -> Result<SqliteStore> {
+        SqliteStore::open_sharing(path, true)
+    }
+
+    /// [`SqliteStore::open`] for a restore, which holds the writers' lock alone.
+    pub(crate) fn open_during_restore(path: &Path) -> Result<SqliteStore> {
+        SqliteStore::open_sharing(path, false)
+    }
+
+    fn open_sharing(path: &Path, share: bool) -> Result<SqliteStore> {
         if !path.exists() {
             return Err(Error::NotFound {
                 path: path.display().to_string(),
@@ -185,8 +213,12 @@ impl SqliteStore {
                 detail: "an empty file".into(),
             });
         }
+        let share = if share { take_share(path)? } else { None };
         match SqliteStore::open_writable(path) {
-            Ok(Some(store)) => Ok(store),
+            Ok(Some(mut store)) => {
+                store.share = share;
+                Ok(store)
+            }
             Ok(None) => SqliteStore::open_read_only(path),
             Err(e) => Err(e),
         }
@@ -570,6 +602,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             log: DeferredLog::default(),
             readlog: Default::default(),
+            share: None,
             conn,
             signer: None,
             read_only,
