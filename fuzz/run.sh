@@ -11,7 +11,7 @@ export RUSTC_BOOTSTRAP=1
 mkdir -p fuzz/corpus/mrz
 printf 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\n' >fuzz/corpus/mrz/td3
 printf 'I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<\n' >fuzz/corpus/mrz/td1
-for t in mapping mrz names ingest_csv ingest_jsonl ingest_schemas edgelist; do
+for t in mapping mrz names ingest_csv ingest_jsonl ingest_schemas edgelist exchange; do
     mkdir -p "fuzz/corpus/$t"
     echo "== fuzzing $t for ${SECS}s"
     cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=2048

@@ -74,6 +74,8 @@ pub enum Action {
     /// resolution run, document checks, watchlist imports, source grading).
     NodeSettings,
     Backup,
+    /// Partner nodes (from their cards) and the sharing agreements with them.
+    ManagePartners,
 }
 
 /// What an action needs before it may go ahead.
@@ -98,7 +100,7 @@ const DPO_ADMIN: &[Role] = &[Role::Dpo, Role::Admin];
 
 impl Action {
     /// Every action, for the authorisation matrix and the documentation.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Action::Health,
         Action::ApiDescription,
         Action::LogIn,
@@ -136,6 +138,7 @@ impl Action {
         Action::ManagePurposes,
         Action::NodeSettings,
         Action::Backup,
+        Action::ManagePartners,
     ];
 
     /// The policy table: what this action needs (../shared/domain.md, roles).
@@ -153,7 +156,9 @@ impl Action {
             }
             ReadAuditLog | ReadRetentionQueue | RestrictRecord | OrderErasure | SubjectAccessReport => Need::Node(DPO),
             VerifyAudit => Need::Node(DPO_ADMIN),
-            ManageUsers | ManageTokens | ManageCases | ManagePurposes | NodeSettings | Backup => Need::Node(ADMIN),
+            ManageUsers | ManageTokens | ManageCases | ManagePurposes | NodeSettings | Backup | ManagePartners => {
+                Need::Node(ADMIN)
+            }
         }
     }
 
@@ -198,6 +203,7 @@ impl Action {
                 | ManagePurposes
                 | NodeSettings
                 | Backup
+                | ManagePartners
         )
     }
 }

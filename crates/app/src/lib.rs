@@ -17,6 +17,7 @@ pub mod documents;
 mod entity;
 pub mod erasure;
 mod error;
+pub mod exchange;
 pub mod exports;
 pub mod ingest;
 pub mod network;

@@ -207,6 +207,95 @@ pub enum Command {
     /// The purposes requests for personal data may name.
     #[command(subcommand)]
     Purpose(PurposeCommand),
+    /// This node's identity towards partner nodes: `node card` writes the partner
+    /// card to hand them, with the fingerprint to read out to them.
+    #[command(subcommand)]
+    Node(NodeCommand),
+    /// Partner nodes: add one from its card (only with the fingerprint the partner
+    /// read out to you by another channel), list them, revoke one.
+    #[command(subcommand)]
+    Partner(PartnerCommand),
+    /// The sharing agreement with a partner: what it may match, for which purposes,
+    /// how much a day, until when, and who approves disclosures.
+    #[command(subcommand)]
+    Agreement(AgreementCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NodeCommand {
+    /// Write this node's partner card (its name, country, address and public keys,
+    /// signed by the node key); prints the fingerprint partners must check.
+    Card {
+        /// The node's name as partners will see it, e.g. "RS Border Police, Belgrade".
+        #[arg(long)]
+        name: String,
+        /// ISO 3166-1 alpha-2 country code (EU for a Union agency).
+        #[arg(long)]
+        country: String,
+        /// Where the node answers partners (https://...); leave out for files only.
+        #[arg(long, default_value = "")]
+        address: String,
+        /// Write the card to this file (must not exist) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    /// Add a partner from its card file.
+    Add {
+        /// This node's short name for the partner (ASCII), e.g. gr-hp.
+        name: String,
+        /// The partner's card (from `corridor node card` on its node).
+        #[arg(long, value_name = "FILE")]
+        card: std::path::PathBuf,
+        /// The fingerprint the partner read out to you by another channel.
+        #[arg(long)]
+        fingerprint: String,
+    },
+    /// List the partners, with their fingerprints and agreements.
+    List,
+    /// Revoke a partner: nothing more is accepted from it.
+    Revoke {
+        name: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgreementCommand {
+    /// Set (or replace) the agreement with a partner.
+    Set {
+        /// The partner's name on this node.
+        partner: String,
+        /// Selector kinds it may match, comma-separated: phone, travel-document,
+        /// plate, iban, vessel, person-identity.
+        #[arg(long, value_delimiter = ',', required = true)]
+        kinds: Vec<String>,
+        /// This node's purposes a query may name, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        purposes: Vec<String>,
+        /// Oblivious evaluations (selectors queried) allowed per UTC day.
+        #[arg(long)]
+        budget: u64,
+        /// The most selectors in one query.
+        #[arg(long)]
+        max_query: u64,
+        /// The last day the agreement is in force (YYYY-MM-DD).
+        #[arg(long)]
+        expires: String,
+        /// The supervisor who approves disclosures under it.
+        #[arg(long)]
+        approver: String,
+        /// Data received from this partner may be matched for other partners
+        /// (the third-party rule: off unless the partner agreed).
+        #[arg(long)]
+        onward_use: bool,
+    },
+    /// Show the agreement with a partner.
+    Show { partner: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -236,6 +236,9 @@ pub fn main() -> ExitCode {
         Command::Token(c) => cmd::access::token(&ctx, &c),
         Command::Case(c) => cmd::access::case(&ctx, &c),
         Command::Purpose(c) => cmd::access::purpose(&ctx, &c),
+        Command::Node(c) => cmd::partners::node(&ctx, &c),
+        Command::Partner(c) => cmd::partners::partner(&ctx, &c),
+        Command::Agreement(c) => cmd::partners::agreement(&ctx, &c),
     };
     let code = match result {
         Ok(code) => code,

@@ -174,6 +174,24 @@ impl NodeKey {
         fingerprint(self.key.verifying_key().as_bytes())
     }
 
+    /// The public key's 32 bytes.
+    pub fn public_bytes(&self) -> [u8; 32] {
+        self.key.verifying_key().to_bytes()
+    }
+
+    /// The node's key for receiving encrypted data (X25519): the Montgomery form of
+    /// its Ed25519 public key, as age and libsodium derive it, so that a partner
+    /// who verified the node's fingerprint has its encryption key bound to it.
+    pub fn exchange_public(&self) -> [u8; 32] {
+        self.key.verifying_key().to_montgomery().to_bytes()
+    }
+
+    /// Signs a message between partner nodes; the domain tag keeps such a
+    /// signature from ever passing for an audit head's, or the reverse.
+    pub fn sign_exchange(&self, message: &[u8]) -> [u8; 64] {
+        self.key.sign(&exchange_message(message)).to_bytes()
+    }
+
     /// Signs the audit head `seq:hash`; the signature, hex.
     pub fn sign_head(&self, seq: i64, hash: &str) -> String {
         hex::encode(self.key.sign(&head_message(seq, hash)).to_bytes())
@@ -209,6 +227,32 @@ pub fn fingerprint(public: &[u8]) -> String {
 /// never be taken for one over anything else the key signs.
 fn head_message(seq: i64, hash: &str) -> Vec<u8> {
     format!("corridor audit head v1\n{seq}:{hash}").into_bytes()
+}
+
+/// What is signed for a message between partner nodes (see
+/// [`NodeKey::sign_exchange`]).
+fn exchange_message(message: &[u8]) -> Vec<u8> {
+    let mut m = b"corridor exchange v1\n".to_vec();
+    m.extend_from_slice(message);
+    m
+}
+
+/// Checks a partner node's signature over `message` with its public key (strict
+/// RFC 8032 verification: no malleable or small-order forms).
+pub fn verify_exchange(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+    let Ok(key) = VerifyingKey::from_bytes(public) else {
+        return false;
+    };
+    key.verify_strict(&exchange_message(message), &Signature::from_bytes(signature))
+        .is_ok()
+}
+
+/// The X25519 key bound to an Ed25519 public key (see [`NodeKey::exchange_public`]);
+/// `None` for bytes that are no curve point.
+pub fn exchange_public_of(public: &[u8; 32]) -> Option<[u8; 32]> {
+    VerifyingKey::from_bytes(public)
+        .ok()
+        .map(|k| k.to_montgomery().to_bytes())
 }
 
 /// Checks a signature over the head `seq:hash` with a public key (hex).

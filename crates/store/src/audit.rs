@@ -100,12 +100,20 @@ pub enum AuditAction {
     /// A statement was rectified (Art. 16(1)): a corrected statement added, the
     /// old one marked.
     Rectify,
+    /// A partner node was added from its card.
+    PartnerAdd,
+    /// A partner node was revoked.
+    PartnerRevoke,
+    /// The sharing agreement with a partner was set or changed.
+    AgreementSet,
+    /// A message from a partner node was refused (and why).
+    ExchangeRefused,
     /// Any other word.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 35] = [
+    const NAMED: [(AuditAction, &'static str); 39] = [
         (AuditAction::Init, "init"),
         (AuditAction::Ingest, "ingest"),
         (AuditAction::IngestRejected, "ingest.rejected"),
@@ -141,6 +149,10 @@ impl AuditAction {
         (AuditAction::ExportRefuse, "export.refuse"),
         (AuditAction::ExportProduced, "export.produced"),
         (AuditAction::Rectify, "rectify"),
+        (AuditAction::PartnerAdd, "partner.add"),
+        (AuditAction::PartnerRevoke, "partner.revoke"),
+        (AuditAction::AgreementSet, "agreement.set"),
+        (AuditAction::ExchangeRefused, "exchange.refused"),
     ];
 
     /// Whether the act changes what is derived from the data (the investigation

@@ -40,6 +40,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "the agency's row a rectified version stands for",
         crate::rectify::SOURCE_HASH,
     ),
+    ("partner nodes and sharing agreements", crate::partners::SCHEMA),
 ];
 
 /// The newest schema version this code knows.

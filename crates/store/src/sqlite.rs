@@ -494,6 +494,58 @@ impl SqliteStore {
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))?)
     }
 
+    /// Adds a partner node (its card checked by the caller); logged.
+    pub fn add_partner(&mut self, partner: &crate::NewPartner<'_>, actor: &str) -> Result<i64> {
+        crate::partners::add(self.conn_mut()?, partner, actor)
+    }
+
+    /// Every partner, revoked ones included, with its agreement's terms.
+    pub fn partners(&self) -> Result<Vec<crate::PartnerRecord>> {
+        crate::partners::all(&self.conn)
+    }
+
+    /// The partner this node calls `name`.
+    pub fn partner(&self, name: &str) -> Result<Option<crate::PartnerRecord>> {
+        crate::partners::by_name(&self.conn, name)
+    }
+
+    /// The partner whose key has `fingerprint` (as its card gives it).
+    pub fn partner_by_fingerprint(&self, fingerprint: &str) -> Result<Option<crate::PartnerRecord>> {
+        crate::partners::by_fingerprint(&self.conn, fingerprint)
+    }
+
+    /// Revokes the partner `name`: nothing more is accepted from it; logged.
+    pub fn revoke_partner(&mut self, name: &str, why: &str, actor: &str) -> Result<()> {
+        crate::partners::revoke(self.conn_mut()?, name, why, actor)
+    }
+
+    /// Sets the agreement with the partner `name` to `terms`; logged with them.
+    pub fn set_agreement(&mut self, name: &str, terms: &str, actor: &str) -> Result<()> {
+        crate::partners::set_agreement(self.conn_mut()?, name, terms, actor)
+    }
+
+    /// Records a partner message's nonce: `false` when seen before (a replay).
+    pub fn remember_nonce(&mut self, partner: i64, nonce: &str, at: &str, forget_before: &str) -> Result<bool> {
+        crate::partners::remember_nonce(self.conn_mut()?, partner, nonce, at, forget_before)
+    }
+
+    /// Counts `size` evaluations against `partner`'s budget for `day` if they fit:
+    /// `Ok(Ok(used before))`, or `Ok(Err(used))` when they do not.
+    pub fn spend_evaluations(
+        &mut self,
+        partner: i64,
+        day: &str,
+        size: u64,
+        budget: u64,
+    ) -> Result<std::result::Result<u64, u64>> {
+        crate::partners::spend(self.conn_mut()?, partner, day, size, budget)
+    }
+
+    /// The evaluations `partner` used on `day`.
+    pub fn evaluations_used(&self, partner: i64, day: &str) -> Result<u64> {
+        crate::partners::used(&self.conn, partner, day)
+    }
+
     pub fn is_read_only(&self) -> bool {
         self.read_only
     }

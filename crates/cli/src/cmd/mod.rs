@@ -11,6 +11,7 @@ pub(crate) mod init;
 pub(crate) mod mrz;
 pub(crate) mod names;
 pub(crate) mod network;
+pub(crate) mod partners;
 pub(crate) mod rectify;
 pub(crate) mod resolve;
 pub(crate) mod retention;

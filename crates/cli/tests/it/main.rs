@@ -9,6 +9,7 @@ mod kill;
 mod limits;
 mod network;
 mod output_files;
+mod partners;
 mod serve;
 mod store_access;
 mod users;

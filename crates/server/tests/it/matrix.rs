@@ -31,7 +31,9 @@ fn allowed(action: Action, user: &str) -> bool {
             role == "supervisor"
         }
         ReadAuditLog | ReadRetentionQueue | RestrictRecord | OrderErasure | SubjectAccessReport => role == "dpo",
-        ManageUsers | ManageTokens | ManageCases | ManagePurposes | NodeSettings | Backup => role == "admin",
+        ManageUsers | ManageTokens | ManageCases | ManagePurposes | NodeSettings | Backup | ManagePartners => {
+            role == "admin"
+        }
     }
 }
 
