@@ -28,6 +28,7 @@
 mod agreement;
 mod card;
 mod envelope;
+pub mod psi;
 
 pub use agreement::{Agreement, QueryAsk, SelectorKind};
 pub use card::{CARD_FORMAT, MAX_CARD_BYTES, PartnerCard, canonical_fingerprint, normalise_fingerprint};
