@@ -54,6 +54,9 @@ pub enum Action {
     ApproveExport,
     DraftDisclosure,
     ApproveDisclosure,
+    /// Asking partner nodes whether they hold the case's selectors (hit/no-hit),
+    /// and reading their answers.
+    QueryPartners,
     /// Keeping or erasing a record of the case that is due for review.
     DecideRetention,
     ReadCaseRetention,
@@ -100,7 +103,7 @@ const DPO_ADMIN: &[Role] = &[Role::Dpo, Role::Admin];
 
 impl Action {
     /// Every action, for the authorisation matrix and the documentation.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::Health,
         Action::ApiDescription,
         Action::LogIn,
@@ -124,6 +127,7 @@ impl Action {
         Action::ApproveExport,
         Action::DraftDisclosure,
         Action::ApproveDisclosure,
+        Action::QueryPartners,
         Action::DecideRetention,
         Action::ReadCaseRetention,
         Action::ReadAuditLog,
@@ -148,7 +152,7 @@ impl Action {
             Health | ApiDescription | LogIn => Need::Nothing,
             WhoAmI | LogOut | ListOwnCases | ListPurposes | NodeStatus => Need::Login,
             Search | ReadEntity | ReadDocuments | ExplainResolution | ReadNetworks | ReadMovements
-            | ReadReviewQueue | Ingest | Rectify | DecidePair | DraftExport | DraftDisclosure => {
+            | ReadReviewQueue | Ingest | Rectify | DecidePair | DraftExport | DraftDisclosure | QueryPartners => {
                 Need::Case(CASE_WORKERS)
             }
             DecideProtectedPair | ApproveExport | ApproveDisclosure | DecideRetention | ReadCaseRetention => {
@@ -194,6 +198,7 @@ impl Action {
                 | ApproveExport
                 | DraftDisclosure
                 | ApproveDisclosure
+                | QueryPartners
                 | DecideRetention
                 | RestrictRecord
                 | OrderErasure

@@ -338,6 +338,12 @@ pub fn admit_query(
     Ok(())
 }
 
+/// Refuses an admitted message (its body, or what it asks): logged like any
+/// refusal.
+pub(crate) fn refuse(store: &mut SqliteStore, admitted: &Admitted, r: Refusal) -> Error {
+    log_refusal(store, Some(admitted.partner_id), Some(&admitted.envelope), &r)
+}
+
 /// Logs a refused message and turns the refusal into the error to answer.
 fn log_refusal(store: &mut SqliteStore, partner: Option<i64>, envelope: Option<&Envelope>, r: &Refusal) -> Error {
     let entry = AuditEntry {

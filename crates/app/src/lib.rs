@@ -19,6 +19,7 @@ pub mod erasure;
 mod error;
 pub mod exchange;
 pub mod exports;
+pub mod hits;
 pub mod ingest;
 pub mod network;
 pub mod node;

@@ -219,6 +219,62 @@ pub enum Command {
     /// how much a day, until when, and who approves disclosures.
     #[command(subcommand)]
     Agreement(AgreementCommand),
+    /// Hit/no-hit: ask a partner node which of the case's selectors it holds
+    /// (private set intersection: it learns none of them), and list the answers.
+    /// Needs --case and --purpose.
+    #[command(subcommand)]
+    Hit(HitCommand),
+    /// Messages between partner nodes carried as files: prepare this node's tags
+    /// for a partner, answer a partner's query, receive a partner's tags or answer.
+    #[command(subcommand)]
+    Exchange(ExchangeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HitCommand {
+    /// Write a query for a partner: the selectors of FILE (one per line, as
+    /// written), blinded; send the file to the partner by any secure channel.
+    Query {
+        /// The partner's name on this node.
+        #[arg(long)]
+        partner: String,
+        /// phone, travel-document, plate, iban or vessel.
+        #[arg(long)]
+        kind: String,
+        /// The selectors, one per line.
+        #[arg(long, value_name = "FILE")]
+        selectors: std::path::PathBuf,
+        /// The query file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// The case's queries to partners, newest first, with their hits.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExchangeCommand {
+    /// Bring this node's tags of a kind up to date for a partner and write them
+    /// for it (an administrator; only kinds its agreement covers).
+    Tags {
+        #[arg(long)]
+        partner: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// Answer a partner's query file after checking it and the agreement (an
+    /// administrator); writes the answer file for the partner.
+    Answer {
+        /// The partner's query file.
+        file: std::path::PathBuf,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// Receive a partner's tags or its answer to one of the case's queries
+    /// (needs --case and --purpose); prints the hits.
+    Receive { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

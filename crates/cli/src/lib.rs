@@ -239,6 +239,8 @@ pub fn main() -> ExitCode {
         Command::Node(c) => cmd::partners::node(&ctx, &c),
         Command::Partner(c) => cmd::partners::partner(&ctx, &c),
         Command::Agreement(c) => cmd::partners::agreement(&ctx, &c),
+        Command::Hit(c) => cmd::hits::hit(&ctx, &c),
+        Command::Exchange(c) => cmd::hits::exchange(&ctx, &c),
     };
     let code = match result {
         Ok(code) => code,

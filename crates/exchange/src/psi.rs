@@ -237,7 +237,60 @@ pub fn blind(kind: SelectorKind, purpose: &str, values: &[String]) -> Result<(Qu
     Ok((query, Pending { kind, items }))
 }
 
+/// A pending query as kept between sending it and receiving its answer.
+#[derive(Serialize, Deserialize)]
+struct KeptPending {
+    kind: SelectorKind,
+    items: Vec<(String, String)>,
+}
+
 impl Pending {
+    /// The kind queried.
+    pub fn kind(&self) -> SelectorKind {
+        self.kind
+    }
+
+    /// How many selectors it holds.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The pending query to keep until its answer comes (the selectors and their
+    /// blinding scalars: secret).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let kept = KeptPending {
+            kind: self.kind,
+            items: self
+                .items
+                .iter()
+                .map(|(v, s)| (v.clone(), hex::encode(s.serialize())))
+                .collect(),
+        };
+        serde_json::to_vec(&kept).unwrap_or_default()
+    }
+
+    /// A pending query kept with [`Pending::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Pending, Refusal> {
+        let bad = || Refusal::Malformed {
+            what: "pending query",
+            why: "it no longer reads".into(),
+        };
+        let kept: KeptPending = serde_json::from_slice(bytes).map_err(|_| bad())?;
+        let items = kept
+            .items
+            .into_iter()
+            .map(|(v, s)| {
+                let b = hex::decode(s).map_err(|_| bad())?;
+                Ok((v, OprfClient::<Ristretto255>::deserialize(&b).map_err(|_| bad())?))
+            })
+            .collect::<Result<_, Refusal>>()?;
+        Ok(Pending { kind: kept.kind, items })
+    }
+
     /// Finishes the query with the responder's answer: the selectors whose value
     /// of F is among the responder's `tags`.
     pub fn finish(self, answer: &Answer, tags: &HashSet<Tag>) -> Result<Vec<Hit>, Refusal> {
@@ -333,6 +386,8 @@ mod tests {
         let (query, pending) = blind(SelectorKind::Phone, "investigation", &asked).expect("blind");
         assert_eq!(query.size(), 4);
         let answer = key.answer(&query).expect("answer");
+        // Kept between sending and the answer.
+        let pending = Pending::from_bytes(&pending.to_bytes()).expect("kept");
         let hits = pending.finish(&answer, &tags).expect("finish");
         let found: Vec<&str> = hits.iter().map(|h| h.value.as_str()).collect();
         assert_eq!(found, ["+359877421744", "+306931355247"]);

@@ -108,12 +108,20 @@ pub enum AuditAction {
     AgreementSet,
     /// A message from a partner node was refused (and why).
     ExchangeRefused,
+    /// A selector query was sent to a partner (kind, size, reference).
+    HitQuery,
+    /// A partner's answer to a selector query was received (how many hits).
+    HitAnswer,
+    /// This node answered a partner's selector query (kind, size, reference).
+    ExchangeAnswer,
+    /// This node's prepared tags were sent to a partner (kind, count).
+    ExchangeTags,
     /// Any other word.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 39] = [
+    const NAMED: [(AuditAction, &'static str); 43] = [
         (AuditAction::Init, "init"),
         (AuditAction::Ingest, "ingest"),
         (AuditAction::IngestRejected, "ingest.rejected"),
@@ -153,6 +161,10 @@ impl AuditAction {
         (AuditAction::PartnerRevoke, "partner.revoke"),
         (AuditAction::AgreementSet, "agreement.set"),
         (AuditAction::ExchangeRefused, "exchange.refused"),
+        (AuditAction::HitQuery, "hit.query"),
+        (AuditAction::HitAnswer, "hit.answer"),
+        (AuditAction::ExchangeAnswer, "exchange.answer"),
+        (AuditAction::ExchangeTags, "exchange.tags"),
     ];
 
     /// Whether the act changes what is derived from the data (the investigation

@@ -41,6 +41,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         crate::rectify::SOURCE_HASH,
     ),
     ("partner nodes and sharing agreements", crate::partners::SCHEMA),
+    ("selector matching with partners", crate::hits::SCHEMA),
 ];
 
 /// The newest schema version this code knows.

@@ -546,6 +546,63 @@ impl SqliteStore {
         crate::partners::used(&self.conn, partner, day)
     }
 
+    /// The matching key kept for `partner`, if one was made.
+    pub fn psi_key(&self, partner: i64) -> Result<Option<Vec<u8>>> {
+        crate::hits::psi_key(&self.conn, partner)
+    }
+
+    /// Keeps a matching key for `partner` unless one is kept already.
+    pub fn set_psi_key(&mut self, partner: i64, key: &[u8]) -> Result<()> {
+        crate::hits::set_psi_key(self.conn_mut()?, partner, key)
+    }
+
+    /// The keyed digests of the selectors whose tags are prepared for `partner`.
+    pub fn prepared_digests(&self, partner: i64, kind: &str) -> Result<Vec<Vec<u8>>> {
+        crate::hits::prepared_digests(&self.conn, partner, kind)
+    }
+
+    /// Adds `(digest, tag)` pairs and removes digests from what is prepared for
+    /// `partner`; every tag now, in order.
+    pub fn update_prepared(
+        &mut self,
+        partner: i64,
+        kind: &str,
+        added: &[(Vec<u8>, Vec<u8>)],
+        removed: &[Vec<u8>],
+    ) -> Result<Vec<Vec<u8>>> {
+        crate::hits::update_prepared(self.conn_mut()?, partner, kind, added, removed)
+    }
+
+    /// Replaces the tags of `kind` received from `partner`.
+    pub fn replace_partner_tags(&mut self, partner: i64, kind: &str, tags: &[Vec<u8>]) -> Result<()> {
+        crate::hits::replace_partner_tags(self.conn_mut()?, partner, kind, tags)
+    }
+
+    /// The tags of `kind` received from `partner`.
+    pub fn partner_tags(&self, partner: i64, kind: &str) -> Result<Vec<Vec<u8>>> {
+        crate::hits::partner_tags(&self.conn, partner, kind)
+    }
+
+    /// Keeps a query about to be sent to a partner; logged.
+    pub fn add_hit_query(&mut self, query: &crate::NewHitQuery<'_>) -> Result<i64> {
+        crate::hits::add_query(self.conn_mut()?, query)
+    }
+
+    /// The query sent under `reference`, and what finishes it while unanswered.
+    pub fn hit_query(&self, reference: &str) -> Result<Option<(crate::HitQueryRecord, Option<Vec<u8>>)>> {
+        crate::hits::query_by_reference(&self.conn, reference)
+    }
+
+    /// Records a query's hits and forgets its blindings; logged.
+    pub fn answer_hit_query(&mut self, query: i64, hits: &[(String, String)], actor: &str) -> Result<()> {
+        crate::hits::answer_query(self.conn_mut()?, query, hits, actor)
+    }
+
+    /// The queries of the cases named, newest first, with their hits.
+    pub fn hit_queries(&self, cases: &[String]) -> Result<Vec<crate::HitQueryRecord>> {
+        crate::hits::queries(&self.conn, cases)
+    }
+
     pub fn is_read_only(&self) -> bool {
         self.read_only
     }

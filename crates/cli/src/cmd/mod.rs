@@ -6,6 +6,7 @@ pub(crate) mod check;
 pub(crate) mod demo;
 pub(crate) mod docs;
 pub(crate) mod graph;
+pub(crate) mod hits;
 pub(crate) mod ingest;
 pub(crate) mod init;
 pub(crate) mod mrz;

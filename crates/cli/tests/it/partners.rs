@@ -215,3 +215,249 @@ fn partners_exchange_cards_checked_by_fingerprint_and_agree_terms() {
     let o = as_user(&rs, "root", &["audit", "verify"], "");
     ok(&o);
 }
+
+/// Writes `name`'s partner card and returns (card path, fingerprint).
+fn card(dir: &Path, store: &Path, name: &str, country: &str) -> (std::path::PathBuf, String) {
+    let path = dir.join(format!("{name}.card.json"));
+    let o = as_user(
+        store,
+        "root",
+        &[
+            "node",
+            "card",
+            "--name",
+            name,
+            "--country",
+            country,
+            "--out",
+            path.to_str().expect("path"),
+        ],
+        "",
+    );
+    ok(&o);
+    let fingerprint = stderr(&o)
+        .lines()
+        .find_map(|l| l.strip_prefix("fingerprint: "))
+        .expect("fingerprint")
+        .to_string();
+    (path, fingerprint)
+}
+
+const GR_MAPPING: &str = r#"
+[dataset]
+name = "gr-intercepts"
+format = "csv"
+record_id = "id"
+date_formats = ["%d/%m/%Y"]
+
+[source]
+agency = "gr-hcg"
+country = "GR"
+
+[defaults]
+grading = "B2"
+handling = "H2"
+
+[entities.person]
+schema = "Person"
+[entities.person.properties]
+name = { column = "name" }
+birthDate = { column = "born" }
+category = { column = "category" }
+
+[entities.phone]
+schema = "Phone"
+properties.number = { column = "phone" }
+
+[entities.uses]
+schema = "Uses"
+properties.user = { entity = "person" }
+properties.object = { entity = "phone" }
+"#;
+
+#[test]
+fn a_selector_query_finds_what_the_partner_holds_and_nothing_of_its_victims() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (rs, gr) = (node(dir.path(), "rs"), node(dir.path(), "gr"));
+    let p = |path: &std::path::Path| path.to_str().expect("path").to_string();
+    // GR holds three suspects' phones and a victim's.
+    let mapping = dir.path().join("gr.mapping.toml");
+    std::fs::write(&mapping, GR_MAPPING).expect("mapping");
+    let data = dir.path().join("gr.csv");
+    std::fs::write(
+        &data,
+        "id,name,born,category,phone\n\
+         1,Suspect One,01/02/1980,suspect,+306931111111\n\
+         2,Suspect Two,02/03/1981,suspect,+306932222222\n\
+         3,Victim Three,03/04/1990,victim,+306933333333\n\
+         4,Suspect Four,04/05/1975,suspect,+381641234567\n",
+    )
+    .expect("csv");
+    for (store, case) in [(&gr, "op-gr"), (&rs, "op-rs")] {
+        ok(&as_user(store, "root", &["case", "add", case], ""));
+        ok(&as_user(store, "root", &["case", "member", "add", case, "ana"], ""));
+    }
+    let o = as_user(
+        &gr,
+        "ana",
+        &[
+            "--case",
+            "op-gr",
+            "--purpose",
+            "investigation",
+            "ingest",
+            "--mapping",
+            &p(&mapping),
+            &p(&data),
+        ],
+        "",
+    );
+    ok(&o);
+    ok(&as_user(
+        &gr,
+        "root",
+        &["case", "data", "add", "op-gr", "gr-intercepts"],
+        "",
+    ));
+    // Cards both ways, checked by fingerprint; GR agrees to phone queries.
+    let (rs_card, rs_fp) = card(dir.path(), &rs, "RS Border Police", "RS");
+    let (gr_card, gr_fp) = card(dir.path(), &gr, "GR Coast Guard", "GR");
+    ok(&as_user(
+        &rs,
+        "root",
+        &["partner", "add", "gr", "--card", &p(&gr_card), "--fingerprint", &gr_fp],
+        "",
+    ));
+    ok(&as_user(
+        &gr,
+        "root",
+        &["partner", "add", "rs", "--card", &p(&rs_card), "--fingerprint", &rs_fp],
+        "",
+    ));
+    ok(&as_user(
+        &gr,
+        "root",
+        &[
+            "agreement",
+            "set",
+            "rs",
+            "--kinds",
+            "phone",
+            "--purposes",
+            "investigation",
+            "--budget",
+            "100",
+            "--max-query",
+            "50",
+            "--expires",
+            "2099-12-31",
+            "--approver",
+            "sam",
+        ],
+        "",
+    ));
+    // GR prepares its tags for RS: the victim's phone is not among them.
+    let tags = dir.path().join("tags.json");
+    let o = as_user(
+        &gr,
+        "root",
+        &[
+            "--json",
+            "exchange",
+            "tags",
+            "--partner",
+            "rs",
+            "--kind",
+            "phone",
+            "--out",
+            &p(&tags),
+        ],
+        "",
+    );
+    ok(&o);
+    let prepared: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(prepared["tags"], 3, "{prepared}");
+    // Nothing of a phone number travels in the tags.
+    let tag_text = std::fs::read_to_string(&tags).expect("tags");
+    assert!(!tag_text.contains("693111") && !tag_text.contains("6931111111"));
+    // RS asks about four phones (one written another way, one line no phone).
+    let selectors = dir.path().join("phones.txt");
+    std::fs::write(
+        &selectors,
+        "+306931111111\n0030 693 222 2222\n+306933333333\n+306939999999\nnot a phone\n",
+    )
+    .expect("sel");
+    let query = dir.path().join("query.json");
+    let ana_rs = |args: &[&str]| {
+        let mut all = vec!["--case", "op-rs", "--purpose", "investigation"];
+        all.extend_from_slice(args);
+        as_user(&rs, "ana", &all, "")
+    };
+    let o = ana_rs(&[
+        "hit",
+        "query",
+        "--partner",
+        "gr",
+        "--kind",
+        "phone",
+        "--selectors",
+        &p(&selectors),
+        "--out",
+        &p(&query),
+    ]);
+    ok(&o);
+    assert!(stdout(&o).contains("4 phone selectors"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("lines 5"), "{}", stderr(&o));
+    let query_text = std::fs::read_to_string(&query).expect("query");
+    assert!(
+        !query_text.contains("693111") && !query_text.contains("op-rs"),
+        "no value, no case name"
+    );
+    // An analyst at GR may not answer partners; the administrator does.
+    let answer = dir.path().join("answer.json");
+    let o = as_user(
+        &gr,
+        "ana",
+        &["exchange", "answer", &p(&query), "--out", &p(&answer)],
+        "",
+    );
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
+    ok(&as_user(
+        &gr,
+        "root",
+        &["exchange", "answer", &p(&query), "--out", &p(&answer)],
+        "",
+    ));
+    // The same query again is a replay.
+    let again = dir.path().join("again.json");
+    let o = as_user(
+        &gr,
+        "root",
+        &["exchange", "answer", &p(&query), "--out", &p(&again)],
+        "",
+    );
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
+    assert!(stderr(&o).contains("replay"), "{}", stderr(&o));
+    // The answer waits for GR's tags; then two hits, not the victim's.
+    let o = ana_rs(&["exchange", "receive", &p(&answer)]);
+    assert_ne!(code(&o), 0, "{}", stdout(&o));
+    ok(&ana_rs(&["exchange", "receive", &p(&tags)]));
+    let o = ana_rs(&["--json", "exchange", "receive", &p(&answer)]);
+    ok(&o);
+    let got: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let values: Vec<&str> = got["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["value"].as_str())
+        .collect();
+    assert_eq!(values, ["+306931111111", "+306932222222"], "{got}");
+    let o = ana_rs(&["hit", "list"]);
+    ok(&o);
+    assert!(stdout(&o).contains("2 hits"), "{}", stdout(&o));
+    // Both chains record it, and verify.
+    for store in [&rs, &gr] {
+        let o = as_user(store, "root", &["audit", "verify"], "");
+        ok(&o);
+    }
+}

@@ -26,7 +26,9 @@ fn allowed(action: Action, user: &str) -> bool {
         WhoAmI | LogOut | ListOwnCases | ListPurposes | NodeStatus => true,
         VerifyAudit => matches!(role, "dpo" | "admin"),
         Search | ReadEntity | ReadDocuments | ExplainResolution | ReadNetworks | ReadMovements | ReadReviewQueue
-        | Ingest | Rectify | DecidePair | DraftExport | DraftDisclosure => matches!(role, "analyst" | "supervisor"),
+        | Ingest | Rectify | DecidePair | DraftExport | DraftDisclosure | QueryPartners => {
+            matches!(role, "analyst" | "supervisor")
+        }
         DecideProtectedPair | ApproveExport | ApproveDisclosure | DecideRetention | ReadCaseRetention => {
             role == "supervisor"
         }

@@ -1,0 +1,734 @@
+//! Hit/no-hit on exact selectors with partner nodes (step 1 of the Prüm model),
+//! by private set intersection (`corridor_exchange::psi`).
+//!
+//! The **responder** prepares, per partner and selector kind, the tags of what it
+//! may match ([`prepare_tags`]): its selectors of that kind, except those of
+//! records that name a victim or a witness and those under H3. The tags are kept
+//! with a keyed digest of their selector, so each update evaluates only what is
+//! new and drops what is gone (erased, restricted, no longer matchable); the
+//! partner receives the whole current set. It answers a partner's query
+//! ([`answer_query`]) after the agreement's checks, one evaluation per selector.
+//! The **requester** blinds its selectors under a case and a purpose
+//! ([`start_query`]), keeps the blindings until the answer comes, and finishes
+//! it against the partner's tags ([`receive`]): its hits, each with the partner's
+//! opaque reference for a disclosure request. Every step is on both audit chains;
+//! no selector value is ever logged, only kinds, counts and references.
+//!
+//! Not yet: data received from another partner is not told apart (the
+//! third-party rule waits for disclosures, which bring such data in), and a tag
+//! update sends the whole set rather than the changes.
+
+use std::collections::{HashMap, HashSet};
+
+use corridor_exchange::psi::{self, ResponderKey, Tag};
+use corridor_exchange::{Envelope, QueryAsk, Refusal, Sealing, SelectorKind};
+use corridor_model::HandlingCode;
+use corridor_normalize::ident;
+use corridor_store::{AuditAction, AuditEntry, SqliteStore, Store};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::exchange::{self, PartnerView};
+use crate::{Error, Result, Session};
+
+/// The most selectors one query may send.
+pub const MAX_QUERY_SELECTORS: usize = exchange::MAX_QUERY_LIMIT as usize;
+
+/// A selector of `kind` as every node normalises it before matching; `None` when
+/// the text is not one.
+pub fn selector_of(kind: SelectorKind, raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() || raw.len() > 200 || raw.chars().any(char::is_control) {
+        return None;
+    }
+    let value = match kind {
+        SelectorKind::Phone => corridor_normalize::normalize_phone(raw, None).e164?,
+        SelectorKind::TravelDocument => ident::document_match_key(raw),
+        SelectorKind::Plate => ident::plate(raw).canonical,
+        SelectorKind::Iban => ident::iban(raw).canonical,
+        SelectorKind::Vessel => {
+            let imo = ident::imo(raw);
+            if imo.problem.is_none() {
+                format!("IMO{}", imo.canonical.trim_start_matches("IMO"))
+            } else {
+                ident::mmsi(raw).canonical
+            }
+        }
+        SelectorKind::PersonIdentity => return None,
+    };
+    (!value.is_empty()).then_some(value)
+}
+
+/// The schema and properties that hold selectors of `kind`.
+fn schema_of(kind: SelectorKind) -> Option<(&'static str, &'static [&'static str])> {
+    Some(match kind {
+        SelectorKind::Phone => ("Phone", &["number"]),
+        SelectorKind::TravelDocument => ("TravelDocument", &["number"]),
+        SelectorKind::Plate => ("Vehicle", &["registrationNumber"]),
+        SelectorKind::Iban => ("BankAccount", &["iban"]),
+        SelectorKind::Vessel => ("Vessel", &["imoNumber", "mmsi"]),
+        SelectorKind::PersonIdentity => return None,
+    })
+}
+
+/// The selectors of `kind` this node may match with partners: not those of a
+/// record that names a victim or a witness, not statements under H3. One logged
+/// bulk read.
+pub fn matchable_selectors(store: &mut dyn Store, session: &Session, kind: SelectorKind) -> Result<Vec<String>> {
+    let (schema, props) =
+        schema_of(kind).ok_or_else(|| Error::BadInput(format!("{kind} is matched on encodings, not as a selector")))?;
+    let read = store.entity_evidence(&["Person", schema], session.actor(), session.purpose())?;
+    // A source record (dataset:record) that names a protected person.
+    let record_of = |id: &str| id.rsplit_once(':').map_or(id.to_string(), |(r, _)| r.to_string());
+    let protected: HashSet<String> = read
+        .iter()
+        .filter(|e| e.schema == "Person")
+        .filter(|e| {
+            e.values("category").iter().any(|c| {
+                c.parse::<corridor_model::DataSubjectCategory>()
+                    .is_ok_and(|c| c.is_protected())
+            })
+        })
+        .map(|e| record_of(&e.id))
+        .collect();
+    let mut out: Vec<String> = read
+        .iter()
+        .filter(|e| e.schema == schema && !protected.contains(&record_of(&e.id)))
+        .flat_map(|e| {
+            e.statements
+                .iter()
+                .filter(|s| props.contains(&s.prop.as_ref()) && s.handling.code < HandlingCode::H3)
+                .filter_map(|s| selector_of(kind, &s.value))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// What [`prepare_tags`] did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Prepared {
+    pub partner: String,
+    pub kind: SelectorKind,
+    pub added: usize,
+    pub removed: usize,
+    pub tags: usize,
+}
+
+/// The body of a `psi-tags` message.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TagsBody {
+    kind: SelectorKind,
+    count: usize,
+    /// Base64 of the tags' concatenation, in order.
+    tags: String,
+}
+
+/// Brings the tags prepared for `partner` and `kind` up to date with the store
+/// and seals them for the partner. Refused for a kind the agreement does not cover.
+pub fn prepare_tags(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    partner: &str,
+    kind: SelectorKind,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Envelope, Prepared)> {
+    let (view, id) = partner_in_force(store, partner)?;
+    let agreement = view
+        .agreement
+        .as_ref()
+        .ok_or_else(|| Error::Conflict(format!("no agreement with {partner}: `corridor agreement set` first")))?;
+    if !agreement.kinds.contains(&kind) || now.date_naive() > agreement.expires {
+        return Err(Error::Forbidden(format!(
+            "the agreement with {partner} does not cover matching {kind} today"
+        )));
+    }
+    let key = responder_key(store, id)?;
+    let values = matchable_selectors(store, session, kind)?;
+    let digest = |v: &str| -> Vec<u8> {
+        let mut h = Sha256::new();
+        h.update(b"corridor psi digest v1\0");
+        h.update(key.to_bytes());
+        h.update(kind.as_str().as_bytes());
+        h.update([0]);
+        h.update(v.as_bytes());
+        h.finalize().to_vec()
+    };
+    let current: HashMap<Vec<u8>, &str> = values.iter().map(|v| (digest(v), v.as_str())).collect();
+    let kept: HashSet<Vec<u8>> = store.prepared_digests(id, kind.as_str())?.into_iter().collect();
+    let new: Vec<(&Vec<u8>, &str)> = current
+        .iter()
+        .filter(|(d, _)| !kept.contains(*d))
+        .map(|(d, v)| (d, *v))
+        .collect();
+    let removed: Vec<Vec<u8>> = kept.iter().filter(|d| !current.contains_key(*d)).cloned().collect();
+    let evaluated = key.tags(&new.iter().map(|(_, v)| (kind, *v)).collect::<Vec<_>>());
+    let added: Vec<(Vec<u8>, Vec<u8>)> = new
+        .iter()
+        .zip(evaluated)
+        .filter_map(|((d, _), t)| t.map(|t| ((*d).clone(), t.0.to_vec())))
+        .collect();
+    let tags = store.update_prepared(id, kind.as_str(), &added, &removed)?;
+    let mut all = Vec::with_capacity(tags.len() * psi::TAG_BYTES);
+    for t in &tags {
+        all.extend_from_slice(t);
+    }
+    let body = TagsBody {
+        kind,
+        count: tags.len(),
+        tags: b64(&all),
+    };
+    let envelope = seal(me, &view, "psi-tags", &new_reference("t")?, &body, now)?;
+    store.audit(&AuditEntry {
+        actor: session.actor().into(),
+        action: AuditAction::ExchangeTags,
+        target: format!("partner:{id}"),
+        purpose: String::new(),
+        detail: serde_json::json!({"kind": kind, "tags": tags.len(), "added": added.len(), "removed": removed.len(), "reference": envelope.reference})
+            .to_string(),
+    })?;
+    Ok((
+        envelope,
+        Prepared {
+            partner: view.name,
+            kind,
+            added: added.len(),
+            removed: removed.len(),
+            tags: tags.len(),
+        },
+    ))
+}
+
+/// A query started: its reference and what was sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Started {
+    pub reference: String,
+    pub partner: String,
+    pub kind: SelectorKind,
+    /// Selectors sent (normalised, each once).
+    pub size: usize,
+    /// Lines that were no selector of the kind, by their number (from 1).
+    pub not_selectors: Vec<usize>,
+}
+
+/// A query to a partner, as the requester asks it.
+#[derive(Debug, Clone)]
+pub struct QueryRequest<'a> {
+    /// The case it belongs to (never sent: the partner sees only a reference).
+    pub case: &'a str,
+    /// The purpose's id, as the agreement names it (sent).
+    pub purpose: &'a str,
+    pub partner: &'a str,
+    pub kind: SelectorKind,
+    /// The selectors, one per line as typed.
+    pub lines: &'a [String],
+}
+
+/// Starts a query: blinds the selectors, keeps the blindings, logs the query
+/// (kind, size, reference) and seals it for the partner.
+pub fn start_query(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    request: &QueryRequest<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Envelope, Started)> {
+    let QueryRequest {
+        case,
+        purpose,
+        partner,
+        kind,
+        lines: raw,
+    } = *request;
+    crate::access::validate_name("purpose", purpose)?;
+    let (view, id) = partner_in_force(store, partner)?;
+    let mut not_selectors = Vec::new();
+    let mut values = Vec::new();
+    for (i, line) in raw.iter().enumerate() {
+        match selector_of(kind, line) {
+            Some(v) => values.push(v),
+            None if line.trim().is_empty() => {}
+            None => not_selectors.push(i + 1),
+        }
+    }
+    values.sort();
+    values.dedup();
+    if values.is_empty() {
+        return Err(Error::BadInput(format!(
+            "no {kind} selector to query among the lines given"
+        )));
+    }
+    if values.len() > MAX_QUERY_SELECTORS {
+        return Err(Error::TooLarge(format!(
+            "{} selectors: a query holds at most {MAX_QUERY_SELECTORS}",
+            values.len()
+        )));
+    }
+    let (query, pending) = psi::blind(kind, purpose, &values).map_err(|r| Error::BadInput(r.to_string()))?;
+    let reference = new_reference("q")?;
+    let envelope = seal(me, &view, "psi-query", &reference, &query, now)?;
+    store.add_hit_query(&corridor_store::NewHitQuery {
+        reference: &reference,
+        partner_id: id,
+        case_name: case,
+        purpose,
+        kind: kind.as_str(),
+        size: values.len() as i64,
+        pending: &pending.to_bytes(),
+        actor: session.actor(),
+    })?;
+    Ok((
+        envelope,
+        Started {
+            reference,
+            partner: view.name,
+            kind,
+            size: values.len(),
+            not_selectors,
+        },
+    ))
+}
+
+/// Answers a partner's query (`text`, a sealed `psi-query`) after every check of
+/// the message and the agreement; the answer is sealed for the partner.
+pub fn answer_query(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Envelope> {
+    let admitted = exchange::admit(store, me, text, now)?;
+    if admitted.envelope.kind != "psi-query" {
+        return Err(exchange::refuse(
+            store,
+            &admitted,
+            Refusal::Malformed {
+                what: "query",
+                why: format!("a {} message, not a query", admitted.envelope.kind),
+            },
+        ));
+    }
+    let query: psi::Query = match serde_json::from_str(&admitted.envelope.body) {
+        Ok(q) => q,
+        Err(_) => {
+            let r = Refusal::Malformed {
+                what: "query",
+                why: "its body is not a selector query".into(),
+            };
+            return Err(exchange::refuse(store, &admitted, r));
+        }
+    };
+    let ask = QueryAsk {
+        kind: query.kind,
+        purpose: &query.purpose,
+        size: query.size(),
+    };
+    exchange::admit_query(store, &admitted, &ask, now.date_naive())?;
+    let key = responder_key(store, admitted.partner_id)?;
+    let answer = match key.answer(&query) {
+        Ok(a) => a,
+        Err(r) => return Err(exchange::refuse(store, &admitted, r)),
+    };
+    let envelope = seal(
+        me,
+        &admitted.partner,
+        "psi-answer",
+        &admitted.envelope.reference,
+        &answer,
+        now,
+    )?;
+    store.audit(&AuditEntry {
+        actor: "partner node".into(),
+        action: AuditAction::ExchangeAnswer,
+        target: format!("partner:{}", admitted.partner_id),
+        purpose: query.purpose.chars().filter(|c| !c.is_control()).take(64).collect(),
+        detail: serde_json::json!({"kind": query.kind, "size": ask.size, "reference": admitted.envelope.reference})
+            .to_string(),
+    })?;
+    Ok(envelope)
+}
+
+/// What a received message brought.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "received", rename_all = "snake_case")]
+pub enum Received {
+    /// A partner's current tags of a kind.
+    Tags {
+        partner: String,
+        kind: SelectorKind,
+        tags: usize,
+    },
+    /// The answer to one of this node's queries: its hits.
+    Hits {
+        partner: String,
+        reference: String,
+        case: String,
+        kind: SelectorKind,
+        size: i64,
+        hits: Vec<psi::Hit>,
+    },
+}
+
+/// Receives a partner's `psi-tags` or `psi-answer` message.
+pub fn receive(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Received> {
+    // An answer is finished against the partner's tags: without them every
+    // selector would read as no hit, so it waits (unread, its nonce unspent).
+    if let Ok(peek) = Envelope::parse(text)
+        && peek.kind == "psi-answer"
+        && let Some((q, _)) = store.hit_query(&peek.reference)?
+        && store.partner_tags(q.partner_id, &q.kind)?.is_empty()
+    {
+        return Err(Error::Conflict(format!(
+            "no {} tags from this partner yet: receive its `corridor exchange tags` file first, then this answer",
+            q.kind
+        )));
+    }
+    let admitted = exchange::admit(store, me, text, now)?;
+    match admitted.envelope.kind.as_str() {
+        "psi-tags" => {
+            let body: TagsBody = match serde_json::from_str(&admitted.envelope.body) {
+                Ok(b) => b,
+                Err(_) => return Err(malformed(store, &admitted, "its body is not a tag set")),
+            };
+            let bytes = match unb64(&body.tags) {
+                Some(b) if b.len() % psi::TAG_BYTES == 0 && b.len() / psi::TAG_BYTES == body.count => b,
+                _ => return Err(malformed(store, &admitted, "the tags do not match their count")),
+            };
+            let tags: Vec<Vec<u8>> = bytes.chunks(psi::TAG_BYTES).map(<[u8]>::to_vec).collect();
+            store.replace_partner_tags(admitted.partner_id, body.kind.as_str(), &tags)?;
+            Ok(Received::Tags {
+                partner: admitted.partner.name,
+                kind: body.kind,
+                tags: tags.len(),
+            })
+        }
+        "psi-answer" => {
+            let reference = admitted.envelope.reference.clone();
+            let Some((query, pending)) = store.hit_query(&reference)? else {
+                return Err(malformed(store, &admitted, "it answers no query of this node"));
+            };
+            if query.partner_id != admitted.partner_id {
+                return Err(malformed(
+                    store,
+                    &admitted,
+                    "it answers a query sent to another partner",
+                ));
+            }
+            let Some(pending) = pending else {
+                return Err(Error::Conflict(format!("the query {reference} was answered already")));
+            };
+            let answer: psi::Answer = match serde_json::from_str(&admitted.envelope.body) {
+                Ok(a) => a,
+                Err(_) => return Err(malformed(store, &admitted, "its body is not an answer")),
+            };
+            let pending = psi::Pending::from_bytes(&pending).map_err(|r| Error::Integrity(r.to_string()))?;
+            let tags: HashSet<Tag> = store
+                .partner_tags(query.partner_id, &query.kind)?
+                .into_iter()
+                .filter_map(|t| t.try_into().ok().map(Tag))
+                .collect();
+            let kind = pending.kind();
+            let hits = match pending.finish(&answer, &tags) {
+                Ok(h) => h,
+                Err(r) => return Err(exchange::refuse(store, &admitted, r)),
+            };
+            let pairs: Vec<(String, String)> = hits.iter().map(|h| (h.value.clone(), h.reference.clone())).collect();
+            store.answer_hit_query(query.id, &pairs, session.actor())?;
+            Ok(Received::Hits {
+                partner: admitted.partner.name,
+                reference,
+                case: query.case_name,
+                kind,
+                size: query.size,
+                hits,
+            })
+        }
+        other => {
+            let why = format!(
+                "a {} message is not received here",
+                other.chars().take(40).collect::<String>()
+            );
+            Err(malformed(store, &admitted, &why))
+        }
+    }
+}
+
+/// The queries of the cases named, newest first, with their hits.
+pub fn queries(store: &SqliteStore, cases: &[String]) -> Result<Vec<corridor_store::HitQueryRecord>> {
+    Ok(store.hit_queries(cases)?)
+}
+
+fn partner_in_force(store: &SqliteStore, name: &str) -> Result<(PartnerView, i64)> {
+    let record = store.partner(name)?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "no partner '{}': `corridor partner list` shows them",
+            name.chars().take(64).collect::<String>()
+        ))
+    })?;
+    let id = record.id;
+    let view = exchange::partner(store, &record.name)?;
+    if view.revoked_at.is_some() {
+        return Err(Error::Conflict(format!("the partner {} was revoked", view.name)));
+    }
+    Ok((view, id))
+}
+
+/// The matching key for partner `id`, made and kept at first use.
+fn responder_key(store: &mut SqliteStore, id: i64) -> Result<ResponderKey> {
+    if let Some(bytes) = store.psi_key(id)? {
+        return ResponderKey::from_bytes(&bytes).map_err(|r| Error::Integrity(r.to_string()));
+    }
+    let key = ResponderKey::generate().map_err(|r| Error::Integrity(r.to_string()))?;
+    store.set_psi_key(id, &key.to_bytes())?;
+    // Another command may have kept one first: that one counts.
+    match store.psi_key(id)? {
+        Some(bytes) => ResponderKey::from_bytes(&bytes).map_err(|r| Error::Integrity(r.to_string())),
+        None => Err(Error::Integrity("the matching key was not kept".into())),
+    }
+}
+
+fn seal<T: Serialize>(
+    me: &corridor_node_key::NodeKey,
+    to: &PartnerView,
+    kind: &str,
+    reference: &str,
+    body: &T,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Envelope> {
+    let body = serde_json::to_string(body).map_err(|e| Error::Integrity(e.to_string()))?;
+    Envelope::seal(
+        me,
+        &Sealing {
+            to: &to.fingerprint,
+            kind,
+            reference,
+            body: &body,
+            at: now,
+        },
+    )
+    .map_err(|r| Error::BadInput(r.to_string()))
+}
+
+/// A fresh opaque reference: a prefix and 16 random bytes.
+fn new_reference(prefix: &str) -> Result<String> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| Error::Integrity(format!("no random bytes: {e}")))?;
+    Ok(format!("{prefix}-{}", hex::encode(b)))
+}
+
+fn malformed(store: &mut SqliteStore, admitted: &exchange::Admitted, why: &str) -> Error {
+    exchange::refuse(
+        store,
+        admitted,
+        Refusal::Malformed {
+            what: "message",
+            why: why.into(),
+        },
+    )
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn unb64(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAPPING: &str = "[dataset]\nname = \"gr-i\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"gr-hcg\"\ncountry = \"GR\"\n\n\
+        [defaults]\ngrading = \"B2\"\nhandling = \"H2\"\n\n[entities.person]\nschema = \"Person\"\n\
+        [entities.person.properties]\nname = { column = \"name\" }\ncategory = { column = \"category\" }\n\n\
+        [entities.phone]\nschema = \"Phone\"\nproperties.number = { column = \"phone\" }\n\n\
+        [entities.uses]\nschema = \"Uses\"\nproperties.user = { entity = \"person\" }\nproperties.object = { entity = \"phone\" }\n";
+
+    struct Node {
+        dir: tempfile::TempDir,
+        store: SqliteStore,
+        key: corridor_node_key::NodeKey,
+    }
+
+    fn node() -> Node {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (store, _) = SqliteStore::create(&dir.path().join("node.db"), "root").expect("store");
+        let key = corridor_node_key::NodeKey::create(&dir.path().join("node.key"), 0).expect("key");
+        Node { dir, store, key }
+    }
+
+    fn root() -> Session {
+        Session::new("root", "").expect("session")
+    }
+
+    fn ingest(n: &mut Node, file: &str, csv: &str) {
+        let path = n.dir.path().join(file);
+        std::fs::write(&path, csv).expect("csv");
+        crate::test_support::ingest_with(&mut n.store, MAPPING, &path);
+    }
+
+    /// `a` knows `b` as "b" under an agreement for phones, and `b` knows `a` as "a".
+    fn partners(a: &mut Node, b: &mut Node) {
+        know(a, &b.key, "b");
+        know(b, &a.key, "a");
+    }
+
+    fn know(me: &mut Node, other: &corridor_node_key::NodeKey, name: &str) {
+        let card = exchange::node_card(other, name, "GR", "", chrono::Utc::now()).expect("card");
+        exchange::add_partner(
+            &mut me.store,
+            Some(&me.key),
+            &root(),
+            name,
+            &card.to_json(),
+            &other.fingerprint(),
+        )
+        .expect("partner");
+        crate::access::add_purpose(&mut me.store, &root(), "inv", "investigation").expect("purpose");
+        crate::access::add_user(
+            &mut me.store,
+            &root(),
+            "sam",
+            "supervisor",
+            None,
+            "a long enough passphrase",
+        )
+        .expect("user");
+        let (kinds, purposes) = (["phone".to_string()], ["inv".to_string()]);
+        exchange::set_agreement(
+            &mut me.store,
+            &root(),
+            &exchange::AgreementTerms {
+                partner: name,
+                kinds: &kinds,
+                purposes: &purposes,
+                daily_budget: 1000,
+                max_query: 100,
+                expires: "2099-12-31",
+                approver: "sam",
+                onward_use: false,
+            },
+            chrono::Utc::now().date_naive(),
+        )
+        .expect("agreement");
+    }
+
+    fn prepare(n: &mut Node) -> (Envelope, Prepared) {
+        let session = Session::new("root", "partner matching").expect("session");
+        prepare_tags(
+            &mut n.store,
+            &n.key,
+            &session,
+            "a",
+            SelectorKind::Phone,
+            chrono::Utc::now(),
+        )
+        .expect("tags")
+    }
+
+    #[test]
+    fn the_prepared_tags_follow_ingest_and_erasure_and_leave_out_victims() {
+        let (mut a, mut b) = (node(), node());
+        partners(&mut a, &mut b);
+        ingest(
+            &mut b,
+            "one.csv",
+            "id,name,category,phone\n1,One,suspect,+306931111111\n2,Two,suspect,+306932222222\n3,Three,victim,+306933333333\n",
+        );
+        let (_, first) = prepare(&mut b);
+        assert_eq!(
+            (first.tags, first.added, first.removed),
+            (2, 2, 0),
+            "the victim's phone is left out"
+        );
+        let (_, same) = prepare(&mut b);
+        assert_eq!(
+            (same.tags, same.added, same.removed),
+            (2, 0, 0),
+            "nothing evaluated again"
+        );
+        ingest(
+            &mut b,
+            "two.csv",
+            "id,name,category,phone\n4,Four,suspect,+306934444444\n",
+        );
+        let (_, grown) = prepare(&mut b);
+        assert_eq!((grown.tags, grown.added, grown.removed), (3, 1, 0));
+        // Record 1 erased: its tag goes at the next update.
+        let dpo = Session::new("dora", "Art. 16 request").expect("session");
+        let secret = crate::review::opaque_secret(&mut b.store).expect("secret");
+        let target = vec![crate::review::opaque_record_id(&secret, "gr-i:1:person")];
+        crate::erasure::order_erasure(
+            &mut b.store,
+            &dpo,
+            &target,
+            "request 7",
+            crate::erasure::Scope::OnePerson,
+        )
+        .expect("erase");
+        let (tags, shrunk) = prepare(&mut b);
+        assert_eq!((shrunk.tags, shrunk.added, shrunk.removed), (2, 0, 1), "{shrunk:?}");
+        // The requester finds exactly what is held now.
+        let lines: Vec<String> = ["+306931111111", "+306932222222", "+306933333333", "+306934444444"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let ana = Session::new("ana", "case=c; purpose=inv").expect("session");
+        let request = QueryRequest {
+            case: "c",
+            purpose: "inv",
+            partner: "b",
+            kind: SelectorKind::Phone,
+            lines: &lines,
+        };
+        let (query, started) = start_query(&mut a.store, &a.key, &ana, &request, chrono::Utc::now()).expect("query");
+        assert_eq!(started.size, 4);
+        let answer = answer_query(&mut b.store, &b.key, &query.to_json(), chrono::Utc::now()).expect("answer");
+        receive(&mut a.store, &a.key, &ana, &tags.to_json(), chrono::Utc::now()).expect("tags");
+        let Received::Hits { hits, .. } =
+            receive(&mut a.store, &a.key, &ana, &answer.to_json(), chrono::Utc::now()).expect("answer")
+        else {
+            panic!("hits expected");
+        };
+        let found: Vec<&str> = hits.iter().map(|h| h.value.as_str()).collect();
+        assert_eq!(found, ["+306932222222", "+306934444444"]);
+        // Received once only.
+        assert!(receive(&mut a.store, &a.key, &ana, &answer.to_json(), chrono::Utc::now()).is_err());
+        // The responder's log names kinds, sizes and references, never a phone.
+        for store in [&a.store, &b.store] {
+            let log = store.audit_entries().expect("log");
+            assert!(
+                log.iter().all(|r| !r.entry.detail.contains("69322")),
+                "a value in the log"
+            );
+            assert!(store.verify_audit().expect("verify").is_intact());
+        }
+    }
+
+    #[test]
+    fn selectors_are_normalised_alike_on_both_sides() {
+        assert_eq!(
+            selector_of(SelectorKind::Phone, "0030 693 111 1111").as_deref(),
+            Some("+306931111111")
+        );
+        assert_eq!(selector_of(SelectorKind::Phone, "not a phone"), None);
+        assert_eq!(
+            selector_of(SelectorKind::TravelDocument, "ab 123-4567"),
+            selector_of(SelectorKind::TravelDocument, "AB1234567")
+        );
+        assert_eq!(selector_of(SelectorKind::Plate, "\u{1b}[2J"), None);
+        assert_eq!(selector_of(SelectorKind::PersonIdentity, "Ali"), None);
+    }
+}

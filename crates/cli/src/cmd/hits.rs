@@ -1,0 +1,240 @@
+//! `corridor hit` and `corridor exchange`: hit/no-hit on selectors with partner
+//! nodes, the messages carried as files (signed end to end; any secure channel
+//! carries them). A query and its answer belong to a case (`--case`,
+//! `--purpose`); preparing tags and answering a partner are the administrator's.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use corridor_access::Action;
+use corridor_app::hits::{self, Received};
+use corridor_exchange::SelectorKind;
+
+use crate::Ctx;
+use crate::args::{ExchangeCommand, HitCommand};
+use crate::exit::{Code, Failure, Result};
+use crate::text::one_line;
+
+/// The largest message file read: an envelope's limit.
+const MAX_FILE: u64 = corridor_exchange::MAX_ENVELOPE_BYTES as u64;
+
+pub(crate) fn hit(ctx: &Ctx, cmd: &HitCommand) -> Result<ExitCode> {
+    let (mut store, grant) = ctx.open_for(Action::QueryPartners)?;
+    let session = ctx.session_for(grant.as_ref())?;
+    let case = match grant.as_ref().and_then(|g| g.case()) {
+        Some(c) => c.name.clone(),
+        None => ctx
+            .case
+            .clone()
+            .ok_or_else(|| bad(anyhow::anyhow!("a query belongs to a case: give --case and --purpose")))?,
+    };
+    let purpose = match grant.as_ref().and_then(|g| g.purpose()) {
+        Some(p) => p.to_string(),
+        None => ctx.purpose.clone(),
+    };
+    match cmd {
+        HitCommand::Query {
+            partner,
+            kind,
+            selectors,
+            out,
+        } => {
+            ctx.check_output(out)?;
+            let kind = parse_kind(kind)?;
+            let lines: Vec<String> = read_text(selectors, 64 * 1024 * 1024)?
+                .lines()
+                .map(str::to_string)
+                .collect();
+            let key = node_key(ctx)?;
+            let request = hits::QueryRequest {
+                case: &case,
+                purpose: &purpose,
+                partner,
+                kind,
+                lines: &lines,
+            };
+            let (envelope, started) = hits::start_query(&mut store, &key, &session, &request, chrono::Utc::now())?;
+            write_message(out, &envelope.to_json())?;
+            if ctx.json {
+                ctx.print_json(&started)?;
+            } else {
+                crate::outln!(
+                    "query {} to {}: {} {} selectors; send {} to the partner",
+                    started.reference,
+                    started.partner,
+                    started.size,
+                    started.kind,
+                    out.display()
+                );
+                if !started.not_selectors.is_empty() {
+                    eprintln!(
+                        "note: {} lines are no {} and were left out (lines {})",
+                        started.not_selectors.len(),
+                        started.kind,
+                        started
+                            .not_selectors
+                            .iter()
+                            .take(20)
+                            .map(|n| n.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+            }
+        }
+        HitCommand::List => {
+            let queries = hits::queries(&store, std::slice::from_ref(&case))?;
+            if ctx.json {
+                ctx.print_json(&queries)?;
+            } else if queries.is_empty() {
+                crate::outln!("no queries to partners in case {case}");
+            }
+            if !ctx.json {
+                for q in &queries {
+                    crate::outln!(
+                        "{} partner #{} {} ×{} sent {} by {}: {}",
+                        q.reference,
+                        q.partner_id,
+                        q.kind,
+                        q.size,
+                        q.created_at,
+                        one_line(&q.created_by),
+                        match &q.answered_at {
+                            None => "waiting for the answer".to_string(),
+                            Some(at) => format!("{} hits (answered {at})", q.hits.len()),
+                        }
+                    );
+                    for (value, reference) in &q.hits {
+                        crate::outln!("    hit {} (their reference {reference})", one_line(value));
+                    }
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
+    match cmd {
+        ExchangeCommand::Tags { partner, kind, out } => {
+            ctx.check_output(out)?;
+            let (mut store, grant) = ctx.open_for(Action::ManagePartners)?;
+            let session = ctx.session_for(grant.as_ref())?;
+            let session = corridor_app::Session::new(session.actor(), "partner matching: tags")?;
+            let key = node_key(ctx)?;
+            let (envelope, prepared) = hits::prepare_tags(
+                &mut store,
+                &key,
+                &session,
+                partner,
+                parse_kind(kind)?,
+                chrono::Utc::now(),
+            )?;
+            write_message(out, &envelope.to_json())?;
+            if ctx.json {
+                ctx.print_json(&prepared)?;
+            } else {
+                crate::outln!(
+                    "{} {} tags for {} ({} new, {} gone since the last); send {} to the partner",
+                    prepared.tags,
+                    prepared.kind,
+                    prepared.partner,
+                    prepared.added,
+                    prepared.removed,
+                    out.display()
+                );
+            }
+        }
+        ExchangeCommand::Answer { file, out } => {
+            ctx.check_output(out)?;
+            let (mut store, _) = ctx.open_for(Action::ManagePartners)?;
+            let key = node_key(ctx)?;
+            let text = read_text(file, MAX_FILE)?;
+            let envelope = hits::answer_query(&mut store, &key, &text, chrono::Utc::now())?;
+            write_message(out, &envelope.to_json())?;
+            crate::outln!("answered query {}; send {} back", envelope.reference, out.display());
+        }
+        ExchangeCommand::Receive { file } => {
+            let (mut store, grant) = ctx.open_for(Action::QueryPartners)?;
+            let session = ctx.session_for(grant.as_ref())?;
+            let key = node_key(ctx)?;
+            let text = read_text(file, MAX_FILE)?;
+            let received = hits::receive(&mut store, &key, &session, &text, chrono::Utc::now())?;
+            if ctx.json {
+                ctx.print_json(&received)?;
+            } else {
+                match &received {
+                    Received::Tags { partner, kind, tags } => {
+                        crate::outln!("{tags} {kind} tags from {partner} kept (they replace the last)")
+                    }
+                    Received::Hits {
+                        partner,
+                        reference,
+                        kind,
+                        size,
+                        hits,
+                        ..
+                    } => {
+                        crate::outln!(
+                            "query {reference} to {partner}: {} of {size} {kind} selectors held there",
+                            hits.len()
+                        );
+                        for h in hits {
+                            crate::outln!("    hit {} (their reference {})", one_line(&h.value), h.reference);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_kind(kind: &str) -> Result<SelectorKind> {
+    kind.parse::<SelectorKind>()
+        .map_err(|e| bad(anyhow::anyhow!("--kind: {e}")))
+}
+
+fn node_key(ctx: &Ctx) -> Result<corridor_store::NodeKey> {
+    ctx.node_key()?.ok_or_else(|| {
+        Failure::new(
+            Code::Store,
+            anyhow::anyhow!(
+                "this node has no key file at {}: partners know a node by its key; give --key if it is elsewhere",
+                ctx.key_path(&ctx.store_path()).display()
+            ),
+        )
+    })
+}
+
+/// Reads a text file of at most `limit` bytes (a regular file: never a pipe or a
+/// device that would not end).
+fn read_text(path: &std::path::Path, limit: u64) -> Result<String> {
+    let fail = |why: String| bad(anyhow::anyhow!("{}: {why}", path.display()));
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read it ({e})")))?;
+    if !meta.is_file() {
+        return Err(fail("not a file".into()));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_string(&mut text))
+        .map_err(|e| fail(format!("cannot read it as text ({e})")))?;
+    if text.len() as u64 > limit {
+        return Err(fail(format!("larger than {limit} bytes")));
+    }
+    Ok(text)
+}
+
+fn write_message(path: &std::path::Path, text: &str) -> Result<()> {
+    crate::files::write_whole(path, false, |w| {
+        use std::io::Write;
+        w.write_all(text.as_bytes())?;
+        w.write_all(b"\n")?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn bad(e: anyhow::Error) -> Failure {
+    Failure::new(Code::BadInput, e)
+}

@@ -1,0 +1,303 @@
+//! Selector matching with partner nodes, what the store keeps of it: on the
+//! responder's side, the matching key per partner and the prepared tags (each
+//! with a keyed digest of its selector, so that an update evaluates only what is
+//! new and drops what is gone, never storing the selector again); on the
+//! requester's side, the partners' tags as received, the queries in flight (their
+//! selectors and blindings, needed to finish them) and the hits.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::error::Result;
+
+pub(crate) const SCHEMA: &str = r#"
+CREATE TABLE psi_key (
+    partner_id INTEGER PRIMARY KEY REFERENCES partner(id),
+    key        BLOB NOT NULL
+);
+CREATE TABLE psi_prepared (
+    partner_id INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    digest     BLOB NOT NULL,
+    tag        BLOB NOT NULL,
+    PRIMARY KEY (partner_id, kind, digest)
+) WITHOUT ROWID;
+CREATE TABLE partner_tag (
+    partner_id INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    tag        BLOB NOT NULL,
+    PRIMARY KEY (partner_id, kind, tag)
+) WITHOUT ROWID;
+CREATE TABLE hit_query (
+    id          INTEGER PRIMARY KEY,
+    reference   TEXT NOT NULL UNIQUE,
+    partner_id  INTEGER NOT NULL,
+    case_name   TEXT NOT NULL,
+    purpose     TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    pending     BLOB,
+    created_by  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    answered_at TEXT
+);
+CREATE TABLE hit (
+    query_id  INTEGER NOT NULL REFERENCES hit_query(id),
+    value     TEXT NOT NULL,
+    reference TEXT NOT NULL
+);
+CREATE INDEX hit_query_id ON hit(query_id);
+"#;
+
+/// A query to a partner, as kept by the requester.
+#[derive(Debug, Clone, Serialize)]
+pub struct HitQueryRecord {
+    pub id: i64,
+    pub reference: String,
+    pub partner_id: i64,
+    pub case_name: String,
+    pub purpose: String,
+    pub kind: String,
+    pub size: i64,
+    pub created_by: String,
+    pub created_at: String,
+    pub answered_at: Option<String>,
+    /// The selectors found at the partner, with the partner's reference for each.
+    pub hits: Vec<(String, String)>,
+}
+
+pub(crate) fn psi_key(conn: &Connection, partner: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row("SELECT key FROM psi_key WHERE partner_id = ?1", [partner], |r| r.get(0))
+        .optional()?)
+}
+
+pub(crate) fn set_psi_key(conn: &mut Connection, partner: i64, key: &[u8]) -> Result<()> {
+    conn.execute(
+        "INSERT INTO psi_key (partner_id, key) VALUES (?1, ?2) ON CONFLICT (partner_id) DO NOTHING",
+        params![partner, key],
+    )?;
+    Ok(())
+}
+
+/// The digests of the prepared tags of `partner` and `kind`.
+pub(crate) fn prepared_digests(conn: &Connection, partner: i64, kind: &str) -> Result<Vec<Vec<u8>>> {
+    let mut stmt = conn.prepare_cached("SELECT digest FROM psi_prepared WHERE partner_id = ?1 AND kind = ?2")?;
+    let rows = stmt
+        .query_map(params![partner, kind], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Adds and removes prepared tags in one transaction; returns every tag now.
+pub(crate) fn update_prepared(
+    conn: &mut Connection,
+    partner: i64,
+    kind: &str,
+    added: &[(Vec<u8>, Vec<u8>)],
+    removed: &[Vec<u8>],
+) -> Result<Vec<Vec<u8>>> {
+    let tx = crate::sqlite::write_tx(conn)?;
+    {
+        let mut del =
+            tx.prepare_cached("DELETE FROM psi_prepared WHERE partner_id = ?1 AND kind = ?2 AND digest = ?3")?;
+        for d in removed {
+            del.execute(params![partner, kind, d])?;
+        }
+        let mut add = tx.prepare_cached(
+            "INSERT INTO psi_prepared (partner_id, kind, digest, tag) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        )?;
+        for (d, t) in added {
+            add.execute(params![partner, kind, d, t])?;
+        }
+    }
+    let tags: Vec<Vec<u8>> = tx
+        .prepare("SELECT tag FROM psi_prepared WHERE partner_id = ?1 AND kind = ?2 ORDER BY tag")?
+        .query_map(params![partner, kind], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    tx.commit()?;
+    Ok(tags)
+}
+
+/// Replaces what this node holds of `partner`'s tags of `kind`.
+pub(crate) fn replace_partner_tags(conn: &mut Connection, partner: i64, kind: &str, tags: &[Vec<u8>]) -> Result<()> {
+    let tx = crate::sqlite::write_tx(conn)?;
+    tx.execute(
+        "DELETE FROM partner_tag WHERE partner_id = ?1 AND kind = ?2",
+        params![partner, kind],
+    )?;
+    {
+        let mut add = tx.prepare_cached(
+            "INSERT INTO partner_tag (partner_id, kind, tag) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        )?;
+        for t in tags {
+            add.execute(params![partner, kind, t])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+pub(crate) fn partner_tags(conn: &Connection, partner: i64, kind: &str) -> Result<Vec<Vec<u8>>> {
+    let rows = conn
+        .prepare("SELECT tag FROM partner_tag WHERE partner_id = ?1 AND kind = ?2")?
+        .query_map(params![partner, kind], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// A query about to be sent, kept with what finishes it.
+#[derive(Debug, Clone)]
+pub struct NewHitQuery<'a> {
+    pub reference: &'a str,
+    pub partner_id: i64,
+    pub case_name: &'a str,
+    pub purpose: &'a str,
+    pub kind: &'a str,
+    pub size: i64,
+    pub pending: &'a [u8],
+    pub actor: &'a str,
+}
+
+/// Keeps a query and logs it (partner, case, purpose, kind, size: not the values).
+pub(crate) fn add_query(conn: &mut Connection, q: &NewHitQuery<'_>) -> Result<i64> {
+    let tx = crate::sqlite::write_tx(conn)?;
+    let at = crate::sqlite::now();
+    tx.execute(
+        "INSERT INTO hit_query (reference, partner_id, case_name, purpose, kind, size, pending, created_by, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![q.reference, q.partner_id, q.case_name, q.purpose, q.kind, q.size, q.pending, q.actor, at],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::append(
+        &tx,
+        &at,
+        &AuditEntry {
+            actor: q.actor.into(),
+            action: AuditAction::HitQuery,
+            target: format!("partner:{}", q.partner_id),
+            purpose: format!("case={}; purpose={}", q.case_name, q.purpose),
+            detail: serde_json::json!({"reference": q.reference, "kind": q.kind, "size": q.size}).to_string(),
+        },
+    )?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// The query sent under `reference`, with what finishes it (none once answered).
+pub(crate) fn query_by_reference(
+    conn: &Connection,
+    reference: &str,
+) -> Result<Option<(HitQueryRecord, Option<Vec<u8>>)>> {
+    let found = conn
+        .query_row(
+            "SELECT id, reference, partner_id, case_name, purpose, kind, size, created_by, created_at, answered_at, pending \
+             FROM hit_query WHERE reference = ?1",
+            [reference],
+            |r| {
+                Ok((
+                    HitQueryRecord {
+                        id: r.get(0)?,
+                        reference: r.get(1)?,
+                        partner_id: r.get(2)?,
+                        case_name: r.get(3)?,
+                        purpose: r.get(4)?,
+                        kind: r.get(5)?,
+                        size: r.get(6)?,
+                        created_by: r.get(7)?,
+                        created_at: r.get(8)?,
+                        answered_at: r.get(9)?,
+                        hits: Vec::new(),
+                    },
+                    r.get::<_, Option<Vec<u8>>>(10)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((mut q, pending)) = found else {
+        return Ok(None);
+    };
+    q.hits = hits_of(conn, q.id)?;
+    Ok(Some((q, pending)))
+}
+
+fn hits_of(conn: &Connection, query: i64) -> Result<Vec<(String, String)>> {
+    let rows = conn
+        .prepare("SELECT value, reference FROM hit WHERE query_id = ?1 ORDER BY rowid")?
+        .query_map([query], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Records a query's hits, forgets its blindings, and logs the answer (the
+/// number of hits, not the values).
+pub(crate) fn answer_query(conn: &mut Connection, query: i64, hits: &[(String, String)], actor: &str) -> Result<()> {
+    let tx = crate::sqlite::write_tx(conn)?;
+    let at = crate::sqlite::now();
+    {
+        let mut add = tx.prepare_cached("INSERT INTO hit (query_id, value, reference) VALUES (?1, ?2, ?3)")?;
+        for (v, r) in hits {
+            add.execute(params![query, v, r])?;
+        }
+    }
+    let changed = tx.execute(
+        "UPDATE hit_query SET answered_at = ?1, pending = NULL WHERE id = ?2 AND answered_at IS NULL",
+        params![at, query],
+    )?;
+    if changed != 1 {
+        return Err(crate::Error::Exists {
+            what: "answer to the query",
+            name: query.to_string(),
+        });
+    }
+    let (partner, reference): (i64, String) = tx.query_row(
+        "SELECT partner_id, reference FROM hit_query WHERE id = ?1",
+        [query],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    audit::append(
+        &tx,
+        &at,
+        &AuditEntry {
+            actor: actor.into(),
+            action: AuditAction::HitAnswer,
+            target: format!("partner:{partner}"),
+            purpose: String::new(),
+            detail: serde_json::json!({"reference": reference, "hits": hits.len()}).to_string(),
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Every query of the cases named, newest first, with its hits.
+pub(crate) fn queries(conn: &Connection, cases: &[String]) -> Result<Vec<HitQueryRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, reference, partner_id, case_name, purpose, kind, size, created_by, created_at, answered_at \
+         FROM hit_query ORDER BY id DESC",
+    )?;
+    let all: Vec<HitQueryRecord> = stmt
+        .query_map([], |r| {
+            Ok(HitQueryRecord {
+                id: r.get(0)?,
+                reference: r.get(1)?,
+                partner_id: r.get(2)?,
+                case_name: r.get(3)?,
+                purpose: r.get(4)?,
+                kind: r.get(5)?,
+                size: r.get(6)?,
+                created_by: r.get(7)?,
+                created_at: r.get(8)?,
+                answered_at: r.get(9)?,
+                hits: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for mut q in all.into_iter().filter(|q| cases.contains(&q.case_name)) {
+        q.hits = hits_of(conn, q.id)?;
+        out.push(q);
+    }
+    Ok(out)
+}
