@@ -380,29 +380,13 @@ fn printable(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{Node, node, root};
     use corridor_exchange::Sealing;
-
-    struct Node {
-        _dir: tempfile::TempDir,
-        store: SqliteStore,
-        key: corridor_node_key::NodeKey,
-    }
-
-    fn node() -> Node {
-        let dir = tempfile::tempdir().expect("tmp");
-        let (store, _) = SqliteStore::create(&dir.path().join("node.db"), "root").expect("store");
-        let key = corridor_node_key::NodeKey::create(&dir.path().join("node.key"), 0).expect("key");
-        Node { _dir: dir, store, key }
-    }
 
     fn now() -> chrono::DateTime<chrono::Utc> {
         chrono::DateTime::parse_from_rfc3339("2026-12-07T20:00:00Z")
             .expect("time")
             .to_utc()
-    }
-
-    fn root() -> Session {
-        Session::new("root", "").expect("session")
     }
 
     fn card_of(n: &Node) -> String {

@@ -549,29 +549,13 @@ fn unb64(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{Node, node, root};
 
     const MAPPING: &str = "[dataset]\nname = \"gr-i\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"gr-hcg\"\ncountry = \"GR\"\n\n\
         [defaults]\ngrading = \"B2\"\nhandling = \"H2\"\n\n[entities.person]\nschema = \"Person\"\n\
         [entities.person.properties]\nname = { column = \"name\" }\ncategory = { column = \"category\" }\n\n\
         [entities.phone]\nschema = \"Phone\"\nproperties.number = { column = \"phone\" }\n\n\
         [entities.uses]\nschema = \"Uses\"\nproperties.user = { entity = \"person\" }\nproperties.object = { entity = \"phone\" }\n";
-
-    struct Node {
-        dir: tempfile::TempDir,
-        store: SqliteStore,
-        key: corridor_node_key::NodeKey,
-    }
-
-    fn node() -> Node {
-        let dir = tempfile::tempdir().expect("tmp");
-        let (store, _) = SqliteStore::create(&dir.path().join("node.db"), "root").expect("store");
-        let key = corridor_node_key::NodeKey::create(&dir.path().join("node.key"), 0).expect("key");
-        Node { dir, store, key }
-    }
-
-    fn root() -> Session {
-        Session::new("root", "").expect("session")
-    }
 
     fn ingest(n: &mut Node, file: &str, csv: &str) {
         let path = n.dir.path().join(file);

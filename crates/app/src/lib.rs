@@ -40,6 +40,25 @@ pub use session::{Session, parse_day, validate_actor, validate_purpose};
 pub(crate) mod test_support {
     use crate::{Session, access};
 
+    /// A node for exchange tests: a store and a node key in a directory of its own.
+    pub(crate) struct Node {
+        pub(crate) dir: tempfile::TempDir,
+        pub(crate) store: corridor_store::SqliteStore,
+        pub(crate) key: corridor_node_key::NodeKey,
+    }
+
+    pub(crate) fn node() -> Node {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (store, _) = corridor_store::SqliteStore::create(&dir.path().join("node.db"), "root").expect("store");
+        let key = corridor_node_key::NodeKey::create(&dir.path().join("node.key"), 0).expect("key");
+        Node { dir, store, key }
+    }
+
+    /// The node's console administrator.
+    pub(crate) fn root() -> Session {
+        Session::new("root", "").expect("session")
+    }
+
     /// An analyst, ana, member of case `a` holding `dataset`, with the purpose
     /// `inv`, logged in and granted `action` there.
     pub(crate) fn analyst_of_case(

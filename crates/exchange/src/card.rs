@@ -69,16 +69,7 @@ impl PartnerCard {
     /// Reads a card and checks it is whole and signed by its own key; says
     /// nothing yet of whose key that is (see [`PartnerCard::verify_fingerprint`]).
     pub fn parse(text: &str) -> Result<PartnerCard, Refusal> {
-        if text.len() > MAX_CARD_BYTES {
-            return Err(Refusal::TooLarge {
-                what: "partner card",
-                limit: MAX_CARD_BYTES,
-            });
-        }
-        let card: PartnerCard = serde_json::from_str(text).map_err(|e| Refusal::Malformed {
-            what: "partner card",
-            why: crate::json_error(&e),
-        })?;
+        let card: PartnerCard = crate::parse_json(text, "partner card", MAX_CARD_BYTES)?;
         card.check_fields()?;
         let public = card.signing_key_bytes()?;
         let signature: [u8; 64] = hex_array(&card.signature).ok_or_else(|| Refusal::Malformed {

@@ -84,16 +84,7 @@ impl Envelope {
 
     /// Reads an envelope's text, checking its form only (see [`Envelope::verify`]).
     pub fn parse(text: &str) -> Result<Envelope, Refusal> {
-        if text.len() > MAX_ENVELOPE_BYTES {
-            return Err(Refusal::TooLarge {
-                what: "envelope",
-                limit: MAX_ENVELOPE_BYTES,
-            });
-        }
-        let envelope: Envelope = serde_json::from_str(text).map_err(|e| Refusal::Malformed {
-            what: "envelope",
-            why: crate::json_error(&e),
-        })?;
+        let envelope: Envelope = crate::parse_json(text, "envelope", MAX_ENVELOPE_BYTES)?;
         envelope.check_fields()?;
         Ok(envelope)
     }

@@ -118,6 +118,21 @@ pub(crate) fn hex_array<const N: usize>(text: &str) -> Option<[u8; N]> {
     hex::decode(text).ok().and_then(|b| b.try_into().ok())
 }
 
+/// Reads `text` as the JSON of a `what`, refusing it unread past `limit` bytes.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &'static str,
+    limit: usize,
+) -> Result<T, Refusal> {
+    if text.len() > limit {
+        return Err(Refusal::TooLarge { what, limit });
+    }
+    serde_json::from_str(text).map_err(|e| Refusal::Malformed {
+        what,
+        why: json_error(&e),
+    })
+}
+
 /// Where JSON failed to parse, without quoting it (it may hold anything).
 pub(crate) fn json_error(e: &serde_json::Error) -> String {
     let what = match e.classify() {

@@ -67,6 +67,26 @@ pub struct HitQueryRecord {
     pub hits: Vec<(String, String)>,
 }
 
+const QUERY_COLUMNS: &str =
+    "id, reference, partner_id, case_name, purpose, kind, size, created_by, created_at, answered_at";
+
+/// A query's row (its hits read apart).
+fn query_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HitQueryRecord> {
+    Ok(HitQueryRecord {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        partner_id: r.get(2)?,
+        case_name: r.get(3)?,
+        purpose: r.get(4)?,
+        kind: r.get(5)?,
+        size: r.get(6)?,
+        created_by: r.get(7)?,
+        created_at: r.get(8)?,
+        answered_at: r.get(9)?,
+        hits: Vec::new(),
+    })
+}
+
 pub(crate) fn psi_key(conn: &Connection, partner: i64) -> Result<Option<Vec<u8>>> {
     Ok(conn
         .query_row("SELECT key FROM psi_key WHERE partner_id = ?1", [partner], |r| r.get(0))
@@ -192,27 +212,9 @@ pub(crate) fn query_by_reference(
 ) -> Result<Option<(HitQueryRecord, Option<Vec<u8>>)>> {
     let found = conn
         .query_row(
-            "SELECT id, reference, partner_id, case_name, purpose, kind, size, created_by, created_at, answered_at, pending \
-             FROM hit_query WHERE reference = ?1",
+            &format!("SELECT {QUERY_COLUMNS}, pending FROM hit_query WHERE reference = ?1"),
             [reference],
-            |r| {
-                Ok((
-                    HitQueryRecord {
-                        id: r.get(0)?,
-                        reference: r.get(1)?,
-                        partner_id: r.get(2)?,
-                        case_name: r.get(3)?,
-                        purpose: r.get(4)?,
-                        kind: r.get(5)?,
-                        size: r.get(6)?,
-                        created_by: r.get(7)?,
-                        created_at: r.get(8)?,
-                        answered_at: r.get(9)?,
-                        hits: Vec::new(),
-                    },
-                    r.get::<_, Option<Vec<u8>>>(10)?,
-                ))
-            },
+            |r| Ok((query_row(r)?, r.get::<_, Option<Vec<u8>>>(10)?)),
         )
         .optional()?;
     let Some((mut q, pending)) = found else {
@@ -273,27 +275,8 @@ pub(crate) fn answer_query(conn: &mut Connection, query: i64, hits: &[(String, S
 
 /// Every query of the cases named, newest first, with its hits.
 pub(crate) fn queries(conn: &Connection, cases: &[String]) -> Result<Vec<HitQueryRecord>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, reference, partner_id, case_name, purpose, kind, size, created_by, created_at, answered_at \
-         FROM hit_query ORDER BY id DESC",
-    )?;
-    let all: Vec<HitQueryRecord> = stmt
-        .query_map([], |r| {
-            Ok(HitQueryRecord {
-                id: r.get(0)?,
-                reference: r.get(1)?,
-                partner_id: r.get(2)?,
-                case_name: r.get(3)?,
-                purpose: r.get(4)?,
-                kind: r.get(5)?,
-                size: r.get(6)?,
-                created_by: r.get(7)?,
-                created_at: r.get(8)?,
-                answered_at: r.get(9)?,
-                hits: Vec::new(),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(&format!("SELECT {QUERY_COLUMNS} FROM hit_query ORDER BY id DESC"))?;
+    let all: Vec<HitQueryRecord> = stmt.query_map([], query_row)?.collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
     for mut q in all.into_iter().filter(|q| cases.contains(&q.case_name)) {
         q.hits = hits_of(conn, q.id)?;

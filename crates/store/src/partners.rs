@@ -185,19 +185,7 @@ pub(crate) fn by_fingerprint(conn: &Connection, fingerprint: &str) -> Result<Opt
 pub(crate) fn revoke(conn: &mut Connection, name: &str, why: &str, actor: &str) -> Result<()> {
     let tx = crate::sqlite::write_tx(conn)?;
     let at = crate::sqlite::now();
-    let id: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM partner WHERE name = ?1 AND revoked_at IS NULL",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(id) = id else {
-        return Err(Error::Unknown {
-            what: "partner in force",
-            name: name.into(),
-        });
-    };
+    let id = in_force(&tx, name)?;
     tx.execute(
         "UPDATE partner SET revoked_at = ?1, revoked_why = ?2 WHERE id = ?3",
         params![at, why, id],
@@ -217,24 +205,26 @@ pub(crate) fn revoke(conn: &mut Connection, name: &str, why: &str, actor: &str) 
     Ok(())
 }
 
+/// The id of the partner `name`, unless unknown or revoked.
+fn in_force(conn: &Connection, name: &str) -> Result<i64> {
+    conn.query_row(
+        "SELECT id FROM partner WHERE name = ?1 AND revoked_at IS NULL",
+        [name],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| Error::Unknown {
+        what: "partner in force",
+        name: name.into(),
+    })
+}
+
 /// Sets (or replaces) the agreement with the partner `name`; its terms go into
 /// the audit entry, so every change of what a partner may ask is on the chain.
 pub(crate) fn set_agreement(conn: &mut Connection, name: &str, terms: &str, actor: &str) -> Result<()> {
     let tx = crate::sqlite::write_tx(conn)?;
     let at = crate::sqlite::now();
-    let id: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM partner WHERE name = ?1 AND revoked_at IS NULL",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(id) = id else {
-        return Err(Error::Unknown {
-            what: "partner in force",
-            name: name.into(),
-        });
-    };
+    let id = in_force(&tx, name)?;
     tx.execute(
         "INSERT INTO agreement (partner_id, terms, set_by, set_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (partner_id) DO UPDATE SET terms = excluded.terms, set_by = excluded.set_by, set_at = excluded.set_at",

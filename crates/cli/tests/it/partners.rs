@@ -2,32 +2,11 @@
 //! is added only with the fingerprint read out, an agreement only with terms the
 //! node can keep, and only an administrator does either.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-use crate::{BIN, code, stderr, stdout};
-
-fn as_user(store: &Path, user: &str, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("--store")
-        .arg(store)
-        .arg("--user")
-        .arg(user)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run corridor");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("wait")
-}
+use crate::users::as_user;
+use crate::{code, stderr, stdout};
 
 fn ok(o: &Output) {
     assert_eq!(code(o), 0, "{}", stderr(o));

@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 use crate::{BIN, code, stderr, stdout};
 
 /// Runs `corridor --store STORE --user USER ARGS...` with `input` on standard input.
-fn as_user(store: &Path, user: &str, args: &[&str], input: &str) -> Output {
+pub(crate) fn as_user(store: &Path, user: &str, args: &[&str], input: &str) -> Output {
     let mut child = Command::new(BIN)
         .arg("--store")
         .arg(store)
