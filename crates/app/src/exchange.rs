@@ -279,14 +279,13 @@ pub fn admit(
     if let Err(r) = envelope.verify(&me.fingerprint(), &key, now) {
         return Err(log_refusal(store, Some(partner_id), Some(&envelope), &r));
     }
-    let at = envelope.time().map_err(refused_input)?;
-    let forget_before =
-        (now - corridor_exchange::MAX_CLOCK_SKEW * 2).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    // Each nonce is kept until its message could no longer pass the time check.
+    let keep_until = envelope.expiry().map_err(refused_input)? + corridor_exchange::MAX_CLOCK_SKEW;
     let fresh = store.remember_nonce(
         partner_id,
         &envelope.nonce,
-        &at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        &forget_before,
+        &keep_until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        &now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     )?;
     if !fresh {
         return Err(log_refusal(
@@ -409,6 +408,7 @@ mod tests {
                 reference,
                 body: r#"{"kind":"phone","size":5}"#,
                 at,
+                valid_for: chrono::Duration::minutes(10),
             },
         )
         .expect("seal")
@@ -490,7 +490,9 @@ mod tests {
         // From a node that is no partner; for another node; too old; altered.
         assert!(admit(&mut a.store, &a.key, &seal(&c, &a.key, "q-2", now()), now()).is_err());
         assert!(admit(&mut a.store, &a.key, &seal(&b, &c.key, "q-3", now()), now()).is_err());
-        let old = seal(&b, &a.key, "q-4", now() - chrono::Duration::minutes(6));
+        let old = seal(&b, &a.key, "q-4", now() - chrono::Duration::minutes(16));
+        let future = seal(&b, &a.key, "q-4b", now() + chrono::Duration::minutes(6));
+        assert!(admit(&mut a.store, &a.key, &future, now()).is_err());
         assert!(admit(&mut a.store, &a.key, &old, now()).is_err());
         let original = seal(&b, &a.key, "q-5", now());
         let altered = original.replace("\\\"size\\\":5", "\\\"size\\\":6");
@@ -507,6 +509,7 @@ mod tests {
                 "unknown_partner",
                 "not_for_us",
                 "clock_skew",
+                "expired",
                 "bad_signature",
                 "malformed",
                 "revoked"

@@ -71,9 +71,11 @@ fn schema_of(kind: SelectorKind) -> Option<(&'static str, &'static [&'static str
     })
 }
 
-/// The selectors of `kind` this node may match with partners: not those of a
-/// record that names a victim or a witness, not statements under H3. One logged
-/// bulk read.
+/// The selectors of `kind` this node may match with partners. Left out: any
+/// value that appears in a record naming a victim, a witness or an informant
+/// (wherever else it appears too: a victim's phone in a smuggler's contact list
+/// stays out), and statements under H2 ("not to be disseminated without the
+/// provider's permission") or H3. One logged bulk read.
 pub fn matchable_selectors(store: &mut dyn Store, session: &Session, kind: SelectorKind) -> Result<Vec<String>> {
     let (schema, props) =
         schema_of(kind).ok_or_else(|| Error::BadInput(format!("{kind} is matched on encodings, not as a selector")))?;
@@ -86,20 +88,29 @@ pub fn matchable_selectors(store: &mut dyn Store, session: &Session, kind: Selec
         .filter(|e| {
             e.values("category").iter().any(|c| {
                 c.parse::<corridor_model::DataSubjectCategory>()
-                    .is_ok_and(|c| c.is_protected())
+                    .is_ok_and(|c| c.is_protected() || c == corridor_model::DataSubjectCategory::Informant)
             })
         })
         .map(|e| record_of(&e.id))
         .collect();
-    let mut out: Vec<String> = read
-        .iter()
-        .filter(|e| e.schema == schema && !protected.contains(&record_of(&e.id)))
-        .flat_map(|e| {
-            e.statements
-                .iter()
-                .filter(|s| props.contains(&s.prop.as_ref()) && s.handling.code < HandlingCode::H3)
-                .filter_map(|s| selector_of(kind, &s.value))
-        })
+    let values_of = |e: &corridor_model::EntityEvidence| -> Vec<(String, HandlingCode)> {
+        e.statements
+            .iter()
+            .filter(|s| props.contains(&s.prop.as_ref()))
+            .filter_map(|s| selector_of(kind, &s.value).map(|v| (v, s.handling.code)))
+            .collect()
+    };
+    let selectors = read.iter().filter(|e| e.schema == schema);
+    let kept_out: HashSet<String> = selectors
+        .clone()
+        .filter(|e| protected.contains(&record_of(&e.id)))
+        .flat_map(values_of)
+        .map(|(v, _)| v)
+        .collect();
+    let mut out: Vec<String> = selectors
+        .flat_map(values_of)
+        .filter(|(v, code)| *code < HandlingCode::H2 && !kept_out.contains(v))
+        .map(|(v, _)| v)
         .collect();
     out.sort();
     out.dedup();
@@ -121,6 +132,8 @@ pub struct Prepared {
 #[serde(deny_unknown_fields)]
 struct TagsBody {
     kind: SelectorKind,
+    /// The id of the key the tags were made under ([`ResponderKey::id`]).
+    key: String,
     count: usize,
     /// Base64 of the tags' concatenation, in order.
     tags: String,
@@ -178,6 +191,7 @@ pub fn prepare_tags(
     }
     let body = TagsBody {
         kind,
+        key: key.id(),
         count: tags.len(),
         tags: b64(&all),
     };
@@ -372,94 +386,153 @@ pub enum Received {
     },
 }
 
-/// Receives a partner's `psi-tags` or `psi-answer` message.
-pub fn receive(
+/// The kind of a message file (`psi-tags`, `psi-answer`, …) as it says, before
+/// any check: to choose who may receive it.
+pub fn message_kind(text: &str) -> Result<String> {
+    Envelope::parse(text)
+        .map(|e| e.kind)
+        .map_err(|r| Error::BadInput(r.to_string()))
+}
+
+/// Receives a partner's tags (`psi-tags`): they replace those held for the kind,
+/// unless those were made later. Logged (kind, count, key).
+pub fn receive_tags(
     store: &mut SqliteStore,
     me: &corridor_node_key::NodeKey,
     session: &Session,
     text: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Received> {
-    // An answer is finished against the partner's tags: without them every
-    // selector would read as no hit, so it waits (unread, its nonce unspent).
-    if let Ok(peek) = Envelope::parse(text)
-        && peek.kind == "psi-answer"
-        && let Some((q, _)) = store.hit_query(&peek.reference)?
-        && store.partner_tags(q.partner_id, &q.kind)?.is_empty()
-    {
+    let admitted = exchange::admit(store, me, text, now)?;
+    if admitted.envelope.kind != "psi-tags" {
+        return Err(malformed(store, &admitted, "not a tag set"));
+    }
+    let body: TagsBody = match serde_json::from_str(&admitted.envelope.body) {
+        Ok(b) => b,
+        Err(_) => return Err(malformed(store, &admitted, "its body is not a tag set")),
+    };
+    let bytes = match unb64(&body.tags) {
+        Some(b) if b.len() % psi::TAG_BYTES == 0 && b.len() / psi::TAG_BYTES == body.count => b,
+        _ => return Err(malformed(store, &admitted, "the tags do not match their count")),
+    };
+    let tags: Vec<Vec<u8>> = bytes.chunks(psi::TAG_BYTES).map(<[u8]>::to_vec).collect();
+    let set = corridor_store::TagSet {
+        key_id: body.key.chars().filter(char::is_ascii_hexdigit).take(32).collect(),
+        made_at: admitted.envelope.at.clone(),
+        count: tags.len() as i64,
+    };
+    if !store.replace_partner_tags(admitted.partner_id, body.kind.as_str(), &set, &tags)? {
         return Err(Error::Conflict(format!(
-            "no {} tags from this partner yet: receive its `corridor exchange tags` file first, then this answer",
-            q.kind
+            "these {} tags of {} are older than those held: nothing changed",
+            body.kind, admitted.partner.name
         )));
     }
-    let admitted = exchange::admit(store, me, text, now)?;
-    match admitted.envelope.kind.as_str() {
-        "psi-tags" => {
-            let body: TagsBody = match serde_json::from_str(&admitted.envelope.body) {
-                Ok(b) => b,
-                Err(_) => return Err(malformed(store, &admitted, "its body is not a tag set")),
-            };
-            let bytes = match unb64(&body.tags) {
-                Some(b) if b.len() % psi::TAG_BYTES == 0 && b.len() / psi::TAG_BYTES == body.count => b,
-                _ => return Err(malformed(store, &admitted, "the tags do not match their count")),
-            };
-            let tags: Vec<Vec<u8>> = bytes.chunks(psi::TAG_BYTES).map(<[u8]>::to_vec).collect();
-            store.replace_partner_tags(admitted.partner_id, body.kind.as_str(), &tags)?;
-            Ok(Received::Tags {
-                partner: admitted.partner.name,
-                kind: body.kind,
-                tags: tags.len(),
-            })
-        }
-        "psi-answer" => {
-            let reference = admitted.envelope.reference.clone();
-            let Some((query, pending)) = store.hit_query(&reference)? else {
-                return Err(malformed(store, &admitted, "it answers no query of this node"));
-            };
-            if query.partner_id != admitted.partner_id {
-                return Err(malformed(
-                    store,
-                    &admitted,
-                    "it answers a query sent to another partner",
-                ));
-            }
-            let Some(pending) = pending else {
-                return Err(Error::Conflict(format!("the query {reference} was answered already")));
-            };
-            let answer: psi::Answer = match serde_json::from_str(&admitted.envelope.body) {
-                Ok(a) => a,
-                Err(_) => return Err(malformed(store, &admitted, "its body is not an answer")),
-            };
-            let pending = psi::Pending::from_bytes(&pending).map_err(|r| Error::Integrity(r.to_string()))?;
-            let tags: HashSet<Tag> = store
-                .partner_tags(query.partner_id, &query.kind)?
-                .into_iter()
-                .filter_map(|t| t.try_into().ok().map(Tag))
-                .collect();
-            let kind = pending.kind();
-            let hits = match pending.finish(&answer, &tags) {
-                Ok(h) => h,
-                Err(r) => return Err(exchange::refuse(store, &admitted, r)),
-            };
-            let pairs: Vec<(String, String)> = hits.iter().map(|h| (h.value.clone(), h.reference.clone())).collect();
-            store.answer_hit_query(query.id, &pairs, session.actor())?;
-            Ok(Received::Hits {
-                partner: admitted.partner.name,
-                reference,
-                case: query.case_name,
-                kind,
-                size: query.size,
-                hits,
-            })
-        }
-        other => {
-            let why = format!(
-                "a {} message is not received here",
-                other.chars().take(40).collect::<String>()
-            );
-            Err(malformed(store, &admitted, &why))
-        }
+    store.audit(&AuditEntry {
+        actor: session.actor().into(),
+        action: AuditAction::ExchangeTags,
+        target: format!("partner:{}", admitted.partner_id),
+        purpose: String::new(),
+        detail: serde_json::json!({"received": true, "kind": body.kind, "tags": tags.len(), "key": set.key_id, "reference": admitted.envelope.reference})
+            .to_string(),
+    })?;
+    Ok(Received::Tags {
+        partner: admitted.partner.name,
+        kind: body.kind,
+        tags: tags.len(),
+    })
+}
+
+/// Receives a partner's answer (`psi-answer`) to one of the queries of `case`:
+/// finished against the partner's tags, its hits kept and logged (their number).
+/// It waits, unread and its nonce unspent, while the tags are missing or were
+/// made under another key than the answer's (the partner has a newer tag set).
+pub fn receive_answer(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    case: &str,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Received> {
+    let peek = Envelope::parse(text).map_err(|r| Error::BadInput(r.to_string()))?;
+    let Some((query, _)) = store.hit_query(&peek.reference)? else {
+        return Err(Error::NotFound(format!(
+            "no query {} of this node: an answer to another node's query?",
+            peek.reference
+        )));
+    };
+    // Another case's answer is not this user's to read (nor to use up).
+    if query.case_name != case {
+        return Err(Error::Forbidden(format!(
+            "the query {} belongs to another case: a member of that case receives its answer",
+            query.reference
+        )));
     }
+    let held = store.partner_tags(query.partner_id, &query.kind)?;
+    let answer_key = serde_json::from_str::<psi::Answer>(&peek.body)
+        .map(|a| a.key)
+        .unwrap_or_default();
+    match &held {
+        None => {
+            return Err(Error::Conflict(format!(
+                "no {} tags from this partner yet: receive its `corridor exchange tags` file first, then this answer",
+                query.kind
+            )));
+        }
+        Some((set, _)) if set.key_id != answer_key => {
+            return Err(Error::Conflict(format!(
+                "the partner answered under a newer key than its {} tags held here: receive its newest tags first, then this answer",
+                query.kind
+            )));
+        }
+        Some(_) => {}
+    }
+    let admitted = exchange::admit(store, me, text, now)?;
+    if admitted.envelope.kind != "psi-answer" {
+        return Err(malformed(store, &admitted, "not an answer"));
+    }
+    if query.partner_id != admitted.partner_id {
+        return Err(malformed(
+            store,
+            &admitted,
+            "it answers a query sent to another partner",
+        ));
+    }
+    let (query, pending) = match store.hit_query(&admitted.envelope.reference)? {
+        Some((q, Some(p))) => (q, p),
+        _ => {
+            return Err(Error::Conflict(format!(
+                "the query {} was answered already",
+                admitted.envelope.reference
+            )));
+        }
+    };
+    let answer: psi::Answer = match serde_json::from_str(&admitted.envelope.body) {
+        Ok(a) => a,
+        Err(_) => return Err(malformed(store, &admitted, "its body is not an answer")),
+    };
+    let pending = psi::Pending::from_bytes(&pending).map_err(|r| Error::Integrity(r.to_string()))?;
+    let tags: HashSet<Tag> = held
+        .map(|(_, tags)| tags)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|t| t.try_into().ok().map(Tag))
+        .collect();
+    let kind = pending.kind();
+    let hits = match pending.finish(&answer, &tags) {
+        Ok(h) => h,
+        Err(r) => return Err(exchange::refuse(store, &admitted, r)),
+    };
+    let pairs: Vec<(String, String)> = hits.iter().map(|h| (h.value.clone(), h.reference.clone())).collect();
+    store.answer_hit_query(query.id, &pairs, session.actor())?;
+    Ok(Received::Hits {
+        partner: admitted.partner.name,
+        reference: query.reference,
+        case: query.case_name,
+        kind,
+        size: query.size,
+        hits,
+    })
 }
 
 /// The queries of the cases named, newest first, with their hits.
@@ -513,6 +586,8 @@ fn seal<T: Serialize>(
             reference,
             body: &body,
             at: now,
+            // Carried as files, by any channel: good for three days.
+            valid_for: corridor_exchange::FILE_VALIDITY,
         },
     )
     .map_err(|r| Error::BadInput(r.to_string()))
@@ -552,7 +627,7 @@ mod tests {
     use crate::test_support::{Node, node, root};
 
     const MAPPING: &str = "[dataset]\nname = \"gr-i\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"gr-hcg\"\ncountry = \"GR\"\n\n\
-        [defaults]\ngrading = \"B2\"\nhandling = \"H2\"\n\n[entities.person]\nschema = \"Person\"\n\
+        [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
         [entities.person.properties]\nname = { column = \"name\" }\ncategory = { column = \"category\" }\n\n\
         [entities.phone]\nschema = \"Phone\"\nproperties.number = { column = \"phone\" }\n\n\
         [entities.uses]\nschema = \"Uses\"\nproperties.user = { entity = \"person\" }\nproperties.object = { entity = \"phone\" }\n";
@@ -629,7 +704,7 @@ mod tests {
         ingest(
             &mut b,
             "one.csv",
-            "id,name,category,phone\n1,One,suspect,+306931111111\n2,Two,suspect,+306932222222\n3,Three,victim,+306933333333\n",
+            "id,name,category,phone\n1,One,suspect,+306931111111\n2,Two,suspect,+306932222222\n3,Three,victim,+306933333333\n5,Five,suspect,+306933333333\n",
         );
         let (_, first) = prepare(&mut b);
         assert_eq!(
@@ -648,7 +723,7 @@ mod tests {
             "two.csv",
             "id,name,category,phone\n4,Four,suspect,+306934444444\n",
         );
-        let (_, grown) = prepare(&mut b);
+        let (stale, grown) = prepare(&mut b);
         assert_eq!((grown.tags, grown.added, grown.removed), (3, 1, 0));
         // Record 1 erased: its tag goes at the next update.
         let dpo = Session::new("dora", "Art. 16 request").expect("session");
@@ -663,7 +738,11 @@ mod tests {
         )
         .expect("erase");
         let (tags, shrunk) = prepare(&mut b);
-        assert_eq!((shrunk.tags, shrunk.added, shrunk.removed), (2, 0, 1), "{shrunk:?}");
+        assert_eq!(
+            (shrunk.tags, shrunk.added, shrunk.removed),
+            (2, 2, 0),
+            "after an erasure a new key: everything evaluated anew: {shrunk:?}"
+        );
         // The requester finds exactly what is held now.
         let lines: Vec<String> = ["+306931111111", "+306932222222", "+306933333333", "+306934444444"]
             .iter()
@@ -680,16 +759,38 @@ mod tests {
         let (query, started) = start_query(&mut a.store, &a.key, &ana, &request, chrono::Utc::now()).expect("query");
         assert_eq!(started.size, 4);
         let answer = answer_query(&mut b.store, &b.key, &query.to_json(), chrono::Utc::now()).expect("answer");
-        receive(&mut a.store, &a.key, &ana, &tags.to_json(), chrono::Utc::now()).expect("tags");
+        // Another case's member may not take the answer; without the tags it waits.
+        let other = receive_answer(
+            &mut a.store,
+            &a.key,
+            &ana,
+            "other",
+            &answer.to_json(),
+            chrono::Utc::now(),
+        );
+        assert!(matches!(other, Err(Error::Forbidden(_))), "{other:?}");
+        assert!(receive_answer(&mut a.store, &a.key, &ana, "c", &answer.to_json(), chrono::Utc::now()).is_err());
+        // Tags made before the erasure, under the old key: the answer waits for new ones.
+        receive_tags(&mut a.store, &a.key, &root(), &stale.to_json(), chrono::Utc::now()).expect("old tags");
+        let waits = receive_answer(&mut a.store, &a.key, &ana, "c", &answer.to_json(), chrono::Utc::now());
+        assert!(
+            matches!(waits, Err(Error::Conflict(ref m)) if m.contains("newer key")),
+            "{waits:?}"
+        );
+        receive_tags(&mut a.store, &a.key, &root(), &tags.to_json(), chrono::Utc::now()).expect("tags");
+        // An older tag file read after a newer one changes nothing.
+        let again = prepare(&mut b).0;
+        receive_tags(&mut a.store, &a.key, &root(), &again.to_json(), chrono::Utc::now()).expect("newest");
+        assert!(receive_tags(&mut a.store, &a.key, &root(), &stale.to_json(), chrono::Utc::now()).is_err());
         let Received::Hits { hits, .. } =
-            receive(&mut a.store, &a.key, &ana, &answer.to_json(), chrono::Utc::now()).expect("answer")
+            receive_answer(&mut a.store, &a.key, &ana, "c", &answer.to_json(), chrono::Utc::now()).expect("answer")
         else {
             panic!("hits expected");
         };
         let found: Vec<&str> = hits.iter().map(|h| h.value.as_str()).collect();
         assert_eq!(found, ["+306932222222", "+306934444444"]);
         // Received once only.
-        assert!(receive(&mut a.store, &a.key, &ana, &answer.to_json(), chrono::Utc::now()).is_err());
+        assert!(receive_answer(&mut a.store, &a.key, &ana, "c", &answer.to_json(), chrono::Utc::now()).is_err());
         // The responder's log names kinds, sizes and references, never a phone.
         for store in [&a.store, &b.store] {
             let log = store.audit_entries().expect("log");

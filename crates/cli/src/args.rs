@@ -272,8 +272,9 @@ pub enum ExchangeCommand {
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
     },
-    /// Receive a partner's tags or its answer to one of the case's queries
-    /// (needs --case and --purpose); prints the hits.
+    /// Receive a partner's tags (an administrator) or its answer to one of the
+    /// case's queries (a member of that case, with --case and --purpose); prints
+    /// the hits.
     Receive { file: std::path::PathBuf },
 }
 

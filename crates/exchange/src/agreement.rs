@@ -6,7 +6,9 @@
 //! evaluations. The budget is what protects enumerable selector kinds (phone
 //! numbers, plates): a partner who could evaluate without limit could try every
 //! number; with a budget of a few thousand a day, and every query in both audit
-//! logs, it cannot unnoticed. Days are UTC days.
+//! logs, it cannot unnoticed. Days are UTC days: a partner can spend one day's
+//! budget just before midnight and the next day's just after, so at most twice
+//! the budget falls within any 24 hours (set the budget with that in mind).
 
 use std::collections::BTreeSet;
 
@@ -119,6 +121,9 @@ impl Agreement {
                 purpose: ask.purpose.chars().filter(|c| !c.is_control()).take(64).collect(),
             });
         }
+        if ask.size == 0 {
+            return Err(Refusal::EmptyQuery);
+        }
         if ask.size > self.max_query {
             return Err(Refusal::QueryTooLarge {
                 size: ask.size,
@@ -178,6 +183,10 @@ mod tests {
             a.permits(&ask(SelectorKind::Phone, "statistics", 1), 0, today),
             Err(Refusal::PurposeNotAgreed { .. })
         ));
+        assert_eq!(
+            a.permits(&ask(SelectorKind::Phone, "investigation", 0), 0, today),
+            Err(Refusal::EmptyQuery)
+        );
         assert!(matches!(
             a.permits(&ask(SelectorKind::Phone, "investigation", 101), 0, today),
             Err(Refusal::QueryTooLarge { .. })

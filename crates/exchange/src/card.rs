@@ -254,6 +254,10 @@ mod tests {
         v["extra"] = "x".into();
         assert!(PartnerCard::parse(&v.to_string()).is_err());
         assert!(PartnerCard::make(&key, "bad\u{1b}[2Jname", "GR", "", now()).is_err());
+        assert!(
+            PartnerCard::make(&key, "RS Border \u{202E}ecilop", "GR", "", now()).is_err(),
+            "a bidirectional override"
+        );
         assert!(PartnerCard::make(&key, "x", "GRC", "", now()).is_err());
         assert!(PartnerCard::make(&key, "x", "GR", "http://node.gr.example", now()).is_err());
         assert!(PartnerCard::parse(&"x".repeat(MAX_CARD_BYTES + 1)).is_err());

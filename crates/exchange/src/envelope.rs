@@ -4,19 +4,21 @@
 //! {"format": "corridor-exchange/1", "from": "<sender's fingerprint>",
 //!  "to": "<recipient's fingerprint>", "kind": "psi-query",
 //!  "reference": "<opaque per-query reference>", "nonce": "<32 hex>",
-//!  "at": "2026-12-07T20:00:00Z", "body": "<the kind's JSON, as text>",
-//!  "signature": "<128 hex>"}
+//!  "at": "2026-12-07T20:00:00.000Z", "expires": "2026-12-10T20:00:00.000Z",
+//!  "body": "<the kind's JSON, as text>", "signature": "<128 hex>"}
 //! ```
 //!
 //! Signed by the sending node's key over every other field (length-prefixed), so
 //! it holds end to end whatever carries it: HTTPS between nodes, or a file passed
 //! by any secure channel. The body is signed as the exact text sent, never
 //! re-serialised. The reference names the query to both sides without naming the
-//! requester's case. A receiver checks, in this order: the format, that it is the
-//! recipient, that the sender is a partner it has not revoked, the signature, the
-//! time (within [`MAX_CLOCK_SKEW`] of its clock), then that the nonce is new; the
-//! node keeps nonces for twice the skew, so a replay inside the window is caught
-//! by the nonce and one outside it by the time.
+//! requester's case. A receiver checks, in this order: the format, that the sender
+//! is a partner it has not revoked, that it is the recipient, the signature, the
+//! times, then that the nonce is new. A message is good from its time (allowing
+//! [`MAX_CLOCK_SKEW`] for the sender's clock) until it expires (at most
+//! [`MAX_VALIDITY`] later: files travel by courier, HTTPS in seconds); the node
+//! keeps each nonce until the message expires, so a replay is caught by the nonce
+//! while the message is good and by the time after.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,11 +27,19 @@ use crate::{Refusal, hex_array, printable, signed_bytes};
 /// The envelope format's name and version.
 pub const ENVELOPE_FORMAT: &str = "corridor-exchange/1";
 
-/// How far a message's time may be from the receiver's clock.
+/// How far the sender's clock may be ahead of the receiver's, or a message be
+/// read after it expired.
 pub const MAX_CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(5);
 
-/// An envelope's largest size: a query of the largest agreed size (a few
-/// thousand selectors, 64 hex characters each) and its answer fit many times.
+/// The longest a message may stay good: a file carried by hand takes days.
+pub const MAX_VALIDITY: chrono::Duration = chrono::Duration::days(7);
+
+/// How long a message carried as a file stays good unless said otherwise.
+pub const FILE_VALIDITY: chrono::Duration = chrono::Duration::hours(72);
+
+/// An envelope's largest size: a query of the largest allowed size (100,000
+/// selectors, 44 base64 characters each) fits, and a responder's tags for a
+/// million selectors (22 characters each).
 pub const MAX_ENVELOPE_BYTES: usize = 32 * 1024 * 1024;
 
 /// A signed message between partner nodes.
@@ -43,6 +53,7 @@ pub struct Envelope {
     pub reference: String,
     pub nonce: String,
     pub at: String,
+    pub expires: String,
     pub body: String,
     pub signature: String,
 }
@@ -56,6 +67,8 @@ pub struct Sealing<'a> {
     pub reference: &'a str,
     pub body: &'a str,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// How long it stays good (at most [`MAX_VALIDITY`]).
+    pub valid_for: chrono::Duration,
 }
 
 impl Envelope {
@@ -74,6 +87,7 @@ impl Envelope {
             reference: what.reference.into(),
             nonce: hex::encode(nonce),
             at: what.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            expires: (what.at + what.valid_for).to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             body: what.body.into(),
             signature: String::new(),
         };
@@ -91,8 +105,9 @@ impl Envelope {
 
     /// Checks that the envelope is for the node whose fingerprint is `me`, signed
     /// by the key `sender` (the partner's, found by [`Envelope::from`] among the
-    /// node's partners), and made within [`MAX_CLOCK_SKEW`] of `now`. The nonce is
-    /// the caller's to check against those it has seen.
+    /// node's partners), and good at `now` (made no later than `now` allowing
+    /// [`MAX_CLOCK_SKEW`], not expired). The nonce is the caller's to check
+    /// against those it has seen, and to keep until [`Envelope::expiry`].
     pub fn verify(&self, me: &str, sender: &[u8; 32], now: chrono::DateTime<chrono::Utc>) -> Result<(), Refusal> {
         self.check_fields()?;
         if crate::normalise_fingerprint(&self.to) != crate::normalise_fingerprint(me) {
@@ -113,13 +128,28 @@ impl Envelope {
             return Err(Refusal::BadSignature);
         }
         let at = self.time()?;
-        if (now - at).abs() > MAX_CLOCK_SKEW {
+        if at - now > MAX_CLOCK_SKEW {
             return Err(Refusal::ClockSkew {
                 at: self.at.clone(),
                 max_seconds: MAX_CLOCK_SKEW.num_seconds(),
             });
         }
+        if now - self.expiry()? > MAX_CLOCK_SKEW {
+            return Err(Refusal::Expired {
+                expires: self.expires.clone(),
+            });
+        }
         Ok(())
+    }
+
+    /// When it stops being good.
+    pub fn expiry(&self) -> Result<chrono::DateTime<chrono::Utc>, Refusal> {
+        chrono::DateTime::parse_from_rfc3339(&self.expires)
+            .map(|t| t.to_utc())
+            .map_err(|_| Refusal::Malformed {
+                what: "envelope",
+                why: "its expiry is not an RFC 3339 time".into(),
+            })
     }
 
     /// When the sender made it.
@@ -146,6 +176,7 @@ impl Envelope {
             self.reference.as_bytes(),
             self.nonce.as_bytes(),
             self.at.as_bytes(),
+            self.expires.as_bytes(),
             self.body.as_bytes(),
         ])
     }
@@ -179,7 +210,10 @@ impl Envelope {
         if self.body.len() > MAX_ENVELOPE_BYTES || !printable(self.body.trim_end_matches('\n')) {
             return bad("the body must be JSON text without control characters");
         }
-        self.time()?;
+        let (at, expires) = (self.time()?, self.expiry()?);
+        if expires <= at || expires - at > MAX_VALIDITY {
+            return bad("it must expire after it was made, and within 7 days");
+        }
         Ok(())
     }
 }
@@ -210,6 +244,7 @@ mod tests {
                 reference: "q-7f3a",
                 body: r#"{"kind":"phone","size":3}"#,
                 at: sent,
+                valid_for: chrono::Duration::minutes(10),
             },
         )
         .expect("seal");
@@ -217,13 +252,17 @@ mod tests {
         let read = Envelope::parse(&text).expect("parse");
         let me = recipient.fingerprint();
         let from = sender.public_bytes();
-        read.verify(&me, &from, sent + chrono::Duration::minutes(4))
-            .expect("in time");
+        read.verify(&me, &from, sent + chrono::Duration::minutes(14))
+            .expect("good until it expires, with the skew allowed");
         read.verify(&me, &from, sent - chrono::Duration::minutes(4))
             .expect("the sender's clock a little ahead");
         assert!(matches!(
-            read.verify(&me, &from, sent + chrono::Duration::minutes(6)),
+            read.verify(&me, &from, sent - chrono::Duration::minutes(6)),
             Err(Refusal::ClockSkew { .. })
+        ));
+        assert!(matches!(
+            read.verify(&me, &from, sent + chrono::Duration::minutes(16)),
+            Err(Refusal::Expired { .. })
         ));
         assert!(matches!(
             read.verify(&stranger.fingerprint(), &from, sent),
@@ -235,11 +274,12 @@ mod tests {
             "another node's key"
         );
         // Every field altered after sealing breaks the signature.
-        for field in ["kind", "reference", "nonce", "at", "body"] {
+        for field in ["kind", "reference", "nonce", "at", "expires", "body"] {
             let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
             let altered = match field {
                 "nonce" => "00".repeat(16),
                 "at" => "2026-12-07T20:00:01.000Z".into(),
+                "expires" => "2026-12-07T20:09:00.000Z".into(),
                 "body" => r#"{"kind":"phone","size":4}"#.into(),
                 _ => "other".into(),
             };
@@ -256,6 +296,7 @@ mod tests {
                 reference: "q-7f3a",
                 body: "{}",
                 at: sent,
+                valid_for: chrono::Duration::minutes(10),
             },
         )
         .expect("seal");
@@ -276,6 +317,7 @@ mod tests {
                     reference,
                     body,
                     at: at("2026-12-07T20:00:00Z"),
+                    valid_for: FILE_VALIDITY,
                 },
             )
         };

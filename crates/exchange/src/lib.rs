@@ -32,7 +32,9 @@ pub mod psi;
 
 pub use agreement::{Agreement, QueryAsk, SelectorKind};
 pub use card::{CARD_FORMAT, MAX_CARD_BYTES, PartnerCard, canonical_fingerprint, normalise_fingerprint};
-pub use envelope::{ENVELOPE_FORMAT, Envelope, MAX_CLOCK_SKEW, MAX_ENVELOPE_BYTES, Sealing};
+pub use envelope::{
+    ENVELOPE_FORMAT, Envelope, FILE_VALIDITY, MAX_CLOCK_SKEW, MAX_ENVELOPE_BYTES, MAX_VALIDITY, Sealing,
+};
 
 /// Why a card, an envelope or a query is refused. The same reasons are logged on
 /// both sides, so each names what it is about without quoting the content.
@@ -57,6 +59,8 @@ pub enum Refusal {
     Revoked { partner: String },
     #[error("the message was made at {at}, more than {max_seconds} s from this node's clock: check both clocks")]
     ClockSkew { at: String, max_seconds: i64 },
+    #[error("the message expired at {expires}: ask the partner to send it again")]
+    Expired { expires: String },
     #[error("the message was seen before (same nonce): a replay")]
     Replayed,
     #[error("no agreement with {partner} in force")]
@@ -67,6 +71,8 @@ pub enum Refusal {
     KindNotAgreed { kind: String },
     #[error("the agreement does not cover the purpose '{purpose}'")]
     PurposeNotAgreed { purpose: String },
+    #[error("a query with no selector")]
+    EmptyQuery,
     #[error("a query of {size} selectors is larger than the agreement's {max}")]
     QueryTooLarge { size: u64, max: u64 },
     #[error("the agreement's budget for today is spent ({used} of {budget} evaluations; this query needs {size})")]
@@ -85,12 +91,14 @@ impl Refusal {
             Refusal::UnknownPartner { .. } => "unknown_partner",
             Refusal::Revoked { .. } => "revoked",
             Refusal::ClockSkew { .. } => "clock_skew",
+            Refusal::Expired { .. } => "expired",
             Refusal::Replayed => "replayed",
             Refusal::NoAgreement { .. } => "no_agreement",
             Refusal::AgreementExpired { .. } => "agreement_expired",
             Refusal::KindNotAgreed { .. } => "kind_not_agreed",
             Refusal::PurposeNotAgreed { .. } => "purpose_not_agreed",
             Refusal::QueryTooLarge { .. } => "query_too_large",
+            Refusal::EmptyQuery => "empty_query",
             Refusal::OverBudget { .. } => "over_budget",
         }
     }
@@ -107,10 +115,14 @@ pub(crate) fn signed_bytes(fields: &[&[u8]]) -> Vec<u8> {
     out
 }
 
-/// Whether `text` is free of control characters (which a card or a reference
-/// never needs, and which would garble a log line or a terminal).
+/// Whether `text` is free of control characters and of the invisible format
+/// characters (bidirectional overrides, zero-width marks) that could make one
+/// partner's name read as another's, neither of which a card or a reference needs.
 pub(crate) fn printable(text: &str) -> bool {
-    !text.chars().any(char::is_control)
+    !text.chars().any(|c| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}')
+    })
 }
 
 /// Decodes `N` bytes of hex.

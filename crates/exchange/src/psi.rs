@@ -119,6 +119,18 @@ impl ResponderKey {
         self.bytes
     }
 
+    /// A public name for the key (8 bytes of a hash of it, hex): tags and answers
+    /// carry it, so that a requester never finishes an answer against tags made
+    /// under another key (the responder makes a new one whenever what it may
+    /// match shrinks).
+    pub fn id(&self) -> String {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(b"corridor psi key id v1\0");
+        h.update(self.bytes);
+        hex::encode(&h.finalize()[..8])
+    }
+
     /// The tag of one selector.
     pub fn tag(&self, kind: SelectorKind, value: &str) -> Result<Tag, Refusal> {
         let out = self
@@ -156,6 +168,7 @@ impl ResponderKey {
             })
             .collect::<Result<_, _>>()?;
         Ok(Answer {
+            key: self.id(),
             evaluated: encode_elements(evaluated.iter().map(Vec::as_slice)),
         })
     }
@@ -182,6 +195,8 @@ impl Query {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Answer {
+    /// The id of the key that answered ([`ResponderKey::id`]).
+    pub key: String,
     pub evaluated: String,
 }
 

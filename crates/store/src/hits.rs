@@ -23,6 +23,14 @@ CREATE TABLE psi_prepared (
     tag        BLOB NOT NULL,
     PRIMARY KEY (partner_id, kind, digest)
 ) WITHOUT ROWID;
+CREATE TABLE partner_tagset (
+    partner_id INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    key_id     TEXT NOT NULL,
+    made_at    TEXT NOT NULL,
+    count      INTEGER NOT NULL,
+    PRIMARY KEY (partner_id, kind)
+) WITHOUT ROWID;
 CREATE TABLE partner_tag (
     partner_id INTEGER NOT NULL,
     kind       TEXT NOT NULL,
@@ -140,9 +148,52 @@ pub(crate) fn update_prepared(
     Ok(tags)
 }
 
-/// Replaces what this node holds of `partner`'s tags of `kind`.
-pub(crate) fn replace_partner_tags(conn: &mut Connection, partner: i64, kind: &str, tags: &[Vec<u8>]) -> Result<()> {
+/// Forgets the matching keys and prepared tags of `partner` (of every partner
+/// with `None`): the next tag update makes new keys and evaluates anew.
+pub(crate) fn forget_matching(tx: &Connection, partner: Option<i64>) -> Result<()> {
+    match partner {
+        Some(p) => {
+            tx.execute("DELETE FROM psi_prepared WHERE partner_id = ?1", [p])?;
+            tx.execute("DELETE FROM psi_key WHERE partner_id = ?1", [p])?;
+        }
+        None => tx.execute_batch("DELETE FROM psi_prepared; DELETE FROM psi_key;")?,
+    }
+    Ok(())
+}
+
+/// A partner's tag set as received: under which key, made when, how many.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagSet {
+    pub key_id: String,
+    pub made_at: String,
+    pub count: i64,
+}
+
+/// Replaces what this node holds of `partner`'s tags of `kind`, unless the set
+/// held was made later (`Ok(false)`: an older file read after a newer one).
+pub(crate) fn replace_partner_tags(
+    conn: &mut Connection,
+    partner: i64,
+    kind: &str,
+    set: &TagSet,
+    tags: &[Vec<u8>],
+) -> Result<bool> {
     let tx = crate::sqlite::write_tx(conn)?;
+    let held: Option<String> = tx
+        .query_row(
+            "SELECT made_at FROM partner_tagset WHERE partner_id = ?1 AND kind = ?2",
+            params![partner, kind],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if held.is_some_and(|h| h > set.made_at) {
+        return Ok(false);
+    }
+    tx.execute(
+        "INSERT INTO partner_tagset (partner_id, kind, key_id, made_at, count) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (partner_id, kind) DO UPDATE SET key_id = excluded.key_id, made_at = excluded.made_at, count = excluded.count",
+        params![partner, kind, set.key_id, set.made_at, set.count],
+    )?;
     tx.execute(
         "DELETE FROM partner_tag WHERE partner_id = ?1 AND kind = ?2",
         params![partner, kind],
@@ -156,15 +207,32 @@ pub(crate) fn replace_partner_tags(conn: &mut Connection, partner: i64, kind: &s
         }
     }
     tx.commit()?;
-    Ok(())
+    Ok(true)
 }
 
-pub(crate) fn partner_tags(conn: &Connection, partner: i64, kind: &str) -> Result<Vec<Vec<u8>>> {
+/// The tag set of `kind` received from `partner`, with its tags; `None` before any.
+pub(crate) fn partner_tags(conn: &Connection, partner: i64, kind: &str) -> Result<Option<(TagSet, Vec<Vec<u8>>)>> {
+    let set: Option<TagSet> = conn
+        .query_row(
+            "SELECT key_id, made_at, count FROM partner_tagset WHERE partner_id = ?1 AND kind = ?2",
+            params![partner, kind],
+            |r| {
+                Ok(TagSet {
+                    key_id: r.get(0)?,
+                    made_at: r.get(1)?,
+                    count: r.get(2)?,
+                })
+            },
+        )
+        .optional()?;
+    let Some(set) = set else {
+        return Ok(None);
+    };
     let rows = conn
         .prepare("SELECT tag FROM partner_tag WHERE partner_id = ?1 AND kind = ?2")?
         .query_map(params![partner, kind], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    Ok(Some((set, rows)))
 }
 
 /// A query about to be sent, kept with what finishes it.

@@ -306,6 +306,10 @@ fn unlink(
 /// statements: review pairs, matching-index entries and name counts, findings
 /// (their leaves kept when `erase_findings`) and derived facts' words.
 fn remove_derived(tx: &Connection, gone: &Gone, erase_findings: bool, report: &mut HoldReport) -> Result<()> {
+    // What partners may match shrank: every matching key and prepared tag goes
+    // (new keys at the next tag update), so no stale tag set can still find an
+    // erased or restricted selector, and no digest of one stays behind.
+    crate::hits::forget_matching(tx, None)?;
     tx.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS gone_entity (key TEXT PRIMARY KEY) WITHOUT ROWID; \
          CREATE TEMP TABLE IF NOT EXISTS gone_statement (id INTEGER PRIMARY KEY); \

@@ -46,7 +46,7 @@ pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};
 pub use directory::{CaseRecord, Directory, LoginAttempt, NewUser, PurposeRecord, TokenRecord, UserChange, UserRecord};
 pub use error::{Error, Result};
 pub use exports::{ExportDraft, ExportRecord, ExportState};
-pub use hits::{HitQueryRecord, NewHitQuery};
+pub use hits::{HitQueryRecord, NewHitQuery, TagSet};
 pub use hold::{HoldReport, HoldRequest, HoldState, RecordHold};
 pub use links::{EntityPlace, IndexedEntity, KeyDigest, KeyDigester, LinkIndex, LinkIndexBuilder, Reference};
 pub use lock::{NodeLock, StoreShare, lock_path, writers_path};

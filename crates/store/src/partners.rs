@@ -190,6 +190,7 @@ pub(crate) fn revoke(conn: &mut Connection, name: &str, why: &str, actor: &str) 
         "UPDATE partner SET revoked_at = ?1, revoked_why = ?2 WHERE id = ?3",
         params![at, why, id],
     )?;
+    crate::hits::forget_matching(&tx, Some(id))?;
     audit::append(
         &tx,
         &at,
@@ -230,6 +231,8 @@ pub(crate) fn set_agreement(conn: &mut Connection, name: &str, terms: &str, acto
          ON CONFLICT (partner_id) DO UPDATE SET terms = excluded.terms, set_by = excluded.set_by, set_at = excluded.set_at",
         params![id, terms, actor, at],
     )?;
+    // The terms may have narrowed: what was prepared under the old ones goes.
+    crate::hits::forget_matching(&tx, Some(id))?;
     audit::append(
         &tx,
         &at,
@@ -245,9 +248,9 @@ pub(crate) fn set_agreement(conn: &mut Connection, name: &str, terms: &str, acto
     Ok(())
 }
 
-/// Records the nonce of a message from `partner` made at `at`: `false` when it was
-/// seen before (a replay). Nonces older than `forget_before` are dropped first:
-/// a message that old is refused by its time anyway.
+/// Records the nonce of a message from `partner`, kept until `at` (when the
+/// message could no longer pass the time check): `false` when it was seen before
+/// (a replay). Nonces kept until before `forget_before` (now) are dropped first.
 pub(crate) fn remember_nonce(
     conn: &mut Connection,
     partner: i64,

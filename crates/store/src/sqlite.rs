@@ -573,13 +573,20 @@ impl SqliteStore {
         crate::hits::update_prepared(self.conn_mut()?, partner, kind, added, removed)
     }
 
-    /// Replaces the tags of `kind` received from `partner`.
-    pub fn replace_partner_tags(&mut self, partner: i64, kind: &str, tags: &[Vec<u8>]) -> Result<()> {
-        crate::hits::replace_partner_tags(self.conn_mut()?, partner, kind, tags)
+    /// Replaces the tags of `kind` received from `partner`, unless those held were
+    /// made later (`Ok(false)`).
+    pub fn replace_partner_tags(
+        &mut self,
+        partner: i64,
+        kind: &str,
+        set: &crate::TagSet,
+        tags: &[Vec<u8>],
+    ) -> Result<bool> {
+        crate::hits::replace_partner_tags(self.conn_mut()?, partner, kind, set, tags)
     }
 
-    /// The tags of `kind` received from `partner`.
-    pub fn partner_tags(&self, partner: i64, kind: &str) -> Result<Vec<Vec<u8>>> {
+    /// The tag set of `kind` received from `partner` and its tags; `None` before any.
+    pub fn partner_tags(&self, partner: i64, kind: &str) -> Result<Option<(crate::TagSet, Vec<Vec<u8>>)>> {
         crate::hits::partner_tags(&self.conn, partner, kind)
     }
 

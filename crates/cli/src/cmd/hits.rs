@@ -21,13 +21,7 @@ const MAX_FILE: u64 = corridor_exchange::MAX_ENVELOPE_BYTES as u64;
 pub(crate) fn hit(ctx: &Ctx, cmd: &HitCommand) -> Result<ExitCode> {
     let (mut store, grant) = ctx.open_for(Action::QueryPartners)?;
     let session = ctx.session_for(grant.as_ref())?;
-    let case = match grant.as_ref().and_then(|g| g.case()) {
-        Some(c) => c.name.clone(),
-        None => ctx
-            .case
-            .clone()
-            .ok_or_else(|| bad(anyhow::anyhow!("a query belongs to a case: give --case and --purpose")))?,
-    };
+    let case = case_of(ctx, grant.as_ref())?;
     let purpose = match grant.as_ref().and_then(|g| g.purpose()) {
         Some(p) => p.to_string(),
         None => ctx.purpose.clone(),
@@ -155,11 +149,20 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
             crate::outln!("answered query {}; send {} back", envelope.reference, out.display());
         }
         ExchangeCommand::Receive { file } => {
-            let (mut store, grant) = ctx.open_for(Action::QueryPartners)?;
-            let session = ctx.session_for(grant.as_ref())?;
-            let key = node_key(ctx)?;
             let text = read_text(file, MAX_FILE)?;
-            let received = hits::receive(&mut store, &key, &session, &text, chrono::Utc::now())?;
+            let key = node_key(ctx)?;
+            // A partner's tags are the administrator's to take in; an answer belongs
+            // to the case that asked, and only its members receive it.
+            let received = if hits::message_kind(&text)? == "psi-tags" {
+                let (mut store, grant) = ctx.open_for(Action::ManagePartners)?;
+                let session = ctx.session_for(grant.as_ref())?;
+                hits::receive_tags(&mut store, &key, &session, &text, chrono::Utc::now())?
+            } else {
+                let (mut store, grant) = ctx.open_for(Action::QueryPartners)?;
+                let session = ctx.session_for(grant.as_ref())?;
+                let case = case_of(ctx, grant.as_ref())?;
+                hits::receive_answer(&mut store, &key, &session, &case, &text, chrono::Utc::now())?
+            };
             if ctx.json {
                 ctx.print_json(&received)?;
             } else {
@@ -188,6 +191,18 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The case a query or an answer belongs to: the grant's, or `--case` on a node
+/// without users.
+fn case_of(ctx: &Ctx, grant: Option<&corridor_access::Grant>) -> Result<String> {
+    match grant.and_then(|g| g.case()) {
+        Some(c) => Ok(c.name.clone()),
+        None => ctx
+            .case
+            .clone()
+            .ok_or_else(|| bad(anyhow::anyhow!("a query belongs to a case: give --case and --purpose"))),
+    }
 }
 
 fn parse_kind(kind: &str) -> Result<SelectorKind> {

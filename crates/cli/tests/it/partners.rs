@@ -235,7 +235,7 @@ country = "GR"
 
 [defaults]
 grading = "B2"
-handling = "H2"
+handling = "H1"
 
 [entities.person]
 schema = "Person"
@@ -420,7 +420,27 @@ fn a_selector_query_finds_what_the_partner_holds_and_nothing_of_its_victims() {
     // The answer waits for GR's tags; then two hits, not the victim's.
     let o = ana_rs(&["exchange", "receive", &p(&answer)]);
     assert_ne!(code(&o), 0, "{}", stdout(&o));
-    ok(&ana_rs(&["exchange", "receive", &p(&tags)]));
+    // The tags are the administrator's to take in; an analyst may not.
+    assert_eq!(code(&ana_rs(&["exchange", "receive", &p(&tags)])), 8);
+    ok(&as_user(&rs, "root", &["exchange", "receive", &p(&tags)], ""));
+    // Only a member of the case that asked receives the answer.
+    ok(&as_user(&rs, "root", &["case", "add", "op-other"], ""));
+    ok(&as_user(&rs, "root", &["case", "member", "add", "op-other", "sam"], ""));
+    let o = as_user(
+        &rs,
+        "sam",
+        &[
+            "--case",
+            "op-other",
+            "--purpose",
+            "investigation",
+            "exchange",
+            "receive",
+            &p(&answer),
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
     let o = ana_rs(&["--json", "exchange", "receive", &p(&answer)]);
     ok(&o);
     let got: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
