@@ -791,6 +791,11 @@ mod tests {
         assert_eq!(found, ["+306932222222", "+306934444444"]);
         // Received once only.
         assert!(receive_answer(&mut a.store, &a.key, &ana, "c", &answer.to_json(), chrono::Utc::now()).is_err());
+        // A query still waiting when its partner is revoked keeps no selector.
+        let (_, waiting) = start_query(&mut a.store, &a.key, &ana, &request, chrono::Utc::now()).expect("query");
+        exchange::revoke_partner(&mut a.store, &root(), "b", "agreement ended").expect("revoke");
+        let (_, pending) = a.store.hit_query(&waiting.reference).expect("read").expect("kept");
+        assert!(pending.is_none(), "the blindings and selectors go with the partner");
         // The responder's log names kinds, sizes and references, never a phone.
         for store in [&a.store, &b.store] {
             let log = store.audit_entries().expect("log");

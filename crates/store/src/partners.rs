@@ -191,6 +191,12 @@ pub(crate) fn revoke(conn: &mut Connection, name: &str, why: &str, actor: &str) 
         params![at, why, id],
     )?;
     crate::hits::forget_matching(&tx, Some(id))?;
+    // Queries still waiting for its answer will never be finished: their
+    // selectors and blindings go.
+    tx.execute(
+        "UPDATE hit_query SET pending = NULL WHERE partner_id = ?1 AND answered_at IS NULL",
+        [id],
+    )?;
     audit::append(
         &tx,
         &at,

@@ -48,7 +48,7 @@ pub(crate) fn hit(ctx: &Ctx, cmd: &HitCommand) -> Result<ExitCode> {
                 lines: &lines,
             };
             let (envelope, started) = hits::start_query(&mut store, &key, &session, &request, chrono::Utc::now())?;
-            write_message(out, &envelope.to_json())?;
+            write_message(ctx, out, &envelope.to_json())?;
             if ctx.json {
                 ctx.print_json(&started)?;
             } else {
@@ -124,7 +124,7 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
                 parse_kind(kind)?,
                 chrono::Utc::now(),
             )?;
-            write_message(out, &envelope.to_json())?;
+            write_message(ctx, out, &envelope.to_json())?;
             if ctx.json {
                 ctx.print_json(&prepared)?;
             } else {
@@ -145,7 +145,7 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
             let key = node_key(ctx)?;
             let text = read_text(file, MAX_FILE)?;
             let envelope = hits::answer_query(&mut store, &key, &text, chrono::Utc::now())?;
-            write_message(out, &envelope.to_json())?;
+            write_message(ctx, out, &envelope.to_json())?;
             crate::outln!("answered query {}; send {} back", envelope.reference, out.display());
         }
         ExchangeCommand::Receive { file } => {
@@ -240,8 +240,8 @@ fn read_text(path: &std::path::Path, limit: u64) -> Result<String> {
     Ok(text)
 }
 
-fn write_message(path: &std::path::Path, text: &str) -> Result<()> {
-    crate::files::write_whole(path, false, |w| {
+fn write_message(ctx: &Ctx, path: &std::path::Path, text: &str) -> Result<()> {
+    crate::files::write_whole(path, ctx.force, |w| {
         use std::io::Write;
         w.write_all(text.as_bytes())?;
         w.write_all(b"\n")?;

@@ -20,6 +20,10 @@ pub(crate) fn node(ctx: &Ctx, cmd: &NodeCommand) -> Result<ExitCode> {
         address,
         out,
     } = cmd;
+    if let Some(path) = out {
+        // Never the store or its key, whatever --force says.
+        ctx.check_output(path)?;
+    }
     // Authorised like any partner act; the card holds public keys only.
     drop(ctx.open_for(Action::ManagePartners)?);
     let key = ctx.node_key()?.ok_or_else(|| {
@@ -34,7 +38,7 @@ pub(crate) fn node(ctx: &Ctx, cmd: &NodeCommand) -> Result<ExitCode> {
     let card = exchange::node_card(&key, name, country, address, chrono::Utc::now())?;
     let text = format!("{}\n", card.to_json());
     match out {
-        Some(path) => crate::files::write_whole(path, false, |w| {
+        Some(path) => crate::files::write_whole(path, ctx.force, |w| {
             use std::io::Write;
             w.write_all(text.as_bytes())?;
             Ok(())

@@ -81,6 +81,30 @@ fn partners_exchange_cards_checked_by_fingerprint_and_agree_terms() {
         .expect("fingerprint printed")
         .to_string();
     assert_eq!(fingerprint.len(), 39, "{fingerprint}");
+    // Never over the node's own key, even with --force.
+    let key = corridor_store::node_key_path(&gr);
+    let o = as_user(
+        &gr,
+        "root",
+        &[
+            "--force",
+            "node",
+            "card",
+            "--name",
+            "GR",
+            "--country",
+            "GR",
+            "--out",
+            key.to_str().expect("path"),
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&key)
+            .expect("key")
+            .contains("corridor-node-key")
+    );
     let card_arg = card.to_str().expect("path");
     // An analyst may not manage partners; a wrong fingerprint adds nothing.
     let o = as_user(
