@@ -11,6 +11,23 @@ export RUSTC_BOOTSTRAP=1
 mkdir -p fuzz/corpus/mrz
 printf 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\n' >fuzz/corpus/mrz/td3
 printf 'I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<\n' >fuzz/corpus/mrz/td1
+# Seed the exchange corpus with a real partner card and a real query envelope, so the
+# fuzzer starts past the JSON and reaches the checks behind it.
+mkdir -p fuzz/corpus/exchange
+if [ ! -s fuzz/corpus/exchange/query ]; then
+    cargo build --release -q -p corridor-cli
+    C="${CARGO_TARGET_DIR:-target}/release/corridor"
+    SEED="$(mktemp -d)"
+    for n in a b; do "$C" --store "$SEED/$n.db" init >/dev/null; done
+    "$C" --store "$SEED/a.db" node card --name "Node A" --country RS --out fuzz/corpus/exchange/card 2>"$SEED/a.fp"
+    "$C" --store "$SEED/b.db" node card --name "Node B" --country GR --out "$SEED/b.card" 2>"$SEED/b.fp"
+    "$C" --store "$SEED/a.db" partner add b --card "$SEED/b.card" \
+        --fingerprint "$(sed -n 's/^fingerprint: //p' "$SEED/b.fp")" >/dev/null
+    printf '+306931111111\n+381641234567\n' >"$SEED/phones"
+    "$C" --store "$SEED/a.db" --case seed --purpose fuzz hit query --partner b --kind phone \
+        --selectors "$SEED/phones" --out fuzz/corpus/exchange/query >/dev/null
+    rm -rf "$SEED"
+fi
 for t in mapping mrz names ingest_csv ingest_jsonl ingest_schemas edgelist exchange; do
     mkdir -p "fuzz/corpus/$t"
     echo "== fuzzing $t for ${SECS}s"
