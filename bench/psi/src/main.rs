@@ -18,14 +18,13 @@ fn phone(i: usize) -> String {
 }
 
 fn main() {
-    let arg = |i: usize, default: usize| -> usize {
-        std::env::args()
-            .nth(i)
-            .and_then(|a| a.parse().ok())
-            .unwrap_or(default)
-    };
+    let arg =
+        |i: usize, default: usize| -> usize { std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(default) };
     let (n, q, overlap) = (arg(1, 1_000_000), arg(2, 10_000), arg(3, 1_000));
-    assert!(overlap <= q && overlap <= n, "OVERLAP must be at most QUERY and RESPONDER");
+    assert!(
+        overlap <= q && overlap <= n,
+        "OVERLAP must be at most QUERY and RESPONDER"
+    );
     let key = match ResponderKey::generate() {
         Ok(k) => k,
         Err(e) => {
@@ -40,7 +39,13 @@ fn main() {
     let prepare = t.elapsed().as_secs_f64();
     // The first OVERLAP asked are held; the rest are not.
     let asked: Vec<String> = (0..q)
-        .map(|i| if i < overlap { phone(i * (n / overlap.max(1)).max(1) % n) } else { phone(n + i) })
+        .map(|i| {
+            if i < overlap {
+                phone(i * (n / overlap.max(1)).max(1) % n)
+            } else {
+                phone(n + i)
+            }
+        })
         .collect();
     let t = Instant::now();
     let (query, pending) = psi::blind(SelectorKind::Phone, "investigation", &asked).expect("blind");
