@@ -1,5 +1,5 @@
 //! The handlers: each takes the grant the guard made, calls one use case of
-//! `corridor-app` on the blocking pool, and answers JSON.
+//! `corridor-app` on the store's thread, and answers JSON.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -670,7 +670,7 @@ pub(crate) async fn add_user(
         clearance,
         password,
     } = body;
-    // The Argon2 hash is made inside the use case; it runs on the blocking pool.
+    // The Argon2 hash is made inside the use case, on the store's thread.
     Ok(Json(
         node.run(move |s| {
             let clearance = clearance.map(|c| c.to_string());

@@ -161,7 +161,7 @@ impl Node {
 
 impl Node {
     /// Runs `f` on the store and a structure kept beside it (locked after the
-    /// store, always in that order) on the blocking pool.
+    /// store, always in that order) on the store's thread.
     async fn run_with<C, T, F>(&self, kept: Arc<Mutex<C>>, f: F) -> Result<T, ApiError>
     where
         C: Send + 'static,

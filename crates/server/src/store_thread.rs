@@ -27,6 +27,12 @@ use corridor_store::SqliteStore;
 /// The most deferred log entries one group commit gathers before writing them.
 const GROUP_COMMIT_MAX: usize = 64;
 
+/// The most jobs one batch runs, and the longest it gathers once an entry waits:
+/// a steady stream of jobs that log nothing (refused logins, bad tokens) must not
+/// hold back the requests whose entries wait to be written.
+const BATCH_MAX_JOBS: usize = 256;
+const BATCH_MAX_WAIT: Duration = Duration::from_millis(5);
+
 /// How often, between batches, the store's own connection checkpoints the
 /// write-ahead log: the background thread's checkpoints never catch up with a
 /// steady writer, and the log starts over only after one that copied it all
@@ -83,8 +89,13 @@ impl StoreThread {
             let before = store.log_ticket();
             let result = match catch_unwind(AssertUnwindSafe(|| f(store))) {
                 Ok(result) => result,
-                // The answer is dropped: the requester hears `Panicked`.
-                Err(_) => return None,
+                // The answer is dropped: the requester hears `Panicked`. A
+                // transaction the work left open is rolled back, or every later
+                // commit (the log's above all) would fail.
+                Err(_) => {
+                    store.recover();
+                    return None;
+                }
             };
             let ticket = store.log_ticket();
             if ticket == before {
@@ -109,8 +120,11 @@ impl StoreThread {
     {
         let (answer, answered) = mpsc::sync_channel::<T>(1);
         let job: Job = Box::new(move |store: &mut SqliteStore| {
-            if let Ok(result) = catch_unwind(AssertUnwindSafe(|| f(store))) {
-                let _ = answer.send(result);
+            match catch_unwind(AssertUnwindSafe(|| f(store))) {
+                Ok(result) => {
+                    let _ = answer.send(result);
+                }
+                Err(_) => store.recover(),
             }
             None
         });
@@ -120,19 +134,40 @@ impl StoreThread {
 }
 
 /// The thread's loop: a batch is the first job and whatever queued behind it (up
-/// to [`GROUP_COMMIT_MAX`] log entries); then one commit of the batch's entries,
-/// then the answers.
+/// to [`GROUP_COMMIT_MAX`] log entries, [`BATCH_MAX_JOBS`] jobs, or
+/// [`BATCH_MAX_WAIT`] after its first entry); then one commit of the batch's
+/// entries, then the answers.
 fn serve(mut store: SqliteStore, queue: mpsc::Receiver<Job>) {
+    // Outside the jobs (whose panics are caught) nothing should panic; if it
+    // does, the node must not go on serving without its store: it stops, and
+    // its supervisor starts it again.
+    struct AbortOnPanic;
+    impl Drop for AbortOnPanic {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                eprintln!("corridor serve: the store's thread failed; the node stops");
+                std::process::abort();
+            }
+        }
+    }
+    let _abort = AbortOnPanic;
     let mut waiting: Vec<(u64, Settle)> = Vec::new();
     let mut checkpointed = Instant::now();
     while let Ok(first) = queue.recv() {
         store.defer_log(true);
         let mut next = Some(first);
+        let mut jobs = 0;
+        let mut first_entry: Option<Instant> = None;
         while let Some(job) = next.take() {
             if let Some(pending) = job(&mut store) {
                 waiting.push(pending);
+                first_entry.get_or_insert_with(Instant::now);
             }
-            if store.log_waiting() < GROUP_COMMIT_MAX {
+            jobs += 1;
+            let gathered = store.log_waiting() >= GROUP_COMMIT_MAX
+                || jobs >= BATCH_MAX_JOBS
+                || first_entry.is_some_and(|t| t.elapsed() >= BATCH_MAX_WAIT);
+            if !gathered {
                 next = queue.try_recv().ok();
             }
         }
@@ -235,6 +270,36 @@ mod tests {
             .run(|store: &mut SqliteStore| store.log_access(&entry("entity:after")).map(|_| 7))
             .await;
         assert!(matches!(next, Ok(Ok(7))));
+    }
+
+    /// A panic with a transaction open (a raw `BEGIN IMMEDIATE` unwound past)
+    /// leaves the store usable: the next request's log entry is written.
+    #[tokio::test]
+    async fn a_panic_inside_a_transaction_does_not_block_the_log() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("node.corridor");
+        let (store, _) = SqliteStore::create(&path, "tester").expect("store");
+        let thread = StoreThread::start(store).expect("thread");
+        let panicked = thread
+            .run(|store: &mut SqliteStore| -> Result<(), corridor_store::Error> {
+                // Holds the write lock, as a batch or a rectification does, and unwinds.
+                store.begin_raw_transaction_for_tests();
+                panic!("a bug mid-transaction")
+            })
+            .await;
+        assert!(matches!(panicked, Err(Unanswered::Panicked)));
+        let next = thread
+            .run(|store: &mut SqliteStore| store.log_access(&entry("entity:after")).map(|_| ()))
+            .await;
+        assert!(matches!(next, Ok(Ok(()))), "the log is written again");
+        let reader = SqliteStore::open(&path).expect("another connection");
+        assert!(
+            reader
+                .audit_entries()
+                .expect("log")
+                .iter()
+                .any(|r| r.entry.target == "entity:after")
+        );
     }
 
     /// Work whose requester stopped waiting (its time limit passed) is not run.

@@ -97,20 +97,29 @@ impl StoreShare {
 }
 
 /// Opens (creating, 0600) the lock file at `path`; a symbolic link planted there is
-/// refused, never followed.
+/// refused, never followed, and so is anything but a regular file (a FIFO would
+/// block the opening forever: it is opened without waiting).
 fn lock_file(path: &Path) -> Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
+    let io = |cause| Error::Io {
+        path: path.display().to_string(),
+        cause,
+    };
+    let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .mode(0o600)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
         .open(path)
-        .map_err(|cause| Error::Io {
+        .map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(Error::Foreign {
             path: path.display().to_string(),
-            cause,
-        })
+            detail: "a lock file that is not a regular file: remove it".into(),
+        });
+    }
+    Ok(file)
 }
 
 /// Takes `how` on `file` without waiting: `false` when another holds it.
@@ -167,5 +176,24 @@ mod tests {
         std::os::unix::fs::symlink(&target, lock_path(&store)).expect("link");
         assert!(NodeLock::acquire(&store).is_err());
         assert!(!target.exists(), "the link was followed");
+    }
+
+    /// A FIFO or a directory where a lock file goes is refused at once, never
+    /// waited on.
+    #[test]
+    fn a_lock_file_that_is_no_file_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = dir.path().join("node.corridor");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            writers_path(&store),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .expect("fifo");
+        assert!(StoreShare::take(&store).is_err());
+        std::fs::create_dir(lock_path(&store)).expect("dir");
+        assert!(NodeLock::acquire(&store).is_err());
     }
 }

@@ -196,9 +196,13 @@ pub(crate) fn move_into_watched(store: &Path, tx: &Connection, watch: &mut Watch
     if watch.quiet.as_ref() == Some(&stamp) {
         return Ok(None);
     }
-    let moved = move_into(store, tx)?;
+    // Read here rather than through `move_into`, which treats a read log it
+    // cannot read now (locked, damaged) like an empty one: that one is not quiet.
+    let waiting = waiting_entries(store, tx);
+    let empty = matches!(&waiting, Ok(Some((_, _, rows))) if rows.is_empty());
+    let moved = move_waiting(waiting, tx)?;
     let settled = stamp.modified.elapsed().is_ok_and(|age| age >= QUIET_AFTER);
-    watch.quiet = (moved.is_none() && settled && Stamp::of(&path).as_ref() == Some(&stamp)).then_some(stamp);
+    watch.quiet = (empty && settled && Stamp::of(&path).as_ref() == Some(&stamp)).then_some(stamp);
     Ok(moved)
 }
 
@@ -208,7 +212,12 @@ pub(crate) fn move_into_watched(store: &Path, tx: &Connection, watch: &mut Watch
 /// A read log that cannot be read now (locked for longer than a second, damaged)
 /// moves nothing: its entries wait, and the writer's own act is not held up.
 pub(crate) fn move_into(store: &Path, tx: &Connection) -> Result<Option<Moved>> {
-    let Ok(Some((log, id, rows))) = waiting_entries(store, tx) else {
+    move_waiting(waiting_entries(store, tx), tx)
+}
+
+/// [`move_into`] of what [`waiting_entries`] found.
+fn move_waiting(waiting: Result<Option<(Connection, String, Vec<Queued>)>>, tx: &Connection) -> Result<Option<Moved>> {
+    let Ok(Some((log, id, rows))) = waiting else {
         return Ok(None);
     };
     let Some(last) = rows.last().map(|r| r.0) else {

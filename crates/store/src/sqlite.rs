@@ -30,18 +30,19 @@ pub struct SqliteStore {
     /// The read log as last seen with nothing to move (see `readlog::Watch`).
     readlog: crate::readlog::Watch,
     /// This opening's share of the writers' lock (see `lock::StoreShare`); none
-    /// when read-only, during a restore, or where no lock file can be made.
+    /// when read-only or during a restore.
     share: Option<crate::lock::StoreShare>,
 }
 
-/// The writers' lock of the store at `path`, shared; `Ok(None)` where its file
-/// cannot be made (a read-only directory: the store opens read-only anyway).
-fn take_share(path: &Path) -> Result<Option<crate::lock::StoreShare>> {
-    match crate::lock::StoreShare::take(path) {
-        Ok(share) => Ok(Some(share)),
-        Err(e @ Error::Restoring { .. }) => Err(e),
-        Err(_) => Ok(None),
-    }
+/// Whether this user may write the store's file and its directory (where SQLite
+/// makes the write-ahead log).
+fn may_write(path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let w = rustix::fs::Access::WRITE_OK;
+    rustix::fs::access(path, w).is_ok() && rustix::fs::access(dir, w).is_ok()
 }
 
 /// Log entries of reads held back so that several requests' entries are appended
@@ -161,9 +162,9 @@ impl SqliteStore {
                 });
             }
         }
-        let share = take_share(path)?;
+        let share = crate::lock::StoreShare::take(path)?;
         let mut store = SqliteStore::configure(conn, path, false)?;
-        store.share = share;
+        store.share = Some(share);
         let before = migrations::migrate(&mut store.conn)?;
         let created = before == 0;
         if created {
@@ -213,7 +214,21 @@ impl SqliteStore {
                 detail: "an empty file".into(),
             });
         }
-        let share = if share { take_share(path)? } else { None };
+        // Taken before anything is written (opening migrates and moves the read
+        // log). A writable store never goes without it: a lock file that cannot be
+        // taken (another user's, not a file) refuses the opening, or a restore
+        // could swap the file under this command's writes. Only a store this
+        // user could not write anyway (read-only file or directory) opens without.
+        let share = if share {
+            match crate::lock::StoreShare::take(path) {
+                Ok(s) => Some(s),
+                Err(e @ Error::Restoring { .. }) => return Err(e),
+                Err(e) if may_write(path) => return Err(e),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
         match SqliteStore::open_writable(path) {
             Ok(Some(mut store)) => {
                 store.share = share;
@@ -381,7 +396,24 @@ impl SqliteStore {
         Ok(&mut self.conn)
     }
 
-    /// Whether the store was opened read-only (see [`SqliteStore::open`]).
+    /// Brings the connection back to a usable state after a caller's work
+    /// panicked: a transaction left open (a raw `BEGIN IMMEDIATE` unwound past)
+    /// is rolled back, so the write lock is let go and the next commit can begin;
+    /// the wait is the usual one again.
+    pub fn recover(&mut self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        let _ = self.conn.busy_timeout(self.wait);
+    }
+
+    /// Opens a write transaction and leaves it open, as work that panics midway
+    /// does: for tests of [`SqliteStore::recover`] in the crates that use it.
+    #[doc(hidden)]
+    pub fn begin_raw_transaction_for_tests(&mut self) {
+        let _ = self.conn.execute_batch("BEGIN IMMEDIATE");
+    }
+
     /// Whether logged reads defer their entries for a group commit (see
     /// `DeferredLog`): a node server turns it on while a request runs, then
     /// settles the request's ticket before answering.
@@ -610,6 +642,7 @@ impl SqliteStore {
         crate::hits::queries(&self.conn, cases)
     }
 
+    /// Whether the store was opened read-only (see [`SqliteStore::open`]).
     pub fn is_read_only(&self) -> bool {
         self.read_only
     }
