@@ -14,6 +14,10 @@
 //! opaque reference for a disclosure request. Every step is on both audit chains;
 //! no selector value is ever logged, only kinds, counts and references.
 //!
+//! A query's selectors and blindings are kept only while its answer can come:
+//! they go once answered, when its partner is revoked, or once its message has
+//! expired (at the next query).
+//!
 //! Not yet: data received from another partner is not told apart (the
 //! third-party rule waits for disclosures, which bring such data in), and a tag
 //! update sends the whole set rather than the changes.
@@ -293,6 +297,8 @@ pub fn start_query(
         size: values.len() as i64,
         pending: &pending.to_bytes(),
         actor: session.actor(),
+        forget_pending_before: &(now - corridor_exchange::FILE_VALIDITY - corridor_exchange::MAX_CLOCK_SKEW)
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
     })?;
     Ok((
         envelope,
@@ -791,6 +797,13 @@ mod tests {
         assert_eq!(found, ["+306932222222", "+306934444444"]);
         // Received once only.
         assert!(receive_answer(&mut a.store, &a.key, &ana, "c", &answer.to_json(), chrono::Utc::now()).is_err());
+        // A query whose message expired unanswered keeps no selector: the next
+        // query made after its expiry forgets it.
+        let (_, old) = start_query(&mut a.store, &a.key, &ana, &request, chrono::Utc::now()).expect("query");
+        let later = chrono::Utc::now() + corridor_exchange::FILE_VALIDITY + chrono::Duration::hours(1);
+        start_query(&mut a.store, &a.key, &ana, &request, later).expect("a later query");
+        let (_, pending) = a.store.hit_query(&old.reference).expect("read").expect("kept");
+        assert!(pending.is_none(), "expired unanswered: forgotten");
         // A query still waiting when its partner is revoked keeps no selector.
         let (_, waiting) = start_query(&mut a.store, &a.key, &ana, &request, chrono::Utc::now()).expect("query");
         exchange::revoke_partner(&mut a.store, &root(), "b", "agreement ended").expect("revoke");

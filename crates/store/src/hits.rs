@@ -246,6 +246,9 @@ pub struct NewHitQuery<'a> {
     pub size: i64,
     pub pending: &'a [u8],
     pub actor: &'a str,
+    /// Unanswered queries made before this time (RFC 3339) can no longer be
+    /// answered (their message expired): their selectors and blindings go.
+    pub forget_pending_before: &'a str,
 }
 
 /// Keeps a query and logs it (partner, case, purpose, kind, size: not the values).
@@ -258,6 +261,11 @@ pub(crate) fn add_query(conn: &mut Connection, q: &NewHitQuery<'_>) -> Result<i6
         params![q.reference, q.partner_id, q.case_name, q.purpose, q.kind, q.size, q.pending, q.actor, at],
     )?;
     let id = tx.last_insert_rowid();
+    tx.execute(
+        "UPDATE hit_query SET pending = NULL \
+         WHERE answered_at IS NULL AND pending IS NOT NULL AND created_at < ?1",
+        [q.forget_pending_before],
+    )?;
     audit::append(
         &tx,
         &at,
