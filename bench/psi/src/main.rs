@@ -59,7 +59,16 @@ fn main() {
     let hits = pending.finish(&answer, &tags).expect("finish");
     let finish = t.elapsed().as_secs_f64();
     assert_eq!(hits.len(), overlap, "every held selector found, nothing else");
+    let gz = |text: &str| -> usize {
+        use std::io::Write;
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(text.as_bytes()).expect("gzip");
+        z.finish().expect("gzip").len()
+    };
+    let query_gzip = gz(&serde_json::to_string(&query).expect("json"));
+    let answer_gzip = gz(&serde_json::to_string(&answer).expect("json"));
     let out = serde_json::json!({
+        "query_bytes_gzip": query_gzip, "answer_bytes_gzip": answer_gzip,
         "responder": n, "query": q, "overlap": overlap, "hits": hits.len(),
         "prepare_s": prepare, "tags_bytes_raw": tags.len() * psi::TAG_BYTES,
         "tags_bytes_base64": (tags.len() * psi::TAG_BYTES).div_ceil(3) * 4,

@@ -223,28 +223,49 @@ fn node_key(ctx: &Ctx) -> Result<corridor_store::NodeKey> {
 }
 
 /// Reads a text file of at most `limit` bytes (a regular file: never a pipe or a
-/// device that would not end).
+/// device that would not end); a gzip file is read through, its unpacked text
+/// held to the same limit (no unpacking bomb).
 fn read_text(path: &std::path::Path, limit: u64) -> Result<String> {
     let fail = |why: String| bad(anyhow::anyhow!("{}: {why}", path.display()));
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read it ({e})")))?;
     if !meta.is_file() {
         return Err(fail("not a file".into()));
     }
-    let mut text = String::new();
+    let mut raw = Vec::new();
     std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_string(&mut text))
-        .map_err(|e| fail(format!("cannot read it as text ({e})")))?;
-    if text.len() as u64 > limit {
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut raw))
+        .map_err(|e| fail(format!("cannot read it ({e})")))?;
+    let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(raw.as_slice())
+            .take(limit + 1)
+            .read_to_end(&mut unpacked)
+            .map_err(|e| fail(format!("not a whole gzip file ({e})")))?;
+        unpacked
+    } else {
+        raw
+    };
+    if bytes.len() as u64 > limit {
         return Err(fail(format!("larger than {limit} bytes")));
     }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))
 }
 
+/// Writes a message; packed with gzip when the file's name ends in `.gz` (a
+/// third smaller: the base64 of random points packs back to about their size).
 fn write_message(ctx: &Ctx, path: &std::path::Path, text: &str) -> Result<()> {
+    let gzip = path.extension().is_some_and(|e| e == "gz");
     crate::files::write_whole(path, ctx.force, |w| {
         use std::io::Write;
-        w.write_all(text.as_bytes())?;
-        w.write_all(b"\n")?;
+        if gzip {
+            let mut z = flate2::write::GzEncoder::new(w, flate2::Compression::best());
+            z.write_all(text.as_bytes())?;
+            z.write_all(b"\n")?;
+            z.finish()?;
+        } else {
+            w.write_all(text.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
         Ok(())
     })?;
     Ok(())

@@ -390,7 +390,8 @@ fn a_selector_query_finds_what_the_partner_holds_and_nothing_of_its_victims() {
         "+306931111111\n0030 693 222 2222\n+306933333333\n+306939999999\nnot a phone\n",
     )
     .expect("sel");
-    let query = dir.path().join("query.json");
+    // Packed with gzip by its name; read back either way.
+    let query = dir.path().join("query.json.gz");
     let ana_rs = |args: &[&str]| {
         let mut all = vec!["--case", "op-rs", "--purpose", "investigation"];
         all.extend_from_slice(args);
@@ -411,7 +412,11 @@ fn a_selector_query_finds_what_the_partner_holds_and_nothing_of_its_victims() {
     ok(&o);
     assert!(stdout(&o).contains("4 phone selectors"), "{}", stdout(&o));
     assert!(stderr(&o).contains("lines 5"), "{}", stderr(&o));
-    let query_text = std::fs::read_to_string(&query).expect("query");
+    let packed = std::fs::read(&query).expect("query");
+    assert_eq!(&packed[..2], &[0x1f, 0x8b], "a gzip file");
+    let mut query_text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(packed.as_slice()), &mut query_text)
+        .expect("gunzip");
     assert!(
         !query_text.contains("693111") && !query_text.contains("op-rs"),
         "no value, no case name"
