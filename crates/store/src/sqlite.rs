@@ -737,7 +737,11 @@ impl SqliteStore {
             // WAL: readers never block the writer and a killed writer leaves the last
             // committed state. NORMAL sync is durable against process crashes, which
             // is what batches are tested against; a power cut may lose the last
-            // commit but never corrupts the file.
+            // commit but never corrupts the file. That includes the node's last
+            // read-log entries (about the last 50 ms of answered reads). FULL was
+            // measured (2026-12-07, bench/api/load.sh at 1M): selector lookups
+            // 8,229 -> 4,787/s and reads during an ingest p99 33 -> 110 ms, both
+            // goals missed; kept NORMAL until the log has a cheaper durable path.
             // 32 KiB pages (applies to new files only): fewer WAL frames and b-tree
             // pages per statement; measured to halve the checkpoint at the end of a
             // 1M-row batch.
