@@ -288,6 +288,8 @@ pub fn start_query(
     let (query, pending) = psi::blind(kind, purpose, &values).map_err(|r| Error::BadInput(r.to_string()))?;
     let reference = new_reference("q")?;
     let envelope = seal(me, &view, "psi-query", &reference, &query, now)?;
+    let secret = value_secret(store)?;
+    let digests: Vec<Vec<u8>> = values.iter().map(|v| value_digest(&secret, kind, v)).collect();
     store.add_hit_query(&corridor_store::NewHitQuery {
         reference: &reference,
         partner_id: id,
@@ -299,6 +301,7 @@ pub fn start_query(
         actor: session.actor(),
         forget_pending_before: &(now - corridor_exchange::FILE_VALIDITY - corridor_exchange::MAX_CLOCK_SKEW)
             .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        value_digests: &digests,
     })?;
     Ok((
         envelope,
@@ -539,6 +542,53 @@ pub fn receive_answer(
         size: query.size,
         hits,
     })
+}
+
+/// The node's secret for the digests of queried selectors (made on first use).
+fn value_secret(store: &mut SqliteStore) -> Result<String> {
+    let mut fresh = [0u8; 32];
+    getrandom::fill(&mut fresh).map_err(|e| Error::Integrity(format!("no random bytes: {e}")))?;
+    Ok(corridor_store::Directory::node_secret(
+        store,
+        "hit-values",
+        &hex::encode(fresh),
+    )?)
+}
+
+/// The keyed digest of a queried selector: names nothing without the node's
+/// secret, and lets a data-protection officer check whether it was queried.
+fn value_digest(secret: &str, kind: SelectorKind, value: &str) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update(b"corridor hit value v1\0");
+    h.update(secret.as_bytes());
+    h.update([0]);
+    h.update(kind.as_str().as_bytes());
+    h.update([0]);
+    h.update(value.as_bytes());
+    h.finalize().to_vec()
+}
+
+/// For a data-protection officer: the queries to partners that held `raw` (a
+/// selector of `kind`, normalised as queries are), newest first, with who made
+/// them, for which case and purpose, and when; never their hits. The look-up is
+/// logged (kind and how many queries, not the value).
+pub fn queries_with_selector(
+    store: &mut SqliteStore,
+    session: &Session,
+    kind: SelectorKind,
+    raw: &str,
+) -> Result<Vec<corridor_store::HitQueryRecord>> {
+    let value = selector_of(kind, raw).ok_or_else(|| Error::BadInput(format!("that is no {kind}")))?;
+    let secret = value_secret(store)?;
+    let found = store.hit_queries_with_value(&value_digest(&secret, kind, &value))?;
+    store.audit(&AuditEntry {
+        actor: session.actor().into(),
+        action: AuditAction::Read,
+        target: "hit-queries".into(),
+        purpose: session.purpose().into(),
+        detail: serde_json::json!({"kind": kind, "queries": found.len()}).to_string(),
+    })?;
+    Ok(found)
 }
 
 /// The queries of the cases named, newest first, with their hits.
@@ -804,6 +854,14 @@ mod tests {
         start_query(&mut a.store, &a.key, &ana, &request, later).expect("a later query");
         let (_, pending) = a.store.hit_query(&old.reference).expect("read").expect("kept");
         assert!(pending.is_none(), "expired unanswered: forgotten");
+        // The DPO finds every query that held a number, not one that did not.
+        let dpo = Session::new("dora", "accountability").expect("session");
+        let held =
+            queries_with_selector(&mut a.store, &dpo, SelectorKind::Phone, "0030 693 222 2222").expect("look-up");
+        assert_eq!(held.len(), 3, "the three queries that held it");
+        assert!(held.iter().all(|q| q.hits.is_empty()), "no hits shown to the DPO");
+        let none = queries_with_selector(&mut a.store, &dpo, SelectorKind::Phone, "+306939999999").expect("look-up");
+        assert!(none.is_empty());
         // A query still waiting when its partner is revoked keeps no selector.
         let (_, waiting) = start_query(&mut a.store, &a.key, &ana, &request, chrono::Utc::now()).expect("query");
         exchange::revoke_partner(&mut a.store, &root(), "b", "agreement ended").expect("revoke");

@@ -250,6 +250,14 @@ pub enum HitCommand {
     },
     /// The case's queries to partners, newest first, with their hits.
     List,
+    /// For the data-protection officer: which queries to partners held a given
+    /// selector (who, case, purpose, when; never their hits). Logged.
+    Audit {
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        value: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -58,6 +58,17 @@ CREATE TABLE hit (
 CREATE INDEX hit_query_id ON hit(query_id);
 "#;
 
+/// What a data-protection officer can check afterwards: which queries held a
+/// given selector, by a keyed digest of it (the value itself goes with the
+/// query's blindings; the digest names nothing without the node's secret).
+pub(crate) const VALUES: &str = r#"
+CREATE TABLE hit_query_value (
+    query_id INTEGER NOT NULL REFERENCES hit_query(id),
+    digest   BLOB NOT NULL
+);
+CREATE INDEX hit_query_value_digest ON hit_query_value(digest);
+"#;
+
 /// A query to a partner, as kept by the requester.
 #[derive(Debug, Clone, Serialize)]
 pub struct HitQueryRecord {
@@ -249,6 +260,8 @@ pub struct NewHitQuery<'a> {
     /// Unanswered queries made before this time (RFC 3339) can no longer be
     /// answered (their message expired): their selectors and blindings go.
     pub forget_pending_before: &'a str,
+    /// A keyed digest of each selector queried, kept for accountability.
+    pub value_digests: &'a [Vec<u8>],
 }
 
 /// Keeps a query and logs it (partner, case, purpose, kind, size: not the values).
@@ -261,6 +274,12 @@ pub(crate) fn add_query(conn: &mut Connection, q: &NewHitQuery<'_>) -> Result<i6
         params![q.reference, q.partner_id, q.case_name, q.purpose, q.kind, q.size, q.pending, q.actor, at],
     )?;
     let id = tx.last_insert_rowid();
+    {
+        let mut add = tx.prepare_cached("INSERT INTO hit_query_value (query_id, digest) VALUES (?1, ?2)")?;
+        for d in q.value_digests {
+            add.execute(params![id, d])?;
+        }
+    }
     tx.execute(
         "UPDATE hit_query SET pending = NULL \
          WHERE answered_at IS NULL AND pending IS NOT NULL AND created_at < ?1",
@@ -359,4 +378,15 @@ pub(crate) fn queries(conn: &Connection, cases: &[String]) -> Result<Vec<HitQuer
         out.push(q);
     }
     Ok(out)
+}
+
+/// The queries that held the selector whose keyed digest is `digest`, newest
+/// first, without their hits (what a data-protection officer may see).
+pub(crate) fn queries_with_value(conn: &Connection, digest: &[u8]) -> Result<Vec<HitQueryRecord>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {QUERY_COLUMNS} FROM hit_query WHERE id IN \
+         (SELECT query_id FROM hit_query_value WHERE digest = ?1) ORDER BY id DESC"
+    ))?;
+    let rows = stmt.query_map([digest], query_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }

@@ -637,6 +637,12 @@ impl SqliteStore {
         crate::hits::answer_query(self.conn_mut()?, query, hits, actor)
     }
 
+    /// The queries that held the selector with keyed digest `digest`, without
+    /// their hits.
+    pub fn hit_queries_with_value(&self, digest: &[u8]) -> Result<Vec<crate::HitQueryRecord>> {
+        crate::hits::queries_with_value(&self.conn, digest)
+    }
+
     /// The queries of the cases named, newest first, with their hits.
     pub fn hit_queries(&self, cases: &[String]) -> Result<Vec<crate::HitQueryRecord>> {
         crate::hits::queries(&self.conn, cases)

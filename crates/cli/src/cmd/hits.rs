@@ -19,6 +19,30 @@ use crate::text::one_line;
 const MAX_FILE: u64 = corridor_exchange::MAX_ENVELOPE_BYTES as u64;
 
 pub(crate) fn hit(ctx: &Ctx, cmd: &HitCommand) -> Result<ExitCode> {
+    if let HitCommand::Audit { kind, value } = cmd {
+        let (mut store, grant) = ctx.open_for(Action::ReadAuditLog)?;
+        let session = ctx.session_for(grant.as_ref())?;
+        let found = hits::queries_with_selector(&mut store, &session, parse_kind(kind)?, value)?;
+        if ctx.json {
+            ctx.print_json(&found)?;
+        } else if found.is_empty() {
+            crate::outln!("no query to a partner held it");
+        }
+        if !ctx.json {
+            for q in &found {
+                crate::outln!(
+                    "{} partner #{} case {} purpose {} by {} at {}",
+                    q.reference,
+                    q.partner_id,
+                    one_line(&q.case_name),
+                    one_line(&q.purpose),
+                    one_line(&q.created_by),
+                    q.created_at
+                );
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let (mut store, grant) = ctx.open_for(Action::QueryPartners)?;
     let session = ctx.session_for(grant.as_ref())?;
     let case = case_of(ctx, grant.as_ref())?;
@@ -76,6 +100,8 @@ pub(crate) fn hit(ctx: &Ctx, cmd: &HitCommand) -> Result<ExitCode> {
                 }
             }
         }
+        // Answered above, for its own role.
+        HitCommand::Audit { .. } => {}
         HitCommand::List => {
             let queries = hits::queries(&store, std::slice::from_ref(&case))?;
             if ctx.json {

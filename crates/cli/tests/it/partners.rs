@@ -483,6 +483,30 @@ fn a_selector_query_finds_what_the_partner_holds_and_nothing_of_its_victims() {
     let o = ana_rs(&["hit", "list"]);
     ok(&o);
     assert!(stdout(&o).contains("2 hits"), "{}", stdout(&o));
+    // The DPO can tell which queries held a number; an analyst may not ask.
+    ok(&as_user(
+        &rs,
+        "root",
+        &["user", "add", "dora", "--role", "dpo"],
+        "a long enough passphrase\n",
+    ));
+    let o = as_user(
+        &rs,
+        "dora",
+        &["--json", "hit", "audit", "--kind", "phone", "--value", "+306933333333"],
+        "",
+    );
+    ok(&o);
+    let found: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(found[0]["case_name"], "op-rs");
+    assert_eq!(
+        found[0]["hits"].as_array().map(Vec::len),
+        Some(0),
+        "no hits for the DPO"
+    );
+    let o = ana_rs(&["hit", "audit", "--kind", "phone", "--value", "+306933333333"]);
+    assert_eq!(code(&o), 8, "{}", stderr(&o));
     // Both chains record it, and verify.
     for store in [&rs, &gr] {
         let o = as_user(store, "root", &["audit", "verify"], "");
