@@ -379,7 +379,7 @@ fn printable(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{Node, node, root};
+    use crate::test_support::{Node, know, node, root};
     use corridor_exchange::Sealing;
 
     fn now() -> chrono::DateTime<chrono::Utc> {
@@ -469,15 +469,7 @@ mod tests {
     #[test]
     fn messages_are_admitted_once_in_time_and_only_from_partners_in_force() {
         let (mut a, b, c) = (node(), node(), node());
-        add_partner(
-            &mut a.store,
-            Some(&a.key),
-            &root(),
-            "gr-hp",
-            &card_of(&b),
-            &b.key.fingerprint(),
-        )
-        .expect("added");
+        know(&mut a, &b.key, "gr-hp");
         let text = seal(&b, &a.key, "q-1", now());
         let admitted = admit(&mut a.store, &a.key, &text, now() + chrono::Duration::seconds(2)).expect("admitted");
         assert_eq!(admitted.partner.name, "gr-hp");
@@ -521,15 +513,7 @@ mod tests {
     #[test]
     fn queries_are_held_to_the_agreement_and_its_daily_budget() {
         let (mut a, b) = (node(), node());
-        add_partner(
-            &mut a.store,
-            Some(&a.key),
-            &root(),
-            "gr-hp",
-            &card_of(&b),
-            &b.key.fingerprint(),
-        )
-        .expect("added");
+        know(&mut a, &b.key, "gr-hp");
         crate::access::add_purpose(&mut a.store, &root(), "investigation", "criminal investigation").expect("purpose");
         crate::access::add_user(
             &mut a.store,

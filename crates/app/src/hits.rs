@@ -464,7 +464,7 @@ pub fn receive_answer(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Received> {
     let peek = Envelope::parse(text).map_err(|r| Error::BadInput(r.to_string()))?;
-    let Some((query, _)) = store.hit_query(&peek.reference)? else {
+    let Some((query, pending)) = store.hit_query(&peek.reference)? else {
         return Err(Error::NotFound(format!(
             "no query {} of this node: an answer to another node's query?",
             peek.reference
@@ -477,6 +477,14 @@ pub fn receive_answer(
             query.reference
         )));
     }
+    // Answered already, or no longer answerable (partner revoked, message
+    // expired): its blindings are gone. Said before the nonce is spent.
+    let Some(pending) = pending else {
+        return Err(Error::Conflict(format!(
+            "the query {} was answered already, or can no longer be (its partner revoked or its message expired): `corridor hit list` shows it",
+            query.reference
+        )));
+    };
     let held = store.partner_tags(query.partner_id, &query.kind)?;
     let answer_key = serde_json::from_str::<psi::Answer>(&peek.body)
         .map(|a| a.key)
@@ -507,15 +515,9 @@ pub fn receive_answer(
             "it answers a query sent to another partner",
         ));
     }
-    let (query, pending) = match store.hit_query(&admitted.envelope.reference)? {
-        Some((q, Some(p))) => (q, p),
-        _ => {
-            return Err(Error::Conflict(format!(
-                "the query {} was answered already",
-                admitted.envelope.reference
-            )));
-        }
-    };
+    // The envelope read above was the one admitted (same text); a second copy
+    // received meanwhile is refused by its nonce, and the answer is recorded
+    // only while the query is unanswered.
     let answer: psi::Answer = match serde_json::from_str(&admitted.envelope.body) {
         Ok(a) => a,
         Err(_) => return Err(malformed(store, &admitted, "its body is not an answer")),
@@ -696,21 +698,13 @@ mod tests {
 
     /// `a` knows `b` as "b" under an agreement for phones, and `b` knows `a` as "a".
     fn partners(a: &mut Node, b: &mut Node) {
-        know(a, &b.key, "b");
-        know(b, &a.key, "a");
+        agree(a, &b.key, "b");
+        agree(b, &a.key, "a");
     }
 
-    fn know(me: &mut Node, other: &corridor_node_key::NodeKey, name: &str) {
-        let card = exchange::node_card(other, name, "GR", "", chrono::Utc::now()).expect("card");
-        exchange::add_partner(
-            &mut me.store,
-            Some(&me.key),
-            &root(),
-            name,
-            &card.to_json(),
-            &other.fingerprint(),
-        )
-        .expect("partner");
+    /// `me` knows `other` as `name`, under an agreement for phones.
+    fn agree(me: &mut Node, other: &corridor_node_key::NodeKey, name: &str) {
+        crate::test_support::know(me, other, name);
         crate::access::add_purpose(&mut me.store, &root(), "inv", "investigation").expect("purpose");
         crate::access::add_user(
             &mut me.store,

@@ -59,6 +59,21 @@ pub(crate) mod test_support {
         Session::new("root", "").expect("session")
     }
 
+    /// `me` adds the node holding `other` as its partner `name` (its card checked
+    /// by fingerprint, as an administrator does).
+    pub(crate) fn know(me: &mut Node, other: &corridor_node_key::NodeKey, name: &str) {
+        let card = crate::exchange::node_card(other, name, "GR", "", chrono::Utc::now()).expect("card");
+        crate::exchange::add_partner(
+            &mut me.store,
+            Some(&me.key),
+            &root(),
+            name,
+            &card.to_json(),
+            &other.fingerprint(),
+        )
+        .expect("partner");
+    }
+
     /// An analyst, ana, member of case `a` holding `dataset`, with the purpose
     /// `inv`, logged in and granted `action` there.
     pub(crate) fn analyst_of_case(

@@ -265,15 +265,6 @@ impl Pending {
         self.kind
     }
 
-    /// How many selectors it holds.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// The pending query to keep until its answer comes (the selectors and their
     /// blinding scalars: secret).
     pub fn to_bytes(&self) -> Vec<u8> {
