@@ -155,9 +155,9 @@ impl Action {
             | ReadReviewQueue | Ingest | Rectify | DecidePair | DraftExport | DraftDisclosure | QueryPartners => {
                 Need::Case(CASE_WORKERS)
             }
-            DecideProtectedPair | ApproveExport | ApproveDisclosure | DecideRetention | ReadCaseRetention => {
-                Need::Case(SUPERVISOR)
-            }
+            DecideProtectedPair | ApproveExport | DecideRetention | ReadCaseRetention => Need::Case(SUPERVISOR),
+            // A partner's request for a record belongs to no case of this node.
+            ApproveDisclosure => Need::Node(SUPERVISOR),
             ReadAuditLog | ReadRetentionQueue | RestrictRecord | OrderErasure | SubjectAccessReport => Need::Node(DPO),
             VerifyAudit => Need::Node(DPO_ADMIN),
             ManageUsers | ManageTokens | ManageCases | ManagePurposes | NodeSettings | Backup | ManagePartners => {

@@ -289,7 +289,7 @@ pub fn erase_in_case(
 
 /// Erases `records`; `reviews` are the node's person reviews the caller read
 /// (for the names the matching index counts), not read again.
-fn erase(
+pub(crate) fn erase(
     store: &mut dyn Store,
     session: &Session,
     records: &[i64],

@@ -18,9 +18,10 @@
 //! they go once answered, when its partner is revoked, or once its message has
 //! expired (at the next query).
 //!
-//! Not yet: data received from another partner is not told apart (the
-//! third-party rule waits for disclosures, which bring such data in), and a tag
-//! update sends the whole set rather than the changes.
+//! Data received from a partner (a disclosure, `crate::disclosure`) is matched
+//! with that partner, and with others only if its agreement allows onward use
+//! (the third-party rule). Not yet: a tag update sends the whole set rather than
+//! the changes.
 
 use std::collections::{HashMap, HashSet};
 
@@ -64,7 +65,7 @@ pub fn selector_of(kind: SelectorKind, raw: &str) -> Option<String> {
 }
 
 /// The schema and properties that hold selectors of `kind`.
-fn schema_of(kind: SelectorKind) -> Option<(&'static str, &'static [&'static str])> {
+pub(crate) fn schema_of(kind: SelectorKind) -> Option<(&'static str, &'static [&'static str])> {
     Some(match kind {
         SelectorKind::Phone => ("Phone", &["number"]),
         SelectorKind::TravelDocument => ("TravelDocument", &["number"]),
@@ -79,8 +80,27 @@ fn schema_of(kind: SelectorKind) -> Option<(&'static str, &'static [&'static str
 /// value that appears in a record naming a victim, a witness or an informant
 /// (wherever else it appears too: a victim's phone in a smuggler's contact list
 /// stays out), and statements under H2 ("not to be disseminated without the
-/// provider's permission") or H3. One logged bulk read.
-pub fn matchable_selectors(store: &mut dyn Store, session: &Session, kind: SelectorKind) -> Result<Vec<String>> {
+/// provider's permission") or H3, and, for matching with `partner`, data
+/// received from another partner whose agreement does not allow onward use
+/// (the third-party rule: disclosed records carry their partner in their
+/// source, `partner:NAME/AGENCY`). One logged bulk read.
+pub fn matchable_selectors(
+    store: &mut SqliteStore,
+    session: &Session,
+    kind: SelectorKind,
+    partner: &str,
+) -> Result<Vec<String>> {
+    // The partners whose data may be matched with `partner`: itself, and those
+    // that allowed onward use.
+    let onward: HashSet<String> = exchange::partners(store)?
+        .into_iter()
+        .filter(|p| p.name == partner || p.agreement.as_ref().is_some_and(|a| a.onward_use))
+        .map(|p| p.name)
+        .collect();
+    let may_match = |agency: &str| match agency.strip_prefix("partner:") {
+        None => true,
+        Some(rest) => onward.contains(rest.split('/').next().unwrap_or_default()),
+    };
     let (schema, props) =
         schema_of(kind).ok_or_else(|| Error::BadInput(format!("{kind} is matched on encodings, not as a selector")))?;
     let read = store.entity_evidence(&["Person", schema], session.actor(), session.purpose())?;
@@ -101,7 +121,15 @@ pub fn matchable_selectors(store: &mut dyn Store, session: &Session, kind: Selec
         e.statements
             .iter()
             .filter(|s| props.contains(&s.prop.as_ref()))
-            .filter_map(|s| selector_of(kind, &s.value).map(|v| (v, s.handling.code)))
+            .filter_map(|s| {
+                let code = if may_match(&s.agency) {
+                    s.handling.code
+                } else {
+                    // Not ours to pass on: kept out like an H2 statement.
+                    HandlingCode::H2
+                };
+                selector_of(kind, &s.value).map(|v| (v, code))
+            })
             .collect()
     };
     let selectors = read.iter().filter(|e| e.schema == schema);
@@ -164,16 +192,8 @@ pub fn prepare_tags(
         )));
     }
     let key = responder_key(store, id)?;
-    let values = matchable_selectors(store, session, kind)?;
-    let digest = |v: &str| -> Vec<u8> {
-        let mut h = Sha256::new();
-        h.update(b"corridor psi digest v1\0");
-        h.update(key.to_bytes());
-        h.update(kind.as_str().as_bytes());
-        h.update([0]);
-        h.update(v.as_bytes());
-        h.finalize().to_vec()
-    };
+    let values = matchable_selectors(store, session, kind, &view.name)?;
+    let digest = |v: &str| prepared_digest(&key, kind, v);
     let current: HashMap<Vec<u8>, &str> = values.iter().map(|v| (digest(v), v.as_str())).collect();
     let kept: HashSet<Vec<u8>> = store.prepared_digests(id, kind.as_str())?.into_iter().collect();
     let new: Vec<(&Vec<u8>, &str)> = current
@@ -218,6 +238,19 @@ pub fn prepare_tags(
             tags: tags.len(),
         },
     ))
+}
+
+/// The keyed digest a prepared tag is kept under: names its selector only to
+/// whoever holds the partner's key (this node), so that an update finds what is
+/// new and a disclosure request finds the selector behind its tag.
+pub(crate) fn prepared_digest(key: &ResponderKey, kind: SelectorKind, value: &str) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update(b"corridor psi digest v1\0");
+    h.update(key.to_bytes());
+    h.update(kind.as_str().as_bytes());
+    h.update([0]);
+    h.update(value.as_bytes());
+    h.finalize().to_vec()
 }
 
 /// A query started: its reference and what was sent.
@@ -598,7 +631,7 @@ pub fn queries(store: &SqliteStore, cases: &[String]) -> Result<Vec<corridor_sto
     Ok(store.hit_queries(cases)?)
 }
 
-fn partner_in_force(store: &SqliteStore, name: &str) -> Result<(PartnerView, i64)> {
+pub(crate) fn partner_in_force(store: &SqliteStore, name: &str) -> Result<(PartnerView, i64)> {
     let record = store.partner(name)?.ok_or_else(|| {
         Error::NotFound(format!(
             "no partner '{}': `corridor partner list` shows them",
@@ -614,7 +647,7 @@ fn partner_in_force(store: &SqliteStore, name: &str) -> Result<(PartnerView, i64
 }
 
 /// The matching key for partner `id`, made and kept at first use.
-fn responder_key(store: &mut SqliteStore, id: i64) -> Result<ResponderKey> {
+pub(crate) fn responder_key(store: &mut SqliteStore, id: i64) -> Result<ResponderKey> {
     if let Some(bytes) = store.psi_key(id)? {
         return ResponderKey::from_bytes(&bytes).map_err(|r| Error::Integrity(r.to_string()));
     }
@@ -627,7 +660,7 @@ fn responder_key(store: &mut SqliteStore, id: i64) -> Result<ResponderKey> {
     }
 }
 
-fn seal<T: Serialize>(
+pub(crate) fn seal<T: Serialize>(
     me: &corridor_node_key::NodeKey,
     to: &PartnerView,
     kind: &str,
@@ -652,13 +685,13 @@ fn seal<T: Serialize>(
 }
 
 /// A fresh opaque reference: a prefix and 16 random bytes.
-fn new_reference(prefix: &str) -> Result<String> {
+pub(crate) fn new_reference(prefix: &str) -> Result<String> {
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).map_err(|e| Error::Integrity(format!("no random bytes: {e}")))?;
     Ok(format!("{prefix}-{}", hex::encode(b)))
 }
 
-fn malformed(store: &mut SqliteStore, admitted: &exchange::Admitted, why: &str) -> Error {
+pub(crate) fn malformed(store: &mut SqliteStore, admitted: &exchange::Admitted, why: &str) -> Error {
     exchange::refuse(
         store,
         admitted,
@@ -669,12 +702,12 @@ fn malformed(store: &mut SqliteStore, admitted: &exchange::Admitted, why: &str) 
     )
 }
 
-fn b64(bytes: &[u8]) -> String {
+pub(crate) fn b64(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn unb64(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn unb64(text: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.decode(text).ok()
 }
@@ -684,55 +717,7 @@ mod tests {
     use super::*;
     use crate::test_support::{Node, node, root};
 
-    const MAPPING: &str = "[dataset]\nname = \"gr-i\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"gr-hcg\"\ncountry = \"GR\"\n\n\
-        [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
-        [entities.person.properties]\nname = { column = \"name\" }\ncategory = { column = \"category\" }\n\n\
-        [entities.phone]\nschema = \"Phone\"\nproperties.number = { column = \"phone\" }\n\n\
-        [entities.uses]\nschema = \"Uses\"\nproperties.user = { entity = \"person\" }\nproperties.object = { entity = \"phone\" }\n";
-
-    fn ingest(n: &mut Node, file: &str, csv: &str) {
-        let path = n.dir.path().join(file);
-        std::fs::write(&path, csv).expect("csv");
-        crate::test_support::ingest_with(&mut n.store, MAPPING, &path);
-    }
-
-    /// `a` knows `b` as "b" under an agreement for phones, and `b` knows `a` as "a".
-    fn partners(a: &mut Node, b: &mut Node) {
-        agree(a, &b.key, "b");
-        agree(b, &a.key, "a");
-    }
-
-    /// `me` knows `other` as `name`, under an agreement for phones.
-    fn agree(me: &mut Node, other: &corridor_node_key::NodeKey, name: &str) {
-        crate::test_support::know(me, other, name);
-        crate::access::add_purpose(&mut me.store, &root(), "inv", "investigation").expect("purpose");
-        crate::access::add_user(
-            &mut me.store,
-            &root(),
-            "sam",
-            "supervisor",
-            None,
-            "a long enough passphrase",
-        )
-        .expect("user");
-        let (kinds, purposes) = (["phone".to_string()], ["inv".to_string()]);
-        exchange::set_agreement(
-            &mut me.store,
-            &root(),
-            &exchange::AgreementTerms {
-                partner: name,
-                kinds: &kinds,
-                purposes: &purposes,
-                daily_budget: 1000,
-                max_query: 100,
-                expires: "2099-12-31",
-                approver: "sam",
-                onward_use: false,
-            },
-            chrono::Utc::now().date_naive(),
-        )
-        .expect("agreement");
-    }
+    use crate::test_support::{ingest, partners};
 
     fn prepare(n: &mut Node) -> (Envelope, Prepared) {
         let session = Session::new("root", "partner matching").expect("session");

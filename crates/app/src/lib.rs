@@ -13,6 +13,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod disclosure;
 pub mod documents;
 mod entity;
 pub mod erasure;
@@ -112,5 +113,55 @@ pub(crate) mod test_support {
         .expect("ingest")
         .report
         .summary
+    }
+
+    pub(crate) const MAPPING: &str = "[dataset]\nname = \"gr-i\"\nformat = \"csv\"\nrecord_id = \"id\"\n\n[source]\nagency = \"gr-hcg\"\ncountry = \"GR\"\n\n\
+        [defaults]\ngrading = \"B2\"\nhandling = \"H1\"\n\n[entities.person]\nschema = \"Person\"\n\
+        [entities.person.properties]\nname = { column = \"name\" }\ncategory = { column = \"category\" }\n\n\
+        [entities.phone]\nschema = \"Phone\"\nproperties.number = { column = \"phone\" }\n\n\
+        [entities.uses]\nschema = \"Uses\"\nproperties.user = { entity = \"person\" }\nproperties.object = { entity = \"phone\" }\n";
+
+    pub(crate) fn ingest(n: &mut Node, file: &str, csv: &str) {
+        let path = n.dir.path().join(file);
+        std::fs::write(&path, csv).expect("csv");
+        ingest_with(&mut n.store, MAPPING, &path);
+    }
+
+    /// `a` knows `b` as "b" under an agreement for phones, and `b` knows `a` as "a".
+    pub(crate) fn partners(a: &mut Node, b: &mut Node) {
+        agree(a, &b.key, "b");
+        agree(b, &a.key, "a");
+    }
+
+    /// `me` knows `other` as `name`, under an agreement for phones.
+    pub(crate) fn agree(me: &mut Node, other: &corridor_node_key::NodeKey, name: &str) {
+        know(me, other, name);
+        crate::access::add_purpose(&mut me.store, &root(), "inv", "investigation").expect("purpose");
+        crate::access::add_user(
+            &mut me.store,
+            &root(),
+            "sam",
+            "supervisor",
+            None,
+            "a long enough passphrase",
+        )
+        .expect("user");
+        let (kinds, purposes) = (["phone".to_string()], ["inv".to_string()]);
+        crate::exchange::set_agreement(
+            &mut me.store,
+            &root(),
+            &crate::exchange::AgreementTerms {
+                partner: name,
+                kinds: &kinds,
+                purposes: &purposes,
+                daily_budget: 1000,
+                max_query: 100,
+                expires: "2099-12-31",
+                approver: "sam",
+                onward_use: false,
+            },
+            chrono::Utc::now().date_naive(),
+        )
+        .expect("agreement");
     }
 }

@@ -228,6 +228,57 @@ pub enum Command {
     /// for a partner, answer a partner's query, receive a partner's tags or answer.
     #[command(subcommand)]
     Exchange(ExchangeCommand),
+    /// After a hit: ask the partner for the record behind it (a case member), and,
+    /// at the owning node, list, show, approve (in part) or refuse partners'
+    /// requests (the agreement's approver; any supervisor once overdue).
+    #[command(subcommand)]
+    Disclosure(DisclosureCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DisclosureCommand {
+    /// Ask for the record behind a hit of the case (its reference, as `hit list`
+    /// shows it), naming the legal basis; writes the request for the partner.
+    Request {
+        /// The partner's reference of the hit.
+        #[arg(long)]
+        hit: String,
+        /// The legal basis relied on (an article and the case's reference).
+        #[arg(long)]
+        legal_basis: String,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// The case's requests to partners, or with --received the requests partners
+    /// made of this node (a supervisor), overdue ones marked.
+    List {
+        #[arg(long)]
+        received: bool,
+    },
+    /// What would go for a partner's request: the records behind its hit, every
+    /// statement with its id (a logged read).
+    Show { reference: String },
+    /// Approve a partner's request, all of it or --only the statements named;
+    /// writes the answer (the records sealed to the partner's key).
+    Approve {
+        reference: String,
+        /// Statement ids (as `disclosure show` lists them), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        only: Option<Vec<i64>>,
+        /// Why only part goes (required with --only).
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// Refuse a partner's request, saying why; writes the answer.
+    Refuse {
+        reference: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -280,10 +331,17 @@ pub enum ExchangeCommand {
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
     },
-    /// Receive a partner's tags (an administrator) or its answer to one of the
-    /// case's queries (a member of that case, with --case and --purpose); prints
-    /// the hits.
+    /// Receive a partner's message: its tags, a disclosure request, or an erasure
+    /// or rectification notice (an administrator; a notice is applied at once); its
+    /// answer to one of the case's queries or disclosure requests (a member of that
+    /// case, with --case and --purpose).
     Receive { file: std::path::PathBuf },
+    /// Seal the erasure and rectification notices owed to partners that records
+    /// were disclosed to, one file each into DIR (an administrator).
+    Notices {
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

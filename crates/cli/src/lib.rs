@@ -241,6 +241,7 @@ pub fn main() -> ExitCode {
         Command::Agreement(c) => cmd::partners::agreement(&ctx, &c),
         Command::Hit(c) => cmd::hits::hit(&ctx, &c),
         Command::Exchange(c) => cmd::hits::exchange(&ctx, &c),
+        Command::Disclosure(c) => cmd::disclosure::disclosure(&ctx, &c),
     };
     let code = match result {
         Ok(code) => code,

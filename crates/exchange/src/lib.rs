@@ -27,8 +27,10 @@
 
 mod agreement;
 mod card;
+pub mod disclosure;
 mod envelope;
 pub mod psi;
+pub mod sealed;
 
 pub use agreement::{Agreement, QueryAsk, SelectorKind};
 pub use card::{CARD_FORMAT, MAX_CARD_BYTES, PartnerCard, canonical_fingerprint, normalise_fingerprint};

@@ -186,6 +186,19 @@ impl NodeKey {
         self.key.verifying_key().to_montgomery().to_bytes()
     }
 
+    /// X25519 key agreement of this node's exchange key with `their_public`: the
+    /// shared secret a partner made with [`exchange_public`](Self::exchange_public)
+    /// when it sealed data for this node. The scalar is the one behind the Ed25519
+    /// key (the first half of SHA-512 of the seed, clamped by X25519), as
+    /// libsodium's `crypto_sign_ed25519_sk_to_curve25519`; it never leaves here.
+    /// `None` for a point of small order (an all-zero secret: an attacker's).
+    pub fn exchange_agree(&self, their_public: &[u8; 32]) -> Option<[u8; 32]> {
+        let scalar = zeroize::Zeroizing::new(self.key.to_scalar_bytes());
+        let shared = curve25519_dalek::MontgomeryPoint(*their_public).mul_clamped(*scalar);
+        let bytes = shared.to_bytes();
+        (bytes != [0u8; 32]).then_some(bytes)
+    }
+
     /// Signs a message between partner nodes; the domain tag keeps such a
     /// signature from ever passing for an audit head's, or the reverse.
     pub fn sign_exchange(&self, message: &[u8]) -> [u8; 64] {

@@ -116,12 +116,21 @@ pub enum AuditAction {
     ExchangeAnswer,
     /// This node's prepared tags were sent to a partner (kind, count).
     ExchangeTags,
+    /// A disclosure was requested (by this node, or of it by a partner).
+    DisclosureRequest,
+    /// A request for disclosure was approved, approved in part or refused here.
+    DisclosureDecide,
+    /// The owner's answer to this node's request arrived (and its records were ingested).
+    DisclosureAnswer,
+    /// Erasure or rectification notices about disclosed records were sent, or
+    /// one was received and applied.
+    DisclosureNotice,
     /// Any other word.
     Other(String),
 }
 
 impl AuditAction {
-    const NAMED: [(AuditAction, &'static str); 43] = [
+    const NAMED: [(AuditAction, &'static str); 47] = [
         (AuditAction::Init, "init"),
         (AuditAction::Ingest, "ingest"),
         (AuditAction::IngestRejected, "ingest.rejected"),
@@ -165,6 +174,10 @@ impl AuditAction {
         (AuditAction::HitAnswer, "hit.answer"),
         (AuditAction::ExchangeAnswer, "exchange.answer"),
         (AuditAction::ExchangeTags, "exchange.tags"),
+        (AuditAction::DisclosureRequest, "disclosure.request"),
+        (AuditAction::DisclosureDecide, "disclosure.decide"),
+        (AuditAction::DisclosureAnswer, "disclosure.answer"),
+        (AuditAction::DisclosureNotice, "disclosure.notice"),
     ];
 
     /// Whether the act changes what is derived from the data (the investigation

@@ -129,6 +129,18 @@ pub(crate) fn prepared_digests(conn: &Connection, partner: i64, kind: &str) -> R
     Ok(rows)
 }
 
+/// The digest of the selector whose prepared tag for `partner` and `kind` is
+/// `tag`: what a disclosure request names; `None` when no such tag is held now.
+pub(crate) fn prepared_digest(conn: &Connection, partner: i64, kind: &str, tag: &[u8]) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row(
+            "SELECT digest FROM psi_prepared WHERE partner_id = ?1 AND kind = ?2 AND tag = ?3",
+            params![partner, kind, tag],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Adds and removes prepared tags in one transaction; returns every tag now.
 pub(crate) fn update_prepared(
     conn: &mut Connection,

@@ -537,6 +537,8 @@ pub(crate) fn erase(
         report.records += 1;
     }
     remove_derived(&tx, &gone, true, &mut report)?;
+    // Partners the records were disclosed to are told, in this transaction.
+    crate::disclosures::note_change(&tx, &changed, "erased")?;
     if !changed.is_empty() {
         log_hold(&tx, AuditAction::RecordErase, &changed, request, &report, &links)?;
     }

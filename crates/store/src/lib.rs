@@ -22,6 +22,7 @@ mod batch;
 mod chain;
 mod checks;
 mod directory;
+mod disclosures;
 mod error;
 mod evidence;
 mod exports;
@@ -44,6 +45,7 @@ pub use batch::{BatchSpec, BatchSummary, EntityWrite, ProvenanceSpec, RowOutcome
 pub use checks::{FindingWrite, StoredFinding, StoredWatchlist, WatchlistEntry, WatchlistSpec};
 pub use corridor_node_key::{Anchor, NodeKey, default_path as node_key_path};
 pub use directory::{CaseRecord, Directory, LoginAttempt, NewUser, PurposeRecord, TokenRecord, UserChange, UserRecord};
+pub use disclosures::{DisclosedRecordRow, DisclosureRecord, NewDisclosure, PendingNotice};
 pub use error::{Error, Result};
 pub use exports::{ExportDraft, ExportRecord, ExportState};
 pub use hits::{HitQueryRecord, NewHitQuery, TagSet};

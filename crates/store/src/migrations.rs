@@ -43,6 +43,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("partner nodes and sharing agreements", crate::partners::SCHEMA),
     ("selector matching with partners", crate::hits::SCHEMA),
     ("digests of the selectors queried", crate::hits::VALUES),
+    ("disclosures after a hit", crate::disclosures::SCHEMA),
 ];
 
 /// The newest schema version this code knows.

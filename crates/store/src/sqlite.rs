@@ -622,6 +622,11 @@ impl SqliteStore {
         crate::hits::partner_tags(&self.conn, partner, kind)
     }
 
+    /// The digest of the selector behind the prepared tag `tag` of `partner` and `kind`.
+    pub fn prepared_digest(&self, partner: i64, kind: &str, tag: &[u8]) -> Result<Option<Vec<u8>>> {
+        crate::hits::prepared_digest(&self.conn, partner, kind, tag)
+    }
+
     /// Keeps a query about to be sent to a partner; logged.
     pub fn add_hit_query(&mut self, query: &crate::NewHitQuery<'_>) -> Result<i64> {
         crate::hits::add_query(self.conn_mut()?, query)
@@ -646,6 +651,67 @@ impl SqliteStore {
     /// The queries of the cases named, newest first, with their hits.
     pub fn hit_queries(&self, cases: &[String]) -> Result<Vec<crate::HitQueryRecord>> {
         crate::hits::queries(&self.conn, cases)
+    }
+
+    /// Keeps a disclosure request (made by this node or received); logged.
+    pub fn add_disclosure(&mut self, d: &crate::NewDisclosure<'_>) -> Result<i64> {
+        crate::disclosures::add(self.conn_mut()?, d)
+    }
+
+    /// The disclosure request `reference` in `direction` (`asked`, `received`),
+    /// of `partner` when given.
+    pub fn disclosure(
+        &self,
+        partner: Option<i64>,
+        direction: &str,
+        reference: &str,
+    ) -> Result<Option<crate::DisclosureRecord>> {
+        crate::disclosures::get(&self.conn, partner, direction, reference)
+    }
+
+    /// Every disclosure request in `direction`, newest first.
+    pub fn disclosures(&self, direction: &str) -> Result<Vec<crate::DisclosureRecord>> {
+        crate::disclosures::list(&self.conn, direction)
+    }
+
+    /// Decides a request received while it is pending, with the records that go; logged.
+    pub fn decide_disclosure(
+        &mut self,
+        id: i64,
+        state: &str,
+        reason: &str,
+        actor: &str,
+        records: &[crate::DisclosedRecordRow],
+    ) -> Result<()> {
+        crate::disclosures::decide(self.conn_mut()?, id, state, reason, actor, records)
+    }
+
+    /// Records the owner's answer to one of this node's requests; logged.
+    pub fn disclosure_answered(
+        &mut self,
+        id: i64,
+        state: &str,
+        reason: &str,
+        dataset: Option<&str>,
+        records: &[crate::DisclosedRecordRow],
+        actor: &str,
+    ) -> Result<()> {
+        crate::disclosures::answered(self.conn_mut()?, id, state, reason, dataset, records, actor)
+    }
+
+    /// The records that went out (or came in) under disclosure `id`.
+    pub fn disclosed_records(&self, id: i64) -> Result<Vec<crate::DisclosedRecordRow>> {
+        crate::disclosures::records(&self.conn, id)
+    }
+
+    /// Erasure and rectification notices not yet sent to partners.
+    pub fn pending_notices(&self) -> Result<Vec<crate::PendingNotice>> {
+        crate::disclosures::pending_notices(&self.conn)
+    }
+
+    /// Marks notices sent; logged.
+    pub fn notices_sent(&mut self, ids: &[i64], actor: &str) -> Result<()> {
+        crate::disclosures::notices_sent(self.conn_mut()?, ids, actor)
     }
 
     /// Whether the store was opened read-only (see [`SqliteStore::open`]).
@@ -1400,6 +1466,7 @@ impl Store for SqliteStore {
                     .to_string(),
             },
         )?;
+        crate::disclosures::note_change(batch.conn, &[target.record], "rectified")?;
         let summary = Box::new(batch).commit(1, 0)?;
         Ok(crate::Rectified {
             old: request.statement,

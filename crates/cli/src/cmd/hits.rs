@@ -7,6 +7,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use corridor_access::Action;
+use corridor_app::disclosure;
 use corridor_app::hits::{self, Received};
 use corridor_exchange::SelectorKind;
 
@@ -16,7 +17,7 @@ use crate::exit::{Code, Failure, Result};
 use crate::text::one_line;
 
 /// The largest message file read: an envelope's limit.
-const MAX_FILE: u64 = corridor_exchange::MAX_ENVELOPE_BYTES as u64;
+pub(crate) const MAX_FILE: u64 = corridor_exchange::MAX_ENVELOPE_BYTES as u64;
 
 pub(crate) fn hit(ctx: &Ctx, cmd: &HitCommand) -> Result<ExitCode> {
     if let HitCommand::Audit { kind, value } = cmd {
@@ -177,17 +178,73 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
         ExchangeCommand::Receive { file } => {
             let text = read_text(file, MAX_FILE)?;
             let key = node_key(ctx)?;
-            // A partner's tags are the administrator's to take in; an answer belongs
-            // to the case that asked, and only its members receive it.
-            let received = if hits::message_kind(&text)? == "psi-tags" {
-                let (mut store, grant) = ctx.open_for(Action::ManagePartners)?;
-                let session = ctx.session_for(grant.as_ref())?;
-                hits::receive_tags(&mut store, &key, &session, &text, chrono::Utc::now())?
-            } else {
-                let (mut store, grant) = ctx.open_for(Action::QueryPartners)?;
-                let session = ctx.session_for(grant.as_ref())?;
-                let case = case_of(ctx, grant.as_ref())?;
-                hits::receive_answer(&mut store, &key, &session, &case, &text, chrono::Utc::now())?
+            let now = chrono::Utc::now();
+            // What is the node's (tags, requests and notices from partners) is the
+            // administrator's to take in; an answer belongs to the case that asked,
+            // and only its members receive it.
+            let received = match hits::message_kind(&text)?.as_str() {
+                "psi-tags" => {
+                    let (mut store, grant) = ctx.open_for(Action::ManagePartners)?;
+                    let session = ctx.session_for(grant.as_ref())?;
+                    hits::receive_tags(&mut store, &key, &session, &text, now)?
+                }
+                "disclosure-request" => {
+                    let (mut store, _) = ctx.open_for(Action::ManagePartners)?;
+                    let got = disclosure::receive_request(&mut store, &key, &text, now)?;
+                    return crate::cmd::disclosure::print_requests(ctx, std::slice::from_ref(&got));
+                }
+                "disclosure-notice" => {
+                    let (mut store, grant) = ctx.open_for(Action::ManagePartners)?;
+                    let session = ctx.session_for(grant.as_ref())?;
+                    let applied = disclosure::receive_notice(&mut store, &key, &session, &text, now)?;
+                    if ctx.json {
+                        ctx.print_json(&applied)?;
+                    } else {
+                        crate::outln!(
+                            "notice from {} on disclosure {}: {} records {}",
+                            applied.partner,
+                            applied.disclosure,
+                            applied.records,
+                            match applied.change {
+                                corridor_exchange::disclosure::Change::Erased => "erased here too",
+                                corridor_exchange::disclosure::Change::Rectified => "rectified here too",
+                            }
+                        );
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
+                "disclosure-answer" => {
+                    let (mut store, grant) = ctx.open_for(Action::DraftDisclosure)?;
+                    let session = ctx.session_for(grant.as_ref())?;
+                    let case = case_of(ctx, grant.as_ref())?;
+                    let got = disclosure::receive_answer(&mut store, &key, &session, &case, &text, now)?;
+                    if ctx.json {
+                        ctx.print_json(&got)?;
+                    } else {
+                        match &got.dataset {
+                            Some(d) => crate::outln!(
+                                "{} {}: {} records ({} statements) ingested into {d}, the partner's agency as their source",
+                                got.reference,
+                                got.decision.as_str(),
+                                got.records,
+                                got.statements
+                            ),
+                            None => crate::outln!(
+                                "{} refused by {}: {}",
+                                got.reference,
+                                got.partner,
+                                one_line(&got.reason)
+                            ),
+                        }
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
+                _ => {
+                    let (mut store, grant) = ctx.open_for(Action::QueryPartners)?;
+                    let session = ctx.session_for(grant.as_ref())?;
+                    let case = case_of(ctx, grant.as_ref())?;
+                    hits::receive_answer(&mut store, &key, &session, &case, &text, now)?
+                }
             };
             if ctx.json {
                 ctx.print_json(&received)?;
@@ -215,13 +272,36 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
                 }
             }
         }
+        ExchangeCommand::Notices { out } => {
+            let (mut store, grant) = ctx.open_for(Action::ManagePartners)?;
+            let session = ctx.session_for(grant.as_ref())?;
+            let key = node_key(ctx)?;
+            let meta = std::fs::symlink_metadata(out).map_err(|e| {
+                bad(anyhow::anyhow!(
+                    "{}: not a directory to write into ({e})",
+                    out.display()
+                ))
+            })?;
+            if !meta.is_dir() {
+                return Err(bad(anyhow::anyhow!("{}: not a directory", out.display())));
+            }
+            let sealed = disclosure::seal_notices(&mut store, &key, &session, chrono::Utc::now())?;
+            for (partner, envelope) in &sealed {
+                let path = out.join(format!("notice-{partner}-{}.json", envelope.reference));
+                write_message(ctx, &path, &envelope.to_json())?;
+                crate::outln!("{}: send it to {partner}", path.display());
+            }
+            if sealed.is_empty() {
+                crate::outln!("no notice owed to a partner");
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The case a query or an answer belongs to: the grant's, or `--case` on a node
 /// without users.
-fn case_of(ctx: &Ctx, grant: Option<&corridor_access::Grant>) -> Result<String> {
+pub(crate) fn case_of(ctx: &Ctx, grant: Option<&corridor_access::Grant>) -> Result<String> {
     match grant.and_then(|g| g.case()) {
         Some(c) => Ok(c.name.clone()),
         None => ctx
@@ -236,7 +316,7 @@ fn parse_kind(kind: &str) -> Result<SelectorKind> {
         .map_err(|e| bad(anyhow::anyhow!("--kind: {e}")))
 }
 
-fn node_key(ctx: &Ctx) -> Result<corridor_store::NodeKey> {
+pub(crate) fn node_key(ctx: &Ctx) -> Result<corridor_store::NodeKey> {
     ctx.node_key()?.ok_or_else(|| {
         Failure::new(
             Code::Store,
@@ -251,7 +331,7 @@ fn node_key(ctx: &Ctx) -> Result<corridor_store::NodeKey> {
 /// Reads a text file of at most `limit` bytes (a regular file: never a pipe or a
 /// device that would not end); a gzip file is read through, its unpacked text
 /// held to the same limit (no unpacking bomb).
-fn read_text(path: &std::path::Path, limit: u64) -> Result<String> {
+pub(crate) fn read_text(path: &std::path::Path, limit: u64) -> Result<String> {
     let fail = |why: String| bad(anyhow::anyhow!("{}: {why}", path.display()));
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read it ({e})")))?;
     if !meta.is_file() {
@@ -279,7 +359,7 @@ fn read_text(path: &std::path::Path, limit: u64) -> Result<String> {
 
 /// Writes a message; packed with gzip when the file's name ends in `.gz` (a
 /// third smaller: the base64 of random points packs back to about their size).
-fn write_message(ctx: &Ctx, path: &std::path::Path, text: &str) -> Result<()> {
+pub(crate) fn write_message(ctx: &Ctx, path: &std::path::Path, text: &str) -> Result<()> {
     let gzip = path.extension().is_some_and(|e| e == "gz");
     crate::files::write_whole(path, ctx.force, |w| {
         use std::io::Write;
@@ -297,6 +377,6 @@ fn write_message(ctx: &Ctx, path: &std::path::Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-fn bad(e: anyhow::Error) -> Failure {
+pub(crate) fn bad(e: anyhow::Error) -> Failure {
     Failure::new(Code::BadInput, e)
 }

@@ -4,6 +4,7 @@ pub(crate) mod access;
 pub(crate) mod audit;
 pub(crate) mod check;
 pub(crate) mod demo;
+pub(crate) mod disclosure;
 pub(crate) mod docs;
 pub(crate) mod graph;
 pub(crate) mod hits;

@@ -507,6 +507,126 @@ fn a_selector_query_finds_what_the_partner_holds_and_nothing_of_its_victims() {
     );
     let o = ana_rs(&["hit", "audit", "--kind", "phone", "--value", "+306933333333"]);
     assert_eq!(code(&o), 8, "{}", stderr(&o));
+    // Step 2: RS asks for the record behind the first hit, naming the legal basis.
+    let reference = got["hits"][0]["reference"].as_str().expect("reference").to_string();
+    let request = dir.path().join("request.json");
+    let o = ana_rs(&[
+        "disclosure",
+        "request",
+        "--hit",
+        &reference,
+        "--legal-basis",
+        "Art. 7, case KT-12/2026",
+        "--out",
+        &p(&request),
+    ]);
+    ok(&o);
+    assert!(!std::fs::read_to_string(&request).expect("request").contains("op-rs"));
+    // GR's administrator takes it in; its supervisor (the agreement's approver) sees it.
+    ok(&as_user(&gr, "root", &["exchange", "receive", &p(&request)], ""));
+    let o = as_user(&gr, "sam", &["--json", "disclosure", "list", "--received"], "");
+    ok(&o);
+    let listed: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let d_ref = listed[0]["reference"].as_str().expect("reference").to_string();
+    assert_eq!(listed[0]["state"], "pending");
+    assert_eq!(listed[0]["approver"], "sam");
+    // An analyst may not see partners' requests.
+    assert_eq!(code(&as_user(&gr, "ana", &["disclosure", "list", "--received"], "")), 8);
+    let o = as_user(&gr, "sam", &["disclosure", "show", &d_ref], "");
+    ok(&o);
+    assert!(stdout(&o).contains("Suspect One"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("Victim"), "{}", stdout(&o));
+    let answer = dir.path().join("disclosed.json");
+    ok(&as_user(
+        &gr,
+        "sam",
+        &["disclosure", "approve", &d_ref, "--out", &p(&answer)],
+        "",
+    ));
+    assert!(
+        !std::fs::read_to_string(&answer)
+            .expect("answer")
+            .contains("Suspect One"),
+        "sealed"
+    );
+    // RS's analyst receives it into the case: the person is there, GR's agency its source.
+    let o = ana_rs(&["--json", "exchange", "receive", &p(&answer)]);
+    ok(&o);
+    let received: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(received["records"], 1, "{received}");
+    assert_eq!(received["decision"], "approved");
+    let copy = "disclosed.gr.op-rs:gr-intercepts/1:person";
+    let o = ana_rs(&["show", copy]);
+    ok(&o);
+    assert!(stdout(&o).contains("Suspect One"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("partner:gr/"),
+        "the partner's agency: {}",
+        stdout(&o)
+    );
+    let o = ana_rs(&["disclosure", "list"]);
+    ok(&o);
+    assert!(stdout(&o).contains("approved"), "{}", stdout(&o));
+    // A rectification at GR reaches RS by a notice.
+    let o = as_user(
+        &gr,
+        "ana",
+        &[
+            "--case",
+            "op-gr",
+            "--purpose",
+            "investigation",
+            "--json",
+            "show",
+            "gr-intercepts:1:person",
+        ],
+        "",
+    );
+    ok(&o);
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let name_id = shown["statements"]
+        .as_array()
+        .or_else(|| shown["entity"]["statements"].as_array())
+        .expect("statements")
+        .iter()
+        .find(|s| s["prop"] == "name")
+        .and_then(|s| s["id"].as_i64())
+        .expect("name statement");
+    ok(&as_user(
+        &gr,
+        "ana",
+        &[
+            "--case",
+            "op-gr",
+            "--purpose",
+            "investigation",
+            "rectify",
+            &name_id.to_string(),
+            "--value",
+            "Suspect Won",
+            "--reason",
+            "spelling per passport",
+        ],
+        "",
+    ));
+    let outbox = dir.path().join("outbox");
+    std::fs::create_dir(&outbox).expect("outbox");
+    ok(&as_user(
+        &gr,
+        "root",
+        &["exchange", "notices", "--out", &p(&outbox)],
+        "",
+    ));
+    let notices: Vec<_> = std::fs::read_dir(&outbox)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(notices.len(), 1);
+    ok(&as_user(&rs, "root", &["exchange", "receive", &p(&notices[0])], ""));
+    let o = ana_rs(&["show", copy]);
+    ok(&o);
+    assert!(stdout(&o).contains("Suspect Won"), "{}", stdout(&o));
     // Both chains record it, and verify.
     for store in [&rs, &gr] {
         let o = as_user(store, "root", &["audit", "verify"], "");
