@@ -79,6 +79,10 @@ pub enum Action {
     Backup,
     /// Partner nodes (from their cards) and the sharing agreements with them.
     ManagePartners,
+    /// A partner node's signed message (`POST /api/v1/exchange`): no user; the
+    /// partner's key is the credential, checked on the message itself before
+    /// anything in it is read (`corridor_app::exchange::admit`).
+    PartnerMessage,
 }
 
 /// What an action needs before it may go ahead.
@@ -103,7 +107,7 @@ const DPO_ADMIN: &[Role] = &[Role::Dpo, Role::Admin];
 
 impl Action {
     /// Every action, for the authorisation matrix and the documentation.
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::Health,
         Action::ApiDescription,
         Action::LogIn,
@@ -143,13 +147,14 @@ impl Action {
         Action::NodeSettings,
         Action::Backup,
         Action::ManagePartners,
+        Action::PartnerMessage,
     ];
 
     /// The policy table: what this action needs (../shared/domain.md, roles).
     pub fn needs(self) -> Need {
         use Action::*;
         match self {
-            Health | ApiDescription | LogIn => Need::Nothing,
+            Health | ApiDescription | LogIn | PartnerMessage => Need::Nothing,
             WhoAmI | LogOut | ListOwnCases | ListPurposes | NodeStatus => Need::Login,
             Search | ReadEntity | ReadDocuments | ExplainResolution | ReadNetworks | ReadMovements
             | ReadReviewQueue | Ingest | Rectify | DecidePair | DraftExport | DraftDisclosure | QueryPartners => {
@@ -209,6 +214,7 @@ impl Action {
                 | NodeSettings
                 | Backup
                 | ManagePartners
+                | PartnerMessage
         )
     }
 }

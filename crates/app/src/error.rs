@@ -34,11 +34,13 @@ pub enum ErrorCode {
     RateLimited,
     /// The route does not take that method.
     MethodNotAllowed,
+    /// A partner node could not be reached, or answered with no message.
+    PartnerUnavailable,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and for tests that the table is whole.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::BadInput,
         ErrorCode::NotFound,
         ErrorCode::Busy,
@@ -52,6 +54,7 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::RateLimited,
         ErrorCode::MethodNotAllowed,
+        ErrorCode::PartnerUnavailable,
     ];
 
     /// The stable name, as JSON and the API give it.
@@ -70,6 +73,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::PartnerUnavailable => "partner_unavailable",
         }
     }
 
@@ -77,7 +81,11 @@ impl ErrorCode {
     pub fn exit_code(self) -> u8 {
         match self {
             ErrorCode::BadInput | ErrorCode::Conflict | ErrorCode::TooLarge | ErrorCode::MethodNotAllowed => 4,
-            ErrorCode::Busy | ErrorCode::ReadOnly | ErrorCode::StoreUnavailable | ErrorCode::RateLimited => 5,
+            ErrorCode::Busy
+            | ErrorCode::ReadOnly
+            | ErrorCode::StoreUnavailable
+            | ErrorCode::RateLimited
+            | ErrorCode::PartnerUnavailable => 5,
             ErrorCode::Unauthenticated | ErrorCode::Forbidden => 8,
             ErrorCode::Integrity => 6,
             ErrorCode::NotFound => 7,
@@ -101,6 +109,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => 413,
             ErrorCode::RateLimited => 429,
             ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::PartnerUnavailable => 502,
         }
     }
 }
@@ -139,6 +148,9 @@ pub enum Error {
     RateLimited(String),
     #[error(transparent)]
     Store(#[from] corridor_store::Error),
+    /// A partner node could not be reached, or its reply was no message.
+    #[error("{0}")]
+    Partner(String),
 }
 
 impl From<corridor_access::Denied> for Error {
@@ -167,6 +179,7 @@ impl Error {
             Error::TooLarge(_) => ErrorCode::TooLarge,
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::RateLimited(_) => ErrorCode::RateLimited,
+            Error::Partner(_) => ErrorCode::PartnerUnavailable,
             Error::Store(e) => match e {
                 S::Exists { .. } | S::Held { .. } | S::Locked { .. } | S::Restoring { .. } | S::InUse { .. } => {
                     ErrorCode::Conflict

@@ -252,12 +252,12 @@ pub fn admit(
 ) -> Result<Admitted> {
     let envelope = match Envelope::parse(text) {
         Ok(e) => e,
-        Err(r) => return Err(log_refusal(store, None, None, &r)),
+        Err(r) => return Err(log_unauthenticated(store, None, None, &r)),
     };
     let from = corridor_exchange::canonical_fingerprint(&envelope.from).unwrap_or_default();
     let Some(record) = store.partner_by_fingerprint(&from)? else {
         let r = Refusal::UnknownPartner { from };
-        return Err(log_refusal(store, None, Some(&envelope), &r));
+        return Err(log_unauthenticated(store, None, Some(&envelope), &r));
     };
     let partner_id = record.id;
     let partner = PartnerView::of(record.clone())?;
@@ -265,7 +265,7 @@ pub fn admit(
         let r = Refusal::Revoked {
             partner: partner.name.clone(),
         };
-        return Err(log_refusal(store, Some(partner_id), Some(&envelope), &r));
+        return Err(log_unauthenticated(store, Some(partner_id), Some(&envelope), &r));
     }
     let key: [u8; 32] = match hex::decode(&record.signing_key).ok().and_then(|b| b.try_into().ok()) {
         Some(k) => k,
@@ -277,7 +277,14 @@ pub fn admit(
         }
     };
     if let Err(r) = envelope.verify(&me.fingerprint(), &key, now) {
-        return Err(log_refusal(store, Some(partner_id), Some(&envelope), &r));
+        return Err(match r {
+            // Anyone can write a partner's fingerprint into `from`: until the
+            // signature verifies, the sender is unknown.
+            Refusal::NotForUs { .. } | Refusal::BadSignature => {
+                log_unauthenticated(store, Some(partner_id), Some(&envelope), &r)
+            }
+            _ => log_refusal(store, Some(partner_id), Some(&envelope), &r),
+        });
     }
     // Each nonce is kept until its message could no longer pass the time check.
     let keep_until = envelope.expiry().map_err(refused_input)? + corridor_exchange::MAX_CLOCK_SKEW;
@@ -345,25 +352,88 @@ pub(crate) fn refuse(store: &mut SqliteStore, admitted: &Admitted, r: Refusal) -
 
 /// Logs a refused message and turns the refusal into the error to answer.
 fn log_refusal(store: &mut SqliteStore, partner: Option<i64>, envelope: Option<&Envelope>, r: &Refusal) -> Error {
+    log_entry(store, partner, envelope, r, 0)
+}
+
+fn log_entry(
+    store: &mut SqliteStore,
+    partner: Option<i64>,
+    envelope: Option<&Envelope>,
+    r: &Refusal,
+    unlogged_before: u64,
+) -> Error {
+    let mut detail = serde_json::json!({
+        "code": r.code(),
+        "kind": envelope.map(|e| printable(&e.kind)),
+        "reference": envelope.map(|e| printable(&e.reference)),
+    });
+    if unlogged_before > 0 {
+        detail["unlogged_before"] = unlogged_before.into();
+    }
     let entry = AuditEntry {
         actor: "partner node".into(),
         action: AuditAction::ExchangeRefused,
         target: partner.map_or_else(|| "partner:unknown".into(), |id| format!("partner:{id}")),
         purpose: String::new(),
-        detail: serde_json::json!({
-            "code": r.code(),
-            "kind": envelope.map(|e| e.kind.as_str()),
-            "reference": envelope.map(|e| e.reference.as_str()),
-        })
-        .to_string(),
+        detail: detail.to_string(),
     };
     if let Err(e) = store.audit(&entry) {
         // Not logged: the refusal stands, and the store's error is what to answer.
         return Error::from(e);
     }
+    error_of(r)
+}
+
+fn error_of(r: &Refusal) -> Error {
     match r {
         Refusal::Malformed { .. } | Refusal::TooLarge { .. } => Error::BadInput(r.to_string()),
         _ => Error::Forbidden(r.to_string()),
+    }
+}
+
+/// One refusal entry a minute in the log for each of this many refusals of
+/// unauthenticated messages, at most: past it, they are counted and the count
+/// is logged with the next entry (see [`log_unauthenticated`]).
+pub const UNAUTHENTICATED_PER_MINUTE: u64 = 60;
+
+/// The minute (since the epoch) and how many unauthenticated refusals were
+/// logged in it and left unlogged since the last entry.
+static UNAUTHENTICATED: std::sync::Mutex<(i64, u64, u64)> = std::sync::Mutex::new((0, 0, 0));
+
+/// Logs the refusal of a message whose sender is not (yet) proven: malformed,
+/// from no partner, from a revoked one, not for this node, or badly signed. A
+/// node on the open network can be sent any number of these, and an audit chain
+/// that grows with each would be a way to fill its disk: at most
+/// [`UNAUTHENTICATED_PER_MINUTE`] are logged one by one each minute; the rest
+/// are counted, and the count goes into the next entry logged
+/// (`"unlogged_before": N`). Refusals of a proven partner's messages are
+/// always logged.
+fn log_unauthenticated(
+    store: &mut SqliteStore,
+    partner: Option<i64>,
+    envelope: Option<&Envelope>,
+    r: &Refusal,
+) -> Error {
+    let minute = chrono::Utc::now().timestamp() / 60;
+    let unlogged = {
+        let mut state = UNAUTHENTICATED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if state.0 != minute {
+            state.0 = minute;
+            state.1 = 0;
+        }
+        if state.1 >= UNAUTHENTICATED_PER_MINUTE {
+            state.2 += 1;
+            None
+        } else {
+            state.1 += 1;
+            Some(std::mem::take(&mut state.2))
+        }
+    };
+    match unlogged {
+        Some(before) => log_entry(store, partner, envelope, r, before),
+        None => error_of(r),
     }
 }
 

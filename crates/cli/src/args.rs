@@ -63,6 +63,10 @@ pub struct Global {
     /// --save-model); without it they are refused.
     #[arg(long, global = true)]
     pub force: bool,
+    /// The certificate authorities (PEM) that partner nodes' HTTPS certificates
+    /// are checked against, for exchanges online (no public roots are trusted).
+    #[arg(long, global = true, env = "CORRIDOR_PARTNER_CA", value_name = "FILE")]
+    pub partner_ca: Option<PathBuf>,
 }
 
 /// A wait in seconds: finite, 0 to an hour.
@@ -246,8 +250,9 @@ pub enum DisclosureCommand {
         /// The legal basis relied on (an article and the case's reference).
         #[arg(long)]
         legal_basis: String,
+        /// The request file to write; without it the request goes online.
         #[arg(long, value_name = "FILE")]
-        out: std::path::PathBuf,
+        out: Option<std::path::PathBuf>,
     },
     /// The case's requests to partners, or with --received the requests partners
     /// made of this node (a supervisor), overdue ones marked.
@@ -268,16 +273,18 @@ pub enum DisclosureCommand {
         /// Why only part goes (required with --only).
         #[arg(long, default_value = "")]
         reason: String,
+        /// The answer file to write; without it the answer goes online.
         #[arg(long, value_name = "FILE")]
-        out: std::path::PathBuf,
+        out: Option<std::path::PathBuf>,
     },
     /// Refuse a partner's request, saying why; writes the answer.
     Refuse {
         reference: String,
         #[arg(long)]
         reason: String,
+        /// The answer file to write; without it the answer goes online.
         #[arg(long, value_name = "FILE")]
-        out: std::path::PathBuf,
+        out: Option<std::path::PathBuf>,
     },
 }
 
@@ -295,9 +302,10 @@ pub enum HitCommand {
         /// The selectors, one per line.
         #[arg(long, value_name = "FILE")]
         selectors: std::path::PathBuf,
-        /// The query file to write (must not exist).
+        /// The query file to write (must not exist); without it the query goes
+        /// to the partner online (HTTPS, --partner-ca) and the hits come back.
         #[arg(long, value_name = "FILE")]
-        out: std::path::PathBuf,
+        out: Option<std::path::PathBuf>,
     },
     /// The case's queries to partners, newest first, with their hits.
     List,
@@ -339,8 +347,12 @@ pub enum ExchangeCommand {
     /// Seal the erasure and rectification notices owed to partners that records
     /// were disclosed to, one file each into DIR (an administrator).
     Notices {
+        /// Where the notice files go (with --send: those not delivered).
         #[arg(long, value_name = "DIR")]
         out: std::path::PathBuf,
+        /// Deliver each to its partner online (HTTPS, --partner-ca).
+        #[arg(long)]
+        send: bool,
     },
 }
 

@@ -79,7 +79,7 @@ impl From<corridor_app::Error> for Failure {
             E::BadInput | E::Conflict | E::TooLarge | E::MethodNotAllowed => Code::BadInput,
             E::Integrity => Code::Integrity,
             E::NotFound => Code::NotFound,
-            E::Busy | E::ReadOnly | E::StoreUnavailable | E::RateLimited => Code::Store,
+            E::Busy | E::ReadOnly | E::StoreUnavailable | E::RateLimited | E::PartnerUnavailable => Code::Store,
             E::Unauthenticated | E::Forbidden => Code::Denied,
         };
         debug_assert_eq!(code as u8, e.code().exit_code(), "the error table and the CLI agree");

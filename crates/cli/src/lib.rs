@@ -4,6 +4,7 @@
 
 mod args;
 mod cmd;
+mod courier;
 mod exit;
 mod files;
 mod lines;
@@ -37,6 +38,8 @@ pub(crate) struct Ctx {
     pub force: bool,
     /// The node key file, when given.
     pub key: Option<PathBuf>,
+    /// The CAs partners' HTTPS certificates are checked against.
+    pub partner_ca: Option<PathBuf>,
 }
 
 impl Ctx {
@@ -199,6 +202,7 @@ pub fn main() -> ExitCode {
         read_only: cli.global.read_only,
         force: cli.global.force,
         key: cli.global.key.clone(),
+        partner_ca: cli.global.partner_ca.clone(),
         actor: cli.global.user.clone().unwrap_or_else(login_name),
         purpose: cli.global.purpose.clone(),
         case: cli.global.case.clone(),

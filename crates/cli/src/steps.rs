@@ -224,9 +224,15 @@ pub(crate) fn serve_node(
         .map_err(|e| Failure::new(Code::Internal, e))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Failure::new(Code::Internal, e))?;
-        let node = corridor_server::Node::new(store)
+        // With its key the node takes partners' messages online; without one
+        // (a store made before keys) it serves everything else.
+        let key = corridor_store::NodeKey::load(&paths.key).ok();
+        let mut node = corridor_server::Node::new(store)
             .map_err(|e| Failure::new(Code::Internal, e))?
             .with_paths(paths);
+        if let Some(key) = key {
+            node = node.with_key(key);
+        }
         // Built in the background while the node already answers (requests that
         // need the store wait for it).
         let warming = node.clone();

@@ -18,6 +18,7 @@
 
 mod api;
 mod error;
+mod exchange;
 mod exports;
 mod extract;
 mod guard;
@@ -61,6 +62,8 @@ pub struct Node {
     /// Where the store and key are, for ingest jobs (none: uploads refused).
     paths: Option<jobs::NodePaths>,
     jobs: jobs::Jobs,
+    /// The node key, for partners' messages (none: they are refused).
+    key: Option<Arc<corridor_store::NodeKey>>,
 }
 
 impl std::fmt::Debug for Node {
@@ -83,6 +86,7 @@ impl Node {
             request_limit: std::time::Duration::from_secs(60),
             paths: None,
             jobs: jobs::Jobs::default(),
+            key: None,
         })
     }
 
@@ -129,6 +133,12 @@ impl Node {
             // No thread: the requests' connection checkpoints again.
             let _ = self.store.run_blocking(|store| store.restore_auto_checkpoints());
         }
+    }
+
+    /// The node key: partners' messages are taken (`POST /api/v1/exchange`).
+    pub fn with_key(mut self, key: corridor_store::NodeKey) -> Node {
+        self.key = Some(Arc::new(key));
+        self
     }
 
     /// How long one request may take (60 s unless set).

@@ -76,6 +76,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/api/v1/cases/{name}/members", Action::ManageCases),
     route("POST", "/api/v1/cases/{name}/datasets", Action::ManageCases),
     route("POST", "/api/v1/purposes", Action::ManagePurposes),
+    route("POST", "/api/v1/exchange", Action::PartnerMessage),
 ];
 
 /// The largest request body a route takes (uploads will have their own limit).
@@ -130,6 +131,10 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Node> {
         ("POST", "/api/v1/cases/{name}/members") => post(api::case_member),
         ("POST", "/api/v1/cases/{name}/datasets") => post(api::case_data),
         ("POST", "/api/v1/purposes") => post(api::add_purpose),
+        // A partner's message: up to the envelope's limit for what travels online.
+        ("POST", "/api/v1/exchange") => {
+            post(crate::exchange::message).layer(DefaultBodyLimit::max(crate::exchange::MAX_MESSAGE))
+        }
         // The table and this match are kept together; a route in one and not the
         // other is a programming error that the router test catches at once.
         _ => get(unrouted),

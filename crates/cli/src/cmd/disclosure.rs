@@ -20,21 +20,43 @@ pub(crate) fn disclosure(ctx: &Ctx, cmd: &DisclosureCommand) -> Result<ExitCode>
     let now = chrono::Utc::now();
     match cmd {
         DisclosureCommand::Request { hit, legal_basis, out } => {
-            ctx.check_output(out)?;
+            if let Some(out) = out {
+                ctx.check_output(out)?;
+            }
             let (mut store, grant) = ctx.open_for(Action::DraftDisclosure)?;
             let session = ctx.session_for(grant.as_ref())?;
             let case = case_of(ctx, grant.as_ref())?;
             let key = node_key(ctx)?;
-            let (envelope, asked) = disclosure::request(&mut store, &key, &session, &case, hit, legal_basis, now)?;
-            write_message(ctx, out, &envelope.to_json())?;
+            let asked = match out {
+                Some(out) => {
+                    let (envelope, asked) =
+                        disclosure::request(&mut store, &key, &session, &case, hit, legal_basis, now)?;
+                    write_message(ctx, out, &envelope.to_json())?;
+                    asked
+                }
+                None => {
+                    let courier = crate::courier::https(ctx)?;
+                    corridor_app::online::request_disclosure(
+                        &mut store,
+                        &key,
+                        &session,
+                        (&case, hit, legal_basis),
+                        &courier,
+                        now,
+                    )?
+                }
+            };
             if ctx.json {
                 ctx.print_json(&asked)?;
             } else {
                 crate::outln!(
-                    "request {} to {}: send {} to the partner; its answer is due by {}",
+                    "request {} to {}: {}; its answer is due by {}",
                     asked.record.reference,
                     asked.partner,
-                    out.display(),
+                    match out {
+                        Some(out) => format!("send {} to the partner", out.display()),
+                        None => "delivered".to_string(),
+                    },
                     asked.record.deadline
                 );
             }
@@ -95,39 +117,51 @@ pub(crate) fn disclosure(ctx: &Ctx, cmd: &DisclosureCommand) -> Result<ExitCode>
             out,
         } => {
             let choice = Choice::Approve { only: only.as_deref() };
-            return decide(ctx, reference, choice, reason, out);
+            return decide(ctx, reference, choice, reason, out.as_deref());
         }
         DisclosureCommand::Refuse { reference, reason, out } => {
-            return decide(ctx, reference, Choice::Refuse, reason, out);
+            return decide(ctx, reference, Choice::Refuse, reason, out.as_deref());
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn decide(ctx: &Ctx, reference: &str, choice: Choice<'_>, reason: &str, out: &std::path::Path) -> Result<ExitCode> {
-    ctx.check_output(out)?;
+fn decide(
+    ctx: &Ctx,
+    reference: &str,
+    choice: Choice<'_>,
+    reason: &str,
+    out: Option<&std::path::Path>,
+) -> Result<ExitCode> {
+    if let Some(out) = out {
+        ctx.check_output(out)?;
+    }
     let (mut store, grant) = ctx.open_for(Action::ApproveDisclosure)?;
     let session = ctx.session_for(grant.as_ref())?;
     let key = node_key(ctx)?;
-    let (envelope, decided) = disclosure::decide(
-        &mut store,
-        &key,
-        &session,
-        reference,
-        choice,
-        reason,
-        chrono::Utc::now(),
-    )?;
-    write_message(ctx, out, &envelope.to_json())?;
+    let now = chrono::Utc::now();
+    let decided = match out {
+        Some(out) => {
+            let (envelope, decided) = disclosure::decide(&mut store, &key, &session, reference, choice, reason, now)?;
+            write_message(ctx, out, &envelope.to_json())?;
+            decided
+        }
+        None => {
+            let courier = crate::courier::https(ctx)?;
+            corridor_app::online::decide(&mut store, &key, &session, (reference, choice, reason), &courier, now)?
+        }
+    };
     if ctx.json {
         ctx.print_json(&decided)?;
     } else {
         crate::outln!(
-            "{} {}: send {} to {}",
+            "{} {}: {}",
             decided.record.reference,
             decided.record.state,
-            out.display(),
-            decided.partner
+            match out {
+                Some(out) => format!("send {} to {}", out.display(), decided.partner),
+                None => format!("delivered to {}", decided.partner),
+            }
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -58,7 +58,9 @@ pub(crate) fn hit(ctx: &Ctx, cmd: &HitCommand) -> Result<ExitCode> {
             selectors,
             out,
         } => {
-            ctx.check_output(out)?;
+            if let Some(out) = out {
+                ctx.check_output(out)?;
+            }
             let kind = parse_kind(kind)?;
             let lines: Vec<String> = read_text(selectors, 64 * 1024 * 1024)?
                 .lines()
@@ -71,6 +73,13 @@ pub(crate) fn hit(ctx: &Ctx, cmd: &HitCommand) -> Result<ExitCode> {
                 partner,
                 kind,
                 lines: &lines,
+            };
+            let Some(out) = out else {
+                // Online: the partner's tags, the query and its answer in one go.
+                let courier = crate::courier::https(ctx)?;
+                let received =
+                    corridor_app::online::query(&mut store, &key, &session, &request, &courier, chrono::Utc::now())?;
+                return print_received(ctx, &received);
             };
             let (envelope, started) = hits::start_query(&mut store, &key, &session, &request, chrono::Utc::now())?;
             write_message(ctx, out, &envelope.to_json())?;
@@ -246,33 +255,9 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
                     hits::receive_answer(&mut store, &key, &session, &case, &text, now)?
                 }
             };
-            if ctx.json {
-                ctx.print_json(&received)?;
-            } else {
-                match &received {
-                    Received::Tags { partner, kind, tags } => {
-                        crate::outln!("{tags} {kind} tags from {partner} kept (they replace the last)")
-                    }
-                    Received::Hits {
-                        partner,
-                        reference,
-                        kind,
-                        size,
-                        hits,
-                        ..
-                    } => {
-                        crate::outln!(
-                            "query {reference} to {partner}: {} of {size} {kind} selectors held there",
-                            hits.len()
-                        );
-                        for h in hits {
-                            crate::outln!("    hit {} (their reference {})", one_line(&h.value), h.reference);
-                        }
-                    }
-                }
-            }
+            return print_received(ctx, &received);
         }
-        ExchangeCommand::Notices { out } => {
+        ExchangeCommand::Notices { out, send } => {
             let (mut store, grant) = ctx.open_for(Action::ManagePartners)?;
             let session = ctx.session_for(grant.as_ref())?;
             let key = node_key(ctx)?;
@@ -285,14 +270,69 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
             if !meta.is_dir() {
                 return Err(bad(anyhow::anyhow!("{}: not a directory", out.display())));
             }
-            let sealed = disclosure::seal_notices(&mut store, &key, &session, chrono::Utc::now())?;
-            for (partner, envelope) in &sealed {
-                let path = out.join(format!("notice-{partner}-{}.json", envelope.reference));
-                write_message(ctx, &path, &envelope.to_json())?;
-                crate::outln!("{}: send it to {partner}", path.display());
+            let now = chrono::Utc::now();
+            let sealed: Vec<corridor_app::online::NoticeSent> = if *send {
+                let courier = crate::courier::https(ctx)?;
+                corridor_app::online::send_notices(&mut store, &key, &session, &courier, now)?
+            } else {
+                disclosure::seal_notices(&mut store, &key, &session, now)?
+                    .into_iter()
+                    .map(|(partner, envelope)| corridor_app::online::NoticeSent {
+                        partner,
+                        envelope,
+                        undelivered: Some("to be sent as a file".into()),
+                    })
+                    .collect()
+            };
+            for n in &sealed {
+                match &n.undelivered {
+                    None => crate::outln!("notice {} delivered to {}", n.envelope.reference, n.partner),
+                    Some(why) => {
+                        let path = out.join(format!("notice-{}-{}.json", n.partner, n.envelope.reference));
+                        write_message(ctx, &path, &n.envelope.to_json())?;
+                        if *send {
+                            eprintln!(
+                                "note: not delivered to {} ({why}): send {} instead",
+                                n.partner,
+                                path.display()
+                            );
+                        }
+                        crate::outln!("{}: send it to {}", path.display(), n.partner);
+                    }
+                }
             }
             if sealed.is_empty() {
                 crate::outln!("no notice owed to a partner");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what a received message brought (tags, or a query's hits).
+fn print_received(ctx: &Ctx, received: &Received) -> Result<ExitCode> {
+    if ctx.json {
+        ctx.print_json(received)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    match received {
+        Received::Tags { partner, kind, tags } => {
+            crate::outln!("{tags} {kind} tags from {partner} kept (they replace the last)")
+        }
+        Received::Hits {
+            partner,
+            reference,
+            kind,
+            size,
+            hits,
+            ..
+        } => {
+            crate::outln!(
+                "query {reference} to {partner}: {} of {size} {kind} selectors held there",
+                hits.len()
+            );
+            for h in hits {
+                crate::outln!("    hit {} (their reference {})", one_line(&h.value), h.reference);
             }
         }
     }

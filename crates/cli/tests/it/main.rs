@@ -8,6 +8,7 @@ mod graph;
 mod kill;
 mod limits;
 mod network;
+mod online;
 mod output_files;
 mod partners;
 mod serve;

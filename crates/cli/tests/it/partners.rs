@@ -8,13 +8,13 @@ use std::process::Output;
 use crate::users::as_user;
 use crate::{code, stderr, stdout};
 
-fn ok(o: &Output) {
+pub(crate) fn ok(o: &Output) {
     assert_eq!(code(o), 0, "{}", stderr(o));
 }
 
 /// A node with an administrator (root), a supervisor (sam), an analyst (ana) and
 /// the purpose `investigation`.
-fn node(dir: &Path, name: &str) -> std::path::PathBuf {
+pub(crate) fn node(dir: &Path, name: &str) -> std::path::PathBuf {
     let store = dir.join(format!("{name}.corridor"));
     ok(&as_user(&store, "root", &["init"], ""));
     for (user, role) in [("root", "admin"), ("sam", "supervisor"), ("ana", "analyst")] {

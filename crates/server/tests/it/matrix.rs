@@ -22,7 +22,7 @@ fn allowed(action: Action, user: &str) -> bool {
     };
     use Action::*;
     match action {
-        Health | ApiDescription | LogIn => true,
+        Health | ApiDescription | LogIn | PartnerMessage => true,
         WhoAmI | LogOut | ListOwnCases | ListPurposes | NodeStatus => true,
         VerifyAudit => matches!(role, "dpo" | "admin"),
         Search | ReadEntity | ReadDocuments | ExplainResolution | ReadNetworks | ReadMovements | ReadReviewQueue
