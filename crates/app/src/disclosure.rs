@@ -115,7 +115,7 @@ pub fn request(
         hit: hit.to_string(),
         purpose: query.purpose.clone(),
         legal_basis: legal_basis.trim().to_string(),
-        officer: session.actor().to_string(),
+        officer: session.user().to_string(),
     };
     ask.check().map_err(|_| {
         Error::BadInput(
@@ -144,7 +144,7 @@ pub fn request(
         hit,
         purpose: &ask.purpose,
         legal_basis: &ask.legal_basis,
-        officer: session.actor(),
+        officer: session.user(),
         approver: None,
         deadline: &stamp(now + DEADLINE),
         actor: session.actor(),
@@ -425,7 +425,7 @@ pub fn decide(
     }
     let overdue = record.deadline.as_str() < stamp(now).as_str();
     let approver = record.approver.clone().unwrap_or_default();
-    if session.actor() != approver && !overdue {
+    if session.user() != approver && !overdue {
         return Err(Error::Forbidden(format!(
             "the agreement names {approver} to approve disclosures; another supervisor may decide only once the request is overdue ({})",
             record.deadline

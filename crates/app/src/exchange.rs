@@ -250,15 +250,22 @@ pub fn admit(
     text: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Admitted> {
-    let envelope = match Envelope::parse(text) {
+    // The sender first: a message from no partner is refused as such, whatever
+    // else is wrong with it (its fields are checked once the sender is known).
+    let envelope = match Envelope::read(text) {
         Ok(e) => e,
         Err(r) => return Err(log_unauthenticated(store, None, None, &r)),
     };
     let from = corridor_exchange::canonical_fingerprint(&envelope.from).unwrap_or_default();
     let Some(record) = store.partner_by_fingerprint(&from)? else {
-        let r = Refusal::UnknownPartner { from };
-        return Err(log_unauthenticated(store, None, Some(&envelope), &r));
+        let r = Refusal::UnknownPartner {
+            from: printable(&envelope.from),
+        };
+        return Err(log_unauthenticated(store, None, None, &r));
     };
+    if let Err(r) = envelope.check_form() {
+        return Err(log_unauthenticated(store, Some(record.id), None, &r));
+    }
     let partner_id = record.id;
     let partner = PartnerView::of(record.clone())?;
     if partner.revoked_at.is_some() {
@@ -396,9 +403,47 @@ fn error_of(r: &Refusal) -> Error {
 /// is logged with the next entry (see [`log_unauthenticated`]).
 pub const UNAUTHENTICATED_PER_MINUTE: u64 = 60;
 
-/// The minute (since the epoch) and how many unauthenticated refusals were
-/// logged in it and left unlogged since the last entry.
-static UNAUTHENTICATED: std::sync::Mutex<(i64, u64, u64)> = std::sync::Mutex::new((0, 0, 0));
+/// Which unauthenticated refusals are logged one by one: at most
+/// [`UNAUTHENTICATED_PER_MINUTE`] a minute for each store; the rest are counted.
+#[derive(Debug)]
+struct RefusalLimiter(std::sync::Mutex<Vec<(String, i64, u64, u64)>>);
+
+impl RefusalLimiter {
+    const fn new() -> RefusalLimiter {
+        RefusalLimiter(std::sync::Mutex::new(Vec::new()))
+    }
+
+    /// For a refusal in `minute` (since the epoch) at the store `store`: `Some(n)`
+    /// to log it, with the `n` refusals left unlogged since the last entry;
+    /// `None` to count it.
+    fn admit(&self, store: &str, minute: i64) -> Option<u64> {
+        let mut stores = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let at = match stores.iter().position(|s| s.0 == store) {
+            Some(i) => i,
+            None => {
+                // A process serves one store; a test binary opens many: those
+                // with nothing left to report are forgotten.
+                stores.retain(|s| s.1 == minute || s.3 > 0);
+                stores.push((store.to_string(), minute, 0, 0));
+                stores.len() - 1
+            }
+        };
+        let state = &mut stores[at];
+        if state.1 != minute {
+            state.1 = minute;
+            state.2 = 0;
+        }
+        if state.2 >= UNAUTHENTICATED_PER_MINUTE {
+            state.3 += 1;
+            None
+        } else {
+            state.2 += 1;
+            Some(std::mem::take(&mut state.3))
+        }
+    }
+}
+
+static UNAUTHENTICATED: RefusalLimiter = RefusalLimiter::new();
 
 /// Logs the refusal of a message whose sender is not (yet) proven: malformed,
 /// from no partner, from a revoked one, not for this node, or badly signed. A
@@ -414,24 +459,8 @@ fn log_unauthenticated(
     envelope: Option<&Envelope>,
     r: &Refusal,
 ) -> Error {
-    let minute = chrono::Utc::now().timestamp() / 60;
-    let unlogged = {
-        let mut state = UNAUTHENTICATED
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if state.0 != minute {
-            state.0 = minute;
-            state.1 = 0;
-        }
-        if state.1 >= UNAUTHENTICATED_PER_MINUTE {
-            state.2 += 1;
-            None
-        } else {
-            state.1 += 1;
-            Some(std::mem::take(&mut state.2))
-        }
-    };
-    match unlogged {
+    let file = store.file_path().unwrap_or_default();
+    match UNAUTHENTICATED.admit(&file, chrono::Utc::now().timestamp() / 60) {
         Some(before) => log_entry(store, partner, envelope, r, before),
         None => error_of(r),
     }
@@ -444,6 +473,42 @@ fn refused_input(r: Refusal) -> Error {
 
 fn printable(s: &str) -> String {
     s.chars().filter(|c| !c.is_control()).take(70).collect()
+}
+
+#[cfg(test)]
+mod limiter_tests {
+    use super::*;
+
+    #[test]
+    fn unauthenticated_refusals_are_logged_sixty_a_minute_and_the_rest_counted() {
+        let limiter = RefusalLimiter::new();
+        let logged: Vec<Option<u64>> = (0..100).map(|_| limiter.admit("a", 7)).collect();
+        assert_eq!(logged.iter().filter(|l| l.is_some()).count(), 60);
+        assert!(logged[..60].iter().all(|l| *l == Some(0)));
+        assert!(logged[60..].iter().all(Option::is_none));
+        // Another store has a budget of its own.
+        assert_eq!(limiter.admit("b", 7), Some(0));
+        // The next minute's first entry carries the count of those left unlogged.
+        assert_eq!(limiter.admit("a", 8), Some(40));
+        assert_eq!(limiter.admit("a", 8), Some(0));
+    }
+
+    #[test]
+    fn a_flood_from_no_partner_does_not_grow_the_log_past_the_limit() {
+        let mut n = crate::test_support::node();
+        let before = n.store.audit_entries().expect("log").len();
+        for i in 0..200 {
+            let text = format!("{{\"not\": \"an envelope {i}\"}}");
+            assert!(admit(&mut n.store, &n.key, &text, chrono::Utc::now()).is_err());
+        }
+        let after = n.store.audit_entries().expect("log").len();
+        // At most a minute's worth (two, should the minute turn during the loop).
+        assert!(
+            after - before <= 2 * UNAUTHENTICATED_PER_MINUTE as usize,
+            "{} entries for 200 refusals",
+            after - before
+        );
+    }
 }
 
 #[cfg(test)]

@@ -431,7 +431,7 @@ pub enum Received {
 /// The kind of a message file (`psi-tags`, `psi-answer`, …) as it says, before
 /// any check: to choose who may receive it.
 pub fn message_kind(text: &str) -> Result<String> {
-    Envelope::parse(text)
+    Envelope::read(text)
         .map(|e| e.kind)
         .map_err(|r| Error::BadInput(r.to_string()))
 }

@@ -30,16 +30,30 @@ struct PartnerError {
     message: String,
 }
 
-/// Sends `message` to `partner` and returns the reply's body on success; a
-/// refusal comes back in the partner's words.
-fn send(courier: &dyn Courier, partner: &crate::exchange::PartnerView, message: &str) -> Result<String> {
+/// A message to carry to a partner: where, and what.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub partner: String,
+    pub address: String,
+    pub message: String,
+}
+
+fn outgoing(partner: &crate::exchange::PartnerView, message: String) -> Result<Outgoing> {
     if partner.address.is_empty() {
         return Err(Error::Conflict(format!(
             "the partner {} has no address on its card: exchange files with it (--out)",
             partner.name
         )));
     }
-    let (status, body) = courier.post(&partner.address, message)?;
+    Ok(Outgoing {
+        partner: partner.name.clone(),
+        address: partner.address.clone(),
+        message,
+    })
+}
+
+/// The body of a partner's reply on success; a refusal in the partner's words.
+pub fn reply_body(partner: &str, (status, body): (u16, String)) -> Result<String> {
     if (200..300).contains(&status) {
         return Ok(body);
     }
@@ -52,40 +66,119 @@ fn send(courier: &dyn Courier, partner: &crate::exchange::PartnerView, message: 
     .take(500)
     .collect();
     Err(match status {
-        403 => Error::Forbidden(format!("the partner {} refused: {said}", partner.name)),
-        400 | 404 | 409 | 413 => Error::Conflict(format!("the partner {} refused: {said}", partner.name)),
-        _ => Error::Partner(format!("the partner {} could not answer: {said}", partner.name)),
+        403 => Error::Forbidden(format!("the partner {partner} refused: {said}")),
+        400 | 404 | 409 | 413 => Error::Conflict(format!("the partner {partner} refused: {said}")),
+        _ => Error::Partner(format!("the partner {partner} could not answer: {said}")),
     })
 }
 
-/// A query to a partner online: its current tags first (taken in as a file of
-/// them would be), then the query and its answer. The hits.
-pub fn query(
-    store: &mut SqliteStore,
+fn carry(courier: &dyn Courier, out: &Outgoing) -> Result<String> {
+    reply_body(&out.partner, courier.post(&out.address, &out.message)?)
+}
+
+/// A query to a partner, owned (it outlives the request that made it while its
+/// messages travel).
+#[derive(Debug, Clone)]
+pub struct QueryOrder {
+    pub case: String,
+    pub purpose: String,
+    pub partner: String,
+    pub kind: corridor_exchange::SelectorKind,
+    pub lines: Vec<String>,
+}
+
+impl QueryOrder {
+    fn request(&self) -> QueryRequest<'_> {
+        QueryRequest {
+            case: &self.case,
+            purpose: &self.purpose,
+            partner: &self.partner,
+            kind: self.kind,
+            lines: &self.lines,
+        }
+    }
+}
+
+/// A query online, step 1: the request for the partner's current tags.
+pub fn query_tags(
+    store: &SqliteStore,
     me: &corridor_node_key::NodeKey,
-    session: &Session,
-    request: &QueryRequest<'_>,
-    courier: &dyn Courier,
+    order: &QueryOrder,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Received> {
-    let (partner, _) = hits::partner_in_force(store, request.partner)?;
+) -> Result<Outgoing> {
+    let (partner, _) = hits::partner_in_force(store, &order.partner)?;
     let ask = hits::seal(
         me,
         &partner,
         "psi-tags-request",
         &hits::new_reference("r")?,
-        &TagsAsk { kind: request.kind },
+        &TagsAsk { kind: order.kind },
         now,
     )?;
-    let tags = send(courier, &partner, &ask.to_json())?;
-    match hits::receive_tags(store, me, session, &tags, now) {
+    outgoing(&partner, ask.to_json())
+}
+
+/// Step 2: the partner's tags taken in (unless older than those held), and the
+/// blinded query to send.
+pub fn query_send(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    order: &QueryOrder,
+    tags: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Outgoing> {
+    match hits::receive_tags(store, me, session, tags, now) {
         // Tags made earlier than those held: the ones held stand.
         Ok(_) | Err(Error::Conflict(_)) => {}
         Err(e) => return Err(e),
     }
-    let (envelope, _) = hits::start_query(store, me, session, request, now)?;
-    let answer = send(courier, &partner, &envelope.to_json())?;
-    hits::receive_answer(store, me, session, request.case, &answer, now)
+    let (partner, _) = hits::partner_in_force(store, &order.partner)?;
+    let (envelope, _) = hits::start_query(store, me, session, &order.request(), now)?;
+    outgoing(&partner, envelope.to_json())
+}
+
+/// Step 3: the answer finished against the tags: the hits.
+pub fn query_finish(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    order: &QueryOrder,
+    answer: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Received> {
+    hits::receive_answer(store, me, session, &order.case, answer, now)
+}
+
+/// A query to a partner online, all three steps carried by `courier`.
+pub fn query(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    order: &QueryOrder,
+    courier: &dyn Courier,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Received> {
+    let ask = query_tags(store, me, order, now)?;
+    let tags = carry(courier, &ask)?;
+    let query = query_send(store, me, session, order, &tags, now)?;
+    let answer = carry(courier, &query)?;
+    query_finish(store, me, session, order, &answer, now)
+}
+
+/// Asks for the record behind a hit: the request kept and logged, and the
+/// message to carry to the partner.
+pub fn disclosure_request(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    (case, hit, legal_basis): (&str, &str, &str),
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(DisclosureView, Outgoing)> {
+    let (envelope, view) = disclosure::request(store, me, session, case, hit, legal_basis, now)?;
+    let partner = crate::exchange::partner(store, &view.partner)?;
+    let out = outgoing(&partner, envelope.to_json())?;
+    Ok((view, out))
 }
 
 /// Asks for the record behind a hit online: the partner keeps the request for
@@ -94,14 +187,35 @@ pub fn request_disclosure(
     store: &mut SqliteStore,
     me: &corridor_node_key::NodeKey,
     session: &Session,
-    (case, hit, legal_basis): (&str, &str, &str),
+    what: (&str, &str, &str),
     courier: &dyn Courier,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<DisclosureView> {
-    let (envelope, view) = disclosure::request(store, me, session, case, hit, legal_basis, now)?;
-    let partner = crate::exchange::partner(store, &view.partner)?;
-    send(courier, &partner, &envelope.to_json())?;
+    let (view, out) = disclosure_request(store, me, session, what, now)?;
+    carry(courier, &out)?;
     Ok(view)
+}
+
+/// Decides a partner's request: decided and logged, and the answer to carry.
+pub fn decision(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    (reference, choice, reason): (&str, Choice<'_>, &str),
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(DisclosureView, Outgoing)> {
+    let (envelope, view) = disclosure::decide(store, me, session, reference, choice, reason, now)?;
+    let partner = crate::exchange::partner(store, &view.partner)?;
+    let out = outgoing(&partner, envelope.to_json())?;
+    Ok((view, out))
+}
+
+/// What to say when a decision was made but its answer did not arrive.
+pub fn undelivered(view: &DisclosureView, e: &Error) -> Error {
+    Error::Partner(format!(
+        "decided ({}), but the answer did not reach {}: {e}; send it as a file (`corridor disclosure` with --out is for new decisions: ask the partner to ask again, or your administrator to resend)",
+        view.record.state, view.partner
+    ))
 }
 
 /// Decides a partner's request and delivers the answer online (the requester's
@@ -110,20 +224,13 @@ pub fn decide(
     store: &mut SqliteStore,
     me: &corridor_node_key::NodeKey,
     session: &Session,
-    (reference, choice, reason): (&str, Choice<'_>, &str),
+    what: (&str, Choice<'_>, &str),
     courier: &dyn Courier,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<DisclosureView> {
-    let (envelope, view) = disclosure::decide(store, me, session, reference, choice, reason, now)?;
-    let partner = crate::exchange::partner(store, &view.partner)?;
-    // Decided and logged here whatever happens on the way: a delivery that
-    // fails is said, and the answer can be sent again as a file.
-    send(courier, &partner, &envelope.to_json()).map_err(|e| {
-        Error::Partner(format!(
-            "decided ({}), but the answer did not reach {}: {e}",
-            view.record.state, view.partner
-        ))
-    })?;
+    let (view, out) = decision(store, me, session, what, now)?;
+    // Decided and logged here whatever happens on the way.
+    carry(courier, &out).map_err(|e| undelivered(&view, &e))?;
     Ok(view)
 }
 
@@ -150,7 +257,8 @@ pub fn send_notices(
     let mut out = Vec::new();
     for (partner_name, envelope) in sealed {
         let partner = crate::exchange::partner(store, &partner_name)?;
-        let undelivered = send(courier, &partner, &envelope.to_json())
+        let undelivered = outgoing(&partner, envelope.to_json())
+            .and_then(|out| carry(courier, &out))
             .err()
             .map(|e| e.to_string());
         out.push(NoticeSent {

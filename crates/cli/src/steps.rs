@@ -209,6 +209,7 @@ pub(crate) fn serve_node(
     listener: std::net::TcpListener,
     tls: Option<std::sync::Arc<corridor_server::tls::ServerConfig>>,
     lock: corridor_store::NodeLock,
+    partner_trust: Option<corridor_transport::Trust>,
 ) -> Result<()> {
     if store.is_read_only() {
         return Err(Failure::new(
@@ -232,6 +233,9 @@ pub(crate) fn serve_node(
             .with_paths(paths);
         if let Some(key) = key {
             node = node.with_key(key);
+        }
+        if let Some(trust) = partner_trust {
+            node = node.with_partner_trust(trust);
         }
         // Built in the background while the node already answers (requests that
         // need the store wait for it).

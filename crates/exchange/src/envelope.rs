@@ -98,9 +98,22 @@ impl Envelope {
 
     /// Reads an envelope's text, checking its form only (see [`Envelope::verify`]).
     pub fn parse(text: &str) -> Result<Envelope, Refusal> {
-        let envelope: Envelope = crate::parse_json(text, "envelope", MAX_ENVELOPE_BYTES)?;
+        let envelope = Envelope::read(text)?;
         envelope.check_fields()?;
         Ok(envelope)
+    }
+
+    /// Reads an envelope's text as JSON of its shape, its fields not yet checked:
+    /// a receiver looks its sender up first, so that a message from no partner is
+    /// refused as such whatever else is wrong with it ([`Envelope::check_form`]
+    /// follows).
+    pub fn read(text: &str) -> Result<Envelope, Refusal> {
+        crate::parse_json(text, "envelope", MAX_ENVELOPE_BYTES)
+    }
+
+    /// The checks of [`Envelope::parse`] on an envelope [`Envelope::read`].
+    pub fn check_form(&self) -> Result<(), Refusal> {
+        self.check_fields()
     }
 
     /// Checks that the envelope is for the node whose fingerprint is `me`, signed

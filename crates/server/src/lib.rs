@@ -25,6 +25,7 @@ mod guard;
 pub mod jobs;
 pub mod listen;
 mod openapi;
+mod partners;
 mod rectify;
 mod retention;
 pub mod routes;
@@ -64,6 +65,9 @@ pub struct Node {
     jobs: jobs::Jobs,
     /// The node key, for partners' messages (none: they are refused).
     key: Option<Arc<corridor_store::NodeKey>>,
+    /// The CAs partners' certificates are checked against, for exchanges the
+    /// node's users start online (none: they are refused with what to do).
+    partner_trust: Option<corridor_transport::Trust>,
 }
 
 impl std::fmt::Debug for Node {
@@ -87,6 +91,7 @@ impl Node {
             paths: None,
             jobs: jobs::Jobs::default(),
             key: None,
+            partner_trust: None,
         })
     }
 
@@ -138,6 +143,12 @@ impl Node {
     /// The node key: partners' messages are taken (`POST /api/v1/exchange`).
     pub fn with_key(mut self, key: corridor_store::NodeKey) -> Node {
         self.key = Some(Arc::new(key));
+        self
+    }
+
+    /// The CAs of partners' HTTPS certificates: users may exchange online.
+    pub fn with_partner_trust(mut self, trust: corridor_transport::Trust) -> Node {
+        self.partner_trust = Some(trust);
         self
     }
 

@@ -77,6 +77,18 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/api/v1/cases/{name}/datasets", Action::ManageCases),
     route("POST", "/api/v1/purposes", Action::ManagePurposes),
     route("POST", "/api/v1/exchange", Action::PartnerMessage),
+    route("GET", "/api/v1/partners", Action::ManagePartners),
+    route("GET", "/api/v1/hits", Action::QueryPartners),
+    route("POST", "/api/v1/hits", Action::QueryPartners),
+    route("GET", "/api/v1/disclosures", Action::DraftDisclosure),
+    route("POST", "/api/v1/disclosures", Action::DraftDisclosure),
+    route("GET", "/api/v1/disclosure-requests", Action::ApproveDisclosure),
+    route("GET", "/api/v1/disclosure-requests/{id}", Action::ApproveDisclosure),
+    route(
+        "POST",
+        "/api/v1/disclosure-requests/{id}/decision",
+        Action::ApproveDisclosure,
+    ),
 ];
 
 /// The largest request body a route takes (uploads will have their own limit).
@@ -135,6 +147,15 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Node> {
         ("POST", "/api/v1/exchange") => {
             post(crate::exchange::message).layer(DefaultBodyLimit::max(crate::exchange::MAX_MESSAGE))
         }
+        ("GET", "/api/v1/partners") => get(crate::partners::partners),
+        ("GET", "/api/v1/hits") => get(crate::partners::hits),
+        // A query holds up to 100,000 selectors.
+        ("POST", "/api/v1/hits") => post(crate::partners::query).layer(DefaultBodyLimit::max(8 << 20)),
+        ("GET", "/api/v1/disclosures") => get(crate::partners::disclosures),
+        ("POST", "/api/v1/disclosures") => post(crate::partners::request),
+        ("GET", "/api/v1/disclosure-requests") => get(crate::partners::received),
+        ("GET", "/api/v1/disclosure-requests/{id}") => get(crate::partners::proposal),
+        ("POST", "/api/v1/disclosure-requests/{id}/decision") => post(crate::partners::decide),
         // The table and this match are kept together; a route in one and not the
         // other is a programming error that the router test catches at once.
         _ => get(unrouted),

@@ -714,6 +714,11 @@ impl SqliteStore {
         crate::disclosures::notices_sent(self.conn_mut()?, ids, actor)
     }
 
+    /// The store's file, as SQLite names it (none for a store in memory).
+    pub fn file_path(&self) -> Option<String> {
+        self.conn.path().filter(|p| !p.is_empty()).map(str::to_string)
+    }
+
     /// Whether the store was opened read-only (see [`SqliteStore::open`]).
     pub fn is_read_only(&self) -> bool {
         self.read_only

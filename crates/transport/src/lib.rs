@@ -91,14 +91,7 @@ pub fn post(address: &str, trust: &Trust, message: &str) -> Result<Reply, Error>
         .enable_all()
         .build()
         .map_err(|e| Error::Config(format!("no runtime for the exchange: {e}")))?;
-    runtime.block_on(async {
-        match tokio::time::timeout(TIMEOUT, post_async(address, trust, message)).await {
-            Ok(r) => r,
-            Err(_) => Err(Error::Timeout {
-                address: address.to_string(),
-            }),
-        }
-    })
+    runtime.block_on(post_async(address, trust, message))
 }
 
 /// Where to connect, from the card's address.
@@ -123,7 +116,18 @@ fn target(address: &str) -> Result<(String, u16, String), Error> {
     Ok((host, port, prefix))
 }
 
-async fn post_async(address: &str, trust: &Trust, message: &str) -> Result<Reply, Error> {
+/// [`post`] for a caller already on a Tokio runtime (the node server), within
+/// [`TIMEOUT`].
+pub async fn post_async(address: &str, trust: &Trust, message: &str) -> Result<Reply, Error> {
+    match tokio::time::timeout(TIMEOUT, exchange(address, trust, message)).await {
+        Ok(r) => r,
+        Err(_) => Err(Error::Timeout {
+            address: address.to_string(),
+        }),
+    }
+}
+
+async fn exchange(address: &str, trust: &Trust, message: &str) -> Result<Reply, Error> {
     let unreachable = |why: String| Error::Unreachable {
         address: address.to_string(),
         why,

@@ -327,7 +327,7 @@ pub(crate) fn run(ctx: &Ctx, args: &DemoArgs) -> Result<ExitCode> {
             store: demo.store.clone(),
         };
         let lock = steps::lock_node(&demo.store)?;
-        steps::serve_node(store, paths, listener, None, lock)?;
+        steps::serve_node(store, paths, listener, None, lock, None)?;
     }
     Ok(if rejected > 0 {
         ExitCode::from(Code::Rejected as u8)

@@ -77,8 +77,15 @@ pub(crate) fn hit(ctx: &Ctx, cmd: &HitCommand) -> Result<ExitCode> {
             let Some(out) = out else {
                 // Online: the partner's tags, the query and its answer in one go.
                 let courier = crate::courier::https(ctx)?;
+                let order = corridor_app::online::QueryOrder {
+                    case: case.clone(),
+                    purpose: purpose.clone(),
+                    partner: partner.clone(),
+                    kind,
+                    lines: lines.clone(),
+                };
                 let received =
-                    corridor_app::online::query(&mut store, &key, &session, &request, &courier, chrono::Utc::now())?;
+                    corridor_app::online::query(&mut store, &key, &session, &order, &courier, chrono::Utc::now())?;
                 return print_received(ctx, &received);
             };
             let (envelope, started) = hits::start_query(&mut store, &key, &session, &request, chrono::Utc::now())?;

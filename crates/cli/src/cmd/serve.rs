@@ -13,6 +13,13 @@ pub(crate) fn run(ctx: &Ctx, listen: &str, tls: Option<(&Path, &Path)>) -> Resul
         .map(|(cert, key)| corridor_server::tls::load_config(cert, key))
         .transpose()
         .map_err(|e| Failure::new(Code::BadInput, e))?;
+    // So are the partners' CAs, when given: users may then exchange online.
+    let partner_trust = ctx
+        .partner_ca
+        .as_ref()
+        .map(|ca| corridor_transport::Trust::from_pem_file(ca))
+        .transpose()
+        .map_err(|e| Failure::new(Code::BadInput, e))?;
     // The lock first: a restore between opening and locking would leave this
     // server on the store it moved aside.
     let lock = steps::lock_node(&ctx.store_path())?;
@@ -28,6 +35,6 @@ pub(crate) fn run(ctx: &Ctx, listen: &str, tls: Option<(&Path, &Path)>) -> Resul
         key: ctx.key_path(&path),
         store: path,
     };
-    steps::serve_node(store, paths, listener, tls, lock)?;
+    steps::serve_node(store, paths, listener, tls, lock, partner_trust)?;
     Ok(ExitCode::SUCCESS)
 }

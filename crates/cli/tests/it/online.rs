@@ -27,10 +27,12 @@ impl Drop for Served {
     }
 }
 
-fn serve(store: &Path, cert: &Path, key: &Path) -> Served {
+fn serve(store: &Path, ca: &Path, cert: &Path, key: &Path) -> Served {
     let mut child = Command::new(BIN)
         .arg("--store")
         .arg(store)
+        .arg("--partner-ca")
+        .arg(ca)
         .args(["serve", "--listen", "127.0.0.1:0", "--tls-cert"])
         .arg(cert)
         .arg("--tls-key")
@@ -212,7 +214,7 @@ fn three_nodes_match_selectors_and_disclose_a_record_online_and_an_erasure_follo
         stores.push(store);
     }
     let [rs, gr, bg] = [&stores[0], &stores[1], &stores[2]];
-    let served: Vec<Served> = stores.iter().map(|s| serve(s, &cert, &key)).collect();
+    let served: Vec<Served> = stores.iter().map(|s| serve(s, &ca_cert, &cert, &key)).collect();
     // Cards with their addresses, fingerprints checked, partners both ways; GR and
     // BG agree to phone queries from RS, approved by their supervisor sam.
     let mut cards = Vec::new();
@@ -309,20 +311,49 @@ fn three_nodes_match_selectors_and_disclose_a_record_online_and_an_erasure_follo
         all.extend_from_slice(args);
         as_user(rs, "ana", &all, "")
     };
-    // Online: each partner's tags, the blinded query, its answer, in one command.
+    // The API as a client of RS's node would use it: ana's token, the case and purpose.
+    let o = as_user(rs, "root", &["token", "create", "--for", "ana", "--expires", "1"], "");
+    ok(&o);
+    let token = stdout(&o).trim().to_string();
+    let api = |method: &str, path: &str, body: Option<&str>| {
+        let mut c = Command::new("curl");
+        c.args(["-s", "-w", "\n%{http_code}", "--cacert", &ca, "-X", method])
+            .args(["-H", &format!("authorization: Bearer {token}")])
+            .args(["-H", "corridor-case: op-rs", "-H", "corridor-purpose: investigation"])
+            .args(["-H", "content-type: application/json"]);
+        if let Some(b) = body {
+            c.args(["--data-binary", b]);
+        }
+        let o = c.arg(format!("{}{path}", served[0].address)).output().expect("curl");
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        let (body, status) = text.rsplit_once('\n').expect("status");
+        (
+            status.to_string(),
+            serde_json::from_str::<serde_json::Value>(body).unwrap_or_default(),
+        )
+    };
+    // Online: each partner's tags, the blinded query, its answer, in one command
+    // (GR), or one API request (BG).
     let mut found = Vec::new();
     for (name, agency, _) in &agencies[1..] {
-        let got = json(&ana_rs(&[
-            "--json",
-            "hit",
-            "query",
-            "--partner",
-            name,
-            "--kind",
-            "phone",
-            "--selectors",
-            &p(&selectors),
-        ]));
+        let got = if *name == "gr" {
+            json(&ana_rs(&[
+                "--json",
+                "hit",
+                "query",
+                "--partner",
+                name,
+                "--kind",
+                "phone",
+                "--selectors",
+                &p(&selectors),
+            ]))
+        } else {
+            let body = serde_json::json!({"partner": name, "kind": "phone", "selectors": rs_phones}).to_string();
+            let (status, got) = api("POST", "/api/v1/hits", Some(&body));
+            assert_eq!(status, "200", "{got}");
+            got
+        };
         let held = phones_in(&data.join(agency));
         let hits: Vec<(String, String)> = got["hits"]
             .as_array()
@@ -341,6 +372,13 @@ fn three_nodes_match_selectors_and_disclose_a_record_online_and_an_erasure_follo
         found.push(hits);
     }
     assert!(!found[0].is_empty(), "RS and GR share phones in the synthetic data");
+    let (status, listed) = api("GET", "/api/v1/hits", None);
+    assert_eq!(status, "200");
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(2),
+        "both queries listed: {listed}"
+    );
     // The responders' logs hold no phone of RS's.
     for store in [gr, bg] {
         let log = json(&as_user(store, "dora", &["--json", "audit", "log"], ""));
