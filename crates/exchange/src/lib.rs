@@ -27,6 +27,7 @@
 
 mod agreement;
 mod card;
+pub mod clk;
 pub mod disclosure;
 mod envelope;
 pub mod psi;
