@@ -26,6 +26,7 @@
 //! `docs/exchange.md`.
 
 mod agreement;
+pub mod bloom;
 mod card;
 pub mod clk;
 pub mod disclosure;
