@@ -24,7 +24,7 @@ pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-pub(crate) struct Envelope {
+pub(crate) struct PartnerEnvelope {
     #[schema(pattern = "^corridor-exchange/1$")]
     format: String,
     /// The sender's fingerprint.
@@ -50,7 +50,7 @@ pub(crate) struct Envelope {
     signature: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/exchange", tag = "partners", request_body = Envelope,
+#[utoipa::path(post, path = "/api/v1/exchange", tag = "partners", request_body = PartnerEnvelope,
     responses((status = 200, description = "The signed reply: the tags asked for, or the answer to a query"),
         (status = 202, description = "Taken in: a disclosure request kept for the approver (with its deadline), an answer ingested, a notice applied"),
         (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError),

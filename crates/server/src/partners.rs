@@ -77,7 +77,7 @@ pub(crate) async fn hits(
 /// A selector query to a partner.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct QueryBody {
+pub(crate) struct HitQueryBody {
     /// The partner's name at this node.
     #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     partner: String,
@@ -89,7 +89,7 @@ pub(crate) struct QueryBody {
     selectors: Vec<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/hits", tag = "partners", security(("token" = [])), request_body = QueryBody,
+#[utoipa::path(post, path = "/api/v1/hits", tag = "partners", security(("token" = [])), request_body = HitQueryBody,
     params(("Corridor-Case" = String, Header, description = "The case"),
         ("Corridor-Purpose" = String, Header, description = "The purpose, as the agreement names it")),
     responses((status = 200, description = "The hits: which of the selectors the partner holds, each with its opaque reference"),
@@ -99,7 +99,7 @@ pub(crate) struct QueryBody {
 pub(crate) async fn query(
     State(node): State<Node>,
     Extension(grant): Extension<Grant>,
-    ApiJson(body): ApiJson<QueryBody>,
+    ApiJson(body): ApiJson<HitQueryBody>,
 ) -> Result<Json<Received>, ApiError> {
     let key = key_of(&node)?;
     let session = session(&grant)?;
@@ -147,7 +147,7 @@ pub(crate) async fn disclosures(
 /// A request for the record behind a hit.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RequestBody {
+pub(crate) struct DisclosureRequestBody {
     /// The partner's reference of the hit, as the hits list gives it.
     #[schema(min_length = 1, max_length = 128)]
     hit: String,
@@ -160,7 +160,7 @@ pub(crate) struct RequestBody {
     legal_basis: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/disclosures", tag = "partners", security(("token" = [])), request_body = RequestBody,
+#[utoipa::path(post, path = "/api/v1/disclosures", tag = "partners", security(("token" = [])), request_body = DisclosureRequestBody,
     params(("Corridor-Case" = String, Header, description = "The case whose query found the hit"),
         ("Corridor-Purpose" = String, Header, description = "The purpose, from the node's list")),
     responses((status = 201, description = "Asked: the partner keeps it for its approver, who answers by the deadline"),
@@ -170,7 +170,7 @@ pub(crate) struct RequestBody {
 pub(crate) async fn request(
     State(node): State<Node>,
     Extension(grant): Extension<Grant>,
-    ApiJson(body): ApiJson<RequestBody>,
+    ApiJson(body): ApiJson<DisclosureRequestBody>,
 ) -> Result<(StatusCode, Json<DisclosureView>), ApiError> {
     let key = key_of(&node)?;
     let session = session(&grant)?;
@@ -219,14 +219,15 @@ pub(crate) async fn proposal(
 /// A decision on a partner's request.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct DecisionBody {
+pub(crate) struct DisclosureDecisionBody {
     /// approve or refuse.
     #[schema(pattern = "^(approve|refuse)$")]
     decision: String,
-    /// Approve only these statements (ids as the proposal lists them).
+    /// Approve only these statements (ids as the proposal lists them). Read as
+    /// JSON numbers: `3.0` is the integer 3, as JSON Schema has it.
     #[serde(default)]
-    #[schema(max_items = 100000)]
-    only: Option<Vec<i64>>,
+    #[schema(value_type = Option<Vec<i64>>, max_items = 100000)]
+    only: Option<Vec<f64>>,
     /// Why (required to refuse and to approve in part).
     #[serde(default)]
     #[schema(max_length = 1000)]
@@ -234,7 +235,7 @@ pub(crate) struct DecisionBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/disclosure-requests/{id}/decision", tag = "partners", security(("token" = [])),
-    request_body = DecisionBody, params(("id" = String, Path, description = "The request's reference")),
+    request_body = DisclosureDecisionBody, params(("id" = String, Path, description = "The request's reference")),
     responses((status = 200, description = "Decided, logged, and the answer delivered (approved records sealed to the requester)"),
         (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError),
         (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 413, body = ApiError),
@@ -243,7 +244,7 @@ pub(crate) async fn decide(
     State(node): State<Node>,
     Extension(grant): Extension<Grant>,
     ApiPath(reference): ApiPath<String>,
-    ApiJson(body): ApiJson<DecisionBody>,
+    ApiJson(body): ApiJson<DisclosureDecisionBody>,
 ) -> Result<Json<DisclosureView>, ApiError> {
     let key = key_of(&node)?;
     let session = session(&grant)?;
@@ -252,14 +253,24 @@ pub(crate) async fn decide(
         "refuse" => true,
         _ => return Err(ApiError::new(ErrorCode::BadInput, "decision is approve or refuse")),
     };
+    let only: Option<Vec<i64>> = body
+        .only
+        .map(|ids| {
+            ids.into_iter()
+                .map(|n| {
+                    (n.fract() == 0.0 && n.abs() < 9.0e15)
+                        .then_some(n as i64)
+                        .ok_or_else(|| ApiError::new(ErrorCode::BadInput, "only lists statement ids: whole numbers"))
+                })
+                .collect::<Result<Vec<i64>, ApiError>>()
+        })
+        .transpose()?;
     let (view, out) = node
         .run(move |s| {
             let choice = if refuse {
                 Choice::Refuse
             } else {
-                Choice::Approve {
-                    only: body.only.as_deref(),
-                }
+                Choice::Approve { only: only.as_deref() }
             };
             online::decision(
                 s,
