@@ -97,7 +97,7 @@ pub fn request(
     let query = store
         .hit_queries(&[case.to_string()])?
         .into_iter()
-        .find(|q| q.hits.iter().any(|(_, r)| r == hit))
+        .find(|q| q.hits.iter().any(|(_, r)| r == hit || r.split('@').next() == Some(hit)))
         .ok_or_else(|| {
             Error::NotFound(format!(
                 "no hit with the reference '{}' in case {case}: `corridor hit list` shows the case's hits",
@@ -110,6 +110,8 @@ pub fn request(
         .kind
         .parse()
         .map_err(|_| Error::Integrity(format!("query {}: kind {} unknown", query.reference, query.kind)))?;
+    // An identity hit reads REFERENCE@SIMILARITY: the reference is what is asked for.
+    let hit = hit.split('@').next().unwrap_or(hit);
     let ask = DisclosureAsk {
         kind,
         hit: hit.to_string(),
@@ -196,6 +198,21 @@ pub fn receive_request(
     if let Err(r) = agreement.permits(&terms, 0, now.date_naive()) {
         return Err(exchange::refuse(store, &admitted, r));
     }
+    // One pending request per hit, and no more pending at once than one query may
+    // hold: a partner cannot fill the approver's queue.
+    let pending: Vec<DisclosureRecord> = store
+        .disclosures("received")?
+        .into_iter()
+        .filter(|d| d.partner_id == admitted.partner_id && d.state == "pending")
+        .collect();
+    if pending.iter().any(|d| d.hit == ask.hit) || pending.len() as u64 >= agreement.max_query {
+        let r = Refusal::OverBudget {
+            used: pending.len() as u64,
+            budget: agreement.max_query,
+            size: 1,
+        };
+        return Err(exchange::refuse(store, &admitted, r));
+    }
     store.add_disclosure(&corridor_store::NewDisclosure {
         reference: &admitted.envelope.reference,
         asked: false,
@@ -257,6 +274,7 @@ pub fn proposal(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Proposal> {
     let record = received_request(store, reference)?;
+    may_decide(session, &record, now)?;
     let (package, _, withheld, records_withheld) = records_behind(store, session, &record)?;
     Ok(Proposal {
         request: view(store, record, now)?,
@@ -264,6 +282,20 @@ pub fn proposal(
         withheld,
         records_withheld,
     })
+}
+
+/// Only the approver the agreement names sees what would go and decides, until
+/// the request is overdue; then any supervisor may.
+fn may_decide(session: &Session, record: &DisclosureRecord, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    let overdue = record.deadline.as_str() < stamp(now).as_str();
+    let approver = record.approver.clone().unwrap_or_default();
+    if session.user() != approver && !overdue {
+        return Err(Error::Forbidden(format!(
+            "the agreement names {approver} to approve disclosures; another supervisor may see or decide the request only once it is overdue ({})",
+            record.deadline
+        )));
+    }
+    Ok(())
 }
 
 fn received_request(store: &SqliteStore, reference: &str) -> Result<DisclosureRecord> {
@@ -287,35 +319,48 @@ fn records_behind(
         .parse()
         .map_err(|_| Error::Integrity(format!("disclosure {}: kind unknown", request.reference)))?;
     let nothing = Ok((None, Vec::new(), 0, 0));
-    let Some(tag) = hex::decode(&request.hit).ok() else {
-        return nothing;
-    };
-    let Some(digest) = store.prepared_digest(request.partner_id, kind.as_str(), &tag)? else {
-        return nothing;
-    };
-    let key = hits::responder_key(store, request.partner_id)?;
     let read = Session::new(session.actor(), &format!("disclosure {}", request.reference))?;
     let partner = partner_by_id(store, request.partner_id)?;
-    let values = hits::matchable_selectors(store, &read, kind, &partner.name)?;
-    let Some(value) = values
-        .iter()
-        .find(|v| hits::prepared_digest(&key, kind, v) == digest)
-        .cloned()
-    else {
-        return nothing;
-    };
-    // The entities holding the selector, then every entity of their source rows.
-    let (schema, props) = hits::schema_of(kind).ok_or_else(|| Error::Integrity("no schema for the kind".into()))?;
-    let holders: Vec<String> = store
-        .entity_evidence(&[schema], read.actor(), read.purpose())?
-        .into_iter()
-        .filter(|e| {
-            e.statements.iter().any(|s| {
-                props.contains(&s.prop.as_ref()) && hits::selector_of(kind, &s.value).as_deref() == Some(&value)
+    let holders: Vec<String> = if kind == SelectorKind::PersonIdentity {
+        // The person whose opaque reference the hit gave, if it may still be matched.
+        let secret = crate::identities::reference_secret(store)?;
+        crate::identities::matchable_persons(store, &read, &partner.name)?
+            .into_iter()
+            .map(|(entity, _, _)| entity)
+            .filter(|entity| crate::identities::person_reference(&secret, request.partner_id, entity) == request.hit)
+            .collect()
+    } else {
+        let Some(tag) = hex::decode(&request.hit).ok() else {
+            return nothing;
+        };
+        let Some(digest) = store.prepared_digest(request.partner_id, kind.as_str(), &tag)? else {
+            return nothing;
+        };
+        let key = hits::responder_key(store, request.partner_id)?;
+        let values = hits::matchable_selectors(store, &read, kind, &partner.name)?;
+        let Some(value) = values
+            .iter()
+            .find(|v| hits::prepared_digest(&key, kind, v) == digest)
+            .cloned()
+        else {
+            return nothing;
+        };
+        // The entities holding the selector, then every entity of their source rows.
+        let (schema, props) = hits::schema_of(kind).ok_or_else(|| Error::Integrity("no schema for the kind".into()))?;
+        store
+            .entity_evidence(&[schema], read.actor(), read.purpose())?
+            .into_iter()
+            .filter(|e| {
+                e.statements.iter().any(|s| {
+                    props.contains(&s.prop.as_ref()) && hits::selector_of(kind, &s.value).as_deref() == Some(&value)
+                })
             })
-        })
-        .map(|e| e.id)
-        .collect();
+            .map(|e| e.id)
+            .collect()
+    };
+    if holders.is_empty() {
+        return nothing;
+    }
     let all: Vec<&str> = corridor_model::SCHEMATA.iter().map(|s| s.name).collect();
     let rows = store.values_of_records(&holders, &all, read.actor(), read.purpose())?;
     let mut records = Vec::new();
@@ -324,6 +369,13 @@ fn records_behind(
     for row in rows {
         let Some(first) = row.first() else { continue };
         let (dataset, key) = (first.dataset.to_string(), first.record_id.clone());
+        // Data received from a partner is never passed on: the third-party rule
+        // (its onward use for matching is the agreement's; disclosure is not).
+        let from_partner = row.iter().any(|e| e.agency.starts_with("partner:"));
+        if from_partner {
+            records_withheld += 1;
+            continue;
+        }
         let protected = row.iter().any(|e| {
             e.values.iter().any(|(p, v)| {
                 p == "category"
@@ -423,16 +475,32 @@ pub fn decide(
             record.reference, record.state
         )));
     }
-    let overdue = record.deadline.as_str() < stamp(now).as_str();
-    let approver = record.approver.clone().unwrap_or_default();
-    if session.user() != approver && !overdue {
-        return Err(Error::Forbidden(format!(
-            "the agreement names {approver} to approve disclosures; another supervisor may decide only once the request is overdue ({})",
-            record.deadline
-        )));
-    }
+    may_decide(session, &record, now)?;
     let reason = reason.trim();
     let (partner, _) = hits::partner_in_force(store, &partner_by_id(store, record.partner_id)?.name)?;
+    // The agreement as it stands now: an approval after it expired, or after the
+    // kind or the purpose left it, does not go.
+    if !matches!(choice, Choice::Refuse) {
+        let kind: SelectorKind = record
+            .kind
+            .parse()
+            .map_err(|_| Error::Integrity(format!("disclosure {}: kind unknown", record.reference)))?;
+        let terms = corridor_exchange::QueryAsk {
+            kind,
+            purpose: &record.purpose,
+            size: 1,
+        };
+        let allowed = partner
+            .agreement
+            .as_ref()
+            .map(|a| a.permits(&terms, 0, now.date_naive()));
+        if !matches!(allowed, Some(Ok(()))) {
+            return Err(Error::Conflict(format!(
+                "the agreement with {} no longer covers this request (expired, or its kind or purpose taken out): refuse it",
+                partner.name
+            )));
+        }
+    }
     let (decision, package, ids) = match choice {
         Choice::Refuse => {
             wire::check_text("reason", reason).map_err(|_| {
@@ -859,31 +927,44 @@ pub fn seal_notices(
     for ((_, change), notices) in groups {
         let Some(first) = notices.first() else { continue };
         let (disclosure, partner_id) = (first.disclosure.clone(), first.partner_id);
+        // A revoked partner is told too: its copies must follow the erasure.
         let partner = partner_by_id(store, partner_id)?;
-        if partner.revoked_at.is_some() {
-            // Nothing goes to a revoked partner; the notice stays noted.
-            continue;
-        }
-        let change = if change == "erased" {
-            wire::Change::Erased
+        let mut messages: Vec<Notice> = Vec::new();
+        if change == "erased" {
+            messages.push(Notice {
+                change: wire::Change::Erased,
+                disclosure: disclosure.clone(),
+                records: notices.iter().map(|n| n.reference.clone()).collect(),
+                package: None,
+            });
         } else {
-            wire::Change::Rectified
-        };
-        let references: Vec<String> = notices.iter().map(|n| n.reference.clone()).collect();
-        let package = match change {
-            wire::Change::Erased => None,
-            wire::Change::Rectified => rectified_package(store, session, &disclosure, partner_id, &notices)?,
-        };
-        let notice = Notice {
-            change,
-            disclosure: disclosure.clone(),
-            records: references,
-            package,
-        };
-        let reference = hits::new_reference("n")?;
-        let sealed = seal_package(store, &partner, me, "disclosure-notice", &reference, &notice)?;
-        let envelope = hits::seal(me, &partner, "disclosure-notice", &reference, &sealed, now)?;
-        out.push((partner.name.clone(), envelope));
+            // The records as they stand now, read from the records themselves
+            // (not through the hit, which a rectification may have changed);
+            // those that may no longer go are withdrawn as erased.
+            let (package, withdrawn) = rectified_package(store, session, &notices)?;
+            if let Some(package) = package {
+                messages.push(Notice {
+                    change: wire::Change::Rectified,
+                    disclosure: disclosure.clone(),
+                    records: package.records.iter().map(|r| r.reference.clone()).collect(),
+                    package: Some(package),
+                });
+            }
+            if !withdrawn.is_empty() {
+                messages.push(Notice {
+                    change: wire::Change::Erased,
+                    disclosure: disclosure.clone(),
+                    records: withdrawn,
+                    package: None,
+                });
+            }
+        }
+        for notice in &messages {
+            let reference = hits::new_reference("n")?;
+            let sealed = seal_package(store, &partner, me, "disclosure-notice", &reference, notice)?;
+            let envelope = hits::seal(me, &partner, "disclosure-notice", &reference, &sealed, now)?;
+            out.push((partner.name.clone(), envelope));
+        }
         sent.extend(notices.iter().map(|n| n.id));
     }
     if !sent.is_empty() {
@@ -892,38 +973,91 @@ pub fn seal_notices(
     Ok(out)
 }
 
-/// The rectified records as they now stand, only what was approved of them.
+/// The rectified records as they now stand, only what was approved of them
+/// (entity and property), read by their ids; and the references of those that
+/// may no longer go (they now name a victim, a witness or an informant, or hold
+/// nothing under H0/H1), to withdraw.
 fn rectified_package(
     store: &mut SqliteStore,
     session: &Session,
-    disclosure: &str,
-    partner_id: i64,
     notices: &[corridor_store::PendingNotice],
-) -> Result<Option<Package>> {
-    let Some(record) = store.disclosure(Some(partner_id), "received", disclosure)? else {
-        return Ok(None);
-    };
-    let Some(mut package) = records_behind(store, session, &record)?.0 else {
-        return Ok(None);
-    };
-    let wanted: HashMap<&str, HashSet<(String, String)>> = notices
-        .iter()
-        .map(|n| {
-            let what: Vec<(String, String)> = serde_json::from_str(&n.what).unwrap_or_default();
-            (n.reference.as_str(), what.into_iter().collect())
-        })
-        .collect();
-    package.records.retain(|r| wanted.contains_key(r.reference.as_str()));
-    for r in &mut package.records {
-        let what = &wanted[r.reference.as_str()];
-        for e in &mut r.entities {
-            let name = e.name.clone();
-            e.statements.retain(|s| what.contains(&(name.clone(), s.prop.clone())));
+) -> Result<(Option<Package>, Vec<String>)> {
+    let read = Session::new(session.actor(), "disclosure notice")?;
+    let mut records = Vec::new();
+    let mut withdrawn = Vec::new();
+    for n in notices {
+        let what: Vec<(String, String)> = serde_json::from_str(&n.what).unwrap_or_default();
+        let Some((dataset, key)) = n.reference.split_once('/') else {
+            withdrawn.push(n.reference.clone());
+            continue;
+        };
+        let mut names: Vec<&str> = what.iter().map(|(e, _)| e.as_str()).collect();
+        names.sort();
+        names.dedup();
+        let mut entities = Vec::new();
+        let mut agency = String::new();
+        let mut protected = false;
+        for name in names {
+            let id = corridor_model::entity_key(dataset, key, name);
+            let Some(full) = store.entity(&id, read.actor(), read.purpose())? else {
+                continue;
+            };
+            let current = full.statements.iter().filter(|s| s.current);
+            protected |= current.clone().any(|s| {
+                s.prop == "category"
+                    && s.value
+                        .parse::<DataSubjectCategory>()
+                        .is_ok_and(|c| c.is_protected() || c == DataSubjectCategory::Informant)
+            });
+            let statements: Vec<wire::Statement> = current
+                .filter(|s| s.provenance.handling.code < HandlingCode::H2)
+                .filter(|s| what.iter().any(|(e, p)| e == name && *p == s.prop))
+                .map(|s| {
+                    agency = s.provenance.source.agency.clone();
+                    let value = match corridor_model::schema(&full.schema).and_then(|sc| sc.property(&s.prop)) {
+                        Some(p) if matches!(p.ty, corridor_model::PropType::Entity(_)) => {
+                            s.value.rsplit_once(':').map_or(s.value.clone(), |(_, n)| n.to_string())
+                        }
+                        _ => s.value.clone(),
+                    };
+                    wire::Statement {
+                        id: s.id,
+                        prop: s.prop.clone(),
+                        value,
+                        grading: s.provenance.grading.to_string(),
+                        handling: s.provenance.handling.code.to_string(),
+                        tlp: s.provenance.handling.tlp.map(|t| t.to_string()),
+                        assessment: s.provenance.assessment.as_str().to_string(),
+                    }
+                })
+                .collect();
+            if !statements.is_empty() {
+                entities.push(wire::Entity {
+                    name: name.to_string(),
+                    schema: full.schema.clone(),
+                    statements,
+                });
+            }
         }
-        r.entities.retain(|e| !e.statements.is_empty());
+        if protected || entities.is_empty() {
+            withdrawn.push(n.reference.clone());
+            continue;
+        }
+        records.push(wire::Record {
+            reference: n.reference.clone(),
+            agency,
+            entities,
+        });
     }
-    package.records.retain(|r| !r.entities.is_empty());
-    Ok((!package.records.is_empty()).then_some(package))
+    let mut package = Package { records };
+    // A reference left pointing at an entity not sent goes with it.
+    let all: Vec<i64> = package
+        .records
+        .iter()
+        .flat_map(|r| r.entities.iter().flat_map(|e| e.statements.iter().map(|s| s.id)))
+        .collect();
+    keep_only(&mut package, &all);
+    Ok(((!package.records.is_empty()).then_some(package), withdrawn))
 }
 
 /// What applying a notice did.
@@ -1298,6 +1432,77 @@ mod tests {
             );
             assert!(store.verify_audit().expect("verify").is_intact());
         }
+    }
+
+    #[test]
+    fn rectifying_the_selector_itself_still_reaches_the_copy_and_only_the_approver_looks() {
+        let (mut a, mut b) = (node(), node());
+        partners(&mut a, &mut b);
+        ingest(
+            &mut b,
+            "one.csv",
+            "id,name,category,phone\n1,One,suspect,+306931111111\n",
+        );
+        let reference = hit(&mut a, &mut b);
+        let ana = Session::new("ana", "case=c; purpose=inv").expect("session");
+        let (asked, _) = request(&mut a.store, &a.key, &ana, "c", &reference, "Art. 7", now()).expect("request");
+        receive_request(&mut b.store, &b.key, &asked.to_json(), now()).expect("received");
+        // Another supervisor sees nothing of it before the deadline.
+        let tim = Session::new("tim", "disclosure").expect("session");
+        assert!(matches!(
+            proposal(&mut b.store, &tim, &asked.reference, now()),
+            Err(Error::Forbidden(_))
+        ));
+        let sam = Session::new("sam", "disclosure").expect("session");
+        let shown = proposal(&mut b.store, &sam, &asked.reference, now()).expect("proposal");
+        let phone_statement = shown.package.as_ref().expect("package").records[0]
+            .entities
+            .iter()
+            .find(|e| e.schema == "Phone")
+            .map(|e| e.statements[0].id)
+            .expect("phone");
+        let (answer, _) = decide(
+            &mut b.store,
+            &b.key,
+            &sam,
+            &asked.reference,
+            Choice::Approve { only: None },
+            "",
+            now(),
+        )
+        .expect("approve");
+        let got = receive_answer(&mut a.store, &a.key, &ana, "c", &answer.to_json(), now()).expect("answer");
+        let dataset = got.dataset.expect("dataset");
+        // The number itself is corrected at the owner: the hit no longer finds the
+        // record, and the notice must carry it all the same.
+        crate::rectify::rectify(&mut b.store, &root(), phone_statement, "+306939999999", "misread digit")
+            .expect("rectify");
+        let notices = seal_notices(&mut b.store, &b.key, &root(), now()).expect("notices");
+        assert_eq!(notices.len(), 1);
+        receive_notice(&mut a.store, &a.key, &root(), &notices[0].1.to_json(), now()).expect("apply");
+        let phone = entities_of(&mut a.store, &dataset)
+            .into_iter()
+            .find(|e| e.schema == "Phone")
+            .expect("phone");
+        assert_eq!(phone.values("number"), ["+306939999999"]);
+        // Revoked, the partner is still told of an erasure, and its notice taken.
+        exchange::revoke_partner(&mut a.store, &root(), "b", "agreement ended").expect("revoke");
+        let dpo = Session::new("dora", "Art. 16 request").expect("session");
+        let secret = crate::review::opaque_secret(&mut b.store).expect("secret");
+        let target = vec![crate::review::opaque_record_id(&secret, "gr-i:1:person")];
+        crate::erasure::order_erasure(
+            &mut b.store,
+            &dpo,
+            &target,
+            "request 9",
+            crate::erasure::Scope::OnePerson,
+        )
+        .expect("erase");
+        let notices = seal_notices(&mut b.store, &b.key, &root(), now()).expect("notices");
+        assert_eq!(notices.len(), 1);
+        receive_notice(&mut a.store, &a.key, &root(), &notices[0].1.to_json(), now())
+            .expect("taken from a revoked partner");
+        assert!(entities_of(&mut a.store, &dataset).is_empty(), "the copy is erased");
     }
 
     #[test]

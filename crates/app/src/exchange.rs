@@ -268,7 +268,10 @@ pub fn admit(
     }
     let partner_id = record.id;
     let partner = PartnerView::of(record.clone())?;
-    if partner.revoked_at.is_some() {
+    // A revoked partner's erasure and rectification notices are still taken (its
+    // key is still the one stored): copies of what it disclosed must follow its
+    // erasures, above all when the relationship ends.
+    if partner.revoked_at.is_some() && envelope.kind != "disclosure-notice" {
         let r = Refusal::Revoked {
             partner: partner.name.clone(),
         };
@@ -284,14 +287,11 @@ pub fn admit(
         }
     };
     if let Err(r) = envelope.verify(&me.fingerprint(), &key, now) {
-        return Err(match r {
-            // Anyone can write a partner's fingerprint into `from`: until the
-            // signature verifies, the sender is unknown.
-            Refusal::NotForUs { .. } | Refusal::BadSignature => {
-                log_unauthenticated(store, Some(partner_id), Some(&envelope), &r)
-            }
-            _ => log_refusal(store, Some(partner_id), Some(&envelope), &r),
-        });
+        // Anyone can write a partner's fingerprint into `from`: until the
+        // signature verifies, the sender is unknown; and a message out of time
+        // may be a copy anyone who saw it replays (a courier's file): none of
+        // these proves the partner is sending now.
+        return Err(log_unauthenticated(store, Some(partner_id), Some(&envelope), &r));
     }
     // Each nonce is kept until its message could no longer pass the time check.
     let keep_until = envelope.expiry().map_err(refused_input)? + corridor_exchange::MAX_CLOCK_SKEW;
@@ -302,7 +302,7 @@ pub fn admit(
         &now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     )?;
     if !fresh {
-        return Err(log_refusal(
+        return Err(log_unauthenticated(
             store,
             Some(partner_id),
             Some(&envelope),
@@ -453,6 +453,10 @@ static UNAUTHENTICATED: RefusalLimiter = RefusalLimiter::new();
 /// are counted, and the count goes into the next entry logged
 /// (`"unlogged_before": N`). Refusals of a proven partner's messages are
 /// always logged.
+///
+/// The sender is answered with one reason for all of these (the log keeps the
+/// precise one): a prober must not learn whether a fingerprint is a partner of
+/// this node, or a revoked partner's name.
 fn log_unauthenticated(
     store: &mut SqliteStore,
     partner: Option<i64>,
@@ -460,9 +464,18 @@ fn log_unauthenticated(
     r: &Refusal,
 ) -> Error {
     let file = store.file_path().unwrap_or_default();
-    match UNAUTHENTICATED.admit(&file, chrono::Utc::now().timestamp() / 60) {
-        Some(before) => log_entry(store, partner, envelope, r, before),
-        None => error_of(r),
+    if let Some(before) = UNAUTHENTICATED.admit(&file, chrono::Utc::now().timestamp() / 60)
+        && let e @ Error::Store(_) = log_entry(store, partner, envelope, r, before)
+    {
+        return e;
+    }
+    match r {
+        // Not an envelope at all: saying so names no partner.
+        Refusal::Malformed { .. } | Refusal::TooLarge { .. } if partner.is_none() => error_of(r),
+        _ => Error::Forbidden(
+            "refused: this node takes no such message from that sender (not its partner, not for this node, not signed by it, out of time, or seen before)"
+                .into(),
+        ),
     }
 }
 

@@ -428,6 +428,51 @@ pub enum Received {
     },
 }
 
+/// Starts a query of any kind: selectors by PSI, people by their encodings.
+pub fn start_any_query(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    request: &QueryRequest<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Envelope, Started)> {
+    if request.kind == SelectorKind::PersonIdentity {
+        crate::identities::start_query(store, me, session, request, now)
+    } else {
+        start_query(store, me, session, request, now)
+    }
+}
+
+/// Receives the answer to one of `case`'s queries, of any kind.
+pub fn receive_any_answer(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    case: &str,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Received> {
+    if message_kind(text)? == "bf-answer" {
+        crate::identities::receive_answer(store, me, session, case, text, now)
+    } else {
+        receive_answer(store, me, session, case, text, now)
+    }
+}
+
+/// Answers a partner's query of any kind (`psi-query`, `bf-query`).
+pub fn answer_any_query(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Envelope> {
+    if message_kind(text)? == "bf-query" {
+        crate::identities::answer_query(store, me, text, now)
+    } else {
+        answer_query(store, me, text, now)
+    }
+}
+
 /// The kind of a message file (`psi-tags`, `psi-answer`, …) as it says, before
 /// any check: to choose who may receive it.
 pub fn message_kind(text: &str) -> Result<String> {

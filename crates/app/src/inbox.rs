@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | `psi-tags-request` | brings its tags of the kind up to date for the partner | the `psi-tags` message |
 //! | `psi-query` | answers after the agreement's checks and budget | the `psi-answer` message |
+//! | `bf-query` | compares the identities asked about, the same checks | the `bf-answer` message |
 //! | `disclosure-request` | keeps it for the agreement's approver | accepted, with the deadline |
 //! | `disclosure-answer` | ingests the records into the case that asked | accepted |
 //! | `disclosure-notice` | applies the erasure or rectification | accepted |
@@ -76,6 +77,7 @@ pub fn handle(
             }
         }
         "psi-query" => Ok(Reply::Message(hits::answer_query(store, me, text, now)?)),
+        "bf-query" => Ok(Reply::Message(crate::identities::answer_query(store, me, text, now)?)),
         "disclosure-request" => {
             let got = disclosure::receive_request(store, me, text, now)?;
             Ok(Reply::Accepted(Accepted {

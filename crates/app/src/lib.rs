@@ -21,6 +21,7 @@ mod error;
 pub mod exchange;
 pub mod exports;
 pub mod hits;
+pub mod identities;
 pub mod inbox;
 pub mod ingest;
 pub mod network;

@@ -99,13 +99,17 @@ impl QueryOrder {
     }
 }
 
-/// A query online, step 1: the request for the partner's current tags.
+/// A query online, step 1: the request for the partner's current tags (none for
+/// a query of people: their encodings need no tags).
 pub fn query_tags(
     store: &SqliteStore,
     me: &corridor_node_key::NodeKey,
     order: &QueryOrder,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Outgoing> {
+) -> Result<Option<Outgoing>> {
+    if order.kind == corridor_exchange::SelectorKind::PersonIdentity {
+        return Ok(None);
+    }
     let (partner, _) = hits::partner_in_force(store, &order.partner)?;
     let ask = hits::seal(
         me,
@@ -115,7 +119,7 @@ pub fn query_tags(
         &TagsAsk { kind: order.kind },
         now,
     )?;
-    outgoing(&partner, ask.to_json())
+    outgoing(&partner, ask.to_json()).map(Some)
 }
 
 /// Step 2: the partner's tags taken in (unless older than those held), and the
@@ -125,16 +129,18 @@ pub fn query_send(
     me: &corridor_node_key::NodeKey,
     session: &Session,
     order: &QueryOrder,
-    tags: &str,
+    tags: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Outgoing> {
-    match hits::receive_tags(store, me, session, tags, now) {
-        // Tags made earlier than those held: the ones held stand.
-        Ok(_) | Err(Error::Conflict(_)) => {}
-        Err(e) => return Err(e),
+    if let Some(tags) = tags {
+        match hits::receive_tags(store, me, session, tags, now) {
+            // Tags made earlier than those held: the ones held stand.
+            Ok(_) | Err(Error::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
     }
     let (partner, _) = hits::partner_in_force(store, &order.partner)?;
-    let (envelope, _) = hits::start_query(store, me, session, &order.request(), now)?;
+    let (envelope, _) = hits::start_any_query(store, me, session, &order.request(), now)?;
     outgoing(&partner, envelope.to_json())
 }
 
@@ -147,7 +153,7 @@ pub fn query_finish(
     answer: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Received> {
-    hits::receive_answer(store, me, session, &order.case, answer, now)
+    hits::receive_any_answer(store, me, session, &order.case, answer, now)
 }
 
 /// A query to a partner online, all three steps carried by `courier`.
@@ -159,9 +165,11 @@ pub fn query(
     courier: &dyn Courier,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Received> {
-    let ask = query_tags(store, me, order, now)?;
-    let tags = carry(courier, &ask)?;
-    let query = query_send(store, me, session, order, &tags, now)?;
+    let tags = match query_tags(store, me, order, now)? {
+        Some(ask) => Some(carry(courier, &ask)?),
+        None => None,
+    };
+    let query = query_send(store, me, session, order, tags.as_deref(), now)?;
     let answer = carry(courier, &query)?;
     query_finish(store, me, session, order, &answer, now)
 }

@@ -99,7 +99,7 @@ impl Envelope {
     /// Reads an envelope's text, checking its form only (see [`Envelope::verify`]).
     pub fn parse(text: &str) -> Result<Envelope, Refusal> {
         let envelope = Envelope::read(text)?;
-        envelope.check_fields()?;
+        envelope.check_form()?;
         Ok(envelope)
     }
 
@@ -111,9 +111,18 @@ impl Envelope {
         crate::parse_json(text, "envelope", MAX_ENVELOPE_BYTES)
     }
 
-    /// The checks of [`Envelope::parse`] on an envelope [`Envelope::read`].
+    /// The checks of [`Envelope::parse`] on an envelope [`Envelope::read`]: its
+    /// fields, and a signature of the right form (so that a message whose
+    /// signature is no signature is refused before any key is looked at).
     pub fn check_form(&self) -> Result<(), Refusal> {
-        self.check_fields()
+        self.check_fields()?;
+        if hex_array::<64>(&self.signature).is_none() {
+            return Err(Refusal::Malformed {
+                what: "envelope",
+                why: "the signature must be 64 bytes of hex".into(),
+            });
+        }
+        Ok(())
     }
 
     /// Checks that the envelope is for the node whose fingerprint is `me`, signed

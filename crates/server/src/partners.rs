@@ -81,8 +81,9 @@ pub(crate) struct HitQueryBody {
     /// The partner's name at this node.
     #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     partner: String,
-    /// phone, travel-document, plate, iban or vessel.
-    #[schema(pattern = "^(phone|travel-document|plate|iban|vessel)$")]
+    /// phone, travel-document, plate, iban or vessel; person-identity for people
+    /// (each selector then `NAME;YYYY-MM-DD`).
+    #[schema(pattern = "^(phone|travel-document|plate|iban|vessel|person-identity)$")]
     kind: String,
     /// The selectors, as written (each is normalised as the partner does).
     #[schema(min_items = 1, max_items = 100000)]
@@ -115,11 +116,13 @@ pub(crate) async fn query(
     };
     let now = chrono::Utc::now;
     let (k, o) = (key.clone(), order.clone());
-    let ask = node.run(move |s| online::query_tags(s, &k, &o, now())).await?;
-    let tags = carry(&node, &ask).await?;
+    let tags = match node.run(move |s| online::query_tags(s, &k, &o, now())).await? {
+        Some(ask) => Some(carry(&node, &ask).await?),
+        None => None,
+    };
     let (k, o, sess) = (key.clone(), order.clone(), session.clone());
     let query = node
-        .run(move |s| online::query_send(s, &k, &sess, &o, &tags, now()))
+        .run(move |s| online::query_send(s, &k, &sess, &o, tags.as_deref(), now()))
         .await?;
     let answer = carry(&node, &query).await?;
     Ok(Json(
@@ -258,7 +261,9 @@ pub(crate) async fn decide(
         .map(|ids| {
             ids.into_iter()
                 .map(|n| {
-                    (n.fract() == 0.0 && n.abs() < 9.0e15)
+                    // A whole number outside i64 saturates: it names no statement,
+                    // and the decision says so (after the request is found).
+                    (n.fract() == 0.0)
                         .then_some(n as i64)
                         .ok_or_else(|| ApiError::new(ErrorCode::BadInput, "only lists statement ids: whole numbers"))
                 })

@@ -88,7 +88,7 @@ pub(crate) fn hit(ctx: &Ctx, cmd: &HitCommand) -> Result<ExitCode> {
                     corridor_app::online::query(&mut store, &key, &session, &order, &courier, chrono::Utc::now())?;
                 return print_received(ctx, &received);
             };
-            let (envelope, started) = hits::start_query(&mut store, &key, &session, &request, chrono::Utc::now())?;
+            let (envelope, started) = hits::start_any_query(&mut store, &key, &session, &request, chrono::Utc::now())?;
             write_message(ctx, out, &envelope.to_json())?;
             if ctx.json {
                 ctx.print_json(&started)?;
@@ -187,7 +187,7 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
             let (mut store, _) = ctx.open_for(Action::ManagePartners)?;
             let key = node_key(ctx)?;
             let text = read_text(file, MAX_FILE)?;
-            let envelope = hits::answer_query(&mut store, &key, &text, chrono::Utc::now())?;
+            let envelope = hits::answer_any_query(&mut store, &key, &text, chrono::Utc::now())?;
             write_message(ctx, out, &envelope.to_json())?;
             crate::outln!("answered query {}; send {} back", envelope.reference, out.display());
         }
@@ -259,7 +259,7 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
                     let (mut store, grant) = ctx.open_for(Action::QueryPartners)?;
                     let session = ctx.session_for(grant.as_ref())?;
                     let case = case_of(ctx, grant.as_ref())?;
-                    hits::receive_answer(&mut store, &key, &session, &case, &text, now)?
+                    hits::receive_any_answer(&mut store, &key, &session, &case, &text, now)?
                 }
             };
             return print_received(ctx, &received);

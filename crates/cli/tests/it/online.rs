@@ -272,7 +272,7 @@ fn three_nodes_match_selectors_and_disclose_a_record_online_and_an_erasure_follo
                 "set",
                 "rs",
                 "--kinds",
-                "phone",
+                "phone,person-identity",
                 "--purposes",
                 "investigation",
                 "--budget",
@@ -372,12 +372,110 @@ fn three_nodes_match_selectors_and_disclose_a_record_online_and_an_erasure_follo
         found.push(hits);
     }
     assert!(!found[0].is_empty(), "RS and GR share phones in the synthetic data");
+    // People: RS asks GR about people of GR's arrests as RS would write them, in
+    // Serbian Cyrillic: GR's suspects must be found across the scripts, the
+    // migrants GR recorded (mapped to victims) never.
+    let cyrillic = |latin: &str| -> String {
+        latin
+            .to_uppercase()
+            .chars()
+            .map(|c| match c {
+                'A' => 'А',
+                'B' => 'Б',
+                'C' => 'Ц',
+                'D' => 'Д',
+                'E' => 'Е',
+                'F' => 'Ф',
+                'G' => 'Г',
+                'H' => 'Х',
+                'I' => 'И',
+                'J' => 'Ј',
+                'K' => 'К',
+                'L' => 'Л',
+                'M' => 'М',
+                'N' => 'Н',
+                'O' => 'О',
+                'P' => 'П',
+                'R' => 'Р',
+                'S' => 'С',
+                'T' => 'Т',
+                'U' => 'У',
+                'V' => 'В',
+                'Z' => 'З',
+                other => other,
+            })
+            .collect()
+    };
+    let (mut suspects, mut migrants) = (Vec::new(), Vec::new());
+    let arrests = std::fs::read_to_string(data.join("gr-hp/syllipseis_evros_lesvos.tsv")).expect("gr");
+    for line in arrests.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let born: Vec<&str> = f[11].split('/').collect();
+        let latin = |t: &str| t.chars().all(|c| c.is_ascii_uppercase() || c == ' ' || c == '-');
+        if born.len() != 3
+            || !latin(f[8])
+            || !latin(f[9])
+            || f[8].contains(['Q', 'W', 'X', 'Y'])
+            || f[9].contains(['Q', 'W', 'X', 'Y'])
+        {
+            continue;
+        }
+        let person = format!(
+            "{} {};{}-{}-{}",
+            cyrillic(f[9]),
+            cyrillic(f[8]),
+            born[2],
+            born[1],
+            born[0]
+        );
+        match f[14] {
+            "μετανάστης" | "μάρτυρας" => migrants.push(person),
+            _ => suspects.push(person),
+        }
+    }
+    migrants.retain(|m| !suspects.contains(m));
+    migrants.truncate(40);
+    assert!(
+        suspects.len() >= 5,
+        "GR's arrests name suspects in Latin script: {suspects:?}"
+    );
+    let persons_file = dir.path().join("people.txt");
+    std::fs::write(&persons_file, [suspects.clone(), migrants.clone()].concat().join("\n")).expect("people");
+    let got = json(&ana_rs(&[
+        "--json",
+        "hit",
+        "query",
+        "--partner",
+        "gr",
+        "--kind",
+        "person-identity",
+        "--selectors",
+        &p(&persons_file),
+    ]));
+    let people_found: HashSet<&str> = got["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["value"].as_str())
+        .collect();
+    for s in &suspects {
+        assert!(
+            people_found.contains(s.as_str()),
+            "{s} not found at GR: {people_found:?}"
+        );
+    }
+    for m in &migrants {
+        assert!(
+            !people_found.contains(m.as_str()),
+            "a migrant GR holds was matched: {m}"
+        );
+    }
     let (status, listed) = api("GET", "/api/v1/hits", None);
     assert_eq!(status, "200");
     assert_eq!(
         listed.as_array().map(Vec::len),
-        Some(2),
-        "both queries listed: {listed}"
+        Some(3),
+        "every query listed, phones and people: {listed}"
     );
     // The responders' logs hold no phone of RS's.
     for store in [gr, bg] {
