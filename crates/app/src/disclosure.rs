@@ -853,7 +853,9 @@ fn write_package(
                     assessment: p.assessment,
                 })?;
                 let value = match prop.ty {
-                    corridor_model::PropType::Entity(_) => corridor_model::entity_key(dataset, &r.reference, &s.value),
+                    corridor_model::PropType::Entity(_) => {
+                        corridor_model::entity_key(dataset, &copy_key(reference, &r.reference), &s.value)
+                    }
                     _ => s.value.clone(),
                 };
                 for part in [e.name.as_str(), &s.prop, &value, &s.grading, &s.handling, &s.assessment] {
@@ -874,8 +876,9 @@ fn write_package(
                 statements: writes,
             });
         }
+        let key = copy_key(reference, &r.reference);
         batch.write_row(RowWrite {
-            record_key: &r.reference,
+            record_key: &key,
             row_number: row_number as u64 + 1,
             content_hash: {
                 let digest = sha2::Digest::finalize(hasher);
@@ -896,7 +899,7 @@ fn write_package(
     }
     let mut rows = Vec::new();
     for k in keys {
-        if let Some(id) = store.record_id(dataset, &k)? {
+        if let Some(id) = store.record_id(dataset, &copy_key(reference, &k))? {
             rows.push(corridor_store::DisclosedRecordRow {
                 reference: k,
                 record_id: id,
@@ -905,6 +908,14 @@ fn write_package(
         }
     }
     Ok((rows, statements))
+}
+
+/// The key of a disclosed record's copy: the disclosure's reference, then the
+/// owner's reference of the record. Each disclosure keeps a copy of its own: a
+/// second disclosure of the same record (perhaps in part) does not overwrite
+/// the first, and each is erased or rectified by its own notices.
+fn copy_key(disclosure: &str, record: &str) -> String {
+    format!("{disclosure}/{record}")
 }
 
 /// Seals every erasure and rectification notice waiting, one message per
@@ -1389,17 +1400,7 @@ mod tests {
         let person = got.iter().find(|e| e.schema == "Person").expect("person");
         assert_eq!(person.values("name"), ["Ali Hasan"]);
         // An erasure at the owner erases the copy.
-        let dpo = Session::new("dora", "Art. 16 request").expect("session");
-        let secret = crate::review::opaque_secret(&mut b.store).expect("secret");
-        let target = vec![crate::review::opaque_record_id(&secret, "gr-i:1:person")];
-        crate::erasure::order_erasure(
-            &mut b.store,
-            &dpo,
-            &target,
-            "request 9",
-            crate::erasure::Scope::OnePerson,
-        )
-        .expect("erase");
+        crate::test_support::erase(&mut b, "gr-i:1:person");
         let notices = seal_notices(&mut b.store, &b.key, &root(), now()).expect("notices");
         assert_eq!(notices.len(), 1);
         // Addressed and sealed to a: no other node takes it.
@@ -1487,22 +1488,66 @@ mod tests {
         assert_eq!(phone.values("number"), ["+306939999999"]);
         // Revoked, the partner is still told of an erasure, and its notice taken.
         exchange::revoke_partner(&mut a.store, &root(), "b", "agreement ended").expect("revoke");
-        let dpo = Session::new("dora", "Art. 16 request").expect("session");
-        let secret = crate::review::opaque_secret(&mut b.store).expect("secret");
-        let target = vec![crate::review::opaque_record_id(&secret, "gr-i:1:person")];
-        crate::erasure::order_erasure(
-            &mut b.store,
-            &dpo,
-            &target,
-            "request 9",
-            crate::erasure::Scope::OnePerson,
-        )
-        .expect("erase");
+        crate::test_support::erase(&mut b, "gr-i:1:person");
         let notices = seal_notices(&mut b.store, &b.key, &root(), now()).expect("notices");
         assert_eq!(notices.len(), 1);
         receive_notice(&mut a.store, &a.key, &root(), &notices[0].1.to_json(), now())
             .expect("taken from a revoked partner");
         assert!(entities_of(&mut a.store, &dataset).is_empty(), "the copy is erased");
+    }
+
+    #[test]
+    fn a_second_disclosure_of_the_same_record_keeps_a_copy_of_its_own() {
+        let (mut a, mut b) = (node(), node());
+        partners(&mut a, &mut b);
+        ingest(
+            &mut b,
+            "one.csv",
+            "id,name,category,phone\n1,One,suspect,+306931111111\n",
+        );
+        let reference = hit(&mut a, &mut b);
+        let ana = Session::new("ana", "case=c; purpose=inv").expect("session");
+        let sam = Session::new("sam", "disclosure").expect("session");
+        let mut ask = |only_names: bool| {
+            let (asked, _) = request(&mut a.store, &a.key, &ana, "c", &reference, "Art. 7", now()).expect("request");
+            receive_request(&mut b.store, &b.key, &asked.to_json(), now()).expect("received");
+            let shown = proposal(&mut b.store, &sam, &asked.reference, now()).expect("proposal");
+            let names: Vec<i64> = shown.package.expect("package").records[0]
+                .entities
+                .iter()
+                .flat_map(|e| e.statements.iter())
+                .filter(|s| s.prop == "name")
+                .map(|s| s.id)
+                .collect();
+            let choice = if only_names {
+                Choice::Approve { only: Some(&names) }
+            } else {
+                Choice::Approve { only: None }
+            };
+            let (answer, _) = decide(
+                &mut b.store,
+                &b.key,
+                &sam,
+                &asked.reference,
+                choice,
+                "the name only",
+                now(),
+            )
+            .expect("approve");
+            receive_answer(&mut a.store, &a.key, &ana, "c", &answer.to_json(), now()).expect("answer")
+        };
+        let full = ask(false);
+        let part = ask(true);
+        let dataset = full.dataset.expect("dataset");
+        assert_eq!(part.dataset.as_deref(), Some(dataset.as_str()));
+        let copies = entities_of(&mut a.store, &dataset);
+        let phones = copies.iter().filter(|e| e.schema == "Phone").count();
+        let persons = copies.iter().filter(|e| e.schema == "Person").count();
+        assert_eq!(
+            (persons, phones),
+            (2, 1),
+            "the full copy keeps its phone beside the partial one"
+        );
     }
 
     #[test]
@@ -1540,17 +1585,7 @@ mod tests {
         // once overdue another supervisor may refuse it.
         let (again, _) = request(&mut a.store, &a.key, &ana, "c", &reference, "Art. 7", now()).expect("request");
         receive_request(&mut b.store, &b.key, &again.to_json(), now()).expect("received");
-        let dpo = Session::new("dora", "Art. 16 request").expect("session");
-        let secret = crate::review::opaque_secret(&mut b.store).expect("secret");
-        let target = vec![crate::review::opaque_record_id(&secret, "gr-i:1:person")];
-        crate::erasure::order_erasure(
-            &mut b.store,
-            &dpo,
-            &target,
-            "request 9",
-            crate::erasure::Scope::OnePerson,
-        )
-        .expect("erase");
+        crate::test_support::erase(&mut b, "gr-i:1:person");
         let shown = proposal(&mut b.store, &sam, &again.reference, now()).expect("proposal");
         assert!(shown.package.is_none(), "nothing held under the hit");
         let later = now() + DEADLINE + chrono::Duration::minutes(1);

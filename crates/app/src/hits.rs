@@ -542,27 +542,7 @@ pub fn receive_answer(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Received> {
     let peek = Envelope::parse(text).map_err(|r| Error::BadInput(r.to_string()))?;
-    let Some((query, pending)) = store.hit_query(&peek.reference)? else {
-        return Err(Error::NotFound(format!(
-            "no query {} of this node: an answer to another node's query?",
-            peek.reference
-        )));
-    };
-    // Another case's answer is not this user's to read (nor to use up).
-    if query.case_name != case {
-        return Err(Error::Forbidden(format!(
-            "the query {} belongs to another case: a member of that case receives its answer",
-            query.reference
-        )));
-    }
-    // Answered already, or no longer answerable (partner revoked, message
-    // expired): its blindings are gone. Said before the nonce is spent.
-    let Some(pending) = pending else {
-        return Err(Error::Conflict(format!(
-            "the query {} was answered already, or can no longer be (its partner revoked or its message expired): `corridor hit list` shows it",
-            query.reference
-        )));
-    };
+    let (query, pending) = waiting_query(store, &peek, case)?;
     let held = store.partner_tags(query.partner_id, &query.kind)?;
     let answer_key = serde_json::from_str::<psi::Answer>(&peek.body)
         .map(|a| a.key)
@@ -622,6 +602,37 @@ pub fn receive_answer(
         size: query.size,
         hits,
     })
+}
+
+/// The query of this node that the answer `peek` (read, not yet admitted)
+/// answers, with what finishes it: refused when it is another case's (not this
+/// user's to read, nor to use up), or answered already, or no longer answerable
+/// (partner revoked, message expired: its blindings are gone). Said before the
+/// answer's nonce is spent.
+pub(crate) fn waiting_query(
+    store: &SqliteStore,
+    peek: &Envelope,
+    case: &str,
+) -> Result<(corridor_store::HitQueryRecord, Vec<u8>)> {
+    let Some((query, pending)) = store.hit_query(&peek.reference)? else {
+        return Err(Error::NotFound(format!(
+            "no query {} of this node: an answer to another node's query?",
+            peek.reference
+        )));
+    };
+    if query.case_name != case {
+        return Err(Error::Forbidden(format!(
+            "the query {} belongs to another case: a member of that case receives its answer",
+            query.reference
+        )));
+    }
+    let Some(pending) = pending else {
+        return Err(Error::Conflict(format!(
+            "the query {} was answered already, or can no longer be (its partner revoked or its message expired): `corridor hit list` shows it",
+            query.reference
+        )));
+    };
+    Ok((query, pending))
 }
 
 /// The node's secret for the digests of queried selectors (made on first use).
@@ -806,17 +817,7 @@ mod tests {
         let (stale, grown) = prepare(&mut b);
         assert_eq!((grown.tags, grown.added, grown.removed), (3, 1, 0));
         // Record 1 erased: its tag goes at the next update.
-        let dpo = Session::new("dora", "Art. 16 request").expect("session");
-        let secret = crate::review::opaque_secret(&mut b.store).expect("secret");
-        let target = vec![crate::review::opaque_record_id(&secret, "gr-i:1:person")];
-        crate::erasure::order_erasure(
-            &mut b.store,
-            &dpo,
-            &target,
-            "request 7",
-            crate::erasure::Scope::OnePerson,
-        )
-        .expect("erase");
+        crate::test_support::erase(&mut b, "gr-i:1:person");
         let (tags, shrunk) = prepare(&mut b);
         assert_eq!(
             (shrunk.tags, shrunk.added, shrunk.removed),

@@ -354,21 +354,7 @@ pub fn receive_answer(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Received> {
     let peek = Envelope::read(text).map_err(|r| Error::BadInput(r.to_string()))?;
-    let Some((query, pending)) = store.hit_query(&peek.reference)? else {
-        return Err(Error::NotFound(format!("no query {} of this node", peek.reference)));
-    };
-    if query.case_name != case {
-        return Err(Error::Forbidden(format!(
-            "the query {} belongs to another case: a member of that case receives its answer",
-            query.reference
-        )));
-    }
-    let Some(pending) = pending else {
-        return Err(Error::Conflict(format!(
-            "the query {} was answered already, or can no longer be: `corridor hit list` shows it",
-            query.reference
-        )));
-    };
+    let (query, pending) = hits::waiting_query(store, &peek, case)?;
     let admitted = exchange::admit(store, me, text, now)?;
     if admitted.envelope.kind != "bf-answer" || admitted.partner_id != query.partner_id {
         return Err(hits::malformed(

@@ -167,4 +167,19 @@ pub(crate) mod test_support {
         )
         .expect("agreement");
     }
+
+    /// The data-protection officer erases the record of `entity` at `n`.
+    pub(crate) fn erase(n: &mut Node, entity: &str) {
+        let dpo = Session::new("dora", "Art. 16 request").expect("session");
+        let secret = crate::review::opaque_secret(&mut n.store).expect("secret");
+        let target = vec![crate::review::opaque_record_id(&secret, entity)];
+        crate::erasure::order_erasure(
+            &mut n.store,
+            &dpo,
+            &target,
+            "request 9",
+            crate::erasure::Scope::OnePerson,
+        )
+        .expect("erase");
+    }
 }

@@ -185,8 +185,14 @@ pub fn disclosure_request(
 ) -> Result<(DisclosureView, Outgoing)> {
     let (envelope, view) = disclosure::request(store, me, session, case, hit, legal_basis, now)?;
     let partner = crate::exchange::partner(store, &view.partner)?;
-    let out = outgoing(&partner, envelope.to_json())?;
-    Ok((view, out))
+    match outgoing(&partner, envelope.to_json()) {
+        Ok(out) => Ok((view, out)),
+        // A partner reached by files only: the request goes no further.
+        Err(e) => {
+            not_delivered(store, session, &view, &e)?;
+            Err(e)
+        }
+    }
 }
 
 /// Asks for the record behind a hit online: the partner keeps the request for
@@ -200,8 +206,18 @@ pub fn request_disclosure(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<DisclosureView> {
     let (view, out) = disclosure_request(store, me, session, what, now)?;
-    carry(courier, &out)?;
+    if let Err(e) = carry(courier, &out) {
+        not_delivered(store, session, &view, &e)?;
+        return Err(e);
+    }
     Ok(view)
+}
+
+/// A request that did not reach its partner stops being pending (a new one may
+/// be made for the hit), and says why.
+pub fn not_delivered(store: &mut SqliteStore, session: &Session, view: &DisclosureView, e: &Error) -> Result<()> {
+    let why: String = e.to_string().chars().filter(|c| !c.is_control()).take(500).collect();
+    Ok(store.disclosure_undelivered(view.record.id, &why, session.actor())?)
 }
 
 /// Decides a partner's request: decided and logged, and the answer to carry.
@@ -276,4 +292,64 @@ pub fn send_notices(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A courier whose partner never answers.
+    struct Unreachable;
+
+    impl Courier for Unreachable {
+        fn post(&self, _: &str, _: &str) -> Result<(u16, String)> {
+            Err(Error::Partner("connection refused".into()))
+        }
+    }
+
+    #[test]
+    fn a_request_that_never_arrived_does_not_block_the_hit() {
+        let (mut a, mut b) = (crate::test_support::node(), crate::test_support::node());
+        crate::test_support::partners(&mut a, &mut b);
+        crate::test_support::ingest(
+            &mut b,
+            "one.csv",
+            "id,name,category,phone\n1,One,suspect,+306931111111\n",
+        );
+        let admin = Session::new("root", "partner matching").expect("session");
+        let now = chrono::Utc::now();
+        let (tags, _) = hits::prepare_tags(
+            &mut b.store,
+            &b.key,
+            &admin,
+            "a",
+            corridor_exchange::SelectorKind::Phone,
+            now,
+        )
+        .expect("tags");
+        hits::receive_tags(&mut a.store, &a.key, &crate::test_support::root(), &tags.to_json(), now).expect("tags");
+        let ana = Session::new("ana", "case=c; purpose=inv").expect("session");
+        let lines = vec!["+306931111111".to_string()];
+        let request = QueryRequest {
+            case: "c",
+            purpose: "inv",
+            partner: "b",
+            kind: corridor_exchange::SelectorKind::Phone,
+            lines: &lines,
+        };
+        let (query, _) = hits::start_query(&mut a.store, &a.key, &ana, &request, now).expect("query");
+        let answer = hits::answer_query(&mut b.store, &b.key, &query.to_json(), now).expect("answer");
+        let Received::Hits { hits, .. } =
+            hits::receive_answer(&mut a.store, &a.key, &ana, "c", &answer.to_json(), now).expect("hits")
+        else {
+            panic!("hits");
+        };
+        // The partner's card has no address: nothing goes, and nothing stays pending.
+        let what = ("c", hits[0].reference.as_str(), "Art. 7");
+        assert!(request_disclosure(&mut a.store, &a.key, &ana, what, &Unreachable, now).is_err());
+        assert!(request_disclosure(&mut a.store, &a.key, &ana, what, &Unreachable, now).is_err());
+        let asked = disclosure::list(&a.store, false, &["c".to_string()], now).expect("list");
+        assert_eq!(asked.len(), 2, "asked twice: the first did not block the second");
+        assert!(asked.iter().all(|d| d.record.state == "undelivered"));
+    }
 }

@@ -178,6 +178,7 @@ pub(crate) async fn request(
     let key = key_of(&node)?;
     let session = session(&grant)?;
     let case = case_of(&grant)?;
+    let actor = session.clone();
     let (view, out) = node
         .run(move |s| {
             online::disclosure_request(
@@ -189,7 +190,13 @@ pub(crate) async fn request(
             )
         })
         .await?;
-    carry(&node, &out).await?;
+    if let Err(e) = carry(&node, &out).await {
+        // Not pending any more: a new request may be made for the hit.
+        let failed = corridor_app::Error::Partner(e.message.clone());
+        let v = view.clone();
+        node.run(move |s| online::not_delivered(s, &actor, &v, &failed)).await?;
+        return Err(e);
+    }
     Ok((StatusCode::CREATED, Json(view)))
 }
 

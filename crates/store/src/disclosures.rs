@@ -435,3 +435,35 @@ pub(crate) fn notices_sent(conn: &mut Connection, ids: &[i64], actor: &str) -> R
     tx.commit()?;
     Ok(())
 }
+
+/// Marks one of this node's requests that never reached its partner: no longer
+/// pending (it blocks no new request for the hit); logged.
+pub(crate) fn undelivered(conn: &mut Connection, id: i64, why: &str, actor: &str) -> Result<()> {
+    let tx = crate::sqlite::write_tx(conn)?;
+    let at = crate::sqlite::now();
+    let changed = tx.execute(
+        "UPDATE disclosure SET state = 'undelivered', reason = ?1, decided_at = ?2 \
+         WHERE id = ?3 AND direction = 'asked' AND state = 'pending'",
+        params![why, at, id],
+    )?;
+    if changed == 1 {
+        let (partner, reference): (i64, String) = tx.query_row(
+            "SELECT partner_id, reference FROM disclosure WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        audit::append(
+            &tx,
+            &at,
+            &AuditEntry {
+                actor: actor.into(),
+                action: AuditAction::DisclosureRequest,
+                target: format!("partner:{partner}"),
+                purpose: String::new(),
+                detail: serde_json::json!({"reference": reference, "undelivered": true}).to_string(),
+            },
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}

@@ -699,6 +699,11 @@ impl SqliteStore {
         crate::disclosures::answered(self.conn_mut()?, id, state, reason, dataset, records, actor)
     }
 
+    /// Marks one of this node's requests that never reached its partner; logged.
+    pub fn disclosure_undelivered(&mut self, id: i64, why: &str, actor: &str) -> Result<()> {
+        crate::disclosures::undelivered(self.conn_mut()?, id, why, actor)
+    }
+
     /// The records that went out (or came in) under disclosure `id`.
     pub fn disclosed_records(&self, id: i64) -> Result<Vec<crate::DisclosedRecordRow>> {
         crate::disclosures::records(&self.conn, id)

@@ -567,8 +567,9 @@ fn a_selector_query_finds_what_the_partner_holds_and_nothing_of_its_victims() {
     let received: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(received["records"], 1, "{received}");
     assert_eq!(received["decision"], "approved");
-    let copy = "disclosed.gr.op-rs:gr-intercepts/1:person";
-    let o = ana_rs(&["show", copy]);
+    // Each disclosure keeps its copy under its own reference.
+    let copy = format!("disclosed.gr.op-rs:{d_ref}/gr-intercepts/1:person");
+    let o = ana_rs(&["show", &copy]);
     ok(&o);
     assert!(stdout(&o).contains("Suspect One"), "{}", stdout(&o));
     assert!(
@@ -636,7 +637,7 @@ fn a_selector_query_finds_what_the_partner_holds_and_nothing_of_its_victims() {
         .collect();
     assert_eq!(notices.len(), 1);
     ok(&as_user(&rs, "root", &["exchange", "receive", &p(&notices[0])], ""));
-    let o = ana_rs(&["show", copy]);
+    let o = ana_rs(&["show", &copy]);
     ok(&o);
     assert!(stdout(&o).contains("Suspect Won"), "{}", stdout(&o));
     // Both chains record it, and verify.
