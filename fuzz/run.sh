@@ -32,7 +32,7 @@ fi
 cat >fuzz/corpus/exchange/package <<'JSON'
 {"records":[{"reference":"gr-i/1","agency":"gr-hcg","entities":[{"name":"person","schema":"Person","statements":[{"id":1,"prop":"name","value":"Ali Hassan","grading":"B2","handling":"H1","tlp":null,"assessment":"fact"},{"id":2,"prop":"category","value":"suspect","grading":"B2","handling":"H1","tlp":null,"assessment":"fact"}]},{"name":"phone","schema":"Phone","statements":[{"id":3,"prop":"number","value":"+306931111111","grading":"B2","handling":"H0","tlp":"amber","assessment":"fact"}]},{"name":"uses","schema":"Uses","statements":[{"id":4,"prop":"user","value":"person","grading":"B2","handling":"H1","tlp":null,"assessment":"fact"},{"id":5,"prop":"object","value":"phone","grading":"B2","handling":"H1","tlp":null,"assessment":"fact"}]}]}]}
 JSON
-printf '{"kind":"phone","hit":"5f0c0a1b","purpose":"investigation","legal_basis":"Art. 7","officer":"ana"}' >fuzz/corpus/exchange/ask
+printf '{"kind":"phone","hit":"5f0c0a1b","purpose":"investigation","legal_basis":"Art. 7","officer":"ana","query":"q-5f0c","selector":null}' >fuzz/corpus/exchange/ask
 for t in mapping mrz names ingest_csv ingest_jsonl ingest_schemas edgelist exchange; do
     mkdir -p "fuzz/corpus/$t"
     echo "== fuzzing $t for ${SECS}s"

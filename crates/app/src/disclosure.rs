@@ -112,12 +112,36 @@ pub fn request(
         .map_err(|_| Error::Integrity(format!("query {}: kind {} unknown", query.reference, query.kind)))?;
     // An identity hit reads REFERENCE@SIMILARITY: the reference is what is asked for.
     let hit = hit.split('@').next().unwrap_or(hit);
+    let reference = hits::new_reference("d")?;
+    // A selector hit carries the selector, sealed to the owner: the proof that
+    // this node holds it, which the hit's tag alone is not.
+    let selector = match kind {
+        SelectorKind::PersonIdentity => None,
+        _ => {
+            let value = query
+                .hits
+                .iter()
+                .find(|(_, r)| r == hit)
+                .map(|(v, _)| v.clone())
+                .ok_or_else(|| Error::Integrity("the hit's selector is not kept".into()))?;
+            let context = sealed::context(
+                &me.fingerprint(),
+                &partner.fingerprint,
+                "disclosure-selector",
+                &reference,
+            );
+            let key = partner_exchange_key(store, &partner)?;
+            Some(sealed::seal(&key, &context, value.as_bytes()).map_err(|r| Error::Integrity(r.to_string()))?)
+        }
+    };
     let ask = DisclosureAsk {
         kind,
         hit: hit.to_string(),
         purpose: query.purpose.clone(),
         legal_basis: legal_basis.trim().to_string(),
         officer: session.user().to_string(),
+        query: query.reference.clone(),
+        selector,
     };
     ask.check().map_err(|_| {
         Error::BadInput(
@@ -135,7 +159,6 @@ pub fn request(
             printable(hit)
         )));
     }
-    let reference = hits::new_reference("d")?;
     let envelope = hits::seal(me, &partner, "disclosure-request", &reference, &ask, now)?;
     store.add_disclosure(&corridor_store::NewDisclosure {
         reference: &reference,
@@ -213,6 +236,27 @@ pub fn receive_request(
         };
         return Err(exchange::refuse(store, &admitted, r));
     }
+    // The hit must come from a query this node answered for the partner (one
+    // request per selector it held), and be real: the reference it answered for a
+    // person, or the selector itself for a tag.
+    let refuse_as = |why: &str| Refusal::Malformed {
+        what: "disclosure request",
+        why: why.into(),
+    };
+    let Some(answered) = store.take_disclosure_slot(admitted.partner_id, &ask.query, ask.kind.as_str())? else {
+        let r = refuse_as(
+            "it names no query of that kind this node answered for the partner, or more requests than that query held",
+        );
+        return Err(exchange::refuse(store, &admitted, r));
+    };
+    let proven = match ask.kind {
+        SelectorKind::PersonIdentity => answered.contains(&ask.hit),
+        kind => selector_proven(store, me, &admitted, &ask, kind)?,
+    };
+    if !proven {
+        let r = refuse_as("its hit is not one this node answered: no record goes for it");
+        return Err(exchange::refuse(store, &admitted, r));
+    }
     store.add_disclosure(&corridor_store::NewDisclosure {
         reference: &admitted.envelope.reference,
         asked: false,
@@ -231,6 +275,36 @@ pub fn receive_request(
         .disclosure(Some(admitted.partner_id), "received", &admitted.envelope.reference)?
         .ok_or_else(|| Error::Integrity("the request was not kept".into()))?;
     view(store, record, now)
+}
+
+/// Whether the selector sealed in a request is the one behind its hit's tag.
+fn selector_proven(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    admitted: &exchange::Admitted,
+    ask: &DisclosureAsk,
+    kind: SelectorKind,
+) -> Result<bool> {
+    let Some(sealed_value) = &ask.selector else {
+        return Ok(false);
+    };
+    let e = &admitted.envelope;
+    let context = sealed::context(&e.from, &e.to, "disclosure-selector", &e.reference);
+    let Ok(value) = sealed::open(me, &context, sealed_value) else {
+        return Ok(false);
+    };
+    let Some(value) = std::str::from_utf8(&value)
+        .ok()
+        .and_then(|v| hits::selector_of(kind, v))
+    else {
+        return Ok(false);
+    };
+    let (Some(tag), Some(key)) = (hex::decode(&ask.hit).ok(), store.psi_key(admitted.partner_id)?) else {
+        return Ok(false);
+    };
+    let key = corridor_exchange::psi::ResponderKey::from_bytes(&key).map_err(|r| Error::Integrity(r.to_string()))?;
+    let held = store.prepared_digest(admitted.partner_id, kind.as_str(), &tag)?;
+    Ok(held.is_some_and(|d| d == hits::prepared_digest(&key, kind, &value)))
 }
 
 /// The requests partners made of this node (`received`), or those this node
@@ -1547,6 +1621,70 @@ mod tests {
             (persons, phones),
             (2, 1),
             "the full copy keeps its phone beside the partial one"
+        );
+    }
+
+    #[test]
+    fn a_tag_alone_or_a_query_used_up_brings_no_request() {
+        let (mut a, mut b) = (node(), node());
+        partners(&mut a, &mut b);
+        ingest(
+            &mut b,
+            "one.csv",
+            "id,name,category,phone\n1,One,suspect,+306931111111\n",
+        );
+        let reference = hit(&mut a, &mut b);
+        let ana = Session::new("ana", "case=c; purpose=inv").expect("session");
+        let query = a.store.hit_queries(&["c".to_string()]).expect("queries")[0]
+            .reference
+            .clone();
+        let view = exchange::partner(&a.store, "b").expect("b");
+        // A partner that only holds the tag (every partner receives them all), with
+        // no selector to prove it: refused, whatever query it names.
+        for q in [query.as_str(), "q-none"] {
+            let forged = DisclosureAsk {
+                kind: SelectorKind::Phone,
+                hit: reference.clone(),
+                purpose: "inv".into(),
+                legal_basis: "Art. 7".into(),
+                officer: "mallory".into(),
+                query: q.to_string(),
+                selector: None,
+            };
+            let envelope = hits::seal(
+                &a.key,
+                &view,
+                "disclosure-request",
+                &hits::new_reference("d").expect("r"),
+                &forged,
+                now(),
+            )
+            .expect("seal");
+            assert!(
+                receive_request(&mut b.store, &b.key, &envelope.to_json(), now()).is_err(),
+                "{q}"
+            );
+        }
+        // The real request goes; the query held one selector, so a second one
+        // (after the first is answered) finds no slot.
+        let (asked, _) = request(&mut a.store, &a.key, &ana, "c", &reference, "Art. 7", now()).expect("request");
+        receive_request(&mut b.store, &b.key, &asked.to_json(), now()).expect("received");
+        let sam = Session::new("sam", "disclosure").expect("session");
+        let (answer, _) = decide(
+            &mut b.store,
+            &b.key,
+            &sam,
+            &asked.reference,
+            Choice::Refuse,
+            "no",
+            now(),
+        )
+        .expect("refuse");
+        receive_answer(&mut a.store, &a.key, &ana, "c", &answer.to_json(), now()).expect("answer");
+        let (again, _) = request(&mut a.store, &a.key, &ana, "c", &reference, "Art. 7", now()).expect("request");
+        assert!(
+            receive_request(&mut b.store, &b.key, &again.to_json(), now()).is_err(),
+            "no slot left"
         );
     }
 

@@ -396,6 +396,14 @@ pub fn answer_query(
         &answer,
         now,
     )?;
+    // A disclosure request must name this query, and no more of them than it held.
+    store.record_answered_query(
+        admitted.partner_id,
+        &admitted.envelope.reference,
+        query.kind.as_str(),
+        ask.size as i64,
+        &[],
+    )?;
     store.audit(&AuditEntry {
         actor: "partner node".into(),
         action: AuditAction::ExchangeAnswer,

@@ -323,6 +323,17 @@ pub fn answer_query(
             matches.push((i, h.reference.clone(), (d * 1000.0).round() as u16));
         }
     }
+    // A disclosure request must name this query and one of the references answered.
+    let mut answered: Vec<String> = matches.iter().map(|(_, r, _)| r.clone()).collect();
+    answered.sort();
+    answered.dedup();
+    store.record_answered_query(
+        admitted.partner_id,
+        &admitted.envelope.reference,
+        SelectorKind::PersonIdentity.as_str(),
+        queried.len() as i64,
+        &answered,
+    )?;
     let envelope = hits::seal(
         me,
         &admitted.partner,

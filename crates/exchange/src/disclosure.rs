@@ -45,6 +45,13 @@ pub struct DisclosureAsk {
     pub legal_basis: String,
     /// Who asks (the requesting officer's user name at the requester).
     pub officer: String,
+    /// The reference of the query that found the hit: a request must name a
+    /// query the owner answered, and no query brings more requests than it held
+    /// selectors (what its budget paid for).
+    pub query: String,
+    /// For a selector hit, the selector itself sealed to the owner: proof that
+    /// the requester holds it (a tag alone, which every partner receives, is not).
+    pub selector: Option<Sealed>,
 }
 
 /// What the owner decided.
@@ -179,10 +186,10 @@ fn entity_name(text: &str) -> bool {
 
 impl DisclosureAsk {
     pub fn check(&self) -> Result<(), Refusal> {
-        if !token(&self.hit) {
+        if !token(&self.hit) || !token(&self.query) {
             return Err(Refusal::Malformed {
                 what: "disclosure request",
-                why: "its hit reference is no reference".into(),
+                why: "its hit or query reference is no reference".into(),
             });
         }
         check_text("purpose", &self.purpose)?;

@@ -55,6 +55,66 @@ CREATE TABLE disclosure_notice (
 );
 "#;
 
+/// The queries this node answered for partners: a disclosure request must name
+/// one, and may not outnumber its selectors (what the partner paid for in its
+/// budget); for an identity query, the references answered.
+pub(crate) const ANSWERED: &str = r#"
+CREATE TABLE answered_query (
+    partner_id INTEGER NOT NULL REFERENCES partner(id),
+    reference  TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    used       INTEGER NOT NULL DEFAULT 0,
+    answered   TEXT NOT NULL DEFAULT '[]',
+    at         TEXT NOT NULL,
+    PRIMARY KEY (partner_id, reference)
+) WITHOUT ROWID;
+"#;
+
+/// Keeps a query answered for `partner` (the references answered, for identities).
+pub(crate) fn record_answered(
+    conn: &mut Connection,
+    partner: i64,
+    reference: &str,
+    kind: &str,
+    size: i64,
+    answered: &[String],
+) -> Result<()> {
+    let answered = serde_json::to_string(answered).unwrap_or_else(|_| "[]".into());
+    conn.execute(
+        "INSERT INTO answered_query (partner_id, reference, kind, size, answered, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         ON CONFLICT DO NOTHING",
+        params![partner, reference, kind, size, answered, crate::sqlite::now()],
+    )?;
+    Ok(())
+}
+
+/// Takes one disclosure slot of the query `reference` answered for `partner`,
+/// of `kind`: the references answered, or `None` when there is no such query
+/// or its slots are used up.
+pub(crate) fn take_slot(
+    conn: &mut Connection,
+    partner: i64,
+    reference: &str,
+    kind: &str,
+) -> Result<Option<Vec<String>>> {
+    let tx = crate::sqlite::write_tx(conn)?;
+    let changed = tx.execute(
+        "UPDATE answered_query SET used = used + 1 WHERE partner_id = ?1 AND reference = ?2 AND kind = ?3 AND used < size",
+        params![partner, reference, kind],
+    )?;
+    if changed != 1 {
+        return Ok(None);
+    }
+    let answered: String = tx.query_row(
+        "SELECT answered FROM answered_query WHERE partner_id = ?1 AND reference = ?2",
+        params![partner, reference],
+        |r| r.get(0),
+    )?;
+    tx.commit()?;
+    Ok(Some(serde_json::from_str(&answered).unwrap_or_default()))
+}
+
 /// A disclosure request, as either side keeps it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DisclosureRecord {

@@ -44,6 +44,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("selector matching with partners", crate::hits::SCHEMA),
     ("digests of the selectors queried", crate::hits::VALUES),
     ("disclosures after a hit", crate::disclosures::SCHEMA),
+    ("queries answered for partners", crate::disclosures::ANSWERED),
 ];
 
 /// The newest schema version this code knows.

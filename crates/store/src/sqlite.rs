@@ -699,6 +699,23 @@ impl SqliteStore {
         crate::disclosures::answered(self.conn_mut()?, id, state, reason, dataset, records, actor)
     }
 
+    /// Keeps a query answered for a partner (for identities, the references answered).
+    pub fn record_answered_query(
+        &mut self,
+        partner: i64,
+        reference: &str,
+        kind: &str,
+        size: i64,
+        answered: &[String],
+    ) -> Result<()> {
+        crate::disclosures::record_answered(self.conn_mut()?, partner, reference, kind, size, answered)
+    }
+
+    /// Takes a disclosure slot of a query answered for a partner (see `disclosures.rs`).
+    pub fn take_disclosure_slot(&mut self, partner: i64, reference: &str, kind: &str) -> Result<Option<Vec<String>>> {
+        crate::disclosures::take_slot(self.conn_mut()?, partner, reference, kind)
+    }
+
     /// Marks one of this node's requests that never reached its partner; logged.
     pub fn disclosure_undelivered(&mut self, id: i64, why: &str, actor: &str) -> Result<()> {
         crate::disclosures::undelivered(self.conn_mut()?, id, why, actor)
