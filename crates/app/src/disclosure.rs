@@ -1665,8 +1665,9 @@ mod tests {
                 "{q}"
             );
         }
-        // The real request goes; the query held one selector, so a second one
-        // (after the first is answered) finds no slot.
+        // The real request goes. The query held two selectors: the forged request
+        // naming it spent one slot, the real one the other, so a further request
+        // (after the first is answered) finds none.
         let (asked, _) = request(&mut a.store, &a.key, &ana, "c", &reference, "Art. 7", now()).expect("request");
         receive_request(&mut b.store, &b.key, &asked.to_json(), now()).expect("received");
         let sam = Session::new("sam", "disclosure").expect("session");
