@@ -1293,6 +1293,19 @@ mod tests {
         hits[0].reference.clone()
     }
 
+    /// Two partners; `b` holds one suspect's phone, which `a` finds in case `c`.
+    fn nodes_with_a_hit() -> (Node, Node, String) {
+        let (mut a, mut b) = (node(), node());
+        partners(&mut a, &mut b);
+        ingest(
+            &mut b,
+            "one.csv",
+            "id,name,category,phone\n1,One,suspect,+306931111111\n",
+        );
+        let reference = hit(&mut a, &mut b);
+        (a, b, reference)
+    }
+
     fn entities_of(store: &mut SqliteStore, dataset: &str) -> Vec<corridor_model::Entity> {
         let mut out = Vec::new();
         for schema in ["Person", "Phone", "Uses"] {
@@ -1511,14 +1524,7 @@ mod tests {
 
     #[test]
     fn rectifying_the_selector_itself_still_reaches_the_copy_and_only_the_approver_looks() {
-        let (mut a, mut b) = (node(), node());
-        partners(&mut a, &mut b);
-        ingest(
-            &mut b,
-            "one.csv",
-            "id,name,category,phone\n1,One,suspect,+306931111111\n",
-        );
-        let reference = hit(&mut a, &mut b);
+        let (mut a, mut b, reference) = nodes_with_a_hit();
         let ana = Session::new("ana", "case=c; purpose=inv").expect("session");
         let (asked, _) = request(&mut a.store, &a.key, &ana, "c", &reference, "Art. 7", now()).expect("request");
         receive_request(&mut b.store, &b.key, &asked.to_json(), now()).expect("received");
@@ -1572,14 +1578,7 @@ mod tests {
 
     #[test]
     fn a_second_disclosure_of_the_same_record_keeps_a_copy_of_its_own() {
-        let (mut a, mut b) = (node(), node());
-        partners(&mut a, &mut b);
-        ingest(
-            &mut b,
-            "one.csv",
-            "id,name,category,phone\n1,One,suspect,+306931111111\n",
-        );
-        let reference = hit(&mut a, &mut b);
+        let (mut a, mut b, reference) = nodes_with_a_hit();
         let ana = Session::new("ana", "case=c; purpose=inv").expect("session");
         let sam = Session::new("sam", "disclosure").expect("session");
         let mut ask = |only_names: bool| {
@@ -1626,14 +1625,7 @@ mod tests {
 
     #[test]
     fn a_tag_alone_or_a_query_used_up_brings_no_request() {
-        let (mut a, mut b) = (node(), node());
-        partners(&mut a, &mut b);
-        ingest(
-            &mut b,
-            "one.csv",
-            "id,name,category,phone\n1,One,suspect,+306931111111\n",
-        );
-        let reference = hit(&mut a, &mut b);
+        let (mut a, mut b, reference) = nodes_with_a_hit();
         let ana = Session::new("ana", "case=c; purpose=inv").expect("session");
         let query = a.store.hit_queries(&["c".to_string()]).expect("queries")[0]
             .reference
@@ -1691,14 +1683,7 @@ mod tests {
 
     #[test]
     fn a_refusal_and_a_hit_no_longer_held() {
-        let (mut a, mut b) = (node(), node());
-        partners(&mut a, &mut b);
-        ingest(
-            &mut b,
-            "one.csv",
-            "id,name,category,phone\n1,One,suspect,+306931111111\n",
-        );
-        let reference = hit(&mut a, &mut b);
+        let (mut a, mut b, reference) = nodes_with_a_hit();
         let ana = Session::new("ana", "case=c; purpose=inv").expect("session");
         let sam = Session::new("sam", "disclosure").expect("session");
         let (asked, _) = request(&mut a.store, &a.key, &ana, "c", &reference, "Art. 7", now()).expect("request");

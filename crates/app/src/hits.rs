@@ -90,17 +90,8 @@ pub fn matchable_selectors(
     kind: SelectorKind,
     partner: &str,
 ) -> Result<Vec<String>> {
-    // The partners whose data may be matched with `partner`: itself, and those
-    // that allowed onward use.
-    let onward: HashSet<String> = exchange::partners(store)?
-        .into_iter()
-        .filter(|p| p.name == partner || p.agreement.as_ref().is_some_and(|a| a.onward_use))
-        .map(|p| p.name)
-        .collect();
-    let may_match = |agency: &str| match agency.strip_prefix("partner:") {
-        None => true,
-        Some(rest) => onward.contains(rest.split('/').next().unwrap_or_default()),
-    };
+    let onward = Onward::for_partner(store, partner)?;
+    let may_match = |agency: &str| onward.may_match(agency);
     let (schema, props) =
         schema_of(kind).ok_or_else(|| Error::BadInput(format!("{kind} is matched on encodings, not as a selector")))?;
     let read = store.entity_evidence(&["Person", schema], session.actor(), session.purpose())?;
@@ -147,6 +138,31 @@ pub fn matchable_selectors(
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// The third-party rule for matching with one partner: data received from a
+/// partner (its source `partner:NAME/AGENCY`) may be matched with that partner,
+/// and with others only if its agreement allows onward use.
+pub(crate) struct Onward(HashSet<String>);
+
+impl Onward {
+    pub(crate) fn for_partner(store: &SqliteStore, partner: &str) -> Result<Onward> {
+        Ok(Onward(
+            exchange::partners(store)?
+                .into_iter()
+                .filter(|p| p.name == partner || p.agreement.as_ref().is_some_and(|a| a.onward_use))
+                .map(|p| p.name)
+                .collect(),
+        ))
+    }
+
+    /// Whether a statement of `agency` may be matched.
+    pub(crate) fn may_match(&self, agency: &str) -> bool {
+        match agency.strip_prefix("partner:") {
+            None => true,
+            Some(rest) => self.0.contains(rest.split('/').next().unwrap_or_default()),
+        }
+    }
 }
 
 /// What [`prepare_tags`] did.

@@ -230,15 +230,8 @@ pub(crate) fn matchable_persons(
     session: &Session,
     partner: &str,
 ) -> Result<Vec<(String, String, Option<String>)>> {
-    let onward: std::collections::HashSet<String> = exchange::partners(store)?
-        .into_iter()
-        .filter(|p| p.name == partner || p.agreement.as_ref().is_some_and(|a| a.onward_use))
-        .map(|p| p.name)
-        .collect();
-    let may_match = |agency: &str| match agency.strip_prefix("partner:") {
-        None => true,
-        Some(rest) => onward.contains(rest.split('/').next().unwrap_or_default()),
-    };
+    let onward = hits::Onward::for_partner(store, partner)?;
+    let may_match = |agency: &str| onward.may_match(agency);
     let read = store.entity_evidence(&["Person"], session.actor(), session.purpose())?;
     let mut out = Vec::new();
     for e in read {
