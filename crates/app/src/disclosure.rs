@@ -993,13 +993,14 @@ fn copy_key(disclosure: &str, record: &str) -> String {
 }
 
 /// Seals every erasure and rectification notice waiting, one message per
-/// disclosure and change, for its partner; marks them sent and logs it.
+/// disclosure and change (and one more for records withdrawn), for its partner.
+/// They stay owed until [`notices_delivered`].
 pub fn seal_notices(
     store: &mut SqliteStore,
     me: &corridor_node_key::NodeKey,
     session: &Session,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<(String, Envelope)>> {
+) -> Result<Vec<SealedNotices>> {
     let pending = store.pending_notices()?;
     // One message per disclosure and change, in the order they were noted.
     let mut groups: std::collections::BTreeMap<(i64, String), Vec<corridor_store::PendingNotice>> =
@@ -1008,7 +1009,6 @@ pub fn seal_notices(
         groups.entry((n.disclosure_id, n.change.clone())).or_default().push(n);
     }
     let mut out = Vec::new();
-    let mut sent = Vec::new();
     for ((_, change), notices) in groups {
         let Some(first) = notices.first() else { continue };
         let (disclosure, partner_id) = (first.disclosure.clone(), first.partner_id);
@@ -1044,18 +1044,35 @@ pub fn seal_notices(
                 });
             }
         }
+        let mut envelopes = Vec::new();
         for notice in &messages {
             let reference = hits::new_reference("n")?;
             let sealed = seal_package(store, &partner, me, "disclosure-notice", &reference, notice)?;
-            let envelope = hits::seal(me, &partner, "disclosure-notice", &reference, &sealed, now)?;
-            out.push((partner.name.clone(), envelope));
+            envelopes.push(hits::seal(me, &partner, "disclosure-notice", &reference, &sealed, now)?);
         }
-        sent.extend(notices.iter().map(|n| n.id));
-    }
-    if !sent.is_empty() {
-        store.notices_sent(&sent, session.actor())?;
+        out.push(SealedNotices {
+            partner: partner.name.clone(),
+            envelopes,
+            ids: notices.iter().map(|n| n.id).collect(),
+        });
     }
     Ok(out)
+}
+
+/// Notices sealed for a partner (one disclosure's, of one change): the messages,
+/// and the notes they discharge once written or delivered ([`notices_delivered`]).
+#[derive(Debug, Clone)]
+pub struct SealedNotices {
+    pub partner: String,
+    pub envelopes: Vec<Envelope>,
+    pub ids: Vec<i64>,
+}
+
+/// Marks notices as sent, once their messages are written out or delivered: a
+/// notice sealed but lost on the way (a failed write, a crash) is sealed again
+/// at the next `exchange notices`. Logged.
+pub fn notices_delivered(store: &mut SqliteStore, session: &Session, sealed: &SealedNotices) -> Result<()> {
+    Ok(store.notices_sent(&sealed.ids, session.actor())?)
 }
 
 /// The rectified records as they now stand, only what was approved of them
@@ -1293,6 +1310,15 @@ mod tests {
         hits[0].reference.clone()
     }
 
+    /// The notices `n` owes, sealed and counted as delivered (one message each).
+    fn sealed_once(n: &mut Node) -> Vec<Envelope> {
+        let sealed = seal_notices(&mut n.store, &n.key, &root(), now()).expect("notices");
+        for s in &sealed {
+            notices_delivered(&mut n.store, &root(), s).expect("delivered");
+        }
+        sealed.into_iter().flat_map(|s| s.envelopes).collect()
+    }
+
     /// Two partners; `b` holds one suspect's phone, which `a` finds in case `c`.
     fn nodes_with_a_hit() -> (Node, Node, String) {
         let (mut a, mut b) = (node(), node());
@@ -1473,7 +1499,7 @@ mod tests {
             "spelling per passport",
         )
         .expect("rectify");
-        let notices = seal_notices(&mut b.store, &b.key, &root(), now()).expect("notices");
+        let notices = sealed_once(&mut b);
         assert_eq!(notices.len(), 1);
         assert!(
             seal_notices(&mut b.store, &b.key, &root(), now())
@@ -1481,18 +1507,18 @@ mod tests {
                 .is_empty(),
             "sent once"
         );
-        let applied = receive_notice(&mut a.store, &a.key, &root(), &notices[0].1.to_json(), now()).expect("apply");
+        let applied = receive_notice(&mut a.store, &a.key, &root(), &notices[0].to_json(), now()).expect("apply");
         assert_eq!((applied.change, applied.records), (wire::Change::Rectified, 1));
         let got = entities_of(&mut a.store, &dataset);
         let person = got.iter().find(|e| e.schema == "Person").expect("person");
         assert_eq!(person.values("name"), ["Ali Hasan"]);
         // An erasure at the owner erases the copy.
         crate::test_support::erase(&mut b, "gr-i:1:person");
-        let notices = seal_notices(&mut b.store, &b.key, &root(), now()).expect("notices");
+        let notices = sealed_once(&mut b);
         assert_eq!(notices.len(), 1);
         // Addressed and sealed to a: no other node takes it.
-        assert!(receive_notice(&mut b.store, &b.key, &root(), &notices[0].1.to_json(), now()).is_err());
-        let applied = receive_notice(&mut a.store, &a.key, &root(), &notices[0].1.to_json(), now()).expect("apply");
+        assert!(receive_notice(&mut b.store, &b.key, &root(), &notices[0].to_json(), now()).is_err());
+        let applied = receive_notice(&mut a.store, &a.key, &root(), &notices[0].to_json(), now()).expect("apply");
         assert_eq!((applied.change, applied.records), (wire::Change::Erased, 1));
         assert!(
             entities_of(&mut a.store, &dataset)
@@ -1558,9 +1584,12 @@ mod tests {
         // record, and the notice must carry it all the same.
         crate::rectify::rectify(&mut b.store, &root(), phone_statement, "+306939999999", "misread digit")
             .expect("rectify");
-        let notices = seal_notices(&mut b.store, &b.key, &root(), now()).expect("notices");
-        assert_eq!(notices.len(), 1);
-        receive_notice(&mut a.store, &a.key, &root(), &notices[0].1.to_json(), now()).expect("apply");
+        // Sealed but never written or delivered (a crash, a full disk): still owed.
+        let lost = seal_notices(&mut b.store, &b.key, &root(), now()).expect("notices");
+        assert_eq!(lost.len(), 1);
+        let notices = sealed_once(&mut b);
+        assert_eq!(notices.len(), 1, "sealed again");
+        receive_notice(&mut a.store, &a.key, &root(), &notices[0].to_json(), now()).expect("apply");
         let phone = entities_of(&mut a.store, &dataset)
             .into_iter()
             .find(|e| e.schema == "Phone")
@@ -1569,9 +1598,9 @@ mod tests {
         // Revoked, the partner is still told of an erasure, and its notice taken.
         exchange::revoke_partner(&mut a.store, &root(), "b", "agreement ended").expect("revoke");
         crate::test_support::erase(&mut b, "gr-i:1:person");
-        let notices = seal_notices(&mut b.store, &b.key, &root(), now()).expect("notices");
+        let notices = sealed_once(&mut b);
         assert_eq!(notices.len(), 1);
-        receive_notice(&mut a.store, &a.key, &root(), &notices[0].1.to_json(), now())
+        receive_notice(&mut a.store, &a.key, &root(), &notices[0].to_json(), now())
             .expect("taken from a revoked partner");
         assert!(entities_of(&mut a.store, &dataset).is_empty(), "the copy is erased");
     }

@@ -258,18 +258,17 @@ pub fn decide(
     Ok(view)
 }
 
-/// A notice sealed for a partner, and whether it was delivered online.
+/// Notices sealed for a partner, and whether they were delivered online.
 #[derive(Debug)]
 pub struct NoticeSent {
-    pub partner: String,
-    pub envelope: corridor_exchange::Envelope,
-    /// Why it was not delivered: the front end keeps it as a file to send so.
+    pub sealed: disclosure::SealedNotices,
+    /// Why they were not delivered: still owed, the front end writes them as
+    /// files and then counts them sent ([`disclosure::notices_delivered`]).
     pub undelivered: Option<String>,
 }
 
-/// Seals the notices owed and delivers each online; any not delivered comes
-/// back with why, for the front end to keep as a file (the store counts every
-/// notice sealed as sent: it is the file's to travel then).
+/// Seals the notices owed and delivers them online; those delivered are counted
+/// sent, those not come back with why.
 pub fn send_notices(
     store: &mut SqliteStore,
     me: &corridor_node_key::NodeKey,
@@ -279,17 +278,19 @@ pub fn send_notices(
 ) -> Result<Vec<NoticeSent>> {
     let sealed = disclosure::seal_notices(store, me, session, now)?;
     let mut out = Vec::new();
-    for (partner_name, envelope) in sealed {
-        let partner = crate::exchange::partner(store, &partner_name)?;
-        let undelivered = outgoing(&partner, envelope.to_json())
-            .and_then(|out| carry(courier, &out))
-            .err()
-            .map(|e| e.to_string());
-        out.push(NoticeSent {
-            partner: partner_name,
-            envelope,
-            undelivered,
-        });
+    for s in sealed {
+        let partner = crate::exchange::partner(store, &s.partner)?;
+        let mut undelivered = None;
+        for envelope in &s.envelopes {
+            if let Err(e) = outgoing(&partner, envelope.to_json()).and_then(|out| carry(courier, &out)) {
+                undelivered = Some(e.to_string());
+                break;
+            }
+        }
+        if undelivered.is_none() {
+            disclosure::notices_delivered(store, session, &s)?;
+        }
+        out.push(NoticeSent { sealed: s, undelivered });
     }
     Ok(out)
 }

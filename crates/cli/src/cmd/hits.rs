@@ -284,27 +284,30 @@ pub(crate) fn exchange(ctx: &Ctx, cmd: &ExchangeCommand) -> Result<ExitCode> {
             } else {
                 disclosure::seal_notices(&mut store, &key, &session, now)?
                     .into_iter()
-                    .map(|(partner, envelope)| corridor_app::online::NoticeSent {
-                        partner,
-                        envelope,
+                    .map(|sealed| corridor_app::online::NoticeSent {
+                        sealed,
                         undelivered: Some("to be sent as a file".into()),
                     })
                     .collect()
             };
             for n in &sealed {
+                let partner = &n.sealed.partner;
                 match &n.undelivered {
-                    None => crate::outln!("notice {} delivered to {}", n.envelope.reference, n.partner),
+                    None => crate::outln!("{} notices delivered to {partner}", n.sealed.envelopes.len()),
                     Some(why) => {
-                        let path = out.join(format!("notice-{}-{}.json", n.partner, n.envelope.reference));
-                        write_message(ctx, &path, &n.envelope.to_json())?;
-                        if *send {
-                            eprintln!(
-                                "note: not delivered to {} ({why}): send {} instead",
-                                n.partner,
-                                path.display()
-                            );
+                        // Counted sent only once every file of them is written.
+                        for envelope in &n.sealed.envelopes {
+                            let path = out.join(format!("notice-{partner}-{}.json", envelope.reference));
+                            write_message(ctx, &path, &envelope.to_json())?;
+                            if *send {
+                                eprintln!(
+                                    "note: not delivered to {partner} ({why}): send {} instead",
+                                    path.display()
+                                );
+                            }
+                            crate::outln!("{}: send it to {partner}", path.display());
                         }
-                        crate::outln!("{}: send it to {}", path.display(), n.partner);
+                        disclosure::notices_delivered(&mut store, &session, &n.sealed)?;
                     }
                 }
             }
