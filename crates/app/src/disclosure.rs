@@ -812,7 +812,8 @@ pub fn receive_answer(
         Ok(p) => p,
         Err(r) => return Err(exchange::refuse(store, &admitted, r)),
     };
-    let dataset = format!("disclosed.{}.{}", partner.name, grant_case);
+    // `+` is in no partner or case name: no two pairs give one data set.
+    let dataset = format!("disclosed+{}+{}", partner.name, grant_case);
     let (written, statements) = write_package(
         store,
         session,

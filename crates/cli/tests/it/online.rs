@@ -523,8 +523,8 @@ fn three_nodes_match_selectors_and_disclose_a_record_online_and_an_erasure_follo
     assert_eq!(decided["state"], "approved");
     let rs_list = json(&ana_rs(&["--json", "disclosure", "list"]));
     assert_eq!(rs_list[0]["state"], "approved", "{rs_list}");
-    assert_eq!(rs_list[0]["dataset"], "disclosed.gr.op-rs");
-    let copy = format!("disclosed.gr.op-rs:{reference}/{record_ref}:person");
+    assert_eq!(rs_list[0]["dataset"], "disclosed+gr+op-rs");
+    let copy = format!("disclosed+gr+op-rs:{reference}/{record_ref}:person");
     let o = ana_rs(&["show", &copy]);
     ok(&o);
     assert!(stdout(&o).contains(&name), "{}", stdout(&o));

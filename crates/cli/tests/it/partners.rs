@@ -568,7 +568,7 @@ fn a_selector_query_finds_what_the_partner_holds_and_nothing_of_its_victims() {
     assert_eq!(received["records"], 1, "{received}");
     assert_eq!(received["decision"], "approved");
     // Each disclosure keeps its copy under its own reference.
-    let copy = format!("disclosed.gr.op-rs:{d_ref}/gr-intercepts/1:person");
+    let copy = format!("disclosed+gr+op-rs:{d_ref}/gr-intercepts/1:person");
     let o = ana_rs(&["show", &copy]);
     ok(&o);
     assert!(stdout(&o).contains("Suspect One"), "{}", stdout(&o));
