@@ -814,6 +814,26 @@ pub fn receive_answer(
     };
     // `+` is in no partner or case name: no two pairs give one data set.
     let dataset = format!("disclosed+{}+{}", partner.name, grant_case);
+    // The answer and the records it brings are noted first, in one transaction,
+    // then ingested: a crash between leaves a disclosure without its copy (asked
+    // again), never a copy no notice can find.
+    let coming: Vec<corridor_store::DisclosedRecordRow> = package
+        .records
+        .iter()
+        .map(|r| corridor_store::DisclosedRecordRow {
+            reference: r.reference.clone(),
+            record_id: 0,
+            what: String::new(),
+        })
+        .collect();
+    store.disclosure_answered(
+        record.id,
+        reply.decision.as_str(),
+        &reason,
+        Some(&dataset),
+        &coming,
+        session.actor(),
+    )?;
     let (written, statements) = write_package(
         store,
         session,
@@ -821,14 +841,6 @@ pub fn receive_answer(
         (&dataset, grant_case),
         &package,
         &record.reference,
-    )?;
-    store.disclosure_answered(
-        record.id,
-        reply.decision.as_str(),
-        &reason,
-        Some(&dataset),
-        &written,
-        session.actor(),
     )?;
     Ok(AnswerReceived {
         reference: record.reference.clone(),
@@ -1216,12 +1228,21 @@ pub fn receive_notice(
             "it names no disclosure this node received from the partner",
         ));
     };
-    let came: HashMap<String, i64> = store
-        .disclosed_records(record.id)?
-        .into_iter()
-        .map(|r| (r.reference, r.record_id))
+    // The copies, by the key each disclosure's copy has in its data set.
+    let mut came: HashMap<String, i64> = HashMap::new();
+    for r in store.disclosed_records(record.id)? {
+        let id = match &record.dataset {
+            Some(dataset) => store.record_id(dataset, &copy_key(&record.reference, &r.reference))?,
+            None => None,
+        };
+        came.insert(r.reference, id.unwrap_or(0));
+    }
+    let ids: Vec<i64> = notice
+        .records
+        .iter()
+        .filter_map(|r| came.get(r).copied())
+        .filter(|id| *id > 0)
         .collect();
-    let ids: Vec<i64> = notice.records.iter().filter_map(|r| came.get(r).copied()).collect();
     let purpose = format!("notice {} from {}", admitted.envelope.reference, admitted.partner.name);
     let acting = Session::new(session.actor(), &purpose)?;
     match notice.change {
