@@ -660,8 +660,44 @@ pub fn decide(
         records: sealed,
     };
     let envelope = hits::seal(me, &partner, "disclosure-answer", &record.reference, &reply, now)?;
-    store.decide_disclosure(record.id, decision.as_str(), reason, session.actor(), &rows)?;
+    let body = serde_json::to_string(&reply).map_err(|e| Error::Integrity(e.to_string()))?;
+    store.decide_disclosure(record.id, (decision.as_str(), reason, &body), session.user(), &rows)?;
     let record = received_request(store, &record.reference)?;
+    Ok((envelope, view(store, record, now)?))
+}
+
+/// The answer to a request decided here, sealed again (a fresh nonce and time)
+/// for a partner it did not reach: the same decision and the same records, by
+/// whoever decided, the approver, or any supervisor once overdue. Logged.
+pub fn resend(
+    store: &mut SqliteStore,
+    me: &corridor_node_key::NodeKey,
+    session: &Session,
+    reference: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Envelope, DisclosureView)> {
+    let record = received_request(store, reference)?;
+    if record.decided_by.as_deref() != Some(session.user()) {
+        may_decide(session, &record, now)?;
+    }
+    let body = store.disclosure_answer(record.id)?.ok_or_else(|| {
+        Error::Conflict(format!(
+            "the request {} is not decided yet: nothing to send again",
+            record.reference
+        ))
+    })?;
+    let reply: DisclosureReply =
+        serde_json::from_str(&body).map_err(|_| Error::Integrity("the kept answer no longer reads".into()))?;
+    let partner = partner_by_id(store, record.partner_id)?;
+    let envelope = hits::seal(me, &partner, "disclosure-answer", &record.reference, &reply, now)?;
+    store.audit(&corridor_store::AuditEntry {
+        actor: session.actor().into(),
+        action: corridor_store::AuditAction::DisclosureDecide,
+        target: format!("partner:{}", record.partner_id),
+        purpose: format!("disclosure {}", record.reference),
+        detail: serde_json::json!({"reference": record.reference, "resent": true, "decision": record.state})
+            .to_string(),
+    })?;
     Ok((envelope, view(store, record, now)?))
 }
 
@@ -1730,6 +1766,38 @@ mod tests {
             receive_request(&mut b.store, &b.key, &again.to_json(), now()).is_err(),
             "no slot left"
         );
+    }
+
+    #[test]
+    fn an_answer_that_did_not_arrive_is_sent_again() {
+        let (mut a, mut b, reference) = nodes_with_a_hit();
+        let ana = Session::new("ana", "case=c; purpose=inv").expect("session");
+        let sam = Session::new("sam", "disclosure").expect("session");
+        let (asked, _) = request(&mut a.store, &a.key, &ana, "c", &reference, "Art. 7", now()).expect("request");
+        receive_request(&mut b.store, &b.key, &asked.to_json(), now()).expect("received");
+        assert!(
+            resend(&mut b.store, &b.key, &sam, &asked.reference, now()).is_err(),
+            "nothing decided yet"
+        );
+        // The answer is lost on the way; the approver sends it again.
+        decide(
+            &mut b.store,
+            &b.key,
+            &sam,
+            &asked.reference,
+            Choice::Approve { only: None },
+            "",
+            now(),
+        )
+        .expect("approve");
+        let tim = Session::new("tim", "disclosure").expect("session");
+        assert!(
+            resend(&mut b.store, &b.key, &tim, &asked.reference, now()).is_err(),
+            "not tim's"
+        );
+        let (again, _) = resend(&mut b.store, &b.key, &sam, &asked.reference, now()).expect("again");
+        let got = receive_answer(&mut a.store, &a.key, &ana, "c", &again.to_json(), now()).expect("received");
+        assert_eq!(got.records, 1);
     }
 
     #[test]

@@ -220,6 +220,15 @@ pub fn not_delivered(store: &mut SqliteStore, session: &Session, view: &Disclosu
     Ok(store.disclosure_undelivered(view.record.id, &why, session.actor())?)
 }
 
+/// Delivers one sealed message to its partner online.
+pub fn deliver(
+    partner: &crate::exchange::PartnerView,
+    envelope: &corridor_exchange::Envelope,
+    courier: &dyn Courier,
+) -> Result<()> {
+    carry(courier, &outgoing(partner, envelope.to_json())?).map(|_| ())
+}
+
 /// Decides a partner's request: decided and logged, and the answer to carry.
 pub fn decision(
     store: &mut SqliteStore,
@@ -237,7 +246,7 @@ pub fn decision(
 /// What to say when a decision was made but its answer did not arrive.
 pub fn undelivered(view: &DisclosureView, e: &Error) -> Error {
     Error::Partner(format!(
-        "decided ({}), but the answer did not reach {}: {e}; send it as a file (`corridor disclosure` with --out is for new decisions: ask the partner to ask again, or your administrator to resend)",
+        "decided ({}), but the answer did not reach {}: {e}; send it again (`corridor disclosure resend`, online or with --out as a file)",
         view.record.state, view.partner
     ))
 }

@@ -277,6 +277,14 @@ pub enum DisclosureCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<std::path::PathBuf>,
     },
+    /// Send again the answer to a partner's request decided here, when it did not
+    /// arrive (the same decision and records, sealed anew).
+    Resend {
+        reference: String,
+        /// The answer file to write; without it the answer goes online.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
     /// Refuse a partner's request, saying why; writes the answer.
     Refuse {
         reference: String,

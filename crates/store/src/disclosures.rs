@@ -55,6 +55,10 @@ CREATE TABLE disclosure_notice (
 );
 "#;
 
+/// A decision's answer as sealed (its body), kept so that it can be sent again
+/// when it did not arrive.
+pub(crate) const ANSWERS: &str = "ALTER TABLE disclosure ADD COLUMN answer TEXT;";
+
 /// The queries this node answered for partners: a disclosure request must name
 /// one, and may not outnumber its selectors (what the partner paid for in its
 /// budget); for an identity query, the references answered.
@@ -294,16 +298,16 @@ pub struct DisclosedRecordRow {
 pub(crate) fn decide(
     conn: &mut Connection,
     id: i64,
-    state: &str,
-    reason: &str,
+    (state, reason, answer): (&str, &str, &str),
     actor: &str,
     records: &[DisclosedRecordRow],
 ) -> Result<()> {
     let tx = crate::sqlite::write_tx(conn)?;
     let at = crate::sqlite::now();
     let changed = tx.execute(
-        "UPDATE disclosure SET state = ?1, decided_by = ?2, decided_at = ?3, reason = ?4 WHERE id = ?5 AND state = 'pending'",
-        params![state, actor, at, reason, id],
+        "UPDATE disclosure SET state = ?1, decided_by = ?2, decided_at = ?3, reason = ?4, answer = ?5 \
+         WHERE id = ?6 AND state = 'pending'",
+        params![state, actor, at, reason, answer, id],
     )?;
     if changed != 1 {
         return Err(Error::Exists {
@@ -526,4 +530,9 @@ pub(crate) fn undelivered(conn: &mut Connection, id: i64, why: &str, actor: &str
     }
     tx.commit()?;
     Ok(())
+}
+
+/// The answer body kept for a decided request received (none before a decision).
+pub(crate) fn answer_of(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT answer FROM disclosure WHERE id = ?1", [id], |r| r.get(0))?)
 }

@@ -45,6 +45,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("digests of the selectors queried", crate::hits::VALUES),
     ("disclosures after a hit", crate::disclosures::SCHEMA),
     ("queries answered for partners", crate::disclosures::ANSWERED),
+    ("disclosure answers kept to send again", crate::disclosures::ANSWERS),
 ];
 
 /// The newest schema version this code knows.

@@ -678,12 +678,16 @@ impl SqliteStore {
     pub fn decide_disclosure(
         &mut self,
         id: i64,
-        state: &str,
-        reason: &str,
+        decision: (&str, &str, &str),
         actor: &str,
         records: &[crate::DisclosedRecordRow],
     ) -> Result<()> {
-        crate::disclosures::decide(self.conn_mut()?, id, state, reason, actor, records)
+        crate::disclosures::decide(self.conn_mut()?, id, decision, actor, records)
+    }
+
+    /// The answer body kept for a decided request received.
+    pub fn disclosure_answer(&self, id: i64) -> Result<Option<String>> {
+        crate::disclosures::answer_of(&self.conn, id)
     }
 
     /// Records the owner's answer to one of this node's requests; logged.

@@ -119,6 +119,32 @@ pub(crate) fn disclosure(ctx: &Ctx, cmd: &DisclosureCommand) -> Result<ExitCode>
             let choice = Choice::Approve { only: only.as_deref() };
             return decide(ctx, reference, choice, reason, out.as_deref());
         }
+        DisclosureCommand::Resend { reference, out } => {
+            if let Some(out) = out {
+                ctx.check_output(out)?;
+            }
+            let (mut store, grant) = ctx.open_for(Action::ApproveDisclosure)?;
+            let session = ctx.session_for(grant.as_ref())?;
+            let key = node_key(ctx)?;
+            let (envelope, decided) = disclosure::resend(&mut store, &key, &session, reference, now)?;
+            match out {
+                Some(out) => {
+                    write_message(ctx, out, &envelope.to_json())?;
+                    crate::outln!(
+                        "{} sent again: send {} to {}",
+                        decided.record.reference,
+                        out.display(),
+                        decided.partner
+                    );
+                }
+                None => {
+                    let courier = crate::courier::https(ctx)?;
+                    let partner = corridor_app::exchange::partner(&store, &decided.partner)?;
+                    corridor_app::online::deliver(&partner, &envelope, &courier)?;
+                    crate::outln!("{} sent again to {}", decided.record.reference, decided.partner);
+                }
+            }
+        }
         DisclosureCommand::Refuse { reference, reason, out } => {
             return decide(ctx, reference, Choice::Refuse, reason, out.as_deref());
         }
