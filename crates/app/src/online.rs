@@ -220,6 +220,12 @@ pub fn not_delivered(store: &mut SqliteStore, session: &Session, view: &Disclosu
     Ok(store.disclosure_undelivered(view.record.id, &why, session.actor())?)
 }
 
+/// One sealed message as it goes to its partner (its address; refused for a
+/// partner reached by files only).
+pub fn outgoing_of(partner: &crate::exchange::PartnerView, envelope: &corridor_exchange::Envelope) -> Result<Outgoing> {
+    outgoing(partner, envelope.to_json())
+}
+
 /// Delivers one sealed message to its partner online.
 pub fn deliver(
     partner: &crate::exchange::PartnerView,

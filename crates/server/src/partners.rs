@@ -301,3 +301,34 @@ pub(crate) async fn decide(
         ))),
     }
 }
+
+/// Sending an answer again takes nothing but its reference (an empty object).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DisclosureResendBody {}
+
+#[utoipa::path(post, path = "/api/v1/disclosure-requests/{id}/resend", tag = "partners", security(("token" = [])),
+    request_body = DisclosureResendBody, params(("id" = String, Path, description = "The request's reference")),
+    responses((status = 200, description = "The answer kept for the decided request, sealed anew and delivered"),
+        (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError),
+        (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 413, body = ApiError),
+        (status = 502, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn resend(
+    State(node): State<Node>,
+    Extension(grant): Extension<Grant>,
+    ApiPath(reference): ApiPath<String>,
+    ApiJson(_body): ApiJson<DisclosureResendBody>,
+) -> Result<Json<DisclosureView>, ApiError> {
+    let key = key_of(&node)?;
+    let session = session(&grant)?;
+    let (view, out) = node
+        .run(move |s| {
+            let (envelope, view) = corridor_app::disclosure::resend(s, &key, &session, &reference, chrono::Utc::now())?;
+            let partner = corridor_app::exchange::partner(s, &view.partner)?;
+            let out = online::outgoing_of(&partner, &envelope)?;
+            Ok((view, out))
+        })
+        .await?;
+    carry(&node, &out).await?;
+    Ok(Json(view))
+}

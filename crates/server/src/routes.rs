@@ -89,6 +89,11 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/disclosure-requests/{id}/decision",
         Action::ApproveDisclosure,
     ),
+    route(
+        "POST",
+        "/api/v1/disclosure-requests/{id}/resend",
+        Action::ApproveDisclosure,
+    ),
 ];
 
 /// The largest request body a route takes (uploads will have their own limit).
@@ -156,6 +161,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Node> {
         ("GET", "/api/v1/disclosure-requests") => get(crate::partners::received),
         ("GET", "/api/v1/disclosure-requests/{id}") => get(crate::partners::proposal),
         ("POST", "/api/v1/disclosure-requests/{id}/decision") => post(crate::partners::decide),
+        ("POST", "/api/v1/disclosure-requests/{id}/resend") => post(crate::partners::resend),
         // The table and this match are kept together; a route in one and not the
         // other is a programming error that the router test catches at once.
         _ => get(unrouted),

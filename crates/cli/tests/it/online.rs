@@ -521,6 +521,35 @@ fn three_nodes_match_selectors_and_disclose_a_record_online_and_an_erasure_follo
         "",
     ));
     assert_eq!(decided["state"], "approved");
+    // Sent again through GR's API: RS has it already and says so.
+    let o = as_user(gr, "root", &["token", "create", "--for", "sam", "--expires", "1"], "");
+    ok(&o);
+    let sam_token = stdout(&o).trim().to_string();
+    let resent = Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--cacert",
+            &ca,
+            "-X",
+            "POST",
+        ])
+        .args(["-H", &format!("authorization: Bearer {sam_token}")])
+        .args(["-H", "content-type: application/json", "--data-binary", "{}"])
+        .arg(format!(
+            "{}/api/v1/disclosure-requests/{reference}/resend",
+            served[1].address
+        ))
+        .output()
+        .expect("curl");
+    assert_eq!(
+        String::from_utf8_lossy(&resent.stdout),
+        "409",
+        "delivered, and refused by RS as received already"
+    );
     let rs_list = json(&ana_rs(&["--json", "disclosure", "list"]));
     assert_eq!(rs_list[0]["state"], "approved", "{rs_list}");
     assert_eq!(rs_list[0]["dataset"], "disclosed+gr+op-rs");
