@@ -741,7 +741,7 @@ fn seal_package(
     sealed::seal(&key, &context, &plain).map_err(|r| Error::Integrity(r.to_string()))
 }
 
-fn partner_exchange_key(store: &SqliteStore, partner: &PartnerView) -> Result<[u8; 32]> {
+pub(crate) fn partner_exchange_key(store: &SqliteStore, partner: &PartnerView) -> Result<[u8; 32]> {
     let record = store
         .partner(&partner.name)?
         .ok_or_else(|| Error::Integrity(format!("partner {} is gone", partner.name)))?;
@@ -775,7 +775,7 @@ pub fn receive_answer(
     text: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<AnswerReceived> {
-    let peek = Envelope::parse(text).map_err(|r| Error::BadInput(r.to_string()))?;
+    let peek = Envelope::read(text).map_err(|r| Error::BadInput(r.to_string()))?;
     let mine = store
         .disclosures("asked")?
         .into_iter()
@@ -1578,11 +1578,7 @@ mod tests {
         assert!(receive_notice(&mut b.store, &b.key, &root(), &notices[0].to_json(), now()).is_err());
         let applied = receive_notice(&mut a.store, &a.key, &root(), &notices[0].to_json(), now()).expect("apply");
         assert_eq!((applied.change, applied.records), (wire::Change::Erased, 1));
-        assert!(
-            entities_of(&mut a.store, &dataset)
-                .iter()
-                .all(|e| e.statements.is_empty())
-        );
+        assert!(entities_of(&mut a.store, &dataset).is_empty(), "the copy is erased");
         // Both logs intact, every step on them, no value in them.
         for (store, words) in [
             (

@@ -46,13 +46,7 @@ pub const MAX_MATCHES: usize = 5;
 /// The encoding secret this node shares with `partner`: never sent (see the
 /// module doc).
 fn pair_secret(store: &SqliteStore, me: &corridor_node_key::NodeKey, partner: &PartnerView) -> Result<[u8; 32]> {
-    let record = store
-        .partner(&partner.name)?
-        .ok_or_else(|| Error::NotFound(format!("no partner {}", partner.name)))?;
-    let theirs: [u8; 32] = hex::decode(&record.exchange_key)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| Error::Integrity(format!("partner {}: its exchange key is no key", partner.name)))?;
+    let theirs = crate::disclosure::partner_exchange_key(store, partner)?;
     let shared = me
         .exchange_agree(&theirs)
         .ok_or_else(|| Error::Integrity(format!("partner {}: its exchange key is of small order", partner.name)))?;

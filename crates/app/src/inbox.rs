@@ -87,7 +87,7 @@ pub fn handle(
             }))
         }
         "disclosure-answer" => {
-            let peek = Envelope::parse(text).map_err(|r| Error::BadInput(r.to_string()))?;
+            let peek = Envelope::read(text).map_err(|r| Error::BadInput(r.to_string()))?;
             let case = store
                 .disclosures("asked")?
                 .into_iter()

@@ -10,9 +10,9 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::partners::{node, ok};
+use crate::partners::{card_at, node, ok};
 use crate::users::as_user;
-use crate::{BIN, code, stderr, stdout};
+use crate::{BIN, code, stdout};
 
 /// A node being served; stopped when dropped.
 struct Served {
@@ -217,34 +217,11 @@ fn three_nodes_match_selectors_and_disclose_a_record_online_and_an_erasure_follo
     let served: Vec<Served> = stores.iter().map(|s| serve(s, &ca_cert, &cert, &key)).collect();
     // Cards with their addresses, fingerprints checked, partners both ways; GR and
     // BG agree to phone queries from RS, approved by their supervisor sam.
-    let mut cards = Vec::new();
-    for ((name, _, country), (store, node)) in agencies.iter().zip(stores.iter().zip(&served)) {
-        let path = dir.path().join(format!("{name}.card.json"));
-        let o = as_user(
-            store,
-            "root",
-            &[
-                "node",
-                "card",
-                "--name",
-                name,
-                "--country",
-                country,
-                "--address",
-                &node.address,
-                "--out",
-                &p(&path),
-            ],
-            "",
-        );
-        ok(&o);
-        let fp = stderr(&o)
-            .lines()
-            .find_map(|l| l.strip_prefix("fingerprint: "))
-            .expect("fingerprint")
-            .to_string();
-        cards.push((path, fp));
-    }
+    let cards: Vec<(PathBuf, String)> = agencies
+        .iter()
+        .zip(stores.iter().zip(&served))
+        .map(|((name, _, country), (store, node))| card_at(dir.path(), store, name, country, Some(&node.address)))
+        .collect();
     let add = |store: &Path, name: &str, i: usize| {
         ok(&as_user(
             store,

@@ -220,23 +220,25 @@ fn partners_exchange_cards_checked_by_fingerprint_and_agree_terms() {
 }
 
 /// Writes `name`'s partner card and returns (card path, fingerprint).
-fn card(dir: &Path, store: &Path, name: &str, country: &str) -> (std::path::PathBuf, String) {
+pub(crate) fn card(dir: &Path, store: &Path, name: &str, country: &str) -> (std::path::PathBuf, String) {
+    card_at(dir, store, name, country, None)
+}
+
+/// [`card`], with the address the node answers partners at, when it has one.
+pub(crate) fn card_at(
+    dir: &Path,
+    store: &Path,
+    name: &str,
+    country: &str,
+    address: Option<&str>,
+) -> (std::path::PathBuf, String) {
     let path = dir.join(format!("{name}.card.json"));
-    let o = as_user(
-        store,
-        "root",
-        &[
-            "node",
-            "card",
-            "--name",
-            name,
-            "--country",
-            country,
-            "--out",
-            path.to_str().expect("path"),
-        ],
-        "",
-    );
+    let mut args = vec!["node", "card", "--name", name, "--country", country];
+    if let Some(a) = address {
+        args.extend(["--address", a]);
+    }
+    args.extend(["--out", path.to_str().expect("path")]);
+    let o = as_user(store, "root", &args, "");
     ok(&o);
     let fingerprint = stderr(&o)
         .lines()
